@@ -1,0 +1,75 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import express, { type Express } from 'express'
+import helmet from 'helmet'
+import { pinoHttp } from 'pino-http'
+import crypto from 'node:crypto'
+import { ROOT_DIR, type Config } from './config.js'
+import { errorHandler, notFoundHandler } from './error-handler.js'
+import { languageMiddleware } from './i18n.js'
+import { log } from './logger.js'
+import type { KenesModule, ServerContext } from './module.js'
+import { csrfProtection } from './auth/csrf.js'
+import { metricsMiddleware } from './metrics.js'
+
+/**
+ * The Express application without `listen` (tests and main share it). Order matters: ids and
+ * logs, security headers, language, parsers, session, CSRF, then the modules, then errors.
+ */
+export function createApp(ctx: ServerContext, modules: KenesModule[]): Express {
+  const { config } = ctx
+  const app = express()
+  app.disable('x-powered-by')
+  app.set('trust proxy', config.trustProxy ? parseTrustProxy(config.trustProxy) : false)
+  app.set('etag', 'strong')
+  app.set('query parser', 'simple') // no nested objects from ?a[b]=c: a query value is a string or string[]
+
+  app.use(pinoHttp({ logger: log, genReqId: (req, res) => {
+    const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || crypto.randomUUID()
+    res.setHeader('X-Request-Id', id)
+    return id
+  }, autoLogging: { ignore: (req) => req.url === '/api/v1/health' } }))
+  app.use(metricsMiddleware)
+  app.use(helmet({
+    contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:', 'blob:'], 'media-src': ["'self'", 'blob:'], 'worker-src': ["'self'", 'blob:'] } },
+    crossOriginEmbedderPolicy: false,
+    strictTransportSecurity: config.production,
+  }))
+  app.use(languageMiddleware)
+  app.use(express.json({ limit: '1mb', strict: true }))
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }))
+  app.use(...ctx.sessionMiddleware)
+  app.use(csrfProtection)
+
+  const api = express.Router()
+  for (const m of modules) if (m.api) api.use(m.api)
+  app.use('/api/v1', api)
+  app.use('/api', notFoundHandler)
+  for (const m of modules) if (m.root) app.use(m.root)
+
+  mountClient(app)
+  app.use(notFoundHandler)
+  app.use(errorHandler)
+  return app
+}
+
+/** The built web client (client/dist) with client-side routes falling back to index.html. */
+function mountClient(app: Express): void {
+  const dist = path.join(ROOT_DIR, 'client', 'dist')
+  const index = path.join(dist, 'index.html')
+  if (!fs.existsSync(index)) return
+  app.use(express.static(dist, { index: false, maxAge: '1h', setHeaders: (res, file) => {
+    if (file.includes(`${path.sep}assets${path.sep}`)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable')
+  } }))
+  app.get(/^\/(?!api\/|media\/|socket\.io\/|metrics$).*/, (req, res, next) => {
+    if (!req.accepts('html')) return next()
+    res.setHeader('Cache-Control', 'no-cache')
+    res.sendFile(index)
+  })
+}
+
+function parseTrustProxy(v: string): boolean | number | string {
+  if (v === 'true') return true
+  if (v === 'false') return false
+  return /^\d+$/.test(v) ? Number(v) : v
+}

@@ -1,0 +1,60 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import mongoose from 'mongoose'
+import type { Config } from './config.js'
+import { log } from './logger.js'
+
+// Operator injection is refused by the zod schemas first; these are the second line.
+mongoose.set('sanitizeFilter', true)
+mongoose.set('strictQuery', true)
+mongoose.set('strict', 'throw')
+mongoose.set('toJSON', { virtuals: true, versionKey: false })
+
+export interface Database {
+  uri: string
+  embedded: boolean
+  close(): Promise<void>
+}
+
+/**
+ * Connects mongoose: to `MONGODB_URI` when set, else to the embedded engine started in this
+ * process with its files under DATA_DIR/db. The application code is the same for both.
+ */
+export async function connectDatabase(config: Config): Promise<Database> {
+  let uri: string | undefined = config.mongodbUri
+  let engine: { close(): Promise<void> } | undefined
+  if (!uri) {
+    const { startEmbeddedMongo } = await import('../db/embedded/index.js')
+    const dbPath = path.join(config.dataDir, 'db')
+    fs.mkdirSync(dbPath, { recursive: true })
+    const started = await startEmbeddedMongo({ dbPath, port: 0, host: '127.0.0.1' })
+    engine = started
+    uri = started.uri
+    log.info({ dbPath }, 'embedded MongoDB-compatible engine started')
+  }
+  if (!uri) throw new Error('no database URI')
+  await mongoose.connect(uri, { dbName: config.mongodbDb, serverSelectionTimeoutMS: 10_000 })
+  // Create the indexes the schemas declare (unique e-mails, slugs, tracking numbers …).
+  await Promise.all(Object.values(mongoose.models).map((m) => m.createIndexes()))
+  const connectedUri: string = uri
+  return {
+    uri: connectedUri,
+    embedded: Boolean(engine),
+    async close() {
+      await mongoose.disconnect()
+      await engine?.close()
+    },
+  }
+}
+
+/** Liveness of the database for /health: a ping with a short timeout. */
+export async function pingDatabase(timeoutMs = 2000): Promise<boolean> {
+  const db = mongoose.connection.db
+  if (!db || mongoose.connection.readyState !== 1) return false
+  try {
+    await Promise.race([db.command({ ping: 1 }), new Promise((_, reject) => setTimeout(() => reject(new Error('ping timeout')), timeoutMs).unref())])
+    return true
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,96 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express'
+import { z } from 'zod'
+import { AppError, validationFailed, type FieldError } from './errors.js'
+
+export interface Validated {
+  params?: unknown
+  query?: unknown
+  body?: unknown
+}
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** What `validate()` parsed; read it through `input()` for types. */
+    valid: Validated
+  }
+}
+
+type Schemas = { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType }
+
+/**
+ * Parses params, query and body with zod schemas from shared/ and keeps the results in
+ * `req.valid`. Express 5's `req.query` is read-only, so nothing is written back onto it.
+ * Bodies are strict objects in the schemas: unknown keys and `{"$gt": ""}` where a string is
+ * expected both fail here, before anything can reach a database filter.
+ */
+export function validate(schemas: Schemas): RequestHandler {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const errors: FieldError[] = []
+    const valid: Validated = req.valid ?? {}
+    for (const part of ['params', 'query', 'body'] as const) {
+      const schema = schemas[part]
+      if (!schema) continue
+      const source = part === 'body' && req.body === undefined ? {} : req[part]
+      const result = schema.safeParse(source)
+      if (result.success) valid[part] = result.data
+      else errors.push(...zodIssuesToFieldErrors(result.error.issues, part))
+    }
+    req.valid = valid
+    // A bad id in the path names nothing that exists: 404, not 400 (API: "malformed ids → 404").
+    if (errors.some((e) => e.path.startsWith('params'))) return next(new AppError(404, 'not_found'))
+    next(errors.length ? validationFailed(errors) : undefined)
+  }
+}
+
+/** Typed access to what `validate()` parsed: `const body = input(req, 'body', CreateNews)`. */
+export function input<S extends z.ZodType>(req: Request, part: keyof Validated, _schema: S): z.output<S> {
+  return req.valid[part] as z.output<S>
+}
+
+/** Parses anything (socket payloads, multipart fields) with the same error shape as `validate`. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, prefix = 'body'): z.output<S> {
+  const result = schema.safeParse(value)
+  if (!result.success) throw validationFailed(zodIssuesToFieldErrors(result.error.issues, prefix))
+  return result.data
+}
+
+/**
+ * Zod issues → `{ path, code, params }`; the message is localized later by the error handler
+ * (key `errors:field.<code>`). Custom messages in the schemas are such codes (e.g. `invalid_id`).
+ */
+export function zodIssuesToFieldErrors(issues: z.core.$ZodIssue[], prefix: string): FieldError[] {
+  return issues.map((issue) => {
+    const path = [prefix, ...issue.path.map(String)].join('.')
+    let code: string = issue.code
+    const params: Record<string, unknown> = {}
+    if (issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined) code = 'required'
+    if (issue.code === 'invalid_format' && (issue as { format?: string }).format === 'email') code = 'invalid_email'
+    if (issue.code === 'too_small') params.minimum = Number((issue as { minimum: unknown }).minimum)
+    if (issue.code === 'too_big') params.maximum = Number((issue as { maximum: unknown }).maximum)
+    if (issue.code === 'unrecognized_keys') params.keys = (issue as { keys: string[] }).keys.join(', ')
+    if ((issue.code === 'custom' || issue.code === 'invalid_format') && /^[a-z_]+$/.test(issue.message)) code = issue.message
+    return { path, code, params }
+  })
+}
+
+/** Opaque list cursors: base64url JSON of the last item's sort key and id. */
+export function encodeCursor(values: unknown[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url')
+}
+export function decodeCursor(cursor: string | undefined): unknown[] | undefined {
+  if (!cursor) return undefined
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+    if (Array.isArray(v)) return v
+  } catch {}
+  throw validationFailed([{ path: 'query.cursor', code: 'invalid_format' }])
+}
+
+/** Express 5 forwards rejected promises itself; this only narrows handler types for readability. */
+export const handler = (fn: (req: Request, res: Response) => Promise<unknown> | unknown): RequestHandler =>
+  async (req, res, next) => {
+    try {
+      await fn(req, res)
+    } catch (err) {
+      next(err)
+    }
+  }

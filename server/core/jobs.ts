@@ -1,0 +1,226 @@
+import os from 'node:os'
+import crypto from 'node:crypto'
+import mongoose, { Schema } from 'mongoose'
+import { log } from './logger.js'
+
+/**
+ * Persisted jobs: documents in `jobs`, claimed atomically (findOneAndUpdate with a lease), so any
+ * number of workers can run, a crash only delays a job until its lease runs out, and scheduled work
+ * (news publication, appeal reminders, transcoding) survives restarts. Handlers must be idempotent:
+ * a job whose worker died mid-way runs again.
+ */
+const JobSchema = new Schema(
+  {
+    name: { type: String, required: true },
+    payload: { type: Schema.Types.Mixed, default: {} },
+    status: { type: String, enum: ['queued', 'running', 'done', 'failed'], default: 'queued' },
+    runAt: { type: Date, required: true },
+    attempts: { type: Number, default: 0 },
+    maxAttempts: { type: Number, default: 5 },
+    lockedUntil: { type: Date, default: null },
+    lockedBy: { type: String, default: null },
+    /** Only one queued job per key (e.g. `news.publish:<id>`); released when a worker claims it. */
+    dedupeKey: { type: String },
+    lastError: { type: String },
+    finishedAt: { type: Date },
+  },
+  { timestamps: true, minimize: false },
+)
+JobSchema.index({ status: 1, runAt: 1 })
+JobSchema.index({ dedupeKey: 1 }, { unique: true, sparse: true })
+export const Job = mongoose.models.Job ?? mongoose.model('Job', JobSchema)
+
+export interface JobContext {
+  jobId: string
+  attempt: number
+  /** Extends the lease for long work (transcoding); called automatically every lease/3 too. */
+  heartbeat(): Promise<void>
+  signal: AbortSignal
+}
+type Handler<P> = (payload: P, ctx: JobContext) => Promise<void>
+interface Definition {
+  handler: Handler<any>
+  maxAttempts: number
+  leaseMs: number
+  backoffMs: (attempt: number) => number
+}
+const definitions = new Map<string, Definition>()
+
+export function defineJob<P>(
+  name: string,
+  handler: Handler<P>,
+  opts: { maxAttempts?: number; leaseMs?: number; backoffMs?: (attempt: number) => number } = {},
+): void {
+  definitions.set(name, {
+    handler,
+    maxAttempts: opts.maxAttempts ?? 5,
+    leaseMs: opts.leaseMs ?? 60_000,
+    backoffMs: opts.backoffMs ?? ((a) => Math.min(2 ** a * 1000, 15 * 60_000)),
+  })
+}
+
+export async function enqueueJob(
+  name: string,
+  payload: Record<string, unknown> = {},
+  opts: { runAt?: Date; dedupeKey?: string } = {},
+): Promise<string> {
+  const def = definitions.get(name)
+  const runAt = opts.runAt ?? new Date()
+  const fields = { name, payload, runAt, maxAttempts: def?.maxAttempts ?? 5 }
+  let id: string
+  if (opts.dedupeKey) {
+    // Re-scheduling the same thing replaces the queued job instead of adding a second one.
+    const doc = await Job.findOneAndUpdate(
+      { dedupeKey: opts.dedupeKey, status: 'queued' },
+      { $set: fields, $setOnInsert: { dedupeKey: opts.dedupeKey, status: 'queued', attempts: 0 } },
+      { upsert: true, new: true },
+    )
+    id = String(doc!._id)
+  } else {
+    id = String((await Job.create(fields))._id)
+  }
+  if (runAt.getTime() <= Date.now()) worker?.wake()
+  return id
+}
+
+/** Removes queued jobs with this key (e.g. a scheduled news item was published by hand). */
+export async function cancelJob(dedupeKey: string): Promise<void> {
+  await Job.deleteMany({ dedupeKey, status: 'queued' })
+}
+
+class Worker {
+  private readonly id = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`
+  private running = new Set<Promise<void>>()
+  private timer: NodeJS.Timeout | undefined
+  private stopped = false
+  private abort = new AbortController()
+  private polling = false
+  private again = false
+
+  constructor(private readonly concurrency: number, private readonly pollMs: number) {}
+
+  start(): void {
+    this.schedule(0)
+  }
+
+  wake(): void {
+    if (!this.stopped) this.schedule(0)
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return
+    clearTimeout(this.timer)
+    this.timer = setTimeout(() => void this.poll(), ms)
+    this.timer.unref()
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling) {
+      this.again = true
+      return
+    }
+    this.polling = true
+    try {
+      while (!this.stopped && this.running.size < this.concurrency) {
+        const job = await this.claim()
+        if (!job) break
+        const p = this.run(job).finally(() => {
+          this.running.delete(p)
+          this.wake()
+        })
+        this.running.add(p)
+      }
+    } catch (err) {
+      if (!this.stopped) log.warn({ err }, 'job poll failed')
+    } finally {
+      this.polling = false
+      if (this.again) {
+        this.again = false
+        this.schedule(0)
+      } else this.schedule(this.pollMs)
+    }
+  }
+
+  private async claim() {
+    const now = new Date()
+    const names = [...definitions.keys()]
+    if (!names.length) return null
+    return Job.findOneAndUpdate(
+      {
+        name: mongoose.trusted({ $in: names }),
+        $or: [
+          { status: 'queued', runAt: mongoose.trusted({ $lte: now }) },
+          { status: 'running', lockedUntil: mongoose.trusted({ $lt: now }) }, // a dead worker's job
+        ],
+      },
+      {
+        $set: { status: 'running', lockedBy: this.id, lockedUntil: new Date(now.getTime() + leaseOf(names)) },
+        $inc: { attempts: 1 },
+        $unset: { dedupeKey: 1 },
+      },
+      { sort: { runAt: 1 }, new: true },
+    ).lean()
+  }
+
+  private async run(job: any): Promise<void> {
+    const def = definitions.get(job.name)!
+    const extend = async () => {
+      await Job.updateOne({ _id: job._id, lockedBy: this.id }, { $set: { lockedUntil: new Date(Date.now() + def.leaseMs) } })
+    }
+    const beat = setInterval(() => void extend().catch(() => {}), Math.max(1000, def.leaseMs / 3))
+    beat.unref()
+    try {
+      await def.handler(job.payload, { jobId: String(job._id), attempt: job.attempts, heartbeat: extend, signal: this.abort.signal })
+      await Job.updateOne({ _id: job._id }, { $set: { status: 'done', finishedAt: new Date(), lockedUntil: null } })
+    } catch (err) {
+      const final = job.attempts >= def.maxAttempts
+      log.warn({ err, job: job.name, attempt: job.attempts, final }, 'job failed')
+      await Job.updateOne(
+        { _id: job._id },
+        {
+          $set: {
+            status: final ? 'failed' : 'queued',
+            runAt: new Date(Date.now() + def.backoffMs(job.attempts)),
+            lastError: String((err as Error)?.stack ?? err).slice(0, 4000),
+            lockedUntil: null,
+            ...(final ? { finishedAt: new Date() } : {}),
+          },
+        },
+      ).catch(() => {})
+    } finally {
+      clearInterval(beat)
+    }
+  }
+
+  /** Lets running jobs finish (up to `graceMs`); unfinished ones keep their lease and resume elsewhere. */
+  async stop(graceMs: number): Promise<void> {
+    this.stopped = true
+    clearTimeout(this.timer)
+    const all = Promise.allSettled([...this.running])
+    const timeout = new Promise((r) => setTimeout(r, graceMs).unref())
+    await Promise.race([all, timeout])
+    this.abort.abort()
+  }
+
+  get busy(): number {
+    return this.running.size
+  }
+}
+
+function leaseOf(names: string[]): number {
+  return Math.max(...names.map((n) => definitions.get(n)!.leaseMs))
+}
+
+let worker: Worker | undefined
+
+export function startJobWorker(opts: { concurrency?: number; pollMs?: number } = {}): void {
+  if (worker) return
+  worker = new Worker(opts.concurrency ?? 2, opts.pollMs ?? 1000)
+  worker.start()
+}
+
+export async function stopJobWorker(graceMs = 10_000): Promise<void> {
+  const w = worker
+  worker = undefined
+  await w?.stop(graceMs)
+}

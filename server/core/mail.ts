@@ -1,0 +1,67 @@
+import crypto from 'node:crypto'
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import nodemailer, { type Transporter } from 'nodemailer'
+import type { Lang } from '../../shared/schemas/common.js'
+import { currentConfig } from './config.js'
+import { hasKey, t } from './i18n.js'
+import { defineJob, enqueueJob } from './jobs.js'
+import { log } from './logger.js'
+
+/**
+ * Outgoing e-mail. Templates are i18n keys: `<ns>:<key>.subject` and `<ns>:<key>.text` (plain
+ * text; `{{var}}` placeholders), written in both kk and ru. With `SMTP_URL` unset every message
+ * is written to `DATA_DIR/outbox/` as `<time>-<id>.eml` plus a `.json` twin (to, subject, text,
+ * template, vars) that tests and developers can read without a MIME parser.
+ */
+export interface MailRequest {
+  to: string
+  lng: Lang
+  template: string
+  vars?: Record<string, unknown>
+}
+
+let transport: Transporter | undefined
+function getTransport(): Transporter {
+  const config = currentConfig()
+  transport ??= config.smtpUrl
+    ? nodemailer.createTransport(config.smtpUrl)
+    : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' })
+  return transport
+}
+/** Called by startServer so a new config (tests) gets a new transport. */
+export function resetMailTransport(): void {
+  transport = undefined
+}
+
+export function renderMail(req: MailRequest): { subject: string; text: string } {
+  const vars = { ...req.vars, siteUrl: currentConfig().publicUrl, appName: t(req.lng, 'common:appName') }
+  if (!hasKey(req.lng, `${req.template}.subject`)) throw new Error(`missing mail template ${req.template} (${req.lng})`)
+  return { subject: t(req.lng, `${req.template}.subject`, vars), text: t(req.lng, `${req.template}.text`, vars) }
+}
+
+/** Sends now; if the transport fails, a persisted job retries later so no message is lost. */
+export async function sendMail(req: MailRequest): Promise<void> {
+  try {
+    await deliver(req)
+  } catch (err) {
+    log.warn({ err, to: req.to, template: req.template }, 'mail delivery failed, queued for retry')
+    await enqueueJob('mail.send', req as unknown as Record<string, unknown>)
+  }
+}
+
+async function deliver(req: MailRequest): Promise<void> {
+  const config = currentConfig()
+  const { subject, text } = renderMail(req)
+  const info = await getTransport().sendMail({ from: config.mailFrom, to: req.to, subject, text, headers: { 'Content-Language': req.lng } })
+  if (!config.smtpUrl) {
+    await fs.mkdir(config.outboxDir, { recursive: true })
+    const base = path.join(config.outboxDir, `${Date.now()}-${crypto.randomBytes(4).toString('hex')}`)
+    const message = (info as { message: Buffer }).message
+    // The .json twin is written last: its presence means the message is complete.
+    await fs.writeFile(`${base}.eml`, message)
+    await fs.writeFile(`${base}.json`, JSON.stringify({ to: req.to, lng: req.lng, subject, text, template: req.template, vars: req.vars ?? {}, createdAt: new Date().toISOString() }, null, 2))
+  }
+}
+
+defineJob<MailRequest>('mail.send', deliver, { maxAttempts: 10 })

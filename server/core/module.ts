@@ -1,0 +1,30 @@
+import type { Router } from 'express'
+import type { Server as SocketServer } from 'socket.io'
+import type { RequestHandler } from 'express'
+import type { Config } from './config.js'
+
+/** What the server gives each module when it starts. */
+export interface ServerContext {
+  config: Config
+  io: SocketServer
+  /** express-session + passport, reusable by socket.io namespaces to authenticate sockets. */
+  sessionMiddleware: RequestHandler[]
+}
+
+/**
+ * A business module (server/modules/<domain>/index.ts). Its routers are mounted by app.ts; its
+ * jobs are defined when its files are imported (core/jobs.ts `defineJob`).
+ */
+export interface KenesModule {
+  name: string
+  /** Mounted under /api/v1. */
+  api?: Router
+  /** Mounted at the site root, before the web client (e.g. /media/..., /metrics). */
+  root?: Router
+  /** Called once the database is connected and before the server listens (seeding, indexes). */
+  start?(ctx: ServerContext): Promise<void> | void
+  /** Socket.io handlers (namespaces). */
+  sockets?(ctx: ServerContext): void
+  /** Called on shutdown before the database closes. */
+  stop?(): Promise<void> | void
+}

@@ -1,0 +1,74 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { Server as SocketServer } from 'socket.io'
+import { setActiveConfig, type Config } from './config.js'
+import { createApp } from './app.js'
+import { connectDatabase } from './db.js'
+import { startJobWorker, stopJobWorker } from './jobs.js'
+import { createLogger, log, setLogger } from './logger.js'
+import { resetMailTransport } from './mail.js'
+import type { ServerContext } from './module.js'
+import { createSessionStack } from './auth/session.js'
+import { attachSocketAdapter } from './socket.js'
+import { modules } from '../modules/index.js'
+
+export interface RunningServer {
+  url: string
+  port: number
+  config: Config
+  httpServer: http.Server
+  io: SocketServer
+  /** Graceful: stop accepting, drain HTTP and sockets, let jobs finish their lease, close the DB. */
+  close(): Promise<void>
+}
+
+export async function startServer(config: Config): Promise<RunningServer> {
+  setActiveConfig(config)
+  setLogger(createLogger(config.logLevel))
+  resetMailTransport()
+  const db = await connectDatabase(config)
+
+  const httpServer = http.createServer()
+  const io = new SocketServer(httpServer, {
+    path: '/socket.io',
+    serveClient: false,
+    maxHttpBufferSize: 64 * 1024,
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: true },
+  })
+  await attachSocketAdapter(io, config)
+  const ctx: ServerContext = { config, io, sessionMiddleware: createSessionStack(config) }
+
+  for (const m of modules) await m.start?.(ctx)
+  const app = createApp(ctx, modules)
+  httpServer.on('request', app)
+  for (const m of modules) m.sockets?.(ctx)
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject)
+    httpServer.listen(config.port, config.host, () => resolve())
+  })
+  if (config.jobsEnabled) startJobWorker()
+  const port = (httpServer.address() as AddressInfo).port
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`
+  log.info({ url, embeddedDb: db.embedded }, 'Kenes is listening')
+
+  let closing: Promise<void> | undefined
+  return {
+    url, port, config, httpServer, io,
+    close() {
+      closing ??= (async () => {
+        const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()))
+        httpServer.closeIdleConnections()
+        await new Promise<void>((resolve) => io.close(() => resolve()))
+        const force = setTimeout(() => httpServer.closeAllConnections(), 10_000)
+        force.unref()
+        await drained
+        clearTimeout(force)
+        await stopJobWorker()
+        for (const m of [...modules].reverse()) await m.stop?.()
+        await db.close()
+      })()
+      return closing
+    },
+  }
+}

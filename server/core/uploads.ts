@@ -1,0 +1,102 @@
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import type { NextFunction, Request, RequestHandler, Response } from 'express'
+import multer from 'multer'
+import { fileTypeFromFile } from 'file-type'
+import { currentConfig } from './config.js'
+import { AppError } from './errors.js'
+
+/** A file received by `acceptUpload`, its type decided from its bytes, not the client's header. */
+export interface UploadedFile {
+  field: string
+  path: string
+  size: number
+  originalName: string
+  mime: string
+  ext: string
+}
+declare module 'express-serve-static-core' {
+  interface Request {
+    uploads?: UploadedFile[]
+  }
+}
+
+export interface UploadRule {
+  field: string
+  maxCount?: number
+  maxBytes: number
+  /** Allowed MIME types as sniffed by file-type, e.g. ['image/jpeg', 'image/png']. */
+  allowed: readonly string[]
+  /** Whether a request without any file is an error (`upload.missing_file`). */
+  required?: boolean
+  /** Limits for the text fields sent alongside. */
+  maxFields?: number
+}
+
+export const formatBytes = (n: number): string =>
+  n >= 1024 ** 3 ? `${+(n / 1024 ** 3).toFixed(1)} GB` : n >= 1024 ** 2 ? `${+(n / 1024 ** 2).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`
+
+/**
+ * Streams multipart files to UPLOADS_DIR/.tmp (never into memory), enforces size and count,
+ * sniffs every file's type from its magic bytes and rejects what is not allowed. Whatever
+ * happens (error, refusal, client abort, or a handler that does not keep the file), every temp
+ * file is removed when the response ends: a handler keeps a file by moving it with `storeFile`.
+ */
+export function acceptUpload(rule: UploadRule): RequestHandler {
+  const maxCount = rule.maxCount ?? 1
+  return (req: Request, res: Response, next: NextFunction) => {
+    const tmpDir = currentConfig().uploadsTmpDir
+    fs.mkdirSync(tmpDir, { recursive: true })
+    const created: string[] = []
+    const cleanup = () => {
+      for (const p of created) fs.rm(p, { force: true }, () => {})
+    }
+    res.once('close', cleanup)
+    req.once('aborted', cleanup)
+
+    const storage = multer.diskStorage({
+      destination: tmpDir,
+      filename: (_req, _file, cb) => {
+        const name = `${Date.now()}-${crypto.randomBytes(8).toString('hex')}.upload`
+        created.push(`${tmpDir}/${name}`)
+        cb(null, name)
+      },
+    })
+    const upload = multer({
+      storage,
+      limits: { fileSize: rule.maxBytes, files: maxCount, fields: rule.maxFields ?? 20, fieldSize: 64 * 1024, parts: maxCount + (rule.maxFields ?? 20) },
+    }).array(rule.field, maxCount)
+
+    upload(req, res, (err?: unknown) => {
+      if (err) {
+        cleanup()
+        const e = err as { name?: string; code?: string }
+        if (e.name === 'MulterError' && e.code === 'LIMIT_FILE_SIZE') return next(new AppError(413, 'upload.too_large', { limit: formatBytes(rule.maxBytes) }))
+        if (e.name === 'MulterError' && (e.code === 'LIMIT_FILE_COUNT' || e.code === 'LIMIT_UNEXPECTED_FILE'))
+          return next(new AppError(400, 'upload.too_many_files', { max: maxCount }, [{ path: rule.field, code: 'invalid_value' }]))
+        return next(err)
+      }
+      void sniffAll(req, rule)
+        .then(() => next())
+        .catch((e) => {
+          cleanup()
+          next(e)
+        })
+    })
+  }
+}
+
+async function sniffAll(req: Request, rule: UploadRule): Promise<void> {
+  const files = (req.files as Express.Multer.File[] | undefined) ?? []
+  if (rule.required && files.length === 0) throw new AppError(400, 'upload.missing_file', {}, [{ path: rule.field, code: 'required' }])
+  const out: UploadedFile[] = []
+  for (const f of files) {
+    const type = await fileTypeFromFile(f.path)
+    if (!type || !rule.allowed.includes(type.mime))
+      throw new AppError(415, 'upload.unsupported_type', { allowed: rule.allowed.map((m) => m.split('/')[1]).join(', ') })
+    out.push({ field: f.fieldname, path: f.path, size: f.size, originalName: f.originalname, mime: type.mime, ext: type.ext })
+  }
+  req.uploads = out
+}
+
+export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const

@@ -1,0 +1,47 @@
+import { z } from 'zod'
+
+/** The two languages of the portal; Kazakh is the default everywhere. */
+export const LANGS = ['kk', 'ru'] as const
+export type Lang = (typeof LANGS)[number]
+export const DEFAULT_LANG: Lang = 'kk'
+export const LangSchema = z.enum(LANGS)
+
+/** A MongoDB ObjectId as a 24-hex string: anything else is rejected before it reaches the database. */
+export const ObjectIdString = z.string().regex(/^[0-9a-fA-F]{24}$/, { message: 'invalid_id' })
+
+/** `{ kk, ru }` with at least one non-empty language; the API never invents the other one. */
+export function localizedText(opts: { max?: number; min?: number } = {}) {
+  const text = z.string().trim().min(opts.min ?? 1).max(opts.max ?? 500)
+  return z
+    .strictObject({ kk: text.optional(), ru: text.optional() })
+    .refine((v) => Boolean(v.kk || v.ru), { message: 'localized_required' })
+}
+export const LocalizedText = localizedText()
+export type LocalizedText = { kk?: string; ru?: string }
+
+/**
+ * `?limit=` is 1..100 (default 20); a larger request is capped rather than refused so that
+ * old bookmarks and greedy clients still get a page.
+ */
+export const LimitParam = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .default(20)
+  .transform((n) => Math.min(n, 100))
+
+export const ListQuery = z.object({
+  limit: LimitParam,
+  cursor: z.string().max(512).optional(),
+})
+export type ListQuery = z.infer<typeof ListQuery>
+
+export const IdParams = z.strictObject({ id: ObjectIdString })
+
+export interface Page<T> {
+  items: T[]
+  nextCursor: string | null
+}
+
+/** Query-string booleans: only the literal words, never truthy coercion of arbitrary strings. */
+export const QueryBoolean = z.enum(['true', 'false']).transform((v) => v === 'true')
