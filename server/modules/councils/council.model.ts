@@ -1,0 +1,44 @@
+import mongoose, { Schema, type InferSchemaType } from 'mongoose'
+
+const Localized = { kk: { type: String }, ru: { type: String } }
+
+const MemberSchema = new Schema(
+  {
+    fullName: Localized,
+    position: { type: String, enum: ['chair', 'deputy_chair', 'secretary', 'member'], default: 'member' },
+    userId: { type: Schema.Types.ObjectId, ref: 'User', default: null },
+    photo: { type: String, default: null },
+    order: { type: Number, default: 0 },
+  },
+  { _id: true },
+)
+
+/** A public council (DESIGN.md §3). Stats are derived on read, never stored by hand. */
+const CouncilSchema = new Schema(
+  {
+    slug: { type: String, required: true },
+    name: Localized,
+    level: { type: String, enum: ['republican', 'oblast', 'city', 'district'], required: true },
+    regionId: { type: Schema.Types.ObjectId, ref: 'Region', default: null },
+    stateBody: Localized,
+    description: Localized,
+    contacts: {
+      address: Localized,
+      phone: { type: String },
+      email: { type: String },
+      website: { type: String },
+    },
+    logo: { type: String, default: null },
+    members: { type: [MemberSchema], default: [] },
+    /** Normalized, stemmed words of the names in both languages (see server/core/search.ts). */
+    searchTokens: { type: [String], default: [] },
+    archivedAt: { type: Date, default: null },
+  },
+  { timestamps: true },
+)
+CouncilSchema.index({ slug: 1 }, { unique: true })
+CouncilSchema.index({ regionId: 1, level: 1 })
+CouncilSchema.index({ searchTokens: 1 })
+
+export type CouncilDoc = InferSchemaType<typeof CouncilSchema> & { _id: mongoose.Types.ObjectId }
+export const Council = mongoose.models.Council ?? mongoose.model('Council', CouncilSchema)
