@@ -1,0 +1,185 @@
+// The catalog (databases → collections) plus persistence: dbpath lock, snapshot + journal replay on start,
+// journaling of committed changes, and background compaction of the journal into a new snapshot.
+import fs from 'node:fs';
+import path from 'node:path';
+import { keyString, type Doc } from './bson-utils.js';
+import { Collection } from './collection.js';
+import { MongoError } from './errors.js';
+import type { IndexSpec } from './indexes.js';
+import { Journal, frame, readLog, syncDir } from './journal.js';
+
+/** One logged change. Documents are stored whole (redo log), so replay is idempotent. */
+export type Op =
+  | { op: 'put'; ns: string; doc: Doc }
+  | { op: 'del'; ns: string; id: unknown }
+  | { op: 'cc'; ns: string; options: Doc; uuid: string }
+  | { op: 'dc'; ns: string }
+  | { op: 'ci'; ns: string; spec: IndexSpec }
+  | { op: 'di'; ns: string; name: string }
+  | { op: 'ddb'; db: string };
+
+const COMPACT_BYTES = 64 * 1024 * 1024;
+
+function splitNs(ns: string): [string, string] {
+  const i = ns.indexOf('.');
+  return [ns.slice(0, i), ns.slice(i + 1)];
+}
+
+function acquireLock(dbPath: string): string {
+  const lock = path.join(dbPath, 'mongod.lock');
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      return lock;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(fs.readFileSync(lock, 'utf8').trim());
+      let alive = false;
+      if (pid > 0) { try { process.kill(pid, 0); alive = true; } catch (err) { alive = (err as NodeJS.ErrnoException).code === 'EPERM'; } }
+      if (alive) throw new Error(`dbPath ${dbPath} is already in use by process ${pid} (lock file ${lock}); stop that process or use another --dbpath`);
+      fs.rmSync(lock, { force: true }); // stale lock left by a dead process: take it over
+    }
+  }
+  throw new Error(`could not acquire lock ${lock}`);
+}
+
+export class Storage {
+  readonly dbs = new Map<string, Map<string, Collection>>();
+  seq = 0;
+  private journal!: Journal;
+  private gen = 0;
+  private compacting = false;
+  private lockFile = '';
+  readonly dbPath: string;
+  private readonly fsync: boolean;
+
+  constructor(dbPath: string, fsync: boolean) {
+    this.dbPath = dbPath;
+    this.fsync = fsync;
+  }
+
+  open(): void {
+    fs.mkdirSync(this.dbPath, { recursive: true });
+    this.lockFile = acquireLock(this.dbPath);
+    const files = fs.readdirSync(this.dbPath);
+    const gens = (prefix: string): number[] => files.filter((f) => f.startsWith(prefix) && /^\d+$/.test(f.slice(prefix.length)))
+      .map((f) => Number(f.slice(prefix.length))).sort((a, b) => a - b);
+    const snaps = gens('snapshot.');
+    const base = snaps.length ? snaps[snaps.length - 1] : 0;
+    if (snaps.length) for (const rec of readLog(path.join(this.dbPath, `snapshot.${base}`)).records) this.replay(rec);
+    const journals = gens('journal.').filter((g) => g >= base);
+    for (const g of journals) {
+      const file = path.join(this.dbPath, `journal.${g}`);
+      const { records, valid, torn } = readLog(file);
+      for (const rec of records) this.replay(rec);
+      if (torn) fs.truncateSync(file, valid); // drop the torn tail so new records follow intact ones
+    }
+    this.gen = journals.length ? journals[journals.length - 1] : base;
+    this.journal = new Journal(path.join(this.dbPath, `journal.${this.gen}`), this.fsync);
+  }
+
+  private replay(rec: Doc): void {
+    for (const op of (rec.ops as Op[]) ?? []) this.applyOp(op);
+  }
+
+  /** Apply a logged op to memory (used by replay only; live writes already changed memory). */
+  private applyOp(o: Op): void {
+    const seq = ++this.seq;
+    switch (o.op) {
+      case 'put': { const c = this.ensure(o.ns); c.apply(keyString(o.doc._id), o.doc, seq); break; }
+      case 'del': { const c = this.get(o.ns); c?.apply(keyString(o.id), null, seq); break; }
+      case 'cc': if (!this.get(o.ns)) this.create(o.ns, o.options, o.uuid); break;
+      case 'dc': this.drop(o.ns); break;
+      case 'ci': { const c = this.ensure(o.ns); if (!c.indexes.has(o.spec.name)) c.addIndex(o.spec); break; }
+      case 'di': this.get(o.ns)?.indexes.delete(o.name); break;
+      case 'ddb': this.dbs.delete(o.db); break;
+    }
+  }
+
+  get(ns: string): Collection | undefined {
+    const [db, name] = splitNs(ns);
+    return this.dbs.get(db)?.get(name);
+  }
+
+  create(ns: string, options: Doc = {}, uuid?: string): Collection {
+    const [db, name] = splitNs(ns);
+    let m = this.dbs.get(db);
+    if (!m) this.dbs.set(db, (m = new Map()));
+    const c = new Collection(db, name, options, uuid);
+    m.set(name, c);
+    return c;
+  }
+
+  private ensure(ns: string): Collection { return this.get(ns) ?? this.create(ns); }
+
+  drop(ns: string): boolean {
+    const [db, name] = splitNs(ns);
+    const m = this.dbs.get(db);
+    if (!m?.has(name)) return false;
+    m.delete(name);
+    if (!m.size) this.dbs.delete(db);
+    return true;
+  }
+
+  dropDatabase(db: string): void { this.dbs.delete(db); }
+
+  /** Journal committed ops; resolves when durable. Memory was already changed by the caller. */
+  log(ops: Op[]): Promise<void> {
+    if (!ops.length) return Promise.resolve();
+    const p = this.journal.append({ ops });
+    if (!this.compacting && this.journal.size > COMPACT_BYTES) void this.compact();
+    return p;
+  }
+
+  /** Rotate the journal and write a snapshot of the state at the rotation point. */
+  async compact(): Promise<void> {
+    if (this.compacting) return;
+    this.compacting = true;
+    try {
+      const old = this.journal;
+      const oldGen = this.gen;
+      this.gen++;
+      this.journal = new Journal(path.join(this.dbPath, `journal.${this.gen}`), this.fsync);
+      // Capture synchronously: everything up to now is in the snapshot, everything later in the new journal.
+      const chunks: Buffer[] = [];
+      for (const [db, colls] of this.dbs) {
+        for (const c of colls.values()) {
+          chunks.push(frame({ ops: [{ op: 'cc', ns: `${db}.${c.name}`, options: c.options, uuid: c.uuid.toHexString() }] }));
+          const ixOps = c.indexSpecs().filter((s) => s.name !== '_id_').map((spec) => ({ op: 'ci', ns: c.ns, spec }));
+          let batch: Op[] = [];
+          for (const d of c.docs.values()) {
+            batch.push({ op: 'put', ns: c.ns, doc: d });
+            if (batch.length >= 1000) { chunks.push(frame({ ops: batch })); batch = []; }
+          }
+          if (batch.length) chunks.push(frame({ ops: batch }));
+          if (ixOps.length) chunks.push(frame({ ops: ixOps }));
+        }
+      }
+      const tmp = path.join(this.dbPath, `snapshot.${this.gen}.tmp`);
+      const fh = await fs.promises.open(tmp, 'w');
+      for (const ch of chunks) await fh.write(ch);
+      if (this.fsync) await fh.sync();
+      await fh.close();
+      await fs.promises.rename(tmp, path.join(this.dbPath, `snapshot.${this.gen}`));
+      if (this.fsync) syncDir(this.dbPath);
+      await old.close();
+      await fs.promises.rm(path.join(this.dbPath, `journal.${oldGen}`), { force: true });
+      await fs.promises.rm(path.join(this.dbPath, `snapshot.${oldGen}`), { force: true });
+    } finally {
+      this.compacting = false;
+    }
+  }
+
+  journalStats(): Doc { return { ...this.journal.stats, bytes: this.journal.size, generation: this.gen }; }
+
+  async close(): Promise<void> {
+    while (this.compacting) await new Promise((r) => setTimeout(r, 5));
+    await this.journal.close();
+    fs.rmSync(this.lockFile, { force: true });
+  }
+
+  ns(db: string, coll: unknown): string {
+    if (typeof coll !== 'string' || !coll) throw new MongoError(73, `Invalid namespace specified '${db}.${String(coll)}'`);
+    return `${db}.${coll}`;
+  }
+}
