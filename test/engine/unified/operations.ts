@@ -45,8 +45,22 @@ function clientModels(models: Args[]): any[] {
   })
 }
 
+/**
+ * The Node driver fills in an ObjectId whenever `_id == null`, so an explicit `_id: null` would never
+ * reach the server; `forceServerObjectId` makes it send the document as written (create-null-ids.json).
+ */
+function hasNullId(name: string, args: Args): boolean {
+  const docs: unknown[] = name === 'insertOne' ? [args.document]
+    : name === 'insertMany' ? args.documents
+      : name === 'bulkWrite' ? args.requests.map((r: Args) => r.insertOne?.document) : []
+  return docs.some(d => d !== null && typeof d === 'object' && '_id' in d && (d as Args)._id === null)
+}
+
 export async function runCollectionOp(coll: Collection, name: string, args: Args, entities: Entities): Promise<OperationResult> {
-  const o = (positional: string[]): Args => options(args, positional, entities)
+  const o = (positional: string[]): Args => ({
+    ...options(args, positional, entities),
+    ...(hasNullId(name, args) ? { forceServerObjectId: true } : {}),
+  })
   switch (name) {
     case 'insertOne': return { result: await coll.insertOne(args.document, o(['document'])) }
     case 'insertMany': return { result: await coll.insertMany(args.documents, o(['documents'])) }
