@@ -98,6 +98,8 @@ export function applyUpdate(old: Doc, u: UpdateSpec, opts: { arrayFilters?: Doc[
       mingoUpdateOne(arr, {}, u as never, { cloneMode: 'deep', let: opts.vars });
     } catch (e) { throw fromMingo(e, 'pipeline'); }
     next = arr[0];
+    // A pipeline that drops _id (e.g. $replaceRoot) keeps the original one, as mongod does.
+    if (next._id === undefined && old._id !== undefined) next = withIdFirst(next, old._id);
     if (old._id !== undefined && !deepEqual(next._id, old._id)) throw immutable();
   } else {
     const ops = { ...(u as Doc) };
