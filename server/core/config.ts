@@ -34,11 +34,18 @@ const EnvSchema = z.object({
   SMTP_URL: optional,
   MAIL_FROM: z.string().default('Kenes <no-reply@kenes.local>'),
   VIDEO_MAX_BYTES: z.coerce.number().int().positive().default(2 * 1024 ** 3),
+  FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
+  FFPROBE_PATH: z.string().min(1).default('ffprobe'),
+  VIDEO_JOB_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
   APPEAL_DUE_WORKING_DAYS: z.coerce.number().int().min(1).max(60).default(15),
   METRICS_TOKEN: optional,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   JOBS_ENABLED: z.enum(['true', 'false']).default('true'),
   TRUST_PROXY: z.string().optional(),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
+  LOGIN_LOCK_SEC: z.coerce.number().int().min(1).default(900),
+  REGISTER_MAX_PER_IP_HOUR: z.coerce.number().int().min(1).default(20),
 })
 
 export type Config = ReturnType<typeof buildConfig>
@@ -78,11 +85,27 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     videoMaxBytes: e.VIDEO_MAX_BYTES,
+    ffmpegPath: e.FFMPEG_PATH,
+    ffprobePath: e.FFPROBE_PATH,
+    /** Lease of a transcoding job; its heartbeat renews it every third of this. */
+    videoJobLeaseMs: e.VIDEO_JOB_LEASE_MS,
     appealDueWorkingDays: e.APPEAL_DUE_WORKING_DAYS,
     metricsToken: e.METRICS_TOKEN,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     jobsEnabled: e.JOBS_ENABLED === 'true',
     trustProxy: e.TRUST_PROXY,
+    /** Failed logins per account / per IP within `lockSec` before 429 `auth.locked`. */
+    login: { maxFailures: e.LOGIN_MAX_FAILURES, maxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP, lockSec: e.LOGIN_LOCK_SEC },
+    registerMaxPerIpHour: e.REGISTER_MAX_PER_IP_HOUR,
+    version: packageVersion(),
+  }
+}
+
+function packageVersion(): string {
+  try {
+    return String(JSON.parse(fs.readFileSync(path.join(ROOT_DIR, 'package.json'), 'utf8')).version ?? '0.0.0')
+  } catch {
+    return '0.0.0'
   }
 }
 

@@ -73,7 +73,7 @@ export async function enqueueJob(
     const doc = await Job.findOneAndUpdate(
       { dedupeKey: opts.dedupeKey, status: 'queued' },
       { $set: fields, $setOnInsert: { dedupeKey: opts.dedupeKey, status: 'queued', attempts: 0 } },
-      { upsert: true, new: true },
+      { upsert: true, returnDocument: 'after' },
     )
     id = String(doc!._id)
   } else {
@@ -158,7 +158,7 @@ class Worker {
         $inc: { attempts: 1 },
         $unset: { dedupeKey: 1 },
       },
-      { sort: { runAt: 1 }, new: true },
+      { sort: { runAt: 1 }, returnDocument: 'after' },
     ).lean()
   }
 

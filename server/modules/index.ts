@@ -1,6 +1,9 @@
 import type { KenesModule } from '../core/module.js'
+import { healthModule } from './health/index.js'
+import { regionsModule } from './regions/index.js'
+import { usersModule } from './users/index.js'
 
 /**
  * Every business module, in mount order. Add yours with one import and one entry.
  */
-export const modules: KenesModule[] = []
+export const modules: KenesModule[] = [healthModule, usersModule, regionsModule]

@@ -1,0 +1,54 @@
+import mongoose, { Schema } from 'mongoose'
+import { log } from './logger.js'
+
+/**
+ * The audit log (`audit_logs`): role changes, moderation decisions, access to personal data.
+ * Append-only; written by services, read by administrators.
+ */
+const AuditLogSchema = new Schema(
+  {
+    actorId: { type: Schema.Types.ObjectId, default: null },
+    action: { type: String, required: true },
+    /** What was acted on, e.g. `{ kind: 'user', id }`. */
+    target: { type: Schema.Types.Mixed, default: null },
+    details: { type: Schema.Types.Mixed, default: {} },
+    at: { type: Date, default: () => new Date() },
+  },
+  { collection: 'audit_logs', versionKey: false, minimize: false },
+)
+AuditLogSchema.index({ at: -1 })
+AuditLogSchema.index({ action: 1, at: -1 })
+export const AuditLog = mongoose.models.AuditLog ?? mongoose.model('AuditLog', AuditLogSchema)
+
+export interface AuditEntry {
+  /** Who did it (a user id), null for the system. */
+  actorId: string | null | undefined
+  /** Dotted verb, e.g. `user.roles_changed`, `video.rejected`, `appeal.personal_data_read`. */
+  action: string
+  target?: { kind: string; id: string } | Record<string, unknown> | null
+  details?: Record<string, unknown>
+}
+
+/** Writes an audit entry; failures are logged and rethrown (an unaudited change must not pass silently). */
+export async function audit(entry: AuditEntry): Promise<void> {
+  try {
+    await AuditLog.create({
+      actorId: entry.actorId && mongoose.isValidObjectId(entry.actorId) ? entry.actorId : null,
+      action: entry.action,
+      target: entry.target ?? null,
+      details: entry.details ?? {},
+    })
+  } catch (err) {
+    log.error({ err, action: entry.action }, 'audit log write failed')
+    throw err
+  }
+}
+
+/** Recent entries, newest first (for tests and an admin view). */
+export async function listAudit(filter: { action?: string; targetId?: string } = {}, limit = 50) {
+  const q: Record<string, unknown> = {}
+  if (filter.action) q.action = filter.action
+  if (filter.targetId) q['target.id'] = filter.targetId
+  const docs = await AuditLog.find(q).sort({ at: -1 }).limit(limit).lean()
+  return docs.map((d: any) => ({ id: String(d._id), actorId: d.actorId ? String(d.actorId) : null, action: d.action, target: d.target, details: d.details, at: new Date(d.at).toISOString() }))
+}

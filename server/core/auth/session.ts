@@ -1,0 +1,155 @@
+import type { Request, RequestHandler, Response } from 'express'
+import session from 'express-session'
+import MongoStore from 'connect-mongo'
+import mongoose from 'mongoose'
+import { Passport } from 'passport'
+import { Strategy as LocalStrategy } from 'passport-local'
+import type { Config } from '../config.js'
+import { log } from '../logger.js'
+import type { Actor } from '../policy.js'
+
+export const SESSION_COOKIE = 'kenes.sid'
+export const SESSION_MAX_AGE_MS = 7 * 24 * 3600 * 1000
+export const SESSIONS_COLLECTION = 'sessions'
+
+/**
+ * What the users module gives the session layer (registered when server/modules/users is
+ * imported), so core/ does not depend on a module's model.
+ */
+export interface AuthProvider {
+  /** E-mail (any case) + password → the actor, or null when they do not match. Never throws for bad input. */
+  verifyCredentials(email: string, password: string): Promise<Actor | null>
+  /** The actor for a session's user id, loaded fresh; null when the user is gone or disabled. */
+  loadActor(id: string): Promise<Actor | null>
+}
+let provider: AuthProvider | undefined
+export function registerAuthProvider(p: AuthProvider): void {
+  provider = p
+}
+function auth(): AuthProvider {
+  if (!provider) throw new Error('no auth provider registered (server/modules/users not loaded)')
+  return provider
+}
+
+let current: InstanceType<typeof Passport> | undefined
+
+/**
+ * express-session (stored in MongoDB through mongoose's client) + passport. Plain Express
+ * middleware, so socket.io namespaces reuse each element (`io.of('/chat').use(wrap(mw))`).
+ * The session keeps only the user id; every request loads the user again, so a role change or
+ * `disabled` applies at once (a disabled or deleted user's session is logged out).
+ */
+export function createSessionStack(config: Config): RequestHandler[] {
+  const store = MongoStore.create({
+    client: mongoose.connection.getClient() as never,
+    dbName: config.mongodbDb,
+    collectionName: SESSIONS_COLLECTION,
+    ttl: SESSION_MAX_AGE_MS / 1000,
+    touchAfter: 3600,
+    autoRemove: 'native',
+    // Stored as documents (not strings) so a password reset can end the user's other sessions.
+    stringify: false,
+  })
+  dropIdFromSessionWrites(store)
+  const passport = new Passport()
+  passport.use(
+    new LocalStrategy({ usernameField: 'email', passwordField: 'password', session: true }, (email, password, done) => {
+      auth().verifyCredentials(email, password).then((actor) => done(null, actor ?? false), done)
+    }),
+  )
+  passport.serializeUser<string>((user, done) => done(null, (user as Actor).id))
+  passport.deserializeUser<string>((id, done) => {
+    auth().loadActor(String(id)).then(
+      (actor) => done(null, actor ?? false),
+      (err) => {
+        log.warn({ err }, 'could not load the session user')
+        done(err)
+      },
+    )
+  })
+  current = passport
+  const sessionMw = session({
+    name: SESSION_COOKIE,
+    secret: config.sessionSecret,
+    store,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    proxy: config.trustProxy ? true : undefined,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: config.production, maxAge: SESSION_MAX_AGE_MS, path: '/' },
+  })
+  return [sessionMw, passport.initialize() as RequestHandler, passport.session() as RequestHandler]
+}
+
+/**
+ * connect-mongo writes `updateOne({ _id }, { $set: { _id, ... } }, { upsert })`. Setting `_id` to
+ * its own value is legal in MongoDB, but the embedded engine refuses it (code 2), so the
+ * redundant `_id` is dropped from `$set`: identical in effect (an upsert takes `_id` from the filter).
+ */
+function dropIdFromSessionWrites(store: MongoStore): void {
+  const s = store as unknown as { collectionP: Promise<any> }
+  s.collectionP = s.collectionP.then(
+    (col) =>
+      new Proxy(col, {
+        get(target, prop) {
+          if (prop === 'updateOne') {
+            return (filter: unknown, update: { $set?: Record<string, unknown> }, opts: unknown) => {
+              if (update?.$set && '_id' in update.$set) {
+                const { _id, ...rest } = update.$set
+                update = { ...update, $set: rest }
+              }
+              return target.updateOne(filter, update, opts)
+            }
+          }
+          const v = Reflect.get(target, prop)
+          return typeof v === 'function' ? v.bind(target) : v
+        },
+      }),
+  )
+}
+
+/**
+ * Runs passport's local strategy on `req.body` ({ email, password }) and, on success, logs the
+ * user in: passport 0.7 regenerates the session (no fixation; the old CSRF token goes with it).
+ * Resolves the actor, or null for wrong credentials.
+ */
+export function authenticateLocal(req: Request, res: Response): Promise<Actor | null> {
+  const passport = current
+  if (!passport) return Promise.reject(new Error('session stack not created'))
+  return new Promise((resolve, reject) => {
+    passport.authenticate('local', { session: true }, (err: unknown, user: Actor | false) => {
+      if (err) return reject(err)
+      if (!user) return resolve(null)
+      req.logIn(user, (e) => (e ? reject(e) : resolve(user)))
+    })(req, res, (err?: unknown) => (err ? reject(err) : resolve(null)))
+  })
+}
+
+/** Logs in an actor that was authenticated another way (registration). */
+export function logIn(req: Request, actor: Actor): Promise<void> {
+  return new Promise((resolve, reject) => req.logIn(actor, (err) => (err ? reject(err) : resolve())))
+}
+
+/** Ends the session (logout): passport clears the user and the session is destroyed. */
+export function logOut(req: Request, res: Response): Promise<void> {
+  const secure = Boolean(req.session?.cookie?.secure)
+  return new Promise((resolve, reject) => {
+    req.logOut((err) => {
+      if (err) return reject(err)
+      req.session.destroy((e) => {
+        if (e) return reject(e)
+        res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure })
+        resolve()
+      })
+    })
+  })
+}
+
+/** Ends every stored session of a user (password reset, account disabled). */
+export async function destroyUserSessions(userId: string, exceptSessionId?: string): Promise<void> {
+  const db = mongoose.connection.db
+  if (!db) return
+  const filter: Record<string, unknown> = { 'session.passport.user': userId }
+  if (exceptSessionId) filter._id = { $ne: exceptSessionId }
+  await db.collection(SESSIONS_COLLECTION).deleteMany(filter as never)
+}

@@ -1,0 +1,80 @@
+import crypto from 'node:crypto'
+import type { Request, RequestHandler } from 'express'
+import { Router } from 'express'
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { currentConfig } from './config.js'
+import { actorOf } from './auth/middleware.js'
+import { AppError } from './errors.js'
+import { can } from './policy.js'
+
+/**
+ * One registry per process (created once: prom-client refuses to register a metric name twice,
+ * and tests start several servers in one process). Routes are labelled by their pattern
+ * (`/api/v1/councils/:id`), never the raw URL, so the number of series stays bounded.
+ */
+export const registry = new Registry()
+registry.setDefaultLabels({ service: 'kenes' })
+collectDefaultMetrics({ register: registry })
+
+const requests = new Counter({
+  name: 'http_requests_total',
+  help: 'HTTP requests by method, route pattern and status',
+  labelNames: ['method', 'route', 'status'] as const,
+  registers: [registry],
+})
+const duration = new Histogram({
+  name: 'http_request_duration_seconds',
+  help: 'HTTP request latency by method, route pattern and status',
+  labelNames: ['method', 'route', 'status'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [registry],
+})
+
+export const metricsMiddleware: RequestHandler = (req, res, next) => {
+  const start = process.hrtime.bigint()
+  // Express sets `req.route` when a route matches; `req.baseUrl` is only right at that moment
+  // (routers restore it when an error unwinds them), so the pattern is captured then.
+  let route: unknown
+  let pattern: string | undefined
+  Object.defineProperty(req, 'route', {
+    configurable: true,
+    enumerable: true,
+    get: () => route,
+    set(v: { path?: unknown } | undefined) {
+      route = v
+      if (v && v.path !== undefined) pattern = joinPattern(req.baseUrl, v.path)
+    },
+  })
+  res.once('finish', () => {
+    const labels = { method: req.method, route: pattern ?? 'unmatched', status: String(res.statusCode) }
+    requests.inc(labels)
+    duration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9)
+  })
+  next()
+}
+
+function joinPattern(base: string | undefined, path: unknown): string {
+  const p = typeof path === 'string' ? path : String(path)
+  if (!base) return p || '/'
+  return p === '/' ? base : `${base}${p}`
+}
+
+/** `GET /metrics`: Prometheus text for an admin session or `Authorization: Bearer METRICS_TOKEN`. */
+export const metricsRouter = Router()
+metricsRouter.get('/metrics', async (req, res) => {
+  if (!metricsAllowed(req)) throw actorOf(req) ? new AppError(403, 'auth.forbidden') : new AppError(401, 'auth.required')
+  res.setHeader('Content-Type', registry.contentType)
+  res.setHeader('Cache-Control', 'no-store')
+  res.send(await registry.metrics())
+})
+
+function metricsAllowed(req: Request): boolean {
+  const token = currentConfig().metricsToken
+  const header = req.get('authorization')
+  if (token && header?.startsWith('Bearer ')) {
+    const sent = Buffer.from(header.slice(7).trim())
+    const want = Buffer.from(token)
+    if (sent.length === want.length && crypto.timingSafeEqual(sent, want)) return true
+  }
+  return can(actorOf(req), 'metrics.read')
+}

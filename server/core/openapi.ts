@@ -1,0 +1,170 @@
+import { Router } from 'express'
+import { z } from 'zod'
+import { RIGHTS, type Right } from '../../shared/permissions.js'
+import { currentConfig } from './config.js'
+
+/**
+ * OpenAPI 3.1, generated: each module describes its routes at import time with the same zod
+ * schemas its `validate()` uses, and `GET /api/v1/openapi.json` assembles the document.
+ */
+export interface RouteDescription {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete'
+  /** OpenAPI style (`/councils/{id}`); relative to `/api/v1` unless it starts with `/api/`, `/media/` or `/metrics`. */
+  path: string
+  tags: string[]
+  summary: string
+  description?: string
+  /** `public` (default), `user` (any signed-in user) or the Right required (shared/permissions.ts). */
+  auth?: 'public' | 'user' | Right | (string & {})
+  params?: z.ZodType
+  query?: z.ZodType
+  body?: z.ZodType
+  /** The body is multipart/form-data (files + fields); `body` then describes the text fields. */
+  multipart?: boolean
+  response?: z.ZodType
+  /** Success status (default 200; 204 means no body). */
+  status?: number
+  /** Error statuses this route can answer with (problem+json). */
+  errors?: number[]
+  /** Media type of a non-JSON success body (e.g. `application/rss+xml`, `text/plain`). */
+  responseType?: string
+}
+
+const routes = new Map<string, RouteDescription>()
+
+export function describeRoute(d: RouteDescription): void {
+  routes.set(`${d.method} ${fullPath(d.path)}`, d)
+}
+
+function fullPath(p: string): string {
+  return /^\/(api\/|media\/|metrics$|socket\.io)/.test(p) ? p : `/api/v1${p.startsWith('/') ? p : `/${p}`}`
+}
+
+type JsonSchema = Record<string, unknown>
+function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema
+  delete json.$schema
+  return json
+}
+
+function parametersOf(schema: z.ZodType | undefined, where: 'path' | 'query'): unknown[] {
+  if (!schema) return []
+  const json = toSchema(schema, 'input')
+  const props = (json.properties ?? {}) as Record<string, JsonSchema>
+  const required = new Set((json.required as string[] | undefined) ?? [])
+  return Object.entries(props).map(([name, s]) => ({
+    name,
+    in: where,
+    required: where === 'path' ? true : required.has(name),
+    schema: s,
+    ...(typeof s.description === 'string' ? { description: s.description } : {}),
+  }))
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content', 206: 'Partial Content',
+  400: 'Validation failed (`validation.failed`)', 401: 'Not signed in (`auth.required`)',
+  403: 'Forbidden (`auth.forbidden`, or `csrf.invalid` without the CSRF header)', 404: 'Not found (`not_found`)',
+  409: 'Conflict', 413: 'Too large', 415: 'Unsupported media type', 429: 'Too many requests (`Retry-After`)',
+  503: 'Service unavailable',
+}
+
+function operationFor(d: RouteDescription): Record<string, unknown> {
+  const status = d.status ?? 200
+  const auth = d.auth ?? 'public'
+  const unsafe = d.method !== 'get'
+  const responses: Record<string, unknown> = {}
+  responses[String(status)] =
+    status === 204 || (!d.response && !d.responseType)
+      ? { description: STATUS_TEXT[status] ?? 'Success' }
+      : {
+          description: STATUS_TEXT[status] ?? 'Success',
+          content: { [d.responseType ?? 'application/json']: { schema: d.response ? toSchema(d.response, 'output') : { type: 'string' } } },
+        }
+  const errors = new Set(d.errors ?? [])
+  if (d.body || d.params || d.query) errors.add(400)
+  if (auth !== 'public') errors.add(401)
+  if (auth !== 'public' && auth !== 'user') errors.add(403)
+  if (unsafe) errors.add(403)
+  for (const e of [...errors].sort()) {
+    responses[String(e)] = { description: STATUS_TEXT[e] ?? 'Error', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } } }
+  }
+  const op: Record<string, unknown> = {
+    tags: d.tags,
+    summary: d.summary,
+    operationId: `${d.method}${fullPath(d.path).replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+    parameters: [
+      ...parametersOf(d.params, 'path'),
+      ...parametersOf(d.query, 'query'),
+      { name: 'lng', in: 'query', required: false, schema: { type: 'string', enum: ['kk', 'ru'] }, description: 'Response language (else cookie `lng`, then Accept-Language, then kk)' },
+    ],
+    responses,
+  }
+  const notes: string[] = []
+  if (d.description) notes.push(d.description)
+  if (auth === 'user') notes.push('Requires a signed-in user.')
+  else if (auth !== 'public') {
+    const rule = (RIGHTS as Record<string, { global: readonly string[]; council?: readonly string[] }>)[auth]
+    notes.push(rule ? `Requires right \`${auth}\`: roles ${rule.global.join(', ') || '—'}${rule.council ? `; ${rule.council.join(', ')} of the resource's council` : ''}.` : `Requires: ${auth}.`)
+  }
+  if (notes.length) op.description = notes.join('\n\n')
+  op.security = auth === 'public' ? [{}, { cookieAuth: [] }] : unsafe ? [{ cookieAuth: [], csrfToken: [] }] : [{ cookieAuth: [] }]
+  if (d.body) {
+    op.requestBody = {
+      required: true,
+      content: d.multipart ? { 'multipart/form-data': { schema: toSchema(d.body, 'input') } } : { 'application/json': { schema: toSchema(d.body, 'input') } },
+    }
+  } else if (d.multipart) {
+    op.requestBody = { required: true, content: { 'multipart/form-data': { schema: { type: 'object' } } } }
+  }
+  return op
+}
+
+const ProblemDetails = {
+  type: 'object',
+  required: ['type', 'title', 'status', 'detail', 'code'],
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string', description: 'Localized' },
+    status: { type: 'integer' },
+    detail: { type: 'string', description: 'Localized' },
+    code: { type: 'string', description: 'Stable, dotted (e.g. `validation.failed`)' },
+    errors: {
+      type: 'array',
+      items: { type: 'object', required: ['path', 'code', 'message'], properties: { path: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' } } },
+    },
+    retryAfterSec: { type: 'integer' },
+  },
+}
+
+export function buildOpenApiDocument(version: string): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {}
+  const sorted = [...routes.values()].sort((a, b) => fullPath(a.path).localeCompare(fullPath(b.path)))
+  for (const d of sorted) (paths[fullPath(d.path)] ??= {})[d.method] = operationFor(d)
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Kenes API',
+      version,
+      description: "API of Kazakhstan's public-councils portal. JSON in and out; errors are `application/problem+json` with a stable `code`; texts in Kazakh (default) or Russian.",
+    },
+    servers: [{ url: currentConfig().publicUrl }],
+    paths,
+    components: {
+      schemas: { ProblemDetails },
+      securitySchemes: {
+        cookieAuth: { type: 'apiKey', in: 'cookie', name: 'kenes.sid', description: 'Session cookie set by POST /api/v1/auth/login' },
+        csrfToken: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token', description: 'From GET /api/v1/auth/csrf; required on unsafe methods sent with the session cookie' },
+      },
+    },
+  }
+}
+
+/** Serves the document at `/openapi.json` (mounted under /api/v1 by the health module). */
+export function openApiRouter(version?: string): Router {
+  const router = Router()
+  router.get('/openapi.json', (_req, res) => {
+    res.type('application/json').send(JSON.stringify(buildOpenApiDocument(version ?? currentConfig().version)))
+  })
+  return router
+}

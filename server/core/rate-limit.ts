@@ -1,0 +1,135 @@
+import type { Request, RequestHandler } from 'express'
+import mongoose from 'mongoose'
+import { RateLimiterMemory, RateLimiterMongo, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible'
+import { currentConfig } from './config.js'
+import { rateLimited } from './errors.js'
+import { log } from './logger.js'
+
+export interface RateLimiterOptions {
+  /** Unique per limiter: the key prefix in the store. */
+  name: string
+  /** Points per window. */
+  points: number
+  durationSec: number
+  /** Once exhausted, refuse for this long (default: until the window ends). */
+  blockSec?: number
+}
+
+export interface RateLimiter {
+  readonly name: string
+  readonly points: number
+  /** Takes points (default 1); throws `rateLimited(retryAfterSec)` (429 `rate_limited`) when exhausted. */
+  consume(key: string, points?: number): Promise<void>
+  /** Forgets a key (e.g. a successful login). */
+  reset(key: string): Promise<void>
+  /** Points used in the current window and the seconds until it (or the block) ends; null when unused. */
+  peek(key: string): Promise<{ consumed: number; retryAfterSec: number } | null>
+}
+
+/**
+ * A named limiter whose store is chosen when it is first used and re-chosen when the database
+ * connection changes: Redis when REDIS_URL is set, else the MongoDB collection `rate_limits`
+ * (shared by every process using the database), else memory (before the database is up).
+ * Modules create limiters at import time; the backend follows the running server.
+ */
+export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
+  let backend: { owner: unknown; limiter: RateLimiterAbstract } | undefined
+  const settings = {
+    keyPrefix: `rl:${opts.name}`,
+    points: opts.points,
+    duration: opts.durationSec,
+    blockDuration: opts.blockSec ?? 0,
+  }
+  const get = (): RateLimiterAbstract => {
+    const owner = storeOwner()
+    if (!backend || backend.owner !== owner) backend = { owner, limiter: buildLimiter(owner, settings) }
+    return backend.limiter
+  }
+  return {
+    name: opts.name,
+    points: opts.points,
+    async consume(key, points = 1) {
+      try {
+        await get().consume(key, points)
+      } catch (err) {
+        if (err instanceof RateLimiterRes) throw rateLimited(Math.max(1, Math.ceil(err.msBeforeNext / 1000)))
+        throw err
+      }
+    },
+    async reset(key) {
+      await get().delete(key)
+    },
+    async peek(key) {
+      const res = await get().get(key)
+      if (!res) return null
+      return { consumed: res.consumedPoints, retryAfterSec: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) }
+    },
+  }
+}
+
+/**
+ * Route middleware: `rateLimit(appealLimiter, (req) => req.ip ?? '')`. The limiter may be given
+ * as a function when its settings come from the configuration of the running server.
+ */
+export function rateLimit(limiter: RateLimiter | (() => RateLimiter), keyOf: (req: Request) => string): RequestHandler {
+  return async (req, _res, next) => {
+    try {
+      await (typeof limiter === 'function' ? limiter() : limiter).consume(keyOf(req))
+      next()
+    } catch (err) {
+      next(err)
+    }
+  }
+}
+
+type Settings = { keyPrefix: string; points: number; duration: number; blockDuration: number }
+const MEMORY = Symbol('memory')
+let redis: { url: string; client: any } | undefined
+
+/** What the limiter's data lives in right now: the Redis client, the MongoClient, or memory. */
+function storeOwner(): unknown {
+  const config = currentConfig()
+  if (config.redisUrl) return redisClient(config.redisUrl)
+  if (mongoose.connection.readyState === 1) return mongoose.connection.getClient()
+  return MEMORY
+}
+
+function buildLimiter(owner: unknown, s: Settings): RateLimiterAbstract {
+  // If the shared store fails, a per-process memory limiter keeps protecting meanwhile.
+  const insuranceLimiter = new RateLimiterMemory(s)
+  if (owner === MEMORY) return insuranceLimiter
+  if (redis && owner === redis.client) return new RateLimiterRedis({ ...s, storeClient: owner, useRedisPackage: true, insuranceLimiter })
+  return new RateLimiterMongo({ ...s, storeClient: owner, dbName: currentConfig().mongodbDb, tableName: 'rate_limits', insuranceLimiter })
+}
+
+function redisClient(url: string): any {
+  if (redis?.url === url) return redis.client
+  // Loaded lazily: most single-process set-ups never need it.
+  const client = createRedis(url)
+  redis = { url, client }
+  return client
+}
+
+let createRedis: (url: string) => any = () => {
+  throw new Error('redis client not initialised: call initRateLimitStore() at start-up')
+}
+
+/** Connects the Redis client for limiters when REDIS_URL is set (called by startServer). */
+export async function initRateLimitStore(): Promise<void> {
+  const config = currentConfig()
+  if (!config.redisUrl) return
+  const { createClient } = await import('redis')
+  createRedis = (url) => {
+    const client = createClient({ url, disableOfflineQueue: true })
+    client.on('error', (err) => log.warn({ err }, 'rate-limit redis error'))
+    void client.connect().catch((err) => log.error({ err }, 'rate-limit redis connect failed'))
+    return client
+  }
+}
+
+/** Closes the Redis client of the limiters (server shutdown). */
+export async function closeRateLimitStore(): Promise<void> {
+  const r = redis
+  redis = undefined
+  if (r) await r.client.quit().catch(() => {})
+}

@@ -1,0 +1,35 @@
+import { Router } from 'express'
+import { registerAuthProvider } from '../../core/auth/session.js'
+import { defineJob } from '../../core/jobs.js'
+import type { KenesModule } from '../../core/module.js'
+import { createRateLimiter } from '../../core/rate-limit.js'
+import { authRouter } from './auth.routes.js'
+import { usersRouter } from './users.routes.js'
+import { ensureAdmin, loadActor, sendPasswordResetMail, verifyCredentials } from './users.service.js'
+
+registerAuthProvider({ verifyCredentials, loadActor })
+/** At most 5 reset mails per address and hour; more requests still get 202 but send nothing. */
+const perAddress = createRateLimiter({ name: 'password_forgot_email', points: 5, durationSec: 3600 })
+defineJob<{ email: string }>(
+  'users.password_reset_mail',
+  async ({ email }) => {
+    try {
+      await perAddress.consume(email)
+    } catch {
+      return
+    }
+    await sendPasswordResetMail(email)
+  },
+  { maxAttempts: 3 },
+)
+
+const api = Router()
+api.use(authRouter, usersRouter)
+
+export const usersModule: KenesModule = {
+  name: 'users',
+  api,
+  async start({ config }) {
+    if (config.adminEmail && config.adminPassword) await ensureAdmin(config.adminEmail, config.adminPassword)
+  },
+}

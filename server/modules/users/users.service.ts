@@ -1,0 +1,300 @@
+import crypto from 'node:crypto'
+import mongoose from 'mongoose'
+import { hash, verify } from '@node-rs/argon2'
+import type { Role } from '../../../shared/permissions.js'
+import { DEFAULT_ACCESSIBILITY, type RegisterBody, type UpdateMeBody } from '../../../shared/schemas/auth.js'
+import type { Lang, Page } from '../../../shared/schemas/common.js'
+import type { AdminUser, PublicUser, UpdateUserBody, UserListQuery } from '../../../shared/schemas/users.js'
+import { audit } from '../../core/audit.js'
+import { destroyUserSessions } from '../../core/auth/session.js'
+import { currentConfig } from '../../core/config.js'
+import { AppError, conflict, isDuplicateKey, notFound } from '../../core/errors.js'
+import { decodeCursor, encodeCursor } from '../../core/http.js'
+import { log } from '../../core/logger.js'
+import { sendMail } from '../../core/mail.js'
+import type { Actor } from '../../core/policy.js'
+import { User, UserToken, type UserDoc } from './users.model.js'
+
+const HOUR_MS = 3600_000
+export const VERIFY_TOKEN_TTL_MS = 24 * HOUR_MS
+export const RESET_TOKEN_TTL_MS = HOUR_MS
+
+// ---------- passwords ----------
+/** argon2id with the library defaults (19 MiB, 2 passes: OWASP's recommended minimum). */
+export const hashPassword = (password: string): Promise<string> => hash(password)
+export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  try {
+    return await verify(passwordHash, password)
+  } catch {
+    return false
+  }
+}
+/** Verified against when the e-mail is unknown, so both cases take about as long. */
+let dummyHash: Promise<string> | undefined
+const dummy = () => (dummyHash ??= hash(crypto.randomBytes(16).toString('hex')))
+
+// ---------- shapes ----------
+type AnyUser = UserDoc | (mongoose.Document & UserDoc)
+const plain = (doc: AnyUser): UserDoc => ((doc as { toObject?: () => UserDoc }).toObject ? (doc as { toObject: () => UserDoc }).toObject() : (doc as UserDoc))
+const iso = (d: Date | string | null | undefined): string | null => (d ? new Date(d).toISOString() : null)
+
+export function toPublicUser(doc: AnyUser): PublicUser {
+  const u = plain(doc)
+  return {
+    id: String(u._id),
+    email: u.email,
+    displayName: u.displayName,
+    roles: [...(u.roles ?? [])] as Role[],
+    councilIds: (u.councilIds ?? []).map(String),
+    locale: (u.locale ?? 'kk') as Lang,
+    emailVerified: Boolean(u.emailVerified),
+    accessibility: { ...DEFAULT_ACCESSIBILITY, ...pickAccessibility(u.accessibility) },
+    createdAt: iso(u.createdAt)!,
+  }
+}
+function pickAccessibility(a: UserDoc['accessibility'] | undefined) {
+  if (!a) return {}
+  return { fontScale: a.fontScale ?? 1, highContrast: Boolean(a.highContrast), hideImages: Boolean(a.hideImages) }
+}
+export function toAdminUser(doc: AnyUser): AdminUser {
+  const u = plain(doc)
+  return { ...toPublicUser(u), disabled: Boolean(u.disabled), lastActiveAt: iso(u.lastActiveAt) }
+}
+export function toActor(doc: AnyUser): Actor {
+  const u = toPublicUser(doc)
+  return { id: u.id, email: u.email, displayName: u.displayName, roles: u.roles, councilIds: u.councilIds, locale: u.locale, emailVerified: u.emailVerified }
+}
+
+// ---------- lookups for other modules ----------
+const validId = (id: unknown): id is string => typeof id === 'string' && mongoose.isValidObjectId(id) && /^[0-9a-f]{24}$/i.test(id)
+
+export async function findUserById(id: string): Promise<PublicUser | null> {
+  if (!validId(id)) return null
+  const doc = await User.findById(id).lean<UserDoc>()
+  return doc ? toPublicUser(doc) : null
+}
+export async function findUsersByIds(ids: string[]): Promise<PublicUser[]> {
+  const valid = [...new Set(ids.map(String))].filter(validId)
+  if (!valid.length) return []
+  const docs = await User.find({ _id: mongoose.trusted({ $in: valid }) }).lean<UserDoc[]>()
+  return docs.map(toPublicUser)
+}
+/** Users with role council_member in that council (active accounts only): who to notify. */
+export async function findCouncilMembers(councilId: string): Promise<{ id: string; email: string; displayName: string; locale: Lang }[]> {
+  if (!validId(councilId)) return []
+  const docs = await User.find({ roles: 'council_member', councilIds: new mongoose.Types.ObjectId(councilId), disabled: false }).lean<UserDoc[]>()
+  return docs.map((d) => ({ id: String(d._id), email: d.email, displayName: d.displayName, locale: (d.locale ?? 'kk') as Lang }))
+}
+
+// ---------- creation ----------
+export interface CreateUserInput {
+  email: string
+  password: string
+  displayName?: string
+  roles?: Role[]
+  councilIds?: string[]
+  locale?: Lang
+  emailVerified?: boolean
+}
+/** Creates a user as given (tests, seeding, the first admin): no mail, no checks beyond the schema. */
+export async function createUserDirect(input: CreateUserInput): Promise<PublicUser> {
+  const email = input.email.trim().toLowerCase()
+  try {
+    const doc = await User.create({
+      email,
+      passwordHash: await hashPassword(input.password),
+      displayName: input.displayName ?? email.split('@')[0],
+      roles: input.roles ?? ['citizen'],
+      councilIds: (input.councilIds ?? []).map((id) => new mongoose.Types.ObjectId(id)),
+      locale: input.locale ?? 'kk',
+      emailVerified: input.emailVerified ?? false,
+    })
+    return toPublicUser(doc)
+  } catch (err) {
+    if (isDuplicateKey(err)) throw new AppError(409, 'auth.email_taken')
+    throw err
+  }
+}
+
+/** Self-registration: always a citizen; a verification link is e-mailed. */
+export async function register(body: RegisterBody, lng: Lang): Promise<{ user: PublicUser; actor: Actor }> {
+  const user = await createUserDirect({ email: body.email, password: body.password, displayName: body.displayName, locale: body.locale ?? lng, roles: ['citizen'] })
+  await sendVerificationMail(user.id)
+  const doc = await User.findById(user.id).lean<UserDoc>()
+  return { user, actor: toActor(doc!) }
+}
+
+// ---------- sessions ----------
+/** For passport's local strategy: null for an unknown e-mail or a wrong password (same timing). */
+export async function verifyCredentials(email: string, password: string): Promise<Actor | null> {
+  const doc = await User.findOne({ email: String(email).trim().toLowerCase() }).lean<UserDoc>()
+  if (!doc) {
+    await verifyPassword(await dummy(), password)
+    return null
+  }
+  if (!(await verifyPassword(doc.passwordHash, password))) return null
+  if (doc.disabled) throw new AppError(403, 'auth.disabled')
+  const now = new Date()
+  await User.updateOne({ _id: doc._id }, { $set: { lastLoginAt: now, lastActiveAt: now, lockedUntil: null } }, { timestamps: false })
+  return toActor(doc)
+}
+
+/** For passport's deserializer: the user fresh from the database, or null (gone, disabled). */
+export async function loadActor(id: string): Promise<Actor | null> {
+  if (!validId(id)) return null
+  const doc = await User.findById(id).lean<UserDoc>()
+  if (!doc || doc.disabled) return null
+  const now = Date.now()
+  if (!doc.lastActiveAt || now - new Date(doc.lastActiveAt).getTime() > HOUR_MS) {
+    // "Active users" counts people who did anything signed in; hourly resolution is plenty.
+    void User.updateOne({ _id: doc._id }, { $set: { lastActiveAt: new Date(now) } }, { timestamps: false }).catch((err) => log.warn({ err }, 'lastActiveAt update failed'))
+  }
+  return toActor(doc)
+}
+
+export async function markLocked(email: string, until: Date): Promise<void> {
+  await User.updateOne({ email: email.toLowerCase() }, { $set: { lockedUntil: until } }, { timestamps: false })
+}
+
+/** Number of accounts active (signed-in activity) since a date: the grant's indicator 1. */
+export async function countActiveUsers(from: Date, to: Date = new Date()): Promise<number> {
+  return User.countDocuments({ lastActiveAt: mongoose.trusted({ $gte: from, $lt: to }) })
+}
+
+// ---------- e-mailed tokens ----------
+const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex')
+
+async function issueToken(userId: mongoose.Types.ObjectId | string, kind: 'verify_email' | 'reset_password', ttlMs: number): Promise<string> {
+  const token = crypto.randomBytes(32).toString('base64url')
+  // A new link replaces older unused ones of the same kind.
+  await UserToken.updateMany({ userId, kind, usedAt: null }, { $set: { usedAt: new Date() } })
+  await UserToken.create({ userId, kind, tokenHash: sha256(token), expiresAt: new Date(Date.now() + ttlMs) })
+  return token
+}
+
+/** Marks the token used and returns its user id, or throws 400 `auth.invalid_token`. */
+async function consumeToken(token: string, kind: 'verify_email' | 'reset_password'): Promise<mongoose.Types.ObjectId> {
+  const now = new Date()
+  const doc = await UserToken.findOneAndUpdate(
+    { tokenHash: sha256(token), kind, usedAt: null, expiresAt: mongoose.trusted({ $gt: now }) },
+    { $set: { usedAt: now } },
+    { returnDocument: 'after' },
+  ).lean<{ userId: mongoose.Types.ObjectId }>()
+  if (!doc) throw new AppError(400, 'auth.invalid_token')
+  return doc.userId
+}
+
+export async function sendVerificationMail(userId: string): Promise<void> {
+  const doc = await User.findById(userId).lean<UserDoc>()
+  if (!doc || doc.emailVerified) return
+  const token = await issueToken(doc._id, 'verify_email', VERIFY_TOKEN_TTL_MS)
+  const link = `${currentConfig().publicUrl}/verify-email?token=${token}`
+  await sendMail({ to: doc.email, lng: (doc.locale ?? 'kk') as Lang, template: 'auth:email.verify', vars: { name: doc.displayName, link, hours: 24 } })
+}
+
+export async function verifyEmail(token: string): Promise<void> {
+  const userId = await consumeToken(token, 'verify_email')
+  await User.updateOne({ _id: userId }, { $set: { emailVerified: true } })
+}
+
+/** Runs in a job so the HTTP answer (always 202) takes the same time whether or not the account exists. */
+export async function sendPasswordResetMail(email: string): Promise<void> {
+  const doc = await User.findOne({ email: email.trim().toLowerCase() }).lean<UserDoc>()
+  if (!doc || doc.disabled) return
+  const token = await issueToken(doc._id, 'reset_password', RESET_TOKEN_TTL_MS)
+  const link = `${currentConfig().publicUrl}/reset-password?token=${token}`
+  await sendMail({ to: doc.email, lng: (doc.locale ?? 'kk') as Lang, template: 'auth:email.reset', vars: { name: doc.displayName, link, minutes: 60 } })
+}
+
+/** Sets the new password, proves the address (the link reached it) and ends every other session. */
+export async function resetPassword(token: string, password: string): Promise<string> {
+  const userId = await consumeToken(token, 'reset_password')
+  await User.updateOne({ _id: userId }, { $set: { passwordHash: await hashPassword(password), emailVerified: true, lockedUntil: null } })
+  await destroyUserSessions(String(userId))
+  return String(userId)
+}
+
+// ---------- self-service ----------
+export async function updateMe(actor: Actor, body: UpdateMeBody): Promise<PublicUser> {
+  const set: Record<string, unknown> = {}
+  if (body.displayName !== undefined) set.displayName = body.displayName
+  if (body.locale !== undefined) set.locale = body.locale
+  for (const [k, v] of Object.entries(body.accessibility ?? {})) if (v !== undefined) set[`accessibility.${k}`] = v
+  const doc = Object.keys(set).length
+    ? await User.findByIdAndUpdate(actor.id, { $set: set }, { returnDocument: 'after' }).lean<UserDoc>()
+    : await User.findById(actor.id).lean<UserDoc>()
+  if (!doc) throw notFound('user')
+  return toPublicUser(doc)
+}
+
+// ---------- administration ----------
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+export async function listUsers(q: UserListQuery): Promise<Page<AdminUser>> {
+  const filter: Record<string, unknown> = {}
+  if (q.role) filter.roles = q.role
+  if (q.q) {
+    const rx = mongoose.trusted({ $regex: escapeRegex(q.q), $options: 'i' })
+    filter.$or = [{ email: rx }, { displayName: rx }]
+  }
+  const cursor = decodeCursor(q.cursor)
+  if (cursor) {
+    const [at, id] = cursor
+    if (typeof at !== 'string' || !validId(id) || Number.isNaN(Date.parse(at))) throw new AppError(400, 'validation.failed', {}, [{ path: 'query.cursor', code: 'invalid_format' }])
+    const date = new Date(at)
+    filter.$and = [{ $or: [{ createdAt: mongoose.trusted({ $lt: date }) }, { createdAt: date, _id: mongoose.trusted({ $lt: new mongoose.Types.ObjectId(id) }) }] }]
+  }
+  const docs = await User.find(filter).sort({ createdAt: -1, _id: -1 }).limit(q.limit + 1).lean<UserDoc[]>()
+  const page = docs.slice(0, q.limit)
+  const last = page[page.length - 1]
+  return { items: page.map(toAdminUser), nextCursor: docs.length > q.limit && last ? encodeCursor([new Date(last.createdAt).toISOString(), String(last._id)]) : null }
+}
+
+/** Roles, councils and the disabled flag; every change is audit-logged. */
+export async function updateUser(actor: Actor, id: string, body: UpdateUserBody): Promise<AdminUser> {
+  const doc = validId(id) ? await User.findById(id).lean<UserDoc>() : null
+  if (!doc) throw notFound('user')
+  const self = String(doc._id) === actor.id
+  const set: Record<string, unknown> = {}
+  const changes: { action: string; details: Record<string, unknown> }[] = []
+  if (body.roles) {
+    const roles = [...new Set(body.roles)]
+    if (self && doc.roles.includes('admin') && !roles.includes('admin')) throw conflict('users.cannot_demote_self')
+    const before = [...doc.roles].sort()
+    if (before.join() !== [...roles].sort().join()) {
+      set.roles = roles
+      changes.push({ action: 'user.roles_changed', details: { from: before, to: [...roles].sort() } })
+    }
+  }
+  if (body.councilIds) {
+    const ids = [...new Set(body.councilIds.map((c) => c.toLowerCase()))]
+    const before = (doc.councilIds ?? []).map(String).sort()
+    if (before.join() !== [...ids].sort().join()) {
+      set.councilIds = ids.map((c) => new mongoose.Types.ObjectId(c))
+      changes.push({ action: 'user.councils_changed', details: { from: before, to: [...ids].sort() } })
+    }
+  }
+  if (body.disabled !== undefined && body.disabled !== Boolean(doc.disabled)) {
+    if (self && body.disabled) throw conflict('users.cannot_disable_self')
+    set.disabled = body.disabled
+    changes.push({ action: body.disabled ? 'user.disabled' : 'user.enabled', details: {} })
+  }
+  if (!changes.length) return toAdminUser(doc)
+  const updated = await User.findByIdAndUpdate(doc._id, { $set: set }, { returnDocument: 'after' }).lean<UserDoc>()
+  for (const c of changes) await audit({ actorId: actor.id, action: c.action, target: { kind: 'user', id: String(doc._id) }, details: c.details })
+  if (set.disabled === true) await destroyUserSessions(String(doc._id))
+  return toAdminUser(updated!)
+}
+
+/** The first administrator from ADMIN_EMAIL / ADMIN_PASSWORD: created if missing, never overwritten. */
+export async function ensureAdmin(email: string, password: string): Promise<void> {
+  const existing = await User.findOne({ email: email.trim().toLowerCase() }).lean<UserDoc>()
+  if (!existing) {
+    const user = await createUserDirect({ email, password, displayName: 'Administrator', roles: ['admin'], emailVerified: true })
+    await audit({ actorId: null, action: 'user.admin_bootstrapped', target: { kind: 'user', id: user.id } })
+    log.info({ email: user.email }, 'first administrator created')
+  } else if (!existing.roles.includes('admin')) {
+    await User.updateOne({ _id: existing._id }, { $set: { roles: [...existing.roles, 'admin'] } })
+    await audit({ actorId: null, action: 'user.roles_changed', target: { kind: 'user', id: String(existing._id) }, details: { from: existing.roles, to: [...existing.roles, 'admin'], reason: 'ADMIN_EMAIL' } })
+  }
+}

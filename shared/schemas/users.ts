@@ -1,0 +1,45 @@
+import { z } from 'zod'
+import { ROLES } from '../permissions.js'
+import { AccessibilityPrefs } from './auth.js'
+import { LangSchema, ListQuery, ObjectIdString } from './common.js'
+
+export const RoleSchema = z.enum(ROLES)
+
+/** The `user` of API.md "Auth and users" (plus the accessibility preferences the client applies). */
+export const PublicUser = z.object({
+  id: z.string(),
+  email: z.string(),
+  displayName: z.string(),
+  roles: z.array(RoleSchema),
+  councilIds: z.array(z.string()),
+  locale: LangSchema,
+  emailVerified: z.boolean(),
+  accessibility: AccessibilityPrefs,
+  createdAt: z.string(),
+})
+export type PublicUser = z.infer<typeof PublicUser>
+
+/** What administrators see in the user list. */
+export const AdminUser = PublicUser.extend({
+  disabled: z.boolean(),
+  lastActiveAt: z.string().nullable(),
+})
+export type AdminUser = z.infer<typeof AdminUser>
+
+export const UserResponse = z.object({ user: PublicUser })
+export const AdminUserResponse = z.object({ user: AdminUser })
+export const UserPage = z.object({ items: z.array(AdminUser), nextCursor: z.string().nullable() })
+
+export const UserListQuery = ListQuery.extend({
+  role: RoleSchema.optional(),
+  /** Matches the e-mail or the display name (case-insensitive substring). */
+  q: z.string().trim().min(1).max(100).optional(),
+})
+export type UserListQuery = z.infer<typeof UserListQuery>
+
+export const UpdateUserBody = z.strictObject({
+  roles: z.array(RoleSchema).min(1).max(ROLES.length).optional(),
+  councilIds: z.array(ObjectIdString).max(100).optional(),
+  disabled: z.boolean().optional(),
+})
+export type UpdateUserBody = z.infer<typeof UpdateUserBody>
