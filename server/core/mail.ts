@@ -50,13 +50,17 @@ export async function sendMail(req: MailRequest): Promise<void> {
   }
 }
 
+let outboxSeq = 0
+
 async function deliver(req: MailRequest): Promise<void> {
   const config = currentConfig()
   const { subject, text } = renderMail(req)
   const info = await getTransport().sendMail({ from: config.mailFrom, to: req.to, subject, text, headers: { 'Content-Language': req.lng } })
   if (!config.smtpUrl) {
     await fs.mkdir(config.outboxDir, { recursive: true })
-    const base = path.join(config.outboxDir, `${Date.now()}-${crypto.randomBytes(4).toString('hex')}`)
+    // Time, then a per-process sequence: names sort in the order messages were written.
+    const seq = String(++outboxSeq).padStart(6, '0')
+    const base = path.join(config.outboxDir, `${Date.now()}-${seq}-${crypto.randomBytes(4).toString('hex')}`)
     const message = (info as { message: Buffer }).message
     // The .json twin is written last: its presence means the message is complete.
     await fs.writeFile(`${base}.eml`, message)

@@ -9,6 +9,7 @@ import { createLogger, log, setLogger } from './logger.js'
 import { resetMailTransport } from './mail.js'
 import type { ServerContext } from './module.js'
 import { createSessionStack } from './auth/session.js'
+import { closeRateLimitStore, initRateLimitStore } from './rate-limit.js'
 import { attachSocketAdapter } from './socket.js'
 import { modules } from '../modules/index.js'
 
@@ -27,6 +28,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   setLogger(createLogger(config.logLevel))
   resetMailTransport()
   const db = await connectDatabase(config)
+  await initRateLimitStore()
 
   const httpServer = http.createServer()
   const io = new SocketServer(httpServer, {
@@ -66,6 +68,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         clearTimeout(force)
         await stopJobWorker()
         for (const m of [...modules].reverse()) await m.stop?.()
+        await closeRateLimitStore()
         await db.close()
       })()
       return closing
