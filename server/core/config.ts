@@ -42,6 +42,9 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   JOBS_ENABLED: z.enum(['true', 'false']).default('true'),
   TRUST_PROXY: z.string().optional(),
+  /** The in-memory response cache for hot public GETs (core/cache.ts); `false` for benchmarks and debugging. */
+  PUBLIC_CACHE: z.enum(['true', 'false']).default('true'),
+  PUBLIC_CACHE_TTL_SEC: z.coerce.number().int().min(0).max(300).default(10),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
   LOGIN_LOCK_SEC: z.coerce.number().int().min(1).default(900),
@@ -94,6 +97,7 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     jobsEnabled: e.JOBS_ENABLED === 'true',
     trustProxy: e.TRUST_PROXY,
+    publicCache: { enabled: e.PUBLIC_CACHE === 'true', ttlMs: e.PUBLIC_CACHE_TTL_SEC * 1000 },
     /** Failed logins per account / per IP within `lockSec` before 429 `auth.locked`. */
     login: { maxFailures: e.LOGIN_MAX_FAILURES, maxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP, lockSec: e.LOGIN_LOCK_SEC },
     registerMaxPerIpHour: e.REGISTER_MAX_PER_IP_HOUR,

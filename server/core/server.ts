@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { Server as SocketServer } from 'socket.io'
 import { setActiveConfig, type Config } from './config.js'
 import { createApp } from './app.js'
+import { withPublicCache } from './cache.js'
 import { connectDatabase } from './db.js'
 import { startJobWorker, stopJobWorker } from './jobs.js'
 import { createLogger, log, setLogger } from './logger.js'
@@ -42,7 +43,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
 
   for (const m of modules) await m.start?.(ctx)
   const app = createApp(ctx, modules)
-  httpServer.on('request', app)
+  // Hot anonymous public GETs are answered from memory before Express (core/cache.ts).
+  httpServer.on('request', withPublicCache(app, config.publicCache))
   for (const m of modules) m.sockets?.(ctx)
 
   await new Promise<void>((resolve, reject) => {

@@ -1,0 +1,234 @@
+import crypto from 'node:crypto'
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
+import type { Response } from 'express'
+import type { Lang } from '../../shared/schemas/common.js'
+import { fromAcceptLanguage } from './i18n.js'
+
+/**
+ * The public response cache: hot anonymous GETs (council list and profiles, news lists, feeds) are
+ * answered from memory by a listener placed in front of the Express app, so a hit costs one Map
+ * lookup and one write, not the middleware chain (logging, helmet, session, CSRF, routing, DB).
+ *
+ * - A route opts in with `cachePublicResponse(res, tags)`; only 200 answers without Set-Cookie,
+ *   to requests without a session cookie, are stored.
+ * - Key: method-independent URL (path + raw query) + the language the app would pick (same rules:
+ *   ?lng=, then the lng cookie, then Accept-Language); a URL whose language is ambiguous is not cached.
+ * - Stored: status, headers (Content-Type, Content-Language, Vary, ETag, Cache-Control, helmet's) and
+ *   body. If-None-Match → 304.
+ * - Invalidation: every write calls `invalidatePublicCache(tags)`; a response computed while an
+ *   invalidation happened is not stored (generation check), so no stale answer outlives a write.
+ * - Bounded: LRU by entries and bytes. Invalidation is per process: with several processes behind a
+ *   load balancer another process may serve a stale entry until its TTL (PUBLIC_CACHE_TTL_SEC, 10 s
+ *   by default) runs out; that short TTL is the safety net.
+ */
+export interface PublicCacheOptions {
+  enabled: boolean
+  ttlMs: number
+  maxEntries?: number
+  maxBytes?: number
+}
+
+interface Entry {
+  body: Buffer
+  headers: Record<string, string | string[]>
+  etag: string
+  tags: readonly string[]
+  expires: number
+  notModified: Record<string, string | string[]>
+}
+
+const SESSION_COOKIE = 'kenes.sid='
+const DROP_HEADERS = new Set(['set-cookie', 'date', 'connection', 'keep-alive', 'transfer-encoding', 'x-request-id', 'content-length'])
+const KEEP_ON_304 = ['etag', 'cache-control', 'content-language', 'vary', 'x-cache']
+
+class PublicCache {
+  private readonly entries = new Map<string, Entry>()
+  private bytes = 0
+  generation = 0
+  readonly maxEntries: number
+  readonly maxBytes: number
+
+  constructor(readonly opts: PublicCacheOptions) {
+    this.maxEntries = opts.maxEntries ?? 2000
+    this.maxBytes = opts.maxBytes ?? 64 * 1024 * 1024
+  }
+
+  get(key: string): Entry | undefined {
+    const e = this.entries.get(key)
+    if (!e) return undefined
+    if (e.expires <= Date.now()) {
+      this.remove(key, e)
+      return undefined
+    }
+    // LRU: the most recently read entry goes to the end of the Map's order.
+    this.entries.delete(key)
+    this.entries.set(key, e)
+    return e
+  }
+
+  set(key: string, e: Entry): void {
+    const old = this.entries.get(key)
+    if (old) this.remove(key, old)
+    if (e.body.length > this.maxBytes / 4) return
+    this.entries.set(key, e)
+    this.bytes += e.body.length
+    for (const [k, v] of this.entries) {
+      if (this.entries.size <= this.maxEntries && this.bytes <= this.maxBytes) break
+      this.remove(k, v)
+    }
+  }
+
+  invalidate(tags: readonly string[]): void {
+    this.generation++
+    if (!tags.length) return
+    for (const [k, v] of this.entries) if (v.tags.some((t) => tags.includes(t))) this.remove(k, v)
+  }
+
+  clear(): void {
+    this.generation++
+    this.entries.clear()
+    this.bytes = 0
+  }
+
+  get size(): number {
+    return this.entries.size
+  }
+
+  private remove(key: string, e: Entry): void {
+    this.entries.delete(key)
+    this.bytes -= e.body.length
+  }
+}
+
+let active: PublicCache | undefined
+
+/** Drops the cached answers carrying any of these tags (e.g. `councils`, `news`), in this process. */
+export function invalidatePublicCache(tags: readonly string[]): void {
+  active?.invalidate(tags)
+}
+
+/** Marks this response as a shared public answer that the cache may keep under `tags`. */
+export function cachePublicResponse(res: Response, tags: readonly string[]): void {
+  res.locals.publicCache = tags
+  // Clients always revalidate (cheap with the ETag): a write is visible on the next request.
+  res.setHeader('Cache-Control', 'public, no-cache')
+}
+
+export function publicCacheStats(): { entries: number; enabled: boolean } {
+  return { entries: active?.size ?? 0, enabled: Boolean(active?.opts.enabled) }
+}
+
+const acceptCache = new Map<string, Lang>()
+/** The language the app's languageMiddleware would choose, or null when the URL is ambiguous. */
+function languageOf(url: string, cookie: string | undefined, accept: string | undefined): Lang | null {
+  const q = url.indexOf('?')
+  if (q >= 0 && url.includes('lng=', q)) {
+    const m = /[?&]lng=(kk|ru)(?=&|$)/.exec(url.slice(q))
+    if (!m || url.indexOf('lng=', url.indexOf('lng=', q) + 1) >= 0) return null
+    return m[1] as Lang
+  }
+  if (cookie && cookie.includes('lng=')) {
+    const m = /(?:^|;)\s*lng=(kk|ru)\s*(?:;|$)/.exec(cookie)
+    return m ? (m[1] as Lang) : null
+  }
+  if (!accept) return 'kk'
+  let lng = acceptCache.get(accept)
+  if (!lng) {
+    lng = fromAcceptLanguage(accept) ?? 'kk'
+    if (acceptCache.size > 500) acceptCache.clear()
+    acceptCache.set(accept, lng)
+  }
+  return lng
+}
+
+function ifNoneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) return false
+  if (header.trim() === '*') return true
+  return header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag.replace(/^W\//, ''))
+}
+
+/**
+ * Wraps the app's request listener (installed by core/server.ts). With the cache disabled it
+ * returns the app itself: no cost at all.
+ */
+export function withPublicCache(app: RequestListener, opts: PublicCacheOptions): RequestListener {
+  if (!opts.enabled || opts.ttlMs <= 0) {
+    active = undefined
+    return app
+  }
+  const cache = (active = new PublicCache(opts))
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const method = req.method
+    const url = req.url ?? ''
+    if ((method !== 'GET' && method !== 'HEAD') || !url.startsWith('/api/v1/')) return app(req, res)
+    const cookie = req.headers.cookie
+    if (cookie && cookie.includes(SESSION_COOKIE)) return app(req, res)
+    const lng = languageOf(url, cookie, req.headers['accept-language'])
+    if (!lng) return app(req, res)
+    const key = `${lng} ${url}`
+    const hit = cache.get(key)
+    if (hit) {
+      if (ifNoneMatch(req.headers['if-none-match'], hit.etag)) {
+        res.writeHead(304, hit.notModified)
+        res.end()
+      } else {
+        res.writeHead(200, hit.headers)
+        res.end(method === 'HEAD' ? undefined : hit.body)
+      }
+      return
+    }
+    if (method === 'GET') capture(cache, key, res)
+    app(req, res)
+  }
+}
+
+/** Records what the app sends for a miss and stores it if the route opted in. */
+function capture(cache: PublicCache, key: string, res: ServerResponse): void {
+  const generation = cache.generation
+  const chunks: Buffer[] = []
+  const marked = () => (res as ServerResponse & { locals?: { publicCache?: readonly string[] } }).locals?.publicCache
+  const origWrite = res.write
+  const origEnd = res.end
+  const take = (chunk: unknown, enc?: unknown) => {
+    if (chunk == null || typeof chunk === 'function') return
+    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, typeof enc === 'string' ? (enc as BufferEncoding) : 'utf8'))
+  }
+  res.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
+    if (marked()) take(chunk, rest[0])
+    return (origWrite as (...a: unknown[]) => boolean).call(this, chunk, ...rest)
+  } as typeof res.write
+  res.end = function (this: ServerResponse, chunk?: unknown, ...rest: unknown[]) {
+    const tags = marked()
+    if (tags && res.statusCode === 200 && !res.headersSent) {
+      take(chunk, rest[0])
+      res.setHeader('X-Cache', 'MISS')
+      store(cache, key, res, Buffer.concat(chunks), tags, generation)
+    }
+    return (origEnd as (...a: unknown[]) => ServerResponse).call(this, chunk, ...rest)
+  } as typeof res.end
+}
+
+function store(cache: PublicCache, key: string, res: ServerResponse, body: Buffer, tags: readonly string[], generation: number): void {
+  if (cache.generation !== generation || res.hasHeader('set-cookie')) return
+  const headers: Record<string, string | string[]> = {}
+  for (const [name, value] of Object.entries(res.getHeaders())) {
+    if (value === undefined || DROP_HEADERS.has(name)) continue
+    headers[name] = typeof value === 'number' ? String(value) : value
+  }
+  let etag = typeof headers.etag === 'string' ? headers.etag : ''
+  if (!etag) {
+    etag = `"${crypto.createHash('sha1').update(body).digest('base64url')}"`
+    headers.etag = etag
+    res.setHeader('ETag', etag)
+  }
+  headers['content-length'] = String(body.length)
+  headers['x-cache'] = 'HIT'
+  const notModified: Record<string, string | string[]> = {}
+  for (const h of KEEP_ON_304) if (headers[h] !== undefined) notModified[h] = headers[h]
+  cache.set(key, { body, headers, etag, tags, expires: Date.now() + cache.opts.ttlMs, notModified })
+}
+
+/** For tests and the bench: forget everything. */
+export function clearPublicCache(): void {
+  active?.clear()
+}
