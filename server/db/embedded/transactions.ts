@@ -14,8 +14,9 @@ export class Txn {
   readonly startSeq: number;
   readonly overlays = new Map<Collection, Map<string, Doc | null>>();
   state: 'active' | 'committed' | 'aborted' = 'active';
-  lastUsed = Date.now();
-  constructor(lsid: string, txnNumber: number, startSeq: number) {
+  lastUsed: number;
+  constructor(lsid: string, txnNumber: number, startSeq: number, now: number) {
+    this.lastUsed = now;
     this.lsid = lsid;
     this.txnNumber = txnNumber;
     this.startSeq = startSeq;
@@ -63,7 +64,7 @@ export class Sessions {
       if (cur && cur.txnNumber > n) throw new MongoError(225, `Cannot start transaction ${n} on session because a newer transaction ${cur.txnNumber} has already started`);
       if (cur && cur.txnNumber === n) throw new MongoError(251, `Transaction ${n} has already been started`, {}, []);
       if (cur?.state === 'active') this.abort(cur);
-      const t = new Txn(key, n, seq);
+      const t = new Txn(key, n, seq, this.now());
       this.txns.set(key, t);
       return t;
     }
@@ -73,7 +74,7 @@ export class Sessions {
       const name = Object.keys(cmd)[0];
       if (name !== 'commitTransaction') throw new MongoError(256, `Transaction ${n} has been committed.`);
     }
-    cur.lastUsed = Date.now();
+    cur.lastUsed = this.now();
     return cur;
   }
 
@@ -105,8 +106,13 @@ export class Sessions {
     t.overlays.clear();
   }
 
+  /** Test hook (command `_kenesAdvanceClock`): lets tests expire transactions without sleeping 60 s. */
+  clockSkewMs = 0;
+
+  now(): number { return Date.now() + this.clockSkewMs; }
+
   /** Abort transactions idle for longer than the transaction lifetime. */
-  expire(now = Date.now()): void {
+  expire(now = this.now()): void {
     for (const t of this.txns.values()) if (t.state === 'active' && now - t.lastUsed > TXN_LIFETIME_MS) this.abort(t);
   }
 

@@ -108,7 +108,13 @@ export const adminCommands: Record<string, Handler> = {
   connectionStatus: () => ({ authInfo: { authenticatedUsers: [], authenticatedUserRoles: [] }, ok: 1 }),
   getFreeMonitoringStatus: () => ({ state: 'disabled', ok: 1 }), atlasVersion: () => { throw new MongoError(59, "no such command: 'atlasVersion'"); },
   commitTransaction, abortTransaction, endSessions, startSession, killAllSessions, killSessions: killAllSessions,
-  refreshSessions: () => ({ ok: 1 }), logout: () => ({ ok: 1 }),
+  refreshSessions: () => ({ ok: 1 }),
+  // Debug/test hook: move the transaction-expiry clock forward and sweep (not a MongoDB command).
+  _kenesAdvanceClock: (env) => {
+    env.sessions.clockSkewMs += Number(env.cmd._kenesAdvanceClock) || 0;
+    env.sessions.expire();
+    return { clockSkewMs: env.sessions.clockSkewMs, ok: 1 };
+  }, logout: () => ({ ok: 1 }),
   replSetGetStatus: (env) => ({ set: env.server.setName, myState: 1, members: [{ _id: 0, name: `${env.server.host}:${env.server.port}`, health: 1, state: 1, stateStr: 'PRIMARY' }], ok: 1 }),
 };
 

@@ -24,6 +24,8 @@ function arrayOf(v: unknown, name: string): Doc[] {
 }
 
 function asError(e: unknown): MongoError {
+  // Labelled errors (WriteConflict in a transaction) are command-level in mongod, not writeErrors.
+  if (e instanceof MongoError && e.labels.length) throw e;
   if (e instanceof MongoError) return e;
   return new MongoError(1, (e as Error)?.message ?? String(e));
 }

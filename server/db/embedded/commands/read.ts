@@ -29,8 +29,10 @@ function runFind(env: CommandEnv, cmd: Doc): FindResult {
 
 const find: Handler = (env) => {
   const { docs, ns } = runFind(env, env.cmd);
-  const single = !!env.cmd.singleBatch || Number(env.cmd.limit) < 0;
-  return { cursor: env.cursors.first(ns, docs, num(env.cmd.batchSize), single), ok: 1 };
+  // A negative limit is the legacy "one batch of |limit| docs" request.
+  const negative = Number(env.cmd.limit) < 0;
+  const single = !!env.cmd.singleBatch || negative;
+  return { cursor: env.cursors.first(ns, docs, negative ? docs.length : num(env.cmd.batchSize), single), ok: 1 };
 };
 
 const getMore: Handler = (env) => {
