@@ -81,6 +81,7 @@ export class Collection {
   }
 
   info(): Doc {
+    if (this.options.viewOn) return { name: this.name, type: 'view', options: this.options, info: { readOnly: true } };
     return { name: this.name, type: 'collection', options: this.options, info: { readOnly: false, uuid: this.uuid },
       idIndex: { v: 2, key: { _id: 1 }, name: '_id_' } };
   }

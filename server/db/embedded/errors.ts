@@ -9,7 +9,7 @@ export const CODES: Record<number, string> = {
   85: 'IndexOptionsConflict', 86: 'IndexKeySpecsConflict', 112: 'WriteConflict', 115: 'CommandNotSupported',
   225: 'TransactionTooOld', 251: 'NoSuchTransaction', 256: 'TransactionCommitted', 263: 'OperationNotSupportedInTransaction',
   4: 'NoSuchKey', 10334: 'BSONObjectTooLarge', 40324: 'Location40324', 31254: 'Location31254', 17276: 'Location17276',
-  51091: 'Location51091', 40352: 'Location40352', 2200: 'Location2200',
+  51091: 'Location51091', 166: 'CommandNotSupportedOnView', 13: 'Unauthorized', 15974: 'Location15974', 168: 'InvalidPipelineOperator', 40323: 'Location40323', 50768: 'Location50768', 51024: 'Location51024', 40352: 'Location40352', 2200: 'Location2200',
 };
 
 export class MongoError extends Error {

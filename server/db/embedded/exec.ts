@@ -1,9 +1,10 @@
 // Per-command execution context: reads through the planner (seeing the session's transaction overlay, if
 // any) and writes either straight to committed state (journaled when the command finishes) or into the
 // transaction's overlay.
-import { keyString, type Doc } from './bson-utils.js';
+import { Aggregator, type Query } from 'mingo';
+import { clone, keyString, type Doc } from './bson-utils.js';
 import type { Collection } from './collection.js';
-import { MongoError } from './errors.js';
+import { MongoError, fromMingo } from './errors.js';
 import { plan, type Plan } from './planner.js';
 import { compileFilter, matches, sortDocs } from './query.js';
 import type { Op, Storage } from './storage.js';
@@ -24,6 +25,7 @@ export class Ctx {
   /** Collection for a write; created implicitly (and journaled) like mongod does. */
   collForWrite(ns: string): Collection {
     const c = this.store.get(ns);
+    if (c?.options.viewOn) throw new MongoError(166, `Namespace ${ns} is a view, not a collection`);
     if (c) return c;
     const created = this.store.create(ns);
     this.ops.push({ op: 'cc', ns, options: {}, uuid: created.uuid.toHexString() });
@@ -34,6 +36,7 @@ export class Ctx {
   select(c: Collection | undefined, filter: Doc | undefined, opts: SelectOpts = {}): Doc[] {
     const q = compileFilter(filter);
     if (!c) return [];
+    if (c.options.viewOn) return this.selectView(c, q, opts);
     const p = plan(c, filter ?? {}, opts.sort);
     this.lastPlan = p;
     const ov = this.txn?.overlays.get(c);
@@ -67,6 +70,19 @@ export class Ctx {
     }
     if (ov) for (const d of ov.values()) if (d && matches(q, d)) { scanned++; out.push(d); }
     this.count(scanned, p);
+    return opts.sort ? sortDocs(out, opts.sort) : out;
+  }
+
+  /** Read-only views: run the view's pipeline over its source, then filter/sort the output. */
+  private selectView(v: Collection, q: Query, opts: SelectOpts, depth = 0): Doc[] {
+    if (depth > 20) throw new MongoError(1, 'view nesting too deep');
+    const src = this.coll(`${v.db}.${String(v.options.viewOn)}`);
+    const input = (src?.options.viewOn ? this.selectView(src, compileFilter({}), {}, depth + 1) : this.select(src, {})).map(clone);
+    let out: Doc[];
+    try {
+      out = new Aggregator((v.options.pipeline as Doc[]) ?? [], {}).run(input) as Doc[];
+    } catch (e) { throw fromMingo(e, 'pipeline'); }
+    out = out.filter((d) => matches(q, d));
     return opts.sort ? sortDocs(out, opts.sort) : out;
   }
 

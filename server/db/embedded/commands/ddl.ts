@@ -12,8 +12,11 @@ const create: Handler = async (env) => {
   const options: Doc = {};
   for (const [k, v] of Object.entries(env.cmd)) {
     if (['create', '$db', 'lsid', 'txnNumber', 'autocommit', 'startTransaction', 'writeConcern', '$clusterTime', '$readPreference', 'comment'].includes(k)) continue;
-    if (['capped', 'timeseries', 'viewOn', 'pipeline', 'clusteredIndex'].includes(k) && v) throw new MongoError(115, `collection option '${k}' is not supported by the embedded engine`);
+    if (['capped', 'timeseries', 'clusteredIndex'].includes(k) && v) throw new MongoError(115, `collection option '${k}' is not supported by the embedded engine`);
     options[k] = v;
+  }
+  if (options.viewOn !== undefined && (typeof options.viewOn !== 'string' || (options.pipeline !== undefined && !Array.isArray(options.pipeline)))) {
+    throw new MongoError(2, 'viewOn must be a collection name and pipeline an array');
   }
   const c = env.store.create(ns, options);
   env.ctx.ops.push({ op: 'cc', ns, options, uuid: c.uuid.toHexString() });
@@ -72,6 +75,7 @@ const listIndexes: Handler = (env) => {
   const ns = env.store.ns(env.db, env.cmd.listIndexes);
   const c = env.store.get(ns);
   if (!c) throw new MongoError(26, `ns does not exist: ${ns}`);
+  if (c.options.viewOn) throw new MongoError(166, `Namespace ${ns} is a view, not a collection`);
   const bs = isPlainObject(env.cmd.cursor) ? (env.cmd.cursor.batchSize as number | undefined) : undefined;
   return { cursor: env.cursors.first(ns, c.indexSpecs().map((s) => ({ ...s })), bs, false), ok: 1 };
 };

@@ -88,7 +88,7 @@ const count: Handler = (env) => {
   const c = env.ctx.coll(ns);
   const q = env.cmd.query as Doc | undefined;
   let n: number;
-  if (c && !env.ctx.txn && (!q || Object.keys(q).length === 0)) n = c.docs.size;
+  if (c && !c.options.viewOn && !env.ctx.txn && (!q || Object.keys(q).length === 0)) n = c.docs.size;
   else n = env.ctx.select(c, q ?? {}).length;
   const skip = num(env.cmd.skip, 0)!;
   n = Math.max(0, n - skip);
