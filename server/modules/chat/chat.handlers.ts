@@ -1,0 +1,132 @@
+import type { Socket } from 'socket.io'
+import type { z } from 'zod'
+import {
+  MessageDeletePayload, MessageEditPayload, MessageReadPayload, MessageSendPayload, RoomJoinPayload, RoomLeavePayload, TypingPayload,
+} from '../../../shared/schemas/chat.js'
+import { AppError, authRequired, forbidden } from '../../core/errors.js'
+import { errorPayload, toAppError } from '../../core/error-handler.js'
+import { parseOrThrow } from '../../core/http.js'
+import { log } from '../../core/logger.js'
+import { can, type Actor } from '../../core/policy.js'
+import { createRateLimiter } from '../../core/rate-limit.js'
+import { loadActor } from '../users/users.service.js'
+import { roomChannel, userChannel } from './chat.bus.js'
+import { deleteMessage, editMessage, markRead, missedSince, sendMessage } from './chat.messages.service.js'
+import type { Presence } from './chat.presence.js'
+import { getRoom } from './chat.rooms.service.js'
+
+/** A socket may follow this many rooms at once (a council's busiest member has a few dozen). */
+export const MAX_ROOMS_PER_SOCKET = 100
+/** Messages per user: a burst of 20 in 10 seconds, across tabs and processes. */
+export const messageLimiter = createRateLimiter({ name: 'chat_message', points: 20, durationSec: 10 })
+/** At most one `typing` per user and room every 2 seconds is passed on. */
+const TYPING_INTERVAL_MS = 2000
+/** The socket's copy of its user is reloaded at least this often (roles and councils change). */
+const ACTOR_TTL_MS = 10_000
+
+const lastTyping = new Map<string, number>()
+
+type Ack = (response: unknown) => void
+
+/**
+ * Every client event goes through here: the acknowledgement is optional (a client may emit
+ * without one), the payload is parsed with the shared zod schema, and whatever goes wrong
+ * becomes `{ ok: false, error: { code, message } }` in the user's language; nothing a client
+ * sends can throw out of a handler.
+ */
+function on<S extends z.ZodType>(socket: Socket, event: string, schema: S, handle: (payload: z.output<S>, actor: Actor) => Promise<object | void>) {
+  socket.on(event, (...args: unknown[]) => {
+    const ack: Ack | undefined = typeof args.at(-1) === 'function' ? (args.pop() as Ack) : undefined
+    void (async () => {
+      try {
+        const payload = parseOrThrow(schema, args[0], 'payload')
+        const actor = await currentActor(socket)
+        const result = await handle(payload, actor)
+        ack?.({ ok: true, ...(result ?? {}) })
+      } catch (err) {
+        const e = toAppError(err)
+        if (e.status >= 500) log.error({ err, event }, 'chat event failed')
+        ack?.({ ok: false, error: errorPayload(e, { lng: socket.data.lng }) })
+        if (e.status === 401) socket.disconnect(true)
+      }
+    })()
+  })
+}
+
+/** The socket's user, reloaded when stale; a disabled or demoted user loses the socket. */
+async function currentActor(socket: Socket, force = false): Promise<Actor> {
+  const stale = Date.now() - (socket.data.actorLoadedAt ?? 0) > ACTOR_TTL_MS
+  if (force || stale) {
+    const actor = await loadActor(socket.data.actor.id)
+    if (!actor) throw authRequired()
+    socket.data.actor = actor
+    socket.data.actorLoadedAt = Date.now()
+  }
+  const actor = socket.data.actor as Actor
+  if (!can(actor, 'chat.connect')) throw forbidden()
+  return actor
+}
+
+const joinedRooms = (socket: Socket) => [...socket.rooms].filter((r) => r.startsWith('room:'))
+
+export function registerChatHandlers(socket: Socket, presence: Presence): void {
+  on(socket, 'room:join', RoomJoinPayload, async ({ roomId, lastMessageId }) => {
+    const actor = await currentActor(socket, true) // membership is decided on fresh data
+    const channel = roomChannel(roomId)
+    if (!socket.rooms.has(channel) && joinedRooms(socket).length >= MAX_ROOMS_PER_SOCKET) {
+      throw new AppError(400, 'chat.too_many_rooms', { max: MAX_ROOMS_PER_SOCKET })
+    }
+    const room = await getRoom(actor, roomId)
+    // Join before reading what was missed: a message stored meanwhile is then in `missed`, or
+    // broadcast to us, or both (same id: clients keep messages by id), never in neither.
+    await socket.join(channel)
+    const missed = lastMessageId ? await missedSince(room.id, lastMessageId) : undefined
+    const online = await presence.usersIn(channel).catch(() => [actor.id])
+    return { room, online, ...(missed ? { missed: missed.messages, missedMore: missed.more } : {}) }
+  })
+
+  on(socket, 'room:leave', RoomLeavePayload, async ({ roomId }) => {
+    await socket.leave(roomChannel(roomId))
+  })
+
+  on(socket, 'message:send', MessageSendPayload, async (payload, actor) => {
+    await messageLimiter.consume(actor.id)
+    const { message, created } = await sendMessage(actor, payload)
+    // Persisted first; a resend of the same clientId broadcasts nothing new.
+    if (created) socket.to(roomChannel(message.roomId)).emit('message:new', { message })
+    return { message }
+  })
+
+  on(socket, 'message:edit', MessageEditPayload, async ({ messageId, text }, actor) => {
+    await messageLimiter.consume(actor.id)
+    const message = await editMessage(actor, messageId, text)
+    socket.to(roomChannel(message.roomId)).emit('message:edited', { message })
+    return { message }
+  })
+
+  on(socket, 'message:delete', MessageDeletePayload, async ({ messageId }, actor) => {
+    const res = await deleteMessage(actor, messageId)
+    if (res.changed) socket.to(roomChannel(res.roomId)).emit('message:deleted', { roomId: res.roomId, messageId: res.messageId })
+    return { roomId: res.roomId, messageId: res.messageId }
+  })
+
+  on(socket, 'typing', TypingPayload, async ({ roomId }, actor) => {
+    const channel = roomChannel(roomId)
+    // Joining checked access; typing is too frequent to ask the database every time.
+    if (!socket.rooms.has(channel)) throw new AppError(409, 'chat.not_joined')
+    const key = `${actor.id}:${roomId}`
+    const now = Date.now()
+    const last = lastTyping.get(key)
+    if (last !== undefined && now - last < TYPING_INTERVAL_MS) return { throttled: true }
+    if (lastTyping.size > 20_000) lastTyping.clear()
+    lastTyping.set(key, now)
+    socket.to(channel).except(userChannel(actor.id)).emit('typing', { roomId, userId: actor.id })
+    return { throttled: false }
+  })
+
+  on(socket, 'message:read', MessageReadPayload, async ({ roomId, messageId }, actor) => {
+    const { advanced } = await markRead(actor, roomId, messageId)
+    if (advanced) socket.to(roomChannel(roomId)).emit('read', { roomId, userId: actor.id, messageId })
+    return { advanced }
+  })
+}

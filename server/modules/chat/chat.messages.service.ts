@@ -1,0 +1,151 @@
+import mongoose from 'mongoose'
+import type { ChatMessage, HistoryQuery, MessageSendPayload } from '../../../shared/schemas/chat.js'
+import type { Page } from '../../../shared/schemas/common.js'
+import { AppError, conflict, isDuplicateKey, notFound } from '../../core/errors.js'
+import { log } from '../../core/logger.js'
+import type { Actor } from '../../core/policy.js'
+import { ChatAttachmentModel, ChatMessageModel, ChatReadModel, ChatRoomModel } from './chat.model.js'
+import { canDeleteMessage, canEditMessage, speakingCouncil } from './chat.policy.js'
+import { recordParticipation } from './chat.participation.js'
+import { loadRoomFor } from './chat.rooms.service.js'
+import { toMessage } from './chat.serialize.js'
+
+const oid = (id: string) => new mongoose.Types.ObjectId(id)
+const isId = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{24}$/i.test(v)
+/** The most messages a `room:join` returns as `missed`; beyond that the client pages by REST. */
+export const MISSED_MAX = 200
+
+/**
+ * Persists a message, then the caller acknowledges and broadcasts it. Idempotent: the same
+ * (room, sender, clientId) returns the stored message with `created: false` (also when two
+ * resends race: the unique index decides, the loser reads the winner).
+ */
+export async function sendMessage(actor: Actor, input: MessageSendPayload): Promise<{ message: ChatMessage; created: boolean }> {
+  const room = await loadRoomFor(actor, input.roomId)
+  const key = { roomId: room._id, senderId: oid(actor.id), clientId: input.clientId }
+  const existing = await ChatMessageModel.findOne(key).lean()
+  if (existing) return { message: toMessage(existing), created: false }
+  const councilId = speakingCouncil(actor, room, input.councilId)
+  const _id = new mongoose.Types.ObjectId()
+  const attachments = await claimAttachments(actor, room._id, _id, input.attachmentIds ?? [])
+  const now = new Date()
+  let doc: any
+  try {
+    // The room's counter orders messages exactly, whichever process stores them.
+    const counted = await ChatRoomModel.findByIdAndUpdate(room._id, { $inc: { seq: 1 }, $set: { lastMessageAt: now, activityAt: now } }, { new: true, projection: { seq: 1 } }).lean()
+    if (!counted) throw notFound('room')
+    doc = await ChatMessageModel.create({
+      _id, ...key, seq: counted.seq, senderName: actor.displayName, councilId: councilId ? oid(councilId) : null,
+      text: input.text, attachments, createdAt: now,
+    })
+  } catch (err) {
+    await releaseAttachments(_id)
+    if (!isDuplicateKey(err)) throw err
+    const winner = await ChatMessageModel.findOne(key).lean()
+    if (!winner) throw err
+    return { message: toMessage(winner), created: false }
+  }
+  if (room.kind === 'dialogue') {
+    // The message is stored: a failure to count participation must not turn it into an error.
+    await recordParticipation({ roomId: String(room._id), userId: actor.id, councilId, at: now }).catch((err) => log.warn({ err }, 'chat participation not recorded'))
+  }
+  return { message: toMessage(doc.toObject()), created: true }
+}
+
+/** Marks the sender's own, not yet used uploads of this room as the message's; all or nothing. */
+async function claimAttachments(actor: Actor, roomId: unknown, messageId: mongoose.Types.ObjectId, ids: string[]) {
+  const unique = [...new Set(ids)]
+  if (!unique.length) return []
+  const filter = { _id: mongoose.trusted({ $in: unique.map(oid) }), roomId, uploaderId: oid(actor.id), messageId: null }
+  const res = await ChatAttachmentModel.updateMany(filter, { $set: { messageId } })
+  if (res.modifiedCount !== unique.length) {
+    await releaseAttachments(messageId)
+    throw new AppError(400, 'chat.attachment_unavailable')
+  }
+  const docs = await ChatAttachmentModel.find({ messageId }).lean()
+  const byId = new Map(docs.map((d: any) => [String(d._id), d]))
+  return unique.map((id) => byId.get(id)).map((d: any) => ({ attachmentId: d._id, name: d.name, mime: d.mime, size: d.size }))
+}
+
+async function releaseAttachments(messageId: mongoose.Types.ObjectId): Promise<void> {
+  await ChatAttachmentModel.updateMany({ messageId }, { $set: { messageId: null } })
+}
+
+async function loadMessageFor(actor: Actor, messageId: string): Promise<any> {
+  if (!isId(messageId)) throw notFound('message')
+  const msg = await ChatMessageModel.findById(messageId).lean()
+  if (!msg) throw notFound('message')
+  await loadRoomFor(actor, String(msg.roomId))
+  return msg
+}
+
+/** The sender rewrites their message within 15 minutes. */
+export async function editMessage(actor: Actor, messageId: string, text: string): Promise<ChatMessage> {
+  const msg = await loadMessageFor(actor, messageId)
+  if (msg.deletedAt) throw conflict('chat.message_deleted')
+  if (String(msg.senderId) !== actor.id) throw new AppError(403, 'auth.forbidden')
+  if (!canEditMessage(actor, msg)) throw new AppError(403, 'chat.edit_window_passed')
+  if (msg.text === text) return toMessage(msg)
+  const updated = await ChatMessageModel.findOneAndUpdate({ _id: msg._id, deletedAt: null }, { $set: { text, editedAt: new Date() } }, { new: true }).lean()
+  if (!updated) throw conflict('chat.message_deleted')
+  return toMessage(updated)
+}
+
+/**
+ * Soft delete: the text and attachments disappear for everyone, the message's place in the
+ * history stays. `changed: false` when it was already deleted (nothing to broadcast).
+ */
+export async function deleteMessage(actor: Actor, messageId: string): Promise<{ roomId: string; messageId: string; changed: boolean }> {
+  const msg = await loadMessageFor(actor, messageId)
+  const out = { roomId: String(msg.roomId), messageId: String(msg._id) }
+  if (msg.deletedAt) return { ...out, changed: false }
+  if (!canDeleteMessage(actor, msg)) {
+    throw String(msg.senderId) === actor.id ? new AppError(403, 'chat.edit_window_passed') : new AppError(403, 'auth.forbidden')
+  }
+  const res = await ChatMessageModel.updateOne({ _id: msg._id, deletedAt: null }, { $set: { deletedAt: new Date(), deletedBy: oid(actor.id) } })
+  return { ...out, changed: res.modifiedCount === 1 }
+}
+
+/** GET /chat/rooms/:id/messages: newest first; `nextCursor` is the `before` of the next page. */
+export async function history(actor: Actor, roomId: string, q: HistoryQuery): Promise<Page<ChatMessage>> {
+  const room = await loadRoomFor(actor, roomId)
+  const filter: Record<string, unknown> = { roomId: room._id }
+  if (q.before) filter.seq = mongoose.trusted({ $lt: await seqOf(room._id, q.before) })
+  const docs = await ChatMessageModel.find(filter).sort({ seq: -1 }).limit(q.limit + 1).lean()
+  const items = docs.slice(0, q.limit).map(toMessage)
+  return { items, nextCursor: docs.length > q.limit ? items.at(-1)!.id : null }
+}
+
+/** Messages of a room after `lastMessageId`, oldest first (the `missed` of `room:join`). */
+export async function missedSince(roomId: unknown, lastMessageId: string): Promise<{ messages: ChatMessage[]; more: boolean }> {
+  const after = await seqOf(roomId, lastMessageId)
+  const docs = await ChatMessageModel.find({ roomId, seq: mongoose.trusted({ $gt: after }) }).sort({ seq: 1 }).limit(MISSED_MAX + 1).lean()
+  return { messages: docs.slice(0, MISSED_MAX).map(toMessage), more: docs.length > MISSED_MAX }
+}
+
+async function seqOf(roomId: unknown, messageId: string): Promise<number> {
+  const m = await ChatMessageModel.findOne({ _id: oid(messageId), roomId }, { seq: 1 }).lean()
+  if (!m) throw new AppError(404, 'chat.message_not_in_room')
+  return m.seq
+}
+
+/**
+ * `message:read`: the reader has seen everything up to this message. Only ever moves forward:
+ * the conditional upsert matches a lower mark or inserts; a higher mark makes the insert hit the
+ * unique index, which means "already read further" (`advanced: false`, nothing to broadcast).
+ */
+export async function markRead(actor: Actor, roomId: string, messageId: string): Promise<{ advanced: boolean }> {
+  const room = await loadRoomFor(actor, roomId)
+  const seq = await seqOf(room._id, messageId)
+  try {
+    await ChatReadModel.updateOne(
+      { userId: oid(actor.id), roomId: room._id, lastReadSeq: mongoose.trusted({ $lt: seq }) },
+      { $set: { lastReadSeq: seq, lastReadMessageId: oid(messageId) } },
+      { upsert: true },
+    )
+    return { advanced: true }
+  } catch (err) {
+    if (isDuplicateKey(err)) return { advanced: false }
+    throw err
+  }
+}

@@ -1,0 +1,94 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { RequestHandler } from 'express'
+import type { Namespace, Socket } from 'socket.io'
+import type { Lang } from '../../../shared/schemas/common.js'
+import { fromAcceptLanguage, isLang, t } from '../../core/i18n.js'
+import { log } from '../../core/logger.js'
+import type { ServerContext } from '../../core/module.js'
+import { can, type Actor } from '../../core/policy.js'
+import { setChatNamespace, userChannel } from './chat.bus.js'
+import { registerChatHandlers } from './chat.handlers.js'
+import { createPresence } from './chat.presence.js'
+
+type EngineRequest = IncomingMessage & { _query?: Record<string, string>; user?: Actor }
+type EngineMiddleware = (req: EngineRequest, res: ServerResponse, next: (err?: unknown) => void) => void
+
+/**
+ * Runs the HTTP session stack (express-session + passport, the same as for REST) on the
+ * engine.io handshake only (socket.io's documented pattern for Express middleware): later
+ * polling requests carry `sid` and need no second session lookup. A request that fails here is
+ * not refused: the namespace middleware decides, so the client gets a proper `connect_error`.
+ */
+function onlyForHandshake(mw: RequestHandler): EngineMiddleware {
+  return (req, res, next) => {
+    if (req._query?.sid !== undefined) return next()
+    mw(req as never, res as never, (err?: unknown) => {
+      if (err) log.warn({ err }, 'chat: session middleware failed on handshake')
+      next()
+    })
+  }
+}
+
+const applied = new WeakSet<object>()
+
+function readCookie(header: string | undefined, name: string): string | undefined {
+  for (const part of header?.split(';') ?? []) {
+    const [k, ...v] = part.trim().split('=')
+    if (k === name) return decodeURIComponent(v.join('='))
+  }
+  return undefined
+}
+
+/** The socket's language: `auth.lng` or `?lng=` of the handshake, the `lng` cookie, the user's locale, Accept-Language, kk. */
+export function socketLanguage(socket: Socket, actor: Actor | null): Lang {
+  const fromAuth = (socket.handshake.auth as { lng?: unknown } | undefined)?.lng
+  if (isLang(fromAuth)) return fromAuth
+  const q = socket.handshake.query.lng
+  if (isLang(q)) return q
+  const cookie = readCookie(socket.request.headers.cookie, 'lng')
+  if (isLang(cookie)) return cookie
+  if (actor && isLang(actor.locale)) return actor.locale
+  return fromAcceptLanguage(socket.request.headers['accept-language']) ?? 'kk'
+}
+
+/** A `connect_error` the client can act on: `err.data = { code, message }`, message localized. */
+function refusal(code: 'auth.required' | 'auth.forbidden', lng: Lang): Error {
+  const message = t(lng, `errors:${code}.detail`)
+  return Object.assign(new Error(message), { data: { code, message } })
+}
+
+/** The `/chat` namespace: authentication, presence, and the event handlers. */
+export function setupChatSockets(ctx: ServerContext): Namespace {
+  const { io } = ctx
+  if (!applied.has(io.engine)) {
+    applied.add(io.engine)
+    for (const mw of ctx.sessionMiddleware) io.engine.use(onlyForHandshake(mw))
+  }
+  const ns = io.of('/chat')
+  ns.use((socket, next) => {
+    const actor = (socket.request as EngineRequest).user ?? null
+    const lng = socketLanguage(socket, actor)
+    if (!actor) return next(refusal('auth.required', lng))
+    if (!can(actor, 'chat.connect')) return next(refusal('auth.forbidden', lng))
+    socket.data.actor = actor
+    socket.data.actorLoadedAt = Date.now()
+    socket.data.lng = lng
+    next()
+  })
+  const presence = createPresence(ns)
+  ns.on('connection', (socket) => {
+    // A recovered socket (connection state recovery) keeps its data and rooms but skips the
+    // namespace middleware: check this handshake's session user here again.
+    const fresh = (socket.request as EngineRequest).user
+    if (!fresh || !can(fresh, 'chat.connect')) return void socket.disconnect(true)
+    socket.data.actor = fresh
+    socket.data.actorLoadedAt = Date.now()
+    socket.data.connectedAt = Date.now()
+    void socket.join(userChannel(socket.data.actor.id))
+    registerChatHandlers(socket, presence)
+    socket.on('disconnect', () => void presence.disconnected(socket))
+    void presence.connected(socket)
+  })
+  setChatNamespace(ns)
+  return ns
+}
