@@ -1,4 +1,5 @@
 import type { KenesModule } from '../core/module.js'
+import { chatModule } from './chat/index.js'
 import { healthModule } from './health/index.js'
 import { regionsModule } from './regions/index.js'
 import { usersModule } from './users/index.js'
@@ -6,4 +7,4 @@ import { usersModule } from './users/index.js'
 /**
  * Every business module, in mount order. Add yours with one import and one entry.
  */
-export const modules: KenesModule[] = [healthModule, usersModule, regionsModule]
+export const modules: KenesModule[] = [healthModule, usersModule, regionsModule, chatModule]
