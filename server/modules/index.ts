@@ -1,5 +1,6 @@
 import type { KenesModule } from '../core/module.js'
 import { chatModule } from './chat/index.js'
+import { councilsModule } from './councils/index.js'
 import { healthModule } from './health/index.js'
 import { regionsModule } from './regions/index.js'
 import { usersModule } from './users/index.js'
@@ -7,4 +8,4 @@ import { usersModule } from './users/index.js'
 /**
  * Every business module, in mount order. Add yours with one import and one entry.
  */
-export const modules: KenesModule[] = [healthModule, usersModule, regionsModule, chatModule]
+export const modules: KenesModule[] = [healthModule, usersModule, regionsModule, councilsModule, chatModule]

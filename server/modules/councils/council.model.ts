@@ -33,12 +33,18 @@ const CouncilSchema = new Schema(
     /** Normalized, stemmed words of the names in both languages (see server/core/search.ts). */
     searchTokens: { type: [String], default: [] },
     archivedAt: { type: Date, default: null },
+    /** Stable list order: level (republican first), then the normalized name. */
+    levelRank: { type: Number, default: 0 },
+    sortName: { type: String, default: '' },
+    /** Created by `npm run seed` (demo data, never real). */
+    demo: { type: Boolean, default: false },
   },
   { timestamps: true },
 )
 CouncilSchema.index({ slug: 1 }, { unique: true })
 CouncilSchema.index({ regionId: 1, level: 1 })
 CouncilSchema.index({ searchTokens: 1 })
+CouncilSchema.index({ archivedAt: 1, levelRank: 1, sortName: 1, _id: 1 })
 
 export type CouncilDoc = InferSchemaType<typeof CouncilSchema> & { _id: mongoose.Types.ObjectId }
 export const Council = mongoose.models.Council ?? mongoose.model('Council', CouncilSchema)

@@ -1,0 +1,55 @@
+import type { z } from 'zod'
+import type { CouncilListItem, CouncilProfile } from '../../../shared/schemas/councils.js'
+import { storedUrl } from '../../core/storage.js'
+import type { CouncilStats } from './council-stats.js'
+
+type Localized = { kk?: string; ru?: string }
+/** Only the languages that are really there (the API never invents a translation). */
+export function localized(v: any): Localized {
+  const out: Localized = {}
+  if (v?.kk) out.kk = v.kk
+  if (v?.ru) out.ru = v.ru
+  return out
+}
+const localizedOrNull = (v: any): Localized | null => (v?.kk || v?.ru ? localized(v) : null)
+
+export const LEVEL_RANK = { republican: 0, oblast: 1, city: 2, district: 3 } as const
+
+export function toListItem(c: any): z.infer<typeof CouncilListItem> {
+  return {
+    id: String(c._id),
+    slug: c.slug,
+    name: localized(c.name),
+    level: c.level,
+    regionId: c.regionId ? String(c.regionId) : null,
+    stateBody: localized(c.stateBody),
+    logoUrl: storedUrl(c.logo),
+  }
+}
+
+export function toProfile(c: any, stats: CouncilStats): z.infer<typeof CouncilProfile> {
+  const contacts = c.contacts ?? {}
+  return {
+    ...toListItem(c),
+    description: localizedOrNull(c.description),
+    contacts: {
+      ...(localizedOrNull(contacts.address) ? { address: localized(contacts.address) } : {}),
+      ...(contacts.phone ? { phone: contacts.phone } : {}),
+      ...(contacts.email ? { email: contacts.email } : {}),
+      ...(contacts.website ? { website: contacts.website } : {}),
+    },
+    members: [...(c.members ?? [])]
+      .sort((a: any, b: any) => (a.order ?? 0) - (b.order ?? 0))
+      .map((m: any) => ({
+        id: String(m._id),
+        fullName: localized(m.fullName),
+        position: m.position,
+        userId: m.userId ? String(m.userId) : null,
+        photoUrl: storedUrl(m.photo),
+      })),
+    stats,
+    demo: Boolean(c.demo),
+    createdAt: new Date(c.createdAt).toISOString(),
+    updatedAt: new Date(c.updatedAt).toISOString(),
+  }
+}
