@@ -14,6 +14,8 @@ export interface Database {
   uri: string
   embedded: boolean
   close(): Promise<void>
+  /** Stops the embedded engine only, leaving mongoose to find it gone (tests of /health). */
+  stopEngine(): Promise<void>
 }
 
 /**
@@ -37,13 +39,18 @@ export async function connectDatabase(config: Config): Promise<Database> {
   // Create the indexes the schemas declare (unique e-mails, slugs, tracking numbers …).
   await Promise.all(Object.values(mongoose.models).map((m) => m.createIndexes()))
   const connectedUri: string = uri
+  let engineClosed: Promise<void> | undefined
+  const stopEngine = () => (engineClosed ??= engine ? engine.close() : Promise.resolve())
   return {
     uri: connectedUri,
     embedded: Boolean(engine),
     async close() {
-      await mongoose.disconnect()
-      await engine?.close()
+      // With the engine already gone the driver would wait for it: close without waiting.
+      if (engineClosed) await mongoose.disconnect().catch(() => {})
+      else await mongoose.disconnect()
+      await stopEngine()
     },
+    stopEngine,
   }
 }
 

@@ -32,7 +32,7 @@ export function validate(schemas: Schemas): RequestHandler {
       const source = part === 'body' && req.body === undefined ? {} : req[part]
       const result = schema.safeParse(source)
       if (result.success) valid[part] = result.data
-      else errors.push(...zodIssuesToFieldErrors(result.error.issues, part))
+      else errors.push(...zodIssuesToFieldErrors(result.error.issues, part, source))
     }
     req.valid = valid
     // A bad id in the path names nothing that exists: 404, not 400 (API: "malformed ids → 404").
@@ -49,7 +49,7 @@ export function input<S extends z.ZodType>(req: Request, part: keyof Validated, 
 /** Parses anything (socket payloads, multipart fields) with the same error shape as `validate`. */
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, prefix = 'body'): z.output<S> {
   const result = schema.safeParse(value)
-  if (!result.success) throw validationFailed(zodIssuesToFieldErrors(result.error.issues, prefix))
+  if (!result.success) throw validationFailed(zodIssuesToFieldErrors(result.error.issues, prefix, value))
   return result.data
 }
 
@@ -57,12 +57,14 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, pre
  * Zod issues → `{ path, code, params }`; the message is localized later by the error handler
  * (key `errors:field.<code>`). Custom messages in the schemas are such codes (e.g. `invalid_id`).
  */
-export function zodIssuesToFieldErrors(issues: z.core.$ZodIssue[], prefix: string): FieldError[] {
+export function zodIssuesToFieldErrors(issues: z.core.$ZodIssue[], prefix: string, input?: unknown): FieldError[] {
   return issues.map((issue) => {
     const path = [prefix, ...issue.path.map(String)].join('.')
     let code: string = issue.code
     const params: Record<string, unknown> = {}
-    if (issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined) code = 'required'
+    // zod 4 leaves the input out of issues: look the value up (a missing value is "required",
+    // a present one of the wrong type, like {"$gt": ""}, stays "invalid_type").
+    if (issue.code === 'invalid_type' && isMissing(input, issue.path, issue.message)) code = 'required'
     if (issue.code === 'invalid_format' && (issue as { format?: string }).format === 'email') code = 'invalid_email'
     if (issue.code === 'too_small') params.minimum = Number((issue as { minimum: unknown }).minimum)
     if (issue.code === 'too_big') params.maximum = Number((issue as { maximum: unknown }).maximum)
@@ -70,6 +72,16 @@ export function zodIssuesToFieldErrors(issues: z.core.$ZodIssue[], prefix: strin
     if ((issue.code === 'custom' || issue.code === 'invalid_format') && /^[a-z_]+$/.test(issue.message)) code = issue.message
     return { path, code, params }
   })
+}
+
+function isMissing(input: unknown, path: PropertyKey[], message: string): boolean {
+  if (input === undefined) return /received undefined/.test(message)
+  let v: unknown = input
+  for (const key of path) {
+    if (v === null || typeof v !== 'object') return true
+    v = (v as Record<PropertyKey, unknown>)[key]
+  }
+  return v === undefined
 }
 
 /** Opaque list cursors: base64url JSON of the last item's sort key and id. */

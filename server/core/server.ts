@@ -4,7 +4,7 @@ import { Server as SocketServer } from 'socket.io'
 import { setActiveConfig, type Config } from './config.js'
 import { createApp } from './app.js'
 import { withPublicCache } from './cache.js'
-import { connectDatabase } from './db.js'
+import { connectDatabase, type Database } from './db.js'
 import { startJobWorker, stopJobWorker } from './jobs.js'
 import { createLogger, log, setLogger } from './logger.js'
 import { resetMailTransport } from './mail.js'
@@ -20,6 +20,7 @@ export interface RunningServer {
   config: Config
   httpServer: http.Server
   io: SocketServer
+  db: Database
   /** Graceful: stop accepting, drain HTTP and sockets, let jobs finish their lease, close the DB. */
   close(): Promise<void>
 }
@@ -58,7 +59,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
 
   let closing: Promise<void> | undefined
   return {
-    url, port, config, httpServer, io,
+    url, port, config, httpServer, io, db,
     close() {
       closing ??= (async () => {
         const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()))

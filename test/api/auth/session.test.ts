@@ -1,0 +1,64 @@
+import { expect } from 'chai'
+import { Agent } from '../../helpers/agent.js'
+import { startTestServer, type TestServer } from '../../helpers/server.js'
+import { loginAs } from '../../helpers/users.js'
+
+describe('auth: sessions', () => {
+  let t: TestServer
+  before(async () => {
+    t = await startTestServer()
+  })
+  after(async () => {
+    await t?.close()
+  })
+
+  it('should set an httpOnly, SameSite=Lax session cookie (not Secure outside production)', async () => {
+    const { createUser } = await import('../../helpers/users.js')
+    const { email, password } = await createUser(t)
+    const res = await new Agent(t.url).post('/api/v1/auth/login', { email, password })
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('kenes.sid='))!
+    expect(cookie).to.match(/HttpOnly/i)
+    expect(cookie).to.match(/SameSite=Lax/i)
+    expect(cookie).to.match(/Expires=/i)
+    expect(cookie).not.to.match(/;\s*Secure/i)
+  })
+
+  it('should apply a role change made by an admin at once', async () => {
+    const admin = await loginAs(t, { roles: ['admin'] })
+    const user = await loginAs(t)
+    expect((await user.get('/api/v1/users')).status).to.equal(403)
+    expect((await admin.patch(`/api/v1/users/${user.user!.id}`, { roles: ['citizen', 'admin'] })).status).to.equal(200)
+    expect((await user.get('/api/v1/users')).status).to.equal(200)
+    expect((await user.get('/api/v1/auth/me')).body.user.roles).to.deep.equal(['citizen', 'admin'])
+  })
+
+  it('should sign a disabled user out at once and refuse their logins', async () => {
+    const admin = await loginAs(t, { roles: ['admin'] })
+    const { createUser } = await import('../../helpers/users.js')
+    const { email, password, id } = await createUser(t)
+    const user = new Agent(t.url)
+    await user.post('/api/v1/auth/login', { email, password })
+    expect((await user.get('/api/v1/auth/me')).status).to.equal(200)
+    expect((await admin.patch(`/api/v1/users/${id}`, { disabled: true })).body.user.disabled).to.equal(true)
+    expect((await user.get('/api/v1/auth/me')).status).to.equal(401)
+    const again = await new Agent(t.url).post('/api/v1/auth/login', { email, password })
+    expect(again.status).to.equal(403)
+    expect(again.body.code).to.equal('auth.disabled')
+    expect((await admin.patch(`/api/v1/users/${id}`, { disabled: false })).status).to.equal(200)
+    expect((await new Agent(t.url).post('/api/v1/auth/login', { email, password })).status).to.equal(200)
+  })
+
+  it('should record activity for the active-users indicator', async () => {
+    const { countActiveUsers } = await import('../../../server/modules/users/users.service.js')
+    const since = new Date(Date.now() - 1000)
+    const before = await countActiveUsers(since)
+    await loginAs(t)
+    expect(await countActiveUsers(since)).to.equal(before + 1)
+  })
+
+  it('should fail with 401 auth.required for logout without a session', async () => {
+    const res = await new Agent(t.url).post('/api/v1/auth/logout')
+    expect(res.status).to.equal(401)
+    expect(res.body.code).to.equal('auth.required')
+  })
+})
