@@ -32,7 +32,7 @@ export async function sendMessage(actor: Actor, input: MessageSendPayload): Prom
   let doc: any
   try {
     // The room's counter orders messages exactly, whichever process stores them.
-    const counted = await ChatRoomModel.findByIdAndUpdate(room._id, { $inc: { seq: 1 }, $set: { lastMessageAt: now, activityAt: now } }, { new: true, projection: { seq: 1 } }).lean()
+    const counted = await ChatRoomModel.findByIdAndUpdate(room._id, { $inc: { seq: 1 }, $set: { lastMessageAt: now, activityAt: now } }, { returnDocument: 'after', projection: { seq: 1 } }).lean()
     if (!counted) throw notFound('room')
     doc = await ChatMessageModel.create({
       _id, ...key, seq: counted.seq, senderName: actor.displayName, councilId: councilId ? oid(councilId) : null,
@@ -86,7 +86,7 @@ export async function editMessage(actor: Actor, messageId: string, text: string)
   if (String(msg.senderId) !== actor.id) throw new AppError(403, 'auth.forbidden')
   if (!canEditMessage(actor, msg)) throw new AppError(403, 'chat.edit_window_passed')
   if (msg.text === text) return toMessage(msg)
-  const updated = await ChatMessageModel.findOneAndUpdate({ _id: msg._id, deletedAt: null }, { $set: { text, editedAt: new Date() } }, { new: true }).lean()
+  const updated = await ChatMessageModel.findOneAndUpdate({ _id: msg._id, deletedAt: null }, { $set: { text, editedAt: new Date() } }, { returnDocument: 'after' }).lean()
   if (!updated) throw conflict('chat.message_deleted')
   return toMessage(updated)
 }

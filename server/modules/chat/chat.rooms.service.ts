@@ -85,7 +85,7 @@ export async function addCouncils(actor: Actor, roomId: string, body: AddCouncil
   if (added.length) await resolveCouncils(added)
   if (current.size + added.length > 50) throw new AppError(400, 'chat.too_many_councils', { max: 50 })
   const updated = added.length
-    ? await ChatRoomModel.findByIdAndUpdate(roomId, { $addToSet: { councilIds: { $each: added.map(oid) } } }, { new: true }).lean()
+    ? await ChatRoomModel.findByIdAndUpdate(roomId, { $addToSet: { councilIds: { $each: added.map(oid) } } }, { returnDocument: 'after' }).lean()
     : room
   return { room: await roomView(actor, updated), added }
 }

@@ -1,0 +1,158 @@
+import { expect } from 'chai'
+import type { Socket } from 'socket.io-client'
+import type { Agent } from '../helpers/agent.js'
+import { startTestServer, type TestServer } from '../helpers/server.js'
+import { loginAs } from '../helpers/users.js'
+import { ask, clientId, closeAll, connectChat, createCouncil, nextEvent, record } from './chat.helpers.js'
+
+describe('socket.io /chat', () => {
+  let t: TestServer
+  let councilA: string, councilB: string, councilC: string
+  let alice: Agent, bob: Agent, bob2: Agent, carol: Agent, mod: Agent
+  let roomId: string
+  const open: Socket[] = []
+  const connect = async (agent: Agent | null, opts?: Parameters<typeof connectChat>[2]) => {
+    const s = await connectChat(t.url, agent, opts)
+    open.push(s)
+    return s
+  }
+
+  before(async () => {
+    t = await startTestServer()
+    ;[councilA, councilB, councilC] = await Promise.all([createCouncil(0), createCouncil(1), createCouncil(2)])
+    ;[alice, bob, bob2, carol, mod] = await Promise.all([
+      loginAs(t, { roles: ['council_member'], councilIds: [councilA], displayName: 'Әлия' }),
+      loginAs(t, { roles: ['council_member'], councilIds: [councilB], displayName: 'Бауыржан' }),
+      loginAs(t, { roles: ['council_member'], councilIds: [councilB], displayName: 'Болат', locale: 'ru' }),
+      loginAs(t, { roles: ['council_member'], councilIds: [councilC], displayName: 'Carol' }),
+      loginAs(t, { roles: ['moderator'] }),
+    ])
+    const res = await alice.post('/api/v1/chat/rooms', { kind: 'direct', councilIds: [councilA, councilB] })
+    expect(res.status).to.equal(201)
+    roomId = res.body.room.id
+  })
+  afterEach(() => closeAll(...open.splice(0)))
+  after(() => t?.close())
+
+  describe('connecting', () => {
+    it('should refuse a guest with connect_error auth.required, localized', async () => {
+      const err: any = await connect(null, { lng: 'ru' }).then(() => null, (e) => e)
+      expect(err?.data?.code).to.equal('auth.required')
+      expect(err.data.message).to.match(/войдите/i)
+    })
+    it('should refuse a citizen with connect_error auth.forbidden', async () => {
+      const citizen = await loginAs(t, { roles: ['citizen'] })
+      const err: any = await connect(citizen).then(() => null, (e) => e)
+      expect(err?.data?.code).to.equal('auth.forbidden')
+      expect(err.data.message).to.match(/құқығыңыз жоқ/)
+    })
+    it('should refuse a forged session cookie as auth.required', async () => {
+      const fake = { hasSession: true, cookieHeader: () => 'kenes.sid=s%3Aforged.signature' } as unknown as Agent
+      const err: any = await connect(fake).then(() => null, (e) => e)
+      expect(err?.data?.code).to.equal('auth.required')
+    })
+    it('should accept council members and moderators', async () => {
+      const [a, m] = await Promise.all([connect(alice), connect(mod)])
+      expect(a.connected && m.connected).to.equal(true)
+    })
+  })
+
+  describe('room:join', () => {
+    it('should let members of the room\'s councils and moderators join, with the room', async () => {
+      const [a, m] = await Promise.all([connect(alice), connect(mod)])
+      const ra = await ask(a, 'room:join', { roomId })
+      expect(ra.ok).to.equal(true)
+      expect(ra.room).to.include({ id: roomId, kind: 'direct' })
+      expect(ra.room.councilIds).to.have.members([councilA, councilB])
+      expect(ra.online).to.include(alice.user!.id)
+      expect((await ask(m, 'room:join', { roomId })).ok).to.equal(true)
+    })
+    it('should refuse a member of an outside council (auth.forbidden) and unknown rooms (not_found)', async () => {
+      const c = await connect(carol, { lng: 'ru' })
+      const denied = await ask(c, 'room:join', { roomId })
+      expect(denied).to.deep.include({ ok: false })
+      expect(denied.error.code).to.equal('auth.forbidden')
+      expect(denied.error.message).to.match(/прав/i)
+      const missing = await ask(c, 'room:join', { roomId: '0123456789abcdef01234567' })
+      expect(missing.error.code).to.equal('not_found')
+    })
+    it('should apply a role change at the next join', async () => {
+      const member = await loginAs(t, { roles: ['council_member'], councilIds: [councilA] })
+      const s = await connect(member)
+      expect((await ask(s, 'room:join', { roomId })).ok).to.equal(true)
+      const admin = await loginAs(t, { roles: ['admin'] })
+      const patched = await admin.patch(`/api/v1/users/${member.user!.id}`, { councilIds: [councilC] })
+      expect(patched.status).to.equal(200)
+      const again = await ask(s, 'room:join', { roomId })
+      expect(again.error.code).to.equal('auth.forbidden')
+    })
+  })
+
+  describe('message:send', () => {
+    it('should persist, ack and deliver to every other room member exactly once', async () => {
+      const [a, b1, b2, m, c] = await Promise.all([connect(alice), connect(bob), connect(bob2), connect(mod), connect(carol)])
+      const recs = [a, b1, b2, m, c].map(record)
+      for (const s of [a, b1, b2, m]) expect((await ask(s, 'room:join', { roomId })).ok).to.equal(true)
+      const got = [b1, b2, m].map((s) => nextEvent(s, 'message:new', (p) => p.message.text === 'Сәлем, <b>Бауыржан</b>!'))
+      const ack = await ask(a, 'message:send', { roomId, text: 'Сәлем, <b>Бауыржан</b>!', clientId: clientId() })
+      expect(ack.ok).to.equal(true)
+      expect(ack.message).to.include({ roomId, senderId: alice.user!.id, senderName: 'Әлия', councilId: councilA, text: 'Сәлем, <b>Бауыржан</b>!' })
+      for (const p of await Promise.all(got)) expect(p.message).to.deep.equal(ack.message)
+      // Barrier: a later message reaches everyone after the first one; count what arrived by then.
+      const barrier = [a, b1, b2, m].map((s) => nextEvent(s, 'message:new', (p) => p.message.text === 'barrier'))
+      await ask(b1, 'message:send', { roomId, text: 'barrier', clientId: clientId() })
+      await Promise.all(barrier.filter((_, i) => i !== 1))
+      const counts = recs.map((r) => r.of('message:new').filter((p) => p.message.id === ack.message.id).length)
+      expect(counts).to.deep.equal([0, 1, 1, 1, 0]) // the sender has it from the ack; an outsider never
+      const history = await bob.get(`/api/v1/chat/rooms/${roomId}/messages?limit=2`)
+      expect(history.body.items.map((x: any) => x.text)).to.deep.equal(['barrier', 'Сәлем, <b>Бауыржан</b>!'])
+    })
+
+    it('should return the same message for a resent clientId and broadcast nothing new', async () => {
+      const [a, b] = await Promise.all([connect(alice), connect(bob)])
+      for (const s of [a, b]) await ask(s, 'room:join', { roomId })
+      const rb = record(b)
+      const cid = clientId()
+      const first = await ask(a, 'message:send', { roomId, text: 'бір рет', clientId: cid })
+      const [again, raced] = await Promise.all([
+        ask(a, 'message:send', { roomId, text: 'бір рет', clientId: cid }),
+        ask(a, 'message:send', { roomId, text: 'бір рет', clientId: cid }),
+      ])
+      expect(again.message).to.deep.equal(first.message)
+      expect(raced.message).to.deep.equal(first.message)
+      const barrier = nextEvent(b, 'message:new', (p) => p.message.text === 'кейін')
+      await ask(a, 'message:send', { roomId, text: 'кейін', clientId: clientId() })
+      await barrier
+      expect(rb.of('message:new').filter((p) => p.message.clientId === cid)).to.have.length(1)
+    })
+
+    it('should refuse bad payloads with validation.failed and keep the socket usable', async () => {
+      const a = await connect(alice, { lng: 'ru' })
+      const cases: unknown[] = [
+        'not an object', null, 42, [roomId],
+        { roomId, text: '', clientId: clientId() },
+        { roomId, text: 'x'.repeat(4001), clientId: clientId() },
+        { roomId, text: 'ok', clientId: { $gt: '' } },
+        { roomId: { $ne: null }, text: 'ok', clientId: clientId() },
+        { roomId, text: 'ok', clientId: clientId(), extra: true },
+      ]
+      for (const payload of cases) {
+        const res = await ask(a, 'message:send', payload)
+        expect(res.ok, JSON.stringify(payload)).to.equal(false)
+        expect(res.error.code).to.equal('validation.failed')
+        expect(res.error.message).to.match(/[а-я]/i)
+      }
+      const ok = await ask(a, 'message:send', { roomId, text: 'x'.repeat(4000), clientId: clientId() })
+      expect(ok.ok).to.equal(true)
+      expect(ok.message.text).to.have.length(4000)
+    })
+
+    it('should refuse a member of an outside council even without joining', async () => {
+      const c = await connect(carol)
+      const res = await ask(c, 'message:send', { roomId, text: 'кіріп кетейін', clientId: clientId() })
+      expect(res.error.code).to.equal('auth.forbidden')
+      const history = await alice.get(`/api/v1/chat/rooms/${roomId}/messages`)
+      expect(history.body.items.some((m: any) => m.text === 'кіріп кетейін')).to.equal(false)
+    })
+  })
+})
