@@ -21,6 +21,8 @@ export interface RouteDescription {
   body?: z.ZodType
   /** The body is multipart/form-data (files + fields); `body` then describes the text fields. */
   multipart?: boolean
+  /** A JSON `body` that may also be sent as multipart/form-data with these parts. */
+  multipartAlternative?: z.ZodType
   response?: z.ZodType
   /** Success status (default 200; 204 means no body). */
   status?: number
@@ -112,7 +114,9 @@ function operationFor(d: RouteDescription): Record<string, unknown> {
   if (d.body) {
     op.requestBody = {
       required: true,
-      content: d.multipart ? { 'multipart/form-data': { schema: toSchema(d.body, 'input') } } : { 'application/json': { schema: toSchema(d.body, 'input') } },
+      content: d.multipart
+        ? { 'multipart/form-data': { schema: toSchema(d.body, 'input') } }
+        : { 'application/json': { schema: toSchema(d.body, 'input') }, ...(d.multipartAlternative ? { 'multipart/form-data': { schema: toSchema(d.multipartAlternative, 'input') } } : {}) },
     }
   } else if (d.multipart) {
     op.requestBody = { required: true, content: { 'multipart/form-data': { schema: { type: 'object' } } } }

@@ -1,4 +1,5 @@
 import type { KenesModule } from '../core/module.js'
+import { appealsModule } from './appeals/index.js'
 import { chatModule } from './chat/index.js'
 import { councilsModule } from './councils/index.js'
 import { healthModule } from './health/index.js'
@@ -8,4 +9,4 @@ import { usersModule } from './users/index.js'
 /**
  * Every business module, in mount order. Add yours with one import and one entry.
  */
-export const modules: KenesModule[] = [healthModule, usersModule, regionsModule, councilsModule, chatModule]
+export const modules: KenesModule[] = [healthModule, usersModule, regionsModule, councilsModule, chatModule, appealsModule]

@@ -1,0 +1,68 @@
+import mongoose from 'mongoose'
+import { OPEN_STATUSES } from '../../../shared/schemas/appeals.js'
+import { cancelJob, defineJob, enqueueJob } from '../../core/jobs.js'
+import { log } from '../../core/logger.js'
+import { removeStored } from '../../core/storage.js'
+import { Appeal, type AppealDoc } from './appeal.model.js'
+import { workingDaysBefore } from './calendar.js'
+import { notifyCouncil } from './appeals.notify.js'
+
+/**
+ * Persisted jobs of the appeals module: council reminders 3 working days before the due date
+ * and once it has passed, and the purge of guest appeals never confirmed. They live in the
+ * `jobs` collection, so they fire after a restart; handlers re-check the stored appeal (a stale
+ * job for an older due date, or an answered appeal, does nothing).
+ */
+export const REMIND_BEFORE_WORKING_DAYS = 3
+type ReminderKind = 'due_soon' | 'overdue'
+interface ReminderPayload { appealId: string; kind: ReminderKind; dueAt: string }
+
+const reminderKey = (id: string, kind: ReminderKind) => `appeals.reminder:${id}:${kind}`
+const purgeKey = (id: string) => `appeals.purge:${id}`
+
+/** (Re)schedules both reminders for the appeal's current due date; cancels them when it is settled. */
+export async function scheduleDeadlineJobs(a: Pick<AppealDoc, '_id' | 'status' | 'dueAt'>): Promise<void> {
+  const id = String(a._id)
+  if (!a.dueAt || !(OPEN_STATUSES as readonly string[]).includes(a.status)) return cancelDeadlineJobs(id)
+  const dueAt = new Date(a.dueAt)
+  const soon = workingDaysBefore(dueAt, REMIND_BEFORE_WORKING_DAYS)
+  if (soon.getTime() > Date.now()) await enqueueJob('appeals.reminder', { appealId: id, kind: 'due_soon', dueAt: dueAt.toISOString() }, { runAt: soon, dedupeKey: reminderKey(id, 'due_soon') })
+  else await cancelJob(reminderKey(id, 'due_soon'))
+  await enqueueJob('appeals.reminder', { appealId: id, kind: 'overdue', dueAt: dueAt.toISOString() }, { runAt: new Date(dueAt.getTime() + 1000), dedupeKey: reminderKey(id, 'overdue') })
+}
+
+export async function cancelDeadlineJobs(id: string): Promise<void> {
+  await Promise.all([cancelJob(reminderKey(id, 'due_soon')), cancelJob(reminderKey(id, 'overdue'))])
+}
+
+export async function schedulePurge(id: string, at: Date): Promise<void> {
+  await enqueueJob('appeals.purge_unconfirmed', { appealId: id }, { runAt: at, dedupeKey: purgeKey(id) })
+}
+export const cancelPurge = (id: string): Promise<void> => cancelJob(purgeKey(id))
+
+defineJob<ReminderPayload>('appeals.reminder', async ({ appealId, kind, dueAt }) => {
+  const due = new Date(dueAt)
+  const field = kind === 'due_soon' ? 'reminded.dueSoon' : 'reminded.overdue'
+  // Claim the reminder on the stored appeal first: a retried job (or a second worker) sends nothing twice.
+  const appeal = await Appeal.findOneAndUpdate(
+    {
+      _id: appealId,
+      status: mongoose.trusted({ $in: OPEN_STATUSES }),
+      // An overdue reminder only once the due date has really passed.
+      dueAt: kind === 'overdue' ? mongoose.trusted({ $eq: due, $lte: new Date() }) : due,
+      [field]: mongoose.trusted({ $ne: due }),
+    },
+    { $set: { [field]: due } },
+    { returnDocument: 'after' },
+  ).lean<AppealDoc>()
+  if (!appeal) return
+  const sent = await notifyCouncil(appeal, kind === 'due_soon' ? 'reminder_due_soon' : 'reminder_overdue')
+  log.info({ appealId, kind, sent }, 'appeal reminder sent')
+})
+
+defineJob<{ appealId: string }>('appeals.purge_unconfirmed', async ({ appealId }) => {
+  const gone = await Appeal.findOneAndDelete({ _id: appealId, status: 'unconfirmed', 'confirm.expiresAt': mongoose.trusted({ $lte: new Date() }) }).lean<AppealDoc>()
+  if (!gone) return
+  await removeStored(`appeals/${appealId}`)
+  log.info({ appealId, trackingNumber: gone.trackingNumber }, 'unconfirmed appeal purged')
+})

@@ -1,0 +1,127 @@
+import mongoose from 'mongoose'
+import { OPEN_STATUSES, type CouncilAppealsQuery } from '../../../shared/schemas/appeals.js'
+import type { ListQuery, Page } from '../../../shared/schemas/common.js'
+import { audit } from '../../core/audit.js'
+import { notFound, validationFailed } from '../../core/errors.js'
+import { decodeCursor, encodeCursor } from '../../core/http.js'
+import { assertCan, type Actor, type MaybeActor } from '../../core/policy.js'
+import { resolveStored } from '../../core/storage.js'
+import { Appeal, type AppealDoc } from './appeal.model.js'
+import { workingDaysBetween } from './calendar.js'
+import { auditStaffAccess, isCouncilMember, loadAppealFor } from './appeals.policy.js'
+import { codeMatches } from './secrets.js'
+import { toAppealView, toListItem, toPublicAppeal } from './appeals.view.js'
+
+/** Reads: one appeal, tracking, the author's and the council's lists, the public Q&A, stats. */
+const trusted = mongoose.trusted
+const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null)
+
+/** Keyset pagination after `[sortValue, id]`: `field op value`, or equal and `_id op id`. */
+function keyset(field: string, op: '$lt' | '$gt', after: unknown[]): Record<string, unknown>[] {
+  const value = new Date(String(after[0]))
+  if (Number.isNaN(value.getTime()) || !mongoose.isValidObjectId(String(after[1]))) throw validationFailed([{ path: 'query.cursor', code: 'invalid_format' }])
+  return [{ [field]: trusted({ [op]: value }) }, { [field]: value, _id: trusted({ [op]: new mongoose.Types.ObjectId(String(after[1])) }) }]
+}
+
+export async function getAppeal(actor: MaybeActor, id: string, code?: string) {
+  const { appeal, access } = await loadAppealFor(actor, id, code)
+  await auditStaffAccess(actor, access, appeal, 'appeal.personal_data_read')
+  return toAppealView(appeal, { withHistory: access !== 'author' })
+}
+
+/** The same answer (404) for an unknown number and a wrong code: nothing to learn by guessing. */
+export async function trackAppeal(number: string, code: string) {
+  const appeal = await Appeal.findOne({ trackingNumber: number.trim().toUpperCase() }).lean<AppealDoc>()
+  const ok = codeMatches(code, appeal?.accessCodeHash ?? '0'.repeat(64))
+  if (!appeal || !ok) throw notFound('appeal')
+  return toAppealView(appeal)
+}
+
+export async function attachmentFor(actor: MaybeActor, id: string, attachmentId: string, code?: string) {
+  const { appeal, access } = await loadAppealFor(actor, id, code)
+  const file = (appeal.attachments ?? []).find((f) => String(f._id) === attachmentId)
+  if (!file) throw notFound('attachment')
+  await auditStaffAccess(actor, access, appeal, 'appeal.attachment_read')
+  return { path: resolveStored(file.key), name: file.name, mime: file.mime, size: file.size }
+}
+
+export async function listMine(actor: Actor, q: ListQuery): Promise<Page<ReturnType<typeof toListItem>>> {
+  const filter: Record<string, unknown> = { 'author.userId': actor.id }
+  const after = decodeCursor(q.cursor)
+  if (after) filter.$or = keyset('createdAt', '$lt', after)
+  const docs = await Appeal.find(filter).sort({ createdAt: -1, _id: -1 }).limit(q.limit + 1).lean<AppealDoc[]>()
+  const page = docs.slice(0, q.limit)
+  const last = page[page.length - 1]
+  return { items: page.map((d) => toListItem(d)), nextCursor: docs.length > q.limit && last ? encodeCursor([iso(last.createdAt), String(last._id)]) : null }
+}
+
+function councilFilter(councilId: string, q: Omit<CouncilAppealsQuery, 'limit' | 'cursor'>): Record<string, unknown> {
+  const filter: Record<string, unknown> = { councilId, status: trusted({ $ne: 'unconfirmed' }) }
+  if (q.status) filter.status = q.status
+  if (q.category) filter.category = q.category
+  if (q.overdue === true) {
+    if (q.status && !(OPEN_STATUSES as readonly string[]).includes(q.status)) filter._id = trusted({ $exists: false })
+    else if (!q.status) filter.status = trusted({ $in: OPEN_STATUSES })
+    filter.dueAt = trusted({ $lt: new Date() })
+  } else if (q.overdue === false) {
+    filter.$or = [{ status: trusted({ $nin: OPEN_STATUSES }) }, { dueAt: trusted({ $gte: new Date() }) }]
+  }
+  return filter
+}
+
+async function auditCouncilRead(actor: Actor, councilId: string, action: string, count: number): Promise<void> {
+  if (isCouncilMember(actor, councilId)) return
+  await audit({ actorId: actor.id, action, target: { kind: 'council', id: councilId }, details: { count } })
+}
+
+/** The council's queue, soonest due first. */
+export async function listCouncil(actor: Actor, councilId: string, q: CouncilAppealsQuery): Promise<Page<ReturnType<typeof toListItem>>> {
+  assertCan(actor, 'appeal.read_council', { councilId })
+  const filter = councilFilter(councilId, q)
+  const after = decodeCursor(q.cursor)
+  if (after) {
+    filter.$and = [{ $or: keyset('dueAt', '$gt', after) }, ...(filter.$or ? [{ $or: filter.$or }] : [])]
+    delete filter.$or
+  }
+  const docs = await Appeal.find(filter).sort({ dueAt: 1, _id: 1 }).limit(q.limit + 1).lean<AppealDoc[]>()
+  const page = docs.slice(0, q.limit)
+  await auditCouncilRead(actor, councilId, 'appeal.council_list_read', page.length)
+  const last = page[page.length - 1]
+  return { items: page.map((d) => toListItem(d, { withAuthor: true })), nextCursor: docs.length > q.limit && last ? encodeCursor([iso(last.dueAt), String(last._id)]) : null }
+}
+
+/** Every matching appeal for the CSV export (bounded: a council's yearly report, not a dump). */
+export const CSV_MAX_ROWS = 20_000
+export async function exportCouncil(actor: Actor, councilId: string, q: Omit<CouncilAppealsQuery, 'limit' | 'cursor'>): Promise<AppealDoc[]> {
+  assertCan(actor, 'appeal.read_council', { councilId })
+  const docs = await Appeal.find(councilFilter(councilId, q)).sort({ registeredAt: 1, _id: 1 }).limit(CSV_MAX_ROWS).lean<AppealDoc[]>()
+  await auditCouncilRead(actor, councilId, 'appeal.council_export', docs.length)
+  return docs
+}
+
+/** Answered appeals whose authors allowed publication, without names or contacts. */
+export async function listPublic(q: ListQuery & { council?: string }) {
+  const filter: Record<string, unknown> = { isPublic: true, answeredAt: trusted({ $ne: null }), status: trusted({ $in: ['answered', 'closed'] }) }
+  if (q.council) filter.councilId = q.council
+  const after = decodeCursor(q.cursor)
+  if (after) filter.$or = keyset('answeredAt', '$lt', after)
+  const docs = await Appeal.find(filter).sort({ answeredAt: -1, _id: -1 }).limit(q.limit + 1).lean<AppealDoc[]>()
+  const page = docs.slice(0, q.limit)
+  const last = page[page.length - 1]
+  return { items: page.map(toPublicAppeal), nextCursor: docs.length > q.limit && last ? encodeCursor([iso(last.answeredAt), String(last._id)]) : null }
+}
+
+/**
+ * `stats.appeals` of a council profile: registered appeals received, answered, open past due;
+ * `medianResponseDays` in working days from registration to the first answer.
+ */
+export async function councilAppealStats(councilId: string) {
+  if (!mongoose.isValidObjectId(councilId)) return {}
+  const docs = await Appeal.find({ councilId, status: trusted({ $ne: 'unconfirmed' }) }, { status: 1, dueAt: 1, registeredAt: 1, answeredAt: 1 }).lean<AppealDoc[]>()
+  const now = new Date()
+  const overdue = docs.filter((d) => (OPEN_STATUSES as readonly string[]).includes(d.status) && d.dueAt && new Date(d.dueAt) < now).length
+  const spans = docs.filter((d) => d.answeredAt && d.registeredAt).map((d) => workingDaysBetween(new Date(d.registeredAt!), new Date(d.answeredAt!))).sort((a, b) => a - b)
+  const mid = spans.length >> 1
+  const median = spans.length ? (spans.length % 2 ? spans[mid] : (spans[mid - 1] + spans[mid]) / 2) : null
+  return { appeals: { received: docs.length, answered: docs.filter((d) => d.answeredAt).length, overdue }, medianResponseDays: median }
+}
