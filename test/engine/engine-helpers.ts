@@ -93,3 +93,6 @@ export class RawConn {
   }
   close(): void { this.sock.destroy() }
 }
+
+/** Test documents with arbitrary _id types (the driver's default typing assumes ObjectId). */
+export type AnyDoc = { _id?: string | number | BSON.ObjectId | null; [k: string]: any }

@@ -1,16 +1,16 @@
 // Indexes of the embedded engine: exact duplicate-key errors, index maintenance on every write, and index
 // USE, proven with the engine's count of documents examined (serverStatus metrics / explain).
 import { expect } from 'chai'
-import type { Collection, Document } from 'mongodb'
-import { scanned, startTestEngine, type TestEngine } from './engine-helpers.js'
+import type { Collection } from 'mongodb'
+import { scanned, startTestEngine, type TestEngine, type AnyDoc } from './engine-helpers.js'
 
 describe('embedded engine: indexes', () => {
   let t: TestEngine
-  let coll: Collection<Document>
+  let coll: Collection<AnyDoc>
   before(async () => { t = await startTestEngine() })
   after(async () => { await t.stop() })
   beforeEach(async () => {
-    coll = t.client.db('ix').collection(`c${Math.random().toString(36).slice(2)}`)
+    coll = t.client.db('ix').collection<AnyDoc>(`c${Math.random().toString(36).slice(2)}`)
   })
 
   it('reports a unique violation with MongoDB\'s exact shape on insert', async () => {
@@ -58,7 +58,7 @@ describe('embedded engine: indexes', () => {
     await coll.dropIndex('v_1')
     const missing = await coll.dropIndex('v_1').catch(e => e)
     expect(missing).to.include({ code: 27, codeName: 'IndexNotFound' })
-    const ns = await t.client.db('ix').collection('never').listIndexes().toArray().catch(e => e)
+    const ns = await t.client.db('ix').collection<AnyDoc>('never').listIndexes().toArray().catch(e => e)
     expect(ns.code).to.equal(26)
   })
 
@@ -117,7 +117,7 @@ describe('embedded engine: indexes', () => {
     await t.engine.close()
     const engine = await startEmbeddedMongo({ dbPath: t.dbPath, fsync: false })
     const client = new MongoClient(engine.uri)
-    const c2 = client.db('ix').collection(name)
+    const c2 = client.db('ix').collection<AnyDoc>(name)
     const err = await c2.insertOne({ u: 1 }).catch(e => e)
     expect(err.code).to.equal(11000)
     t.engine = engine

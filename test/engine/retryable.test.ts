@@ -2,7 +2,7 @@
 // the same pair gets the first reply back instead of running again.
 import { expect } from 'chai'
 import * as BSON from 'bson'
-import { RawConn, startTestEngine, type TestEngine } from './engine-helpers.js'
+import { RawConn, startTestEngine, type TestEngine, type AnyDoc } from './engine-helpers.js'
 
 describe('embedded engine: retryable writes', () => {
   let t: TestEngine
@@ -12,7 +12,7 @@ describe('embedded engine: retryable writes', () => {
   it('applies a retried $inc, insert and findAndModify only once', async () => {
     const raw = await RawConn.open(t.engine.port)
     const lsid = { id: new BSON.UUID() }
-    await t.client.db('rw').collection('c').insertOne({ _id: 1, n: 0 })
+    await t.client.db('rw').collection<AnyDoc>('c').insertOne({ _id: 1, n: 0 })
     const inc = { update: 'c', updates: [{ q: { _id: 1 }, u: { $inc: { n: 1 } } }], lsid, txnNumber: BSON.Long.fromNumber(1), $db: 'rw' }
     const r1 = await raw.command(inc)
     const r2 = await raw.command(inc) // the retry, e.g. after a network error
@@ -28,12 +28,12 @@ describe('embedded engine: retryable writes', () => {
     expect(f2.value).to.deep.equal({ _id: 1, n: 11 })
     // A new txnNumber is a new write.
     expect(await raw.command({ ...inc, txnNumber: BSON.Long.fromNumber(4) })).to.include({ nModified: 1 })
-    expect(await t.client.db('rw').collection('c').findOne({ _id: 1 })).to.deep.equal({ _id: 1, n: 12 })
+    expect(await t.client.db('rw').collection<AnyDoc>('c').findOne({ _id: 1 })).to.deep.equal({ _id: 1, n: 12 })
     raw.close()
   })
 
   it('drives retryable writes through the driver (txnNumber on single writes)', async () => {
-    const c = t.client.db('rw').collection('drv')
+    const c = t.client.db('rw').collection<AnyDoc>('drv')
     const r = await c.insertOne({ x: 1 })
     expect(r.acknowledged).to.equal(true)
     expect(await c.countDocuments()).to.equal(1)

@@ -2,16 +2,16 @@
 // sessions, write conflicts (112 + TransientTransactionError), NoSuchTransaction (251) and expiry.
 import { expect } from 'chai'
 import * as BSON from 'bson'
-import type { Collection, Document } from 'mongodb'
-import { RawConn, startTestEngine, type TestEngine } from './engine-helpers.js'
+import type { Collection } from 'mongodb'
+import { RawConn, startTestEngine, type TestEngine, type AnyDoc } from './engine-helpers.js'
 
 describe('embedded engine: transactions', () => {
   let t: TestEngine
-  let coll: Collection<Document>
+  let coll: Collection<AnyDoc>
   before(async () => { t = await startTestEngine() })
   after(async () => { await t.stop() })
   beforeEach(async () => {
-    coll = t.client.db('txn').collection(`c${Math.random().toString(36).slice(2)}`)
+    coll = t.client.db('txn').collection<AnyDoc>(`c${Math.random().toString(36).slice(2)}`)
     await coll.insertMany([{ _id: 'a', bal: 100 }, { _id: 'b', bal: 0 }])
   })
 
@@ -116,7 +116,7 @@ describe('embedded engine: transactions', () => {
     await t.engine.close()
     t.engine = await startEmbeddedMongo({ dbPath: t.dbPath, fsync: false })
     t.client = new MongoClient(t.engine.uri)
-    const back = await t.client.db('txn').collection(coll.collectionName).find().sort({ _id: 1 }).toArray()
+    const back = await t.client.db('txn').collection<AnyDoc>(coll.collectionName).find().sort({ _id: 1 }).toArray()
     expect(back.map(d => d.bal)).to.deep.equal([1, 2])
   })
 })

@@ -1,7 +1,7 @@
 // Wire protocol and command-level behaviour of the embedded engine, through raw frames and the driver.
 import { expect } from 'chai'
 import * as BSON from 'bson'
-import { RawConn, opMsg, opQuery, startTestEngine, type TestEngine } from './engine-helpers.js'
+import { RawConn, opMsg, opQuery, startTestEngine, type TestEngine, type AnyDoc } from './engine-helpers.js'
 
 describe('embedded engine: wire protocol', () => {
   let t: TestEngine
@@ -45,7 +45,7 @@ describe('embedded engine: wire protocol', () => {
     // The next reply on the connection must belong to the ping, not to the insert.
     const r = await c.command({ ping: 1, $db: 'admin' })
     expect(r).to.deep.equal({ ok: 1 })
-    expect(await t.client.db('wire').collection('w0').countDocuments()).to.equal(1)
+    expect(await t.client.db('wire').collection<AnyDoc>('w0').countDocuments()).to.equal(1)
     c.close()
   })
 
@@ -56,7 +56,7 @@ describe('embedded engine: wire protocol', () => {
   })
 
   it('answers unknown query and update operators with MongoDB errors, never a silent result', async () => {
-    const coll = t.client.db('wire').collection('ops')
+    const coll = t.client.db('wire').collection<AnyDoc>('ops')
     await coll.insertOne({ a: 1 })
     const q = await coll.find({ a: { $frob: 1 } }).toArray().catch(e => e)
     expect(q).to.include({ code: 2 })
@@ -83,7 +83,7 @@ describe('embedded engine: wire protocol', () => {
   })
 
   it('pages results with batchSize, getMore and killCursors; unknown cursor is 43', async () => {
-    const coll = t.client.db('wire').collection('paging')
+    const coll = t.client.db('wire').collection<AnyDoc>('paging')
     await coll.insertMany(Array.from({ length: 25 }, (_, i) => ({ _id: i })))
     const all = await coll.find({}, { batchSize: 4 }).sort({ _id: -1 }).toArray()
     expect(all.map(d => d._id)).to.deep.equal(Array.from({ length: 25 }, (_, i) => 24 - i))
@@ -103,7 +103,7 @@ describe('embedded engine: wire protocol', () => {
   })
 
   it('keeps BSON types: ObjectId, Date, Decimal128, Binary, Long beyond 2^53, null vs missing', async () => {
-    const coll = t.client.db('wire').collection('types')
+    const coll = t.client.db('wire').collection<AnyDoc>('types')
     const doc = {
       _id: new BSON.ObjectId(), d: new Date(1700000000000), dec: BSON.Decimal128.fromString('12.345'),
       bin: new BSON.Binary(Buffer.from([1, 2, 3])), big: BSON.Long.fromString('9007199254740993'), n: null, s: 'x',
@@ -121,7 +121,7 @@ describe('embedded engine: wire protocol', () => {
   })
 
   it('sorts across BSON types in MongoDB order', async () => {
-    const coll = t.client.db('wire').collection('mixed')
+    const coll = t.client.db('wire').collection<AnyDoc>('mixed')
     await coll.insertMany([
       { _id: 1, v: 'str' }, { _id: 2, v: 5 }, { _id: 3, v: null }, { _id: 4, v: new Date(0) },
       { _id: 5, v: { a: 1 } }, { _id: 6, v: true }, { _id: 7 }, { _id: 8, v: new BSON.ObjectId('000000000000000000000001') },

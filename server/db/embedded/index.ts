@@ -1,5 +1,6 @@
 // Public entry point of the embedded MongoDB-compatible engine (see DESIGN.md §4).
 import { Cursors } from './cursors.js';
+import { TTL_INTERVAL_MS, sweepTtl } from './maintenance.js';
 import type { Stats } from './exec.js';
 import { WireServer } from './server.js';
 import { Storage } from './storage.js';
@@ -29,6 +30,14 @@ export async function startEmbeddedMongo(opts: EmbeddedMongoOptions): Promise<Em
   // Abandoned transactions expire even when no command arrives to trigger the sweep.
   const timer = setInterval(() => sessions.expire(), Math.min(5_000, TXN_LIFETIME_MS));
   timer.unref();
+  let ttlRunning = false;
+  const ttlTimer = setInterval(() => {
+    if (ttlRunning) return;
+    ttlRunning = true;
+    sweepTtl(store, sessions, stats).catch((e: unknown) => process.emitWarning(`embedded mongo: TTL sweep failed: ${String(e)}`))
+      .finally(() => { ttlRunning = false; });
+  }, TTL_INTERVAL_MS);
+  ttlTimer.unref();
   let closing: Promise<void> | undefined;
   return {
     uri: `mongodb://${host}:${port}/?replicaSet=${REPLICA_SET_NAME}`,
@@ -36,6 +45,7 @@ export async function startEmbeddedMongo(opts: EmbeddedMongoOptions): Promise<Em
     close(): Promise<void> {
       closing ??= (async () => {
         clearInterval(timer);
+        clearInterval(ttlTimer);
         await wire.close();
         await store.close();
       })();

@@ -7,7 +7,7 @@ import { MongoError, fromMingo } from './errors.js';
 export function compileFilter(filter: unknown): Query {
   if (filter !== undefined && filter !== null && !isPlainObject(filter)) throw new MongoError(14, "BSON field 'filter' is the wrong type, expected an object");
   try {
-    const q = new Query((filter ?? {}) as Doc);
+    const q = new Query((filter ?? {}) as Doc, { scriptEnabled: false });
     // mingo compiles lazily on some paths; probe once so bad operators fail before any write happens.
     q.test({});
     return q;

@@ -127,13 +127,21 @@ export class Storage {
   log(ops: Op[]): Promise<void> {
     if (!ops.length) return Promise.resolve();
     const p = this.journal.append({ ops });
-    if (!this.compacting && this.journal.size > COMPACT_BYTES) void this.compact();
+    if (!this.compacting && this.journal.size > COMPACT_BYTES) {
+      this.compact().catch((e: unknown) => process.emitWarning(`embedded mongo: compaction failed (journal kept): ${String(e)}`));
+    }
     return p;
   }
 
   /** Rotate the journal and write a snapshot of the state at the rotation point. */
-  async compact(): Promise<void> {
-    if (this.compacting) return;
+  compact(): Promise<void> {
+    this.compaction ??= this.doCompact().finally(() => { this.compaction = undefined; });
+    return this.compaction;
+  }
+
+  private compaction: Promise<void> | undefined;
+
+  private async doCompact(): Promise<void> {
     this.compacting = true;
     try {
       const old = this.journal;
@@ -173,7 +181,7 @@ export class Storage {
   journalStats(): Doc { return { ...this.journal.stats, bytes: this.journal.size, generation: this.gen }; }
 
   async close(): Promise<void> {
-    while (this.compacting) await new Promise((r) => setTimeout(r, 5));
+    if (this.compaction) await this.compaction;
     await this.journal.close();
     fs.rmSync(this.lockFile, { force: true });
   }

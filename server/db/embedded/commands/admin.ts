@@ -3,6 +3,7 @@ import os from 'node:os';
 import { BSON, type Doc } from '../bson-utils.js';
 import { MongoError } from '../errors.js';
 import { commitTxn } from '../exec.js';
+import { sweepTtl } from '../maintenance.js';
 import { noSuchTxn, lsidKey } from '../transactions.js';
 import type { CommandEnv, Handler } from './context.js';
 
@@ -109,6 +110,13 @@ export const adminCommands: Record<string, Handler> = {
   getFreeMonitoringStatus: () => ({ state: 'disabled', ok: 1 }), atlasVersion: () => { throw new MongoError(59, "no such command: 'atlasVersion'"); },
   commitTransaction, abortTransaction, endSessions, startSession, killAllSessions, killSessions: killAllSessions,
   refreshSessions: () => ({ ok: 1 }),
+  // Debug/test hooks (not MongoDB commands): run maintenance now instead of waiting for its timer.
+  _kenesMaintenance: async (env) => {
+    const what = env.cmd._kenesMaintenance;
+    if (what === 'compact') { await env.store.compact(); return { journal: env.store.journalStats(), ok: 1 }; }
+    if (what === 'ttl') return { removed: await sweepTtl(env.store, env.sessions, env.stats, Date.now() + env.sessions.clockSkewMs), ok: 1 };
+    throw new MongoError(2, "_kenesMaintenance expects 'compact' or 'ttl'");
+  },
   // Debug/test hook: move the transaction-expiry clock forward and sweep (not a MongoDB command).
   _kenesAdvanceClock: (env) => {
     env.sessions.clockSkewMs += Number(env.cmd._kenesAdvanceClock) || 0;

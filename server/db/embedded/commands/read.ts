@@ -45,6 +45,8 @@ const killCursors: Handler = (env) => env.cursors.kill(((env.cmd.cursors as unkn
 const UNSUPPORTED_STAGES = new Set(['$out', '$merge', '$currentOp', '$collStats', '$indexStats', '$listSessions',
   '$planCacheStats', '$search', '$searchMeta', '$vectorSearch', '$geoNear', '$changeStream', '$listLocalSessions']);
 
+const READ_ONLY_STAGES = new Set(['$match', '$group', '$count', '$sort', '$limit', '$skip', '$sortByCount', '$project', '$unwind']);
+
 function runAggregate(env: CommandEnv, cmd: Doc): { docs: Doc[]; ns: string } {
   if (!Array.isArray(cmd.pipeline)) throw new MongoError(14, "'pipeline' option must be specified as an array");
   const pipeline = cmd.pipeline as Doc[];
@@ -67,9 +69,11 @@ function runAggregate(env: CommandEnv, cmd: Doc): { docs: Doc[]; ns: string } {
     input = env.ctx.select(c, {});
   }
   const resolver = (name: string): Doc[] => env.ctx.select(env.ctx.coll(`${env.db}.${name}`), {}).map(clone);
+  // mingo may modify its input in place; stored docs are shared, so copy unless every stage only reads.
+  const readOnly = rest.every((st) => READ_ONLY_STAGES.has(Object.keys(st)[0]));
   try {
-    const agg = new Aggregator(rest, { collectionResolver: resolver, variables: cmd.let as Doc | undefined });
-    return { docs: rest.length ? (agg.run(input.map(clone)) as Doc[]) : input, ns };
+    const agg = new Aggregator(rest, { collectionResolver: resolver, variables: cmd.let as Doc | undefined, scriptEnabled: false });
+    return { docs: rest.length ? (agg.run(readOnly ? input : input.map(clone)) as Doc[]) : input, ns };
   } catch (e) {
     throw fromMingo(e, 'pipeline');
   }
