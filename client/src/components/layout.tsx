@@ -1,0 +1,112 @@
+import { useEffect, useRef } from 'react'
+import { useTranslation } from 'react-i18next'
+import { Link, NavLink, Outlet, useLocation } from 'react-router-dom'
+import { hasRole, useSession } from '../lib/session.js'
+import { A11yPanel } from './a11y-panel.js'
+import { LangSwitch } from './lang-switch.js'
+
+/** The frame of every page: skip link, banner, navigation, main, footer. */
+export function Layout() {
+  const { t } = useTranslation()
+  const location = useLocation()
+  const main = useRef<HTMLElement>(null)
+  const first = useRef(true)
+  // After client-side navigation move focus to the content, as a full page load would.
+  useEffect(() => {
+    if (first.current) {
+      first.current = false
+      return
+    }
+    main.current?.focus({ preventScroll: true })
+    window.scrollTo(0, 0)
+  }, [location.pathname])
+
+  return (
+    <>
+      <a className="skip-link" href="#main">{t('nav.skip')}</a>
+      <header className="site-header">
+        <div className="toolbar">
+          <div className="container toolbar-inner">
+            <A11yPanel />
+            <LangSwitch />
+          </div>
+        </div>
+        <div className="container header-inner">
+          <Link to="/" className="brand">
+            <span className="brand-mark" aria-hidden="true">K</span>
+            <span className="brand-text">
+              <span className="brand-name">{t('brand.name')}</span>
+              <span className="brand-tag">{t('brand.tagline')}</span>
+            </span>
+          </Link>
+          <AccountMenu />
+        </div>
+        <MainNav />
+      </header>
+      <main id="main" ref={main} tabIndex={-1} className="container main">
+        <Outlet />
+      </main>
+      <footer className="site-footer">
+        <div className="container footer-inner">
+          <p>{t('footer.about')}</p>
+          <nav aria-label={t('footer.navLabel')}>
+            <ul className="inline-list">
+              <li><Link to="/appeals/new">{t('nav.appeal')}</Link></li>
+              <li><Link to="/appeals/track">{t('nav.track')}</Link></li>
+              <li><a href="/api/v1/news/feed.xml">{t('footer.rss')}</a></li>
+              <li><a href="/api/v1/openapi.json">{t('footer.api')}</a></li>
+            </ul>
+          </nav>
+          <p className="muted">© {new Date().getFullYear()} {t('brand.name')}</p>
+        </div>
+      </footer>
+    </>
+  )
+}
+
+function MainNav() {
+  const { t } = useTranslation()
+  const { user } = useSession()
+  const items: [string, string][] = [
+    ['/', t('nav.home')],
+    ['/councils', t('nav.councils')],
+    ['/news', t('nav.news')],
+    ['/videos', t('nav.videos')],
+    ['/qa', t('nav.qa')],
+    ['/appeals/new', t('nav.appeal')],
+    ['/appeals/track', t('nav.track')],
+  ]
+  if (hasRole(user, 'council_member', 'moderator', 'admin')) items.push(['/member', t('nav.member')])
+  if (hasRole(user, 'moderator', 'admin')) items.push(['/moderation', t('nav.moderation')])
+  return (
+    <nav className="main-nav" aria-label={t('nav.label')}>
+      <ul className="container">
+        {items.map(([to, label]) => (
+          <li key={to}><NavLink to={to} end={to === '/'}>{label}</NavLink></li>
+        ))}
+      </ul>
+    </nav>
+  )
+}
+
+function AccountMenu() {
+  const { t } = useTranslation()
+  const { user, loading, signOut } = useSession()
+  if (loading) return <div className="account" aria-hidden="true" />
+  if (!user) {
+    return (
+      <div className="account">
+        <Link to="/login" className="btn btn-ghost">{t('nav.login')}</Link>
+        <Link to="/register" className="btn">{t('nav.register')}</Link>
+      </div>
+    )
+  }
+  return (
+    <div className="account">
+      <span className="account-name">{user.displayName}</span>
+      <Link to="/appeals/mine">{t('nav.myAppeals')}</Link>
+      <Link to="/profile">{t('nav.profile')}</Link>
+      <button type="button" className="btn btn-ghost" onClick={() => void signOut()}>{t('nav.logout')}</button>
+    </div>
+  )
+}

@@ -1,0 +1,55 @@
+import type { Lang, LocalizedText } from './types.js'
+
+/** Intl locales of the portal's languages as used in Kazakhstan. */
+export const INTL_LOCALE: Record<Lang, string> = { kk: 'kk-KZ', ru: 'ru-KZ' }
+
+/**
+ * The text in the reader's language; if a council wrote only the other one, that one is shown
+ * (with its own `lang` attribute via `pickLang`) rather than nothing: the API never invents it.
+ */
+export function pick(text: LocalizedText | null | undefined, lng: Lang): string {
+  if (!text) return ''
+  return text[lng] || text[lng === 'kk' ? 'ru' : 'kk'] || ''
+}
+export function pickLang(text: LocalizedText | null | undefined, lng: Lang): Lang {
+  if (!text || text[lng]) return lng
+  return lng === 'kk' ? 'ru' : 'kk'
+}
+
+export function formatDate(iso: string | null | undefined, lng: Lang, withTime = false): string {
+  if (!iso) return ''
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return ''
+  return new Intl.DateTimeFormat(INTL_LOCALE[lng], withTime
+    ? { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Almaty' }
+    : { dateStyle: 'long', timeZone: 'Asia/Almaty' }).format(d)
+}
+export function formatTime(iso: string, lng: Lang): string {
+  return new Intl.DateTimeFormat(INTL_LOCALE[lng], { timeStyle: 'short', timeZone: 'Asia/Almaty' }).format(new Date(iso))
+}
+export function formatNumber(n: number | null | undefined, lng: Lang, opts?: Intl.NumberFormatOptions): string {
+  if (n === null || n === undefined || Number.isNaN(n)) return '—'
+  return new Intl.NumberFormat(INTL_LOCALE[lng], opts).format(n)
+}
+export function formatBytes(n: number, lng: Lang): string {
+  const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const
+  let i = 0
+  let v = n
+  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++ }
+  return new Intl.NumberFormat(INTL_LOCALE[lng], { style: 'unit', unit: units[i], unitDisplay: 'short', maximumFractionDigits: 1 }).format(v)
+}
+export function formatDuration(sec: number | null | undefined): string {
+  if (!sec && sec !== 0) return ''
+  const s = Math.round(sec)
+  const h = Math.floor(s / 3600)
+  const m = Math.floor((s % 3600) / 60)
+  const r = String(s % 60).padStart(2, '0')
+  return h ? `${h}:${String(m).padStart(2, '0')}:${r}` : `${m}:${r}`
+}
+/** ISO (UTC) → the value of an <input type="datetime-local"> in the user's time zone. */
+export function toLocalInput(iso: string | null | undefined): string {
+  if (!iso) return ''
+  const d = new Date(iso)
+  const off = d.getTimezoneOffset() * 60000
+  return new Date(d.getTime() - off).toISOString().slice(0, 16)
+}

@@ -1,0 +1,43 @@
+import { useState, type FormEvent } from 'react'
+import { useTranslation } from 'react-i18next'
+import { useSearchParams } from 'react-router-dom'
+import { api } from '../../lib/api.js'
+import { useSubmit } from '../../lib/form.js'
+import { useTitle } from '../../lib/hooks.js'
+import type { Appeal } from '../../lib/types.js'
+import { AppealView } from '../../components/appeal-view.js'
+import { TextField } from '../../components/field.js'
+import { ErrorBox } from '../../components/status.js'
+
+/** Tracking without an account: the number and the secret code given when the appeal was sent. */
+export default function AppealTrack() {
+  const { t } = useTranslation()
+  useTitle(t('track.title'))
+  const [params] = useSearchParams()
+  const [number, setNumber] = useState(params.get('number') ?? '')
+  const [code, setCode] = useState('')
+  const [appeal, setAppeal] = useState<Appeal | null>(null)
+  const [usedCode, setUsedCode] = useState('')
+  const s = useSubmit()
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    const a = await s.run(() => api<Appeal>('/appeals/track', { query: { number: number.trim(), code: code.trim() } }))
+    setAppeal(a ?? null)
+    if (a) setUsedCode(code.trim())
+  }
+  return (
+    <>
+      <h1>{t('track.title')}</h1>
+      <p>{t('track.lead')}</p>
+      <form className="form form-inline" onSubmit={submit} aria-label={t('track.title')}>
+        <TextField label={t('appeal.number')} required value={number} onChange={(e) => setNumber(e.target.value)} placeholder="KK-2026-000123" autoComplete="off" error={s.fields.number} />
+        <TextField label={t('appeal.code')} required value={code} onChange={(e) => setCode(e.target.value)} autoComplete="off" error={s.fields.code} />
+        <p><button className="btn btn-primary" disabled={s.busy}>{t('track.find')}</button></p>
+      </form>
+      <div aria-live="polite">
+        {s.error && (s.error.status === 404 ? <div className="alert alert-error" role="alert">{t('track.notFound')}</div> : <ErrorBox error={s.error} />)}
+        {appeal && <AppealView appeal={appeal} role="author" code={usedCode} onChange={setAppeal} />}
+      </div>
+    </>
+  )
+}

@@ -1,0 +1,56 @@
+import { useTranslation } from 'react-i18next'
+import { useSearchParams } from 'react-router-dom'
+import { useCouncilMap, useCouncils } from '../../lib/directory.js'
+import { formatDate, pick } from '../../lib/format.js'
+import { useLang, useTitle } from '../../lib/hooks.js'
+import { usePaged } from '../../lib/paged.js'
+import type { PublicQa } from '../../lib/types.js'
+import { More } from '../../components/more.js'
+import { Empty } from '../../components/status.js'
+
+/** Answered appeals whose authors allowed anonymized publication. */
+export default function Qa() {
+  const { t } = useTranslation()
+  const lng = useLang()
+  useTitle(t('qa.title'))
+  const [params, setParams] = useSearchParams()
+  const council = params.get('council') ?? ''
+  const councils = useCouncils()
+  const byId = useCouncilMap()
+  const list = usePaged<PublicQa>('/appeals/public', { council, limit: 20 })
+  return (
+    <>
+      <h1>{t('qa.title')}</h1>
+      <p>{t('qa.lead')}</p>
+      <div className="filters">
+        <div className="field">
+          <label htmlFor="qa-council">{t('qa.council')}</label>
+          <select id="qa-council" value={council} onChange={(e) => setParams(e.target.value ? { council: e.target.value } : {}, { replace: true })}>
+            <option value="">{t('qa.allCouncils')}</option>
+            {councils.map((c) => <option key={c.id} value={c.id}>{pick(c.name, lng)}</option>)}
+          </select>
+        </div>
+      </div>
+      {!list.loading && !list.error && list.items.length === 0 && <Empty>{t('qa.empty')}</Empty>}
+      <ul className="qa-list">
+        {list.items.map((q) => {
+          return (
+            <li key={q.id} className="card qa">
+              <h2 className="card-title">{q.subject}</h2>
+              <p className="meta">
+                {byId.get(q.councilId) && <>{pick(byId.get(q.councilId)!.name, lng)} · </>}
+                {q.category && <>{t(`category.${q.category}`)} · </>}
+                <time dateTime={q.answeredAt}>{formatDate(q.answeredAt, lng)}</time>
+              </p>
+              <h3 className="qa-label">{t('qa.question')}</h3>
+              <p className="prewrap">{q.question}</p>
+              <h3 className="qa-label">{t('qa.answer')}</h3>
+              {q.answers.map((a, i) => <p key={i} className="prewrap">{a.text}</p>)}
+            </li>
+          )
+        })}
+      </ul>
+      <More list={list} />
+    </>
+  )
+}
