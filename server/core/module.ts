@@ -23,6 +23,8 @@ export interface KenesModule {
   root?: Router
   /** Called once the database is connected and before the server listens (seeding, indexes). */
   start?(ctx: ServerContext): Promise<void> | void
+  /** Demo data for `npm run seed` (scripts/seed.ts): must be idempotent (upsert by a natural key). */
+  seed?(ctx: ServerContext): Promise<void> | void
   /** Socket.io handlers (namespaces). */
   sockets?(ctx: ServerContext): void
   /** Called on shutdown before the database closes. */
