@@ -137,7 +137,14 @@ const shape = (d: AppealDoc) => ({ id: String(d._id), trackingNumber: d.tracking
 
 /** A display name for a stored file: the client's name without paths or control characters, with the sniffed extension. */
 function safeFileName(original: string, ext: string): string {
-  const base = (original.split(/[\\/]/).pop() ?? '').replace(/[\p{Cc}"]/gu, '').trim().slice(0, 150)
+  const base = (utf8Name(original).split(/[\\/]/).pop() ?? '').replace(/[\p{Cc}"]/gu, '').trim().slice(0, 150)
   const stem = base.replace(/\.[^.]*$/, '') || 'file'
   return `${stem}.${ext}`
+}
+
+/** Multipart file names arrive as UTF-8 bytes read as latin1 (busboy's default): decode them back. */
+function utf8Name(name: string): string {
+  if (!/^[\u0000-\u00ff]*$/.test(name)) return name
+  const decoded = Buffer.from(name, 'latin1').toString('utf8')
+  return decoded.includes('\uFFFD') ? name : decoded
 }
