@@ -1,6 +1,7 @@
 import type { KenesModule } from '../core/module.js'
 import { appealsModule } from './appeals/index.js'
 import { chatModule } from './chat/index.js'
+import { newsModule } from './news/index.js'
 import { councilsModule } from './councils/index.js'
 import { healthModule } from './health/index.js'
 import { regionsModule } from './regions/index.js'
@@ -9,4 +10,4 @@ import { usersModule } from './users/index.js'
 /**
  * Every business module, in mount order. Add yours with one import and one entry.
  */
-export const modules: KenesModule[] = [healthModule, usersModule, regionsModule, councilsModule, chatModule, appealsModule]
+export const modules: KenesModule[] = [healthModule, usersModule, regionsModule, newsModule, councilsModule, chatModule, appealsModule]

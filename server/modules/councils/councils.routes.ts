@@ -1,4 +1,4 @@
-import { Router } from 'express'
+import { Router, type Request } from 'express'
 import {
   CouncilIdParams, CouncilListQuery, CouncilPage, CouncilProfile, CouncilRefParams, CreateCouncil, UpdateCouncil,
 } from '../../../shared/schemas/councils.js'
@@ -11,7 +11,7 @@ import * as councils from './councils.service.js'
 import { LOGO_MAX_BYTES, setCouncilLogo } from './councils.logo.js'
 
 export const councilsRouter = Router()
-const councilScope = (req: { params: Record<string, string> }) => ({ councilId: req.params.id })
+const councilScope = (req: Request) => ({ councilId: String(req.params.id) })
 
 describeRoute({
   method: 'get', path: '/councils', tags: ['councils'],

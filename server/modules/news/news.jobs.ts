@@ -1,0 +1,36 @@
+import mongoose from 'mongoose'
+import { invalidatePublicCache } from '../../core/cache.js'
+import { cancelJob, defineJob, enqueueJob } from '../../core/jobs.js'
+import { News, NewsView } from './news.model.js'
+
+export const NEWS_CACHE_TAGS = ['news', 'councils'] // council profiles show the news count
+const publishKey = (id: string) => `news.publish:${id}`
+
+/**
+ * Scheduled publication: a persisted job per article, due at `publishAt`; it survives restarts
+ * and runs on whichever process claims it. Idempotent: it only flips an article that is still
+ * scheduled and due, so a moved or cancelled schedule makes an old job a no-op.
+ */
+defineJob<{ newsId: string }>('news.publish', async ({ newsId }) => {
+  const now = new Date()
+  const n = await News.findOne({ _id: newsId, status: 'scheduled', publishAt: mongoose.trusted({ $lte: now }) }, { publishAt: 1 }).lean()
+  if (!n) return
+  const res = await News.updateOne({ _id: newsId, status: 'scheduled' }, { $set: { status: 'published', publishedAt: n.publishAt ?? now } })
+  if (res.modifiedCount) invalidatePublicCache(NEWS_CACHE_TAGS)
+})
+
+/** Forgets view-window rows whose window has passed, then runs again in an hour. */
+defineJob('news.views.prune', async () => {
+  await NewsView.deleteMany({ expiresAt: mongoose.trusted({ $lt: new Date() }) })
+  await enqueueJob('news.views.prune', {}, { runAt: new Date(Date.now() + 3600_000), dedupeKey: 'news.views.prune' })
+})
+
+export async function schedulePublication(id: string, publishAt: Date): Promise<void> {
+  await enqueueJob('news.publish', { newsId: id }, { runAt: publishAt, dedupeKey: publishKey(id) })
+}
+export async function cancelPublication(id: string): Promise<void> {
+  await cancelJob(publishKey(id))
+}
+export async function startViewPruning(): Promise<void> {
+  await enqueueJob('news.views.prune', {}, { runAt: new Date(Date.now() + 3600_000), dedupeKey: 'news.views.prune' })
+}

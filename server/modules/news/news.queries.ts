@@ -1,0 +1,132 @@
+import crypto from 'node:crypto'
+import mongoose from 'mongoose'
+import type { Page } from '../../../shared/schemas/common.js'
+import type { NewsListQuery } from '../../../shared/schemas/news.js'
+import { AppError, isDuplicateKey, notFound } from '../../core/errors.js'
+import { decodeCursor, encodeCursor } from '../../core/http.js'
+import { can, type MaybeActor } from '../../core/policy.js'
+import { queryGroups, relevance, searchFilter } from '../../core/search.js'
+import { findLiveCouncil, resolveRegionFilter } from '../councils/councils.service.js'
+import { News, NewsView } from './news.model.js'
+import { LIST_FIELDS, toItem, toListItem } from './news.view.js'
+
+const isObjectId = (s: string) => /^[0-9a-f]{24}$/i.test(s)
+export const VIEW_WINDOW_MS = 30 * 60_000
+/** With `q`, the most recent matches ranked in memory (relevance first, then date). */
+const SEARCH_WINDOW = 1000
+
+/**
+ * One article. Unpublished ones exist only for their council and staff: anyone else gets the
+ * same 404 as for a missing article, so drafts cannot be probed.
+ */
+export async function getNews(actor: MaybeActor, idOrSlug: string, visitor: string | null) {
+  const filter = isObjectId(idOrSlug) ? { _id: idOrSlug.toLowerCase() } : { slug: idOrSlug }
+  const n = await News.findOne(filter).lean()
+  if (!n) throw notFound('news')
+  const publicNow = n.status === 'published' && !n.councilArchived
+  if (!publicNow && !can(actor, 'news.read_draft', { councilId: n.councilId })) throw notFound('news')
+  if (n.status === 'published' && visitor && (await countView(String(n._id), visitor))) n.views = (n.views ?? 0) + 1
+  return toItem(n)
+}
+
+/**
+ * Counts a view unless this visitor (a hash, never stored raw) was counted within the window.
+ * The window row lives in the database so every process agrees; expiry is checked on read, so
+ * nothing depends on a TTL index.
+ */
+async function countView(newsId: string, visitor: string): Promise<boolean> {
+  const key = crypto.createHash('sha256').update(`${newsId}\0${visitor}`).digest('base64url')
+  const now = new Date()
+  const expiresAt = new Date(now.getTime() + VIEW_WINDOW_MS)
+  const renewed = await NewsView.updateOne({ _id: key, expiresAt: mongoose.trusted({ $lte: now }) }, { $set: { expiresAt } })
+  if (!renewed.modifiedCount) {
+    try {
+      await NewsView.create({ _id: key, expiresAt })
+    } catch (err) {
+      if (isDuplicateKey(err)) return false // seen within the window (or a concurrent first view)
+      throw err
+    }
+  }
+  await News.updateOne({ _id: newsId }, { $inc: { views: 1 } })
+  return true
+}
+
+async function publicFilter(query: Pick<NewsListQuery, 'council' | 'region' | 'tag'>): Promise<Record<string, unknown> | null> {
+  const filter: Record<string, unknown> = { status: 'published', councilArchived: false }
+  if (query.council) {
+    const c = await findLiveCouncil(query.council).catch(() => null)
+    if (!c) return null
+    filter.councilId = c._id
+  }
+  const regionId = await resolveRegionFilter(query.region)
+  if (regionId === null) return null
+  if (regionId) filter.regionId = regionId
+  if (query.tag) filter.tags = query.tag
+  return filter
+}
+
+/** Published news, newest first; with `q`, most relevant first, then newest. */
+export async function listNews(query: NewsListQuery): Promise<Page<ReturnType<typeof toListItem>>> {
+  const filter = await publicFilter(query)
+  if (!filter) return { items: [], nextCursor: null }
+  const cursor = decodeCursor(query.cursor)
+  const search = searchFilter(query.q)
+  if (search) return searchNews({ ...filter, ...search }, query, cursor)
+  if (cursor) {
+    const [at, id] = cursor
+    if (typeof at !== 'number' || typeof id !== 'string' || !isObjectId(id)) throw badCursor()
+    const date = new Date(at)
+    filter.$or = [
+      { publishedAt: mongoose.trusted({ $lt: date }) },
+      { publishedAt: date, _id: mongoose.trusted({ $lt: new mongoose.Types.ObjectId(id) }) },
+    ]
+  }
+  const docs = await News.find(filter, LIST_FIELDS).sort({ publishedAt: -1, _id: -1 }).limit(query.limit + 1).lean()
+  const page = docs.slice(0, query.limit)
+  const last: any = page.at(-1)
+  return {
+    items: page.map(toListItem),
+    nextCursor: docs.length > query.limit && last ? encodeCursor([new Date(last.publishedAt).getTime(), String(last._id)]) : null,
+  }
+}
+
+async function searchNews(filter: Record<string, unknown>, query: NewsListQuery, cursor: unknown[] | undefined) {
+  const groups = queryGroups(query.q ?? '')
+  const hits = await News.find(filter, { searchTokens: 1, publishedAt: 1 }).sort({ publishedAt: -1, _id: -1 }).limit(SEARCH_WINDOW).lean()
+  type Key = [number, number, string]
+  const keyed = hits
+    .map((h: any) => ({ id: String(h._id), key: [-relevance(h.searchTokens, groups), -new Date(h.publishedAt).getTime(), String(h._id)] as Key }))
+    .sort((a, b) => cmp(a.key, b.key))
+  let start = 0
+  if (cursor) {
+    if (cursor.length !== 3) throw badCursor()
+    start = keyed.findIndex((k) => cmp(k.key, cursor as Key) > 0)
+    if (start < 0) start = keyed.length
+  }
+  const page = keyed.slice(start, start + query.limit)
+  const docs = await News.find({ _id: mongoose.trusted({ $in: page.map((p) => p.id) }) }, LIST_FIELDS).lean()
+  const byId = new Map(docs.map((d: any) => [String(d._id), d]))
+  return {
+    items: page.map((p) => byId.get(p.id)).filter(Boolean).map(toListItem),
+    nextCursor: start + query.limit < keyed.length ? encodeCursor(page.at(-1)!.key) : null,
+  }
+}
+
+function cmp(a: readonly (number | string)[], b: readonly unknown[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]
+    const y = b[i] as number | string
+    if (x < y) return -1
+    if (x > y) return 1
+  }
+  return 0
+}
+const badCursor = () => new AppError(400, 'validation.failed', {}, [{ path: 'query.cursor', code: 'invalid_format' }])
+
+/** The newest published articles for a feed (optionally one council's), with that council's name. */
+export async function feedItems(councilRef: string | undefined, limit = 50) {
+  const council = councilRef ? await findLiveCouncil(councilRef) : null
+  const filter: Record<string, unknown> = { status: 'published', councilArchived: false, ...(council ? { councilId: council._id } : {}) }
+  const docs = await News.find(filter, { ...LIST_FIELDS, body: 1 }).sort({ publishedAt: -1, _id: -1 }).limit(limit).lean()
+  return { council, items: docs }
+}

@@ -1,0 +1,35 @@
+import type { z } from 'zod'
+import type { NewsItem, NewsListItem } from '../../../shared/schemas/news.js'
+import { storedUrl } from '../../core/storage.js'
+import { localized } from '../councils/councils.view.js'
+
+const iso = (d: unknown) => (d ? new Date(d as string).toISOString() : null)
+const localizedOrNull = (v: any) => (v?.kk || v?.ru ? localized(v) : null)
+
+export function toListItem(n: any): z.infer<typeof NewsListItem> {
+  return {
+    id: String(n._id),
+    slug: n.slug,
+    councilId: String(n.councilId),
+    title: localized(n.title),
+    summary: localizedOrNull(n.summary),
+    coverUrl: storedUrl(n.cover),
+    tags: n.tags ?? [],
+    publishedAt: iso(n.publishedAt),
+  }
+}
+
+export function toItem(n: any): z.infer<typeof NewsItem> {
+  return {
+    ...toListItem(n),
+    body: localized(n.body),
+    status: n.status,
+    publishAt: iso(n.publishAt),
+    authorId: n.authorId ? String(n.authorId) : null,
+    views: n.views ?? 0,
+    createdAt: iso(n.createdAt)!,
+    updatedAt: iso(n.updatedAt)!,
+  }
+}
+
+export const LIST_FIELDS = { slug: 1, councilId: 1, title: 1, summary: 1, cover: 1, tags: 1, publishedAt: 1 }
