@@ -12,10 +12,21 @@ import { toAttachment } from './chat.serialize.js'
 
 const isId = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{24}$/i.test(v)
 
-/** A display name for a file: no directories, no control characters, bounded. */
+/**
+ * multipart file names arrive as latin1 (busboy's default for the header parameter) while
+ * browsers send UTF-8 bytes: "карта.png" shows up as "ÐºÐ°Ñ€Ñ‚Ð°.png". Undo that when it is it.
+ */
+function utf8Name(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/^[\u0000-\u00ff]*$/.test(name) || !/[\u0080-\u00ff]/.test(name)) return name
+  const decoded = Buffer.from(name, 'latin1').toString('utf8')
+  return decoded.includes('\uFFFD') ? name : decoded
+}
+
+/** A display name for a file: UTF-8, no directories, no control characters, bounded. */
 export function safeFileName(name: string, ext: string): string {
   // eslint-disable-next-line no-control-regex
-  const base = path.basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f"<>]/g, '').trim()
+  const base = path.basename(utf8Name(name).replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f"<>]/g, '').trim()
   const stem = (base.includes('.') ? base.slice(0, base.lastIndexOf('.')) : base).slice(0, 150) || 'file'
   return `${stem}.${ext}`
 }

@@ -106,7 +106,7 @@ export async function listRooms(actor: Actor, q: RoomListQuery): Promise<Page<Ch
   if (cursor) {
     const [at, id] = cursor
     if (typeof at !== 'string' || !isId(id) || Number.isNaN(Date.parse(at))) throw new AppError(400, 'validation.failed', {}, [{ path: 'query.cursor', code: 'invalid_format' }])
-    filter.$or = mongoose.trusted([{ activityAt: { $lt: new Date(at) } }, { activityAt: new Date(at), _id: { $lt: oid(id) } }])
+    filter.$or = [{ activityAt: mongoose.trusted({ $lt: new Date(at) }) }, { activityAt: new Date(at), _id: mongoose.trusted({ $lt: oid(id) }) }]
   }
   const docs = await ChatRoomModel.find(filter).sort({ activityAt: -1, _id: -1 }).limit(q.limit + 1).lean()
   const page = docs.slice(0, q.limit)
