@@ -144,7 +144,7 @@ function safeFileName(original: string, ext: string): string {
 
 /** Multipart file names arrive as UTF-8 bytes read as latin1 (busboy's default): decode them back. */
 function utf8Name(name: string): string {
-  if (!/^[\u0000-\u00ff]*$/.test(name)) return name
+  if ([...name].some((c) => c.charCodeAt(0) > 0xff)) return name
   const decoded = Buffer.from(name, 'latin1').toString('utf8')
   return decoded.includes('\uFFFD') ? name : decoded
 }
