@@ -22,7 +22,7 @@ const tags = ['appeals']
 const ipOf = (req: Request) => req.ip ?? ''
 
 /** Floods: per IP (shared NATs of libraries and offices still fit) and per sender address. */
-const submitPerIp = createRateLimiter({ name: 'appeals_submit_ip', points: 60, durationSec: 3600 })
+const submitPerIp = createRateLimiter({ name: 'appeals_submit_ip', points: 100, durationSec: 3600 })
 const submitPerEmail = createRateLimiter({ name: 'appeals_submit_email', points: 10, durationSec: 3600 })
 /** Guessing numbers/codes: failed attempts per IP; once exhausted every code lookup is refused for a while. */
 export const codeFailures = createRateLimiter({ name: 'appeals_code_failures', points: 20, durationSec: 900, blockSec: 900 })
