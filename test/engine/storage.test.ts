@@ -37,6 +37,16 @@ describe('embedded engine: storage', () => {
     expect(dup.code).to.equal(11000) // the unique index came back from the snapshot
   })
 
+  it('journals a write batch larger than 16 MB as one record and replays it', async () => {
+    const c = t.client.db('st').collection<AnyDoc>('big')
+    const filler = 'x'.repeat(1000)
+    await c.insertMany(Array.from({ length: 30_000 }, (_, i) => ({ _id: i, filler })))
+    await restart(t)
+    expect(await t.client.db('st').collection('big').countDocuments()).to.equal(30_000)
+    const all = await t.client.db('st').collection('big').find().toArray() // > 16 MB: several batches
+    expect(all).to.have.length(30_000)
+  })
+
   it('drops a torn final journal record and keeps everything before it', async () => {
     const c = t.client.db('st').collection<AnyDoc>('torn')
     await c.insertMany([{ _id: 1 }, { _id: 2 }])

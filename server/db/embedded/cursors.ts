@@ -54,10 +54,8 @@ function take(docs: Doc[], from: number, n: number): Doc[] {
   const out: Doc[] = [];
   let bytes = 0;
   for (let i = from; i < docs.length && out.length < (n || Number.MAX_SAFE_INTEGER); i++) {
-    if (docs.length - from > 100) {
-      bytes += BSON.calculateObjectSize(docs[i]);
-      if (bytes > BATCH_BYTES && out.length) break;
-    }
+    bytes += BSON.calculateObjectSize(docs[i]);
+    if (bytes > BATCH_BYTES && out.length) break;
     out.push(docs[i]);
   }
   return out;

@@ -1,4 +1,6 @@
-// Write-ahead journal. Each record is [u32 length][u32 crc32][BSON payload]. Appends are queued and
+// Write-ahead journal. Each record is [u32 length][u32 crc32][payload], the payload being the record's ops
+// as consecutive BSON documents (one record = one atomic unit, e.g. a whole transaction; encoding op by op
+// keeps big batches clear of bson's 16 MB single-document limit). Appends are queued and
 // written + fdatasync'd in groups (group commit): every writer waiting at that moment shares one fsync.
 // A record whose length or crc does not check out ends the log (torn tail after a crash) and is cut off.
 import fs from 'node:fs';
@@ -7,8 +9,9 @@ import { BSON, DESER, type Doc } from './bson-utils.js';
 
 interface Pending { buf: Buffer; resolve: () => void; reject: (e: Error) => void }
 
-export function frame(record: Doc): Buffer {
-  const body = BSON.serialize(record, { checkKeys: false });
+export function frame(ops: Doc[]): Buffer {
+  const parts = ops.map((o) => BSON.serialize(o, { checkKeys: false }));
+  const body = parts.length === 1 ? parts[0] : Buffer.concat(parts);
   const out = Buffer.allocUnsafe(8 + body.length);
   out.writeUInt32LE(body.length, 0);
   out.writeUInt32LE(crc32(body), 4);
@@ -17,10 +20,10 @@ export function frame(record: Doc): Buffer {
 }
 
 /** Read all intact records of a log file; `valid` is the byte length up to the last intact record. */
-export function readLog(path: string): { records: Doc[]; valid: number; torn: boolean } {
+export function readLog(path: string): { records: Doc[][]; valid: number; torn: boolean } {
   let data: Buffer;
   try { data = fs.readFileSync(path); } catch { return { records: [], valid: 0, torn: false }; }
-  const records: Doc[] = [];
+  const records: Doc[][] = [];
   let off = 0;
   while (off + 8 <= data.length) {
     const len = data.readUInt32LE(off);
@@ -28,10 +31,21 @@ export function readLog(path: string): { records: Doc[]; valid: number; torn: bo
     if (len < 5 || off + 8 + len > data.length) break;
     const body = data.subarray(off + 8, off + 8 + len);
     if (crc32(body) !== crc) break;
-    try { records.push(BSON.deserialize(body, DESER) as Doc); } catch { break; }
+    try { records.push(splitOps(body)); } catch { break; }
     off += 8 + len;
   }
   return { records, valid: off, torn: off !== data.length };
+}
+
+function splitOps(body: Buffer): Doc[] {
+  const ops: Doc[] = [];
+  for (let p = 0; p < body.length;) {
+    const len = body.readInt32LE(p);
+    if (len < 5 || p + len > body.length) throw new Error('bad op length');
+    ops.push(BSON.deserialize(body.subarray(p, p + len), DESER) as Doc);
+    p += len;
+  }
+  return ops;
 }
 
 export class Journal {
@@ -53,9 +67,9 @@ export class Journal {
   }
 
   /** Resolves once the record is durable (fsync'd unless fsync is off). */
-  append(record: Doc): Promise<void> {
+  append(ops: Doc[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error('journal is closed'));
-    const buf = frame(record);
+    const buf = frame(ops);
     this.size += buf.length;
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ buf, resolve, reject });

@@ -35,16 +35,29 @@ export class WireServer {
     this.sockets.add(sock);
     sock.setNoDelay(true);
     const connectionId = this.nextConnId++;
-    let buf: Buffer = Buffer.alloc(0);
     let chain = Promise.resolve();
+    // Chunks are kept in a list and joined only once a whole frame is there (big inserts arrive in
+    // hundreds of chunks; joining on every chunk would be quadratic).
+    let chunks: Buffer[] = [];
+    let have = 0;
+    let need = 0;
     sock.on('data', (chunk: Buffer) => {
-      buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
-      while (buf.length >= 4) {
-        const len = buf.readInt32LE(0);
-        if (len < 16 || len > MAX_MESSAGE) { sock.destroy(); return; }
-        if (buf.length < len) break;
-        const frame = buf.subarray(0, len);
-        buf = buf.subarray(len);
+      chunks.push(chunk);
+      have += chunk.length;
+      for (;;) {
+        if (!need) {
+          if (have < 4) return;
+          const head = chunks[0].length >= 4 ? chunks[0] : Buffer.concat(chunks);
+          need = head.readInt32LE(0);
+          if (need < 16 || need > MAX_MESSAGE) { sock.destroy(); return; }
+        }
+        if (have < need) return;
+        const all = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, have);
+        const frame = all.subarray(0, need);
+        const rest = all.subarray(need);
+        chunks = rest.length ? [rest] : [];
+        have = rest.length;
+        need = 0;
         chain = chain.then(() => this.handle(sock, frame, connectionId));
       }
     });

@@ -78,8 +78,8 @@ export class Storage {
     this.journal = new Journal(path.join(this.dbPath, `journal.${this.gen}`), this.fsync);
   }
 
-  private replay(rec: Doc): void {
-    for (const op of (rec.ops as Op[]) ?? []) this.applyOp(op);
+  private replay(ops: Doc[]): void {
+    for (const op of ops as Op[]) this.applyOp(op);
   }
 
   /** Apply a logged op to memory (used by replay only; live writes already changed memory). */
@@ -126,7 +126,7 @@ export class Storage {
   /** Journal committed ops; resolves when durable. Memory was already changed by the caller. */
   log(ops: Op[]): Promise<void> {
     if (!ops.length) return Promise.resolve();
-    const p = this.journal.append({ ops });
+    const p = this.journal.append(ops);
     if (!this.compacting && this.journal.size > COMPACT_BYTES) {
       this.compact().catch((e: unknown) => process.emitWarning(`embedded mongo: compaction failed (journal kept): ${String(e)}`));
     }
@@ -152,15 +152,15 @@ export class Storage {
       const chunks: Buffer[] = [];
       for (const [db, colls] of this.dbs) {
         for (const c of colls.values()) {
-          chunks.push(frame({ ops: [{ op: 'cc', ns: `${db}.${c.name}`, options: c.options, uuid: c.uuid.toHexString() }] }));
+          chunks.push(frame([{ op: 'cc', ns: `${db}.${c.name}`, options: c.options, uuid: c.uuid.toHexString() }]));
           const ixOps = c.indexSpecs().filter((s) => s.name !== '_id_').map((spec) => ({ op: 'ci', ns: c.ns, spec }));
           let batch: Op[] = [];
           for (const d of c.docs.values()) {
             batch.push({ op: 'put', ns: c.ns, doc: d });
-            if (batch.length >= 1000) { chunks.push(frame({ ops: batch })); batch = []; }
+            if (batch.length >= 1000) { chunks.push(frame(batch)); batch = []; }
           }
-          if (batch.length) chunks.push(frame({ ops: batch }));
-          if (ixOps.length) chunks.push(frame({ ops: ixOps }));
+          if (batch.length) chunks.push(frame(batch));
+          if (ixOps.length) chunks.push(frame(ixOps));
         }
       }
       const tmp = path.join(this.dbPath, `snapshot.${this.gen}.tmp`);
