@@ -1,0 +1,95 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import fsp from 'node:fs/promises'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { ROOT_DIR } from '../../server/core/config.js'
+
+export const REDIS_SERVER = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => fs.existsSync(p))
+
+/** A free loopback port (the OS picks one; we release it for the child to bind). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+/** Resolves with the first stdout line matching `re`, or rejects when the process exits or time runs out. */
+function waitForLine(child: ChildProcess, re: RegExp, timeoutMs: number, what: string): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    let buffer = ''
+    let stderr = ''
+    const done = (err: Error | null, m?: RegExpMatchArray) => {
+      clearTimeout(timer)
+      child.stdout?.off('data', onData)
+      child.off('exit', onExit)
+      if (err) reject(err)
+      else resolve(m!)
+    }
+    const onData = (chunk: Buffer) => {
+      buffer += chunk.toString('utf8')
+      const m = buffer.match(re)
+      if (m) done(null, m)
+    }
+    const onExit = (code: number | null) => done(new Error(`${what} exited (${code}) before it was ready:\n${buffer.slice(-2000)}\n${stderr.slice(-2000)}`))
+    const timer = setTimeout(() => done(new Error(`${what} not ready within ${timeoutMs} ms:\n${buffer.slice(-2000)}\n${stderr.slice(-2000)}`)), timeoutMs)
+    child.stderr?.on('data', (c: Buffer) => (stderr += c.toString('utf8')))
+    child.stdout?.on('data', onData)
+    child.once('exit', onExit)
+  })
+}
+
+export interface Child {
+  url: string
+  process: ChildProcess
+  stop(): Promise<void>
+}
+
+function stopper(child: ChildProcess, cleanup?: () => Promise<void>): () => Promise<void> {
+  return async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r))
+      child.kill('SIGTERM')
+      const force = setTimeout(() => child.kill('SIGKILL'), 10_000)
+      await exited
+      clearTimeout(force)
+    }
+    await cleanup?.()
+  }
+}
+
+/** A throw-away redis-server on a free loopback port: no persistence, gone on stop(). */
+export async function startRedis(): Promise<Child> {
+  if (!REDIS_SERVER) throw new Error('redis-server is not installed')
+  const port = await freePort()
+  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  await waitForLine(child, /Ready to accept connections/, 15_000, 'redis-server')
+  return { url: `redis://127.0.0.1:${port}`, process: child, stop: stopper(child) }
+}
+
+/**
+ * Another Kenes server process (`server/main.ts` through tsx) with its own data directories,
+ * configured by `env` (MONGODB_URI, REDIS_URL, SESSION_SECRET ...). Resolves once it listens.
+ */
+export async function startServerProcess(env: Record<string, string>): Promise<Child> {
+  const root = await fsp.mkdtemp(path.join(os.tmpdir(), 'kenes-proc-'))
+  const base: Record<string, string | undefined> = { ...process.env }
+  for (const k of ['MONGODB_URI', 'REDIS_URL', 'SMTP_URL', 'PUBLIC_URL', 'ADMIN_EMAIL', 'ADMIN_PASSWORD']) delete base[k]
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, 'server/main.ts')], {
+    cwd: ROOT_DIR,
+    env: {
+      ...base, NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', JOBS_ENABLED: 'false',
+      DATA_DIR: path.join(root, 'data'), UPLOADS_DIR: path.join(root, 'uploads'), ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const m = await waitForLine(child, /"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*Kenes is listening|Kenes is listening[^\n]*"url":"(http:\/\/127\.0\.0\.1:\d+)"/, 60_000, 'server process')
+  child.stdout?.resume()
+  return { url: m[1] ?? m[2], process: child, stop: stopper(child, () => fsp.rm(root, { recursive: true, force: true })) }
+}
