@@ -35,9 +35,15 @@ export async function connectDatabase(config: Config): Promise<Database> {
     log.info({ dbPath }, 'embedded MongoDB-compatible engine started')
   }
   if (!uri) throw new Error('no database URI')
-  await mongoose.connect(uri, { dbName: config.mongodbDb, serverSelectionTimeoutMS: 10_000 })
-  // Create the indexes the schemas declare (unique e-mails, slugs, tracking numbers …).
-  await Promise.all(Object.values(mongoose.models).map((m) => m.createIndexes()))
+  try {
+    await mongoose.connect(uri, { dbName: config.mongodbDb, serverSelectionTimeoutMS: 10_000 })
+    // Create the indexes the schemas declare (unique e-mails, slugs, tracking numbers …).
+    await Promise.all(Object.values(mongoose.models).map((m) => m.createIndexes()))
+  } catch (err) {
+    await mongoose.disconnect().catch(() => {})
+    await engine?.close().catch(() => {})
+    throw err
+  }
   const connectedUri: string = uri
   let engineClosed: Promise<void> | undefined
   const stopEngine = () => (engineClosed ??= engine ? engine.close() : Promise.resolve())

@@ -39,19 +39,27 @@ export async function startServer(config: Config): Promise<RunningServer> {
     maxHttpBufferSize: 64 * 1024,
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: true },
   })
-  await attachSocketAdapter(io, config)
-  const ctx: ServerContext = { config, io, sessionMiddleware: createSessionStack(config) }
+  try {
+    await attachSocketAdapter(io, config)
+    const ctx: ServerContext = { config, io, sessionMiddleware: createSessionStack(config) }
 
-  for (const m of modules) await m.start?.(ctx)
-  const app = createApp(ctx, modules)
-  // Hot anonymous public GETs are answered from memory before Express (core/cache.ts).
-  httpServer.on('request', withPublicCache(app, config.publicCache))
-  for (const m of modules) m.sockets?.(ctx)
+    for (const m of modules) await m.start?.(ctx)
+    const app = createApp(ctx, modules)
+    // Hot anonymous public GETs are answered from memory before Express (core/cache.ts).
+    httpServer.on('request', withPublicCache(app, config.publicCache))
+    for (const m of modules) m.sockets?.(ctx)
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject)
-    httpServer.listen(config.port, config.host, () => resolve())
-  })
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject)
+      httpServer.listen(config.port, config.host, () => resolve())
+    })
+  } catch (err) {
+    // A failed start leaves nothing running (tests start the next server in the same process).
+    await new Promise<void>((resolve) => io.close(() => resolve()))
+    await closeRateLimitStore()
+    await db.close().catch(() => {})
+    throw err
+  }
   if (config.jobsEnabled) startJobWorker()
   const port = (httpServer.address() as AddressInfo).port
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`
