@@ -51,7 +51,7 @@ describe('socket.io /chat: reconnection', () => {
     expect(away.ok).to.equal(true)
 
     const arrived = nextEvent(a, 'message:new', (p) => p.message.id === away.message.id)
-    const reconnected = new Promise((resolve) => a.once('connect', resolve))
+    const reconnected = new Promise<void>((resolve) => a.once('connect', () => resolve()))
     a.connect()
     await reconnected
     expect(a.recovered).to.equal(true)
@@ -92,5 +92,4 @@ describe('socket.io /chat: reconnection', () => {
     expect((await ask(a, 'room:join', { roomId, lastMessageId: newest })).missed).to.deep.equal([])
     expect((await ask(a, 'room:join', { roomId, lastMessageId: '0123456789abcdef01234567' })).error.code).to.equal('chat.message_not_in_room')
   })
-
 })
