@@ -44,10 +44,10 @@ export async function filesUnder(t: TestServer): Promise<string[]> {
     for (const e of entries) {
       const p = path.join(dir, e.name)
       if (e.isDirectory()) await walk(p)
-      else out.push(path.relative(t.uploadsDir, p))
+      else out.push(path.relative(t.config.uploadsDir, p))
     }
   }
-  await walk(t.uploadsDir)
+  await walk(t.config.uploadsDir)
   return out
 }
 
