@@ -69,6 +69,15 @@ describe('embedded engine: wire protocol', () => {
     expect(out.code).to.equal(115)
   })
 
+  it('refuses collations instead of silently ignoring them', async () => {
+    const coll = t.client.db('wire').collection<AnyDoc>('coll')
+    const f = await coll.find({}, { collation: { locale: 'en', strength: 2 } }).toArray().catch(e => e)
+    expect(f.code).to.equal(2)
+    const ix = await coll.createIndex({ email: 1 }, { unique: true, collation: { locale: 'en', strength: 2 } }).catch(e => e)
+    expect(ix.code).to.equal(2)
+    expect(await coll.find({}, { collation: { locale: 'simple' } }).toArray()).to.be.an('array')
+  })
+
   it('closes only the offending socket on a malformed frame; the server keeps serving', async () => {
     const bad = await RawConn.open(t.engine.port)
     const frame = Buffer.alloc(30)
@@ -110,7 +119,7 @@ describe('embedded engine: wire protocol', () => {
     }
     await coll.insertOne(doc)
     const back = await coll.findOne({ _id: doc._id }, { promoteLongs: false })
-    expect(back!._id.equals(doc._id)).to.equal(true)
+    expect((back!._id as BSON.ObjectId).equals(doc._id)).to.equal(true)
     expect(back!.d.getTime()).to.equal(doc.d.getTime())
     expect(back!.dec.toString()).to.equal('12.345')
     expect(Buffer.from(back!.bin.buffer)).to.deep.equal(Buffer.from([1, 2, 3]))

@@ -28,6 +28,8 @@ export async function runCommand(base: Env, cmd: Doc, defaultDb: string): Promis
     return e instanceof MongoError ? e.toReply() : new MongoError(1, String(e)).toReply();
   }
   if (TXN_CONTROL.has(name) && db !== 'admin') return new MongoError(13, `${name} may only be run against the admin database.`).toReply();
+  const unsupported = unsupportedCollation(cmd);
+  if (unsupported) return unsupported.toReply();
   const env: CommandEnv = { ...base, cmd, db, ctx: new Ctx(base.store, base.sessions, txn, base.stats) };
   const exec = async (): Promise<Doc> => {
     try {
@@ -43,4 +45,12 @@ export async function runCommand(base: Env, cmd: Doc, defaultDb: string): Promis
     }
   };
   return RETRYABLE.has(name) ? base.sessions.retryable(cmd, exec) : exec();
+}
+
+/** Collation would silently change matching/uniqueness, so anything but 'simple' is refused outright. */
+function unsupportedCollation(cmd: Doc): MongoError | undefined {
+  const lists = [cmd.updates, cmd.deletes, cmd.indexes].filter(Array.isArray) as Doc[][];
+  const specs = [cmd.collation, ...lists.flat().map((d) => d?.collation)];
+  const bad = specs.find((c) => c !== undefined && !(c && typeof c === 'object' && (c as Doc).locale === 'simple'));
+  return bad === undefined ? undefined : new MongoError(2, 'collation is not supported by the embedded engine (only { locale: "simple" })');
 }
