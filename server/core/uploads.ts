@@ -45,6 +45,14 @@ export const formatBytes = (n: number): string =>
 export function acceptUpload(rule: UploadRule): RequestHandler {
   const maxCount = rule.maxCount ?? 1
   return (req: Request, res: Response, next: NextFunction) => {
+    // A declared body bigger than every allowed file plus the text fields is refused before a byte
+    // is read (multer would drain the whole body first): 413 arrives at once, and the connection
+    // closes so the client stops sending.
+    const declared = Number(req.headers['content-length'])
+    if (declared > rule.maxBytes * maxCount + (rule.maxFields ?? 20) * 64 * 1024 + 64 * 1024) {
+      res.setHeader('Connection', 'close')
+      return next(new AppError(413, 'upload.too_large', { limit: formatBytes(rule.maxBytes) }))
+    }
     const tmpDir = currentConfig().uploadsTmpDir
     fs.mkdirSync(tmpDir, { recursive: true })
     const created: string[] = []
@@ -100,3 +108,8 @@ async function sniffAll(req: Request, rule: UploadRule): Promise<void> {
 }
 
 export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const
+/** Video containers file-type recognizes; ffprobe then decides whether there is a playable video stream. */
+export const VIDEO_TYPES = [
+  'video/mp4', 'video/x-m4v', 'video/quicktime', 'video/webm', 'video/matroska', 'video/vnd.avi', 'video/mpeg',
+  'video/mp2t', 'video/3gpp', 'video/3gpp2', 'video/x-flv', 'video/x-ms-asf', 'video/ogg',
+] as const

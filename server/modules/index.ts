@@ -6,8 +6,9 @@ import { councilsModule } from './councils/index.js'
 import { healthModule } from './health/index.js'
 import { regionsModule } from './regions/index.js'
 import { usersModule } from './users/index.js'
+import { videosModule } from './videos/index.js'
 
 /**
  * Every business module, in mount order. Add yours with one import and one entry.
  */
-export const modules: KenesModule[] = [healthModule, usersModule, regionsModule, newsModule, councilsModule, chatModule, appealsModule]
+export const modules: KenesModule[] = [healthModule, usersModule, regionsModule, newsModule, councilsModule, chatModule, videosModule, appealsModule]

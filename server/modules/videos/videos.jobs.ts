@@ -1,0 +1,135 @@
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { currentConfig } from '../../core/config.js'
+import { t } from '../../core/i18n.js'
+import { defineJob, type JobContext } from '../../core/jobs.js'
+import { log } from '../../core/logger.js'
+import { sendMail } from '../../core/mail.js'
+import { resolveStored } from '../../core/storage.js'
+import { pick } from '../../core/i18n.js'
+import type { FailureCode } from '../../../shared/schemas/videos.js'
+import { findUserById } from '../users/users.service.js'
+import { CORRUPT_INPUT, hlsArgs, masterBandwidths, planRenditions, playlistDuration, probe, ProbeError, run, thumbnailArgs, type ProbeResult } from './ffmpeg.js'
+import { Video } from './video.model.js'
+import { newMediaDirName, newScratchName, removeLeftovers, videoDir } from './videos.files.js'
+import { PROCESS_JOB } from './videos.service.js'
+
+/**
+ * `videos.process`: probe, HLS renditions and a thumbnail, built in a scratch directory beside the
+ * source and renamed into place; the database update that names the new directory is the commit
+ * point. A crash at any moment leaves at most a scratch directory, which the next attempt (after
+ * the lease runs out) removes before starting again. A damaged input ends in `failed` with a
+ * reason the uploader reads in their language; trouble on our side is retried with backoff.
+ */
+export const MAX_ATTEMPTS = 4
+/** ffmpeg reports progress every ~0.5 s: this long without a word means it hangs. */
+const STALL_MS = 5 * 60_000
+
+class PermanentFailure extends Error {
+  constructor(readonly code: FailureCode, detail: string) {
+    super(detail)
+  }
+}
+
+export function registerVideoJobs(opts: { leaseMs: number }): void {
+  defineJob<{ videoId: string }>(PROCESS_JOB, processVideo, {
+    leaseMs: opts.leaseMs,
+    maxAttempts: MAX_ATTEMPTS,
+    backoffMs: (a) => Math.min(2 ** a * 5000, 10 * 60_000),
+  })
+}
+registerVideoJobs({ leaseMs: 60_000 })
+
+export async function processVideo(payload: { videoId: string }, ctx: JobContext): Promise<void> {
+  const id = String(payload.videoId)
+  const doc: any = await Video.findById(id).lean()
+  if (!doc || doc.status !== 'processing') return // deleted, or finished by an earlier attempt
+  const sourceName = path.basename(doc.source.key)
+  // Scratch output of a crashed attempt goes first.
+  await removeLeftovers(id, [sourceName, doc.mediaDir])
+  if (ctx.attempt > MAX_ATTEMPTS) return fail(doc, 'processing_error', 'attempts exhausted')
+  await Video.updateOne({ _id: id, status: 'processing' }, { $set: { 'processing.startedAt': new Date(), 'processing.attempts': ctx.attempt } })
+  const scratch = path.join(videoDir(id), newScratchName())
+  try {
+    const result = await transcode(resolveStored(doc.source.key), scratch, ctx.signal)
+    await ctx.heartbeat()
+    const mediaDir = newMediaDirName()
+    await fs.rename(scratch, path.join(videoDir(id), mediaDir))
+    const m = result.meta
+    const res = await Video.updateOne(
+      { _id: id, status: 'processing' },
+      {
+        $set: {
+          status: 'pending_review',
+          mediaDir,
+          renditions: result.renditions,
+          probe: { durationSec: m.durationSec, width: m.width, height: m.height, videoCodec: m.videoCodec, audioCodec: m.audioCodec, bitRate: m.bitRate },
+          failure: null,
+          'processing.finishedAt': new Date(),
+        },
+      },
+    )
+    // Deleted while we worked: what we just made belongs to nobody.
+    if (res.matchedCount === 0) await fs.rm(path.join(videoDir(id), mediaDir), { recursive: true, force: true })
+  } catch (err) {
+    await fs.rm(scratch, { recursive: true, force: true }).catch(() => {})
+    if (err instanceof PermanentFailure) return fail(doc, err.code, err.message)
+    if (ctx.attempt >= MAX_ATTEMPTS) return fail(doc, 'processing_error', String((err as Error)?.message ?? err))
+    throw err
+  }
+}
+
+/** The ffmpeg work of a job: exactly what the benchmark compares with running ffmpeg by hand. */
+export async function transcode(source: string, outDir: string, signal?: AbortSignal) {
+  const { ffmpegPath, ffprobePath } = currentConfig()
+  let meta: ProbeResult
+  try {
+    meta = await probe(ffprobePath, source, signal)
+  } catch (err) {
+    if (err instanceof ProbeError) throw new PermanentFailure(err.reason === 'no_video_stream' ? 'no_video_stream' : 'corrupt', err.message)
+    throw err
+  }
+  const plan = planRenditions(meta.width, meta.height)
+  await fs.mkdir(outDir, { recursive: true })
+  const hls = await run(ffmpegPath, hlsArgs(source, outDir, plan, Boolean(meta.audioCodec)), { signal, stallMs: STALL_MS })
+  if (hls.signal || signal?.aborted) throw new Error(`ffmpeg stopped by ${hls.signal ?? 'abort'}`)
+  if (hls.code !== 0) {
+    if (CORRUPT_INPUT.test(hls.stderr)) throw new PermanentFailure('corrupt', hls.stderr.slice(-500))
+    throw new Error(`ffmpeg exited with ${hls.code}: ${hls.stderr.slice(-500)}`)
+  }
+  // ffmpeg stops quietly at the end of a cut-off file: compare what came out with what was announced.
+  for (const r of plan) {
+    const got = playlistDuration(await fs.readFile(path.join(outDir, r.name, 'index.m3u8'), 'utf8'))
+    if (meta.durationSec && got < meta.durationSec * 0.9 - 0.5) throw new PermanentFailure('truncated', `${got}s of ${meta.durationSec}s`)
+  }
+  const thumb = path.join(outDir, 'thumbnail.jpg')
+  let still = await run(ffmpegPath, thumbnailArgs(source, thumb, meta.durationSec), { signal, stallMs: STALL_MS })
+  if (still.code !== 0 && !still.signal) still = await run(ffmpegPath, thumbnailArgs(source, thumb, 0), { signal, stallMs: STALL_MS })
+  if (still.code !== 0) {
+    if (still.signal || signal?.aborted) throw new Error('thumbnail stopped')
+    throw new PermanentFailure('corrupt', still.stderr.slice(-500))
+  }
+  const bandwidths = masterBandwidths(await fs.readFile(path.join(outDir, 'master.m3u8'), 'utf8'))
+  const renditions = plan.map((r) => ({ name: r.name, width: r.width, height: r.height, bandwidth: bandwidths.get(r.name) ?? (r.videoKbps + r.audioKbps) * 1000 }))
+  return { meta, renditions }
+}
+
+async function fail(doc: any, code: FailureCode, detail: string): Promise<void> {
+  const id = String(doc._id)
+  log.info({ videoId: id, code, detail }, 'video processing failed')
+  const res = await Video.updateOne({ _id: id, status: 'processing' }, { $set: { status: 'failed', failure: code, 'processing.finishedAt': new Date() } })
+  await removeLeftovers(id, [path.basename(doc.source.key)])
+  if (res.matchedCount === 0) return
+  try {
+    const user = await findUserById(String(doc.uploaderId))
+    if (user)
+      await sendMail({
+        to: user.email,
+        lng: user.locale,
+        template: 'videos:email.failed',
+        vars: { name: user.displayName, title: pick(doc.title, user.locale), reason: t(user.locale, `videos:failure.${code}`), videoId: id },
+      })
+  } catch (err) {
+    log.warn({ err, videoId: id }, 'could not e-mail the uploader about the failure')
+  }
+}

@@ -1,0 +1,76 @@
+import path from 'node:path'
+import { Router, type Request, type Response } from 'express'
+import { actorOf } from '../../core/auth/middleware.js'
+import { notFound } from '../../core/errors.js'
+import { describeRoute } from '../../core/openapi.js'
+import { resolveStored } from '../../core/storage.js'
+import { IdParams } from '../../../shared/schemas/common.js'
+import { sendFile } from './send-file.js'
+import { mediaPath, RENDITION_NAME, SEGMENT_NAME } from './videos.files.js'
+import { findVisibleMedia } from './videos.service.js'
+import { recordView, visitorKey } from './videos.views.js'
+
+/**
+ * /media/videos/:id/… — HLS playlists and segments, the thumbnail and the original. Who may see
+ * the video decides who gets its media; everyone else gets 404, so an unpublished video's
+ * existence does not leak. Names are matched against strict patterns, never joined blindly.
+ */
+export const mediaRouter = Router()
+
+const HLS = 'application/vnd.apple.mpegurl'
+const CACHE = {
+  // The master playlist is revalidated on each playback start (that is where views are counted).
+  master: 'public, no-cache',
+  playlist: 'public, max-age=3600',
+  file: 'public, max-age=86400',
+  private: 'private, no-store',
+}
+
+type Media = NonNullable<Awaited<ReturnType<typeof findVisibleMedia>>>
+
+async function load(req: Request): Promise<Media> {
+  const id = String(req.params.id)
+  const media = /^[0-9a-f]{24}$/.test(id) ? await findVisibleMedia(actorOf(req), id) : null
+  if (!media) throw notFound()
+  return media
+}
+const cacheFor = (m: Media, kind: keyof typeof CACHE) => (m.status === 'published' ? CACHE[kind] : CACHE.private)
+
+function built(m: Media, parts: string[]): string {
+  const file = m.mediaDir ? mediaPath(m.id, m.mediaDir, parts) : null
+  if (!file) throw notFound()
+  return file
+}
+
+mediaRouter.get('/media/videos/:id/master.m3u8', async (req: Request, res: Response) => {
+  const m = await load(req)
+  const file = built(m, ['master.m3u8'])
+  if (m.status === 'published' && req.method === 'GET') await recordView(m.id, visitorKey(actorOf(req)?.id ?? null, req.ip, req.get('user-agent')))
+  await sendFile(req, res, file, HLS, cacheFor(m, 'master'))
+})
+
+mediaRouter.get('/media/videos/:id/thumbnail.jpg', async (req: Request, res: Response) => {
+  const m = await load(req)
+  await sendFile(req, res, built(m, ['thumbnail.jpg']), 'image/jpeg', cacheFor(m, 'file'))
+})
+
+mediaRouter.get('/media/videos/:id/source', async (req: Request, res: Response) => {
+  const m = await load(req)
+  res.setHeader('Content-Disposition', `inline; filename="video${path.extname(m.source.key)}"`)
+  await sendFile(req, res, resolveStored(m.source.key), m.source.mime, cacheFor(m, 'file'))
+})
+
+mediaRouter.get('/media/videos/:id/:rendition/:file', async (req: Request, res: Response) => {
+  const { rendition, file } = req.params as Record<string, string>
+  if (!RENDITION_NAME.test(rendition) || !SEGMENT_NAME.test(file)) throw notFound()
+  const m = await load(req)
+  const playlist = file.endsWith('.m3u8')
+  await sendFile(req, res, built(m, [rendition, file]), playlist ? HLS : 'video/mp2t', cacheFor(m, playlist ? 'playlist' : 'file'))
+})
+
+const media = (p: string, summary: string, responseType: string) =>
+  describeRoute({ method: 'get', path: `/media/videos/{id}${p}`, tags: ['videos'], summary, params: IdParams, responseType, errors: [404], description: 'Published: everyone. Otherwise only the video\'s council and moderators (404 for others). Cache-Control `public` when published, `private, no-store` otherwise.' })
+media('/master.m3u8', 'HLS master playlist (counts a view)', HLS)
+media('/thumbnail.jpg', 'Thumbnail (JPEG)', 'image/jpeg')
+media('/source', 'The original file; `Range` supported (206, 416)', 'application/octet-stream')
+media('/{rendition}/{file}', 'Variant playlist (`index.m3u8`) or MPEG-TS segment (`seg_00000.ts`)', 'video/mp2t')

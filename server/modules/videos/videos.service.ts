@@ -1,0 +1,129 @@
+import mongoose from 'mongoose'
+import { audit } from '../../core/audit.js'
+import { currentConfig } from '../../core/config.js'
+import { AppError, forbidden, notFound } from '../../core/errors.js'
+import { enqueueJob } from '../../core/jobs.js'
+import { assertCan, type Actor, type MaybeActor } from '../../core/policy.js'
+import { searchFilter, indexTokens } from '../../core/search.js'
+import { storeFile } from '../../core/storage.js'
+import type { Lang } from '../../../shared/schemas/common.js'
+import type { VideoStatus, VideoUploadFields } from '../../../shared/schemas/videos.js'
+import { findCouncilSummary } from '../councils/councils.lookup.js'
+import { probe, ProbeError, type ProbeResult } from './ffmpeg.js'
+import { Video } from './video.model.js'
+import { removeVideoFiles, sourceKey } from './videos.files.js'
+import { canDeleteVideo, canSeeVideo } from './videos.policy.js'
+import { pageOf, toDetails, toSummary } from './videos.view.js'
+
+export const PROCESS_JOB = 'videos.process'
+
+const validId = (id: string) => /^[0-9a-f]{24}$/i.test(id)
+
+/** The council must exist and not be archived to receive videos. */
+export async function assertCouncilOpen(councilId: string): Promise<void> {
+  if (!(await findCouncilSummary(councilId))) throw notFound('council')
+}
+
+/** ffprobe at the door: a file without a video stream is refused like a wrong type. */
+export async function probeUpload(file: string, signal?: AbortSignal): Promise<ProbeResult> {
+  try {
+    return await probe(currentConfig().ffprobePath, file, signal)
+  } catch (err) {
+    if (err instanceof ProbeError) throw new AppError(415, 'upload.unsupported_type', { allowed: 'mp4, mov, webm, mkv, avi, mpeg, 3gp' })
+    throw err
+  }
+}
+
+export interface ReceivedFile {
+  path: string
+  size: number
+  mime: string
+  ext: string
+  originalName: string | null
+}
+
+/**
+ * Creates a video from a received file (multipart or tus): probes it, moves it into the video's
+ * folder, records the video as `processing` and queues its processing job. On any failure, and
+ * when `signal` says the client went away before the commit, nothing is left behind.
+ */
+export async function createVideo(actor: Actor, councilId: string, file: ReceivedFile, fields: VideoUploadFields, signal?: AbortSignal) {
+  assertCan(actor, 'video.upload', { councilId })
+  await assertCouncilOpen(councilId)
+  const meta = await probeUpload(file.path, signal)
+  if (signal?.aborted) throw new AppError(400, 'videos.upload_aborted')
+  const id = new mongoose.Types.ObjectId()
+  const key = sourceKey(String(id), file.ext)
+  await storeFile(file.path, key)
+  try {
+    await Video.create({
+      _id: id,
+      councilId,
+      uploaderId: actor.id,
+      title: fields.title,
+      description: fields.description,
+      status: 'processing',
+      source: { key, mime: file.mime, size: file.size, originalName: file.originalName?.slice(0, 255) ?? null },
+      probe: { durationSec: meta.durationSec, width: meta.width, height: meta.height, videoCodec: meta.videoCodec, audioCodec: meta.audioCodec, bitRate: meta.bitRate },
+      searchTokens: indexTokens(fields.title, fields.description),
+    })
+    await enqueueJob(PROCESS_JOB, { videoId: String(id) }, { dedupeKey: `${PROCESS_JOB}:${id}` })
+  } catch (err) {
+    await Video.deleteOne({ _id: id }).catch(() => {})
+    await removeVideoFiles(String(id)).catch(() => {})
+    throw err
+  }
+  return { id: String(id), status: 'processing' as const }
+}
+
+/** A video as the actor may see it; 404 (not 403) for what they may not see, so existence does not leak. */
+export async function getVideo(actor: MaybeActor, id: string, lng: Lang) {
+  const doc = validId(id) ? await Video.findById(id).lean() : null
+  if (!doc || !canSeeVideo(actor, doc as any)) throw notFound('video')
+  return toDetails(doc, actor, lng)
+}
+
+/** For media serving: the fields needed to decide and to find files, or null when hidden. */
+export async function findVisibleMedia(actor: MaybeActor, id: string) {
+  if (!validId(id)) return null
+  const doc: any = await Video.findById(id, { councilId: 1, status: 1, mediaDir: 1, source: 1, updatedAt: 1 }).lean()
+  if (!doc || !canSeeVideo(actor, doc)) return null
+  return { id, councilId: String(doc.councilId), status: doc.status as VideoStatus, mediaDir: doc.mediaDir as string | null, source: doc.source as { key: string; mime: string; size: number } }
+}
+
+export async function listPublished(q: { council?: string; q?: string; limit: number; cursor?: string }) {
+  const filter: Record<string, unknown> = { status: 'published', ...(q.council ? { councilId: q.council } : {}), ...(searchFilter(q.q) ?? {}) }
+  const page = await pageOf(filter, 'publishedAt', -1, q.limit, q.cursor)
+  return { items: page.docs.map(toSummary), nextCursor: page.nextCursor }
+}
+
+/** A council's own videos in every status (its members and staff): where uploaders follow their work. */
+export async function listCouncilVideos(actor: MaybeActor, councilId: string, q: { status?: VideoStatus; limit: number; cursor?: string }) {
+  assertCan(actor, 'video.read_unpublished', { councilId })
+  const filter = { councilId, ...(q.status ? { status: q.status } : {}) }
+  const page = await pageOf(filter, 'createdAt', -1, q.limit, q.cursor)
+  return { items: page.docs.map(toSummary), nextCursor: page.nextCursor }
+}
+
+/** Deletes the video and its files: staff always, the uploader's council while it is not published. */
+export async function deleteVideo(actor: MaybeActor, id: string): Promise<void> {
+  const doc: any = validId(id) ? await Video.findById(id, { councilId: 1, status: 1, title: 1 }).lean() : null
+  if (!doc || !canSeeVideo(actor, doc)) throw notFound('video')
+  assertCan(actor, 'video.delete_unpublished', { councilId: String(doc.councilId) })
+  if (!canDeleteVideo(actor, doc)) throw forbidden()
+  // Conditional on the status we decided on: a concurrent publication makes this a conflict.
+  const res = await Video.deleteOne({ _id: id, status: doc.status })
+  if (res.deletedCount !== 1) throw new AppError(409, 'conflict')
+  await removeVideoFiles(id)
+  await audit({ actorId: actor!.id, action: 'video.deleted', target: { kind: 'video', id }, details: { councilId: String(doc.councilId), status: doc.status, title: doc.title } })
+}
+
+/** Published videos of a council (council profile stats). */
+export function countPublished(councilId: string): Promise<number> {
+  return validId(councilId) ? Video.countDocuments({ councilId, status: 'published' }) : Promise.resolve(0)
+}
+
+/** Videos first published in a period (grant indicator 5: ≥ 10 videos a year). */
+export function countPublishedBetween(from: Date, to: Date): Promise<number> {
+  return Video.countDocuments({ firstPublishedAt: mongoose.trusted({ $gte: from, $lt: to }) })
+}

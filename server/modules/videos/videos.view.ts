@@ -1,0 +1,80 @@
+import mongoose from 'mongoose'
+import { decodeCursor, encodeCursor } from '../../core/http.js'
+import { t } from '../../core/i18n.js'
+import type { MaybeActor } from '../../core/policy.js'
+import { validationFailed } from '../../core/errors.js'
+import type { Lang } from '../../../shared/schemas/common.js'
+import type { FailureCode, VideoDetails, VideoSummary } from '../../../shared/schemas/videos.js'
+import { Video } from './video.model.js'
+import { canSeeInternals } from './videos.policy.js'
+
+/** Response shapes (API.md "Videos") and cursor paging; no rules beyond what a viewer may see. */
+
+const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null)
+const localized = (v: { kk?: string | null; ru?: string | null } | undefined) => ({
+  ...(v?.kk ? { kk: v.kk } : {}),
+  ...(v?.ru ? { ru: v.ru } : {}),
+})
+
+export function mediaUrls(doc: any) {
+  const id = String(doc._id)
+  const ready = Boolean(doc.mediaDir)
+  return {
+    thumbnailUrl: ready ? `/media/videos/${id}/thumbnail.jpg` : null,
+    hlsUrl: ready ? `/media/videos/${id}/master.m3u8` : null,
+  }
+}
+
+export function toSummary(doc: any): VideoSummary {
+  return {
+    id: String(doc._id),
+    councilId: String(doc.councilId),
+    title: localized(doc.title),
+    description: localized(doc.description),
+    status: doc.status,
+    durationSec: doc.probe?.durationSec ?? null,
+    width: doc.probe?.width ?? null,
+    height: doc.probe?.height ?? null,
+    ...mediaUrls(doc),
+    views: doc.views ?? 0,
+    createdAt: iso(doc.createdAt)!,
+    publishedAt: iso(doc.publishedAt),
+  }
+}
+
+export function toDetails(doc: any, actor: MaybeActor, lng: Lang): VideoDetails {
+  const internal = canSeeInternals(actor, doc)
+  return {
+    ...toSummary(doc),
+    moderation: internal
+      ? (doc.moderation ?? []).map((m: any) => ({ by: String(m.by), byName: m.byName ?? null, at: iso(m.at)!, decision: m.decision, reason: m.reason ?? null }))
+      : [],
+    sourceUrl: `/media/videos/${String(doc._id)}/source`,
+    uploaderId: internal ? String(doc.uploaderId) : null,
+    failure: internal && doc.failure ? { code: doc.failure as FailureCode, message: t(lng, `videos:failure.${doc.failure}`) } : null,
+    renditions: (doc.renditions ?? []).map((r: any) => ({ name: r.name, width: r.width, height: r.height, bandwidth: r.bandwidth })),
+  }
+}
+
+/**
+ * One page of videos sorted by `field` (a date) then `_id`, with an opaque cursor of the last
+ * item's pair, so paging is stable while new videos arrive.
+ */
+export async function pageOf(filter: Record<string, unknown>, field: 'createdAt' | 'publishedAt', dir: 1 | -1, limit: number, cursor?: string) {
+  const after = decodeCursor(cursor)
+  const query: Record<string, unknown> = { ...filter }
+  if (after) {
+    const [at, id] = after
+    if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || typeof id !== 'string' || !/^[0-9a-f]{24}$/.test(id))
+      throw validationFailed([{ path: 'query.cursor', code: 'invalid_format' }])
+    const op = dir === 1 ? '$gt' : '$lt'
+    const date = new Date(at)
+    const oid = new mongoose.Types.ObjectId(id)
+    query.$or = [{ [field]: mongoose.trusted({ [op]: date }) }, { [field]: date, _id: mongoose.trusted({ [op]: oid }) }]
+  }
+  const docs = await Video.find(query).sort({ [field]: dir, _id: dir }).limit(limit + 1).lean()
+  const more = docs.length > limit
+  const items = docs.slice(0, limit)
+  const last: any = items[items.length - 1]
+  return { docs: items, nextCursor: more && last ? encodeCursor([iso(last[field]), String(last._id)]) : null }
+}
