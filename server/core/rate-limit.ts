@@ -88,8 +88,7 @@ let redis: { url: string; client: any } | undefined
 
 /** What the limiter's data lives in right now: the Redis client, the MongoClient, or memory. */
 function storeOwner(): unknown {
-  const config = currentConfig()
-  if (config.redisUrl) return redisClient(config.redisUrl)
+  if (redis && currentConfig().redisUrl === redis.url) return redis.client
   if (mongoose.connection.readyState === 1) return mongoose.connection.getClient()
   return MEMORY
 }
@@ -102,29 +101,17 @@ function buildLimiter(owner: unknown, s: Settings): RateLimiterAbstract {
   return new RateLimiterMongo({ ...s, storeClient: owner, dbName: currentConfig().mongodbDb, tableName: 'rate_limits', insuranceLimiter })
 }
 
-function redisClient(url: string): any {
-  if (redis?.url === url) return redis.client
-  // Loaded lazily: most single-process set-ups never need it.
-  const client = createRedis(url)
-  redis = { url, client }
-  return client
-}
-
-let createRedis: (url: string) => any = () => {
-  throw new Error('redis client not initialised: call initRateLimitStore() at start-up')
-}
-
-/** Connects the Redis client for limiters when REDIS_URL is set (called by startServer). */
+/** Connects the limiters' Redis client when REDIS_URL is set (called by startServer). */
 export async function initRateLimitStore(): Promise<void> {
-  const config = currentConfig()
-  if (!config.redisUrl) return
+  const url = currentConfig().redisUrl
+  if (!url || redis?.url === url) return
+  await closeRateLimitStore()
+  // Loaded lazily: most single-process set-ups never need it.
   const { createClient } = await import('redis')
-  createRedis = (url) => {
-    const client = createClient({ url, disableOfflineQueue: true })
-    client.on('error', (err) => log.warn({ err }, 'rate-limit redis error'))
-    void client.connect().catch((err) => log.error({ err }, 'rate-limit redis connect failed'))
-    return client
-  }
+  const client = createClient({ url })
+  client.on('error', (err) => log.warn({ err }, 'rate-limit redis error'))
+  await client.connect()
+  redis = { url, client }
 }
 
 /** Closes the Redis client of the limiters (server shutdown). */
