@@ -42,7 +42,7 @@ export const CreateAppealMultipart = z.strictObject({
   councilId: ObjectIdString,
   category: z.enum(APPEAL_CATEGORIES),
   subject: Subject,
-  text: Text,
+  text: Text.min(10),
   isPublic: z.enum(['true', 'false']).optional(),
   'contact.name': z.string().optional().describe('Guests only: their name'),
   'contact.email': z.string().optional().describe('Guests only: their e-mail (the confirmation link is sent there)'),

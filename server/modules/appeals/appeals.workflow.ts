@@ -7,7 +7,7 @@ import { Appeal, type AppealDoc } from './appeal.model.js'
 import { addMonthsKey, almatyDay, endOfAlmatyDay, workingDayOnOrBefore } from './calendar.js'
 import { cancelDeadlineJobs, scheduleDeadlineJobs } from './appeals.jobs.js'
 import { notifyAuthor, notifyCouncil } from './appeals.notify.js'
-import { loadAppealFor } from './appeals.policy.js'
+import { auditStaffAccess, loadAppealFor } from './appeals.policy.js'
 import { registration } from './appeals.submit.js'
 
 /**
@@ -93,6 +93,7 @@ export async function changeStatus(actor: Actor, id: string, body: StatusBody) {
     { returnDocument: 'after' },
   ).lean<AppealDoc>()
   if (!doc) throw conflict('conflict')
+  await auditStaffAccess(actor, access, doc, `appeal.status_${body.status}`)
 
   await scheduleDeadlineJobs(doc)
   if (body.status === 'redirected') {

@@ -112,6 +112,8 @@ describe('appeals: who may see and act on an appeal', () => {
     const res = await moderator.patch(`/api/v1/appeals/${appeal.id}/status`, { status: 'closed' })
     expect(res.status).to.equal(200)
     expect(res.body.status).to.equal('closed')
+    const entries = await listAudit({ action: 'appeal.status_closed', targetId: appeal.id })
+    expect(entries.map((e) => e.actorId)).to.deep.equal([moderator.user!.id])
   })
 
   it('should keep a guest\'s unconfirmed appeal from the council and moderators', async () => {
