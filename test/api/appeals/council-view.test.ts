@@ -61,6 +61,11 @@ describe('appeals: the council queue, CSV export, stats and public Q&A', () => {
     const stats = await councilStats(council)
     expect(stats.appeals).to.deep.equal({ received: 4, answered: 2, overdue: 1 })
     expect(stats.medianResponseDays).to.equal(0)
+    // And as the public council profile shows them.
+    const profile = await new Agent(t.url).get(`/api/v1/councils/${council}`)
+    expect(profile.status).to.equal(200)
+    expect(profile.body.stats.appeals).to.deep.equal({ received: 4, answered: 2, overdue: 1 })
+    expect(profile.body.stats.medianResponseDays).to.equal(0)
   })
 
   it('should export CSV for Excel: BOM, headers in the request language, quoting and a formula guard', async () => {
