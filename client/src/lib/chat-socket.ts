@@ -1,0 +1,46 @@
+import { useEffect, useRef, useState } from 'react'
+import { io, type Socket } from 'socket.io-client'
+import type { Ack } from '../../../shared/schemas/chat.js'
+
+export type ConnState = 'connecting' | 'online' | 'offline' | 'refused'
+
+/** A request/acknowledgement round trip; a missing answer within 10 s is a failure. */
+export function emitAck<T extends object>(socket: Socket, event: string, payload: unknown): Promise<Ack<T>> {
+  return socket.timeout(10_000).emitWithAck(event, payload).catch(() => ({ ok: false as const, error: { code: 'timeout', message: '' } }))
+}
+
+/**
+ * One socket to the `/chat` namespace for the page's lifetime, authenticated by the session
+ * cookie. Its state drives the reconnect banner; `refused` carries the server's reason.
+ */
+export function useChatSocket(lng: string): { socket: Socket | null; state: ConnState; refusal: string } {
+  const [state, setState] = useState<ConnState>('connecting')
+  const [refusal, setRefusal] = useState('')
+  const ref = useRef<Socket | null>(null)
+  const [, force] = useState(0)
+  useEffect(() => {
+    const s = io('/chat', { path: '/socket.io', withCredentials: true, auth: { lng }, transports: ['websocket', 'polling'] })
+    ref.current = s
+    force((n) => n + 1)
+    s.on('connect', () => setState('online'))
+    s.on('disconnect', () => setState('offline'))
+    s.on('connect_error', (err: Error & { data?: { code?: string; message?: string } }) => {
+      if (err.data?.code === 'auth.required' || err.data?.code === 'auth.forbidden') {
+        setState('refused')
+        setRefusal(err.data.message ?? err.data.code)
+        s.disconnect()
+      } else setState('offline')
+    })
+    return () => {
+      s.removeAllListeners()
+      s.disconnect()
+      ref.current = null
+    }
+  }, [lng])
+  return { socket: ref.current, state, refusal }
+}
+
+export function newClientId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID().replace(/-/g, '')
+  return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('')
+}

@@ -1,0 +1,68 @@
+import { useTranslation } from 'react-i18next'
+import { Link, useSearchParams } from 'react-router-dom'
+import { formatDate } from '../../lib/format.js'
+import { useLang, useTitle } from '../../lib/hooks.js'
+import { usePaged } from '../../lib/paged.js'
+import type { AppealListItem } from '../../lib/types.js'
+import { StatusBadge } from '../../components/appeal-view.js'
+import { More } from '../../components/more.js'
+import { Empty } from '../../components/status.js'
+
+const STATUSES = ['submitted', 'in_progress', 'answered', 'closed', 'rejected', 'redirected'] as const
+
+/** The council's appeals: status and overdue filters, due dates, overdue rows marked. */
+export function AppealsQueue({ councilId }: { councilId: string }) {
+  const { t } = useTranslation()
+  const lng = useLang()
+  useTitle(t('member.appeals'))
+  const [params, setParams] = useSearchParams()
+  const status = params.get('status') ?? ''
+  const overdue = params.get('overdue') === 'true'
+  const list = usePaged<AppealListItem>(`/councils/${councilId}/appeals`, { status, overdue: overdue ? 'true' : undefined, limit: 30 })
+  const set = (k: string, v: string) => {
+    const next = new URLSearchParams(params)
+    if (v) next.set(k, v)
+    else next.delete(k)
+    setParams(next, { replace: true })
+  }
+  return (
+    <section aria-labelledby="aq-h">
+      <h2 id="aq-h">{t('member.appeals')}</h2>
+      <div className="filters">
+        <div className="field">
+          <label htmlFor="aq-status">{t('appeal.status')}</label>
+          <select id="aq-status" value={status} onChange={(e) => set('status', e.target.value)}>
+            <option value="">{t('member.allStatuses')}</option>
+            {STATUSES.map((s) => <option key={s} value={s}>{t(`appealStatus.${s}`)}</option>)}
+          </select>
+        </div>
+        <div className="field field-check">
+          <input id="aq-overdue" type="checkbox" checked={overdue} onChange={(e) => set('overdue', e.target.checked ? 'true' : '')} />
+          <label htmlFor="aq-overdue">{t('member.onlyOverdue')}</label>
+        </div>
+        <a className="btn btn-small" href={`/api/v1/councils/${councilId}/appeals.csv${status ? `?status=${status}` : ''}`}>{t('member.csv')}</a>
+      </div>
+      {!list.loading && !list.error && list.items.length === 0 && <Empty>{t('member.noAppeals')}</Empty>}
+      {list.items.length > 0 && (
+        <div className="table-wrap"><table className="table">
+          <caption className="sr-only">{t('member.appeals')}</caption>
+          <thead><tr>
+            <th scope="col">{t('appeal.number')}</th><th scope="col">{t('appeal.subject')}</th><th scope="col">{t('appeal.category')}</th>
+            <th scope="col">{t('appeal.author')}</th><th scope="col">{t('appeal.status')}</th><th scope="col">{t('appeal.dueAt')}</th>
+          </tr></thead>
+          <tbody>{list.items.map((a) => (
+            <tr key={a.id} className={a.overdue ? 'overdue' : undefined}>
+              <td><Link to={`/member/councils/${councilId}/appeals/${a.id}`}>{a.trackingNumber}</Link></td>
+              <td>{a.subject}</td>
+              <td>{t(`category.${a.category}`)}</td>
+              <td>{a.authorName ?? ''}</td>
+              <td><StatusBadge status={a.status} overdue={a.overdue} />{a.needsTriage && <> <span className="badge">{t('member.needsTriage')}</span></>}</td>
+              <td>{a.dueAt ? formatDate(a.dueAt, lng) : '—'}</td>
+            </tr>
+          ))}</tbody>
+        </table></div>
+      )}
+      <More list={list} />
+    </section>
+  )
+}

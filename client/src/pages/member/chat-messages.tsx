@@ -1,0 +1,121 @@
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { Socket } from 'socket.io-client'
+import { emitAck, newClientId } from '../../lib/chat-socket.js'
+import { formatDate, formatTime } from '../../lib/format.js'
+import { useLang } from '../../lib/hooks.js'
+import { useSession } from '../../lib/session.js'
+import type { ChatMessage } from '../../lib/types.js'
+
+const EDIT_WINDOW_MS = 15 * 60_000
+
+interface Props {
+  socket: Socket
+  roomId: string
+  messages: ChatMessage[]
+  hasOlder: boolean
+  onOlder(): void
+  onSent(m: ChatMessage): void
+  typingNames: string[]
+  online: Set<string>
+  connected: boolean
+}
+
+/** The message log (a live region), the typing line and the composer of one room. */
+export function MessageList({ socket, roomId, messages, hasOlder, onOlder, onSent, typingNames, online, connected }: Props) {
+  const { t } = useTranslation()
+  const lng = useLang()
+  const { user } = useSession()
+  const [text, setText] = useState('')
+  const [error, setError] = useState('')
+  const [editing, setEditing] = useState<string | null>(null)
+  const pending = useRef<{ clientId: string; text: string } | null>(null)
+  const log = useRef<HTMLOListElement>(null)
+  const lastTyping = useRef(0)
+
+  useEffect(() => {
+    const el = log.current
+    if (el) el.scrollTop = el.scrollHeight
+  }, [messages.length, roomId])
+
+  const send = async (e?: FormEvent) => {
+    e?.preventDefault()
+    const body = text.trim()
+    if (!body) return
+    setError('')
+    if (editing) {
+      const ack = await emitAck<{ message: ChatMessage }>(socket, 'message:edit', { messageId: editing, text: body })
+      if (!ack.ok) return setError(ack.error.message || ack.error.code)
+      onSent(ack.message)
+      setEditing(null)
+      setText('')
+      return
+    }
+    // The same clientId on a retry: the server stores the message once.
+    if (!pending.current || pending.current.text !== body) pending.current = { clientId: newClientId(), text: body }
+    const ack = await emitAck<{ message: ChatMessage }>(socket, 'message:send', { roomId, text: body, clientId: pending.current.clientId })
+    if (!ack.ok) return setError(ack.error.message || t('chat.notSent'))
+    pending.current = null
+    onSent(ack.message)
+    setText('')
+  }
+  const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Enter' && !e.shiftKey) {
+      e.preventDefault()
+      void send()
+    } else if (e.key === 'Escape' && editing) {
+      setEditing(null)
+      setText('')
+    } else if (Date.now() - lastTyping.current > 2000) {
+      lastTyping.current = Date.now()
+      void emitAck(socket, 'typing', { roomId })
+    }
+  }
+  const remove = async (m: ChatMessage) => {
+    if (!window.confirm(t('chat.confirmDelete'))) return
+    const ack = await emitAck(socket, 'message:delete', { messageId: m.id })
+    if (!ack.ok) setError(ack.error.message || ack.error.code)
+    else onSent({ ...m, text: '', deletedAt: new Date().toISOString() })
+  }
+
+  let lastDay = ''
+  return (
+    <>
+      {hasOlder && <p className="more"><button type="button" className="btn btn-small" onClick={onOlder}>{t('chat.older')}</button></p>}
+      <ol className="messages" ref={log} role="log" aria-live="polite" aria-relevant="additions" aria-label={t('chat.messages')} tabIndex={0}>
+        {messages.map((m) => {
+          const day = formatDate(m.createdAt, lng)
+          const sep = day !== lastDay
+          lastDay = day
+          const mine = m.senderId === user?.id
+          const editable = mine && !m.deletedAt && Date.now() - new Date(m.createdAt).getTime() < EDIT_WINDOW_MS
+          return (
+            <li key={m.id} className={`message${mine ? ' mine' : ''}`} data-message-id={m.id}>
+              {sep && <p className="day-sep">{day}</p>}
+              <p className="meta">
+                <strong>{m.senderName}</strong>{online.has(m.senderId) && <span className="online-dot" title={t('chat.isOnline')}><span className="sr-only">({t('chat.isOnline')})</span></span>}
+                {' · '}<time dateTime={m.createdAt}>{formatTime(m.createdAt, lng)}</time>{m.editedAt && <> · {t('chat.edited')}</>}
+              </p>
+              {m.deletedAt ? <p className="muted"><em>{t('chat.deleted')}</em></p> : <p className="prewrap message-text">{m.text}</p>}
+              {m.attachments?.length > 0 && <ul>{m.attachments.map((a) => <li key={a.id}><a href={a.url}>{a.name}</a></li>)}</ul>}
+              {editable && (
+                <p className="message-actions">
+                  <button type="button" className="btn-link" onClick={() => { setEditing(m.id); setText(m.text) }}>{t('chat.edit')}</button>
+                  {' '}<button type="button" className="btn-link" onClick={() => void remove(m)}>{t('chat.delete')}</button>
+                </p>
+              )}
+            </li>
+          )
+        })}
+      </ol>
+      <p className="typing" aria-live="polite">{typingNames.length ? t('chat.typing', { names: typingNames.join(', ') }) : ''}</p>
+      <form className="composer" onSubmit={send}>
+        <label htmlFor="chat-text" className={editing ? '' : 'sr-only'}>{editing ? t('chat.editing') : t('chat.message')}</label>
+        <textarea id="chat-text" rows={2} maxLength={4000} value={text} onChange={(e) => setText(e.target.value)} onKeyDown={onKey} placeholder={t('chat.placeholder')} aria-describedby="chat-hint chat-err" />
+        <span id="chat-hint" className="sr-only">{t('chat.hint')}</span>
+        <button className="btn btn-primary" disabled={!text.trim() || !connected}>{editing ? t('chat.save') : t('chat.send')}</button>
+        <span id="chat-err" className="field-error" role="alert">{error}</span>
+      </form>
+    </>
+  )
+}

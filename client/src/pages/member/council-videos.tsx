@@ -1,0 +1,119 @@
+import { useRef, useState, type FormEvent } from 'react'
+import { useTranslation } from 'react-i18next'
+import { Link } from 'react-router-dom'
+import { ApiError } from '../../lib/api.js'
+import { formatBytes, formatDate, formatNumber, pick } from '../../lib/format.js'
+import { useSubmit } from '../../lib/form.js'
+import { useLang, useTitle } from '../../lib/hooks.js'
+import { usePaged } from '../../lib/paged.js'
+import { hasPartialUpload, tusUpload, type TusProgress } from '../../lib/tus.js'
+import type { Video } from '../../lib/types.js'
+import { errFor, TextArea, TextField } from '../../components/field.js'
+import { More } from '../../components/more.js'
+import { Empty, ErrorBox, Notice } from '../../components/status.js'
+
+/** Upload (resumable, with progress) and the council's own videos in every status. */
+export function CouncilVideos({ councilId }: { councilId: string }) {
+  const { t } = useTranslation()
+  const lng = useLang()
+  useTitle(t('member.videos'))
+  const list = usePaged<Video>(`/councils/${councilId}/videos`, { limit: 20 })
+  return (
+    <>
+      <Upload councilId={councilId} onDone={list.reload} />
+      <section aria-labelledby="cv-h">
+        <div className="section-head"><h2 id="cv-h">{t('member.councilVideos')}</h2><button type="button" className="btn btn-small" onClick={list.reload}>{t('member.refresh')}</button></div>
+        {!list.loading && list.items.length === 0 && <Empty>{t('video.empty')}</Empty>}
+        {list.items.length > 0 && (
+          <div className="table-wrap"><table className="table">
+            <caption className="sr-only">{t('member.councilVideos')}</caption>
+            <thead><tr><th scope="col">{t('editor.title')}</th><th scope="col">{t('member.status')}</th><th scope="col">{t('member.uploadedAt')}</th></tr></thead>
+            <tbody>{list.items.map((v) => (
+              <tr key={v.id} data-video-id={v.id}>
+                <td><Link to={`/videos/${v.id}`}>{pick(v.title, lng)}</Link></td>
+                <td><span className={`badge status-${v.status}`}>{t(`videoStatus.${v.status}`)}</span></td>
+                <td>{formatDate(v.createdAt, lng, true)}</td>
+              </tr>
+            ))}</tbody>
+          </table></div>
+        )}
+        <More list={list} />
+      </section>
+    </>
+  )
+}
+
+function Upload({ councilId, onDone }: { councilId: string; onDone(): void }) {
+  const { t } = useTranslation()
+  const lng = useLang()
+  const endpoint = `/api/v1/councils/${councilId}/videos/tus`
+  const [title, setTitle] = useState({ kk: '', ru: '' })
+  const [desc, setDesc] = useState({ kk: '', ru: '' })
+  const [file, setFile] = useState<File | null>(null)
+  const [progress, setProgress] = useState<TusProgress | null>(null)
+  const [done, setDone] = useState<string | null>(null)
+  const [interrupted, setInterrupted] = useState(false)
+  const abort = useRef<AbortController | null>(null)
+  const s = useSubmit()
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    if (!file) return
+    setDone(null)
+    setInterrupted(false)
+    const ctl = new AbortController()
+    abort.current = ctl
+    const meta: Record<string, string> = {}
+    if (title.kk.trim()) meta['title.kk'] = title.kk.trim()
+    if (title.ru.trim()) meta['title.ru'] = title.ru.trim()
+    if (desc.kk.trim()) meta['description.kk'] = desc.kk.trim()
+    if (desc.ru.trim()) meta['description.ru'] = desc.ru.trim()
+    try {
+      const r = await s.run(() => tusUpload(endpoint, file, meta, setProgress, ctl.signal))
+      if (r) {
+        setDone(r.videoId ?? '')
+        setProgress(null)
+        onDone()
+      } else setInterrupted(true)
+    } catch (err) {
+      if ((err as Error).name === 'AbortError') setInterrupted(true)
+      else if (!(err instanceof ApiError)) throw err
+    }
+  }
+  const pct = progress && progress.total ? Math.floor((progress.sent / progress.total) * 100) : 0
+  const f = s.fields
+  return (
+    <section aria-labelledby="up-h">
+      <h2 id="up-h">{t('member.uploadVideo')}</h2>
+      <ErrorBox error={s.error} />
+      <form className="form form-wide" onSubmit={submit} noValidate>
+        <div className="lang-columns">
+          {(['kk', 'ru'] as const).map((l) => (
+            <fieldset key={l} lang={l}>
+              <legend>{t(`editor.in_${l}`)}</legend>
+              <TextField label={t('editor.title')} value={title[l]} maxLength={200} onChange={(e) => setTitle({ ...title, [l]: e.target.value })} error={errFor(f, `metadata.title.${l}`, `title.${l}`) ?? (l === 'kk' ? errFor(f, 'metadata.title', 'title') : undefined)} />
+              <TextArea label={t('member.description')} rows={3} value={desc[l]} onChange={(e) => setDesc({ ...desc, [l]: e.target.value })} />
+            </fieldset>
+          ))}
+        </div>
+        <div className="field">
+          <label htmlFor="video-file">{t('member.videoFile')}</label>
+          <input id="video-file" type="file" accept="video/*" required onChange={(e) => setFile(e.target.files?.[0] ?? null)} aria-describedby="video-file-hint" />
+          <span className="hint" id="video-file-hint">{file ? `${file.name} · ${formatBytes(file.size, lng)}` : t('member.videoHint')}{file && hasPartialUpload(endpoint, file) ? ` · ${t('member.willResume')}` : ''}</span>
+        </div>
+        {progress && (
+          <div className="field">
+            <label htmlFor="video-progress">{t('member.progress')}</label>
+            <progress id="video-progress" max={100} value={pct} aria-valuetext={`${pct}%`} />
+            <span className="hint" aria-live="polite">{formatNumber(pct, lng)}% · {formatBytes(progress.sent, lng)} / {formatBytes(progress.total, lng)}</span>
+          </div>
+        )}
+        <p className="actions">
+          <button className="btn btn-primary" disabled={s.busy || !file}>{interrupted ? t('member.resume') : t('member.upload')}</button>
+          {s.busy && <button type="button" className="btn" onClick={() => abort.current?.abort()}>{t('member.pause')}</button>}
+        </p>
+        {interrupted && <Notice>{t('member.interrupted')}</Notice>}
+        {done !== null && <Notice kind="success">{t('member.uploaded')}</Notice>}
+      </form>
+    </section>
+  )
+}

@@ -1,0 +1,94 @@
+import { useState, type FormEvent } from 'react'
+import { useTranslation } from 'react-i18next'
+import { api } from '../../lib/api.js'
+import { useCouncilMap } from '../../lib/directory.js'
+import { formatDate, pick } from '../../lib/format.js'
+import { useSubmit } from '../../lib/form.js'
+import { useLang, useTitle } from '../../lib/hooks.js'
+import { usePaged } from '../../lib/paged.js'
+import type { AdminUser, Role } from '../../lib/types.js'
+import { Checkbox, errFor, TextField } from '../../components/field.js'
+import { More } from '../../components/more.js'
+import { Empty, ErrorBox, Notice } from '../../components/status.js'
+
+const ROLES: Role[] = ['citizen', 'council_member', 'moderator', 'admin']
+
+/** Admins: find people, change their roles and councils, disable accounts (audit-logged by the server). */
+export function Users() {
+  const { t } = useTranslation()
+  const lng = useLang()
+  useTitle(t('moderation.users'))
+  const [role, setRole] = useState('')
+  const [q, setQ] = useState('')
+  const [query, setQuery] = useState({ role: '', q: '' })
+  const [editing, setEditing] = useState<string | null>(null)
+  const list = usePaged<AdminUser>('/users', { ...query, limit: 30 })
+  const submit = (e: FormEvent) => {
+    e.preventDefault()
+    setQuery({ role, q: q.trim() })
+  }
+  return (
+    <section aria-labelledby="u-h">
+      <h2 id="u-h">{t('moderation.users')}</h2>
+      <form className="filters" role="search" onSubmit={submit} aria-label={t('moderation.findUsers')}>
+        <div className="field"><label htmlFor="u-q">{t('moderation.userQuery')}</label><input id="u-q" type="search" value={q} onChange={(e) => setQ(e.target.value)} /></div>
+        <div className="field">
+          <label htmlFor="u-role">{t('moderation.role')}</label>
+          <select id="u-role" value={role} onChange={(e) => setRole(e.target.value)}>
+            <option value="">{t('moderation.allRoles')}</option>
+            {ROLES.map((r) => <option key={r} value={r}>{t(`role.${r}`)}</option>)}
+          </select>
+        </div>
+        <button className="btn btn-primary">{t('councils.find')}</button>
+      </form>
+      {!list.loading && !list.error && list.items.length === 0 && <Empty>{t('moderation.noUsers')}</Empty>}
+      <ul className="user-list">
+        {list.items.map((u) => (
+          <li key={u.id} className="card"><div className="card-body">
+            <p><strong>{u.displayName}</strong> · {u.email} {u.disabled && <span className="badge badge-danger">{t('moderation.disabled')}</span>}</p>
+            <p className="meta">{u.roles.map((r) => t(`role.${r}`)).join(', ')} · {t('profile.since')}: {formatDate(u.createdAt, lng)}{u.lastActiveAt && <> · {t('moderation.lastActive')}: {formatDate(u.lastActiveAt, lng)}</>}</p>
+            {editing === u.id ? <EditUser user={u} onDone={() => { setEditing(null); list.reload() }} /> : (
+              <button type="button" className="btn btn-small" onClick={() => setEditing(u.id)}>{t('moderation.edit')}<span className="sr-only">: {u.displayName}</span></button>
+            )}
+          </div></li>
+        ))}
+      </ul>
+      <More list={list} />
+    </section>
+  )
+}
+
+function EditUser({ user, onDone }: { user: AdminUser; onDone(): void }) {
+  const { t } = useTranslation()
+  const lng = useLang()
+  const councils = useCouncilMap()
+  const [roles, setRoles] = useState<Role[]>(user.roles)
+  const [councilIds, setCouncilIds] = useState(user.councilIds.join(', '))
+  const [disabled, setDisabled] = useState(user.disabled)
+  const [ok, setOk] = useState(false)
+  const s = useSubmit()
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    const ids = councilIds.split(/[\s,]+/).filter(Boolean)
+    const r = await s.run(() => api(`/users/${user.id}`, { method: 'PATCH', body: { roles, councilIds: ids, disabled } }))
+    if (r) {
+      setOk(true)
+      onDone()
+    }
+  }
+  const names = councilIds.split(/[\s,]+/).filter(Boolean).map((id) => (councils.get(id) ? pick(councils.get(id)!.name, lng) : id))
+  return (
+    <form className="form" onSubmit={submit}>
+      <ErrorBox error={s.error} />
+      <fieldset>
+        <legend>{t('moderation.roles')}</legend>
+        {ROLES.map((r) => <Checkbox key={r} label={t(`role.${r}`)} checked={roles.includes(r)} onChange={(e) => setRoles(e.target.checked ? [...roles, r] : roles.filter((x) => x !== r))} />)}
+        {errFor(s.fields, 'roles') && <span className="field-error">{errFor(s.fields, 'roles')}</span>}
+      </fieldset>
+      <TextField label={t('moderation.councilIds')} value={councilIds} onChange={(e) => setCouncilIds(e.target.value)} hint={names.join('; ') || t('moderation.councilIdsHint')} error={errFor(s.fields, 'councilIds')} />
+      <Checkbox label={t('moderation.disableAccount')} checked={disabled} onChange={(e) => setDisabled(e.target.checked)} />
+      <p className="actions"><button className="btn btn-primary" disabled={s.busy}>{t('profile.save')}</button><button type="button" className="btn" onClick={onDone}>{t('moderation.cancel')}</button></p>
+      {ok && <Notice kind="success">{t('profile.saved')}</Notice>}
+    </form>
+  )
+}

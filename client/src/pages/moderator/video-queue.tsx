@@ -1,0 +1,51 @@
+import { useTranslation } from 'react-i18next'
+import { Link, useSearchParams } from 'react-router-dom'
+import { useCouncilMap } from '../../lib/directory.js'
+import { formatDate, formatDuration, pick } from '../../lib/format.js'
+import { useLang, useTitle } from '../../lib/hooks.js'
+import { usePaged } from '../../lib/paged.js'
+import type { Video } from '../../lib/types.js'
+import { More } from '../../components/more.js'
+import { Empty } from '../../components/status.js'
+
+const STATUSES = ['pending_review', 'published', 'rejected', 'unpublished', 'processing', 'failed'] as const
+
+export function VideoQueue() {
+  const { t } = useTranslation()
+  const lng = useLang()
+  useTitle(t('moderation.videos'))
+  const [params, setParams] = useSearchParams()
+  const status = params.get('status') ?? 'pending_review'
+  const councils = useCouncilMap()
+  const list = usePaged<Video>('/moderation/videos', { status, limit: 30 })
+  return (
+    <section aria-labelledby="vq-h">
+      <h2 id="vq-h">{t('moderation.videos')}</h2>
+      <div className="filters">
+        <div className="field">
+          <label htmlFor="vq-status">{t('member.status')}</label>
+          <select id="vq-status" value={status} onChange={(e) => setParams({ status: e.target.value }, { replace: true })}>
+            {STATUSES.map((s) => <option key={s} value={s}>{t(`videoStatus.${s}`)}</option>)}
+          </select>
+        </div>
+        <button type="button" className="btn btn-small" onClick={list.reload}>{t('member.refresh')}</button>
+      </div>
+      {!list.loading && !list.error && list.items.length === 0 && <Empty>{t('moderation.queueEmpty')}</Empty>}
+      {list.items.length > 0 && (
+        <div className="table-wrap"><table className="table">
+          <caption className="sr-only">{t('moderation.videos')}</caption>
+          <thead><tr><th scope="col">{t('editor.title')}</th><th scope="col">{t('appeal.council')}</th><th scope="col">{t('video.duration')}</th><th scope="col">{t('member.uploadedAt')}</th></tr></thead>
+          <tbody>{list.items.map((v) => (
+            <tr key={v.id}>
+              <td><Link to={`/moderation/videos/${v.id}`}>{pick(v.title, lng)}</Link></td>
+              <td>{councils.get(v.councilId) ? pick(councils.get(v.councilId)!.name, lng) : ''}</td>
+              <td>{formatDuration(v.durationSec)}</td>
+              <td>{formatDate(v.createdAt, lng, true)}</td>
+            </tr>
+          ))}</tbody>
+        </table></div>
+      )}
+      <More list={list} />
+    </section>
+  )
+}
