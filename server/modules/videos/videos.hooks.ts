@@ -1,7 +1,12 @@
+import { invalidatePublicCache } from '../../core/cache.js'
+
+/** Cache tags of public answers that show videos: the lists and pages here, council profiles' stats. */
+export const VIDEO_CACHE_TAGS = ['videos'] as const
+
 /**
- * What must happen elsewhere when a video appears on or leaves the public site (publish,
- * unpublish, deletion of a published video). Public list caches, when present, are dropped here.
+ * A video appeared on or left the public site (publish, unpublish, deletion of a published video):
+ * cached public answers about videos and council profiles (their `stats.videos`) are dropped.
  */
 export async function afterVisibilityChange(_councilId: string): Promise<void> {
-  // Public reads of videos are not cached yet; nothing to invalidate.
+  invalidatePublicCache([...VIDEO_CACHE_TAGS, 'councils'])
 }

@@ -41,7 +41,7 @@ export async function moderate(actor: MaybeActor, id: string, action: Action, re
     if (!doc.firstPublishedAt) set.firstPublishedAt = now
   }
   // Conditional on the status we read: two moderators deciding at once cannot both win.
-  const updated: any = await Video.findOneAndUpdate({ _id: id, status: doc.status }, { $set: set, $push: { moderation: entry } }, { new: true }).lean()
+  const updated: any = await Video.findOneAndUpdate({ _id: id, status: doc.status }, { $set: set, $push: { moderation: entry } }, { returnDocument: 'after' }).lean()
   if (!updated) throw new AppError(409, 'conflict', { from: doc.status })
   await audit({ actorId: actor.id, action: `video.${move.decision}`, target: { kind: 'video', id }, details: { councilId: String(doc.councilId), from: doc.status, to: move.to, reason: reason || null } })
   await notifyUploader(updated, move.decision, reason)

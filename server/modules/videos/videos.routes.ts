@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises'
 import { Router, type NextFunction, type Request, type Response } from 'express'
 import { actorOf, authorize } from '../../core/auth/middleware.js'
+import { cachePublicResponse } from '../../core/cache.js'
 import { currentConfig } from '../../core/config.js'
 import { input, parseOrThrow, validate } from '../../core/http.js'
 import { describeRoute } from '../../core/openapi.js'
@@ -12,6 +13,7 @@ import {
 } from '../../../shared/schemas/videos.js'
 import { moderate, moderationQueue } from './videos.moderation.js'
 import { assertCouncilOpen, createVideo, deleteVideo, getVideo, listCouncilVideos, listPublished } from './videos.service.js'
+import { VIDEO_CACHE_TAGS } from './videos.hooks.js'
 import { tusHandler } from './videos.tus.js'
 
 /** HTTP for videos (API.md "Videos"): translation only; the service and policy decide. */
@@ -62,6 +64,7 @@ for (const method of ['post', 'patch'] as const)
   })
 
 videosRouter.get('/videos', validate({ query: PublicVideoListQuery }), async (req: Request, res: Response) => {
+  cachePublicResponse(res, VIDEO_CACHE_TAGS)
   res.json(await listPublished(input(req, 'query', PublicVideoListQuery)))
 })
 describeRoute({ method: 'get', path: '/videos', tags: ['videos'], summary: 'Published videos, newest first; `council`, kk/ru search `q`', query: PublicVideoListQuery, response: VideoPage })
@@ -78,7 +81,10 @@ videosRouter.get('/moderation/videos', validate({ query: ModerationListQuery }),
 describeRoute({ method: 'get', path: '/moderation/videos', tags: ['videos'], summary: 'Moderation queue (default `pending_review`, oldest first)', auth: 'video.moderate', query: ModerationListQuery, response: VideoPage })
 
 videosRouter.get('/videos/:id', validate({ params: IdParams }), async (req: Request, res: Response) => {
-  res.json(await getVideo(actorOf(req), String(req.params.id), req.lng))
+  const video = await getVideo(actorOf(req), String(req.params.id), req.lng)
+  // Only published videos are public answers (the cache keeps nothing for signed-in requests anyway).
+  if (video.status === 'published') cachePublicResponse(res, VIDEO_CACHE_TAGS)
+  res.json(video)
 })
 describeRoute({ method: 'get', path: '/videos/{id}', tags: ['videos'], summary: 'A video (unpublished: its council and moderators; 404 for others)', params: IdParams, response: VideoDetails, errors: [404] })
 

@@ -12,6 +12,7 @@ import { findCouncilSummary } from '../councils/councils.lookup.js'
 import { probe, ProbeError, type ProbeResult } from './ffmpeg.js'
 import { Video } from './video.model.js'
 import { removeVideoFiles, sourceKey } from './videos.files.js'
+import { afterVisibilityChange } from './videos.hooks.js'
 import { canDeleteVideo, canSeeVideo } from './videos.policy.js'
 import { pageOf, toDetails, toSummary } from './videos.view.js'
 
@@ -115,6 +116,7 @@ export async function deleteVideo(actor: MaybeActor, id: string): Promise<void> 
   const res = await Video.deleteOne({ _id: id, status: doc.status })
   if (res.deletedCount !== 1) throw new AppError(409, 'conflict')
   await removeVideoFiles(id)
+  if (doc.status === 'published') await afterVisibilityChange(String(doc.councilId))
   await audit({ actorId: actor!.id, action: 'video.deleted', target: { kind: 'video', id }, details: { councilId: String(doc.councilId), status: doc.status, title: doc.title } })
 }
 
