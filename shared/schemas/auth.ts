@@ -42,3 +42,9 @@ export const UpdateMeBody = z.strictObject({
 export type UpdateMeBody = z.infer<typeof UpdateMeBody>
 
 export const CsrfResponse = z.object({ csrfToken: z.string() })
+
+/** POST /auth/password/change: the signed-in user proves the current password. */
+export const ChangePasswordBody = z.strictObject({
+  currentPassword: z.string().min(1).max(256),
+  newPassword: NewPassword,
+})

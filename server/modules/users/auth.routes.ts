@@ -1,11 +1,11 @@
 import { Router } from 'express'
-import { CsrfResponse, ForgotPasswordBody, LoginBody, RegisterBody, ResetPasswordBody, UpdateMeBody, VerifyEmailBody } from '../../../shared/schemas/auth.js'
+import { ChangePasswordBody, CsrfResponse, ForgotPasswordBody, LoginBody, RegisterBody, ResetPasswordBody, UpdateMeBody, VerifyEmailBody } from '../../../shared/schemas/auth.js'
 import { UserResponse } from '../../../shared/schemas/users.js'
 import { csrfTokenFor } from '../../core/auth/csrf.js'
 import { actorOf, requireAuth } from '../../core/auth/middleware.js'
 import { authenticateLocal, logIn, logOut } from '../../core/auth/session.js'
 import { currentConfig } from '../../core/config.js'
-import { AppError } from '../../core/errors.js'
+import { AppError, validationFailed } from '../../core/errors.js'
 import { input, validate } from '../../core/http.js'
 import { enqueueJob } from '../../core/jobs.js'
 import { describeRoute } from '../../core/openapi.js'
@@ -103,5 +103,34 @@ describeRoute({
 authRouter.post('/auth/password/reset', validate({ body: ResetPasswordBody }), async (req, res) => {
   const body = input(req, 'body', ResetPasswordBody)
   await users.resetPassword(body.token, body.password)
+  res.status(204).end()
+})
+
+/** Verification mails a signed-in user may ask for again. */
+const resendLimiter = createRateLimiter({ name: 'verify_resend_user', points: 3, durationSec: 3600 })
+describeRoute({
+  method: 'post', path: '/auth/verify-email/resend', tags: ['auth'], summary: 'E-mail a new verification link to the signed-in user (3 an hour; nothing is sent when already verified)',
+  auth: 'user', status: 202, errors: [429],
+})
+authRouter.post('/auth/verify-email/resend', requireAuth, rateLimit(resendLimiter, (req) => actorOf(req)!.id), async (req, res) => {
+  await users.sendVerificationMail(actorOf(req)!.id)
+  res.status(202).end()
+})
+
+describeRoute({
+  method: 'post', path: '/auth/password/change', tags: ['auth'],
+  summary: "Change one's password with the current one (400 with `body.currentPassword` `wrong_password` otherwise); ends the user's other sessions",
+  auth: 'user', body: ChangePasswordBody, status: 204, errors: [429],
+})
+authRouter.post('/auth/password/change', requireAuth, validate({ body: ChangePasswordBody }), async (req, res) => {
+  const config = currentConfig()
+  const actor = actorOf(req)!
+  const body = input(req, 'body', ChangePasswordBody)
+  // A stolen session must not be a way around the login lockout.
+  await assertNotLocked(config, actor.email, ipOf(req))
+  if (!(await users.changePassword(actor, body.currentPassword, body.newPassword, req.sessionID))) {
+    await recordFailure(config, actor.email, ipOf(req))
+    throw validationFailed([{ path: 'body.currentPassword', code: 'wrong_password' }])
+  }
   res.status(204).end()
 })

@@ -215,6 +215,16 @@ export async function resetPassword(token: string, password: string): Promise<st
 }
 
 // ---------- self-service ----------
+/** Checks the current password; on success sets the new one and ends the user's other sessions. */
+export async function changePassword(actor: Actor, currentPassword: string, newPassword: string, keepSessionId: string): Promise<boolean> {
+  const doc = await User.findById(actor.id).lean<UserDoc>()
+  if (!doc) throw notFound('user')
+  if (!(await verifyPassword(doc.passwordHash, currentPassword))) return false
+  await User.updateOne({ _id: doc._id }, { $set: { passwordHash: await hashPassword(newPassword) } })
+  await destroyUserSessions(actor.id, keepSessionId)
+  return true
+}
+
 export async function updateMe(actor: Actor, body: UpdateMeBody): Promise<PublicUser> {
   const set: Record<string, unknown> = {}
   if (body.displayName !== undefined) set.displayName = body.displayName

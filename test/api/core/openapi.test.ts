@@ -28,7 +28,7 @@ describe('core: GET /api/v1/openapi.json', () => {
     const want: [string, string][] = [
       ['/api/v1/auth/csrf', 'get'], ['/api/v1/auth/register', 'post'], ['/api/v1/auth/login', 'post'], ['/api/v1/auth/logout', 'post'],
       ['/api/v1/auth/me', 'get'], ['/api/v1/auth/me', 'patch'], ['/api/v1/auth/verify-email', 'post'],
-      ['/api/v1/auth/password/forgot', 'post'], ['/api/v1/auth/password/reset', 'post'],
+      ['/api/v1/auth/password/forgot', 'post'], ['/api/v1/auth/password/reset', 'post'], ['/api/v1/auth/password/change', 'post'], ['/api/v1/auth/verify-email/resend', 'post'],
       ['/api/v1/users', 'get'], ['/api/v1/users/{id}', 'patch'], ['/api/v1/regions', 'get'],
       ['/api/v1/health', 'get'], ['/api/v1/openapi.json', 'get'], ['/metrics', 'get'],
     ]
