@@ -71,12 +71,15 @@ export async function startServer(config: Config): Promise<RunningServer> {
     close() {
       closing ??= (async () => {
         const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()))
+        // Keep-alive connections become idle as their last response ends: close them as they do.
+        const idle = setInterval(() => httpServer.closeIdleConnections(), 100)
         httpServer.closeIdleConnections()
         await new Promise<void>((resolve) => io.close(() => resolve()))
         const force = setTimeout(() => httpServer.closeAllConnections(), 10_000)
         force.unref()
         await drained
         clearTimeout(force)
+        clearInterval(idle)
         await stopJobWorker()
         for (const m of [...modules].reverse()) await m.stop?.()
         await closeRateLimitStore()
