@@ -1,4 +1,5 @@
 import crypto from 'node:crypto'
+import fs2 from 'node:fs'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { expect } from 'chai'
@@ -6,6 +7,7 @@ import { Council } from '../../../server/modules/councils/council.model.js'
 import type { Agent, TestResponse } from '../../helpers/agent.js'
 import type { TestServer } from '../../helpers/server.js'
 import { loginAs } from '../../helpers/users.js'
+import { makeVideo } from '../../fixtures/media.js'
 
 /** A council straight in the database (the councils API is another module's). */
 export async function createCouncil(name = 'Test'): Promise<string> {
@@ -80,4 +82,13 @@ export function expectProblem(res: TestResponse, status: number, code: string): 
   expect(res.status, res.text).to.equal(status)
   expect(res.headers.get('content-type')).to.match(/application\/problem\+json/)
   expect(res.body.code).to.equal(code)
+}
+
+/** Uploads a tiny video and waits until it is ready for review; returns its id. */
+export async function pendingVideo(agent: Agent, councilId: string, fields: Record<string, string> = TITLES): Promise<string> {
+  const res = await upload(agent, councilId, fs2.readFileSync(makeVideo({ width: 320, height: 240, seconds: 1, audio: false })), fields)
+  expect(res.status, res.text).to.equal(202)
+  const ready = await waitForStatus(agent, res.body.id, ['pending_review', 'failed'])
+  expect(ready.body.status).to.equal('pending_review')
+  return res.body.id
 }
