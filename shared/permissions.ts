@@ -19,6 +19,7 @@ export const RIGHTS = {
   'user.list': { global: ['admin'] },
   'user.manage': { global: ['admin'] },
   'metrics.read': { global: ['admin'] },
+  'audit.read': { global: ['admin'] },
   // councils
   'council.create': { global: staff },
   'council.update': { global: staff, council: ['council_member'] },

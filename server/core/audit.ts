@@ -1,4 +1,6 @@
 import mongoose, { Schema } from 'mongoose'
+import { validationFailed } from './errors.js'
+import { decodeCursor, encodeCursor } from './http.js'
 import { log } from './logger.js'
 
 /**
@@ -51,4 +53,35 @@ export async function listAudit(filter: { action?: string; targetId?: string } =
   if (filter.targetId) q['target.id'] = filter.targetId
   const docs = await AuditLog.find(q).sort({ at: -1 }).limit(limit).lean()
   return docs.map((d: any) => ({ id: String(d._id), actorId: d.actorId ? String(d.actorId) : null, action: d.action, target: d.target, details: d.details, at: new Date(d.at).toISOString() }))
+}
+
+export interface AuditQuery {
+  action?: string
+  actorId?: string
+  targetKind?: string
+  targetId?: string
+  limit: number
+  cursor?: string
+}
+
+/** Newest first, cursor-paginated (`GET /api/v1/audit`). */
+export async function pageAudit(q: AuditQuery) {
+  const filter: Record<string, unknown> = {}
+  if (q.action) filter.action = q.action
+  if (q.actorId) filter.actorId = new mongoose.Types.ObjectId(q.actorId)
+  if (q.targetKind) filter['target.kind'] = q.targetKind
+  if (q.targetId) filter['target.id'] = q.targetId
+  const cursor = decodeCursor(q.cursor)
+  if (cursor) {
+    const [at, id] = cursor
+    if (typeof at !== 'string' || typeof id !== 'string' || !/^[0-9a-f]{24}$/.test(id) || Number.isNaN(Date.parse(at))) {
+      throw validationFailed([{ path: 'query.cursor', code: 'invalid_format' }])
+    }
+    filter.$or = [{ at: mongoose.trusted({ $lt: new Date(at) }) }, { at: new Date(at), _id: mongoose.trusted({ $lt: new mongoose.Types.ObjectId(id) }) }]
+  }
+  const docs = await AuditLog.find(filter).sort({ at: -1, _id: -1 }).limit(q.limit + 1).lean()
+  const page = docs.slice(0, q.limit)
+  const items = page.map((d: any) => ({ id: String(d._id), actorId: d.actorId ? String(d.actorId) : null, action: d.action, target: d.target, details: d.details, at: new Date(d.at).toISOString() }))
+  const last = page[page.length - 1] as any
+  return { items, nextCursor: docs.length > q.limit && last ? encodeCursor([new Date(last.at).toISOString(), String(last._id)]) : null }
 }

@@ -43,3 +43,19 @@ export const UpdateUserBody = z.strictObject({
   disabled: z.boolean().optional(),
 })
 export type UpdateUserBody = z.infer<typeof UpdateUserBody>
+
+export const AuditQuery = ListQuery.extend({
+  action: z.string().trim().min(1).max(100).optional(),
+  actorId: ObjectIdString.optional(),
+  targetKind: z.string().trim().min(1).max(50).optional(),
+  targetId: z.string().trim().min(1).max(100).optional(),
+})
+export const AuditEntry = z.object({
+  id: z.string(),
+  actorId: z.string().nullable(),
+  action: z.string(),
+  target: z.record(z.string(), z.unknown()).nullable(),
+  details: z.record(z.string(), z.unknown()),
+  at: z.string(),
+})
+export const AuditPage = z.object({ items: z.array(AuditEntry), nextCursor: z.string().nullable() })

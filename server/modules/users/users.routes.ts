@@ -1,6 +1,7 @@
 import { Router } from 'express'
 import { IdParams } from '../../../shared/schemas/common.js'
-import { AdminUserResponse, UpdateUserBody, UserListQuery, UserPage } from '../../../shared/schemas/users.js'
+import { AdminUserResponse, AuditPage, AuditQuery, UpdateUserBody, UserListQuery, UserPage } from '../../../shared/schemas/users.js'
+import { pageAudit } from '../../core/audit.js'
 import { actorOf, authorize } from '../../core/auth/middleware.js'
 import { input, validate } from '../../core/http.js'
 import { describeRoute } from '../../core/openapi.js'
@@ -24,4 +25,12 @@ describeRoute({
 usersRouter.patch('/users/:id', authorize('user.manage'), validate({ params: IdParams, body: UpdateUserBody }), async (req, res) => {
   const { id } = input(req, 'params', IdParams)
   res.json({ user: await users.updateUser(actorOf(req)!, id, input(req, 'body', UpdateUserBody)) })
+})
+
+describeRoute({
+  method: 'get', path: '/audit', tags: ['users'], summary: 'The audit log (role changes, moderation, access to personal data), newest first',
+  auth: 'audit.read', query: AuditQuery, response: AuditPage,
+})
+usersRouter.get('/audit', authorize('audit.read'), validate({ query: AuditQuery }), async (req, res) => {
+  res.json(await pageAudit(input(req, 'query', AuditQuery)))
 })

@@ -153,3 +153,38 @@ describe('users: the first admin from ADMIN_EMAIL / ADMIN_PASSWORD', () => {
     expect(list.body.items).to.have.length(1)
   })
 })
+
+describe('users: GET /api/v1/audit', () => {
+  let t: TestServer
+  before(async () => {
+    t = await startTestServer()
+  })
+  after(async () => {
+    await t?.close()
+  })
+
+  it('should fail with 401 for a guest and 403 for everyone but an admin', async () => {
+    expect((await new Agent(t.url).get('/api/v1/audit')).status).to.equal(401)
+    for (const role of ['citizen', 'council_member', 'moderator'] as Role[]) {
+      expect((await (await loginAs(t, { roles: [role], councilIds: [COUNCIL] })).get('/api/v1/audit')).status, role).to.equal(403)
+    }
+  })
+
+  it('should page through entries newest first and filter them', async () => {
+    const admin = await loginAs(t, { roles: ['admin'] })
+    const { id } = await createUser(t)
+    await admin.patch(`/api/v1/users/${id}`, { roles: ['moderator'] })
+    await admin.patch(`/api/v1/users/${id}`, { disabled: true })
+    await admin.patch(`/api/v1/users/${id}`, { disabled: false })
+    const first = await admin.get(`/api/v1/audit?targetId=${id}&limit=2`)
+    expect(first.status).to.equal(200)
+    expect(first.body.items.map((e: any) => e.action)).to.deep.equal(['user.enabled', 'user.disabled'])
+    expect(first.body.items[0]).to.include({ actorId: admin.user!.id })
+    const second = await admin.get(`/api/v1/audit?targetId=${id}&limit=2&cursor=${first.body.nextCursor}`)
+    expect(second.body.items.map((e: any) => e.action)).to.deep.equal(['user.roles_changed'])
+    expect(second.body.nextCursor).to.equal(null)
+    const byAction = await admin.get(`/api/v1/audit?action=user.roles_changed&actorId=${admin.user!.id}`)
+    expect(byAction.body.items).to.have.length(1)
+    expect((await admin.get('/api/v1/audit?actorId=nope')).status).to.equal(400)
+  })
+})
