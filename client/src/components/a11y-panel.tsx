@@ -14,7 +14,7 @@ export function A11yPanel() {
   return (
     <div className="a11y">
       <button type="button" className="a11y-toggle" aria-expanded={open} aria-controls={panelId} onClick={() => setOpen(!open)}>
-        <span aria-hidden="true">👁</span> {t('a11y.toggle')}{active ? ` · ${t('a11y.on')}` : ''}
+        <svg aria-hidden="true" focusable="false" width="20" height="14" viewBox="0 0 20 14" className="icon"><path d="M10 1C5 1 1.7 4.3.5 7c1.2 2.7 4.5 6 9.5 6s8.3-3.3 9.5-6C18.3 4.3 15 1 10 1zm0 10a4 4 0 110-8 4 4 0 010 8zm0-6a2 2 0 100 4 2 2 0 000-4z" fill="currentColor" /></svg> {t('a11y.toggle')}{active ? ` · ${t('a11y.on')}` : ''}
       </button>
       <div id={panelId} className="a11y-panel" hidden={!open} role="group" aria-label={t('a11y.toggle')}>
         <div className="a11y-row" role="group" aria-label={t('a11y.fontSize')}>

@@ -16,10 +16,28 @@ export function pickLang(text: LocalizedText | null | undefined, lng: Lang): Lan
   return lng === 'kk' ? 'ru' : 'kk'
 }
 
+// CLDR month names for Kazakh, used only where the browser's Intl lacks Kazakh data (some
+// Chromium builds ship a reduced ICU and would print "2026 M11 27").
+const KK_MONTHS = ['қаңтар', 'ақпан', 'наурыз', 'сәуір', 'мамыр', 'маусым', 'шілде', 'тамыз', 'қыркүйек', 'қазан', 'қараша', 'желтоқсан']
+const hasKk = (() => {
+  try {
+    return new Intl.DateTimeFormat('kk-KZ', { month: 'long' }).format(new Date(2026, 10, 15)) === 'қараша'
+  } catch {
+    return false
+  }
+})()
+function kkDate(d: Date, withTime: boolean): string {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Asia/Almaty' })
+    .formatToParts(d).map((p) => [p.type, p.value]))
+  const date = `${parts.year} ж. ${Number(parts.day)} ${KK_MONTHS[Number(parts.month) - 1]}`
+  return withTime ? `${date}, ${parts.hour}:${parts.minute}` : date
+}
+
 export function formatDate(iso: string | null | undefined, lng: Lang, withTime = false): string {
   if (!iso) return ''
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return ''
+  if (lng === 'kk' && !hasKk) return kkDate(d, withTime)
   return new Intl.DateTimeFormat(INTL_LOCALE[lng], withTime
     ? { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Almaty' }
     : { dateStyle: 'long', timeZone: 'Asia/Almaty' }).format(d)
