@@ -17,8 +17,8 @@ import { getRoom } from './chat.rooms.service.js'
 
 /** A socket may follow this many rooms at once (a council's busiest member has a few dozen). */
 export const MAX_ROOMS_PER_SOCKET = 100
-/** Messages per user: a burst of 20 in 10 seconds, across tabs and processes. */
-export const messageLimiter = createRateLimiter({ name: 'chat_message', points: 20, durationSec: 10 })
+/** Messages per user: a burst of 20 in 10 seconds, across tabs (and processes, through Redis). */
+export const messageLimiter = createRateLimiter({ name: 'chat_message', points: 20, durationSec: 10, memoryUnlessRedis: true })
 /** At most one `typing` per user and room every 2 seconds is passed on. */
 const TYPING_INTERVAL_MS = 2000
 /** The socket's copy of its user is reloaded at least this often (roles and councils change). */

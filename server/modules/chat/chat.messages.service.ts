@@ -1,9 +1,9 @@
 import mongoose from 'mongoose'
 import type { ChatMessage, HistoryQuery, MessageSendPayload } from '../../../shared/schemas/chat.js'
 import type { Page } from '../../../shared/schemas/common.js'
-import { AppError, conflict, isDuplicateKey, notFound } from '../../core/errors.js'
+import { AppError, conflict, forbidden, isDuplicateKey, notFound } from '../../core/errors.js'
 import { log } from '../../core/logger.js'
-import type { Actor } from '../../core/policy.js'
+import { can, type Actor } from '../../core/policy.js'
 import { ChatAttachmentModel, ChatMessageModel, ChatReadModel, ChatRoomModel } from './chat.model.js'
 import { canDeleteMessage, canEditMessage, speakingCouncil } from './chat.policy.js'
 import { recordParticipation } from './chat.participation.js'
@@ -17,33 +17,50 @@ export const MISSED_MAX = 200
 
 /**
  * Persists a message, then the caller acknowledges and broadcasts it. Idempotent: the same
- * (room, sender, clientId) returns the stored message with `created: false` (also when two
- * resends race: the unique index decides, the loser reads the winner).
+ * (room, sender, clientId) returns the stored message with `created: false`; the unique index
+ * decides (also when two resends race), so the common case costs two writes and no read:
+ * one conditional update of the room (access check + the next `seq`), one insert.
  */
 export async function sendMessage(actor: Actor, input: MessageSendPayload): Promise<{ message: ChatMessage; created: boolean }> {
-  const room = await loadRoomFor(actor, input.roomId)
-  const key = { roomId: room._id, senderId: oid(actor.id), clientId: input.clientId }
-  const existing = await ChatMessageModel.findOne(key).lean()
-  if (existing) return { message: toMessage(existing), created: false }
+  if (!isId(input.roomId)) throw notFound('room')
+  const key = { roomId: oid(input.roomId), senderId: oid(actor.id), clientId: input.clientId }
+  const resent = async () => {
+    const existing = await ChatMessageModel.findOne(key).lean()
+    return existing ? { message: toMessage(existing), created: false } : null
+  }
+  if (input.attachmentIds?.length) {
+    // A resend must not try to claim the attachments the first send already took.
+    const again = await resent()
+    if (again) return again
+  }
+  if (input.councilId && !actor.councilIds.includes(input.councilId)) throw forbidden()
+  const now = new Date()
+  // The room's counter orders messages exactly, whichever process stores them. The filter is the
+  // access rule, so an outsider never moves the counter or the room's activity.
+  const access: Record<string, unknown> = { _id: key.roomId }
+  if (!can(actor, 'chat.room_access')) access.councilIds = mongoose.trusted({ $in: actor.councilIds.filter(isId).map(oid) })
+  const room = await ChatRoomModel.findOneAndUpdate(access, { $inc: { seq: 1 }, $set: { lastMessageAt: now, activityAt: now } }, {
+    returnDocument: 'after', projection: { seq: 1, kind: 1, councilIds: 1 },
+  }).lean<any>()
+  if (!room) {
+    await loadRoomFor(actor, input.roomId) // 404 or 403, whichever it is
+    throw forbidden()
+  }
   const councilId = speakingCouncil(actor, room, input.councilId)
   const _id = new mongoose.Types.ObjectId()
   const attachments = await claimAttachments(actor, room._id, _id, input.attachmentIds ?? [])
-  const now = new Date()
   let doc: any
   try {
-    // The room's counter orders messages exactly, whichever process stores them.
-    const counted = await ChatRoomModel.findByIdAndUpdate(room._id, { $inc: { seq: 1 }, $set: { lastMessageAt: now, activityAt: now } }, { returnDocument: 'after', projection: { seq: 1 } }).lean()
-    if (!counted) throw notFound('room')
     doc = await ChatMessageModel.create({
-      _id, ...key, seq: counted.seq, senderName: actor.displayName, councilId: councilId ? oid(councilId) : null,
+      _id, ...key, seq: room.seq, senderName: actor.displayName, councilId: councilId ? oid(councilId) : null,
       text: input.text, attachments, createdAt: now,
     })
   } catch (err) {
-    await releaseAttachments(_id)
+    if (attachments.length) await releaseAttachments(_id)
     if (!isDuplicateKey(err)) throw err
-    const winner = await ChatMessageModel.findOne(key).lean()
+    const winner = await resent()
     if (!winner) throw err
-    return { message: toMessage(winner), created: false }
+    return winner
   }
   if (room.kind === 'dialogue') {
     // The message is stored: a failure to count participation must not turn it into an error.
