@@ -35,6 +35,8 @@ interface Ctx {
   councilId: string
   error?: AppError
   signal: AbortSignal
+  /** The upload became a video: its tus files are removed before the answer goes out. */
+  finished?: string
 }
 const contexts = new WeakMap<globalThis.Request, Ctx>()
 let tus: TusServer | undefined
@@ -87,18 +89,23 @@ export function createTusServer(config: Config): TusServer {
     },
     async onUploadFinish(req, upload) {
       const ctx = contexts.get(req)!
-      const file = datastore.directory + '/' + upload.id
+      const file = path.join(datastore.directory, upload.id)
+      // tus still reads the upload after this hook (creation-with-upload), so the video gets a hard
+      // link (same filesystem: no copy) and the upload's own files go once tus has answered.
+      const linked = path.join(config.uploadsTmpDir, `${upload.id}.tus`)
       try {
+        await fs.mkdir(config.uploadsTmpDir, { recursive: true })
+        await fs.link(file, linked)
         const type = await fileTypeFromFile(file)
         if (!type || !(VIDEO_TYPES as readonly string[]).includes(type.mime)) throw new AppError(415, 'upload.unsupported_type', { allowed: 'mp4, mov, webm, mkv, avi, mpeg, 3gp' })
         const fields = VideoUploadFields.parse(fieldsOf(upload.metadata))
         const name = upload.metadata?.filename ?? upload.metadata?.name ?? null
-        const video = await createVideo(ctx.actor, ctx.councilId, { path: file, size: upload.offset, mime: type.mime, ext: type.ext, originalName: name }, fields, ctx.signal)
-        await removeUpload(datastore, upload.id)
+        const video = await createVideo(ctx.actor, ctx.councilId, { path: linked, size: upload.offset, mime: type.mime, ext: type.ext, originalName: name }, fields, ctx.signal)
+        ctx.finished = upload.id
         return { headers: { 'X-Video-Id': video.id, 'X-Video-Status': video.status, 'Access-Control-Expose-Headers': 'X-Video-Id, X-Video-Status' } }
       } catch (err) {
         // Refused or failed: the received bytes go, as with a multipart upload.
-        await removeUpload(datastore, upload.id)
+        await Promise.all([removeUpload(datastore, upload.id), fs.rm(linked, { force: true })])
         ctx.error = err instanceof AppError ? err : undefined
         if (!ctx.error) log.error({ err, uploadId: upload.id }, 'tus upload could not be turned into a video')
         throw { status_code: ctx.error?.status ?? 500, body: 'rejected' }
@@ -136,6 +143,7 @@ export async function tusHandler(req: Request, res: Response, next: NextFunction
   contexts.set(request, { actor: actorOf(req)!, councilId: String(req.params.councilId), signal: abort.signal })
   const response = await tus.handleWeb(request as never)
   const ctx = contexts.get(request)!
+  if (ctx.finished) await removeUpload(tus.datastore as FileStore, ctx.finished)
   response.headers.forEach((value, key) => {
     if (key !== 'content-length' && key !== 'content-type') res.setHeader(key, value)
   })
