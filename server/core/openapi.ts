@@ -63,6 +63,14 @@ function parametersOf(schema: z.ZodType | undefined, where: 'path' | 'query'): u
   }))
 }
 
+/** Every `{name}` of the path is a required path parameter, described by `params` or else a string. */
+function pathParameters(d: RouteDescription): unknown[] {
+  const declared = parametersOf(d.params, 'path') as { name: string }[]
+  const names = [...fullPath(d.path).matchAll(/\{(\w+)\}/g)].map((m) => m[1])
+  const extra = names.filter((n) => !declared.some((p) => p.name === n)).map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }))
+  return [...declared.filter((p) => names.includes(p.name)), ...extra]
+}
+
 const STATUS_TEXT: Record<number, string> = {
   200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content', 206: 'Partial Content',
   400: 'Validation failed (`validation.failed`)', 401: 'Not signed in (`auth.required`)',
@@ -96,7 +104,7 @@ function operationFor(d: RouteDescription): Record<string, unknown> {
     summary: d.summary,
     operationId: `${d.method}${fullPath(d.path).replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
     parameters: [
-      ...parametersOf(d.params, 'path'),
+      ...pathParameters(d),
       ...parametersOf(d.query, 'query'),
       { name: 'lng', in: 'query', required: false, schema: { type: 'string', enum: ['kk', 'ru'] }, description: 'Response language (else cookie `lng`, then Accept-Language, then kk)' },
     ],
