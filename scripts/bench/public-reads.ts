@@ -1,0 +1,214 @@
+/**
+ * Public reads benchmark (issue 4): council list, one council profile, news list.
+ *
+ *   npx tsx scripts/bench/public-reads.ts
+ *
+ * Seeds a temporary embedded database with 264 councils and 10,000 published news, then measures,
+ * in the same run, with autocannon (50 connections, 10 s per case), each server in its own child
+ * process so the load generator does not share its event loop:
+ *   (a) raw node:http returning the same JSON from memory (pre-serialized),
+ *   (b) a bare Express route returning the same JSON (res.json of the object in memory),
+ *   (c) Kenes with PUBLIC_CACHE=false (full middleware chain + database),
+ *   (d) Kenes with the public response cache.
+ * Prints (c)/(b) and (d)/(a) per endpoint (targets ≥ 0.5) and p99 (target < 50 ms).
+ * Exit 0 when all targets are met, 1 when one is missed, 2 on an error or the 6-minute bound.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs/promises'
+import http from 'node:http'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const SELF = fileURLToPath(import.meta.url)
+const ROOT = path.resolve(path.dirname(SELF), '..', '..')
+const COUNCILS = 264
+const NEWS = 10_000
+const DURATION = Number(process.env.BENCH_DURATION_SEC ?? 10)
+const CONNECTIONS = 50
+
+const mode = process.argv[2]
+if (mode === '--seed') await seedChild(process.argv[3])
+else if (mode === '--serve') await serveChild(process.argv[3] as Target, process.argv[4])
+else await main()
+
+type Target = 'raw' | 'express' | 'kenes'
+
+async function seedChild(dataDir: string): Promise<void> {
+  const { loadConfig, setActiveConfig } = await import('../../server/core/config.js')
+  const { connectDatabase } = await import('../../server/core/db.js')
+  const { indexTokens, normalize } = await import('../../server/core/search.js')
+  const { Council } = await import('../../server/modules/councils/council.model.js')
+  const { News } = await import('../../server/modules/news/news.model.js')
+  const { seedRegions, listRegions } = await import('../../server/modules/regions/regions.service.js')
+  const config = loadConfig({ ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn' })
+  setActiveConfig(config)
+  const db = await connectDatabase(config)
+  await seedRegions()
+  const regions = await listRegions('ru')
+  const levels = ['republican', 'oblast', 'city', 'district'] as const
+  const councils = Array.from({ length: COUNCILS }, (_, i) => {
+    const level = i < 24 ? 'republican' : levels[1 + (i % 3)]
+    const region = level === 'republican' ? null : regions[i % regions.length]
+    const name = { kk: `${region?.name.kk ?? 'Республикалық'} ${i}-қоғамдық кеңесі`, ru: `Общественный совет №${i} ${region?.name.ru ?? 'республиканский'}` }
+    const stateBody = { kk: `${i}-мемлекеттік орган`, ru: `Государственный орган №${i}` }
+    return {
+      slug: `bench-council-${i}`, name, level, regionId: region?.id ?? null, stateBody,
+      description: { kk: 'Кеңес туралы қысқаша мәлімет.', ru: 'Краткие сведения о совете.' },
+      members: [{ fullName: { kk: 'Айгүл Серікқызы', ru: 'Айгуль Сериковна' }, position: 'chair', order: 0 }],
+      levelRank: levels.indexOf(level), sortName: normalize(name.kk), searchTokens: indexTokens(name, stateBody, region?.name),
+    }
+  })
+  const inserted = await Council.insertMany(councils)
+  const start = Date.UTC(2025, 0, 1)
+  for (let b = 0; b < NEWS; b += 1000) {
+    const batch = Array.from({ length: Math.min(1000, NEWS - b) }, (_, j) => {
+      const i = b + j
+      const c = inserted[i % inserted.length]
+      const title = { kk: `Кеңестің отырысы №${i}`, ru: `Заседание совета №${i}` }
+      const summary = { kk: 'Кеңес мүшелері азаматтардың өтініштерін қарады.', ru: 'Члены совета рассмотрели обращения граждан.' }
+      return {
+        councilId: c._id, regionId: c.regionId, slug: `bench-news-${i}`, title, summary,
+        body: { kk: '<p>Отырыстың толық мәтіні.</p>', ru: '<p>Полный текст заседания.</p>' }, tags: ['отырыс', 'заседание'],
+        status: 'published', publishedAt: new Date(start + i * 3_600_000), searchTokens: indexTokens(title, summary),
+      }
+    })
+    await News.insertMany(batch)
+  }
+  await db.close()
+  process.stdout.write('SEEDED\n')
+}
+
+async function serveChild(target: Target, arg: string): Promise<void> {
+  if (target === 'kenes') {
+    const { loadConfig } = await import('../../server/core/config.js')
+    const { startServer } = await import('../../server/core/server.js')
+    const config = loadConfig({ ...process.env, DATA_DIR: arg, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'development' })
+    const server = await startServer(config)
+    process.stdout.write(`LISTENING ${server.port}\n`)
+    process.on('SIGTERM', () => void server.close().then(() => process.exit(0)))
+    return
+  }
+  const bodies = JSON.parse(await fs.readFile(arg, 'utf8')) as Record<string, unknown>
+  let server: http.Server
+  if (target === 'raw') {
+    const buffers = new Map(Object.entries(bodies).map(([u, b]) => [u, Buffer.from(JSON.stringify(b))]))
+    server = http.createServer((req, res) => {
+      const body = buffers.get(req.url ?? '')
+      if (!body) {
+        res.writeHead(404).end()
+        return
+      }
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length })
+      res.end(body)
+    })
+  } else {
+    const { default: express } = await import('express')
+    const app = express()
+    for (const [u, b] of Object.entries(bodies)) app.get(new URL(u, 'http://x').pathname, (_req, res) => void res.json(b))
+    server = http.createServer(app)
+  }
+  server.listen(0, '127.0.0.1', () => process.stdout.write(`LISTENING ${(server.address() as { port: number }).port}\n`))
+}
+
+function child(args: string[], env: Record<string, string> = {}): { proc: ChildProcess; ready: Promise<string> } {
+  const proc = spawn(process.execPath, ['--import', 'tsx', SELF, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+  const ready = new Promise<string>((resolve, reject) => {
+    let out = ''
+    proc.stdout!.on('data', (d) => {
+      out += d
+      const m = /(LISTENING \d+|SEEDED)/.exec(out)
+      if (m) resolve(m[1])
+    })
+    proc.once('exit', (code) => reject(new Error(`child ${args.join(' ')} exited with ${code}`)))
+  })
+  return { proc, ready }
+}
+
+async function stop(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null) return
+  const exited = new Promise((r) => proc.once('exit', r))
+  proc.kill('SIGTERM')
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))])
+  if (proc.exitCode === null) proc.kill('SIGKILL')
+}
+
+interface Run { rps: number; p99: number; non2xx: number }
+// autocannon ships no type declarations: the little used here is typed locally.
+type Autocannon = (o: { url: string; connections: number; duration: number }) => Promise<{
+  requests: { average: number }; latency: { p99: number }; non2xx: number; errors: number; timeouts: number
+}>
+async function load(url: string): Promise<Run> {
+  const autocannon = (await import('autocannon' as string)).default as Autocannon
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION })
+  return { rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx + r.errors + r.timeouts }
+}
+
+async function main(): Promise<void> {
+  const bound = setTimeout(() => {
+    console.error('public-reads: exceeded the 6-minute bound')
+    process.exit(2)
+  }, 6 * 60_000)
+  bound.unref()
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kenes-bench-reads-'))
+  const dataDir = path.join(dir, 'data')
+  const procs: ChildProcess[] = []
+  try {
+    const t0 = Date.now()
+    console.log(`seeding ${COUNCILS} councils and ${NEWS} news …`)
+    const seeding = child(['--seed', dataDir])
+    procs.push(seeding.proc)
+    await seeding.ready
+    console.log(`seeded in ${((Date.now() - t0) / 1000).toFixed(0)} s`)
+
+    const endpoints = { 'council list': '/api/v1/councils', 'council profile': '/api/v1/councils/bench-council-30', 'news list': '/api/v1/news' }
+    const results: Record<string, Record<string, Run>> = {}
+    const bodies: Record<string, unknown> = {}
+    for (const [target, env] of [['kenes-uncached', { PUBLIC_CACHE: 'false' }], ['kenes-cached', { PUBLIC_CACHE: 'true' }]] as const) {
+      const k = child(['--serve', 'kenes', dataDir], env)
+      procs.push(k.proc)
+      const port = Number((await k.ready).split(' ')[1])
+      for (const [name, u] of Object.entries(endpoints)) {
+        const res = await fetch(`http://127.0.0.1:${port}${u}`)
+        if (res.status !== 200) throw new Error(`${u} → ${res.status}`)
+        bodies[u] = await res.json()
+        ;(results[name] ??= {})[target] = await load(`http://127.0.0.1:${port}${u}`)
+      }
+      await stop(k.proc)
+    }
+    const bodiesFile = path.join(dir, 'bodies.json')
+    await fs.writeFile(bodiesFile, JSON.stringify(bodies))
+    for (const target of ['raw', 'express'] as const) {
+      const s = child(['--serve', target, bodiesFile])
+      procs.push(s.proc)
+      const port = Number((await s.ready).split(' ')[1])
+      for (const [name, u] of Object.entries(endpoints)) results[name][target] = await load(`http://127.0.0.1:${port}${u}`)
+      await stop(s.proc)
+    }
+
+    let missed = false
+    const line = (label: string, value: string, target: string, ok: boolean) => {
+      if (!ok) missed = true
+      console.log(`${label}: ${value} (target ${target})${ok ? '' : ' MISSED'}`)
+    }
+    console.log(`\n${CONNECTIONS} connections, ${DURATION} s per case; requests/s (p99 ms)`)
+    for (const [name, r] of Object.entries(results)) {
+      const fmt = (x: Run) => `${Math.round(x.rps)} (${x.p99})${x.non2xx ? ` [${x.non2xx} non-2xx/errors]` : ''}`
+      console.log(`${name}: raw ${fmt(r.raw)} · express ${fmt(r.express)} · kenes uncached ${fmt(r['kenes-uncached'])} · kenes cached ${fmt(r['kenes-cached'])}`)
+      const key = name.replace(/ /g, '_')
+      line(`public_reads.${key}.uncached_vs_express`, (r['kenes-uncached'].rps / r.express.rps).toFixed(2), '≥ 0.5', r['kenes-uncached'].rps / r.express.rps >= 0.5)
+      line(`public_reads.${key}.cached_vs_raw`, (r['kenes-cached'].rps / r.raw.rps).toFixed(2), '≥ 0.5', r['kenes-cached'].rps / r.raw.rps >= 0.5)
+      line(`public_reads.${key}.p99_uncached_ms`, String(r['kenes-uncached'].p99), '< 50', r['kenes-uncached'].p99 < 50)
+      line(`public_reads.${key}.p99_cached_ms`, String(r['kenes-cached'].p99), '< 50', r['kenes-cached'].p99 < 50)
+      if (Object.values(r).some((x) => x.non2xx)) missed = true
+    }
+    process.exitCode = missed ? 1 : 0
+  } catch (err) {
+    console.error(err)
+    process.exitCode = 2
+  } finally {
+    for (const p of procs) await stop(p)
+    await fs.rm(dir, { recursive: true, force: true })
+    clearTimeout(bound)
+  }
+}
