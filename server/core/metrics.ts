@@ -1,7 +1,8 @@
 import crypto from 'node:crypto'
 import type { Request, RequestHandler } from 'express'
 import { Router } from 'express'
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import mongoose from 'mongoose'
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import { currentConfig } from './config.js'
 import { actorOf } from './auth/middleware.js'
 import { AppError } from './errors.js'
@@ -28,6 +29,23 @@ const duration = new Histogram({
   labelNames: ['method', 'route', 'status'] as const,
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   registers: [registry],
+})
+
+/** Background jobs by state, counted when scraped (a growing queue or failures need attention). */
+new Gauge({
+  name: 'kenes_jobs',
+  help: 'Persisted background jobs by status',
+  labelNames: ['status'] as const,
+  registers: [registry],
+  async collect() {
+    this.reset()
+    const jobs = mongoose.connection.readyState === 1 ? mongoose.connection.db?.collection('jobs') : undefined
+    if (!jobs) return
+    try {
+      const rows = await jobs.aggregate<{ _id: string; n: number }>([{ $group: { _id: '$status', n: { $sum: 1 } } }], { maxTimeMS: 2000 }).toArray()
+      for (const r of rows) this.set({ status: String(r._id) }, r.n)
+    } catch {}
+  },
 })
 
 export const metricsMiddleware: RequestHandler = (req, res, next) => {

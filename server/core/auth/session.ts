@@ -51,6 +51,8 @@ export function createSessionStack(config: Config): RequestHandler[] {
     stringify: false,
   })
   dropIdFromSessionWrites(store)
+  if (config.production && !config.trustProxy && config.publicUrl.startsWith('https:'))
+    log.warn('NODE_ENV=production sets Secure session cookies: behind a TLS-terminating proxy set TRUST_PROXY, or no session cookie is sent')
   const passport = new Passport()
   passport.use(
     new LocalStrategy({ usernameField: 'email', passwordField: 'password', session: true }, (email, password, done) => {

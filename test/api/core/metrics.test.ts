@@ -25,12 +25,14 @@ describe('core: GET /metrics', () => {
     const admin = await loginAs(t, { roles: ['admin'] })
     await admin.patch('/api/v1/users/0123456789abcdef01234567', { disabled: true }) // a 404 on a parameterized route
     await new Agent(t.url).get('/api/v1/does-not-exist/42')
+    await new Agent(t.url).post('/api/v1/auth/password/forgot', { email: 'someone@example.kz' }) // one background job
     const res = await admin.get('/metrics')
     expect(res.status).to.equal(200)
     expect(res.headers.get('content-type')).to.match(/^text\/plain/)
     expect(res.text).to.match(/# TYPE http_requests_total counter/)
     expect(res.text).to.match(/# TYPE http_request_duration_seconds histogram/)
     expect(res.text).to.match(/process_cpu_user_seconds_total/)
+    expect(res.text).to.match(/kenes_jobs\{status="(queued|running|done)",service="kenes"\} 1/)
     expect(res.text).to.include('http_requests_total{method="PATCH",route="/api/v1/users/:id",status="404"')
     expect(res.text).to.include('route="/api/v1/auth/login",status="200"')
     expect(res.text).to.include('route="unmatched",status="404"')
