@@ -126,6 +126,27 @@ describe('socket.io /chat', () => {
       expect(rb.of('message:new').filter((p) => p.message.clientId === cid)).to.have.length(1)
     })
 
+    it('should store concurrent messages of many senders in one order, each delivered once', async () => {
+      const senders = await Promise.all(Array.from({ length: 6 }, (_, i) => loginAs(t, { roles: ['council_member'], councilIds: [i % 2 ? councilA : councilB] })))
+      const sockets = await Promise.all(senders.map((u) => connect(u)))
+      const watcher = await connect(mod)
+      await ask(watcher, 'room:join', { roomId })
+      const seen: string[] = []
+      watcher.on('message:new', (p) => seen.push(p.message.id))
+      const acks = await Promise.all(sockets.flatMap((s, i) => [0, 1, 2].map((k) => ask(s, 'message:send', { roomId, text: `параллель ${i}.${k}`, clientId: clientId() }))))
+      expect(acks.every((a) => a.ok)).to.equal(true)
+      const ids = acks.map((a) => a.message.id)
+      const barrier = nextEvent(watcher, 'message:new', (p) => p.message.text === 'соңы')
+      await ask(sockets[0], 'message:send', { roomId, text: 'соңы', clientId: clientId() })
+      await barrier
+      expect(seen.filter((id) => ids.includes(id))).to.have.members(ids) // all, and each once
+      expect(new Set(seen).size).to.equal(seen.length)
+      const history = (await mod.get(`/api/v1/chat/rooms/${roomId}/messages?limit=19`)).body.items.map((m: any) => m.id)
+      expect(history.slice(1)).to.have.members(ids)
+      // Broadcast order is storage order: the watcher saw them as the history lists them.
+      expect(seen.filter((id) => ids.includes(id))).to.deep.equal(history.slice(1).reverse())
+    })
+
     it('should refuse bad payloads with validation.failed and keep the socket usable', async () => {
       const a = await connect(alice, { lng: 'ru' })
       const cases: unknown[] = [

@@ -1,14 +1,15 @@
 import mongoose from 'mongoose'
 import type { ChatMessage, HistoryQuery, MessageSendPayload } from '../../../shared/schemas/chat.js'
 import type { Page } from '../../../shared/schemas/common.js'
-import { AppError, conflict, forbidden, isDuplicateKey, notFound } from '../../core/errors.js'
+import { AppError, conflict, isDuplicateKey, notFound } from '../../core/errors.js'
 import { log } from '../../core/logger.js'
-import { can, type Actor } from '../../core/policy.js'
-import { ChatAttachmentModel, ChatMessageModel, ChatReadModel, ChatRoomModel } from './chat.model.js'
+import type { Actor } from '../../core/policy.js'
+import { ChatAttachmentModel, ChatMessageModel, ChatReadModel } from './chat.model.js'
 import { canDeleteMessage, canEditMessage, speakingCouncil } from './chat.policy.js'
 import { recordParticipation } from './chat.participation.js'
 import { loadRoomFor } from './chat.rooms.service.js'
 import { toMessage } from './chat.serialize.js'
+import { roomForSend, storeMessage } from './chat.store.js'
 
 const oid = (id: string) => new mongoose.Types.ObjectId(id)
 const isId = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{24}$/i.test(v)
@@ -18,8 +19,7 @@ export const MISSED_MAX = 200
 /**
  * Persists a message, then the caller acknowledges and broadcasts it. Idempotent: the same
  * (room, sender, clientId) returns the stored message with `created: false`; the unique index
- * decides (also when two resends race), so the common case costs two writes and no read:
- * one conditional update of the room (access check + the next `seq`), one insert.
+ * decides (also when two resends race). See chat.store.ts for how few writes that takes.
  */
 export async function sendMessage(actor: Actor, input: MessageSendPayload): Promise<{ message: ChatMessage; created: boolean }> {
   if (!isId(input.roomId)) throw notFound('room')
@@ -33,27 +33,16 @@ export async function sendMessage(actor: Actor, input: MessageSendPayload): Prom
     const again = await resent()
     if (again) return again
   }
-  if (input.councilId && !actor.councilIds.includes(input.councilId)) throw forbidden()
-  const now = new Date()
-  // The room's counter orders messages exactly, whichever process stores them. The filter is the
-  // access rule, so an outsider never moves the counter or the room's activity.
-  const access: Record<string, unknown> = { _id: key.roomId }
-  if (!can(actor, 'chat.room_access')) access.councilIds = mongoose.trusted({ $in: actor.councilIds.filter(isId).map(oid) })
-  const room = await ChatRoomModel.findOneAndUpdate(access, { $inc: { seq: 1 }, $set: { lastMessageAt: now, activityAt: now } }, {
-    returnDocument: 'after', projection: { seq: 1, kind: 1, councilIds: 1 },
-  }).lean<any>()
-  if (!room) {
-    await loadRoomFor(actor, input.roomId) // 404 or 403, whichever it is
-    throw forbidden()
-  }
+  const room = await roomForSend(actor, input.roomId)
   const councilId = speakingCouncil(actor, room, input.councilId)
   const _id = new mongoose.Types.ObjectId()
   const attachments = await claimAttachments(actor, room._id, _id, input.attachmentIds ?? [])
-  let doc: any
+  const now = new Date()
+  let stored: Record<string, unknown>
   try {
-    doc = await ChatMessageModel.create({
-      _id, ...key, seq: room.seq, senderName: actor.displayName, councilId: councilId ? oid(councilId) : null,
-      text: input.text, attachments, createdAt: now,
+    stored = await storeMessage({
+      _id, ...key, senderName: actor.displayName, councilId: councilId ? oid(councilId) : null, text: input.text, attachments,
+      editedAt: null, deletedAt: null, deletedBy: null, createdAt: now,
     })
   } catch (err) {
     if (attachments.length) await releaseAttachments(_id)
@@ -66,7 +55,7 @@ export async function sendMessage(actor: Actor, input: MessageSendPayload): Prom
     // The message is stored: a failure to count participation must not turn it into an error.
     await recordParticipation({ roomId: String(room._id), userId: actor.id, councilId, at: now }).catch((err) => log.warn({ err }, 'chat participation not recorded'))
   }
-  return { message: toMessage(doc.toObject()), created: true }
+  return { message: toMessage(stored), created: true }
 }
 
 /** Marks the sender's own, not yet used uploads of this room as the message's; all or nothing. */
