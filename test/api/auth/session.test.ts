@@ -62,3 +62,31 @@ describe('auth: sessions', () => {
     expect(res.body.code).to.equal('auth.required')
   })
 })
+
+describe('auth: sessions in production', () => {
+  let t: TestServer
+  before(async () => {
+    t = await startTestServer({ NODE_ENV: 'production', SESSION_SECRET: 'a-production-secret-of-some-length', TRUST_PROXY: 'true', LOG_LEVEL: 'silent' })
+  })
+  after(async () => {
+    await t?.close()
+  })
+
+  it('should mark the session cookie Secure (behind a TLS proxy) and send HSTS', async () => {
+    const { createUser } = await import('../../helpers/users.js')
+    const { email, password } = await createUser(t)
+    const res = await new Agent(t.url).post('/api/v1/auth/login', { email, password }, { headers: { 'x-forwarded-proto': 'https' } })
+    expect(res.status).to.equal(200)
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('kenes.sid='))!
+    expect(cookie).to.match(/;\s*Secure/i)
+    expect(cookie).to.match(/HttpOnly/i)
+    expect(res.headers.get('strict-transport-security')).to.match(/max-age=\d+/)
+  })
+
+  it('should not hand a session cookie out over plain HTTP', async () => {
+    const { createUser } = await import('../../helpers/users.js')
+    const { email, password } = await createUser(t)
+    const res = await new Agent(t.url).post('/api/v1/auth/login', { email, password })
+    expect(res.headers.getSetCookie().some((c) => c.startsWith('kenes.sid='))).to.equal(false)
+  })
+})
