@@ -73,3 +73,9 @@ export async function settled(page: Page): Promise<void> {
   await page.waitForLoadState('networkidle')
   await page.waitForFunction(() => !document.querySelector('[role=status][aria-live=polite].muted'), undefined, { timeout: 10_000 })
 }
+
+/** The control labelled exactly `text` (a required field's label ends with a visual " *"). */
+export function field(page: Page, text: string) {
+  const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  return page.getByLabel(new RegExp(`^${escaped}( \\*)?$`))
+}

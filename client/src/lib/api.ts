@@ -11,7 +11,10 @@ export class ApiError extends Error {
   /** Field messages keyed by the dotted path the server reported (`contact.email`, `title.kk`). */
   fieldErrors(): Record<string, string> {
     const out: Record<string, string> = {}
-    for (const e of this.problem.errors ?? []) if (!out[e.path]) out[e.path] = e.message
+    for (const e of this.problem.errors ?? []) {
+      const path = e.path.replace(/^(body|query|params)\./, '') // the server names where the value was
+      if (!out[path]) out[path] = e.message
+    }
     return out
   }
 }
