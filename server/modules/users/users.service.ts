@@ -8,11 +8,12 @@ import type { AdminUser, PublicUser, UpdateUserBody, UserListQuery } from '../..
 import { audit } from '../../core/audit.js'
 import { destroyUserSessions } from '../../core/auth/session.js'
 import { currentConfig } from '../../core/config.js'
-import { AppError, conflict, isDuplicateKey, notFound } from '../../core/errors.js'
+import { AppError, conflict, isDuplicateKey, notFound, validationFailed, type FieldError } from '../../core/errors.js'
 import { decodeCursor, encodeCursor } from '../../core/http.js'
 import { log } from '../../core/logger.js'
 import { sendMail } from '../../core/mail.js'
 import type { Actor } from '../../core/policy.js'
+import { findLiveCouncil } from '../councils/councils.service.js'
 import { User, UserToken, type UserDoc } from './users.model.js'
 
 const HOUR_MS = 3600_000
@@ -279,6 +280,7 @@ export async function updateUser(actor: Actor, id: string, body: UpdateUserBody)
   if (body.councilIds) {
     const ids = [...new Set(body.councilIds.map((c) => c.toLowerCase()))]
     const before = (doc.councilIds ?? []).map(String).sort()
+    await assertCouncilsExist(body.councilIds.map((c) => c.toLowerCase()), before)
     if (before.join() !== [...ids].sort().join()) {
       set.councilIds = ids.map((c) => new mongoose.Types.ObjectId(c))
       changes.push({ action: 'user.councils_changed', details: { from: before, to: [...ids].sort() } })
@@ -294,6 +296,21 @@ export async function updateUser(actor: Actor, id: string, body: UpdateUserBody)
   for (const c of changes) await audit({ actorId: actor.id, action: c.action, target: { kind: 'user', id: String(doc._id) }, details: c.details })
   if (set.disabled === true) await destroyUserSessions(String(doc._id))
   return toAdminUser(updated!)
+}
+
+/** Newly assigned councils must exist and be live (removing an archived one stays possible). */
+async function assertCouncilsExist(ids: string[], already: string[]): Promise<void> {
+  const errors: FieldError[] = []
+  for (const [i, id] of ids.entries()) {
+    if (already.includes(id)) continue
+    try {
+      await findLiveCouncil(id)
+    } catch (err) {
+      if (!(err instanceof AppError && err.status === 404)) throw err
+      errors.push({ path: `body.councilIds.${i}`, code: 'unknown_council' })
+    }
+  }
+  if (errors.length) throw validationFailed(errors)
 }
 
 /** The first administrator from ADMIN_EMAIL / ADMIN_PASSWORD: created if missing, never overwritten. */

@@ -5,14 +5,27 @@ import { Agent } from '../../helpers/agent.js'
 import { startTestServer, type TestServer } from '../../helpers/server.js'
 import { createUser, loginAs } from '../../helpers/users.js'
 
-const COUNCIL = 'cccccccccccccccccccccccc'
+const OTHER_COUNCIL = 'cccccccccccccccccccccccc'
+
+/** A real council (through the councils API), so role changes can name it. */
+async function createCouncil(admin: Agent): Promise<string> {
+  const res = await admin.post('/api/v1/councils', {
+    name: { kk: 'Сынақ қоғамдық кеңесі', ru: 'Тестовый общественный совет' },
+    level: 'republican',
+    stateBody: { kk: 'Сынақ министрлігі', ru: 'Тестовое министерство' },
+  })
+  if (res.status !== 201) throw new Error(`POST /councils: ${res.status} ${res.text}`)
+  return res.body.id
+}
 
 describe('users: administration', () => {
   let t: TestServer
   let admin: Agent
+  let COUNCIL: string
   before(async () => {
     t = await startTestServer()
     admin = await loginAs(t, { roles: ['admin'], displayName: 'Chief Admin' })
+    COUNCIL = await createCouncil(admin)
   })
   after(async () => {
     await t?.close()
@@ -120,6 +133,9 @@ describe('users: administration', () => {
         expect(res.status, JSON.stringify(body)).to.equal(400)
         expect(res.body.code).to.equal('validation.failed')
       }
+      const unknown = await admin.patch(`/api/v1/users/${id}?lng=ru`, { councilIds: [COUNCIL, OTHER_COUNCIL] })
+      expect(unknown.status).to.equal(400)
+      expect(unknown.body.errors).to.deep.equal([{ path: 'body.councilIds.1', code: 'unknown_council', message: 'Такого совета нет' }])
       expect((await admin.patch('/api/v1/users/0123456789abcdef01234567', { disabled: true })).status).to.equal(404)
       expect((await admin.patch('/api/v1/users/not-an-id', { disabled: true })).status).to.equal(404)
     })
@@ -166,7 +182,7 @@ describe('users: GET /api/v1/audit', () => {
   it('should fail with 401 for a guest and 403 for everyone but an admin', async () => {
     expect((await new Agent(t.url).get('/api/v1/audit')).status).to.equal(401)
     for (const role of ['citizen', 'council_member', 'moderator'] as Role[]) {
-      expect((await (await loginAs(t, { roles: [role], councilIds: [COUNCIL] })).get('/api/v1/audit')).status, role).to.equal(403)
+      expect((await (await loginAs(t, { roles: [role], councilIds: [OTHER_COUNCIL] })).get('/api/v1/audit')).status, role).to.equal(403)
     }
   })
 
