@@ -113,7 +113,7 @@ export default function AppealForm() {
         {guest && (
           <fieldset>
             <legend>{t('appeal.contact')}</legend>
-            <TextField label={t('appeal.name')} required autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} error={errFor(f, 'contact.name', 'contact')} />
+            <TextField label={t('appeal.name')} required autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} error={errFor(f, 'contact.name') ?? f.contact} />
             <TextField label={t('appeal.email')} type="email" required autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} error={errFor(f, 'contact.email')} hint={t('appeal.emailHint')} />
           </fieldset>
         )}

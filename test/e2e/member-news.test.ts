@@ -1,0 +1,82 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { expect } from 'chai'
+import type { Browser } from 'playwright-core'
+import { startTestServer, type TestServer } from '../helpers/server.js'
+import { createUser, loginAs } from '../helpers/users.js'
+import { ensureClientBuilt, field, hasChromium, launch, newContext, ROOT, settled, shot, signIn } from './browser.js'
+import { createCouncil } from './data.js'
+
+const web = (lng: 'kk' | 'ru') => JSON.parse(fs.readFileSync(path.join(ROOT, 'shared', 'locales', lng, 'web.json'), 'utf8'))
+
+describe('web client: a member publishes news', function () {
+  this.timeout(120_000)
+  let t: TestServer
+  let browser: Browser
+
+  before(async function () {
+    if (!hasChromium) {
+      console.warn('    skipped: /usr/bin/chromium is missing (apt-get install chromium)')
+      return this.skip()
+    }
+    ensureClientBuilt()
+    t = await startTestServer()
+    browser = await launch()
+  })
+  after(async () => {
+    await browser?.close()
+    await t?.close()
+  })
+
+  it('writes an article with the rich-text editor, publishes it, and a guest reads it on the council page', async () => {
+    const kk = web('kk')
+    const admin = await loginAs(t, { roles: ['admin'] })
+    const council = await createCouncil(admin, { kk: 'Шымкент қаласының қоғамдық кеңесі', ru: 'Общественный совет города Шымкента', regionCode: 'KZ-79' })
+    const member = await createUser(t, { roles: ['council_member'], councilIds: [council.id], locale: 'kk' })
+
+    const ctx = await newContext(browser, t.url, { lng: 'kk' })
+    const page = await ctx.newPage()
+    await signIn(page, member.email, member.password)
+    expect(new URL(page.url()).pathname).to.equal('/member')
+    await page.locator('main').getByRole('link', { name: kk.member.news }).first().click()
+    await page.getByRole('link', { name: kk.member.writeNews }).click()
+    await page.waitForURL(/\/member\/news\/new/)
+
+    // Empty: the server refuses and says which field.
+    await page.getByRole('button', { name: kk.editor.save }).click()
+    await page.waitForSelector('[aria-invalid="true"]')
+    expect(await page.getByRole('alert').first().textContent()).to.contain('Деректер қате')
+
+    const kkBox = page.locator('fieldset[lang=kk]')
+    await field(kkBox as never, kk.editor.title).fill('Жастар саясаты бойынша ашық отырыс')
+    await field(kkBox as never, kk.editor.summary).fill('Кеңес жастар ұсыныстарын тыңдады.')
+    const editor = kkBox.getByRole('textbox', { name: kk.editor.body })
+    await editor.click()
+    await page.keyboard.type('Отырысқа ')
+    await kkBox.getByRole('button', { name: kk.editor.bold }).click()
+    await page.keyboard.type('жүзден астам')
+    await kkBox.getByRole('button', { name: kk.editor.bold }).click()
+    await page.keyboard.type(' жас қатысты.')
+    await field(page, kk.editor.tags).fill('жастар, отырыс')
+    await shot(page, 'news-editor-kk')
+    await page.getByRole('button', { name: kk.editor.save }).click()
+    await page.getByText(kk.editor.saved).waitFor()
+    await page.waitForURL(/\/member\/news\/[0-9a-f]{24}\/edit$/)
+
+    // A guest sees it on the council page and in the article the markup the editor produced.
+    const guest = await (await newContext(browser, t.url, { lng: 'kk' })).newPage()
+    await guest.goto(`/councils/${council.slug}`)
+    await settled(guest)
+    await guest.getByRole('link', { name: 'Жастар саясаты бойынша ашық отырыс' }).click()
+    await guest.getByRole('heading', { level: 1, name: 'Жастар саясаты бойынша ашық отырыс' }).waitFor()
+    expect(await guest.locator('.prose strong').textContent()).to.equal('жүзден астам')
+    expect(await guest.locator('.prose').textContent()).to.contain('жас қатысты.')
+    expect(await guest.getByRole('link', { name: '#жастар' }).count()).to.equal(1)
+    await shot(guest, 'news-published-kk')
+    // The Russian reader gets the Kazakh text marked as Kazakh rather than nothing.
+    await guest.getByRole('button', { name: 'Русский' }).click()
+    await guest.waitForFunction(() => document.documentElement.lang === 'ru')
+    expect(await guest.locator('h1').getAttribute('lang')).to.equal('kk')
+    await ctx.close()
+  })
+})

@@ -1,0 +1,112 @@
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { expect } from 'chai'
+import type { Browser } from 'playwright-core'
+import { Agent } from '../helpers/agent.js'
+import { startTestServer, type TestServer } from '../helpers/server.js'
+import { createUser, loginAs } from '../helpers/users.js'
+import { axeProblems, ensureClientBuilt, field, hasChromium, launch, newContext, ROOT, settled, shot, signIn } from './browser.js'
+import { createCouncil } from './data.js'
+
+const web = (lng: 'kk' | 'ru') => JSON.parse(fs.readFileSync(path.join(ROOT, 'shared', 'locales', lng, 'web.json'), 'utf8'))
+
+/** Polls until `check` returns a value, every 300 ms, at most `ms`. */
+async function until<T>(what: string, ms: number, check: () => Promise<T | undefined>): Promise<T> {
+  const end = Date.now() + ms
+  for (;;) {
+    const v = await check()
+    if (v !== undefined) return v
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 300))
+  }
+}
+
+describe('web client: video upload, moderation and playback', function () {
+  this.timeout(180_000)
+  let t: TestServer
+  let browser: Browser
+  let clip: string
+
+  before(async function () {
+    if (!hasChromium) {
+      console.warn('    skipped: /usr/bin/chromium is missing (apt-get install chromium)')
+      return this.skip()
+    }
+    ensureClientBuilt()
+    clip = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kenes-e2e-')), 'clip.mp4')
+    execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=duration=2:size=320x240:rate=15', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=2',
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', '-y', clip])
+    t = await startTestServer()
+    browser = await launch()
+  })
+  after(async () => {
+    await browser?.close()
+    await t?.close()
+  })
+
+  it('a member uploads a video (tus, with progress), a moderator approves it, a guest watches it', async () => {
+    const kk = web('kk')
+    const ru = web('ru')
+    const admin = await loginAs(t, { roles: ['admin'] })
+    const council = await createCouncil(admin, { kk: 'Ақтөбе облысының қоғамдық кеңесі', ru: 'Общественный совет Актюбинской области', regionCode: 'KZ-15', level: 'oblast' })
+    const member = await createUser(t, { roles: ['council_member'], councilIds: [council.id], locale: 'kk' })
+    const moderator = await createUser(t, { roles: ['moderator'], locale: 'ru' })
+
+    const mctx = await newContext(browser, t.url, { lng: 'kk' })
+    const mpage = await mctx.newPage()
+    await signIn(mpage, member.email, member.password)
+    await mpage.goto(`/member/councils/${council.id}/videos`)
+    const kkBox = mpage.locator('fieldset[lang=kk]')
+    await field(kkBox as never, kk.editor.title).fill('Кеңес отырысының бейнежазбасы')
+    await field(mpage, kk.member.videoFile).setInputFiles(clip)
+    await mpage.getByRole('button', { name: kk.member.upload }).click()
+    await mpage.getByText(kk.member.uploaded).waitFor()
+    expect(await mpage.locator('progress').count(), 'the progress bar is gone once done').to.equal(0)
+    await shot(mpage, 'member-videos-kk')
+
+    // Processing (real ffmpeg) runs as a job: wait for it through the API, bounded.
+    const api = new Agent(t.url)
+    await api.post('/api/v1/auth/login', { email: member.email, password: member.password })
+    const video = await until('the video to be ready for review', 120_000, async () => {
+      const list = await api.get(`/api/v1/councils/${council.id}/videos`)
+      const v = list.body.items?.[0]
+      if (v?.status === 'failed') throw new Error(`processing failed: ${JSON.stringify(v)}`)
+      return v?.status === 'pending_review' ? v : undefined
+    })
+    // Not published yet: a guest cannot see it.
+    expect((await new Agent(t.url).get(`/api/v1/videos/${video.id}`)).status).to.equal(404)
+
+    const octx = await newContext(browser, t.url, { lng: 'ru' })
+    const opage = await octx.newPage()
+    await signIn(opage, moderator.email, moderator.password)
+    await opage.goto('/moderation')
+    await opage.getByRole('link', { name: 'Кеңес отырысының бейнежазбасы' }).click()
+    await opage.getByTestId('video-status').waitFor()
+    expect(await opage.getByTestId('video-status').textContent()).to.equal(ru.videoStatus.pending_review)
+    await shot(opage, 'moderation-review-ru')
+    await opage.getByRole('button', { name: ru.moderation.approve }).click()
+    await opage.getByText(ru.moderation.done_approve).waitFor()
+    expect(await opage.getByTestId('video-status').textContent()).to.equal(ru.videoStatus.published)
+
+    // The guest finds it in the list and plays it (hls.js is fetched on play).
+    const gctx = await newContext(browser, t.url, { lng: 'kk' })
+    const gpage = await gctx.newPage()
+    await gpage.goto('/videos')
+    await settled(gpage)
+    await gpage.getByRole('link', { name: 'Кеңес отырысының бейнежазбасы' }).click()
+    await gpage.getByRole('heading', { level: 1, name: 'Кеңес отырысының бейнежазбасы' }).waitFor()
+    expect(await axeProblems(gpage)).to.deep.equal([])
+    // Chromium with native HLS plays the stream itself; otherwise the play button loads hls.js.
+    const play = gpage.getByRole('button', { name: kk.video.play.replace('{{title}}', 'Кеңес отырысының бейнежазбасы') })
+    if ((await gpage.locator('video').getAttribute('data-player')) !== 'native') await play.click()
+    else expect(await play.count()).to.equal(0)
+    await gpage.waitForFunction(() => {
+      const v = document.querySelector('video')
+      return Boolean(v && v.readyState >= 1 && v.duration > 1)
+    }, undefined, { timeout: 30_000 })
+    await shot(gpage, 'video-kk')
+    await Promise.all([mctx.close(), octx.close(), gctx.close()])
+  })
+})
