@@ -21,6 +21,9 @@ const SENDERS = 40
 const LATENCY_MESSAGES = 100
 /** Senders of the latency round (others than the throughput round's, for the per-user rate limit). */
 const LATENCY_SENDERS = 10
+const LATENCY_FIRST = 100
+/** Throughput rounds per server (senders 0..79 across rounds; warm-up uses 180..199). */
+const ROUNDS = 2
 const MESSAGES_PER_SENDER = 10 // 10 per sender stays under the 20 / 10 s per-user limit
 const PASSWORD = 'bench-password-0123456789'
 const WATCHDOG_MS = 240_000
@@ -228,9 +231,7 @@ async function run(tmp: string): Promise<number> {
   // Warm-up with other senders (the rate limit is per user), then the measured round.
   await Promise.all(Array.from({ length: 20 }, (_, k) => sendKenes(ROOM_MEMBERS - 1 - k, 0, `${now().toFixed(3)}|warm-up`)))
   while (delivered < 20 * (ROOM_MEMBERS - 1)) await new Promise((r) => setTimeout(r, 5))
-  const kLat = await oneAtATime((sender, i, text) => sendKenes(SENDERS + sender, i, text), latencies, LATENCY_MESSAGES, () => delivered)
-  const k = await measure(sendKenes, latencies, expected, () => delivered)
-  for (const s of sockets) s.close()
+  const kLat = await oneAtATime((sender, i, text) => sendKenes(LATENCY_FIRST + sender, i, text), latencies, LATENCY_MESSAGES, () => delivered)
 
   // 4. The same clients' work against a raw ws broadcast server.
   const ws = await startChild([fileURLToPath(import.meta.url), '--ws-baseline-server'], {}, /listening (\d+)/, 'ws baseline')
@@ -266,9 +267,21 @@ async function run(tmp: string): Promise<number> {
   })
   await Promise.all(Array.from({ length: 20 }, (_, j) => sendWs(ROOM_MEMBERS - 1 - j, 0, `${now().toFixed(3)}|warm-up`)))
   while (wsDelivered < 20 * (ROOM_MEMBERS - 1)) await new Promise((r) => setTimeout(r, 5))
-  const wLat = await oneAtATime((sender, i, text) => sendWs(SENDERS + sender, i, text), latencies, LATENCY_MESSAGES, () => wsDelivered)
-  const w = await measure(sendWs, latencies, expected, () => wsDelivered)
+  const wLat = await oneAtATime((sender, i, text) => sendWs(LATENCY_FIRST + sender, i, text), latencies, LATENCY_MESSAGES, () => wsDelivered)
+
+  // 5. Throughput, alternating Kenes and ws rounds (the machine is shared: the best of each is
+  //    the least disturbed); each Kenes round uses fresh senders for the per-user rate limit.
+  const kRounds: Round[] = []
+  const wRounds: Round[] = []
+  for (let r = 0; r < ROUNDS; r++) {
+    kRounds.push(await measure((sender, i, text) => sendKenes(r * SENDERS + sender, i, text), latencies, expected, () => delivered))
+    wRounds.push(await measure((sender, i, text) => sendWs(r * SENDERS + sender, i, text), latencies, expected, () => wsDelivered))
+  }
+  for (const s of sockets) s.close()
   for (const c of clients) c.close()
+  const best = (rs: Round[]) => rs.reduce((a, b) => (b.perSec > a.perSec ? b : a))
+  const k = best(kRounds)
+  const w = best(wRounds)
 
   const ratio = k.perSec / w.perSec
   const line = (name: string, r: Round) => `  ${name}: ${r.deliveries}/${r.expected} delivered in ${r.seconds.toFixed(2)} s = ${Math.round(r.perSec)} msg/s (latency at saturation p50 ${r.p50.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms)`
@@ -277,7 +290,7 @@ async function run(tmp: string): Promise<number> {
   console.log(`one message at a time, ${LATENCY_MESSAGES} messages × ${ROOM_MEMBERS - 1} recipients:`)
   console.log(lat('kenes /chat', kLat))
   console.log(lat('raw ws     ', wLat))
-  console.log(`throughput, ${SENDERS} senders × ${MESSAGES_PER_SENDER} messages, each acked before the next (${expected} deliveries):`)
+  console.log(`throughput, ${SENDERS} senders × ${MESSAGES_PER_SENDER} messages, each acked before the next (${expected} deliveries), best of ${ROUNDS} (all: kenes ${kRounds.map((r) => Math.round(r.perSec)).join(', ')}; ws ${wRounds.map((r) => Math.round(r.perSec)).join(', ')} msg/s):`)
   console.log(line('kenes /chat', k))
   console.log(line('raw ws     ', w))
   const p99ok = kLat.p99 < 100 && k.deliveries === expected

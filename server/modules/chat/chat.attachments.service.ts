@@ -79,3 +79,15 @@ export async function openAttachment(actor: Actor, id: string): Promise<{ path: 
   }
   return { path: resolveStored(doc.key), mime: doc.mime, name: doc.name }
 }
+
+/**
+ * Removes an upload that no message took (the daily clean-up job). The conditional delete
+ * decides against a message claiming it at the same moment: one of the two wins, never both.
+ */
+export async function expireAttachment(id: string): Promise<boolean> {
+  if (!isId(id)) return false
+  const doc: any = await ChatAttachmentModel.findOneAndDelete({ _id: new mongoose.Types.ObjectId(id), messageId: null }).lean()
+  if (!doc) return false
+  await removeStored(doc.key)
+  return true
+}

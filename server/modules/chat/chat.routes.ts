@@ -11,6 +11,7 @@ import { createRateLimiter, rateLimit } from '../../core/rate-limit.js'
 import { acceptUpload } from '../../core/uploads.js'
 import { openAttachment, storeAttachment } from './chat.attachments.service.js'
 import { emitToRoom } from './chat.bus.js'
+import { scheduleAttachmentExpiry } from './chat.jobs.js'
 import { messageLimiter } from './chat.handlers.js'
 import { deleteMessage, editMessage, history } from './chat.messages.service.js'
 import { addCouncils, createRoom, getRoom, listRooms, loadRoomFor } from './chat.rooms.service.js'
@@ -64,7 +65,7 @@ chatRouter.get('/chat/rooms/:id/messages', connect, validate({ params: IdParams,
 
 describeRoute({
   method: 'post', path: '/chat/rooms/{id}/attachments', tags, auth: 'chat.room_access', params: IdParams, multipart: true, response: ChatAttachmentSchema, status: 201, errors: [404, 413, 415, 429],
-  summary: 'Upload one `file` (jpeg, png, webp or pdf, ≤ 10 MB; type sniffed from the bytes, images re-encoded) to send with a message: `message:send { attachmentIds: [id] }`',
+  summary: 'Upload one `file` (jpeg, png, webp or pdf, ≤ 10 MB; type sniffed from the bytes, images re-encoded) to send with a message: `message:send { attachmentIds: [id] }`. Not sent within 24 hours, it is removed',
 })
 chatRouter.post(
   '/chat/rooms/:id/attachments', connect, validate({ params: IdParams }),
@@ -76,7 +77,9 @@ chatRouter.post(
   rateLimit(uploadLimiter, userKey),
   acceptUpload({ field: 'file', maxBytes: ATTACHMENT_MAX_BYTES, allowed: ATTACHMENT_TYPES, required: true, maxFields: 0 }),
   async (req, res) => {
-    res.status(201).json(await storeAttachment(actorOf(req)!, input(req, 'params', IdParams).id, req.uploads![0]))
+    const attachment = await storeAttachment(actorOf(req)!, input(req, 'params', IdParams).id, req.uploads![0])
+    await scheduleAttachmentExpiry(attachment.id)
+    res.status(201).json(attachment)
   },
 )
 

@@ -7,6 +7,8 @@ import { startTestServer, type TestServer } from '../../helpers/server.js'
 import { loginAs } from '../../helpers/users.js'
 import { ChatMessageModel } from '../../../server/modules/chat/chat.model.js'
 import { dialogueParticipants } from '../../../server/modules/chat/index.js'
+import { Job } from '../../../server/core/jobs.js'
+import { expireAttachment } from '../../../server/modules/chat/chat.attachments.service.js'
 import { ask, clientId, closeAll, connectChat, createCouncil, nextEvent } from '../../socket/chat.helpers.js'
 
 describe('REST chat messages: history, edit, delete, attachments, participation', () => {
@@ -137,6 +139,12 @@ describe('REST chat messages: history, edit, delete, attachments, participation'
     expect(reuse.error.code).to.equal('chat.attachment_unavailable')
     const other = await bob.upload(url, { files: [{ field: 'file', filename: 'b.png', content: png, type: 'image/png' }] })
     expect((await ask(sa, 'message:send', { roomId, text: 'ұрлық', clientId: clientId(), attachmentIds: [other.body.id] })).error.code).to.equal('chat.attachment_unavailable')
+    // An upload nobody sent expires (the daily job); a sent one stays.
+    const job: any = await Job.findOne({ dedupeKey: `chat.attachment_expire:${other.body.id}` }).lean()
+    expect(job.runAt.getTime()).to.be.greaterThan(Date.now() + 23 * 3600_000)
+    expect(await expireAttachment(other.body.id)).to.equal(true)
+    expect((await bob.get(other.body.url)).status).to.equal(404)
+    expect(await expireAttachment(img.body.id)).to.equal(false)
     // Deleted message: its files are gone for members.
     await alice.delete(`/api/v1/chat/messages/${m.id}`)
     expect((await bob.get(img.body.url)).status).to.equal(404)
