@@ -13,6 +13,12 @@ export interface RateLimiterOptions {
   durationSec: number
   /** Once exhausted, refuse for this long (default: until the window ends). */
   blockSec?: number
+  /**
+   * Count in Redis when REDIS_URL is set, else in this process's memory, never in the database:
+   * for hot paths that only span processes through Redis anyway (chat messages: without Redis
+   * the socket server is one process), where a database write per event would be the bottleneck.
+   */
+  memoryUnlessRedis?: boolean
 }
 
 export interface RateLimiter {
@@ -41,7 +47,8 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
     blockDuration: opts.blockSec ?? 0,
   }
   const get = (): RateLimiterAbstract => {
-    const owner = storeOwner()
+    let owner = storeOwner()
+    if (opts.memoryUnlessRedis && owner !== redis?.client) owner = MEMORY
     if (!backend || backend.owner !== owner) backend = { owner, limiter: buildLimiter(owner, settings) }
     return backend.limiter
   }
