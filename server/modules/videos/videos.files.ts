@@ -46,3 +46,22 @@ export function mediaPath(id: string, mediaDir: string, parts: string[]): string
   const full = path.resolve(base, ...parts)
   return full.startsWith(base + path.sep) ? full : null
 }
+
+/**
+ * Flushes a stored file and its directory entry to disk: a video is acknowledged (202) only once
+ * its bytes would survive a crash (DESIGN.md §7: no acknowledged write is lost on kill -9).
+ */
+export async function makeDurable(file: string): Promise<void> {
+  const fh = await fs.open(file, 'r')
+  try {
+    await fh.sync()
+  } finally {
+    await fh.close()
+  }
+  const dir = await fs.open(path.dirname(file), 'r')
+  try {
+    await dir.sync()
+  } finally {
+    await dir.close()
+  }
+}

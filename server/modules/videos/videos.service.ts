@@ -5,13 +5,13 @@ import { AppError, forbidden, notFound } from '../../core/errors.js'
 import { enqueueJob } from '../../core/jobs.js'
 import { assertCan, type Actor, type MaybeActor } from '../../core/policy.js'
 import { searchFilter, indexTokens } from '../../core/search.js'
-import { storeFile } from '../../core/storage.js'
+import { resolveStored, storeFile } from '../../core/storage.js'
 import type { Lang } from '../../../shared/schemas/common.js'
 import type { VideoStatus, VideoUploadFields } from '../../../shared/schemas/videos.js'
 import { findCouncilSummary } from '../councils/councils.lookup.js'
 import { probe, ProbeError, type ProbeResult } from './ffmpeg.js'
 import { Video } from './video.model.js'
-import { removeVideoFiles, sourceKey } from './videos.files.js'
+import { makeDurable, removeVideoFiles, sourceKey } from './videos.files.js'
 import { afterVisibilityChange } from './videos.hooks.js'
 import { canDeleteVideo, canSeeVideo } from './videos.policy.js'
 import { pageOf, toDetails, toSummary } from './videos.view.js'
@@ -57,6 +57,7 @@ export async function createVideo(actor: Actor, councilId: string, file: Receive
   const key = sourceKey(String(id), file.ext)
   await storeFile(file.path, key)
   try {
+    await makeDurable(resolveStored(key))
     await Video.create({
       _id: id,
       councilId,
