@@ -76,6 +76,16 @@ describe('socket.io /chat', () => {
       const missing = await ask(c, 'room:join', { roomId: '0123456789abcdef01234567' })
       expect(missing.error.code).to.equal('not_found')
     })
+    it('should end the socket of a user who logged out at the next join', async () => {
+      const member = await loginAs(t, { roles: ['council_member'], councilIds: [councilA] })
+      const s = await connect(member, { lng: 'ru' })
+      expect((await ask(s, 'room:join', { roomId })).ok).to.equal(true)
+      expect((await member.post('/api/v1/auth/logout')).status).to.equal(204)
+      const gone = new Promise((resolve) => s.once('disconnect', resolve))
+      const res = await ask(s, 'room:join', { roomId })
+      expect(res.error.code).to.equal('auth.required')
+      expect(await gone).to.equal('io server disconnect')
+    })
     it('should apply a role change at the next join', async () => {
       const member = await loginAs(t, { roles: ['council_member'], councilIds: [councilA] })
       const s = await connect(member)

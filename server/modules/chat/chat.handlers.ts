@@ -1,8 +1,10 @@
+import mongoose from 'mongoose'
 import type { Socket } from 'socket.io'
 import type { z } from 'zod'
 import {
   MessageDeletePayload, MessageEditPayload, MessageReadPayload, MessageSendPayload, RoomJoinPayload, RoomLeavePayload, TypingPayload,
 } from '../../../shared/schemas/chat.js'
+import { SESSIONS_COLLECTION } from '../../core/auth/session.js'
 import { AppError, authRequired, forbidden } from '../../core/errors.js'
 import { errorPayload, toAppError } from '../../core/error-handler.js'
 import { parseOrThrow } from '../../core/http.js'
@@ -53,12 +55,24 @@ function on<S extends z.ZodType>(socket: Socket, event: string, schema: S, handl
   })
 }
 
-/** The socket's user, reloaded when stale; a disabled or demoted user loses the socket. */
+/** Whether the session the socket was opened with still exists (not logged out, not expired). */
+async function sessionAlive(sid: string | undefined, userId: string): Promise<boolean> {
+  const db = mongoose.connection.db
+  if (!db) return true // shutting down: the next event finds out
+  if (!sid) return false
+  const doc = await db.collection<{ _id: string }>(SESSIONS_COLLECTION).findOne({ _id: sid }, { projection: { 'session.passport': 1, expires: 1 } })
+  return Boolean(doc && String((doc as any).session?.passport?.user) === userId && (!(doc as any).expires || (doc as any).expires > new Date()))
+}
+
+/**
+ * The socket's user, reloaded when stale: a disabled or demoted user, or one who logged out,
+ * loses the socket at the next event (at once on `room:join`).
+ */
 async function currentActor(socket: Socket, force = false): Promise<Actor> {
   const stale = Date.now() - (socket.data.actorLoadedAt ?? 0) > ACTOR_TTL_MS
   if (force || stale) {
-    const actor = await loadActor(socket.data.actor.id)
-    if (!actor) throw authRequired()
+    const [actor, alive] = await Promise.all([loadActor(socket.data.actor.id), sessionAlive(socket.data.sid, socket.data.actor.id)])
+    if (!actor || !alive) throw authRequired()
     socket.data.actor = actor
     socket.data.actorLoadedAt = Date.now()
   }

@@ -83,6 +83,7 @@ export function setupChatSockets(ctx: ServerContext): Namespace {
     if (!fresh || !can(fresh, 'chat.connect')) return void socket.disconnect(true)
     socket.data.actor = fresh
     socket.data.actorLoadedAt = Date.now()
+    socket.data.sid = (socket.request as EngineRequest & { sessionID?: string }).sessionID
     socket.data.connectedAt = Date.now()
     void socket.join(userChannel(socket.data.actor.id))
     registerChatHandlers(socket, presence)

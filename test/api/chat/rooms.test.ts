@@ -2,7 +2,7 @@ import { expect } from 'chai'
 import type { Agent } from '../../helpers/agent.js'
 import { startTestServer, type TestServer } from '../../helpers/server.js'
 import { loginAs } from '../../helpers/users.js'
-import { createCouncil } from '../../socket/chat.helpers.js'
+import { ask, connectChat, createCouncil, nextEvent } from '../../socket/chat.helpers.js'
 
 describe('REST /api/v1/chat/rooms', () => {
   let t: TestServer
@@ -95,9 +95,14 @@ describe('REST /api/v1/chat/rooms', () => {
       expect((await outsider.post(`/api/v1/chat/rooms/${room.id}/councils`, { councilIds: [c] })).status).to.equal(403)
       const bad = await bob.post(`/api/v1/chat/rooms/${room.id}/councils`, { councilIds: ['0123456789abcdef01234567'] })
       expect(bad.status).to.equal(400)
+      const s = await connectChat(t.url, alice)
+      await ask(s, 'room:join', { roomId: room.id })
+      const updated = nextEvent(s, 'room:updated')
       const added = await bob.post(`/api/v1/chat/rooms/${room.id}/councils`, { councilIds: [c, b] })
       expect(added.status).to.equal(200)
       expect(added.body.room.councilIds).to.have.members([a1, b, c])
+      expect((await updated).councilIds).to.have.members([a1, b, c])
+      s.close()
       expect((await carol.get(`/api/v1/chat/rooms/${room.id}`)).status).to.equal(200)
       const direct = (await alice.post('/api/v1/chat/rooms', { kind: 'direct', councilIds: [a1, c] })).body.room
       const refused = await mod.post(`/api/v1/chat/rooms/${direct.id}/councils`, { councilIds: [b] })
