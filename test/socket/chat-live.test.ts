@@ -120,6 +120,19 @@ describe('socket.io /chat: presence, typing, receipts, limits', () => {
     expect((await ask(await connect(alice), 'message:send', { roomId: roomAB, text: 'мен бармын', clientId: clientId() })).ok).to.equal(true)
   })
 
+  it('should refuse a flood of events from one socket, then cut it off, leaving others alone', async () => {
+    const [a, b] = await Promise.all([connect(alice), connect(bob)])
+    for (const s of [a, b]) await ask(s, 'room:join', { roomId: roomAB })
+    const acks = await Promise.all(Array.from({ length: 250 }, () => ask(a, 'typing', { roomId: roomAB })))
+    const refused = acks.filter((x) => !x.ok)
+    expect(refused.length).to.be.greaterThan(0)
+    expect(refused[0].error.code).to.equal('rate_limited')
+    const cut = new Promise((resolve) => a.once('disconnect', resolve))
+    for (let i = 0; i < 1000; i++) a.emit('no-such-event', i)
+    expect(await cut).to.equal('io server disconnect')
+    expect((await ask(b, 'message:send', { roomId: roomAB, text: 'мен әлі осындамын', clientId: clientId() })).ok).to.equal(true)
+  })
+
   it('should bound the rooms one socket follows', async () => {
     const mod = await loginAs(t, { roles: ['moderator'] })
     const now = new Date()

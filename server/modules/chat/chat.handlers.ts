@@ -5,7 +5,7 @@ import {
   MessageDeletePayload, MessageEditPayload, MessageReadPayload, MessageSendPayload, RoomJoinPayload, RoomLeavePayload, TypingPayload,
 } from '../../../shared/schemas/chat.js'
 import { SESSIONS_COLLECTION } from '../../core/auth/session.js'
-import { AppError, authRequired, forbidden } from '../../core/errors.js'
+import { AppError, authRequired, forbidden, rateLimited } from '../../core/errors.js'
 import { errorPayload, toAppError } from '../../core/error-handler.js'
 import { parseOrThrow } from '../../core/http.js'
 import { log } from '../../core/logger.js'
@@ -27,6 +27,18 @@ const TYPING_INTERVAL_MS = 2000
 const ACTOR_TTL_MS = 10_000
 
 const lastTyping = new Map<string, number>()
+/** Any events per socket in 10 s: beyond the soft limit events are refused, beyond the hard one the socket is closed. */
+const EVENTS_SOFT = 200
+const EVENTS_HARD = 1000
+const WINDOW_MS = 10_000
+
+/** Counts the socket's events in a fixed window; returns the count so far. */
+function countEvent(socket: Socket): number {
+  const now = Date.now()
+  const w = (socket.data.window ??= { start: now, count: 0 }) as { start: number; count: number }
+  if (now - w.start >= WINDOW_MS) Object.assign(w, { start: now, count: 0 })
+  return ++w.count
+}
 
 type Ack = (response: unknown) => void
 
@@ -41,6 +53,7 @@ function on<S extends z.ZodType>(socket: Socket, event: string, schema: S, handl
     const ack: Ack | undefined = typeof args.at(-1) === 'function' ? (args.pop() as Ack) : undefined
     void (async () => {
       try {
+        if ((socket.data.window?.count ?? 0) > EVENTS_SOFT) throw rateLimited(Math.ceil(WINDOW_MS / 1000))
         const payload = parseOrThrow(schema, args[0], 'payload')
         const actor = await currentActor(socket)
         const result = await handle(payload, actor)
@@ -84,6 +97,15 @@ async function currentActor(socket: Socket, force = false): Promise<Actor> {
 const joinedRooms = (socket: Socket) => [...socket.rooms].filter((r) => r.startsWith('room:'))
 
 export function registerChatHandlers(socket: Socket, presence: Presence): void {
+  // Every incoming packet counts, known event or not; a client that floods is cut off.
+  socket.use((_packet, next) => {
+    if (countEvent(socket) > EVENTS_HARD) {
+      log.warn({ userId: socket.data.actor?.id }, 'chat: socket flooding, disconnected')
+      socket.disconnect(true)
+      return
+    }
+    next()
+  })
   on(socket, 'room:join', RoomJoinPayload, async ({ roomId, lastMessageId }) => {
     const actor = await currentActor(socket, true) // membership is decided on fresh data
     const channel = roomChannel(roomId)
