@@ -5,6 +5,7 @@ import { cachePublicResponse } from '../../core/cache.js'
 import { currentConfig } from '../../core/config.js'
 import { input, parseOrThrow, validate } from '../../core/http.js'
 import { describeRoute } from '../../core/openapi.js'
+import { createRateLimiter, rateLimit } from '../../core/rate-limit.js'
 import { acceptUpload, VIDEO_TYPES } from '../../core/uploads.js'
 import { IdParams } from '../../../shared/schemas/common.js'
 import {
@@ -24,12 +25,17 @@ const councilOpen = async (req: Request, _res: Response, next: NextFunction) => 
   await assertCouncilOpen(String(req.params.councilId))
   next()
 }
+/** Uploads started per user and hour (multipart, and tus creations): a flood stops here, before any byte is stored. */
+export const UPLOADS_PER_HOUR = 50
+const uploadLimiter = createRateLimiter({ name: 'video_upload', points: UPLOADS_PER_HOUR, durationSec: 3600 })
+const limitUploads = (req: Request, res: Response, next: NextFunction) =>
+  req.method === 'POST' ? rateLimit(uploadLimiter, (r) => actorOf(r)!.id)(req, res, next) : next()
 // Created per request so VIDEO_MAX_BYTES is read from the running configuration.
 const receiveVideo = (req: Request, res: Response, next: NextFunction) =>
   acceptUpload({ field: 'file', maxCount: 1, maxBytes: currentConfig().videoMaxBytes, allowed: VIDEO_TYPES, required: true, maxFields: 4 })(req, res, next)
 
 videosRouter.post('/councils/:councilId/videos',
-  validate({ params: CouncilVideoParams }), authorize('video.upload', councilScope), councilOpen, receiveVideo,
+  validate({ params: CouncilVideoParams }), authorize('video.upload', councilScope), councilOpen, limitUploads, receiveVideo,
   async (req: Request, res: Response) => {
     const file = req.uploads![0]
     // The client hanging up before we commit means nothing is kept.
@@ -47,14 +53,14 @@ videosRouter.post('/councils/:councilId/videos',
   })
 describeRoute({
   method: 'post', path: '/councils/{councilId}/videos', tags: ['videos'], summary: 'Upload a video (multipart `file` + title/description fields)',
-  auth: 'video.upload', params: CouncilVideoParams, multipart: true, response: UploadAccepted, status: 202, errors: [404, 413, 415],
-  description: 'Streams to disk; type by magic bytes then ffprobe (a video stream is required). Over VIDEO_MAX_BYTES → 413 `upload.too_large`; not a video → 415 `upload.unsupported_type`. Nothing is kept on failure or abort. Fields: `title.kk`, `title.ru` (one required), `description.kk`, `description.ru`.',
+  auth: 'video.upload', params: CouncilVideoParams, multipart: true, response: UploadAccepted, status: 202, errors: [404, 413, 415, 429],
+  description: 'Streams to disk; type by magic bytes then ffprobe (a video stream is required). Over VIDEO_MAX_BYTES → 413 `upload.too_large`; not a video → 415 `upload.unsupported_type`. Nothing is kept on failure or abort. At most 50 uploads per user and hour (429). Fields: `title.kk`, `title.ru` (one required), `description.kk`, `description.ru`.',
 })
 
 // tus resumable uploads: same authorization as above (CSRF applies to POST/PATCH/DELETE).
 const tusPath = '/councils/:councilId/videos/tus{/:uploadId}'
 videosRouter.options(tusPath, tusHandler)
-videosRouter.all(tusPath, validate({ params: TusParams }), authorize('video.upload', councilScope), councilOpen, tusHandler)
+videosRouter.all(tusPath, validate({ params: TusParams }), authorize('video.upload', councilScope), councilOpen, limitUploads, tusHandler)
 for (const method of ['post', 'patch'] as const)
   describeRoute({
     method, path: method === 'post' ? '/councils/{councilId}/videos/tus' : '/councils/{councilId}/videos/tus/{uploadId}', tags: ['videos'], auth: 'video.upload', params: TusParams,

@@ -166,6 +166,16 @@ describe('video moderation, lists and deletion', function () {
     })
   })
 
+  it('should describe every video route in the OpenAPI document', async () => {
+    const doc = (await guest.get('/api/v1/openapi.json')).body
+    for (const [p, m] of [
+      ['/api/v1/councils/{councilId}/videos', 'post'], ['/api/v1/councils/{councilId}/videos/tus', 'post'], ['/api/v1/videos', 'get'],
+      ['/api/v1/videos/{id}', 'get'], ['/api/v1/videos/{id}', 'delete'], ['/api/v1/moderation/videos', 'get'], ['/api/v1/videos/{id}/approve', 'post'],
+      ['/api/v1/videos/{id}/reject', 'post'], ['/api/v1/videos/{id}/unpublish', 'post'], ['/media/videos/{id}/master.m3u8', 'get'], ['/media/videos/{id}/source', 'get'],
+    ])
+      expect(doc.paths[p]?.[m], `${m} ${p}`).to.be.an('object')
+  })
+
   describe('DELETE /api/v1/videos/:id', () => {
     const dirOf = (id: string) => path.join(t.uploadsDir, 'videos', id)
 

@@ -4,6 +4,8 @@ import path from 'node:path'
 import { expect } from 'chai'
 import { Video } from '../../../server/modules/videos/video.model.js'
 import { Agent } from '../../helpers/agent.js'
+import { loginAs } from '../../helpers/users.js'
+import { UPLOADS_PER_HOUR } from '../../../server/modules/videos/videos.routes.js'
 import { startTestServer, type TestServer } from '../../helpers/server.js'
 import { makeAudioOnlyMp4, makeVideo, read, TEXT_AS_MP4, truncated } from '../../fixtures/media.js'
 import { castOf, expectProblem, listFiles, upload, type Cast } from './helpers.js'
@@ -166,6 +168,16 @@ describe('POST /api/v1/councils/:councilId/videos (multipart upload)', function 
       expectProblem(await upload(cast.moderator, 'not-an-id', video), 404, 'not_found')
     })
     it('should also leave nothing behind after the refusals above', noVideosLeft)
+    it('should fail with 429 rate_limited after UPLOADS_PER_HOUR uploads by one user in an hour', async () => {
+      const busy = await loginAs(t, { roles: ['council_member'], councilIds: [cast.councilA] })
+      for (let i = 0; i < UPLOADS_PER_HOUR; i++) expect((await upload(busy, cast.councilA, TEXT_AS_MP4)).status).to.equal(415)
+      const res = await upload(busy, cast.councilA, video)
+      expectProblem(res, 429, 'rate_limited')
+      expect(Number(res.headers.get('retry-after'))).to.be.greaterThan(0)
+      // Someone else is not affected.
+      expect((await upload(cast.member, cast.councilA, TEXT_AS_MP4)).status).to.equal(415)
+      await noVideosLeft()
+    })
   })
 
   describe('accepted uploads', () => {
