@@ -28,7 +28,12 @@ export function createApp(ctx: ServerContext, modules: KenesModule[]): Express {
     const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || crypto.randomUUID()
     res.setHeader('X-Request-Id', id)
     return id
-  }, autoLogging: { ignore: (req) => req.url === '/api/v1/health' } }))
+  }, autoLogging: { ignore: (req) => req.url === '/api/v1/health' },
+  // Lean request logs: no headers (cookies, CSRF tokens and Set-Cookie must never reach the logs).
+  serializers: {
+    req: (req: { id?: unknown; method?: string; url?: string; remoteAddress?: string }) => ({ id: req.id, method: req.method, url: req.url, remoteAddress: req.remoteAddress }),
+    res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+  } }))
   app.use(metricsMiddleware)
   app.use(helmet({
     contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:', 'blob:'], 'media-src': ["'self'", 'blob:'], 'worker-src': ["'self'", 'blob:'] } },

@@ -5,7 +5,7 @@ export function createLogger(level: string): Logger {
   return pino({
     level,
     base: { service: 'kenes' },
-    redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]', '*.password'], remove: true },
+    redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]', '*.password', '*.passwordHash'], remove: true },
   })
 }
 
