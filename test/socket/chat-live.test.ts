@@ -133,6 +133,17 @@ describe('socket.io /chat: presence, typing, receipts, limits', () => {
     expect((await ask(b, 'message:send', { roomId: roomAB, text: 'мен әлі осындамын', clientId: clientId() })).ok).to.equal(true)
   })
 
+  it('should report chat sockets, messages and event errors in /metrics', async () => {
+    const a = await connect(alice)
+    await ask(a, 'message:send', { roomId: roomAB, text: 'метрика', clientId: clientId() })
+    await ask(a, 'message:send', { roomId: roomAB, text: '' , clientId: clientId() })
+    const admin = await loginAs(t, { roles: ['admin'] })
+    const text = (await admin.get('/metrics')).text
+    expect(text).to.match(/^chat_sockets\{[^}]*\} [1-9]/m)
+    expect(text).to.match(/^chat_messages_total\{[^}]*kind="direct"[^}]*\} [1-9]/m)
+    expect(text).to.match(/^chat_event_errors_total\{[^}]*code="validation.failed"[^}]*\} [1-9]/m)
+  })
+
   it('should bound the rooms one socket follows', async () => {
     const mod = await loginAs(t, { roles: ['moderator'] })
     const now = new Date()

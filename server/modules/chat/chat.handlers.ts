@@ -13,6 +13,7 @@ import { can, type Actor } from '../../core/policy.js'
 import { createRateLimiter } from '../../core/rate-limit.js'
 import { loadActor } from '../users/users.service.js'
 import { roomChannel, userChannel } from './chat.bus.js'
+import { chatEventErrors } from './chat.metrics.js'
 import { deleteMessage, editMessage, markRead, missedSince, sendMessage } from './chat.messages.service.js'
 import type { Presence } from './chat.presence.js'
 import { getRoom } from './chat.rooms.service.js'
@@ -61,6 +62,7 @@ function on<S extends z.ZodType>(socket: Socket, event: string, schema: S, handl
       } catch (err) {
         const e = toAppError(err)
         if (e.status >= 500) log.error({ err, event }, 'chat event failed')
+        chatEventErrors.inc({ code: e.code })
         ack?.({ ok: false, error: errorPayload(e, { lng: socket.data.lng }) })
         if (e.status === 401) socket.disconnect(true)
       }

@@ -6,6 +6,7 @@ import { log } from '../../core/logger.js'
 import type { Actor } from '../../core/policy.js'
 import { ChatAttachmentModel, ChatMessageModel, ChatReadModel } from './chat.model.js'
 import { canDeleteMessage, canEditMessage, speakingCouncil } from './chat.policy.js'
+import { chatMessages } from './chat.metrics.js'
 import { recordParticipation } from './chat.participation.js'
 import { loadRoomFor } from './chat.rooms.service.js'
 import { toMessage } from './chat.serialize.js'
@@ -51,6 +52,7 @@ export async function sendMessage(actor: Actor, input: MessageSendPayload): Prom
     if (!winner) throw err
     return winner
   }
+  chatMessages.inc({ kind: room.kind })
   if (room.kind === 'dialogue') {
     // The message is stored: a failure to count participation must not turn it into an error.
     await recordParticipation({ roomId: String(room._id), userId: actor.id, councilId, at: now }).catch((err) => log.warn({ err }, 'chat participation not recorded'))

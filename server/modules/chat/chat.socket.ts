@@ -8,6 +8,7 @@ import type { ServerContext } from '../../core/module.js'
 import { can, type Actor } from '../../core/policy.js'
 import { setChatNamespace, userChannel } from './chat.bus.js'
 import { registerChatHandlers } from './chat.handlers.js'
+import { countSocketsWith } from './chat.metrics.js'
 import { createPresence } from './chat.presence.js'
 
 type EngineRequest = IncomingMessage & { _query?: Record<string, string>; user?: Actor }
@@ -75,6 +76,7 @@ export function setupChatSockets(ctx: ServerContext): Namespace {
     socket.data.lng = lng
     next()
   })
+  countSocketsWith(() => ns.sockets.size)
   const presence = createPresence(ns)
   ns.on('connection', (socket) => {
     // A recovered socket (connection state recovery) keeps its data and rooms but skips the
