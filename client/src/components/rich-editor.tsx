@@ -52,7 +52,9 @@ export function RichEditor({ label, value, onChange, error, lang }: { label: str
     { key: 'ua', label: t('editor.unlink'), run: () => exec('unlink') },
     { key: 'x', label: t('editor.clear'), run: () => exec('removeFormat') },
   ]
-  const icons: Record<string, string> = { b: 'B', i: 'I', h2: 'H2', h3: 'H3', p: '¶', ul: '•', ol: '1.', q: '❝', a: '🔗', ua: '⛓', x: '⌫' }
+  const chain = 'M6.5 9.5l3-3M7 4.5l1-1a2.5 2.5 0 013.5 3.5l-1 1M9 11.5l-1 1A2.5 2.5 0 014.5 9l1-1'
+  const svg = (d: string) => <svg width="16" height="16" viewBox="0 0 16 16" focusable="false"><path d={d} stroke="currentColor" fill="none" strokeWidth="1.6" /></svg>
+  const icons: Record<string, React.ReactNode> = { b: 'B', i: 'I', h2: 'H2', h3: 'H3', p: '¶', ul: '•', ol: '1.', q: '“', a: svg(chain), ua: svg(`${chain}M2 2l12 12`), x: 'T×' }
 
   const onToolbarKey = (e: React.KeyboardEvent) => {
     const buttons = [...(toolbar.current?.querySelectorAll<HTMLButtonElement>('button') ?? [])]

@@ -23,7 +23,12 @@ export function useChatSocket(lng: string): { socket: Socket | null; state: Conn
     ref.current = s
     force((n) => n + 1)
     s.on('connect', () => setState('online'))
-    s.on('disconnect', () => setState('offline'))
+    s.on('disconnect', (reason) => {
+      setState('offline')
+      // socket.io retries by itself except when the server closed the connection (restart,
+      // deploy): then try again shortly, the session cookie decides if we may come back.
+      if (reason === 'io server disconnect') setTimeout(() => s.connect(), 1000)
+    })
     s.on('connect_error', (err: Error & { data?: { code?: string; message?: string } }) => {
       if (err.data?.code === 'auth.required' || err.data?.code === 'auth.forbidden') {
         setState('refused')

@@ -66,7 +66,12 @@ export function MessageList({ socket, roomId, messages, hasOlder, onOlder, onSen
     } else if (e.key === 'Escape' && editing) {
       setEditing(null)
       setText('')
-    } else if (Date.now() - lastTyping.current > 2000) {
+    }
+  }
+  // On input, not keydown: IME, dictation and pasting type too.
+  const onInput = (value: string) => {
+    setText(value)
+    if (!editing && value && Date.now() - lastTyping.current > 2000) {
       lastTyping.current = Date.now()
       void emitAck(socket, 'typing', { roomId })
     }
@@ -111,7 +116,7 @@ export function MessageList({ socket, roomId, messages, hasOlder, onOlder, onSen
       <p className="typing" aria-live="polite">{typingNames.length ? t('chat.typing', { names: typingNames.join(', ') }) : ''}</p>
       <form className="composer" onSubmit={send}>
         <label htmlFor="chat-text" className={editing ? '' : 'sr-only'}>{editing ? t('chat.editing') : t('chat.message')}</label>
-        <textarea id="chat-text" rows={2} maxLength={4000} value={text} onChange={(e) => setText(e.target.value)} onKeyDown={onKey} placeholder={t('chat.placeholder')} aria-describedby="chat-hint chat-err" />
+        <textarea id="chat-text" rows={2} maxLength={4000} value={text} onChange={(e) => onInput(e.target.value)} onKeyDown={onKey} placeholder={t('chat.placeholder')} aria-describedby="chat-hint chat-err" />
         <span id="chat-hint" className="sr-only">{t('chat.hint')}</span>
         <button className="btn btn-primary" disabled={!text.trim() || !connected}>{editing ? t('chat.save') : t('chat.send')}</button>
         <span id="chat-err" className="field-error" role="alert">{error}</span>

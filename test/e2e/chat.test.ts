@@ -1,0 +1,102 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { expect } from 'chai'
+import type { Browser } from 'playwright-core'
+import { startTestServer, type TestServer } from '../helpers/server.js'
+import { createUser, loginAs } from '../helpers/users.js'
+import { ensureClientBuilt, field, hasChromium, launch, newContext, ROOT, shot, signIn } from './browser.js'
+import { createCouncil } from './data.js'
+
+const web = (lng: 'kk' | 'ru') => JSON.parse(fs.readFileSync(path.join(ROOT, 'shared', 'locales', lng, 'web.json'), 'utf8'))
+
+describe('web client: chat between councils', function () {
+  this.timeout(120_000)
+  let t: TestServer
+  let browser: Browser
+
+  before(async function () {
+    if (!hasChromium) {
+      console.warn('    skipped: /usr/bin/chromium is missing (apt-get install chromium)')
+      return this.skip()
+    }
+    ensureClientBuilt()
+    t = await startTestServer()
+    browser = await launch()
+  })
+  after(async () => {
+    await browser?.close()
+    await t?.close()
+  })
+
+  it('two members of different councils talk in real time: room, unread count, typing, presence, reconnect', async () => {
+    const kk = web('kk')
+    const admin = await loginAs(t, { roles: ['admin'] })
+    const astana = await createCouncil(admin, { kk: 'Астана кеңесі', ru: 'Совет Астаны', regionCode: 'KZ-71' })
+    const almaty = await createCouncil(admin, { kk: 'Алматы кеңесі', ru: 'Совет Алматы', regionCode: 'KZ-75' })
+    const a = await createUser(t, { roles: ['council_member'], councilIds: [astana.id], displayName: 'Әлия Нұрланқызы', locale: 'kk' })
+    const b = await createUser(t, { roles: ['council_member'], councilIds: [almaty.id], displayName: 'Бауыржан Серікұлы', locale: 'kk' })
+
+    // A opens a direct room with Almaty's council through the page.
+    const actx = await newContext(browser, t.url, { lng: 'kk' })
+    const pa = await actx.newPage()
+    await signIn(pa, a.email, a.password)
+    await pa.goto('/member/chat')
+    await pa.getByRole('button', { name: kk.chat.newRoom }).click()
+    await field(pa, kk.chat.withCouncil).selectOption(almaty.id)
+    await pa.getByRole('button', { name: kk.chat.create }).click()
+    await pa.waitForURL(/\/member\/chat\/[0-9a-f]{24}$/)
+    const roomUrl = new URL(pa.url()).pathname
+
+    // B is on the chat page without the room open.
+    const bctx = await newContext(browser, t.url, { lng: 'kk' })
+    const pb = await bctx.newPage()
+    await signIn(pb, b.email, b.password)
+    await pb.goto('/member/chat')
+    const roomLink = pb.getByRole('link', { name: /Астана кеңесі/ })
+    await roomLink.waitFor()
+    await pa.getByText(kk.chat.online.replace('{{n}}', '2')).waitFor() // presence: both connected
+
+    // A sends; B's room list shows one unread message at once.
+    await field(pa, kk.chat.message).fill('Сәлеметсіз бе, әріптестер!')
+    await pa.keyboard.press('Enter')
+    await pa.locator('.message-text', { hasText: 'Сәлеметсіз бе, әріптестер!' }).waitFor()
+    await pb.getByTestId('unread').waitFor()
+    expect(await pb.getByTestId('unread').textContent()).to.contain('1')
+
+    // B opens the room: the message is there, the unread count is gone.
+    await roomLink.click()
+    await pb.locator('.message-text', { hasText: 'Сәлеметсіз бе, әріптестер!' }).waitFor()
+    expect(await pb.getByTestId('unread').count()).to.equal(0)
+    expect(new URL(pb.url()).pathname).to.equal(roomUrl)
+
+    // B types: A sees who is typing; B sends: A gets it live.
+    await field(pb, kk.chat.message).pressSequentially('Сә')
+    // (A has no message of B's yet to learn the name from: "someone is typing")
+    await pa.locator('.typing', { hasText: kk.chat.typing.replace('{{names}}', kk.chat.someone) }).waitFor()
+    await field(pb, kk.chat.message).fill('Сәлем! Диалог алаңын ашайық.')
+    await pb.getByRole('button', { name: kk.chat.send }).click()
+    await pa.locator('.message-text', { hasText: 'Сәлем! Диалог алаңын ашайық.' }).waitFor()
+    await shot(pa, 'chat-kk')
+
+    // The server drops every chat connection: both pages say so, then reconnect and carry on.
+    t.server.io.of('/chat').disconnectSockets(true)
+    await pa.getByTestId('reconnect-banner').waitFor()
+    await shot(pa, 'chat-reconnecting-kk')
+    await pa.getByTestId('reconnect-banner').waitFor({ state: 'detached', timeout: 15_000 })
+    await pb.getByTestId('reconnect-banner').waitFor({ state: 'detached', timeout: 15_000 })
+    await field(pb, kk.chat.message).fill('Байланыс қалпына келді.')
+    await pb.getByRole('button', { name: kk.chat.send }).click()
+    await pa.locator('.message-text', { hasText: 'Байланыс қалпына келді.' }).waitFor()
+    await Promise.all([actx.close(), bctx.close()])
+  })
+
+  it('keeps a citizen out of the council chat', async () => {
+    const citizen = await createUser(t, { roles: ['citizen'], locale: 'kk' })
+    const ctx = await newContext(browser, t.url, { lng: 'kk' })
+    const page = await ctx.newPage()
+    await signIn(page, citizen.email, citizen.password)
+    await page.goto('/member/chat')
+    await page.getByRole('heading', { name: web('kk').auth.forbiddenTitle }).waitFor()
+    await ctx.close()
+  })
+})
