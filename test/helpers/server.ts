@@ -18,7 +18,14 @@ export interface TestServer {
  * DATA_DIR and UPLOADS_DIR and its own embedded database engine (MONGODB_URI is ignored unless
  * passed in `env`). One server at a time per process: mongoose's default connection is shared.
  */
+let openServer: TestServer | undefined
+
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  // A file whose `after` did not run (a crash, a forgotten close) must not break the next file.
+  if (openServer) {
+    console.warn(`startTestServer: closing a test server left open (${openServer.url})`)
+    await openServer.close().catch(() => {})
+  }
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'kenes-test-'))
   const dataDir = path.join(root, 'data')
   const uploadsDir = path.join(root, 'uploads')
@@ -48,7 +55,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   // The port is only known after listen: links in e-mails must point at the real one.
   if (!env.PUBLIC_URL) config.publicUrl = server.url
   let closed: Promise<void> | undefined
-  return {
+  const t: TestServer = {
     url: server.url,
     server,
     config,
@@ -62,7 +69,10 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
           await fs.rm(root, { recursive: true, force: true, maxRetries: 3 })
         }
       })()
+      if (openServer === t) openServer = undefined
       return closed
     },
   }
+  openServer = t
+  return t
 }
