@@ -15,6 +15,8 @@ export class Collection {
   /** Sequence number of the last committed write per document: transactions detect write conflicts with it. */
   readonly versions = new Map<string, number>();
   readonly indexes = new Map<string, Index>();
+  /** While the journal is replayed indexes are not maintained per write; `buildIndexes()` builds them once at the end. */
+  deferIndexes = false;
 
   constructor(db: string, name: string, options: Doc = {}, uuid?: string) {
     this.db = db;
@@ -37,10 +39,11 @@ export class Collection {
   /** Apply a committed write (doc === null deletes). Callers have run unique checks already. */
   apply(id: string, doc: Doc | null, seq: number): void {
     const old = this.docs.get(id);
-    if (old) for (const ix of this.indexes.values()) ix.remove(id, old);
+    const ixs = this.deferIndexes ? [] : this.indexes.values();
+    if (old) for (const ix of ixs) ix.remove(id, old);
     if (doc) {
       this.docs.set(id, doc);
-      for (const ix of this.indexes.values()) ix.add(id, doc);
+      for (const ix of this.deferIndexes ? [] : this.indexes.values()) ix.add(id, doc);
     } else {
       this.docs.delete(id);
     }
@@ -62,16 +65,23 @@ export class Collection {
 
   addIndex(spec: IndexSpec): void {
     const ix = new Index(spec);
-    for (const [id, doc] of this.docs) {
+    if (!this.deferIndexes) {
+      ix.build(this.docs);
       if (ix.unique) {
-        try { ix.checkUnique(doc, id, this.ns); } catch (e) {
-          if (e instanceof MongoError) throw new MongoError(11000, `Index build failed: ${e.message}`, e.extra);
-          throw e;
+        const clash = ix.firstDuplicate();
+        if (clash) {
+          const e = ix.dupError(this.ns, clash);
+          throw new MongoError(11000, `Index build failed: ${e.message}`, e.extra);
         }
       }
-      ix.add(id, doc);
     }
     this.indexes.set(spec.name, ix);
+  }
+
+  /** Build every index over the current documents (after replay). */
+  buildIndexes(): void {
+    this.deferIndexes = false;
+    for (const ix of this.indexes.values()) ix.build(this.docs);
   }
 
   clearDocs(): void {

@@ -37,7 +37,7 @@ export class Ctx {
     const q = compileFilter(filter);
     if (!c) return [];
     if (c.options.viewOn) return this.selectView(c, q, opts);
-    const p = plan(c, filter ?? {}, opts.sort);
+    const p = plan(c, filter ?? {}, opts.sort, opts.limit);
     this.lastPlan = p;
     const ov = this.txn?.overlays.get(c);
     const out: Doc[] = [];

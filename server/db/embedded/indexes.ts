@@ -1,13 +1,14 @@
-// Secondary (and _id) indexes: a sorted array of (key tuple, doc id) entries. Binary search gives equality,
-// $in and range lookups and ordered iteration for sorts; splicing keeps it sorted on every write.
+// Secondary (and _id) indexes: a sorted list of (key tuple, doc id) entries (blocked, see sorted-list.ts).
+// Binary search gives equality, prefix, $in and range lookups and ordered iteration for sorts.
 import { Query } from 'mingo';
 import { compareValues, getPath, isPlainObject, keyString, shellString, type Doc } from './bson-utils.js';
 import { MongoError } from './errors.js';
+import { SortedList, type Pos } from './sorted-list.js';
 
 export interface IndexSpec { v?: number; key: Doc; name: string; unique?: boolean; sparse?: boolean;
   partialFilterExpression?: Doc; expireAfterSeconds?: number; [k: string]: unknown }
 
-interface Entry { k: unknown[]; id: string }
+export interface Entry { k: unknown[]; id: string }
 
 export interface Bound { value: unknown; inclusive: boolean }
 
@@ -19,7 +20,7 @@ export class Index {
   readonly sparse: boolean;
   private readonly partial?: Query;
   multikey = false;
-  private entries: Entry[] = [];
+  private readonly entries = new SortedList<Entry>((a, b) => this.cmpEntry(a, b));
 
   constructor(spec: IndexSpec) {
     this.spec = spec;
@@ -31,7 +32,7 @@ export class Index {
   }
 
   get isPartial(): boolean { return !!this.partial; }
-  get size(): number { return this.entries.length; }
+  get size(): number { return this.entries.size; }
 
   private cmpKeys(a: unknown[], b: unknown[]): number {
     for (let i = 0; i < a.length; i++) {
@@ -65,35 +66,27 @@ export class Index {
     return out;
   }
 
-  private lowerBound(e: Entry): number {
-    let lo = 0, hi = this.entries.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.cmpEntry(this.entries[mid], e) < 0) lo = mid + 1; else hi = mid;
+  /** Compare a key with the leading `vals.length` fields of the index, in index order. */
+  private cmpPrefix(k: unknown[], vals: unknown[]): number {
+    for (let i = 0; i < vals.length; i++) {
+      const c = compareValues(k[i], vals[i]);
+      if (c) return c * this.dirs[i];
     }
-    return lo;
+    return 0;
   }
 
-  /** First position whose first-field value is >= v (or > v when `after`), in index order. */
-  private firstFieldBound(v: unknown, after: boolean): number {
-    let lo = 0, hi = this.entries.length;
-    const d = this.dirs[0];
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      const c = compareValues(this.entries[mid].k[0], v) * d;
-      if (c < 0 || (after && c === 0)) lo = mid + 1; else hi = mid;
-    }
-    return lo;
+  /** First position whose leading fields are >= vals (> vals when `strict`), in index order. */
+  private lowerPos(vals: unknown[], strict: boolean): Pos {
+    return this.entries.seek(strict ? (e) => this.cmpPrefix(e.k, vals) <= 0 : (e) => this.cmpPrefix(e.k, vals) < 0);
   }
 
   /** Throws E11000 if inserting `doc` (stored under `id`) would duplicate a unique key. */
   checkUnique(doc: Doc, id: string, ns: string, skip?: (otherId: string) => boolean): void {
     if (!this.unique) return;
     for (const k of this.keysFor(doc)) {
-      let i = this.lowerBound({ k, id: '' });
-      for (; i < this.entries.length && this.cmpKeys(this.entries[i].k, k) === 0; i++) {
-        const other = this.entries[i].id;
-        if (other !== id && !(skip && skip(other))) throw this.dupError(ns, k);
+      for (const e of this.entries.forward(this.lowerPos(k, false))) {
+        if (this.cmpKeys(e.k, k) !== 0) break;
+        if (e.id !== id && !(skip && skip(e.id))) throw this.dupError(ns, k);
       }
     }
   }
@@ -107,29 +100,40 @@ export class Index {
   }
 
   add(id: string, doc: Doc): void {
-    for (const k of this.keysFor(doc)) {
-      const e = { k, id };
-      const at = this.lowerBound(e);
-      if (at < this.entries.length && this.cmpEntry(this.entries[at], e) === 0) continue;
-      this.entries.splice(at, 0, e);
-    }
+    for (const k of this.keysFor(doc)) this.entries.insert({ k, id });
   }
 
   remove(id: string, doc: Doc): void {
-    for (const k of this.keysFor(doc)) {
-      const at = this.lowerBound({ k, id });
-      if (at < this.entries.length && this.entries[at].id === id && this.cmpKeys(this.entries[at].k, k) === 0) this.entries.splice(at, 1);
-    }
+    for (const k of this.keysFor(doc)) this.entries.remove({ k, id });
   }
 
-  clear(): void { this.entries = []; this.multikey = false; }
+  /** Rebuild from scratch over all documents: one sort (used after journal replay and by index builds). */
+  build(docs: Iterable<[string, Doc]>): void {
+    this.multikey = false;
+    const all: Entry[] = [];
+    for (const [id, doc] of docs) for (const k of this.keysFor(doc)) all.push({ k, id });
+    this.entries.load(all);
+  }
+
+  /** A key held by two different documents, if any (checked after building a unique index). */
+  firstDuplicate(): unknown[] | undefined {
+    let prev: Entry | undefined;
+    for (const e of this.entries.forward()) {
+      if (prev && prev.id !== e.id && this.cmpKeys(prev.k, e.k) === 0) return e.k;
+      prev = e;
+    }
+    return undefined;
+  }
+
+  clear(): void { this.entries.clear(); this.multikey = false; }
 
   /** Ids whose first key field equals one of `values`. */
   lookupEq(values: unknown[]): string[] {
     const out: string[] = [];
     for (const v of values) {
-      for (let i = this.firstFieldBound(v, false); i < this.entries.length && compareValues(this.entries[i].k[0], v) === 0; i++) {
-        out.push(this.entries[i].id);
+      for (const e of this.entries.forward(this.lowerPos([v], false))) {
+        if (compareValues(e.k[0], v) !== 0) break;
+        out.push(e.id);
       }
     }
     return out;
@@ -138,24 +142,27 @@ export class Index {
   /** Ids whose first key field lies within [lo, hi] (either side optional). */
   lookupRange(lo?: Bound, hi?: Bound): string[] {
     const out: string[] = [];
-    const asc = this.dirs[0] === 1;
-    const [first, last] = asc ? [lo, hi] : [hi, lo];
-    let i = first ? this.firstFieldBound(first.value, asc ? !first.inclusive : !first.inclusive) : 0;
-    for (; i < this.entries.length; i++) {
-      const v = this.entries[i].k[0];
-      if (last) {
-        const c = compareValues(v, last.value) * (asc ? 1 : -1);
-        if (c > 0 || (c === 0 && !last.inclusive)) break;
-      }
-      out.push(this.entries[i].id);
-    }
+    for (const e of this.scan([], lo, hi, false).entries) out.push(e.id);
     return out;
+  }
+
+  /**
+   * Entries whose leading fields equal `prefix` and whose next field lies within [lo, hi] (value order),
+   * in index order (or reverse), plus their number (cheap: counted from block positions).
+   */
+  scan(prefix: unknown[], lo?: Bound, hi?: Bound, reverse = false): { entries: Iterable<Entry>; count: number } {
+    const d = this.dirs[prefix.length] ?? 1;
+    // In index order the value-ascending bounds swap sides on a descending field.
+    const [first, last] = d === 1 ? [lo, hi] : [hi, lo];
+    const start = first ? this.lowerPos([...prefix, first.value], !first.inclusive) : this.lowerPos(prefix, false);
+    const end = last ? this.lowerPos([...prefix, last.value], last.inclusive) : this.lowerPos(prefix, true);
+    const count = this.entries.count(start, end);
+    return { entries: reverse ? this.entries.backward(start, end) : this.entries.forward(start, end), count };
   }
 
   /** All ids in index order (or reverse). */
   *ordered(reverse: boolean): Generator<string> {
-    if (reverse) for (let i = this.entries.length - 1; i >= 0; i--) yield this.entries[i].id;
-    else for (const e of this.entries) yield e.id;
+    for (const e of reverse ? this.entries.backward() : this.entries.forward()) yield e.id;
   }
 }
 

@@ -58,9 +58,13 @@ export class Storage {
     this.fsync = fsync;
   }
 
+  /** True while open() replays the snapshot and journal. */
+  private replaying = false;
+
   open(): void {
     fs.mkdirSync(this.dbPath, { recursive: true });
     this.lockFile = acquireLock(this.dbPath);
+    this.replaying = true;
     const files = fs.readdirSync(this.dbPath);
     const gens = (prefix: string): number[] => files.filter((f) => f.startsWith(prefix) && /^\d+$/.test(f.slice(prefix.length)))
       .map((f) => Number(f.slice(prefix.length))).sort((a, b) => a - b);
@@ -74,6 +78,9 @@ export class Storage {
       for (const rec of records) this.replay(rec);
       if (torn) fs.truncateSync(file, valid); // drop the torn tail so new records follow intact ones
     }
+    // Indexes were not maintained per replayed write: build each once, with one sort.
+    this.replaying = false;
+    for (const colls of this.dbs.values()) for (const c of colls.values()) c.buildIndexes();
     this.gen = journals.length ? journals[journals.length - 1] : base;
     this.journal = new Journal(path.join(this.dbPath, `journal.${this.gen}`), this.fsync);
   }
@@ -106,6 +113,7 @@ export class Storage {
     let m = this.dbs.get(db);
     if (!m) this.dbs.set(db, (m = new Map()));
     const c = new Collection(db, name, options, uuid);
+    c.deferIndexes = this.replaying;
     m.set(name, c);
     return c;
   }

@@ -47,6 +47,13 @@ const UNSUPPORTED_STAGES = new Set(['$out', '$merge', '$currentOp', '$collStats'
 
 const READ_ONLY_STAGES = new Set(['$match', '$group', '$count', '$sort', '$limit', '$skip', '$sortByCount', '$project', '$unwind']);
 
+function isCountGroup(stage: Doc): boolean {
+  const g = stage.$group;
+  if (!isPlainObject(g) || g._id !== 1 || Object.keys(g).length !== 2 || !isPlainObject(g.n)) return false;
+  const n = g.n as Doc;
+  return Object.keys(n).length === 1 && n.$sum === 1;
+}
+
 function runAggregate(env: CommandEnv, cmd: Doc): { docs: Doc[]; ns: string } {
   if (!Array.isArray(cmd.pipeline)) throw new MongoError(14, "'pipeline' option must be specified as an array");
   const pipeline = cmd.pipeline as Doc[];
@@ -63,8 +70,13 @@ function runAggregate(env: CommandEnv, cmd: Doc): { docs: Doc[]; ns: string } {
   if (pipeline.length && isPlainObject(pipeline[0].$match) && !JSON.stringify(pipeline[0].$match).includes('"$expr"')) {
     // Leading $match goes through the planner so aggregate uses indexes too.
     const sort = isPlainObject(pipeline[1]?.$sort) ? (pipeline[1].$sort as Doc) : undefined;
-    input = env.ctx.select(c, pipeline[0].$match as Doc, { sort });
+    // A $limit right after (the $sort) lets the scan stop early; the stage itself still runs below.
+    const lim = pipeline[sort ? 2 : 1]?.$limit;
+    const limit = typeof lim === 'number' && lim > 0 ? lim : undefined;
+    input = env.ctx.select(c, pipeline[0].$match as Doc, { sort, limit });
     rest = pipeline.slice(sort ? 2 : 1);
+    // countDocuments() is [$match, {$group: {_id: 1, n: {$sum: 1}}}]: answer it without mingo.
+    if (rest.length === 1 && isCountGroup(rest[0])) return { docs: input.length ? [{ _id: 1, n: input.length }] : [], ns };
   } else {
     input = env.ctx.select(c, {});
   }
