@@ -19,6 +19,18 @@ export const ATTACHMENT_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'appli
 /** How long the sender may edit or delete a message. */
 export const MESSAGE_EDIT_WINDOW_MS = 15 * 60_000
 
+/**
+ * Message text is plain text: kept as written (NFC) except for invisible control characters and
+ * bidirectional overrides, which only serve to hide or disguise content (NUL, U+202E …).
+ * Newlines and tabs stay.
+ */
+// eslint-disable-next-line no-control-regex
+const HIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g
+export const cleanText = (s: string) => s.normalize('NFC').replace(HIDDEN, '')
+const MessageText = z.string().overwrite(cleanText)
+/** An edit replaces the text: it cannot become blank (delete the message instead). */
+const EditedText = MessageText.min(1).max(MESSAGE_MAX_CHARS).refine((t) => t.trim().length > 0, { message: 'required' })
+
 const CouncilIdList = z.array(ObjectIdString).min(1).max(ROOM_MAX_COUNCILS)
 /** A client-chosen idempotency key: a UUID or any short opaque token of safe characters. */
 export const ClientId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, { message: 'invalid_format' })
@@ -61,7 +73,7 @@ export const HistoryQuery = z.object({
 })
 export type HistoryQuery = z.infer<typeof HistoryQuery>
 
-export const EditMessageBody = z.strictObject({ text: z.string().min(1).max(MESSAGE_MAX_CHARS) })
+export const EditMessageBody = z.strictObject({ text: EditedText })
 export type EditMessageBody = z.infer<typeof EditMessageBody>
 
 // ---------- socket.io events (client → server) ----------
@@ -76,7 +88,7 @@ export const RoomLeavePayload = z.strictObject({ roomId: ObjectIdString })
 export const MessageSendPayload = z
   .strictObject({
     roomId: ObjectIdString,
-    text: z.string().max(MESSAGE_MAX_CHARS),
+    text: MessageText.max(MESSAGE_MAX_CHARS),
     clientId: ClientId,
     /** Ids from `POST /chat/rooms/:id/attachments`; with attachments the text may be empty. */
     attachmentIds: z.array(ObjectIdString).max(MESSAGE_MAX_ATTACHMENTS).optional(),
@@ -88,7 +100,7 @@ export const MessageSendPayload = z
   })
 export type MessageSendPayload = z.infer<typeof MessageSendPayload>
 
-export const MessageEditPayload = z.strictObject({ messageId: ObjectIdString, text: z.string().min(1).max(MESSAGE_MAX_CHARS) })
+export const MessageEditPayload = z.strictObject({ messageId: ObjectIdString, text: EditedText })
 export const MessageDeletePayload = z.strictObject({ messageId: ObjectIdString })
 export const TypingPayload = z.strictObject({ roomId: ObjectIdString })
 export const MessageReadPayload = z.strictObject({ roomId: ObjectIdString, messageId: ObjectIdString })

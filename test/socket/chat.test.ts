@@ -173,6 +173,10 @@ describe('socket.io /chat', () => {
         expect(res.error.code).to.equal('validation.failed')
         expect(res.error.message).to.match(/[а-я]/i)
       }
+      const hidden = await ask(a, 'message:send', { roomId, text: '\u0000\u202e', clientId: clientId() })
+      expect(hidden.error.code).to.equal('validation.failed')
+      const cleaned = await ask(a, 'message:send', { roomId, text: 'жол 1\nжол\u0000 2\u202e', clientId: clientId() })
+      expect(cleaned.message.text).to.equal('жол 1\nжол 2')
       const ok = await ask(a, 'message:send', { roomId, text: 'x'.repeat(4000), clientId: clientId() })
       expect(ok.ok).to.equal(true)
       expect(ok.message.text).to.have.length(4000)

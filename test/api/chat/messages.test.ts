@@ -79,6 +79,7 @@ describe('REST chat messages: history, edit, delete, attachments, participation'
     expect((await bob.patch(`/api/v1/chat/messages/${m.id}`, { text: 'менікі' })).status).to.equal(403)
     expect((await mod.patch(`/api/v1/chat/messages/${m.id}`, { text: 'модератор' })).status).to.equal(403)
     expect((await alice.patch(`/api/v1/chat/messages/${m.id}`, { text: '' })).status).to.equal(400)
+    expect((await alice.patch(`/api/v1/chat/messages/${m.id}`, { text: ' \n ' })).status).to.equal(400)
     expect((await alice.patch(`/api/v1/chat/messages/${m.id}`, { text: 'x' }, { csrf: false })).status).to.equal(403)
     await age(m.id)
     const late = await alice.patch(`/api/v1/chat/messages/${m.id}`, { text: 'кеш' })
