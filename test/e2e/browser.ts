@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core'
 import { AxeBuilder } from '@axe-core/playwright'
 
 /**
@@ -75,7 +75,7 @@ export async function settled(page: Page): Promise<void> {
 }
 
 /** The control labelled exactly `text` (a required field's label ends with a visual " *"). */
-export function field(page: Page, text: string) {
+export function field(page: Page | Locator, text: string) {
   const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
   return page.getByLabel(new RegExp(`^${escaped}( \\*)?$`))
 }

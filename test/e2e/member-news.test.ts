@@ -48,8 +48,8 @@ describe('web client: a member publishes news', function () {
     expect(await page.getByRole('alert').first().textContent()).to.contain('Деректер қате')
 
     const kkBox = page.locator('fieldset[lang=kk]')
-    await field(kkBox as never, kk.editor.title).fill('Жастар саясаты бойынша ашық отырыс')
-    await field(kkBox as never, kk.editor.summary).fill('Кеңес жастар ұсыныстарын тыңдады.')
+    await field(kkBox, kk.editor.title).fill('Жастар саясаты бойынша ашық отырыс')
+    await field(kkBox, kk.editor.summary).fill('Кеңес жастар ұсыныстарын тыңдады.')
     const editor = kkBox.getByRole('textbox', { name: kk.editor.body })
     await editor.click()
     await page.keyboard.type('Отырысқа ')

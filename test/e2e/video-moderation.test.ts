@@ -59,7 +59,7 @@ describe('web client: video upload, moderation and playback', function () {
     await signIn(mpage, member.email, member.password)
     await mpage.goto(`/member/councils/${council.id}/videos`)
     const kkBox = mpage.locator('fieldset[lang=kk]')
-    await field(kkBox as never, kk.editor.title).fill('Кеңес отырысының бейнежазбасы')
+    await field(kkBox, kk.editor.title).fill('Кеңес отырысының бейнежазбасы')
     await field(mpage, kk.member.videoFile).setInputFiles(clip)
     await mpage.getByRole('button', { name: kk.member.upload }).click()
     await mpage.getByText(kk.member.uploaded).waitFor()
