@@ -1,9 +1,14 @@
 // mongoose 9, unchanged, on the embedded engine: the features the app relies on.
 // Each test builds its own data in its own database on one in-process engine.
 import { expect } from 'chai'
-import mongoose, { type Connection, Schema, Types } from 'mongoose'
+import mongoose, { Mongoose, type Connection, Schema, Types } from 'mongoose'
 import type { CommandStartedEvent } from 'mongodb'
 import { startTempEngine, type TempEngine } from './unified/engine.js'
+
+// A private Mongoose instance: the app's core/db.ts sets global options (sanitizeFilter, strict
+// 'throw') on the default one as soon as any test file imports it, and this suite is about the
+// engine, not about those settings.
+const mg = new Mongoose()
 
 describe('engine with mongoose', function () {
   this.timeout(60_000)
@@ -18,7 +23,7 @@ describe('engine with mongoose', function () {
   })
   beforeEach(async () => {
     // A fresh database per test: no state leaks between tests.
-    conn = await mongoose.createConnection(te.uri, { dbName: `mg${++dbSeq}`, monitorCommands: true }).asPromise()
+    conn = await mg.createConnection(te.uri, { dbName: `mg${++dbSeq}`, monitorCommands: true }).asPromise()
     commands.length = 0
     conn.getClient().on('commandStarted', (e: CommandStartedEvent) => commands.push(e.commandName))
   })
@@ -30,7 +35,7 @@ describe('engine with mongoose', function () {
   })
 
   async function other(): Promise<Connection> {
-    const c = await mongoose.createConnection(te.uri, { dbName: conn.name }).asPromise()
+    const c = await mg.createConnection(te.uri, { dbName: conn.name }).asPromise()
     extra.push(c)
     return c
   }
@@ -142,13 +147,13 @@ describe('engine with mongoose', function () {
     expect(await Counter.countDocuments()).to.equal(1)
   })
 
-  it('findOneAndUpdate returns the new document with { new: true }', async () => {
+  it('findOneAndUpdate returns the new document with { returnDocument: 'after' }', async () => {
     const Seq = conn.model('Seq', new Schema({ _id: String, v: Number }))
-    const first = await Seq.findOneAndUpdate({ _id: 'votes' }, { $inc: { v: 1 } }, { new: true, upsert: true }).lean()
+    const first = await Seq.findOneAndUpdate({ _id: 'votes' }, { $inc: { v: 1 } }, { returnDocument: 'after', upsert: true }).lean()
     expect(first).to.deep.include({ _id: 'votes', v: 1 })
     const old = await Seq.findOneAndUpdate({ _id: 'votes' }, { $inc: { v: 1 } }).lean()
     expect(old).to.deep.include({ v: 1 })
-    const now = await Seq.findOneAndUpdate({ _id: 'votes' }, { $inc: { v: 1 } }, { new: true }).lean()
+    const now = await Seq.findOneAndUpdate({ _id: 'votes' }, { $inc: { v: 1 } }, { returnDocument: 'after' }).lean()
     expect(now).to.deep.include({ v: 3 })
   })
 
@@ -204,8 +209,8 @@ describe('engine with mongoose', function () {
     await Profile.create([{ name: 'Alma', extra: 'a' }, { name: 'Berik', extra: 'b' }])
     const injected = (field: string): Record<string, unknown> => ({ [field]: { $gt: '' } })
     expect(await Profile.countDocuments(injected('extra')), 'the operator itself works when not sanitised').to.equal(2)
-    const prev = mongoose.get('sanitizeFilter')
-    mongoose.set('sanitizeFilter', true)
+    const prev = mg.get('sanitizeFilter')
+    mg.set('sanitizeFilter', true)
     try {
       expect(await Profile.find(injected('extra')).lean()).to.deep.equal([])
       expect(await Profile.findOne(injected('extra')).lean()).to.equal(null)
@@ -214,7 +219,7 @@ describe('engine with mongoose', function () {
       const onString = await Profile.find(injected('name')).lean().catch(e => e)
       expect(onString).to.satisfy((r: unknown) => r instanceof mongoose.Error.CastError || (Array.isArray(r) && r.length === 0))
     } finally {
-      mongoose.set('sanitizeFilter', prev ?? false)
+      mg.set('sanitizeFilter', prev ?? false)
     }
   })
 
