@@ -147,7 +147,7 @@ describe('engine with mongoose', function () {
     expect(await Counter.countDocuments()).to.equal(1)
   })
 
-  it('findOneAndUpdate returns the new document with { returnDocument: 'after' }', async () => {
+  it("findOneAndUpdate returns the new document with { returnDocument: 'after' }", async () => {
     const Seq = conn.model('Seq', new Schema({ _id: String, v: Number }))
     const first = await Seq.findOneAndUpdate({ _id: 'votes' }, { $inc: { v: 1 } }, { returnDocument: 'after', upsert: true }).lean()
     expect(first).to.deep.include({ _id: 'votes', v: 1 })
