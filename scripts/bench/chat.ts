@@ -17,13 +17,13 @@ import { WebSocket, WebSocketServer } from 'ws'
 
 const SOCKETS = 500
 const ROOM_MEMBERS = 200
-const SENDERS = 40
+const SENDERS = 50
 const LATENCY_MESSAGES = 100
 /** Senders of the latency round (others than the throughput round's, for the per-user rate limit). */
 const LATENCY_SENDERS = 10
-const LATENCY_FIRST = 100
-/** Throughput rounds per server (senders 0..79 across rounds; warm-up uses 180..199). */
-const ROUNDS = 2
+const LATENCY_FIRST = 150
+/** Throughput rounds per server (senders 0..149 across rounds; latency 150..159; warm-up 180..199). */
+const ROUNDS = 3
 const MESSAGES_PER_SENDER = 10 // 10 per sender stays under the 20 / 10 s per-user limit
 const PASSWORD = 'bench-password-0123456789'
 const WATCHDOG_MS = 240_000
