@@ -30,5 +30,6 @@ export default defineConfig({
     sourcemap: false,
     reportCompressedSize: true,
     chunkSizeWarningLimit: 600,
+    manifest: true, // read by test/e2e/bundle-size.test.ts to weigh each page's first load
   },
 })

@@ -7,7 +7,7 @@ import type { Agent } from '../helpers/agent.js'
 import { linkFrom, waitForMail } from '../helpers/outbox.js'
 import { startTestServer, type TestServer } from '../helpers/server.js'
 import { createUser, loginAs } from '../helpers/users.js'
-import { ensureClientBuilt, field, hasChromium, launch, newContext, ROOT, settled, shot, signIn } from './browser.js'
+import { axeProblems, ensureClientBuilt, field, hasChromium, launch, newContext, ROOT, settled, shot, signIn } from './browser.js'
 import { createCouncil } from './data.js'
 
 const web = (lng: 'kk' | 'ru') => JSON.parse(fs.readFileSync(path.join(ROOT, 'shared', 'locales', lng, 'web.json'), 'utf8'))
@@ -64,6 +64,7 @@ describe('web client: appeals in a real browser', function () {
     expect(await field(page, kk.appeal.email).getAttribute('aria-invalid')).to.equal('true')
     expect(await page.getByRole('alert').first().textContent()).to.contain('Деректер қате')
     await shot(page, 'appeal-form-errors-kk')
+    expect(await axeProblems(page), 'appeal form with errors').to.deep.equal([])
 
     // Nothing typed is lost: fix the fields and send, with an attachment.
     const email = `guest-${Date.now()}@example.kz`
@@ -130,6 +131,7 @@ describe('web client: appeals in a real browser', function () {
     await mpage.getByRole('link', { name: number }).click()
     await mpage.getByRole('heading', { name: 'Освещение в парке' }).waitFor()
     await shot(mpage, 'member-appeal-ru')
+    expect(await axeProblems(mpage), 'member appeal').to.deep.equal([])
     await field(mpage, ru.appeal.replyText).fill('Фонари установят до конца года.')
     await mpage.getByRole('button', { name: ru.appeal.sendAnswer }).click()
     await mpage.getByText(ru.appeal.replySent).waitFor()

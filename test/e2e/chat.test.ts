@@ -4,7 +4,7 @@ import { expect } from 'chai'
 import type { Browser } from 'playwright-core'
 import { startTestServer, type TestServer } from '../helpers/server.js'
 import { createUser, loginAs } from '../helpers/users.js'
-import { ensureClientBuilt, field, hasChromium, launch, newContext, ROOT, shot, signIn } from './browser.js'
+import { axeProblems, ensureClientBuilt, field, hasChromium, launch, newContext, ROOT, shot, signIn } from './browser.js'
 import { createCouncil } from './data.js'
 
 const web = (lng: 'kk' | 'ru') => JSON.parse(fs.readFileSync(path.join(ROOT, 'shared', 'locales', lng, 'web.json'), 'utf8'))
@@ -77,6 +77,7 @@ describe('web client: chat between councils', function () {
     await pb.getByRole('button', { name: kk.chat.send }).click()
     await pa.locator('.message-text', { hasText: 'Сәлем! Диалог алаңын ашайық.' }).waitFor()
     await shot(pa, 'chat-kk')
+    expect(await axeProblems(pa), 'chat').to.deep.equal([])
 
     // The server drops every chat connection: both pages say so, then reconnect and carry on.
     t.server.io.of('/chat').disconnectSockets(true)

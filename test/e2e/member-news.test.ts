@@ -4,7 +4,7 @@ import { expect } from 'chai'
 import type { Browser } from 'playwright-core'
 import { startTestServer, type TestServer } from '../helpers/server.js'
 import { createUser, loginAs } from '../helpers/users.js'
-import { ensureClientBuilt, field, hasChromium, launch, newContext, ROOT, settled, shot, signIn } from './browser.js'
+import { axeProblems, ensureClientBuilt, field, hasChromium, launch, newContext, ROOT, settled, shot, signIn } from './browser.js'
 import { createCouncil } from './data.js'
 
 const web = (lng: 'kk' | 'ru') => JSON.parse(fs.readFileSync(path.join(ROOT, 'shared', 'locales', lng, 'web.json'), 'utf8'))
@@ -59,6 +59,7 @@ describe('web client: a member publishes news', function () {
     await page.keyboard.type(' жас қатысты.')
     await field(page, kk.editor.tags).fill('жастар, отырыс')
     await shot(page, 'news-editor-kk')
+    expect(await axeProblems(page), 'news editor').to.deep.equal([])
     await page.getByRole('button', { name: kk.editor.save }).click()
     await page.getByText(kk.editor.saved).waitFor()
     await page.waitForURL(/\/member\/news\/[0-9a-f]{24}\/edit$/)

@@ -65,6 +65,7 @@ describe('web client: video upload, moderation and playback', function () {
     await mpage.getByText(kk.member.uploaded).waitFor()
     expect(await mpage.locator('progress').count(), 'the progress bar is gone once done').to.equal(0)
     await shot(mpage, 'member-videos-kk')
+    expect(await axeProblems(mpage), 'member videos').to.deep.equal([])
 
     // Processing (real ffmpeg) runs as a job: wait for it through the API, bounded.
     const api = new Agent(t.url)
@@ -86,6 +87,7 @@ describe('web client: video upload, moderation and playback', function () {
     await opage.getByTestId('video-status').waitFor()
     expect(await opage.getByTestId('video-status').textContent()).to.equal(ru.videoStatus.pending_review)
     await shot(opage, 'moderation-review-ru')
+    expect(await axeProblems(opage), 'moderation review').to.deep.equal([])
     await opage.getByRole('button', { name: ru.moderation.approve }).click()
     await opage.getByText(ru.moderation.done_approve).waitFor()
     expect(await opage.getByTestId('video-status').textContent()).to.equal(ru.videoStatus.published)

@@ -1,4 +1,4 @@
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react'
+import { useId, useRef, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react'
 
 interface Common { label: ReactNode; error?: string; hint?: ReactNode; required?: boolean }
 
@@ -11,6 +11,16 @@ function useFieldIds(error?: string, hint?: ReactNode) {
   const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-err` : ''].filter(Boolean).join(' ') || undefined
   return { id, describedBy }
 }
+/**
+ * A server error stays next to its field until the person changes that field's value: then it is
+ * no longer about what is typed there.
+ */
+function useLiveError(error: string | undefined, value: unknown): string | undefined {
+  const at = useRef<{ error?: string; value: unknown }>({ error: undefined, value: undefined })
+  if (error !== at.current.error) at.current = { error, value }
+  return error && Object.is(at.current.value, value) ? error : undefined
+}
+
 function Extras({ id, error, hint }: { id: string; error?: string; hint?: ReactNode }) {
   return (
     <>
@@ -23,7 +33,8 @@ function Label({ id, label, required }: { id: string; label: ReactNode; required
   return <label htmlFor={id}>{label}{required && <span aria-hidden="true" className="req"> *</span>}</label>
 }
 
-export function TextField({ label, error, hint, required, ...rest }: Common & InputHTMLAttributes<HTMLInputElement>) {
+export function TextField({ label, error: serverError, hint, required, ...rest }: Common & InputHTMLAttributes<HTMLInputElement>) {
+  const error = useLiveError(serverError, rest.value)
   const { id, describedBy } = useFieldIds(error, hint)
   return (
     <div className={`field${error ? ' has-error' : ''}`}>
@@ -34,7 +45,8 @@ export function TextField({ label, error, hint, required, ...rest }: Common & In
   )
 }
 
-export function TextArea({ label, error, hint, required, ...rest }: Common & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+export function TextArea({ label, error: serverError, hint, required, ...rest }: Common & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const error = useLiveError(serverError, rest.value)
   const { id, describedBy } = useFieldIds(error, hint)
   return (
     <div className={`field${error ? ' has-error' : ''}`}>
@@ -45,7 +57,8 @@ export function TextArea({ label, error, hint, required, ...rest }: Common & Tex
   )
 }
 
-export function SelectField({ label, error, hint, required, children, ...rest }: Common & SelectHTMLAttributes<HTMLSelectElement>) {
+export function SelectField({ label, error: serverError, hint, required, children, ...rest }: Common & SelectHTMLAttributes<HTMLSelectElement>) {
+  const error = useLiveError(serverError, rest.value)
   const { id, describedBy } = useFieldIds(error, hint)
   return (
     <div className={`field${error ? ' has-error' : ''}`}>

@@ -1,0 +1,64 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import zlib from 'node:zlib'
+import { expect } from 'chai'
+import { ensureClientBuilt, ROOT } from './browser.js'
+
+interface Chunk { file: string; imports?: string[]; dynamicImports?: string[]; css?: string[]; isEntry?: boolean }
+
+const DIST = path.join(ROOT, 'client', 'dist')
+const BUDGET = 200 * 1024
+const PUBLIC_PAGES = [
+  'src/pages/public/councils.tsx', 'src/pages/public/council.tsx', 'src/pages/public/news-list.tsx', 'src/pages/public/news-article.tsx',
+  'src/pages/public/videos.tsx', 'src/pages/public/video.tsx', 'src/pages/public/qa.tsx', 'src/pages/appeals/appeal-form.tsx',
+  'src/pages/appeals/track.tsx', 'src/pages/appeals/confirm.tsx', 'src/pages/account/login.tsx', 'src/pages/account/register.tsx',
+]
+
+/**
+ * The JavaScript a first visit to each public page downloads (the entry with its static imports,
+ * plus the page's own lazy chunk and its static imports), gzipped, stays under 200 KB. Dynamic
+ * imports inside a page (hls.js on play) are not part of the first load.
+ */
+describe('web client: first-load JavaScript of public pages', function () {
+  this.timeout(120_000)
+  let manifest: Record<string, Chunk>
+  const gz = new Map<string, number>()
+  const size = (file: string) => {
+    if (!gz.has(file)) gz.set(file, zlib.gzipSync(fs.readFileSync(path.join(DIST, file)), { level: 9 }).length)
+    return gz.get(file)!
+  }
+  function closure(key: string, seen = new Set<string>()): Set<string> {
+    if (seen.has(key)) return seen
+    seen.add(key)
+    for (const dep of manifest[key]?.imports ?? []) closure(dep, seen)
+    return seen
+  }
+  const js = (keys: Set<string>) => [...keys].map((k) => manifest[k].file).filter((f) => f.endsWith('.js'))
+
+  before(() => {
+    ensureClientBuilt()
+    manifest = JSON.parse(fs.readFileSync(path.join(DIST, '.vite', 'manifest.json'), 'utf8'))
+  })
+
+  it('keeps every public page under 200 KB gzipped, with the member and moderator areas in their own chunks', () => {
+    const entryKey = Object.keys(manifest).find((k) => manifest[k].isEntry)!
+    const entry = closure(entryKey)
+    const rows: string[] = []
+    for (const page of ['(home: entry only)', ...PUBLIC_PAGES]) {
+      const files = new Set(js(entry))
+      if (page in manifest) for (const f of js(closure(page))) files.add(f)
+      else expect(page.startsWith('('), `${page} is a chunk of its own`).to.equal(true)
+      const total = [...files].reduce((n, f) => n + size(f), 0)
+      rows.push(`${page.padEnd(36)} ${(total / 1024).toFixed(1).padStart(6)} KB`)
+      expect(total, `${page}: ${total} bytes gzipped`).to.be.below(BUDGET)
+    }
+    const entryFiles = new Set(js(entry))
+    for (const area of ['src/pages/member/area.tsx', 'src/pages/moderator/area.tsx', 'src/pages/member/chat.tsx']) {
+      expect(manifest[area], area).to.not.equal(undefined)
+      expect(entryFiles.has(manifest[area].file), `${area} is not in the first load`).to.equal(false)
+    }
+    const hls = Object.values(manifest).find((c) => c.file.includes('hls'))
+    expect(hls && entryFiles.has(hls.file), 'hls.js is not in the first load').to.equal(false)
+    console.log(`      first-load JS, gzipped:\n${rows.map((r) => `        ${r}`).join('\n')}`)
+  })
+})
