@@ -11,7 +11,7 @@ import type { FailureCode } from '../../../shared/schemas/videos.js'
 import { findUserById } from '../users/users.service.js'
 import { CORRUPT_INPUT, hlsArgs, masterBandwidths, planRenditions, playlistDuration, probe, ProbeError, run, thumbnailArgs, type ProbeResult } from './ffmpeg.js'
 import { Video } from './video.model.js'
-import { newMediaDirName, newScratchName, removeLeftovers, videoDir } from './videos.files.js'
+import { newMediaDirName, newScratchName, removeLeftovers, removeVideoFiles, videoDir } from './videos.files.js'
 import { PROCESS_JOB } from './videos.service.js'
 
 /**
@@ -70,13 +70,27 @@ export async function processVideo(payload: { videoId: string }, ctx: JobContext
       },
     )
     // Deleted while we worked: what we just made belongs to nobody.
-    if (res.matchedCount === 0) await fs.rm(path.join(videoDir(id), mediaDir), { recursive: true, force: true })
+    if (res.matchedCount === 0) await dropIfDeleted(id, mediaDir)
   } catch (err) {
     await fs.rm(scratch, { recursive: true, force: true }).catch(() => {})
+    if (await dropIfDeleted(id)) return
     if (err instanceof PermanentFailure) return fail(doc, err.code, err.message)
     if (ctx.attempt >= MAX_ATTEMPTS) return fail(doc, 'processing_error', String((err as Error)?.message ?? err))
     throw err
   }
+}
+
+/**
+ * When the video was deleted during processing, the folder the job may have re-created goes too
+ * (or only `mediaDir` when the video still exists in another state). True when it was deleted.
+ */
+async function dropIfDeleted(id: string, mediaDir?: string): Promise<boolean> {
+  if (!(await Video.exists({ _id: id }))) {
+    await removeVideoFiles(id)
+    return true
+  }
+  if (mediaDir) await fs.rm(path.join(videoDir(id), mediaDir), { recursive: true, force: true })
+  return false
 }
 
 /** The ffmpeg work of a job: exactly what the benchmark compares with running ffmpeg by hand. */

@@ -1,5 +1,7 @@
+import fs from 'node:fs/promises'
 import path from 'node:path'
 import { expect } from 'chai'
+import { Job } from '../../../server/core/jobs.js'
 import { Agent } from '../../helpers/agent.js'
 import { readOutbox, waitForMail } from '../../helpers/outbox.js'
 import { startTestServer, type TestServer } from '../../helpers/server.js'
@@ -13,12 +15,15 @@ describe('video processing (videos.process job) and the full flow', function () 
   let cast: Cast
   let hd: string // 1280x720 with audio
   let guest: Agent
+  let long: Buffer // 1280x720, 8 s: long enough to catch its transcode mid-way
 
   before(async () => {
+    // Fixtures first: making them blocks this process, which must not stall open connections.
+    hd = makeVideo({ width: 1280, height: 720, seconds: 2 })
+    long = read(makeVideo({ width: 1280, height: 720, seconds: 8 }))
     t = await startTestServer()
     cast = await castOf(t)
     guest = new Agent(t.url)
-    hd = makeVideo({ width: 1280, height: 720, seconds: 2 })
   })
   after(() => t?.close())
 
@@ -105,6 +110,25 @@ describe('video processing (videos.process job) and the full flow', function () 
     const res = await upload(cast.member, cast.councilA, read(makeVideo({ width: 640, height: 480, seconds: 1 })))
     const ready = (await waitForStatus(cast.member, res.body.id, ['pending_review', 'failed'])).body
     expect(ready.renditions.map((r: any) => [r.name, r.width, r.height])).to.deep.equal([['360p', 480, 360]])
+  })
+
+  it('should leave no file when the video is deleted while it is being transcoded', async () => {
+    const res = await upload(cast.member, cast.councilA, long)
+    const id = res.body.id
+    const dir = path.join(t.uploadsDir, 'videos', id)
+    for (const deadline = Date.now() + 60_000; !(await listFiles(dir)).some((f) => f.startsWith('.work-') && f.endsWith('.ts')); ) {
+      if (Date.now() > deadline) throw new Error('ffmpeg never started')
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    expect((await cast.member.delete(`/api/v1/videos/${id}`)).status).to.equal(204)
+    for (const deadline = Date.now() + 60_000; ; ) {
+      const job: any = await Job.findOne({ 'payload.videoId': id }).lean()
+      if (job?.status === 'done' || job?.status === 'failed' || (job?.status === 'queued' && job.attempts >= 1 && (await listFiles(dir)).length === 0)) break
+      if (Date.now() > deadline) throw new Error(`job did not settle: ${JSON.stringify(job)}`)
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    expect(await listFiles(dir)).to.deep.equal([])
+    await fs.access(dir).then(() => expect.fail(`${dir} still exists`), () => {})
   })
 
   it('should end a cut-off file (readable header, missing data) in failed with a localized reason, e-mailed, output removed', async () => {
