@@ -72,6 +72,8 @@ export function acceptUpload(rule: UploadRule): RequestHandler {
     })
     const upload = multer({
       storage,
+      // Browsers send UTF-8 file names; busboy's default (latin1) would garble "карта.png".
+      defParamCharset: 'utf8',
       limits: { fileSize: rule.maxBytes, files: maxCount, fields: rule.maxFields ?? 20, fieldSize: 64 * 1024, parts: maxCount + (rule.maxFields ?? 20) },
     }).array(rule.field, maxCount)
 
@@ -105,6 +107,13 @@ async function sniffAll(req: Request, rule: UploadRule): Promise<void> {
     out.push({ field: f.fieldname, path: f.path, size: f.size, originalName: f.originalname, mime: type.mime, ext: type.ext })
   }
   req.uploads = out
+}
+
+/** A display name for a stored file: the client's name without directories, control characters or quotes, with the sniffed extension. */
+export function safeFileName(original: string, ext: string): string {
+  const base = (original.split(/[\\/]/).pop() ?? '').replace(/[\p{Cc}"<>]/gu, '').trim()
+  const stem = (base.includes('.') ? base.slice(0, base.lastIndexOf('.')) : base).slice(0, 150).trim() || 'file'
+  return `${stem}.${ext}`
 }
 
 export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const

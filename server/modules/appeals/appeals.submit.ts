@@ -5,7 +5,7 @@ import { currentConfig } from '../../core/config.js'
 import { AppError, isDuplicateKey, validationFailed } from '../../core/errors.js'
 import type { Actor } from '../../core/policy.js'
 import { randomName, removeStored, storeFile } from '../../core/storage.js'
-import type { UploadedFile } from '../../core/uploads.js'
+import { safeFileName, type UploadedFile } from '../../core/uploads.js'
 import { findCouncilSummary } from '../councils/councils.lookup.js'
 import { Appeal, AppealCounter, type AppealDoc } from './appeal.model.js'
 import { almatyYear, workingDeadline } from './calendar.js'
@@ -135,16 +135,3 @@ export async function confirmAppeal(token: string): Promise<{ id: string; tracki
 
 const shape = (d: AppealDoc) => ({ id: String(d._id), trackingNumber: d.trackingNumber, status: d.status, dueAt: d.dueAt ? new Date(d.dueAt).toISOString() : null })
 
-/** A display name for a stored file: the client's name without paths or control characters, with the sniffed extension. */
-function safeFileName(original: string, ext: string): string {
-  const base = (utf8Name(original).split(/[\\/]/).pop() ?? '').replace(/[\p{Cc}"]/gu, '').trim().slice(0, 150)
-  const stem = base.replace(/\.[^.]*$/, '') || 'file'
-  return `${stem}.${ext}`
-}
-
-/** Multipart file names arrive as UTF-8 bytes read as latin1 (busboy's default): decode them back. */
-function utf8Name(name: string): string {
-  if ([...name].some((c) => c.charCodeAt(0) > 0xff)) return name
-  const decoded = Buffer.from(name, 'latin1').toString('utf8')
-  return decoded.includes('\uFFFD') ? name : decoded
-}

@@ -1,35 +1,15 @@
-import path from 'node:path'
 import mongoose from 'mongoose'
 import type { ChatAttachment } from '../../../shared/schemas/chat.js'
 import { notFound } from '../../core/errors.js'
 import { reencodeImage } from '../../core/images.js'
 import { can, type Actor } from '../../core/policy.js'
 import { randomName, removeStored, resolveStored, storeFile, writeStored } from '../../core/storage.js'
-import type { UploadedFile } from '../../core/uploads.js'
+import { safeFileName, type UploadedFile } from '../../core/uploads.js'
 import { ChatAttachmentModel, ChatMessageModel } from './chat.model.js'
 import { loadRoomFor } from './chat.rooms.service.js'
 import { toAttachment } from './chat.serialize.js'
 
 const isId = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{24}$/i.test(v)
-
-/**
- * multipart file names arrive as latin1 (busboy's default for the header parameter) while
- * browsers send UTF-8 bytes: "карта.png" shows up as "ÐºÐ°Ñ€Ñ‚Ð°.png". Undo that when it is it.
- */
-function utf8Name(name: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (!/^[\u0000-\u00ff]*$/.test(name) || !/[\u0080-\u00ff]/.test(name)) return name
-  const decoded = Buffer.from(name, 'latin1').toString('utf8')
-  return decoded.includes('\uFFFD') ? name : decoded
-}
-
-/** A display name for a file: UTF-8, no directories, no control characters, bounded. */
-export function safeFileName(name: string, ext: string): string {
-  // eslint-disable-next-line no-control-regex
-  const base = path.basename(utf8Name(name).replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f"<>]/g, '').trim()
-  const stem = (base.includes('.') ? base.slice(0, base.lastIndexOf('.')) : base).slice(0, 150) || 'file'
-  return `${stem}.${ext}`
-}
 
 /**
  * Keeps an uploaded file (already sniffed by `acceptUpload`) for a room: images are re-encoded
