@@ -26,10 +26,11 @@ export async function connectDatabase(config: Config): Promise<Database> {
   let uri: string | undefined = config.mongodbUri
   let engine: { close(): Promise<void> } | undefined
   if (!uri) {
-    const { startEmbeddedMongo } = await import('../db/embedded/index.js')
+    // In a worker thread: the database's CPU work runs beside the app's event loop, not inside it.
+    const { startEmbeddedMongoInWorker } = await import('../db/embedded/thread.js')
     const dbPath = path.join(config.dataDir, 'db')
     fs.mkdirSync(dbPath, { recursive: true })
-    const started = await startEmbeddedMongo({ dbPath, port: 0, host: '127.0.0.1' })
+    const started = await startEmbeddedMongoInWorker({ dbPath, port: 0, host: '127.0.0.1' })
     engine = started
     uri = started.uri
     log.info({ dbPath }, 'embedded MongoDB-compatible engine started')
