@@ -57,24 +57,25 @@ describe('web client: public pages in a real browser', function () {
     await settled(page)
   }
 
-  for (const lng of ['kk', 'ru'] as const) {
-    for (const mode of ['normal', 'impaired'] as const) {
-      it(`has no serious or critical axe violations on every public page (${lng}, ${mode})`, async () => {
-        const ctx = await newContext(browser, t.url, { lng })
-        if (mode === 'impaired') await ctx.addInitScript(() => localStorage.setItem('kenes.a11y', JSON.stringify({ fontScale: 1.5, highContrast: true, hideImages: true })))
-        const page = await ctx.newPage()
-        const problems: string[] = []
-        for (const [name, url] of pages) {
-          await open(page, url)
-          expect(await page.getAttribute('html', 'lang'), name).to.equal(lng)
-          if (mode === 'impaired') expect(await page.getAttribute('html', 'class'), name).to.contain('hc')
-          for (const p of await axeProblems(page)) problems.push(`${name}: ${p}`)
-          if (lng === 'kk' || ['home', 'council', 'appeal-form'].includes(name)) await shot(page, `${name}-${lng}-${mode}`)
-        }
-        await ctx.close()
-        expect(problems, problems.join('\n')).to.deep.equal([])
-      })
-    }
+  // Both languages, and the visually-impaired mode (large text, high contrast, no images) in
+  // Kazakh: the mode changes only styles, which the language does not affect.
+  const runs: ['kk' | 'ru', 'normal' | 'impaired'][] = [['kk', 'normal'], ['ru', 'normal'], ['kk', 'impaired']]
+  for (const [lng, mode] of runs) {
+    it(`has no serious or critical axe violations on every public page (${lng}, ${mode})`, async () => {
+      const ctx = await newContext(browser, t.url, { lng })
+      if (mode === 'impaired') await ctx.addInitScript(() => localStorage.setItem('kenes.a11y', JSON.stringify({ fontScale: 1.5, highContrast: true, hideImages: true })))
+      const page = await ctx.newPage()
+      const problems: string[] = []
+      for (const [name, url] of pages) {
+        await open(page, url)
+        expect(await page.getAttribute('html', 'lang'), name).to.equal(lng)
+        if (mode === 'impaired') expect(await page.getAttribute('html', 'class'), name).to.contain('hc')
+        for (const p of await axeProblems(page)) problems.push(`${name}: ${p}`)
+        if (lng === 'kk' || ['home', 'council', 'appeal-form'].includes(name)) await shot(page, `${name}-${lng}-${mode}`)
+      }
+      await ctx.close()
+      expect(problems, problems.join('\n')).to.deep.equal([])
+    })
   }
 
   it('lays out the main pages on a 360 px wide phone without horizontal scrolling', async () => {
@@ -126,6 +127,34 @@ describe('web client: public pages in a real browser', function () {
     const state = await page.evaluate(() => ({ cls: document.documentElement.className, size: document.documentElement.style.fontSize }))
     expect(state.cls).to.contain('hc').and.to.contain('no-img')
     expect(state.size).to.equal('125%')
+    await ctx.close()
+  })
+
+  it('works with the keyboard alone: the visually-impaired panel and the language switch', async () => {
+    const ctx = await newContext(browser, t.url, { lng: 'kk' })
+    const page = await ctx.newPage()
+    await open(page, '/')
+    await page.keyboard.press('Tab') // skip link
+    await page.keyboard.press('Tab') // the visually-impaired toggle
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-expanded'))).to.equal('false')
+    await page.keyboard.press('Enter')
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-expanded'))).to.equal('true')
+    await page.keyboard.press('Tab') // A− is disabled at 100 %: focus goes to A+
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).to.equal(web('kk').a11y.larger)
+    await page.keyboard.press('Enter')
+    expect(await page.evaluate(() => document.documentElement.style.fontSize)).to.equal('125%')
+    await page.keyboard.press('Tab')
+    await page.keyboard.press('Space') // high contrast
+    expect(await page.evaluate(() => document.documentElement.classList.contains('hc'))).to.equal(true)
+    // Focus is visible: the focused control draws an outline.
+    expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).to.equal('solid')
+    await page.keyboard.press('Tab')
+    await page.keyboard.press('Tab')
+    await page.keyboard.press('Tab') // reset link, then the language buttons
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate(() => document.activeElement?.textContent)).to.contain('РУС')
+    await page.keyboard.press('Enter')
+    await page.waitForFunction(() => document.documentElement.lang === 'ru')
     await ctx.close()
   })
 

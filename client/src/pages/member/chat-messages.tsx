@@ -30,7 +30,7 @@ export function MessageList({ socket, roomId, messages, hasOlder, onOlder, onSen
   const [error, setError] = useState('')
   const [editing, setEditing] = useState<string | null>(null)
   const pending = useRef<{ clientId: string; text: string } | null>(null)
-  const log = useRef<HTMLOListElement>(null)
+  const log = useRef<HTMLDivElement>(null)
   const lastTyping = useRef(0)
 
   useEffect(() => {
@@ -87,7 +87,9 @@ export function MessageList({ socket, roomId, messages, hasOlder, onOlder, onSen
   return (
     <>
       {hasOlder && <p className="more"><button type="button" className="btn btn-small" onClick={onOlder}>{t('chat.older')}</button></p>}
-      <ol className="messages" ref={log} role="log" aria-live="polite" aria-relevant="additions" aria-label={t('chat.messages')} tabIndex={0}>
+      {/* role=log on a wrapper: on the <ol> itself it would take away the list semantics */}
+      <div className="messages" ref={log} role="log" aria-live="polite" aria-relevant="additions" aria-label={t('chat.messages')} tabIndex={0}>
+      <ol className="message-list">
         {messages.map((m) => {
           const day = formatDate(m.createdAt, lng)
           const sep = day !== lastDay
@@ -113,6 +115,7 @@ export function MessageList({ socket, roomId, messages, hasOlder, onOlder, onSen
           )
         })}
       </ol>
+      </div>
       <p className="typing" aria-live="polite">{typingNames.length ? t('chat.typing', { names: typingNames.join(', ') }) : ''}</p>
       <form className="composer" onSubmit={send}>
         <label htmlFor="chat-text" className={editing ? '' : 'sr-only'}>{editing ? t('chat.editing') : t('chat.message')}</label>

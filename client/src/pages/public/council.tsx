@@ -42,7 +42,7 @@ export default function Council() {
           {council.stateBody && <p>{t('council.stateBody')}: <span lang={pickLang(council.stateBody, lng)}>{pick(council.stateBody, lng)}</span></p>}
           <p className="actions">
             <Link className="btn btn-primary" to={`/appeals/new?council=${council.id}`}>{t('council.sendAppeal')}</Link>
-            {mayEdit && <Link className="btn" to={`/member/councils/${council.id}`}>{t('council.edit')}</Link>}
+            {mayEdit && <Link className="btn" to={`/member/councils/${council.id}/profile`}>{t('council.edit')}</Link>}
           </p>
         </div>
       </div>
