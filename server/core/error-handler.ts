@@ -67,7 +67,15 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof mongoose.Error.ValidationError)
     return new AppError(400, 'validation.failed', {}, Object.values(err.errors).map((v) => ({ path: `body.${v.path}`, code: 'invalid_value' })))
   if (isDuplicateKey(err)) return new AppError(409, 'conflict')
+  // Express's router: a path parameter that is not valid percent-encoding names nothing.
+  if (err instanceof URIError && e.status === 400) return new AppError(404, 'not_found')
   if (e?.status === 413) return new AppError(413, 'payload.too_large')
+  // send (res.sendFile) on a stored file that is gone.
+  if (e?.status === 404) return new AppError(404, 'not_found')
+  // Any other client error from a library (body-parser: bad gzip, aborted or mis-sized body) is
+  // the request's fault: 400, not a 500 with the details logged as a server failure.
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500)
+    return new AppError(400, 'validation.failed', {}, [{ path: 'body', code: 'invalid_format' }])
   return new AppError(500, 'server.error')
 }
 

@@ -72,6 +72,22 @@ describe('core: problem+json errors and language negotiation', () => {
     expect(res.headers.get('x-powered-by')).to.equal(null)
   })
 
+  it('should answer undecodable paths and bodies with 4xx problem+json, never 500', async () => {
+    const a = new Agent(t.url, { lng: 'ru' })
+    // A path parameter that is not valid percent-encoding names nothing: 404, like a bad id.
+    for (const res of [await a.get('/api/v1/appeals/%E0%A4%A'), await a.get('/api/v1/chat/rooms/%ff')]) {
+      expect(res.status).to.equal(404)
+      expect(res.headers.get('content-type')).to.match(/^application\/problem\+json/)
+      expect(res.body.code).to.equal('not_found')
+      expect(res.body.title).to.equal('Не найдено')
+    }
+    // A body that claims gzip but is not: the body is malformed (400), not a server error.
+    const gz = await a.request('POST', '/api/v1/auth/login', { body: '{"email":"a@b.kz"}', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } })
+    expect(gz.status).to.equal(400)
+    expect(gz.body.code).to.equal('validation.failed')
+    expect(gz.body.errors[0]).to.include({ path: 'body', code: 'invalid_format' })
+  })
+
   it('should refuse oversized JSON bodies with 413 problem+json', async () => {
     const res = await new Agent(t.url).post('/api/v1/auth/login', { email: 'a@b.kz', password: 'x'.repeat(2 * 1024 * 1024) })
     expect(res.status).to.equal(413)
