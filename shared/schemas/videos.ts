@@ -97,6 +97,10 @@ export const VideoDetails = VideoSummary.extend({
   uploaderId: z.string().nullable().describe('Extension: only for the council and moderators'),
   failure: z.object({ code: z.enum(FAILURE_CODES), message: z.string() }).nullable().describe('Extension: why processing failed, localized'),
   renditions: z.array(z.object({ name: z.string(), width: z.number(), height: z.number(), bandwidth: z.number() })).describe('Extension'),
+  processing: z
+    .object({ startedAt: z.string().nullable(), finishedAt: z.string().nullable(), attempts: z.number() })
+    .nullable()
+    .describe('Extension: when the last processing attempt ran (council and moderators only)'),
 })
 export const VideoPage = z.object({ items: z.array(VideoSummary), nextCursor: z.string().nullable() })
 export const UploadAccepted = z.object({ id: z.string(), status: z.literal('processing') })

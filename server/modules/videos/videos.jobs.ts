@@ -41,6 +41,7 @@ export function registerVideoJobs(opts: { leaseMs: number }): void {
 registerVideoJobs({ leaseMs: 60_000 })
 
 export async function processVideo(payload: { videoId: string }, ctx: JobContext): Promise<void> {
+  const started = new Date()
   const id = String(payload.videoId)
   const doc: any = await Video.findById(id).lean()
   if (!doc || doc.status !== 'processing') return // deleted, or finished by an earlier attempt
@@ -48,7 +49,7 @@ export async function processVideo(payload: { videoId: string }, ctx: JobContext
   // Scratch output of a crashed attempt goes first.
   await removeLeftovers(id, [sourceName, doc.mediaDir])
   if (ctx.attempt > MAX_ATTEMPTS) return fail(doc, 'processing_error', 'attempts exhausted')
-  await Video.updateOne({ _id: id, status: 'processing' }, { $set: { 'processing.startedAt': new Date(), 'processing.attempts': ctx.attempt } })
+  await Video.updateOne({ _id: id, status: 'processing' }, { $set: { 'processing.startedAt': started, 'processing.attempts': ctx.attempt } })
   const scratch = path.join(videoDir(id), newScratchName())
   try {
     const result = await transcode(resolveStored(doc.source.key), scratch, ctx.signal)

@@ -53,6 +53,7 @@ export function toDetails(doc: any, actor: MaybeActor, lng: Lang): VideoDetails 
     uploaderId: internal ? String(doc.uploaderId) : null,
     failure: internal && doc.failure ? { code: doc.failure as FailureCode, message: t(lng, `videos:failure.${doc.failure}`) } : null,
     renditions: (doc.renditions ?? []).map((r: any) => ({ name: r.name, width: r.width, height: r.height, bandwidth: r.bandwidth })),
+    processing: internal ? { startedAt: iso(doc.processing?.startedAt), finishedAt: iso(doc.processing?.finishedAt), attempts: doc.processing?.attempts ?? 0 } : null,
   }
 }
 

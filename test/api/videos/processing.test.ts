@@ -35,6 +35,8 @@ describe('video processing (videos.process job) and the full flow', function () 
     expect(ready.status, JSON.stringify(ready)).to.equal('pending_review')
     expect(ready).to.include({ width: 1280, height: 720, hlsUrl: `/media/videos/${id}/master.m3u8`, thumbnailUrl: `/media/videos/${id}/thumbnail.jpg`, failure: null })
     expect(ready.durationSec).to.be.within(1.9, 2.2)
+    expect(ready.processing.attempts).to.equal(1)
+    expect(Date.parse(ready.processing.finishedAt)).to.be.at.least(Date.parse(ready.processing.startedAt))
     expect(ready.renditions.map((r: any) => [r.name, r.width, r.height])).to.deep.equal([['360p', 640, 360], ['720p', 1280, 720]])
 
     // Committed output only: source + one media directory, no scratch left.
@@ -59,6 +61,7 @@ describe('video processing (videos.process job) and the full flow', function () 
     expect(page.status).to.equal(200)
     expect(page.body.status).to.equal('published')
     expect(page.body.publishedAt).to.be.a('string')
+    expect(page.body.processing).to.equal(null)
 
     const master = await guest.get(page.body.hlsUrl)
     expect(master.status).to.equal(200)
