@@ -41,6 +41,42 @@ describe('web client: video upload, moderation and playback', function () {
     t = await startTestServer()
     browser = await launch()
   })
+  it('resumes an interrupted upload from where the server stopped, not from the start', async () => {
+    const kk = web('kk')
+    // Over one 8 MiB chunk of the client, so the upload takes two PATCH requests.
+    const big = path.join(path.dirname(clip), 'big.mp4')
+    execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=duration=4:size=320x240:rate=25', '-vf', 'noise=alls=100:allf=t', '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', '-pix_fmt', 'yuv420p', '-y', big])
+    expect(fs.statSync(big).size).to.be.above(8 * 1024 * 1024)
+    const admin = await loginAs(t, { roles: ['admin'] })
+    const council = await createCouncil(admin, { kk: 'Атырау облысының қоғамдық кеңесі', ru: 'Общественный совет Атырауской области', regionCode: 'KZ-23', level: 'oblast' })
+    const member = await createUser(t, { roles: ['council_member'], councilIds: [council.id], locale: 'kk' })
+    const ctx = await newContext(browser, t.url, { lng: 'kk' })
+    const page = await ctx.newPage()
+    await signIn(page, member.email, member.password)
+    await page.goto(`/member/councils/${council.id}/videos`)
+    const offsets: string[] = []
+    let cut = false
+    await page.route('**/videos/tus/*', async (route) => {
+      const req = route.request()
+      if (req.method() !== 'PATCH') return route.continue()
+      offsets.push(req.headers()['upload-offset'])
+      // The connection drops during the second chunk, once.
+      if (!cut && req.headers()['upload-offset'] !== '0') {
+        cut = true
+        return route.abort('connectionreset')
+      }
+      return route.continue()
+    })
+    await field(page.locator('fieldset[lang=kk]'), kk.editor.title).fill('Үлкен бейне')
+    await field(page, kk.member.videoFile).setInputFiles(big)
+    await page.getByRole('button', { name: kk.member.upload }).click()
+    await page.getByText(kk.member.interrupted).waitFor()
+    await page.getByRole('button', { name: kk.member.resume }).click()
+    await page.getByText(kk.member.uploaded).waitFor()
+    expect(offsets).to.deep.equal(['0', String(8 * 1024 * 1024), String(8 * 1024 * 1024)])
+    await ctx.close()
+  })
+
   after(async () => {
     await browser?.close()
     await t?.close()
