@@ -17,6 +17,8 @@ import { fromAcceptLanguage } from './i18n.js'
  *   body. If-None-Match → 304.
  * - Invalidation: every write calls `invalidatePublicCache(tags)`; a response computed while an
  *   invalidation happened is not stored (generation check), so no stale answer outlives a write.
+ * - Concurrent misses of one key are computed once: the others wait for that answer (or, if it was not
+ *   stored, go to the app themselves).
  * - Bounded: LRU by entries and bytes. Invalidation is per process: with several processes behind a
  *   load balancer another process may serve a stale entry until its TTL (PUBLIC_CACHE_TTL_SEC, 10 s
  *   by default) runs out; that short TTL is the safety net.
@@ -157,6 +159,8 @@ export function withPublicCache(app: RequestListener, opts: PublicCacheOptions):
     return app
   }
   const cache = (active = new PublicCache(opts))
+  const inflight = new Map<string, (() => void)[]>()
+  const uncacheable = new Set<string>()
   return (req: IncomingMessage, res: ServerResponse) => {
     const method = req.method
     const url = req.url ?? ''
@@ -167,18 +171,45 @@ export function withPublicCache(app: RequestListener, opts: PublicCacheOptions):
     if (!lng) return app(req, res)
     const key = `${lng} ${url}`
     const hit = cache.get(key)
-    if (hit) {
-      if (ifNoneMatch(req.headers['if-none-match'], hit.etag)) {
-        res.writeHead(304, hit.notModified)
-        res.end()
-      } else {
-        res.writeHead(200, hit.headers)
-        res.end(method === 'HEAD' ? undefined : hit.body)
-      }
+    if (hit) return answer(req, res, hit)
+    // Single flight: while one request computes this key, the others wait for its answer instead of
+    // all running the same queries (50 clients hitting an expired entry at once).
+    const waiting = uncacheable.has(key) ? undefined : inflight.get(key)
+    if (waiting) {
+      waiting.push(() => {
+        const e = cache.get(key)
+        if (e) answer(req, res, e)
+        else app(req, res)
+      })
       return
     }
-    if (method === 'GET') capture(cache, key, res)
+    if (method !== 'GET' || uncacheable.has(key)) return app(req, res)
+    const waiters: (() => void)[] = []
+    inflight.set(key, waiters)
+    const release = () => {
+      if (inflight.get(key) !== waiters) return
+      inflight.delete(key)
+      // A route that does not opt in (health, the signed-in user …) is not made to queue again.
+      if (!(res as ServerResponse & { locals?: { publicCache?: unknown } }).locals?.publicCache) {
+        if (uncacheable.size >= 1000) uncacheable.clear()
+        uncacheable.add(key)
+      }
+      for (const w of waiters) w()
+    }
+    res.once('finish', release)
+    res.once('close', release)
+    capture(cache, key, res)
     app(req, res)
+  }
+}
+
+function answer(req: IncomingMessage, res: ServerResponse, hit: Entry): void {
+  if (ifNoneMatch(req.headers['if-none-match'], hit.etag)) {
+    res.writeHead(304, hit.notModified)
+    res.end()
+  } else {
+    res.writeHead(200, hit.headers)
+    res.end(req.method === 'HEAD' ? undefined : hit.body)
   }
 }
 

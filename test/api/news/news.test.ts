@@ -253,5 +253,17 @@ describe('news API', () => {
       const profile = await guest.get(`/api/v1/councils/${councilB.id}`)
       expect(profile.body.stats.news).to.equal(before.body.stats.news + 1)
     })
+
+    it('computes concurrent misses of one list once: the others get that answer', async () => {
+      const url = `${t.url}/api/v1/news?council=${councilB.id}&limit=7`
+      const all = await Promise.all(Array.from({ length: 12 }, () => fetch(url)))
+      expect(all.map((r) => r.status)).to.deep.equal(all.map(() => 200))
+      expect(all.filter((r) => r.headers.get('x-cache') === 'MISS')).to.have.length(1)
+      const bodies = new Set(await Promise.all(all.map((r) => r.text())))
+      expect(bodies.size).to.equal(1)
+      // A route that does not opt in is still answered for everyone, concurrently.
+      const health = await Promise.all(Array.from({ length: 5 }, () => fetch(`${t.url}/api/v1/health`)))
+      expect(health.map((r) => [r.status, r.headers.get('x-cache')])).to.deep.equal(health.map(() => [200, null]))
+    })
   })
 })
