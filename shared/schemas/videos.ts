@@ -64,6 +64,14 @@ export const CouncilVideoListQuery = z.object({
   cursor: z.string().max(512).optional(),
 })
 
+/** `PATCH /videos/:id` (extension): new title and/or description; a language set to null is removed. */
+const textPatch = (max: number) =>
+  z.strictObject({ kk: z.string().trim().min(1).max(max).nullable().optional(), ru: z.string().trim().min(1).max(max).nullable().optional() })
+export const UpdateVideoBody = z
+  .strictObject({ title: textPatch(TITLE_MAX).optional(), description: textPatch(DESCRIPTION_MAX).optional() })
+  .refine((v) => Object.keys(v).length > 0, { message: 'empty_update' })
+export type UpdateVideoBody = z.infer<typeof UpdateVideoBody>
+
 export const ApproveBody = z.strictObject({ reason: z.string().trim().max(REASON_MAX).optional() })
 export const ReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(REASON_MAX) })
 

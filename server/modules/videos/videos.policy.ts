@@ -22,3 +22,9 @@ export function canDeleteVideo(actor: MaybeActor, v: VideoScope): boolean {
   if (can(actor, 'video.delete')) return true
   return v.status !== 'published' && can(actor, 'video.delete_unpublished', { councilId: String(v.councilId) })
 }
+
+/** Titles and descriptions: staff always; the council while the video is not public (no silent change of what was approved). */
+export function canEditVideo(actor: MaybeActor, v: VideoScope): boolean {
+  if (can(actor, 'video.moderate')) return true
+  return v.status !== 'published' && can(actor, 'video.upload', { councilId: String(v.councilId) })
+}

@@ -10,10 +10,10 @@ import { acceptUpload, VIDEO_TYPES } from '../../core/uploads.js'
 import { IdParams } from '../../../shared/schemas/common.js'
 import {
   ApproveBody, CouncilVideoListQuery, CouncilVideoParams, ModerationListQuery, PublicVideoListQuery, ReasonBody, TusParams,
-  UploadAccepted, VideoDetails, VideoPage, VideoUploadFields,
+  UpdateVideoBody, UploadAccepted, VideoDetails, VideoPage, VideoUploadFields,
 } from '../../../shared/schemas/videos.js'
 import { moderate, moderationQueue } from './videos.moderation.js'
-import { assertCouncilOpen, createVideo, deleteVideo, getVideo, listCouncilVideos, listPublished } from './videos.service.js'
+import { assertCouncilOpen, createVideo, deleteVideo, getVideo, listCouncilVideos, listPublished, updateVideo } from './videos.service.js'
 import { VIDEO_CACHE_TAGS } from './videos.hooks.js'
 import { tusHandler } from './videos.tus.js'
 
@@ -106,6 +106,11 @@ videosRouter.post('/videos/:id/unpublish', validate({ params: IdParams, body: Re
 describeRoute({ method: 'post', path: '/videos/{id}/approve', tags: ['videos'], summary: 'Publish: `pending_review` → `published`, or re-publish from `unpublished`', auth: 'video.moderate', params: IdParams, body: ApproveBody, response: VideoDetails, errors: [404, 409] })
 describeRoute({ method: 'post', path: '/videos/{id}/reject', tags: ['videos'], summary: '`pending_review` → `rejected` (reason required)', auth: 'video.moderate', params: IdParams, body: ReasonBody, response: VideoDetails, errors: [404, 409] })
 describeRoute({ method: 'post', path: '/videos/{id}/unpublish', tags: ['videos'], summary: '`published` → `unpublished` (reason required)', auth: 'video.moderate', params: IdParams, body: ReasonBody, response: VideoDetails, errors: [404, 409] })
+
+videosRouter.patch('/videos/:id', validate({ params: IdParams, body: UpdateVideoBody }), async (req: Request, res: Response) => {
+  res.json(await updateVideo(actorOf(req), String(req.params.id), input(req, 'body', UpdateVideoBody), req.lng))
+})
+describeRoute({ method: 'patch', path: '/videos/{id}', tags: ['videos'], summary: 'Extension: edit title/description (its council while not published; moderators always)', auth: 'video.upload', params: IdParams, body: UpdateVideoBody, response: VideoDetails, errors: [404, 409] })
 
 videosRouter.delete('/videos/:id', validate({ params: IdParams }), async (req: Request, res: Response) => {
   await deleteVideo(actorOf(req), String(req.params.id))

@@ -1,19 +1,19 @@
 import mongoose from 'mongoose'
 import { audit } from '../../core/audit.js'
 import { currentConfig } from '../../core/config.js'
-import { AppError, forbidden, notFound } from '../../core/errors.js'
+import { AppError, forbidden, notFound, validationFailed } from '../../core/errors.js'
 import { enqueueJob } from '../../core/jobs.js'
 import { assertCan, type Actor, type MaybeActor } from '../../core/policy.js'
 import { searchFilter, indexTokens } from '../../core/search.js'
 import { resolveStored, storeFile } from '../../core/storage.js'
 import type { Lang } from '../../../shared/schemas/common.js'
-import type { VideoStatus, VideoUploadFields } from '../../../shared/schemas/videos.js'
+import type { UpdateVideoBody, VideoStatus, VideoUploadFields } from '../../../shared/schemas/videos.js'
 import { findCouncilSummary } from '../councils/councils.lookup.js'
 import { probe, ProbeError, type ProbeResult } from './ffmpeg.js'
 import { Video } from './video.model.js'
 import { makeDurable, removeVideoFiles, sourceKey } from './videos.files.js'
 import { afterVisibilityChange } from './videos.hooks.js'
-import { canDeleteVideo, canSeeVideo } from './videos.policy.js'
+import { canDeleteVideo, canEditVideo, canSeeVideo } from './videos.policy.js'
 import { pageOf, toDetails, toSummary } from './videos.view.js'
 
 export const PROCESS_JOB = 'videos.process'
@@ -105,6 +105,34 @@ export async function listCouncilVideos(actor: MaybeActor, councilId: string, q:
   const filter = { councilId, ...(q.status ? { status: q.status } : {}) }
   const page = await pageOf(filter, 'createdAt', -1, q.limit, q.cursor)
   return { items: page.docs.map(toSummary), nextCursor: page.nextCursor }
+}
+
+/** Edits the title/description (at least one title language must remain). */
+export async function updateVideo(actor: MaybeActor, id: string, patch: UpdateVideoBody, lng: Lang) {
+  const doc: any = validId(id) ? await Video.findById(id).lean() : null
+  if (!doc || !canSeeVideo(actor, doc)) throw notFound('video')
+  assertCan(actor, 'video.upload', { councilId: String(doc.councilId) })
+  if (!canEditVideo(actor, doc)) throw forbidden()
+  const merge = (old: any, change: Record<string, string | null | undefined> | undefined) => {
+    const out: Record<string, string> = { ...(old?.kk ? { kk: old.kk } : {}), ...(old?.ru ? { ru: old.ru } : {}) }
+    for (const l of ['kk', 'ru'] as const) {
+      if (change?.[l] === null) delete out[l]
+      else if (change?.[l]) out[l] = change[l]!
+    }
+    return out
+  }
+  const title = merge(doc.title, patch.title)
+  const description = merge(doc.description, patch.description)
+  if (!title.kk && !title.ru) throw validationFailed([{ path: 'body.title', code: 'localized_required' }])
+  const updated: any = await Video.findOneAndUpdate(
+    { _id: id, status: doc.status },
+    { $set: { title, description, searchTokens: indexTokens(title, description) } },
+    { returnDocument: 'after' },
+  ).lean()
+  if (!updated) throw new AppError(409, 'conflict')
+  if (updated.status === 'published') await afterVisibilityChange(String(updated.councilId))
+  await audit({ actorId: actor!.id, action: 'video.updated', target: { kind: 'video', id }, details: { councilId: String(doc.councilId), title } })
+  return toDetails(updated, actor, lng)
 }
 
 /** Deletes the video and its files: staff always, the uploader's council while it is not published. */

@@ -176,6 +176,36 @@ describe('video moderation, lists and deletion', function () {
       expect(doc.paths[p]?.[m], `${m} ${p}`).to.be.an('object')
   })
 
+  describe('PATCH /api/v1/videos/:id (extension)', () => {
+    it('should let the council edit a video in review, re-index it for search and audit it', async () => {
+      const res = await cast.member.patch(`/api/v1/videos/${ids.fourth}`, { title: { kk: 'Жылдық есеп', ru: null }, description: { ru: 'Итоги работы совета' } })
+      expect(res.status, res.text).to.equal(200)
+      expect(res.body.title).to.deep.equal({ kk: 'Жылдық есеп' })
+      expect(res.body.description).to.deep.equal({ ru: 'Итоги работы совета' })
+      const found = await cast.moderator.get(`/api/v1/moderation/videos?q=${encodeURIComponent('есеп')}`)
+      expect(found.body.items.map((v: any) => v.id)).to.deep.equal([ids.fourth])
+      expect(await listAudit({ action: 'video.updated', targetId: ids.fourth })).to.have.length(1)
+    })
+    it('should refuse to remove the last title, empty and unknown fields, and operators (400)', async () => {
+      expectProblem(await cast.member.patch(`/api/v1/videos/${ids.fourth}`, { title: { kk: null } }), 400, 'validation.failed')
+      expectProblem(await cast.member.patch(`/api/v1/videos/${ids.fourth}`, {}), 400, 'validation.failed')
+      expectProblem(await cast.member.patch(`/api/v1/videos/${ids.fourth}`, { status: 'published' }), 400, 'validation.failed')
+      expectProblem(await cast.member.patch(`/api/v1/videos/${ids.fourth}`, { title: { kk: { $gt: '' } } }), 400, 'validation.failed')
+    })
+    it('should answer 404 to another council and a citizen, 401 to a guest', async () => {
+      expectProblem(await cast.otherMember.patch(`/api/v1/videos/${ids.fourth}`, { title: { kk: 'Х' } }), 404, 'not_found')
+      expectProblem(await cast.citizen.patch(`/api/v1/videos/${ids.fourth}`, { title: { kk: 'Х' } }), 404, 'not_found')
+      expectProblem(await guest.patch(`/api/v1/videos/${ids.first}`, { title: { kk: 'Х' } }), 401, 'auth.required')
+      expectProblem(await cast.citizen.patch(`/api/v1/videos/${ids.first}`, { title: { kk: 'Х' } }), 403, 'auth.forbidden')
+    })
+    it('should refuse the council a published video (403) but let a moderator correct it', async () => {
+      expectProblem(await cast.member.patch(`/api/v1/videos/${ids.first}`, { title: { kk: 'Басқа' } }), 403, 'auth.forbidden')
+      const res = await cast.moderator.patch(`/api/v1/videos/${ids.first}`, { title: { ru: 'Заседание советов по экологии (исправлено)' } })
+      expect(res.status, res.text).to.equal(200)
+      expect((await guest.get(`/api/v1/videos/${ids.first}`)).body.title.ru).to.equal('Заседание советов по экологии (исправлено)')
+    })
+  })
+
   describe('DELETE /api/v1/videos/:id', () => {
     const dirOf = (id: string) => path.join(t.uploadsDir, 'videos', id)
 
