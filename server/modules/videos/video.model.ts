@@ -45,6 +45,8 @@ const VideoSchema = new Schema(
       audioCodec: { type: String, default: null },
       bitRate: { type: Number, default: null },
     },
+    /** The tus upload it came from: a client whose last response was lost finds its video by it. */
+    tusUploadId: { type: String, default: undefined },
     /** Directory name (under the video's folder) of the finished thumbnail + HLS output. */
     mediaDir: { type: String, default: null },
     renditions: { type: [RenditionSchema], default: [] },
@@ -67,6 +69,7 @@ VideoSchema.index({ status: 1, publishedAt: -1 })
 VideoSchema.index({ councilId: 1, status: 1, createdAt: -1 })
 VideoSchema.index({ status: 1, createdAt: 1 })
 VideoSchema.index({ searchTokens: 1 })
+VideoSchema.index({ tusUploadId: 1 }, { sparse: true })
 
 export const Video = mongoose.models.Video ?? mongoose.model('Video', VideoSchema)
 

@@ -41,6 +41,8 @@ export interface ReceivedFile {
   mime: string
   ext: string
   originalName: string | null
+  /** Set when the file arrived by tus. */
+  tusUploadId?: string
 }
 
 /**
@@ -68,6 +70,7 @@ export async function createVideo(actor: Actor, councilId: string, file: Receive
       source: { key, mime: file.mime, size: file.size, originalName: file.originalName?.slice(0, 255) ?? null },
       probe: { durationSec: meta.durationSec, width: meta.width, height: meta.height, videoCodec: meta.videoCodec, audioCodec: meta.audioCodec, bitRate: meta.bitRate },
       searchTokens: indexTokens(fields.title, fields.description),
+      ...(file.tusUploadId ? { tusUploadId: file.tusUploadId } : {}),
     })
     await enqueueJob(PROCESS_JOB, { videoId: String(id) }, { dedupeKey: `${PROCESS_JOB}:${id}` })
   } catch (err) {
@@ -76,6 +79,12 @@ export async function createVideo(actor: Actor, councilId: string, file: Receive
     throw err
   }
   return { id: String(id), status: 'processing' as const }
+}
+
+/** The video a user's finished tus upload became (for a client that missed the last response). */
+export async function findVideoOfTusUpload(actorId: string, councilId: string, uploadId: string) {
+  const doc: any = await Video.findOne({ tusUploadId: uploadId, uploaderId: actorId, councilId }, { status: 1, 'source.size': 1 }).lean()
+  return doc ? { id: String(doc._id), status: doc.status as VideoStatus, size: doc.source.size as number } : null
 }
 
 /** A video as the actor may see it; 404 (not 403) for what they may not see, so existence does not leak. */

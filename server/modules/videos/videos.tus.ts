@@ -13,7 +13,7 @@ import type { Actor } from '../../core/policy.js'
 import { formatBytes, VIDEO_TYPES } from '../../core/uploads.js'
 import { fileTypeFromFile } from 'file-type'
 import { VideoUploadFields } from '../../../shared/schemas/videos.js'
-import { createVideo } from './videos.service.js'
+import { createVideo, findVideoOfTusUpload } from './videos.service.js'
 
 /**
  * Resumable uploads (tus 1.0 via @tus/server + @tus/file-store) at
@@ -100,7 +100,7 @@ export function createTusServer(config: Config): TusServer {
         if (!type || !(VIDEO_TYPES as readonly string[]).includes(type.mime)) throw new AppError(415, 'upload.unsupported_type', { allowed: 'mp4, mov, webm, mkv, avi, mpeg, 3gp' })
         const fields = VideoUploadFields.parse(fieldsOf(upload.metadata))
         const name = upload.metadata?.filename ?? upload.metadata?.name ?? null
-        const video = await createVideo(ctx.actor, ctx.councilId, { path: linked, size: upload.offset, mime: type.mime, ext: type.ext, originalName: name }, fields, ctx.signal)
+        const video = await createVideo(ctx.actor, ctx.councilId, { path: linked, size: upload.offset, mime: type.mime, ext: type.ext, originalName: name, tusUploadId: upload.id }, fields, ctx.signal)
         ctx.finished = upload.id
         return { headers: { 'X-Video-Id': video.id, 'X-Video-Status': video.status, 'Access-Control-Expose-Headers': 'X-Video-Id, X-Video-Status' } }
       } catch (err) {
@@ -131,6 +131,7 @@ export async function tusHandler(req: Request, res: Response, next: NextFunction
   res.once('close', () => {
     if (!res.writableFinished) abort.abort()
   })
+  if (req.method === 'HEAD' && (await answerFinished(req, res))) return
   const hasBody = req.method === 'POST' || req.method === 'PATCH'
   const request = new globalThis.Request(new URL(req.originalUrl, `http://${req.headers.host ?? 'localhost'}`), {
     method: req.method,
@@ -155,6 +156,25 @@ export async function tusHandler(req: Request, res: Response, next: NextFunction
   const body = Buffer.from(await response.arrayBuffer())
   if (body.length) res.setHeader('Content-Type', response.headers.get('content-type') ?? 'text/plain')
   res.end(body)
+}
+
+/**
+ * HEAD for an upload that already became a video (its files are gone): on a flaky connection the
+ * response to the last PATCH can be lost, and the client must learn that it is complete (and which
+ * video it is) instead of uploading everything again.
+ */
+async function answerFinished(req: Request, res: Response): Promise<boolean> {
+  const id = req.params.uploadId
+  if (typeof id !== 'string' || !tus) return false
+  const info = path.join((tus.datastore as FileStore).directory, `${id}.json`)
+  if (await fs.access(info).then(() => true, () => false)) return false
+  const video = await findVideoOfTusUpload(actorOf(req)!.id, String(req.params.councilId), id)
+  if (!video) return false
+  res.status(200).set({
+    'Tus-Resumable': '1.0.0', 'Upload-Offset': String(video.size), 'Upload-Length': String(video.size), 'Cache-Control': 'no-store',
+    'X-Video-Id': video.id, 'X-Video-Status': video.status, 'Access-Control-Expose-Headers': 'Upload-Offset, Upload-Length, X-Video-Id, X-Video-Status',
+  }).end()
+  return true
 }
 
 function tusError(status: number, text: string): AppError {

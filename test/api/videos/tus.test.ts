@@ -84,6 +84,22 @@ describe('tus resumable uploads (/api/v1/councils/:councilId/videos/tus)', funct
     expect((await cast.member.get(`/api/v1/videos/${videoId}`)).body.status).to.equal('processing')
   })
 
+  it('should tell a client that lost the last response that its upload is complete (HEAD → full offset + X-Video-Id)', async () => {
+    const created = await create(cast.member, cast.councilA, video.length)
+    const location = created.headers.get('location')!
+    const done = await patch(cast.member, location, 0, video)
+    expect(done.status).to.equal(204)
+    const h = await head(cast.member, location)
+    expect(h.status).to.equal(200)
+    expect(h.headers.get('upload-offset')).to.equal(String(video.length))
+    expect(h.headers.get('upload-length')).to.equal(String(video.length))
+    expect(h.headers.get('x-video-id')).to.equal(done.headers.get('x-video-id'))
+    // Only to its uploader.
+    const colleague = await loginAs(t, { roles: ['council_member'], councilIds: [cast.councilA] })
+    expect((await head(colleague, location)).status).to.equal(404)
+    expect((await head(cast.otherMember, location.replace(cast.councilA, cast.councilB))).status).to.equal(404)
+  })
+
   it('should accept creation-with-upload in one request', async () => {
     const res = await cast.member.request('POST', endpoint(cast.councilA), {
       body: new Uint8Array(video),
