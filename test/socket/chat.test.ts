@@ -76,15 +76,18 @@ describe('socket.io /chat', () => {
       const missing = await ask(c, 'room:join', { roomId: '0123456789abcdef01234567' })
       expect(missing.error.code).to.equal('not_found')
     })
-    it('should end the socket of a user who logged out at the next join', async () => {
+    it('should end the socket of a user who logged out, and refuse its session afterwards', async () => {
       const member = await loginAs(t, { roles: ['council_member'], councilIds: [councilA] })
+      const cookie = member.cookieHeader()
       const s = await connect(member, { lng: 'ru' })
       expect((await ask(s, 'room:join', { roomId })).ok).to.equal(true)
-      expect((await member.post('/api/v1/auth/logout')).status).to.equal(204)
       const gone = new Promise((resolve) => s.once('disconnect', resolve))
-      const res = await ask(s, 'room:join', { roomId })
-      expect(res.error.code).to.equal('auth.required')
+      expect((await member.post('/api/v1/auth/logout')).status).to.equal(204)
       expect(await gone).to.equal('io server disconnect')
+      // The old cookie, replayed, no longer opens a socket.
+      const replay = { hasSession: true, cookieHeader: () => cookie } as unknown as Agent
+      const err = await connect(replay, { lng: 'ru' }).catch((e) => e)
+      expect(err.data.code).to.equal('auth.required')
     })
     it('should apply a role change at the next join', async () => {
       const member = await loginAs(t, { roles: ['council_member'], councilIds: [councilA] })
@@ -95,6 +98,29 @@ describe('socket.io /chat', () => {
       expect(patched.status).to.equal(200)
       const again = await ask(s, 'room:join', { roomId })
       expect(again.error.code).to.equal('auth.forbidden')
+    })
+  })
+
+  describe('access revoked while connected', () => {
+    it('should stop delivering at once to a socket whose user lost the council, was disabled or logged out', async () => {
+      const admin = await loginAs(t, { roles: ['admin'] })
+      const [moved, disabled, loggedOut] = await Promise.all([0, 1, 2].map(() => loginAs(t, { roles: ['council_member'], councilIds: [councilA] })))
+      const [a, b, sm, sd, sl] = await Promise.all([connect(alice), connect(bob), connect(moved), connect(disabled), connect(loggedOut)])
+      for (const s of [b, sm, sd, sl]) expect((await ask(s, 'room:join', { roomId })).ok).to.equal(true)
+      const recs = [sm, sd, sl].map(record)
+      const gone = [sd, sl].map((s) => new Promise((resolve) => s.once('disconnect', resolve)))
+      // None of these sockets sends anything after the change: the server must act by itself.
+      expect((await admin.patch(`/api/v1/users/${moved.user!.id}`, { councilIds: [councilC] })).status).to.equal(200)
+      expect((await admin.patch(`/api/v1/users/${disabled.user!.id}`, { disabled: true })).status).to.equal(200)
+      expect((await loggedOut.post('/api/v1/auth/logout')).status).to.equal(204)
+      expect(await Promise.all(gone)).to.deep.equal(['io server disconnect', 'io server disconnect'])
+      const barrier = nextEvent(b, 'message:new', (p) => p.message.text === 'после изменения прав')
+      expect((await ask(a, 'message:send', { roomId, text: 'после изменения прав', clientId: clientId() })).ok).to.equal(true)
+      await barrier
+      expect(recs.map((r) => r.of('message:new').length)).to.deep.equal([0, 0, 0])
+      // The moved member keeps the socket (still a council member) and uses it for the new council.
+      expect(sm.connected).to.equal(true)
+      expect((await ask(sm, 'room:join', { roomId })).error.code).to.equal('auth.forbidden')
     })
   })
 

@@ -7,6 +7,7 @@ import { Strategy as LocalStrategy } from 'passport-local'
 import type { Config } from '../config.js'
 import { log } from '../logger.js'
 import type { Actor } from '../policy.js'
+import { accessChanged } from './revocation.js'
 
 export const SESSION_COOKIE = 'kenes.sid'
 export const SESSION_MAX_AGE_MS = 7 * 24 * 3600 * 1000
@@ -133,9 +134,10 @@ export function logIn(req: Request, actor: Actor): Promise<void> {
 }
 
 /** Ends the session (logout): passport clears the user and the session is destroyed. */
-export function logOut(req: Request, res: Response): Promise<void> {
+export async function logOut(req: Request, res: Response): Promise<void> {
   const secure = Boolean(req.session?.cookie?.secure)
-  return new Promise((resolve, reject) => {
+  const userId = (req.user as Actor | undefined)?.id
+  await new Promise<void>((resolve, reject) => {
     req.logOut((err) => {
       if (err) return reject(err)
       req.session.destroy((e) => {
@@ -145,6 +147,7 @@ export function logOut(req: Request, res: Response): Promise<void> {
       })
     })
   })
+  if (userId) await accessChanged(userId)
 }
 
 /** Ends every stored session of a user (password reset, account disabled). */
@@ -154,4 +157,5 @@ export async function destroyUserSessions(userId: string, exceptSessionId?: stri
   const filter: Record<string, unknown> = { 'session.passport.user': userId }
   if (exceptSessionId) filter._id = { $ne: exceptSessionId }
   await db.collection(SESSIONS_COLLECTION).deleteMany(filter as never)
+  await accessChanged(userId)
 }

@@ -11,6 +11,10 @@ export function setChatNamespace(namespace: Namespace | undefined): void {
   ns = namespace
 }
 
+export function chatNamespace(): Namespace | undefined {
+  return ns
+}
+
 export const roomChannel = (roomId: string) => `room:${roomId}`
 export const userChannel = (userId: string) => `user:${userId}`
 

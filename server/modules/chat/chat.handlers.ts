@@ -71,7 +71,7 @@ function on<S extends z.ZodType>(socket: Socket, event: string, schema: S, handl
 }
 
 /** Whether the session the socket was opened with still exists (not logged out, not expired). */
-async function sessionAlive(sid: string | undefined, userId: string): Promise<boolean> {
+export async function sessionAlive(sid: string | undefined, userId: string): Promise<boolean> {
   const db = mongoose.connection.db
   if (!db) return true // shutting down: the next event finds out
   if (!sid) return false

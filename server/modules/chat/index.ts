@@ -1,6 +1,7 @@
 import type { KenesModule } from '../../core/module.js'
 import { setChatNamespace } from './chat.bus.js'
 import './chat.docs.js'
+import './chat.revoke.js'
 import { chatRouter } from './chat.routes.js'
 import { setupChatSockets } from './chat.socket.js'
 

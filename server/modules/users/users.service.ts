@@ -6,6 +6,7 @@ import { DEFAULT_ACCESSIBILITY, type RegisterBody, type UpdateMeBody } from '../
 import type { Lang, Page } from '../../../shared/schemas/common.js'
 import type { AdminUser, PublicUser, UpdateUserBody, UserListQuery } from '../../../shared/schemas/users.js'
 import { audit } from '../../core/audit.js'
+import { accessChanged } from '../../core/auth/revocation.js'
 import { destroyUserSessions } from '../../core/auth/session.js'
 import { currentConfig } from '../../core/config.js'
 import { AppError, conflict, isDuplicateKey, notFound, validationFailed, type FieldError } from '../../core/errors.js'
@@ -294,7 +295,9 @@ export async function updateUser(actor: Actor, id: string, body: UpdateUserBody)
   if (!changes.length) return toAdminUser(doc)
   const updated = await User.findByIdAndUpdate(doc._id, { $set: set }, { returnDocument: 'after' }).lean<UserDoc>()
   for (const c of changes) await audit({ actorId: actor.id, action: c.action, target: { kind: 'user', id: String(doc._id) }, details: c.details })
+  // Ending the sessions tells live connections too; any other change may narrow access as well.
   if (set.disabled === true) await destroyUserSessions(String(doc._id))
+  else await accessChanged(String(doc._id))
   return toAdminUser(updated!)
 }
 
