@@ -74,6 +74,11 @@ describe('web client: video upload, moderation and playback', function () {
     await page.getByRole('button', { name: kk.member.resume }).click()
     await page.getByText(kk.member.uploaded).waitFor()
     expect(offsets).to.deep.equal(['0', String(8 * 1024 * 1024), String(8 * 1024 * 1024)])
+    // Not published: the council may delete it (after confirming).
+    page.on('dialog', (d) => void d.accept())
+    const row = page.locator('tr', { hasText: 'Үлкен бейне' })
+    await row.getByRole('button', { name: new RegExp(`^${kk.editor.delete}`) }).click()
+    await row.waitFor({ state: 'detached' })
     await ctx.close()
   })
 

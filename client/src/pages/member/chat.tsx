@@ -10,6 +10,7 @@ import type { ChatMessage, ChatRoom, Page } from '../../lib/types.js'
 import { ErrorBox, Loading } from '../../components/status.js'
 import { NewRoom } from './chat-new-room.js'
 import { MessageList } from './chat-messages.js'
+import { AddCouncils } from './chat-add-councils.js'
 
 const byTime = (a: ChatMessage, b: ChatMessage) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id)
 function merge(list: ChatMessage[], more: ChatMessage[]): ChatMessage[] {
@@ -179,6 +180,7 @@ export default function Chat() {
                 <h2>{roomName(room)}</h2>
                 {room.topic && <p className="muted">{pick(room.topic, lng)}</p>}
                 <p className="small">{room.councils.map((c) => pick(c.name, lng)).join(', ')} · {t('chat.online', { n: online.size })}</p>
+                <AddCouncils room={room} onDone={(r) => setRooms((rs) => rs?.map((x) => (x.id === r.id ? { ...x, ...r } : x)) ?? rs)} />
               </header>
               {socket && <MessageList
                 socket={socket} roomId={room.id} messages={list ?? []} hasOlder={Boolean(older[room.id])} onOlder={loadOlder} online={online}

@@ -1,9 +1,11 @@
 import { useEffect, useState, type FormEvent } from 'react'
+import { useNavigate } from 'react-router-dom'
 import { useTranslation } from 'react-i18next'
 import { api } from '../../lib/api.js'
 import { forgetCouncils } from '../../lib/directory.js'
 import { useSubmit } from '../../lib/form.js'
 import { useLoad, useTitle } from '../../lib/hooks.js'
+import { hasRole, useSession } from '../../lib/session.js'
 import type { CouncilMember, CouncilProfile, Lang } from '../../lib/types.js'
 import { errFor, SelectField, TextArea, TextField } from '../../components/field.js'
 import { ErrorBox, Loading, Notice } from '../../components/status.js'
@@ -112,6 +114,35 @@ export function CouncilProfileEdit({ councilId }: { councilId: string }) {
         <p><button className="btn btn-primary" disabled={s.busy}>{t('profile.save')}</button></p>
         {ok && <Notice kind="success">{t('profile.saved')}</Notice>}
       </form>
+      <ArchiveCouncil councilId={councilId} />
+    </section>
+  )
+}
+
+/** Admins archive a council (kept, not erased: its history stays). */
+function ArchiveCouncil({ councilId }: { councilId: string }) {
+  const { t } = useTranslation()
+  const { user } = useSession()
+  const nav = useNavigate()
+  const s = useSubmit()
+  if (!hasRole(user, 'admin')) return null
+  const archive = async () => {
+    if (!window.confirm(t('member.confirmArchive'))) return
+    const ok = await s.run(async () => {
+      await api(`/councils/${councilId}`, { method: 'DELETE' })
+      return true
+    })
+    if (ok) {
+      forgetCouncils()
+      nav('/councils')
+    }
+  }
+  return (
+    <section aria-labelledby="arch-h">
+      <h3 id="arch-h">{t('member.archiveTitle')}</h3>
+      <p className="hint">{t('member.archiveHint')}</p>
+      <ErrorBox error={s.error} />
+      <button type="button" className="btn btn-danger" onClick={() => void archive()} disabled={s.busy}>{t('member.archive')}</button>
     </section>
   )
 }

@@ -1,7 +1,7 @@
 import { useRef, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
-import { ApiError } from '../../lib/api.js'
+import { api, ApiError } from '../../lib/api.js'
 import { formatBytes, formatDate, formatNumber, pick } from '../../lib/format.js'
 import { useSubmit } from '../../lib/form.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
@@ -27,12 +27,13 @@ export function CouncilVideos({ councilId }: { councilId: string }) {
         {list.items.length > 0 && (
           <div className="table-wrap"><table className="table">
             <caption className="sr-only">{t('member.councilVideos')}</caption>
-            <thead><tr><th scope="col">{t('editor.title')}</th><th scope="col">{t('member.status')}</th><th scope="col">{t('member.uploadedAt')}</th></tr></thead>
+            <thead><tr><th scope="col">{t('editor.title')}</th><th scope="col">{t('member.status')}</th><th scope="col">{t('member.uploadedAt')}</th><th scope="col"><span className="sr-only">{t('member.actions')}</span></th></tr></thead>
             <tbody>{list.items.map((v) => (
               <tr key={v.id} data-video-id={v.id}>
                 <td><Link to={`/videos/${v.id}`}>{pick(v.title, lng)}</Link></td>
                 <td><span className={`badge status-${v.status}`}>{t(`videoStatus.${v.status}`)}</span></td>
                 <td>{formatDate(v.createdAt, lng, true)}</td>
+                <td>{v.status !== 'published' && <DeleteVideo video={v} onDone={list.reload} />}</td>
               </tr>
             ))}</tbody>
           </table></div>
@@ -115,5 +116,26 @@ function Upload({ councilId, onDone }: { councilId: string; onDone(): void }) {
         {done !== null && <Notice kind="success">{t('member.uploaded')}</Notice>}
       </form>
     </section>
+  )
+}
+
+/** A council may delete its own video while it is not published (files go too). */
+export function DeleteVideo({ video, onDone }: { video: Video; onDone(): void }) {
+  const { t } = useTranslation()
+  const lng = useLang()
+  const s = useSubmit()
+  const del = async () => {
+    if (!window.confirm(t('member.confirmDeleteVideo', { title: pick(video.title, lng) }))) return
+    const ok = await s.run(async () => {
+      await api(`/videos/${video.id}`, { method: 'DELETE' })
+      return true
+    })
+    if (ok) onDone()
+  }
+  return (
+    <>
+      <button type="button" className="btn btn-small btn-danger" onClick={() => void del()} disabled={s.busy}>{t('editor.delete')}<span className="sr-only">: {pick(video.title, lng)}</span></button>
+      <ErrorBox error={s.error} />
+    </>
   )
 }

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Link, useParams } from 'react-router-dom'
+import { Link, useNavigate, useParams } from 'react-router-dom'
 import { api } from '../../lib/api.js'
 import { useCouncilMap } from '../../lib/directory.js'
 import { formatDate, formatDuration, pick } from '../../lib/format.js'
@@ -22,6 +22,7 @@ export function VideoReview() {
   const [reason, setReason] = useState('')
   const [done, setDone] = useState('')
   const s = useSubmit()
+  const nav = useNavigate()
   if (v.loading && !v.data) return <Loading />
   if (!v.data) return <ErrorBox error={v.error} />
   const video = v.data
@@ -61,6 +62,16 @@ export function VideoReview() {
           </p>
         </form>
       )}
+      <p>
+        <button type="button" className="btn btn-small btn-danger" disabled={s.busy} onClick={async () => {
+          if (!window.confirm(t('member.confirmDeleteVideo', { title: pick(video.title, lng) }))) return
+          const ok = await s.run(async () => {
+            await api(`/videos/${video.id}`, { method: 'DELETE' })
+            return true
+          })
+          if (ok) nav('/moderation')
+        }}>{t('moderation.deleteVideo')}</button>
+      </p>
       {video.moderation && video.moderation.length > 0 && (
         <section aria-labelledby="vh-h">
           <h3 id="vh-h">{t('moderation.history')}</h3>
