@@ -13,9 +13,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { type Collection, MongoClient } from 'mongodb'
 
 interface EmbeddedMongo { uri: string; port: number; close(): Promise<void> }
-interface EngineModule {
-  startEmbeddedMongo(opts: { dbPath: string; port?: number; host?: string; fsync?: boolean }): Promise<EmbeddedMongo>
-}
+type Start = (opts: { dbPath: string; port?: number; host?: string; fsync?: boolean }) => Promise<EmbeddedMongo>
+interface EngineModule { startEmbeddedMongo: Start }
+interface ThreadModule { startEmbeddedMongoInWorker: Start }
+/** As the application runs it (server/core/db.ts): in a worker thread. BENCH_ENGINE_INPROC=1: in this thread. */
+const IN_PROCESS = process.env.BENCH_ENGINE_INPROC === '1'
 
 const DOCS = 100_000
 const BATCH = 1_000
@@ -131,9 +133,11 @@ async function main(): Promise<number> {
   }, WATCHDOG_MS)
   process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)))
   try {
-    const mod = (await import(pathToFileURL(path.join(repoRoot, 'server/db/embedded/index.ts')).href)) as EngineModule
-    engine = await mod.startEmbeddedMongo({ dbPath, port: 0, fsync: true })
-    console.log(`engine bench: in-process engine at ${engine.uri}, fsync on, dbPath ${dbPath}, node ${process.version}, ${os.cpus().length} cpu`)
+    const start = IN_PROCESS
+      ? ((await import(pathToFileURL(path.join(repoRoot, 'server/db/embedded/index.ts')).href)) as EngineModule).startEmbeddedMongo
+      : ((await import(pathToFileURL(path.join(repoRoot, 'server/db/embedded/thread.ts')).href)) as ThreadModule).startEmbeddedMongoInWorker
+    engine = await start({ dbPath, port: 0, fsync: true })
+    console.log(`engine bench: engine ${IN_PROCESS ? 'in this thread' : 'in a worker thread'} at ${engine.uri}, fsync on, dbPath ${dbPath}, node ${process.version}, ${os.cpus().length} cpu, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`)
     client = new MongoClient(engine.uri)
     const coll = client.db('bench').collection<Doc>('people')
     await load(coll)
