@@ -193,7 +193,8 @@ async function byJob(client: Client, councilId: string, clip: Buffer): Promise<n
     v = await client.json('GET', `/api/v1/videos/${id}`)
     if (v.body.status === 'pending_review') break
     if (v.body.status !== 'processing') throw new Error(`job ended in ${v.body.status}`)
-    await new Promise((r) => setTimeout(r, 200))
+    // The job is timed by its own clock, so polling can be slow: fewer requests competing with ffmpeg.
+    await new Promise((r) => setTimeout(r, 500))
   }
   await client.json('DELETE', `/api/v1/videos/${id}`)
   // The job's own clock (recorded on the video): from its start to the commit of the new media.
