@@ -68,7 +68,9 @@ export function toListItem(a: AppealDoc, opts: { withAuthor?: boolean } = {}): z
   }
 }
 
-const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu
+// Matches start only where a run of address characters starts (the lookbehind): without it every
+// position inside a long run of letters is tried and scanned to its end, quadratic in the text.
+const EMAIL = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu
 // Phone numbers: +7 (701) 123-45-67, 8 701 1234567, 87011234567 … (7+ digits with separators).
 const PHONE = /(?:\+?\d[\s()-]*){7,}\d/g
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
