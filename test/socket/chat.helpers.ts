@@ -13,13 +13,15 @@ export interface ConnectOptions {
   lng?: 'kk' | 'ru'
   /** Keep the client from reconnecting by itself (default true: tests drive reconnection). */
   reconnection?: boolean
+  /** The page the connection claims to come from (the browser's Origin header). */
+  origin?: string
 }
 
 /** A connected client of `/chat`, or a rejection with the `connect_error`. */
 export function connectChat(url: string, agent: Agent | null, opts: ConnectOptions = {}): Promise<Socket> {
   const socket = ioClient(`${url}/chat`, {
     transports: ['websocket'],
-    extraHeaders: agent?.hasSession ? { cookie: agent.cookieHeader() } : {},
+    extraHeaders: { ...(agent?.hasSession ? { cookie: agent.cookieHeader() } : {}), ...(opts.origin ? { origin: opts.origin } : {}) },
     auth: opts.lng ? { lng: opts.lng } : {},
     reconnection: opts.reconnection ?? false,
     forceNew: true,

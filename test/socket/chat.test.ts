@@ -51,6 +51,13 @@ describe('socket.io /chat', () => {
       const err: any = await connect(fake).then(() => null, (e) => e)
       expect(err?.data?.code).to.equal('auth.required')
     })
+    it('should not let another site open a socket with the member\'s cookie (cross-site WebSocket hijacking)', async () => {
+      const err: any = await connect(alice, { origin: 'https://evil.example' }).then(() => null, (e) => e)
+      expect(err?.data?.code).to.equal('auth.required')
+      // The portal's own pages (same origin as the request) connect as before.
+      const own = await connect(alice, { origin: t.url })
+      expect(own.connected).to.equal(true)
+    })
     it('should accept council members and moderators', async () => {
       const [a, m] = await Promise.all([connect(alice), connect(mod)])
       expect(a.connected && m.connected).to.equal(true)

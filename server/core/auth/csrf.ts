@@ -47,3 +47,19 @@ function safeEqual(a: string, b: string): boolean {
   const bb = Buffer.from(b)
   return ab.length === bb.length && crypto.timingSafeEqual(ab, bb)
 }
+
+/**
+ * Whether a request comes from one of our own pages: no `Origin` (not a browser page, or a
+ * same-origin GET), or an `Origin` naming this host or the public URL. A WebSocket handshake is
+ * not bound by CORS and carries the cookie, so sockets check this before trusting the session.
+ */
+export function isSameOrigin(headers: { origin?: string; host?: string }, publicUrl: string): boolean {
+  const origin = headers.origin
+  if (!origin) return true
+  try {
+    const o = new URL(origin)
+    return o.host === headers.host || o.origin === new URL(publicUrl).origin
+  } catch {
+    return false
+  }
+}

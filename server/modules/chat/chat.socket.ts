@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { RequestHandler } from 'express'
 import type { Namespace, Socket } from 'socket.io'
 import type { Lang } from '../../../shared/schemas/common.js'
+import { isSameOrigin } from '../../core/auth/csrf.js'
 import { fromAcceptLanguage, isLang, t } from '../../core/i18n.js'
 import { log } from '../../core/logger.js'
 import type { ServerContext } from '../../core/module.js'
@@ -20,9 +21,12 @@ type EngineMiddleware = (req: EngineRequest, res: ServerResponse, next: (err?: u
  * polling requests carry `sid` and need no second session lookup. A request that fails here is
  * not refused: the namespace middleware decides, so the client gets a proper `connect_error`.
  */
-function onlyForHandshake(mw: RequestHandler): EngineMiddleware {
+function onlyForHandshake(mw: RequestHandler, publicUrl: string): EngineMiddleware {
   return (req, res, next) => {
     if (req._query?.sid !== undefined) return next()
+    // Another site's page may open a WebSocket to us with the member's cookie (no CORS applies):
+    // such a handshake is treated as a guest's, like a cross-site request without the cookie.
+    if (!isSameOrigin(req.headers, publicUrl)) return next()
     mw(req as never, res as never, (err?: unknown) => {
       if (err) log.warn({ err }, 'chat: session middleware failed on handshake')
       next()
@@ -63,7 +67,7 @@ export function setupChatSockets(ctx: ServerContext): Namespace {
   const { io } = ctx
   if (!applied.has(io.engine)) {
     applied.add(io.engine)
-    for (const mw of ctx.sessionMiddleware) io.engine.use(onlyForHandshake(mw))
+    for (const mw of ctx.sessionMiddleware) io.engine.use(onlyForHandshake(mw, ctx.config.publicUrl))
   }
   const ns = io.of('/chat')
   ns.use((socket, next) => {
