@@ -223,6 +223,8 @@ export async function changePassword(actor: Actor, currentPassword: string, newP
   if (!doc) throw notFound('user')
   if (!(await verifyPassword(doc.passwordHash, currentPassword))) return false
   await User.updateOne({ _id: doc._id }, { $set: { passwordHash: await hashPassword(newPassword) } })
+  // A reset link still in a mailbox would otherwise undo the change for whoever reads it.
+  await UserToken.updateMany({ userId: doc._id, kind: 'reset_password', usedAt: null }, { $set: { usedAt: new Date() } })
   await destroyUserSessions(actor.id, keepSessionId)
   return true
 }

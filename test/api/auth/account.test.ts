@@ -27,6 +27,20 @@ describe('auth: account self-service', () => {
       expect((await new Agent(t.url).post('/api/v1/auth/login', { email, password: 'changed-password-1' })).status).to.equal(200)
     })
 
+    it('should void a reset link mailed before the change (whoever holds the old mail cannot take the account back)', async () => {
+      const { email, password } = await createUser(t)
+      expect((await new Agent(t.url).post('/api/v1/auth/password/forgot', { email })).status).to.equal(202)
+      const mail = await waitForMail(t, { to: email, template: 'auth:email.reset' }, { after: 0 })
+      const token = linkFrom(mail, '/reset-password').searchParams.get('token')!
+      const me = new Agent(t.url)
+      await me.post('/api/v1/auth/login', { email, password })
+      expect((await me.post('/api/v1/auth/password/change', { currentPassword: password, newPassword: 'changed-password-2' })).status).to.equal(204)
+      const stale = await new Agent(t.url).post('/api/v1/auth/password/reset', { token, password: 'attacker-password-1' })
+      expect(stale.status).to.equal(400)
+      expect(stale.body.code).to.equal('auth.invalid_token')
+      expect((await new Agent(t.url).post('/api/v1/auth/login', { email, password: 'changed-password-2' })).status).to.equal(200)
+    })
+
     it('should fail with 400 for a wrong current password (localized) or a weak new one', async () => {
       const a = await loginAs(t, { locale: 'ru' })
       const wrong = await a.post('/api/v1/auth/password/change?lng=ru', { currentPassword: 'not-my-password', newPassword: 'changed-password-1' })
