@@ -14,8 +14,24 @@ export interface Stats { scanned: number; keysExamined: number; collscans: numbe
 
 export interface SelectOpts { sort?: Doc; /** stop after this many matches (only when order is already known) */ limit?: number }
 
+/** The version a committed write replaced (undefined: the document did not exist), to roll it back. */
+interface Undo { c: Collection; id: string; before: Doc | undefined }
+
+/** Put back what the writes changed, newest first, if they could not be journaled. */
+function rollBack(store: Storage, undo: Undo[]): void {
+  for (let i = undo.length - 1; i >= 0; i--) {
+    const { c, id, before } = undo[i];
+    if (store.get(c.ns) === c) c.apply(id, before ?? null, ++store.seq);
+  }
+}
+
+function notJournaled(e: unknown): MongoError {
+  return new MongoError(1, `the write could not be journaled and was not applied: ${(e as Error)?.message ?? String(e)}`);
+}
+
 export class Ctx {
   readonly ops: Op[] = [];
+  private readonly undo: Undo[] = [];
   lastPlan: Plan | undefined;
   lastScanned = 0;
   constructor(readonly store: Storage, readonly sessions: Sessions, readonly txn: Txn | undefined, readonly stats: Stats) {}
@@ -107,20 +123,25 @@ export class Ctx {
       return;
     }
     c.insertChecked(doc, ++this.store.seq);
+    this.undo.push({ c, id, before: undefined });
     this.ops.push({ op: 'put', ns: c.ns, doc });
   }
 
   replace(c: Collection, doc: Doc): void {
     const id = keyString(doc._id);
     if (this.txn) return this.txnWrite(c, id, doc);
+    const before = c.docs.get(id);
     c.replaceChecked(id, doc, ++this.store.seq);
+    this.undo.push({ c, id, before });
     this.ops.push({ op: 'put', ns: c.ns, doc });
   }
 
   remove(c: Collection, doc: Doc): void {
     const id = keyString(doc._id);
     if (this.txn) return this.txnWrite(c, id, null);
+    const before = c.docs.get(id);
     c.apply(id, null, ++this.store.seq);
+    this.undo.push({ c, id, before });
     this.ops.push({ op: 'del', ns: c.ns, id: doc._id });
   }
 
@@ -143,10 +164,20 @@ export class Ctx {
     ov.set(id, doc);
   }
 
-  /** Journal this command's committed changes; resolves when durable. */
-  finish(): Promise<void> {
+  /**
+   * Journal this command's committed changes; resolves when durable. If the journal fails, the
+   * documents this command changed are put back, so memory never holds a write that is neither
+   * acknowledged nor journaled (the storage then refuses further commands: see Storage.failure).
+   */
+  async finish(): Promise<void> {
     const ops = this.ops.splice(0);
-    return this.store.log(ops);
+    const undo = this.undo.splice(0);
+    try {
+      await this.store.log(ops);
+    } catch (e) {
+      rollBack(this.store, undo);
+      throw notJournaled(e);
+    }
   }
 }
 
@@ -167,18 +198,25 @@ export async function commitTxn(store: Storage, sessions: Sessions, t: Txn): Pro
     throw e;
   }
   const seq = ++store.seq;
+  const undo: Undo[] = [];
   for (const [c, ov] of t.overlays) {
     if (store.get(c.ns) !== c) continue;
     for (const [id, d] of ov) {
       const old = c.docs.get(id);
       c.apply(id, d, seq);
+      undo.push({ c, id, before: old });
       if (d) ops.push({ op: 'put', ns: c.ns, doc: d });
       else if (old) ops.push({ op: 'del', ns: c.ns, id: old._id });
     }
   }
   t.state = 'committed';
   sessions.release(t);
-  await store.log(ops);
+  try {
+    await store.log(ops);
+  } catch (e) {
+    rollBack(store, undo);
+    throw notJournaled(e);
+  }
 }
 
 export function requireColl(ctx: Ctx, ns: string): Collection {

@@ -56,6 +56,9 @@ export class Journal {
   private pending: Pending[] = [];
   private flushing: Promise<void> | null = null;
   private closed = false;
+  private failed: Error | undefined;
+  /** Bytes known to be written and synced: the file is cut back to this after a failure. */
+  private durable: number;
   /** Number of fsyncs and records, exposed in serverStatus for the group-commit benchmark. */
   stats = { syncs: 0, records: 0 };
 
@@ -64,11 +67,13 @@ export class Journal {
     this.fsync = fsync;
     this.fd = fs.openSync(path, 'a');
     this.size = fs.fstatSync(this.fd).size;
+    this.durable = this.size;
   }
 
   /** Resolves once the record is durable (fsync'd unless fsync is off). */
   append(ops: Doc[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error('journal is closed'));
+    if (this.failed) return Promise.reject(this.failed);
     const buf = frame(ops);
     this.size += buf.length;
     return new Promise<void>((resolve, reject) => {
@@ -87,15 +92,25 @@ export class Journal {
         const buf = group.length === 1 ? group[0].buf : Buffer.concat(group.map((p) => p.buf));
         await writeAll(this.fd, buf);
         if (this.fsync) await new Promise<void>((res, rej) => fs.fdatasync(this.fd, (e) => (e ? rej(e) : res())));
+        this.durable += buf.length;
         this.stats.syncs++;
         this.stats.records += group.length;
         for (const p of group) p.resolve();
       } catch (e) {
-        for (const p of group) p.reject(e as Error);
+        // Nothing may follow a record that did not reach the disk (replay stops there): fail this group
+        // and every later append.
+        this.failed = e instanceof Error ? e : new Error(String(e));
+        // Best effort: cut the unacknowledged records off, so a restart does not bring back writes that
+        // were reported as failed.
+        try { fs.ftruncateSync(this.fd, this.durable); } catch { /* the disk is failing: replay decides */ }
+        for (const p of [...group, ...this.pending.splice(0)]) p.reject(this.failed);
       }
     }
     this.flushing = null;
   }
+
+  /** The write or fsync error that stopped this journal, if any. */
+  get error(): Error | undefined { return this.failed; }
 
   /** Wait for queued records to be durable. */
   async drain(): Promise<void> {

@@ -131,10 +131,25 @@ export class Storage {
 
   dropDatabase(db: string): void { this.dbs.delete(db); }
 
-  /** Journal committed ops; resolves when durable. Memory was already changed by the caller. */
+  /**
+   * Set when a journal write or fsync failed. After a failed fsync the file's state is unknown (the
+   * kernel may have dropped the dirty pages), so appending more could leave acknowledged records behind
+   * a hole that replay stops at: like mongod, the engine stops (every command but the handshake is
+   * refused) until it is restarted, which replays what is really on disk.
+   */
+  failure: Error | undefined;
+
+  /** Journal committed ops; resolves when durable. Memory was already changed by the caller (who rolls back on failure). */
   log(ops: Op[]): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
     if (!ops.length) return Promise.resolve();
-    const p = this.journal.append(ops);
+    const p = this.journal.append(ops).catch((e: unknown) => {
+      if (!this.failure) {
+        this.failure = e instanceof Error ? e : new Error(String(e));
+        process.emitWarning(`embedded mongo: journal write failed, refusing further commands until restart: ${this.failure.message}`);
+      }
+      throw e;
+    });
     if (!this.compacting && this.journal.size > COMPACT_BYTES) {
       this.compact().catch((e: unknown) => process.emitWarning(`embedded mongo: compaction failed (journal kept): ${String(e)}`));
     }
@@ -176,6 +191,13 @@ export class Storage {
       for (const ch of chunks) await fh.write(ch);
       if (this.fsync) await fh.sync();
       await fh.close();
+      // The snapshot holds writes still queued in the old journal: publish it only if they made it.
+      await old.drain();
+      const failed = this.failure ?? old.error;
+      if (failed) {
+        await fs.promises.rm(tmp, { force: true });
+        throw failed;
+      }
       await fs.promises.rename(tmp, path.join(this.dbPath, `snapshot.${this.gen}`));
       if (this.fsync) syncDir(this.dbPath);
       await old.close();

@@ -12,6 +12,8 @@ import { readCommands } from './read.js';
 const HANDLERS: Record<string, Handler> = { ...adminCommands, ...crudCommands, ...readCommands, ...ddlCommands };
 const RETRYABLE = new Set(['insert', 'update', 'delete', 'findAndModify', 'findandmodify']);
 const TXN_CONTROL = new Set(['commitTransaction', 'abortTransaction']);
+/** Still answered after a journal failure, so drivers can connect and see the error on real commands. */
+const HANDSHAKE = new Set(['hello', 'isMaster', 'ismaster']);
 
 export type Env = Omit<CommandEnv, 'cmd' | 'db' | 'ctx'>;
 
@@ -20,6 +22,9 @@ export async function runCommand(base: Env, cmd: Doc, defaultDb: string): Promis
   const handler = name === undefined ? undefined : HANDLERS[name];
   if (!handler) return new MongoError(59, `no such command: '${name ?? ''}'`).toReply();
   const db = typeof cmd.$db === 'string' ? cmd.$db : defaultDb;
+  if (base.store.failure && !HANDSHAKE.has(name)) {
+    return new MongoError(1, `the embedded engine stopped after a journal write failed (${base.store.failure.message}); restart it: everything acknowledged is on disk`).toReply();
+  }
   base.sessions.expire();
   let txn;
   try {
