@@ -25,8 +25,7 @@ export function createApp(ctx: ServerContext, modules: KenesModule[]): Express {
   app.set('etag', 'strong')
   app.set('query parser', 'simple') // no nested objects from ?a[b]=c: a query value is a string or string[]
 
-  const skip = (mw: any, flag: string) => (req: any, res: any, next: any) => (process.env[flag] && req.method === 'GET' && !req.headers.cookie ? next() : mw(req, res, next))
-  if (!process.env.KPERF_NOPINO) app.use(pinoHttp({ logger: log, genReqId: (req, res) => {
+  app.use(pinoHttp({ logger: log, genReqId: (req, res) => {
     const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || crypto.randomUUID()
     res.setHeader('X-Request-Id', id)
     return id
@@ -36,7 +35,7 @@ export function createApp(ctx: ServerContext, modules: KenesModule[]): Express {
     req: (req: { id?: unknown; method?: string; url?: string; remoteAddress?: string }) => ({ id: req.id, method: req.method, url: req.url, remoteAddress: req.remoteAddress }),
     res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
   } }))
-  if (!process.env.KPERF_NOMET) app.use(metricsMiddleware)
+  app.use(metricsMiddleware)
   app.use(helmet({
     contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:', 'blob:'], 'media-src': ["'self'", 'blob:'], 'worker-src': ["'self'", 'blob:'] } },
     crossOriginEmbedderPolicy: false,
@@ -45,7 +44,7 @@ export function createApp(ctx: ServerContext, modules: KenesModule[]): Express {
   app.use(languageMiddleware)
   app.use(express.json({ limit: '1mb', strict: true }))
   app.use(express.urlencoded({ extended: false, limit: '100kb' }))
-  app.use(...ctx.sessionMiddleware.map((m) => skip(m, 'KPERF_NOSESS')))
+  app.use(...ctx.sessionMiddleware)
   app.use(csrfProtection)
 
   const api = express.Router()
