@@ -1,5 +1,6 @@
 import crypto from 'node:crypto'
 import type { Request, RequestHandler } from 'express'
+import { currentConfig } from '../config.js'
 import { AppError } from '../errors.js'
 import { SESSION_COOKIE } from './session.js'
 
@@ -33,9 +34,14 @@ export function hasSessionCookie(req: Request): boolean {
  * DELETE) that carries the session cookie must send `X-CSRF-Token` equal to the session's
  * token, else 403 `csrf.invalid`. A request without the cookie passes: a browser cannot be made
  * to act with credentials it does not send, so there is nothing to forge (guests, API clients).
+ * Whatever the cookie, an unsafe request whose `Origin` is another site is refused: a plain HTML
+ * form (urlencoded, multipart, text/plain) needs no CORS preflight, and a forged login or sign-up
+ * would leave the visitor signed in to the attacker's account.
  */
 export const csrfProtection: RequestHandler = (req, _res, next) => {
-  if (SAFE_METHODS.has(req.method) || !hasSessionCookie(req)) return next()
+  if (SAFE_METHODS.has(req.method)) return next()
+  if (!isSameOrigin(req.headers, currentConfig().publicUrl)) return next(new AppError(403, 'csrf.invalid'))
+  if (!hasSessionCookie(req)) return next()
   const sent = req.get('x-csrf-token')
   const stored = req.session?.csrfToken
   if (typeof sent === 'string' && typeof stored === 'string' && safeEqual(sent, stored)) return next()

@@ -50,6 +50,21 @@ describe('auth: CSRF protection of cookie-authenticated requests', () => {
     expect((await guest.post('/api/v1/auth/login', { email, password }, { csrf: false })).status).to.equal(200)
   })
 
+  it('should refuse a form posted from another site (login CSRF: the victim signed in as the attacker)', async () => {
+    const { email, password } = await createUser(t)
+    const form = `email=${encodeURIComponent(email)}&password=${encodeURIComponent(password)}`
+    const headers = { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' }
+    const forged = await new Agent(t.url, { lng: 'ru' }).request('POST', '/api/v1/auth/login', { body: form, headers })
+    expect(forged.status).to.equal(403)
+    expect(forged.body.code).to.equal('csrf.invalid')
+    expect(forged.body.title).to.equal('Недействительный токен безопасности')
+    expect(forged.headers.getSetCookie()).to.deep.equal([])
+    const signup = await new Agent(t.url).request('POST', '/api/v1/auth/register', { json: { email: 'victim@example.kz', password: 'long-enough-pass', displayName: 'X' }, headers: { origin: 'null' } })
+    expect(signup.status).to.equal(403)
+    // The portal's own pages (same origin) and clients that send no Origin are unaffected.
+    expect((await new Agent(t.url).post('/api/v1/auth/login', { email, password }, { headers: { origin: t.url } })).status).to.equal(200)
+  })
+
   it('should rotate the session id and the token on login (no fixation)', async () => {
     const { email, password } = await createUser(t)
     const a = new Agent(t.url)
