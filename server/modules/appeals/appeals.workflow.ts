@@ -2,6 +2,7 @@ import mongoose from 'mongoose'
 import { OPEN_STATUSES, type AppealStatus, type StatusBody } from '../../../shared/schemas/appeals.js'
 import { AppError, conflict, forbidden, validationFailed } from '../../core/errors.js'
 import { can, type Actor, type MaybeActor } from '../../core/policy.js'
+import { createRateLimiter } from '../../core/rate-limit.js'
 import { findCouncilSummary } from '../councils/councils.lookup.js'
 import { Appeal, type AppealDoc } from './appeal.model.js'
 import { addMonthsKey, almatyDay, endOfAlmatyDay, workingDayOnOrBefore } from './calendar.js'
@@ -28,6 +29,8 @@ const TRANSITIONS: Record<StatusBody['status'], readonly AppealStatus[]> = {
   redirected: ['submitted', 'redirected', 'in_progress'],
 }
 const REPLYABLE: readonly AppealStatus[] = ['submitted', 'redirected', 'in_progress', 'answered']
+/** Author follow-ups per appeal: each one e-mails every member of the council (no mail bombing). */
+export const authorReplies = createRateLimiter({ name: 'appeals_author_reply', points: 10, durationSec: 3600 })
 
 function replyShape(r: { _id: unknown; by: string; authorName: string; text: string; createdAt: Date }) {
   return { id: String(r._id), by: r.by as 'council' | 'author', authorName: r.authorName, text: r.text, createdAt: iso(r.createdAt) }
@@ -42,6 +45,7 @@ export async function addReply(actor: MaybeActor, id: string, code: string | und
   if (!REPLYABLE.includes(appeal.status as AppealStatus)) throw conflict('appeals.closed')
 
   const byCouncil = access !== 'author'
+  if (!byCouncil) await authorReplies.consume(String(appeal._id))
   const reply = { _id: replyId, by: byCouncil ? 'council' : 'author', userId: actor?.id ?? null, authorName: byCouncil ? actor!.displayName : appeal.author.name, text, createdAt: now }
   const set: Record<string, unknown> = {}
   const history: Record<string, unknown>[] = []

@@ -94,6 +94,17 @@ describe('appeals: a citizen follows an appeal to its answer', () => {
     expect(view.body.status).to.equal('closed')
   })
 
+  it('should limit the author\'s follow-ups per appeal (each one e-mails every member of the council)', async () => {
+    const appeal = await submitAs(citizen, councilA)
+    for (let i = 0; i < 10; i++) expect((await citizen.post(`/api/v1/appeals/${appeal.id}/replies`, { text: `Қосымша ${i}` })).status).to.equal(201)
+    const flood = await citizen.post(`/api/v1/appeals/${appeal.id}/replies?lng=ru`, { text: 'Ещё одно' })
+    expect(flood.status).to.equal(429)
+    expect(flood.body.code).to.equal('rate_limited')
+    expect(Number(flood.headers.get('retry-after'))).to.be.greaterThan(0)
+    // The council's answers are not held back by the author's flood.
+    expect((await memberA.post(`/api/v1/appeals/${appeal.id}/replies`, { text: 'Жауап' })).status).to.equal(201)
+  })
+
   it('should refuse a status jump the workflow does not allow, and a rejection without a reason', async () => {
     const a = await submitAs(citizen, councilA)
     const jump = await memberA.patch(`/api/v1/appeals/${a.id}/status`, { status: 'closed' })
