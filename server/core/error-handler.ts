@@ -61,7 +61,7 @@ export function toAppError(err: unknown): AppError {
     if (e.code === 'LIMIT_FILE_SIZE') return new AppError(413, 'upload.too_large', { limit: '' })
     if (e.code === 'LIMIT_FILE_COUNT' || e.code === 'LIMIT_UNEXPECTED_FILE')
       return new AppError(400, 'upload.too_many_files', { max: '' }, [{ path: `files.${e.field ?? ''}`, code: 'invalid_value' }])
-    return new AppError(400, 'validation.failed', {}, [{ path: `body.${e.field ?? ''}`, code: 'invalid_value' }])
+    return new AppError(400, 'validation.failed', {}, [{ path: e.field ? `body.${e.field}` : 'body', code: 'invalid_value' }])
   }
   if (err instanceof mongoose.Error.CastError) return new AppError(404, 'not_found')
   if (err instanceof mongoose.Error.ValidationError)

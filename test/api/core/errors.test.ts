@@ -86,6 +86,12 @@ describe('core: problem+json errors and language negotiation', () => {
     expect(gz.status).to.equal(400)
     expect(gz.body.code).to.equal('validation.failed')
     expect(gz.body.errors[0]).to.include({ path: 'body', code: 'invalid_format' })
+    // Too many multipart fields: the error names the body, not an empty field ("body.").
+    const fields = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`f${i}`, 'x']))
+    const many = await a.upload('/api/v1/appeals', { fields, files: [] })
+    expect(many.status).to.equal(400)
+    expect(many.body.code).to.equal('validation.failed')
+    expect(many.body.errors.map((e: any) => e.path)).to.deep.equal(['body'])
   })
 
   it('should refuse oversized JSON bodies with 413 problem+json', async () => {
