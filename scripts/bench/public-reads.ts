@@ -11,6 +11,8 @@
  *   (b) a bare Express route returning the same JSON (res.json of the object in memory),
  *   (c) Kenes with PUBLIC_CACHE=false (full middleware chain + database),
  *   (d) Kenes with the public response cache.
+ * All four run at once and each endpoint's four cases are measured back to back (a ratio compares one
+ * time window of a noisy machine); the server CPU time per request is printed beside each figure.
  * Prints (c)/(b) and (d)/(a) per endpoint (targets ≥ 0.5) and p99 (target < 50 ms).
  * Exit 0 when all targets are met, 1 when one is missed, 2 on an error or the 5-minute bound
  * (a run takes about 3 minutes).
@@ -138,16 +140,28 @@ async function stop(proc: ChildProcess): Promise<void> {
   if (proc.exitCode === null) proc.kill('SIGKILL')
 }
 
-interface Run { rps: number; p99: number; non2xx: number }
+interface Run { rps: number; p99: number; non2xx: number; /** server CPU (all threads) per request, ms; NaN without /proc */ cpuMs: number }
+
+/** User + system CPU time of a process in ms (Linux /proc), NaN elsewhere. */
+async function cpuOf(pid: number): Promise<number> {
+  try {
+    const f = (await fs.readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ')
+    return (Number(f[11]) + Number(f[12])) * (1000 / 100) // clock ticks of 10 ms (USER_HZ)
+  } catch {
+    return NaN
+  }
+}
 // autocannon ships no type declarations: the little used here is typed locally.
 type Autocannon = (o: { url: string; connections: number; duration: number }) => Promise<{
-  requests: { average: number }; latency: { p99: number }; non2xx: number; errors: number; timeouts: number
+  requests: { average: number; total: number }; latency: { p99: number }; non2xx: number; errors: number; timeouts: number
 }>
-async function load(url: string): Promise<Run> {
+async function load(url: string, pid: number): Promise<Run> {
   const autocannon = (await import('autocannon' as string)).default as Autocannon
   if (WARMUP > 0) await autocannon({ url, connections: CONNECTIONS, duration: WARMUP })
+  const c0 = await cpuOf(pid)
   const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION })
-  return { rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx + r.errors + r.timeouts }
+  const cpuMs = ((await cpuOf(pid)) - c0) / Math.max(1, r.requests.total)
+  return { rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx + r.errors + r.timeouts, cpuMs }
 }
 
 async function main(): Promise<void> {
@@ -170,27 +184,35 @@ async function main(): Promise<void> {
 
     const endpoints = { 'council list': '/api/v1/councils', 'council profile': '/api/v1/councils/bench-council-30', 'news list': '/api/v1/news' }
     const results: Record<string, Record<string, Run>> = {}
+    // All four servers run at once (idle ones cost nothing) and each endpoint's four cases are measured
+    // back to back, so a ratio compares figures from the same ~1-minute window of a noisy machine.
+    const dataCopy = path.join(dir, 'data-cached')
+    await fs.cp(dataDir, dataCopy, { recursive: true }) // one engine per data directory (dbpath lock)
+    const ports: Record<string, number> = {}
+    const pids: Record<string, number> = {}
+    const start = async (target: string, args: string[], env: Record<string, string> = {}) => {
+      const s = child(args, env)
+      procs.push(s.proc)
+      ports[target] = Number((await s.ready).split(' ')[1])
+      pids[target] = s.proc.pid!
+    }
+    await Promise.all([
+      start('kenes-uncached', ['--serve', 'kenes', dataDir], { PUBLIC_CACHE: 'false' }),
+      start('kenes-cached', ['--serve', 'kenes', dataCopy], { PUBLIC_CACHE: 'true' }),
+    ])
     const bodies: Record<string, unknown> = {}
-    for (const [target, env] of [['kenes-uncached', { PUBLIC_CACHE: 'false' }], ['kenes-cached', { PUBLIC_CACHE: 'true' }]] as const) {
-      const k = child(['--serve', 'kenes', dataDir], env)
-      procs.push(k.proc)
-      const port = Number((await k.ready).split(' ')[1])
-      for (const [name, u] of Object.entries(endpoints)) {
-        const res = await fetch(`http://127.0.0.1:${port}${u}`)
-        if (res.status !== 200) throw new Error(`${u} → ${res.status}`)
-        bodies[u] = await res.json()
-        ;(results[name] ??= {})[target] = await load(`http://127.0.0.1:${port}${u}`)
-      }
-      await stop(k.proc)
+    for (const u of Object.values(endpoints)) {
+      const res = await fetch(`http://127.0.0.1:${ports['kenes-uncached']}${u}`)
+      if (res.status !== 200) throw new Error(`${u} → ${res.status}`)
+      bodies[u] = await res.json()
     }
     const bodiesFile = path.join(dir, 'bodies.json')
     await fs.writeFile(bodiesFile, JSON.stringify(bodies))
-    for (const target of ['raw', 'express'] as const) {
-      const s = child(['--serve', target, bodiesFile])
-      procs.push(s.proc)
-      const port = Number((await s.ready).split(' ')[1])
-      for (const [name, u] of Object.entries(endpoints)) results[name][target] = await load(`http://127.0.0.1:${port}${u}`)
-      await stop(s.proc)
+    await Promise.all([start('raw', ['--serve', 'raw', bodiesFile]), start('express', ['--serve', 'express', bodiesFile])])
+    for (const [name, u] of Object.entries(endpoints)) {
+      for (const target of ['raw', 'express', 'kenes-uncached', 'kenes-cached']) {
+        (results[name] ??= {})[target] = await load(`http://127.0.0.1:${ports[target]}${u}`, pids[target])
+      }
     }
 
     let missed = false
@@ -199,9 +221,9 @@ async function main(): Promise<void> {
       console.log(`${label}: ${value} (target ${target})${ok ? '' : ' MISSED'}`)
     }
     console.log(`\n${CONNECTIONS} connections, ${DURATION} s per case after ${WARMUP} s of warm-up; load average now ${load1()}; total ${((Date.now() - t0) / 1000).toFixed(0)} s`)
-    console.log('requests/s (p99 ms)')
+    console.log('requests/s (p99 ms; server CPU ms per request, all threads)')
     for (const [name, r] of Object.entries(results)) {
-      const fmt = (x: Run) => `${Math.round(x.rps)} (${x.p99})${x.non2xx ? ` [${x.non2xx} non-2xx/errors]` : ''}`
+      const fmt = (x: Run) => `${Math.round(x.rps)} (${x.p99}; ${x.cpuMs.toFixed(2)})${x.non2xx ? ` [${x.non2xx} non-2xx/errors]` : ''}`
       console.log(`${name}: raw ${fmt(r.raw)} · express ${fmt(r.express)} · kenes uncached ${fmt(r['kenes-uncached'])} · kenes cached ${fmt(r['kenes-cached'])}`)
       const key = name.replace(/ /g, '_')
       line(`public_reads.${key}.uncached_vs_express`, (r['kenes-uncached'].rps / r.express.rps).toFixed(2), '≥ 0.5', r['kenes-uncached'].rps / r.express.rps >= 0.5)
