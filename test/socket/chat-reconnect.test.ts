@@ -63,6 +63,30 @@ describe('socket.io /chat: reconnection', () => {
     expect(rec.of('message:new').map((p) => p.message.text)).to.deep.equal(['бар кезде', 'жоқ кезде', 'қайта келдің'])
   })
 
+  it('should not hand a recovering socket the rooms (or the messages) its user lost while it was away', async () => {
+    const councilC = await createCouncil(15)
+    const carol = await loginAs(t, { roles: ['council_member'], councilIds: [(await alice.get('/api/v1/auth/me')).body.user.councilIds[0]] })
+    const [c, b] = await Promise.all([connectChat(t.url, carol), connectChat(t.url, bob)])
+    open.push(c, b)
+    for (const s of [c, b]) expect((await ask(s, 'room:join', { roomId })).ok).to.equal(true)
+    const rec = record(c)
+    const dropped = new Promise((resolve) => c.once('disconnect', resolve))
+    c.io.engine.close()
+    await dropped
+    await serverSockets(1)
+    const admin = await loginAs(t, { roles: ['admin'] })
+    expect((await admin.patch(`/api/v1/users/${carol.user!.id}`, { councilIds: [councilC] })).status).to.equal(200)
+    expect((await ask(b, 'message:send', { roomId, text: 'сен кеткенде', clientId: clientId() })).ok).to.equal(true)
+    const reconnected = new Promise<void>((resolve) => c.once('connect', () => resolve()))
+    c.connect()
+    await reconnected
+    // A round trip: whatever the server had for this socket has arrived by its answer.
+    expect((await ask(c, 'room:join', { roomId })).error.code).to.equal('auth.forbidden')
+    expect((await ask(b, 'message:send', { roomId, text: 'тағы бір', clientId: clientId() })).ok).to.equal(true)
+    expect((await ask(c, 'room:join', { roomId })).error.code).to.equal('auth.forbidden')
+    expect(rec.of('message:new')).to.deep.equal([])
+  })
+
   it('should hand a new connection what it missed after lastMessageId on room:join, without duplicates', async () => {
     const b = await connectChat(t.url, bob)
     open.push(b)

@@ -1,4 +1,5 @@
 import mongoose from 'mongoose'
+import type { Namespace } from 'socket.io'
 import { onAccessChanged } from '../../core/auth/revocation.js'
 import { can } from '../../core/policy.js'
 import { loadActor } from '../users/users.service.js'
@@ -22,11 +23,7 @@ export async function recheckUserSockets(userId: string): Promise<void> {
   const sockets = await ns.in(userChannel(userId)).fetchSockets()
   if (!sockets.length) return
   const actor = await loadActor(userId)
-  const joined = [...new Set(sockets.flatMap((s) => [...s.rooms].filter((r) => r.startsWith(ROOM_PREFIX)).map((r) => r.slice(ROOM_PREFIX.length))))]
-  const valid = joined.filter((id) => mongoose.isValidObjectId(id)).map((id) => new mongoose.Types.ObjectId(id))
-  const rooms = new Map(
-    (valid.length ? await ChatRoomModel.find({ _id: mongoose.trusted({ $in: valid }) }, { councilIds: 1 }).lean() : []).map((r: any) => [String(r._id), r]),
-  )
+  const allowed = actor ? await usableRooms(actor, sockets.flatMap((s) => [...s.rooms])) : new Set<string>()
   for (const s of sockets) {
     if (!actor || !can(actor, 'chat.connect') || !(await sessionAlive(s.data.sid, userId))) {
       s.disconnect(true)
@@ -34,10 +31,53 @@ export async function recheckUserSockets(userId: string): Promise<void> {
     }
     // A local socket shares its data object: its next event then uses the new roles at once.
     s.data.actorLoadedAt = 0
-    for (const room of s.rooms) {
-      if (!room.startsWith(ROOM_PREFIX)) continue
-      const doc = rooms.get(room.slice(ROOM_PREFIX.length))
-      if (!doc || !canUseRoom(actor, doc)) s.leave(room)
+    for (const room of s.rooms) if (room.startsWith(ROOM_PREFIX) && !allowed.has(room)) s.leave(room)
+  }
+}
+
+/** Of these socket.io rooms, the chat rooms (`room:<id>`) the actor may still use. */
+async function usableRooms(actor: NonNullable<Awaited<ReturnType<typeof loadActor>>>, channels: string[]): Promise<Set<string>> {
+  const ids = [...new Set(channels.filter((r) => r.startsWith(ROOM_PREFIX)).map((r) => r.slice(ROOM_PREFIX.length)))].filter((id) => mongoose.isValidObjectId(id))
+  if (!ids.length) return new Set()
+  const docs = await ChatRoomModel.find({ _id: mongoose.trusted({ $in: ids.map((id) => new mongoose.Types.ObjectId(id)) }) }, { councilIds: 1 }).lean()
+  return new Set(docs.filter((d: any) => canUseRoom(actor, d)).map((d: any) => roomChannel(String(d._id))))
+}
+
+/** The chat room an event is about (`{ roomId }` or `{ message: { roomId } }`), if any. */
+function roomOfPacket(data: unknown[]): string | null {
+  const p = data[1] as { roomId?: unknown; message?: { roomId?: unknown } } | undefined
+  const id = p?.roomId ?? p?.message?.roomId
+  return typeof id === 'string' ? roomChannel(id) : null
+}
+
+const vetted = new WeakSet<object>()
+/**
+ * Connection state recovery hands a reconnecting client its old rooms and the packets it missed
+ * before any of our code runs (socket.io replays them while building the socket). So the
+ * adapter's `restoreSession` is vetted on fresh data: a user who may no longer chat, or whose
+ * session ended, gets no recovery (a new connection goes through the namespace's checks), and a
+ * member moved out of a council recovers neither that council's rooms nor what was said there.
+ */
+export function vetRecoveredSessions(ns: Namespace): void {
+  const adapter = ns.adapter as unknown as { restoreSession?: (pid: string, offset: string) => Promise<any> }
+  if (typeof adapter.restoreSession !== 'function' || vetted.has(adapter)) return
+  vetted.add(adapter)
+  const restore = adapter.restoreSession.bind(adapter)
+  adapter.restoreSession = async (pid, offset) => {
+    const session = await restore(pid, offset)
+    if (!session) return session
+    const userId = session.data?.actor?.id as string | undefined
+    const actor = userId ? await loadActor(userId) : null
+    if (!actor || !can(actor, 'chat.connect') || !(await sessionAlive(session.data?.sid, actor.id))) return null
+    const allowed = await usableRooms(actor, session.rooms ?? [])
+    return {
+      ...session,
+      rooms: (session.rooms ?? []).filter((r: string) => !r.startsWith(ROOM_PREFIX) || allowed.has(r)),
+      missedPackets: (session.missedPackets ?? []).filter((p: unknown[]) => {
+        const room = roomOfPacket(p)
+        return !room || allowed.has(room)
+      }),
+      data: { ...session.data, actor, actorLoadedAt: Date.now() },
     }
   }
 }

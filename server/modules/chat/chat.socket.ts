@@ -11,6 +11,7 @@ import { setChatNamespace, userChannel } from './chat.bus.js'
 import { registerChatHandlers } from './chat.handlers.js'
 import { countSocketsWith } from './chat.metrics.js'
 import { createPresence } from './chat.presence.js'
+import { vetRecoveredSessions } from './chat.revoke.js'
 
 type EngineRequest = IncomingMessage & { _query?: Record<string, string>; user?: Actor }
 type EngineMiddleware = (req: EngineRequest, res: ServerResponse, next: (err?: unknown) => void) => void
@@ -70,6 +71,7 @@ export function setupChatSockets(ctx: ServerContext): Namespace {
     for (const mw of ctx.sessionMiddleware) io.engine.use(onlyForHandshake(mw, ctx.config.publicUrl))
   }
   const ns = io.of('/chat')
+  vetRecoveredSessions(ns)
   ns.use((socket, next) => {
     const actor = (socket.request as EngineRequest).user ?? null
     const lng = socketLanguage(socket, actor)
