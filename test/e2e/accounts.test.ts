@@ -1,40 +1,19 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import { expect } from 'chai'
-import type { Browser } from 'playwright-core'
 import { Agent } from '../helpers/agent.js'
 import { linkFrom, waitForMail } from '../helpers/outbox.js'
-import { startTestServer, type TestServer } from '../helpers/server.js'
-import { createUser, loginAs } from '../helpers/users.js'
-import { ensureClientBuilt, field, hasChromium, launch, newContext, ROOT, settled, shot, signIn } from './browser.js'
-import { createCouncil } from './data.js'
-
-const web = (lng: 'kk' | 'ru') => JSON.parse(fs.readFileSync(path.join(ROOT, 'shared', 'locales', lng, 'web.json'), 'utf8'))
+import { createUser } from '../helpers/users.js'
+import { field, settled, shot, signIn } from './browser.js'
+import { browserSuite, web } from './support.js'
 
 describe('web client: accounts, profile and administration', function () {
   this.timeout(120_000)
-  let t: TestServer
-  let browser: Browser
-
-  before(async function () {
-    if (!hasChromium) {
-      console.warn('    skipped: /usr/bin/chromium is missing (apt-get install chromium)')
-      return this.skip()
-    }
-    ensureClientBuilt()
-    t = await startTestServer()
-    browser = await launch()
-  })
-  after(async () => {
-    await browser?.close()
-    await t?.close()
-  })
+  const s = browserSuite()
 
   it('registers, verifies the e-mail by link, saves language and accessibility in the profile, resets the password', async () => {
     const ru = web('ru')
     const kk = web('kk')
     const email = `citizen-${Date.now()}@example.kz`
-    const ctx = await newContext(browser, t.url, { lng: 'ru' })
+    const ctx = await s.context({ lng: 'ru' })
     const page = await ctx.newPage()
     await page.goto('/register')
     await field(page, ru.auth.displayName).fill('Алия Жумабаева')
@@ -47,7 +26,7 @@ describe('web client: accounts, profile and administration', function () {
     await page.getByRole('button', { name: ru.auth.createAccount }).click()
     await page.getByText(ru.auth.registered.replace('{{email}}', email)).waitFor()
 
-    const verify = linkFrom(await waitForMail(t, { to: email, template: 'auth:email.verify' }), '/verify-email')
+    const verify = linkFrom(await waitForMail(s.t, { to: email, template: 'auth:email.verify' }), '/verify-email')
     await page.goto(verify.pathname + verify.search)
     await page.getByText(ru.auth.verified).waitFor()
 
@@ -61,7 +40,7 @@ describe('web client: accounts, profile and administration', function () {
     await page.waitForFunction(() => document.documentElement.lang === 'kk')
     await page.getByText(kk.profile.saved).waitFor()
     await shot(page, 'profile-kk')
-    const api = new Agent(t.url)
+    const api = new Agent(s.t.url)
     await api.post('/api/v1/auth/login', { email, password: 'длинный-пароль-2026' })
     const me = (await api.get('/api/v1/auth/me')).body.user
     expect(me.locale).to.equal('kk')
@@ -69,7 +48,7 @@ describe('web client: accounts, profile and administration', function () {
     expect(me.accessibility).to.deep.equal({ fontScale: 1.5, highContrast: true, hideImages: false })
 
     // On a fresh device, signing in brings the settings back.
-    const other = await newContext(browser, t.url, { lng: 'ru' })
+    const other = await s.context({ lng: 'ru' })
     const p2 = await other.newPage()
     await signIn(p2, email, 'длинный-пароль-2026')
     await p2.waitForFunction(() => document.documentElement.lang === 'kk' && document.documentElement.classList.contains('hc') && document.documentElement.style.fontSize === '150%')
@@ -81,7 +60,7 @@ describe('web client: accounts, profile and administration', function () {
     await field(page, kk.auth.email).fill(email)
     await page.getByRole('button', { name: kk.auth.sendLink }).click()
     await page.getByText(kk.auth.forgotSent).waitFor()
-    const reset = linkFrom(await waitForMail(t, { to: email, template: 'auth:email.reset' }), '/reset-password')
+    const reset = linkFrom(await waitForMail(s.t, { to: email, template: 'auth:email.reset' }), '/reset-password')
     await page.goto(reset.pathname + reset.search)
     await field(page, kk.auth.newPassword).fill('жаңа-құпиясөз-2026')
     await field(page, kk.auth.repeatPassword).fill('жаңа-құпиясөз-2026')
@@ -94,13 +73,10 @@ describe('web client: accounts, profile and administration', function () {
 
   it('an admin makes a citizen a council member, who then gets the member area; a moderator cannot manage users', async () => {
     const kk = web('kk')
-    const admin = await loginAs(t, { roles: ['admin'] })
-    const council = await createCouncil(admin, { kk: 'Павлодар облысының қоғамдық кеңесі', ru: 'Общественный совет Павлодарской области', regionCode: 'KZ-55', level: 'oblast' })
-    const person = await createUser(t, { roles: ['citizen'], displayName: 'Серік Бекұлы', locale: 'kk' })
-    const adminUser = await createUser(t, { roles: ['admin'], locale: 'kk' })
-    const ctx = await newContext(browser, t.url, { lng: 'kk' })
-    const page = await ctx.newPage()
-    await signIn(page, adminUser.email, adminUser.password)
+    const council = await s.council({ kk: 'Павлодар облысының қоғамдық кеңесі', ru: 'Общественный совет Павлодарской области', regionCode: 'KZ-55', level: 'oblast' })
+    const person = await createUser(s.t, { roles: ['citizen'], displayName: 'Серік Бекұлы', locale: 'kk' })
+    const adminUser = await createUser(s.t, { roles: ['admin'], locale: 'kk' })
+    const { ctx, page } = await s.signedIn(adminUser, { lng: 'kk' })
     await page.goto('/moderation/users')
     await field(page, kk.moderation.userQuery).fill('Серік')
     await page.getByRole('button', { name: kk.councils.find, exact: true }).click()
@@ -113,18 +89,14 @@ describe('web client: accounts, profile and administration', function () {
     await shot(page, 'admin-users-kk')
     await ctx.close()
 
-    const mctx = await newContext(browser, t.url, { lng: 'kk' })
-    const mpage = await mctx.newPage()
-    await signIn(mpage, person.email, person.password)
+    const { ctx: mctx, page: mpage } = await s.signedIn(person, { lng: 'kk' })
     expect(new URL(mpage.url()).pathname).to.equal('/member')
     await mpage.getByRole('heading', { name: kk.member.myCouncils }).waitFor()
     await mpage.getByRole('heading', { name: 'Павлодар облысының қоғамдық кеңесі' }).waitFor()
     await mctx.close()
 
-    const moderator = await createUser(t, { roles: ['moderator'], locale: 'kk' })
-    const octx = await newContext(browser, t.url, { lng: 'kk' })
-    const opage = await octx.newPage()
-    await signIn(opage, moderator.email, moderator.password)
+    const moderator = await createUser(s.t, { roles: ['moderator'], locale: 'kk' })
+    const { ctx: octx, page: opage } = await s.signedIn(moderator, { lng: 'kk' })
     await opage.goto('/moderation/users')
     await opage.getByRole('heading', { name: kk.auth.forbiddenTitle }).waitFor()
     expect(await opage.getByRole('link', { name: kk.moderation.users }).count()).to.equal(0)

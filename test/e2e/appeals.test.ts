@@ -2,50 +2,33 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { expect } from 'chai'
-import type { Browser } from 'playwright-core'
 import type { Agent } from '../helpers/agent.js'
 import { linkFrom, waitForMail } from '../helpers/outbox.js'
-import { startTestServer, type TestServer } from '../helpers/server.js'
-import { createUser, loginAs } from '../helpers/users.js'
-import { axeProblems, ensureClientBuilt, field, hasChromium, launch, newContext, ROOT, settled, shot, signIn } from './browser.js'
-import { createCouncil } from './data.js'
-
-const web = (lng: 'kk' | 'ru') => JSON.parse(fs.readFileSync(path.join(ROOT, 'shared', 'locales', lng, 'web.json'), 'utf8'))
+import { createUser } from '../helpers/users.js'
+import { axeProblems, field, settled, shot } from './browser.js'
+import { browserSuite, web } from './support.js'
 
 describe('web client: appeals in a real browser', function () {
   this.timeout(120_000)
-  let t: TestServer
-  let browser: Browser
+  const s = browserSuite()
   let council: { id: string; slug: string }
   let member: Agent
   let memberLogin: { email: string; password: string }
   let pdf: string
 
   before(async function () {
-    if (!hasChromium) {
-      console.warn('    skipped: /usr/bin/chromium is missing (apt-get install chromium)')
-      return this.skip()
-    }
-    ensureClientBuilt()
-    t = await startTestServer()
-    browser = await launch()
-    const admin = await loginAs(t, { roles: ['admin'] })
-    council = await createCouncil(admin, { kk: 'Қарағанды облысының қоғамдық кеңесі', ru: 'Общественный совет Карагандинской области', regionCode: 'KZ-35', level: 'oblast' })
-    memberLogin = await createUser(t, { roles: ['council_member'], councilIds: [council.id], displayName: 'Дана Ахметова', locale: 'ru' })
+    council = await s.council({ kk: 'Қарағанды облысының қоғамдық кеңесі', ru: 'Общественный совет Карагандинской области', regionCode: 'KZ-35', level: 'oblast' })
+    memberLogin = await s.member(council, { displayName: 'Дана Ахметова', locale: 'ru' })
     const { Agent: AgentClass } = await import('../helpers/agent.js')
-    member = new AgentClass(t.url)
+    member = new AgentClass(s.t.url)
     expect((await member.post('/api/v1/auth/login', { email: memberLogin.email, password: memberLogin.password })).status).to.equal(200)
     pdf = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kenes-e2e-')), 'өтініш.pdf')
     fs.writeFileSync(pdf, '%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n')
   })
-  after(async () => {
-    await browser?.close()
-    await t?.close()
-  })
 
   it('a guest sends an appeal, sees the server\'s field errors, confirms it by the e-mailed link and tracks it', async () => {
     const kk = web('kk')
-    const ctx = await newContext(browser, t.url, { lng: 'kk' })
+    const ctx = await s.context({ lng: 'kk' })
     const page = await ctx.newPage()
     await page.goto(`/appeals/new?council=${council.id}`)
     await settled(page)
@@ -79,7 +62,7 @@ describe('web client: appeals in a real browser', function () {
     expect(await page.getByText(kk.appeal.confirmByMail).count()).to.equal(1)
     await shot(page, 'appeal-sent-kk')
 
-    const mail = await waitForMail(t, { to: email })
+    const mail = await waitForMail(s.t, { to: email })
     const link = linkFrom(mail, '/appeals/confirm')
     await page.goto(link.pathname + link.search)
     await page.getByText(number).first().waitFor()
@@ -110,10 +93,8 @@ describe('web client: appeals in a real browser', function () {
 
   it('a citizen sends an appeal from the account, the member answers it in the queue, the citizen rates the reply', async () => {
     const ru = web('ru')
-    const citizen = await createUser(t, { roles: ['citizen'], locale: 'ru', displayName: 'Ольга Ким' })
-    const cctx = await newContext(browser, t.url, { lng: 'ru' })
-    const cpage = await cctx.newPage()
-    await signIn(cpage, citizen.email, citizen.password)
+    const citizen = await createUser(s.t, { roles: ['citizen'], locale: 'ru', displayName: 'Ольга Ким' })
+    const { ctx: cctx, page: cpage } = await s.signedIn(citizen, { lng: 'ru' })
     await cpage.goto(`/appeals/new?council=${council.id}`)
     await settled(cpage)
     expect(await field(cpage, ru.appeal.email).count(), 'no contact fields for a signed-in citizen').to.equal(0)
@@ -124,9 +105,7 @@ describe('web client: appeals in a real browser', function () {
     const number = (await cpage.getByTestId('tracking-number').textContent())!.trim()
 
     // The member finds it in the council's queue with its due date and answers it.
-    const mctx = await newContext(browser, t.url, { lng: 'ru' })
-    const mpage = await mctx.newPage()
-    await signIn(mpage, memberLogin.email, memberLogin.password)
+    const { ctx: mctx, page: mpage } = await s.signedIn(memberLogin, { lng: 'ru' })
     await mpage.goto(`/member/councils/${council.id}/appeals`)
     await mpage.getByRole('link', { name: number }).click()
     await mpage.getByRole('heading', { name: 'Освещение в парке' }).waitFor()
@@ -138,11 +117,9 @@ describe('web client: appeals in a real browser', function () {
     expect(await mpage.getByTestId('appeal-status').textContent()).to.contain(ru.appealStatus.answered)
 
     // Another council's member is refused this appeal (the server decides; the page says so).
-    const other = await createCouncil(await loginAs(t, { roles: ['admin'] }), { kk: 'Басқа кеңес', ru: 'Другой совет', regionCode: 'KZ-75' })
-    const stranger = await createUser(t, { roles: ['council_member'], councilIds: [other.id], locale: 'ru' })
-    const sctx = await newContext(browser, t.url, { lng: 'ru' })
-    const spage = await sctx.newPage()
-    await signIn(spage, stranger.email, stranger.password)
+    const other = await s.council({ kk: 'Басқа кеңес', ru: 'Другой совет', regionCode: 'KZ-75' })
+    const stranger = await s.member(other, { locale: 'ru' })
+    const { ctx: sctx, page: spage } = await s.signedIn(stranger, { lng: 'ru' })
     await spage.goto(`/member/councils/${council.id}/appeals`)
     await spage.getByRole('heading', { name: ru.auth.forbiddenTitle }).waitFor()
     await sctx.close()

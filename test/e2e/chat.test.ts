@@ -1,45 +1,21 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import { expect } from 'chai'
-import type { Browser } from 'playwright-core'
-import { startTestServer, type TestServer } from '../helpers/server.js'
-import { createUser, loginAs } from '../helpers/users.js'
-import { axeProblems, ensureClientBuilt, field, hasChromium, launch, newContext, ROOT, shot, signIn } from './browser.js'
-import { createCouncil } from './data.js'
-
-const web = (lng: 'kk' | 'ru') => JSON.parse(fs.readFileSync(path.join(ROOT, 'shared', 'locales', lng, 'web.json'), 'utf8'))
+import { createUser } from '../helpers/users.js'
+import { axeProblems, field, shot } from './browser.js'
+import { browserSuite, web } from './support.js'
 
 describe('web client: chat between councils', function () {
   this.timeout(120_000)
-  let t: TestServer
-  let browser: Browser
-
-  before(async function () {
-    if (!hasChromium) {
-      console.warn('    skipped: /usr/bin/chromium is missing (apt-get install chromium)')
-      return this.skip()
-    }
-    ensureClientBuilt()
-    t = await startTestServer()
-    browser = await launch()
-  })
-  after(async () => {
-    await browser?.close()
-    await t?.close()
-  })
+  const s = browserSuite()
 
   it('two members of different councils talk in real time: room, unread count, typing, presence, reconnect', async () => {
     const kk = web('kk')
-    const admin = await loginAs(t, { roles: ['admin'] })
-    const astana = await createCouncil(admin, { kk: 'Астана кеңесі', ru: 'Совет Астаны', regionCode: 'KZ-71' })
-    const almaty = await createCouncil(admin, { kk: 'Алматы кеңесі', ru: 'Совет Алматы', regionCode: 'KZ-75' })
-    const a = await createUser(t, { roles: ['council_member'], councilIds: [astana.id], displayName: 'Әлия Нұрланқызы', locale: 'kk' })
-    const b = await createUser(t, { roles: ['council_member'], councilIds: [almaty.id], displayName: 'Бауыржан Серікұлы', locale: 'kk' })
+    const astana = await s.council({ kk: 'Астана кеңесі', ru: 'Совет Астаны', regionCode: 'KZ-71' })
+    const almaty = await s.council({ kk: 'Алматы кеңесі', ru: 'Совет Алматы', regionCode: 'KZ-75' })
+    const a = await s.member(astana, { displayName: 'Әлия Нұрланқызы' })
+    const b = await s.member(almaty, { displayName: 'Бауыржан Серікұлы' })
 
     // A opens a direct room with Almaty's council through the page.
-    const actx = await newContext(browser, t.url, { lng: 'kk' })
-    const pa = await actx.newPage()
-    await signIn(pa, a.email, a.password)
+    const { ctx: actx, page: pa } = await s.signedIn(a, { lng: 'kk' })
     await pa.goto('/member/chat')
     await pa.getByRole('button', { name: kk.chat.newRoom }).click()
     await field(pa, kk.chat.withCouncil).selectOption(almaty.id)
@@ -48,9 +24,7 @@ describe('web client: chat between councils', function () {
     const roomUrl = new URL(pa.url()).pathname
 
     // B is on the chat page without the room open.
-    const bctx = await newContext(browser, t.url, { lng: 'kk' })
-    const pb = await bctx.newPage()
-    await signIn(pb, b.email, b.password)
+    const { ctx: bctx, page: pb } = await s.signedIn(b, { lng: 'kk' })
     await pb.goto('/member/chat')
     const roomLink = pb.getByRole('link', { name: /Астана кеңесі/ })
     await roomLink.waitFor()
@@ -76,11 +50,12 @@ describe('web client: chat between councils', function () {
     await field(pb, kk.chat.message).fill('Сәлем! Диалог алаңын ашайық.')
     await pb.getByRole('button', { name: kk.chat.send }).click()
     await pa.locator('.message-text', { hasText: 'Сәлем! Диалог алаңын ашайық.' }).waitFor()
+
     await shot(pa, 'chat-kk')
     expect(await axeProblems(pa), 'chat').to.deep.equal([])
 
     // The server drops every chat connection: both pages say so, then reconnect and carry on.
-    t.server.io.of('/chat').disconnectSockets(true)
+    s.t.server.io.of('/chat').disconnectSockets(true)
     await pa.getByTestId('reconnect-banner').waitFor()
     await shot(pa, 'chat-reconnecting-kk')
     await pa.getByTestId('reconnect-banner').waitFor({ state: 'detached', timeout: 15_000 })
@@ -92,10 +67,8 @@ describe('web client: chat between councils', function () {
   })
 
   it('keeps a citizen out of the council chat', async () => {
-    const citizen = await createUser(t, { roles: ['citizen'], locale: 'kk' })
-    const ctx = await newContext(browser, t.url, { lng: 'kk' })
-    const page = await ctx.newPage()
-    await signIn(page, citizen.email, citizen.password)
+    const citizen = await createUser(s.t, { roles: ['citizen'], locale: 'kk' })
+    const { ctx, page } = await s.signedIn(citizen, { lng: 'kk' })
     await page.goto('/member/chat')
     await page.getByRole('heading', { name: web('kk').auth.forbiddenTitle }).waitFor()
     await ctx.close()

@@ -1,42 +1,17 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import { expect } from 'chai'
-import type { Browser } from 'playwright-core'
-import { startTestServer, type TestServer } from '../helpers/server.js'
-import { createUser, loginAs } from '../helpers/users.js'
-import { axeProblems, ensureClientBuilt, field, hasChromium, launch, newContext, ROOT, settled, shot, signIn } from './browser.js'
-import { createCouncil } from './data.js'
-
-const web = (lng: 'kk' | 'ru') => JSON.parse(fs.readFileSync(path.join(ROOT, 'shared', 'locales', lng, 'web.json'), 'utf8'))
+import { axeProblems, field, settled, shot } from './browser.js'
+import { browserSuite, web } from './support.js'
 
 describe('web client: a member publishes news', function () {
   this.timeout(120_000)
-  let t: TestServer
-  let browser: Browser
-
-  before(async function () {
-    if (!hasChromium) {
-      console.warn('    skipped: /usr/bin/chromium is missing (apt-get install chromium)')
-      return this.skip()
-    }
-    ensureClientBuilt()
-    t = await startTestServer()
-    browser = await launch()
-  })
-  after(async () => {
-    await browser?.close()
-    await t?.close()
-  })
+  const s = browserSuite()
 
   it('writes an article with the rich-text editor, publishes it, and a guest reads it on the council page', async () => {
     const kk = web('kk')
-    const admin = await loginAs(t, { roles: ['admin'] })
-    const council = await createCouncil(admin, { kk: 'Шымкент қаласының қоғамдық кеңесі', ru: 'Общественный совет города Шымкента', regionCode: 'KZ-79' })
-    const member = await createUser(t, { roles: ['council_member'], councilIds: [council.id], locale: 'kk' })
+    const council = await s.council({ kk: 'Шымкент қаласының қоғамдық кеңесі', ru: 'Общественный совет города Шымкента', regionCode: 'KZ-79' })
+    const member = await s.member(council)
 
-    const ctx = await newContext(browser, t.url, { lng: 'kk' })
-    const page = await ctx.newPage()
-    await signIn(page, member.email, member.password)
+    const { ctx, page } = await s.signedIn(member, { lng: 'kk' })
     expect(new URL(page.url()).pathname).to.equal('/member')
     await page.locator('main').getByRole('link', { name: kk.member.news }).first().click()
     await page.getByRole('link', { name: kk.member.writeNews }).click()
@@ -65,7 +40,7 @@ describe('web client: a member publishes news', function () {
     await page.waitForURL(/\/member\/news\/[0-9a-f]{24}\/edit$/)
 
     // A guest sees it on the council page and in the article the markup the editor produced.
-    const guest = await (await newContext(browser, t.url, { lng: 'kk' })).newPage()
+    const guest = await (await s.context({ lng: 'kk' })).newPage()
     await guest.goto(`/councils/${council.slug}`)
     await settled(guest)
     await guest.getByRole('link', { name: 'Жастар саясаты бойынша ашық отырыс' }).click()

@@ -1,31 +1,17 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import { expect } from 'chai'
-import type { Browser, Page } from 'playwright-core'
-import { startTestServer, type TestServer } from '../helpers/server.js'
+import type { Page } from 'playwright-core'
 import { loginAs } from '../helpers/users.js'
-import { axeProblems, ensureClientBuilt, hasChromium, launch, newContext, ROOT, settled, shot } from './browser.js'
-import { createCouncil } from './data.js'
-
-const web = (lng: 'kk' | 'ru') => JSON.parse(fs.readFileSync(path.join(ROOT, 'shared', 'locales', lng, 'web.json'), 'utf8'))
+import { axeProblems, settled, shot } from './browser.js'
+import { browserSuite, web } from './support.js'
 
 describe('web client: public pages in a real browser', function () {
   this.timeout(180_000)
-  let t: TestServer
-  let browser: Browser
+  const s = browserSuite()
   const pages: [string, string][] = []
 
   before(async function () {
-    if (!hasChromium) {
-      console.warn('    skipped: /usr/bin/chromium is missing (apt-get install chromium)')
-      return this.skip()
-    }
-    ensureClientBuilt()
-    t = await startTestServer()
-    browser = await launch()
-    const admin = await loginAs(t, { roles: ['admin'] })
-    const council = await createCouncil(admin, { kk: 'Астана қаласының қоғамдық кеңесі', ru: 'Общественный совет города Астаны' })
-    const member = await loginAs(t, { roles: ['council_member'], councilIds: [council.id] })
+    const council = await s.council({ kk: 'Астана қаласының қоғамдық кеңесі', ru: 'Общественный совет города Астаны' })
+    const member = await loginAs(s.t, { roles: ['council_member'], councilIds: [council.id] })
     const news = await member.post(`/api/v1/councils/${council.id}/news`, {
       title: { kk: 'Кеңестің кезекті отырысы өтті', ru: 'Состоялось очередное заседание совета' },
       summary: { kk: 'Қалалық көлік мәселелері талқыланды.', ru: 'Обсуждены вопросы городского транспорта.' },
@@ -35,7 +21,7 @@ describe('web client: public pages in a real browser', function () {
     })
     expect(news.status, news.text).to.equal(201)
     // An answered appeal its author allowed to publish: the public Q&A has an entry.
-    const citizen = await loginAs(t, { roles: ['citizen'] })
+    const citizen = await loginAs(s.t, { roles: ['citizen'] })
     const appeal = await citizen.post('/api/v1/appeals', { councilId: council.id, category: 'question', subject: 'Аялдама қашан салынады?', text: 'Біздің ауданда аялдама қашан салынатынын білгім келеді.', isPublic: true })
     expect(appeal.status, appeal.text).to.equal(201)
     const reply = await member.post(`/api/v1/appeals/${appeal.body.id}/replies`, { text: 'Аялдама келесі жылы салынады.' })
@@ -45,10 +31,6 @@ describe('web client: public pages in a real browser', function () {
       ['videos', '/videos'], ['qa', '/qa'], ['appeal-form', '/appeals/new'], ['track', '/appeals/track'], ['login', '/login'], ['register', '/register'],
       ['forgot', '/forgot-password'], ['not-found', '/no-such-page'],
     )
-  })
-  after(async () => {
-    await browser?.close()
-    await t?.close()
   })
 
   async function open(page: Page, url: string): Promise<void> {
@@ -62,7 +44,7 @@ describe('web client: public pages in a real browser', function () {
   const runs: ['kk' | 'ru', 'normal' | 'impaired'][] = [['kk', 'normal'], ['ru', 'normal'], ['kk', 'impaired']]
   for (const [lng, mode] of runs) {
     it(`has no serious or critical axe violations on every public page (${lng}, ${mode})`, async () => {
-      const ctx = await newContext(browser, t.url, { lng })
+      const ctx = await s.context({ lng })
       if (mode === 'impaired') await ctx.addInitScript(() => localStorage.setItem('kenes.a11y', JSON.stringify({ fontScale: 1.5, highContrast: true, hideImages: true })))
       const page = await ctx.newPage()
       const problems: string[] = []
@@ -79,7 +61,7 @@ describe('web client: public pages in a real browser', function () {
   }
 
   it('lays out the main pages on a 360 px wide phone without horizontal scrolling', async () => {
-    const ctx = await newContext(browser, t.url, { lng: 'kk', width: 360 })
+    const ctx = await s.context({ lng: 'kk', width: 360 })
     const page = await ctx.newPage()
     for (const [name, url] of pages.slice(0, 8)) {
       await open(page, url)
@@ -91,7 +73,7 @@ describe('web client: public pages in a real browser', function () {
   })
 
   it('switches the language on the page, sets <html lang> and remembers the choice', async () => {
-    const ctx = await newContext(browser, t.url)
+    const ctx = await s.context()
     const page = await ctx.newPage()
     await open(page, '/')
     expect(await page.getAttribute('html', 'lang')).to.equal('kk') // Kazakh by default
@@ -115,7 +97,7 @@ describe('web client: public pages in a real browser', function () {
   })
 
   it('keeps the visually-impaired settings across pages and visits', async () => {
-    const ctx = await newContext(browser, t.url, { lng: 'ru' })
+    const ctx = await s.context({ lng: 'ru' })
     const page = await ctx.newPage()
     await open(page, '/')
     await page.getByRole('button', { name: web('ru').a11y.toggle }).click()
@@ -131,7 +113,7 @@ describe('web client: public pages in a real browser', function () {
   })
 
   it('works with the keyboard alone: the visually-impaired panel and the language switch', async () => {
-    const ctx = await newContext(browser, t.url, { lng: 'kk' })
+    const ctx = await s.context({ lng: 'kk' })
     const page = await ctx.newPage()
     await open(page, '/')
     await page.keyboard.press('Tab') // skip link
@@ -159,7 +141,7 @@ describe('web client: public pages in a real browser', function () {
   })
 
   it('starts with a skip link that moves focus to the main content', async () => {
-    const ctx = await newContext(browser, t.url, { lng: 'kk' })
+    const ctx = await s.context({ lng: 'kk' })
     const page = await ctx.newPage()
     await open(page, '/')
     await page.keyboard.press('Tab')

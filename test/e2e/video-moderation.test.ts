@@ -3,43 +3,18 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { expect } from 'chai'
-import type { Browser } from 'playwright-core'
 import { Agent } from '../helpers/agent.js'
-import { startTestServer, type TestServer } from '../helpers/server.js'
-import { createUser, loginAs } from '../helpers/users.js'
-import { axeProblems, ensureClientBuilt, field, hasChromium, launch, newContext, ROOT, settled, shot, signIn } from './browser.js'
-import { createCouncil } from './data.js'
-
-const web = (lng: 'kk' | 'ru') => JSON.parse(fs.readFileSync(path.join(ROOT, 'shared', 'locales', lng, 'web.json'), 'utf8'))
-
-/** Polls until `check` returns a value, every 300 ms, at most `ms`. */
-async function until<T>(what: string, ms: number, check: () => Promise<T | undefined>): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await check()
-    if (v !== undefined) return v
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 300))
-  }
-}
+import { createUser } from '../helpers/users.js'
+import { axeProblems, field, settled, shot } from './browser.js'
+import { browserSuite, until, web } from './support.js'
 
 describe('web client: video upload, moderation and playback', function () {
   this.timeout(180_000)
-  let t: TestServer
-  let browser: Browser
   let clip: string
-
-  before(async function () {
-    if (!hasChromium) {
-      console.warn('    skipped: /usr/bin/chromium is missing (apt-get install chromium)')
-      return this.skip()
-    }
-    ensureClientBuilt()
+  const s = browserSuite(() => {
     clip = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kenes-e2e-')), 'clip.mp4')
     execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=duration=2:size=320x240:rate=15', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=2',
       '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', '-y', clip])
-    t = await startTestServer()
-    browser = await launch()
   })
   it('resumes an interrupted upload from where the server stopped, not from the start', async () => {
     const kk = web('kk')
@@ -47,12 +22,9 @@ describe('web client: video upload, moderation and playback', function () {
     const big = path.join(path.dirname(clip), 'big.mp4')
     execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=duration=4:size=320x240:rate=25', '-vf', 'noise=alls=100:allf=t', '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', '-pix_fmt', 'yuv420p', '-y', big])
     expect(fs.statSync(big).size).to.be.above(8 * 1024 * 1024)
-    const admin = await loginAs(t, { roles: ['admin'] })
-    const council = await createCouncil(admin, { kk: 'Атырау облысының қоғамдық кеңесі', ru: 'Общественный совет Атырауской области', regionCode: 'KZ-23', level: 'oblast' })
-    const member = await createUser(t, { roles: ['council_member'], councilIds: [council.id], locale: 'kk' })
-    const ctx = await newContext(browser, t.url, { lng: 'kk' })
-    const page = await ctx.newPage()
-    await signIn(page, member.email, member.password)
+    const council = await s.council({ kk: 'Атырау облысының қоғамдық кеңесі', ru: 'Общественный совет Атырауской области', regionCode: 'KZ-23', level: 'oblast' })
+    const member = await s.member(council)
+    const { ctx, page } = await s.signedIn(member, { lng: 'kk' })
     await page.goto(`/member/councils/${council.id}/videos`)
     const offsets: string[] = []
     let cut = false
@@ -82,22 +54,14 @@ describe('web client: video upload, moderation and playback', function () {
     await ctx.close()
   })
 
-  after(async () => {
-    await browser?.close()
-    await t?.close()
-  })
-
   it('a member uploads a video (tus, with progress), a moderator approves it, a guest watches it', async () => {
     const kk = web('kk')
     const ru = web('ru')
-    const admin = await loginAs(t, { roles: ['admin'] })
-    const council = await createCouncil(admin, { kk: 'Ақтөбе облысының қоғамдық кеңесі', ru: 'Общественный совет Актюбинской области', regionCode: 'KZ-15', level: 'oblast' })
-    const member = await createUser(t, { roles: ['council_member'], councilIds: [council.id], locale: 'kk' })
-    const moderator = await createUser(t, { roles: ['moderator'], locale: 'ru' })
+    const council = await s.council({ kk: 'Ақтөбе облысының қоғамдық кеңесі', ru: 'Общественный совет Актюбинской области', regionCode: 'KZ-15', level: 'oblast' })
+    const member = await s.member(council)
+    const moderator = await createUser(s.t, { roles: ['moderator'], locale: 'ru' })
 
-    const mctx = await newContext(browser, t.url, { lng: 'kk' })
-    const mpage = await mctx.newPage()
-    await signIn(mpage, member.email, member.password)
+    const { ctx: mctx, page: mpage } = await s.signedIn(member, { lng: 'kk' })
     await mpage.goto(`/member/councils/${council.id}/videos`)
     const kkBox = mpage.locator('fieldset[lang=kk]')
     await field(kkBox, kk.editor.title).fill('Кеңес отырысының бейнежазбасы')
@@ -109,7 +73,7 @@ describe('web client: video upload, moderation and playback', function () {
     expect(await axeProblems(mpage), 'member videos').to.deep.equal([])
 
     // Processing (real ffmpeg) runs as a job: wait for it through the API, bounded.
-    const api = new Agent(t.url)
+    const api = new Agent(s.t.url)
     await api.post('/api/v1/auth/login', { email: member.email, password: member.password })
     const video = await until('the video to be ready for review', 120_000, async () => {
       const list = await api.get(`/api/v1/councils/${council.id}/videos`)
@@ -118,11 +82,9 @@ describe('web client: video upload, moderation and playback', function () {
       return v?.status === 'pending_review' ? v : undefined
     })
     // Not published yet: a guest cannot see it.
-    expect((await new Agent(t.url).get(`/api/v1/videos/${video.id}`)).status).to.equal(404)
+    expect((await new Agent(s.t.url).get(`/api/v1/videos/${video.id}`)).status).to.equal(404)
 
-    const octx = await newContext(browser, t.url, { lng: 'ru' })
-    const opage = await octx.newPage()
-    await signIn(opage, moderator.email, moderator.password)
+    const { ctx: octx, page: opage } = await s.signedIn(moderator, { lng: 'ru' })
     await opage.goto('/moderation')
     await opage.getByRole('link', { name: 'Кеңес отырысының бейнежазбасы' }).click()
     await opage.getByTestId('video-status').waitFor()
@@ -134,7 +96,7 @@ describe('web client: video upload, moderation and playback', function () {
     expect(await opage.getByTestId('video-status').textContent()).to.equal(ru.videoStatus.published)
 
     // The guest finds it in the list and plays it (hls.js is fetched on play).
-    const gctx = await newContext(browser, t.url, { lng: 'kk' })
+    const gctx = await s.context({ lng: 'kk' })
     const gpage = await gctx.newPage()
     await gpage.goto('/videos')
     await settled(gpage)

@@ -1,10 +1,12 @@
 import { useTranslation } from 'react-i18next'
-import { Link, useSearchParams } from 'react-router-dom'
+import { Link } from 'react-router-dom'
 import { formatDate } from '../../lib/format.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
 import { usePaged } from '../../lib/paged.js'
+import { useQueryParams } from '../../lib/query-params.js'
 import type { AppealListItem } from '../../lib/types.js'
 import { StatusBadge } from '../../components/appeal-view.js'
+import { FilterSelect } from '../../components/filter-select.js'
 import { More } from '../../components/more.js'
 import { Empty } from '../../components/status.js'
 
@@ -15,29 +17,17 @@ export function AppealsQueue({ councilId }: { councilId: string }) {
   const { t } = useTranslation()
   const lng = useLang()
   useTitle(t('member.appeals'))
-  const [params, setParams] = useSearchParams()
-  const status = params.get('status') ?? ''
-  const overdue = params.get('overdue') === 'true'
+  const qp = useQueryParams()
+  const status = qp.get('status')
+  const overdue = qp.get('overdue') === 'true'
   const list = usePaged<AppealListItem>(`/councils/${councilId}/appeals`, { status, overdue: overdue ? 'true' : undefined, limit: 30 })
-  const set = (k: string, v: string) => {
-    const next = new URLSearchParams(params)
-    if (v) next.set(k, v)
-    else next.delete(k)
-    setParams(next, { replace: true })
-  }
   return (
     <section aria-labelledby="aq-h">
       <h2 id="aq-h">{t('member.appeals')}</h2>
       <div className="filters">
-        <div className="field">
-          <label htmlFor="aq-status">{t('appeal.status')}</label>
-          <select id="aq-status" value={status} onChange={(e) => set('status', e.target.value)}>
-            <option value="">{t('member.allStatuses')}</option>
-            {STATUSES.map((s) => <option key={s} value={s}>{t(`appealStatus.${s}`)}</option>)}
-          </select>
-        </div>
+        <FilterSelect id="aq-status" label={t('appeal.status')} name="status" qp={qp} all={t('member.allStatuses')} options={STATUSES.map((s) => [s, t(`appealStatus.${s}`)] as const)} />
         <div className="field field-check">
-          <input id="aq-overdue" type="checkbox" checked={overdue} onChange={(e) => set('overdue', e.target.checked ? 'true' : '')} />
+          <input id="aq-overdue" type="checkbox" checked={overdue} onChange={(e) => qp.set('overdue', e.target.checked ? 'true' : '')} />
           <label htmlFor="aq-overdue">{t('member.onlyOverdue')}</label>
         </div>
         <a className="btn btn-small" href={`/api/v1/councils/${councilId}/appeals.csv${status ? `?status=${status}` : ''}`}>{t('member.csv')}</a>

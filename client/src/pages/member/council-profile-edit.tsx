@@ -7,6 +7,7 @@ import { useSubmit } from '../../lib/form.js'
 import { useLoad, useTitle } from '../../lib/hooks.js'
 import { hasRole, useSession } from '../../lib/session.js'
 import type { CouncilMember, CouncilProfile, Lang } from '../../lib/types.js'
+import { LangColumns } from '../../components/lang-columns.js'
 import { errFor, SelectField, TextArea, TextField } from '../../components/field.js'
 import { ErrorBox, Loading, Notice } from '../../components/status.js'
 
@@ -81,15 +82,12 @@ export function CouncilProfileEdit({ councilId }: { councilId: string }) {
       <h2 id="cp-h">{t('member.profile')}</h2>
       <ErrorBox error={s.error} />
       <form className="form form-wide" onSubmit={submit} noValidate>
-        <div className="lang-columns">
-          {(['kk', 'ru'] as const).map((l) => (
-            <fieldset key={l} lang={l}>
-              <legend>{t(`editor.in_${l}`)}</legend>
-              <TextArea label={t('council.about')} rows={5} value={desc[l]} onChange={(e) => setDesc({ ...desc, [l]: e.target.value })} error={errFor(f, `description.${l}`)} />
-              <TextField label={t('council.address')} value={address[l]} onChange={(e) => setAddress({ ...address, [l]: e.target.value })} error={errFor(f, `contacts.address.${l}`)} />
-            </fieldset>
-          ))}
-        </div>
+        <LangColumns>{(l) => (
+          <>
+            <TextArea label={t('council.about')} rows={5} value={desc[l]} onChange={(e) => setDesc({ ...desc, [l]: e.target.value })} error={errFor(f, `description.${l}`)} />
+            <TextField label={t('council.address')} value={address[l]} onChange={(e) => setAddress({ ...address, [l]: e.target.value })} error={errFor(f, `contacts.address.${l}`)} />
+          </>
+        )}</LangColumns>
         <TextField label={t('council.phone')} type="tel" value={phone} onChange={(e) => setPhone(e.target.value)} error={errFor(f, 'contacts.phone')} />
         <TextField label={t('council.email')} type="email" value={email} onChange={(e) => setEmail(e.target.value)} error={errFor(f, 'contacts.email')} />
         <TextField label={t('council.website')} type="url" value={website} onChange={(e) => setWebsite(e.target.value)} error={errFor(f, 'contacts.website')} />

@@ -8,6 +8,7 @@ import { useLang, useTitle } from '../../lib/hooks.js'
 import { usePaged } from '../../lib/paged.js'
 import { hasPartialUpload, tusUpload, type TusProgress } from '../../lib/tus.js'
 import type { Video } from '../../lib/types.js'
+import { LangColumns } from '../../components/lang-columns.js'
 import { errFor, TextArea, TextField } from '../../components/field.js'
 import { More } from '../../components/more.js'
 import { Empty, ErrorBox, Notice } from '../../components/status.js'
@@ -87,15 +88,12 @@ function Upload({ councilId, onDone }: { councilId: string; onDone(): void }) {
       <h2 id="up-h">{t('member.uploadVideo')}</h2>
       <ErrorBox error={s.error} />
       <form className="form form-wide" onSubmit={submit} noValidate>
-        <div className="lang-columns">
-          {(['kk', 'ru'] as const).map((l) => (
-            <fieldset key={l} lang={l}>
-              <legend>{t(`editor.in_${l}`)}</legend>
-              <TextField label={t('editor.title')} value={title[l]} maxLength={200} onChange={(e) => setTitle({ ...title, [l]: e.target.value })} error={errFor(f, `metadata.title.${l}`, `title.${l}`) ?? (l === 'kk' ? errFor(f, 'metadata.title', 'title') : undefined)} />
-              <TextArea label={t('member.description')} rows={3} value={desc[l]} onChange={(e) => setDesc({ ...desc, [l]: e.target.value })} />
-            </fieldset>
-          ))}
-        </div>
+        <LangColumns>{(l) => (
+          <>
+            <TextField label={t('editor.title')} value={title[l]} maxLength={200} onChange={(e) => setTitle({ ...title, [l]: e.target.value })} error={errFor(f, `metadata.title.${l}`, `title.${l}`) ?? (l === 'kk' ? errFor(f, 'metadata.title', 'title') : undefined)} />
+            <TextArea label={t('member.description')} rows={3} value={desc[l]} onChange={(e) => setDesc({ ...desc, [l]: e.target.value })} />
+          </>
+        )}</LangColumns>
         <div className="field">
           <label htmlFor="video-file">{t('member.videoFile')}</label>
           <input id="video-file" type="file" accept="video/*" required onChange={(e) => setFile(e.target.files?.[0] ?? null)} aria-describedby="video-file-hint" />

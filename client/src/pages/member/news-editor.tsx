@@ -8,6 +8,7 @@ import { useSubmit } from '../../lib/form.js'
 import { htmlText } from '../../lib/html.js'
 import { useLang, useLoad, useTitle } from '../../lib/hooks.js'
 import type { Lang, NewsArticle, NewsStatus } from '../../lib/types.js'
+import { LangColumns } from '../../components/lang-columns.js'
 import { errFor, SelectField, TextArea, TextField } from '../../components/field.js'
 import { RichEditor } from '../../components/rich-editor.js'
 import { ErrorBox, Loading, Notice } from '../../components/status.js'
@@ -100,16 +101,13 @@ export function NewsEditor() {
         {!id && !params.get('council') && (
           <TextField label={t('editor.councilId')} required value={councilId} onChange={(e) => setCouncilId(e.target.value)} error={errFor(f, 'councilId')} />
         )}
-        <div className="lang-columns">
-          {LANGS.map((l) => (
-            <fieldset key={l} lang={l}>
-              <legend>{t(`editor.in_${l}`)}</legend>
-              <TextField label={t('editor.title')} value={title[l]} maxLength={300} onChange={(e) => setTitle({ ...title, [l]: e.target.value })} error={errFor(f, `title.${l}`) ?? (l === 'kk' ? errFor(f, 'title') : undefined)} />
-              <TextArea label={t('editor.summary')} rows={2} value={summary[l]} maxLength={1000} onChange={(e) => setSummary({ ...summary, [l]: e.target.value })} error={errFor(f, `summary.${l}`)} />
-              <RichEditor label={t('editor.body')} lang={l} value={body[l]} onChange={(html) => setBody((b) => ({ ...b, [l]: html }))} error={errFor(f, `body.${l}`) ?? (l === 'kk' ? errFor(f, 'body') : undefined)} />
-            </fieldset>
-          ))}
-        </div>
+        <LangColumns>{(l) => (
+          <>
+            <TextField label={t('editor.title')} value={title[l]} maxLength={300} onChange={(e) => setTitle({ ...title, [l]: e.target.value })} error={errFor(f, `title.${l}`) ?? (l === 'kk' ? errFor(f, 'title') : undefined)} />
+            <TextArea label={t('editor.summary')} rows={2} value={summary[l]} maxLength={1000} onChange={(e) => setSummary({ ...summary, [l]: e.target.value })} error={errFor(f, `summary.${l}`)} />
+            <RichEditor label={t('editor.body')} lang={l} value={body[l]} onChange={(html) => setBody((b) => ({ ...b, [l]: html }))} error={errFor(f, `body.${l}`) ?? (l === 'kk' ? errFor(f, 'body') : undefined)} />
+          </>
+        )}</LangColumns>
         <p className="hint">{t('editor.oneLanguage')}</p>
         <TextField label={t('editor.tags')} value={tags} onChange={(e) => setTags(e.target.value)} hint={t('editor.tagsHint')} error={errFor(f, 'tags')} />
         <SelectField label={t('editor.status')} value={status} onChange={(e) => setStatus(e.target.value as NewsStatus)} error={errFor(f, 'status')}>

@@ -1,10 +1,12 @@
 import { useTranslation } from 'react-i18next'
-import { Link, useSearchParams } from 'react-router-dom'
+import { Link } from 'react-router-dom'
 import { useCouncilMap } from '../../lib/directory.js'
 import { formatDate, formatDuration, pick } from '../../lib/format.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
 import { usePaged } from '../../lib/paged.js'
+import { useQueryParams } from '../../lib/query-params.js'
 import type { Video } from '../../lib/types.js'
+import { FilterSelect } from '../../components/filter-select.js'
 import { More } from '../../components/more.js'
 import { Empty } from '../../components/status.js'
 
@@ -14,20 +16,15 @@ export function VideoQueue() {
   const { t } = useTranslation()
   const lng = useLang()
   useTitle(t('moderation.videos'))
-  const [params, setParams] = useSearchParams()
-  const status = params.get('status') ?? 'pending_review'
+  const qp = useQueryParams()
+  const status = qp.get('status') || 'pending_review'
   const councils = useCouncilMap()
   const list = usePaged<Video>('/moderation/videos', { status, limit: 30 })
   return (
     <section aria-labelledby="vq-h">
       <h2 id="vq-h">{t('moderation.videos')}</h2>
       <div className="filters">
-        <div className="field">
-          <label htmlFor="vq-status">{t('member.status')}</label>
-          <select id="vq-status" value={status} onChange={(e) => setParams({ status: e.target.value }, { replace: true })}>
-            {STATUSES.map((s) => <option key={s} value={s}>{t(`videoStatus.${s}`)}</option>)}
-          </select>
-        </div>
+        <FilterSelect id="vq-status" label={t('member.status')} name="status" qp={qp} fallback="pending_review" options={STATUSES.map((s) => [s, t(`videoStatus.${s}`)] as const)} />
         <button type="button" className="btn btn-small" onClick={list.reload}>{t('member.refresh')}</button>
       </div>
       {!list.loading && !list.error && list.items.length === 0 && <Empty>{t('moderation.queueEmpty')}</Empty>}

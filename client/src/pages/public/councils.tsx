@@ -1,12 +1,13 @@
-import { useMemo, useState, type FormEvent } from 'react'
+import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
-import { useSearchParams } from 'react-router-dom'
 import { useRegions } from '../../lib/directory.js'
 import { pick } from '../../lib/format.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
 import { usePaged } from '../../lib/paged.js'
+import { useQueryParams, useSearchBox } from '../../lib/query-params.js'
 import type { CouncilSummary } from '../../lib/types.js'
 import { CouncilCard } from '../../components/cards.js'
+import { FilterSelect } from '../../components/filter-select.js'
 import { More } from '../../components/more.js'
 import { Empty } from '../../components/status.js'
 
@@ -17,49 +18,27 @@ export default function Councils() {
   const { t } = useTranslation()
   const lng = useLang()
   useTitle(t('councils.title'))
-  const [params, setParams] = useSearchParams()
-  const region = params.get('region') ?? ''
-  const level = params.get('level') ?? ''
-  const q = params.get('q') ?? ''
-  const [text, setText] = useState(q)
+  const qp = useQueryParams()
+  const search = useSearchBox(qp)
+  const region = qp.get('region')
+  const level = qp.get('level')
+  const q = qp.get('q')
   const regions = useRegions()
   const regionById = useMemo(() => new Map(regions.map((r) => [r.id, r])), [regions])
   const sortedRegions = useMemo(() => [...regions].sort((a, b) => pick(a.name, lng).localeCompare(pick(b.name, lng), lng)), [regions, lng])
   const list = usePaged<CouncilSummary>('/councils', { region, level, q, limit: 30 })
 
-  const set = (key: string, value: string) => {
-    const next = new URLSearchParams(params)
-    if (value) next.set(key, value)
-    else next.delete(key)
-    setParams(next, { replace: true })
-  }
-  const submit = (e: FormEvent) => {
-    e.preventDefault()
-    set('q', text.trim())
-  }
 
   return (
     <>
       <h1>{t('councils.title')}</h1>
-      <form className="filters" role="search" aria-label={t('councils.searchLabel')} onSubmit={submit}>
+      <form className="filters" role="search" aria-label={t('councils.searchLabel')} onSubmit={search.submit}>
         <div className="field">
           <label htmlFor="c-q">{t('councils.search')}</label>
-          <input id="c-q" type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder={t('councils.searchPlaceholder')} />
+          <input id="c-q" type="search" value={search.text} onChange={(e) => search.setText(e.target.value)} placeholder={t('councils.searchPlaceholder')} />
         </div>
-        <div className="field">
-          <label htmlFor="c-region">{t('councils.region')}</label>
-          <select id="c-region" value={region} onChange={(e) => set('region', e.target.value)}>
-            <option value="">{t('councils.allRegions')}</option>
-            {sortedRegions.map((r) => <option key={r.id} value={r.id}>{pick(r.name, lng)}</option>)}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="c-level">{t('councils.level')}</label>
-          <select id="c-level" value={level} onChange={(e) => set('level', e.target.value)}>
-            <option value="">{t('councils.allLevels')}</option>
-            {LEVELS.map((l) => <option key={l} value={l}>{t(`level.${l}`)}</option>)}
-          </select>
-        </div>
+        <FilterSelect id="c-region" label={t('councils.region')} name="region" qp={qp} all={t('councils.allRegions')} options={sortedRegions.map((r) => [r.id, pick(r.name, lng)] as const)} />
+        <FilterSelect id="c-level" label={t('councils.level')} name="level" qp={qp} all={t('councils.allLevels')} options={LEVELS.map((l) => [l, t(`level.${l}`)] as const)} />
         <button type="submit" className="btn btn-primary">{t('councils.find')}</button>
       </form>
       <p className="sr-only" role="status" aria-live="polite">{list.loading ? '' : t('councils.found', { count: list.items.length })}</p>

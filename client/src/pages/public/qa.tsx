@@ -1,10 +1,11 @@
 import { useTranslation } from 'react-i18next'
-import { useSearchParams } from 'react-router-dom'
 import { useCouncilMap, useCouncils } from '../../lib/directory.js'
 import { formatDate, pick } from '../../lib/format.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
 import { usePaged } from '../../lib/paged.js'
+import { useQueryParams } from '../../lib/query-params.js'
 import type { PublicQa } from '../../lib/types.js'
+import { FilterSelect } from '../../components/filter-select.js'
 import { More } from '../../components/more.js'
 import { Empty } from '../../components/status.js'
 
@@ -13,8 +14,8 @@ export default function Qa() {
   const { t } = useTranslation()
   const lng = useLang()
   useTitle(t('qa.title'))
-  const [params, setParams] = useSearchParams()
-  const council = params.get('council') ?? ''
+  const qp = useQueryParams()
+  const council = qp.get('council')
   const councils = useCouncils()
   const byId = useCouncilMap()
   const list = usePaged<PublicQa>('/appeals/public', { council, limit: 20 })
@@ -23,13 +24,7 @@ export default function Qa() {
       <h1>{t('qa.title')}</h1>
       <p>{t('qa.lead')}</p>
       <div className="filters">
-        <div className="field">
-          <label htmlFor="qa-council">{t('qa.council')}</label>
-          <select id="qa-council" value={council} onChange={(e) => setParams(e.target.value ? { council: e.target.value } : {}, { replace: true })}>
-            <option value="">{t('qa.allCouncils')}</option>
-            {councils.map((c) => <option key={c.id} value={c.id}>{pick(c.name, lng)}</option>)}
-          </select>
-        </div>
+        <FilterSelect id="qa-council" label={t('qa.council')} name="council" qp={qp} all={t('qa.allCouncils')} options={councils.map((c) => [c.id, pick(c.name, lng)] as const)} />
       </div>
       {!list.loading && !list.error && list.items.length === 0 && <Empty>{t('qa.empty')}</Empty>}
       <ul className="qa-list">
