@@ -90,7 +90,8 @@ describe('appeals: reminders are persisted jobs that survive a restart', () => {
     await Appeal.updateOne({ _id: guestAppealId }, { $set: { 'confirm.expiresAt': new Date(Date.now() - 1000) } })
     await Job.updateOne({ dedupeKey: `appeals.purge:${guestAppealId}`, status: 'queued' }, { $set: { runAt: new Date() } })
     await eventually(async () => !(await Appeal.exists({ _id: guestAppealId })), 'the purge')
-    expect((await filesUnder(t)).some((f) => f.startsWith(`appeals/${guestAppealId}/`))).to.equal(false)
+    // The job deletes the record, then the files: wait for both, not just the first.
+    await eventually(async () => !(await filesUnder(t)).some((f) => f.startsWith(`appeals/${guestAppealId}/`)), 'the files removed')
   })
 
   it('should re-schedule reminders on extension and cancel them when the council answers', async () => {
