@@ -48,6 +48,12 @@ export function createApp(ctx: ServerContext, modules: KenesModule[]): Express {
   app.use(csrfProtection)
 
   const api = express.Router()
+  // What the API shows a signed-in person is theirs (appeals, queues, users): browsers and proxies
+  // must not keep it. A route that wants caching (e.g. an attachment) sets its own header.
+  api.use((req, res, next) => {
+    if (req.user) res.setHeader('Cache-Control', 'private, no-store')
+    next()
+  })
   for (const m of modules) if (m.api) api.use(m.api)
   app.use('/api/v1', api)
   app.use('/api', notFoundHandler)
