@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { expect } from 'chai'
 import { createUser } from '../helpers/users.js'
 import { axeProblems, field, shot } from './browser.js'
@@ -5,7 +9,11 @@ import { browserSuite, web } from './support.js'
 
 describe('web client: chat between councils', function () {
   this.timeout(120_000)
-  const s = browserSuite()
+  let png: string
+  const s = browserSuite(() => {
+    png = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kenes-e2e-')), 'сурет.png')
+    execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=160x120', '-frames:v', '1', '-y', png])
+  })
 
   it('two members of different councils talk in real time: room, unread count, typing, presence, reconnect', async () => {
     const kk = web('kk')
@@ -51,6 +59,45 @@ describe('web client: chat between councils', function () {
     await pb.getByRole('button', { name: kk.chat.send }).click()
     await pa.locator('.message-text', { hasText: 'Сәлем! Диалог алаңын ашайық.' }).waitFor()
 
+    // A attaches a picture with the keyboard (the button opens the file picker) and sends it: B sees it.
+    const attach = pa.getByRole('button', { name: kk.chat.attach })
+    let chooser = pa.waitForEvent('filechooser')
+    await attach.focus()
+    await pa.keyboard.press('Enter')
+    await (await chooser).setFiles(png)
+    await pa.locator('.attach-item', { hasText: 'сурет.png' }).getByText(kk.chat.attached).waitFor()
+    await field(pa, kk.chat.message).fill('Отырыс залының суреті')
+    await pa.keyboard.press('Enter')
+    await pa.locator('.message', { hasText: 'Отырыс залының суреті' }).getByRole('link', { name: /^сурет\./ }).waitFor()
+    expect(await pa.locator('.attach-item').count(), 'the sent file leaves the composer').to.equal(0)
+    const withImage = pb.locator('.message', { hasText: 'Отырыс залының суреті' })
+    await withImage.getByRole('link', { name: /^сурет\./ }).waitFor()
+    await pb.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>('.message .chat-image img')
+      return Boolean(img && img.complete && img.naturalWidth > 0) // B may read the file: it loaded
+    })
+
+    // B answers with a PDF alone (no text): A gets a link to it, marked as PDF.
+    chooser = pb.waitForEvent('filechooser')
+    await pb.getByRole('button', { name: kk.chat.attach }).click()
+    await (await chooser).setFiles({ name: 'хаттама.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n') })
+    await pb.locator('.attach-item', { hasText: 'хаттама.pdf' }).getByText(kk.chat.attached).waitFor()
+    await pb.getByRole('button', { name: kk.chat.send }).click()
+    const pdfLink = pa.getByRole('link', { name: 'хаттама.pdf' })
+    await pdfLink.waitFor()
+    expect(await pdfLink.getAttribute('href')).to.match(/^\/api\/v1\/chat\/attachments\/[0-9a-f]{24}$/)
+    expect(await pa.locator('.message-files li', { hasText: 'хаттама.pdf' }).textContent()).to.contain('(PDF, ')
+
+    // A file that only claims to be a picture: the server's problem+json message shows next to it, nothing goes out.
+    chooser = pa.waitForEvent('filechooser')
+    await attach.click()
+    await (await chooser).setFiles({ name: 'жалған.png', mimeType: 'image/png', buffer: Buffer.from('бұл сурет емес') })
+    const refused = pa.locator('.attach-item', { hasText: 'жалған.png' })
+    await refused.getByRole('alert').waitFor()
+    expect((await refused.getByRole('alert').textContent())?.trim().length, 'a message from the server').to.be.greaterThan(3)
+    expect(await pa.getByRole('button', { name: kk.chat.send }).isDisabled(), 'nothing to send').to.equal(true)
+    await refused.getByRole('button', { name: new RegExp(`^${kk.chat.removeFile}`) }).click()
+    await refused.waitFor({ state: 'detached' })
     await shot(pa, 'chat-kk')
     expect(await axeProblems(pa), 'chat').to.deep.equal([])
 

@@ -1,4 +1,5 @@
-import { ApiError, csrfHeader } from './api.js'
+import { csrfHeader } from './api.js'
+import { xhr, xhrProblem as fail } from './xhr.js'
 
 /**
  * The few requests of tus 1.0 the portal needs (creation, HEAD for the offset, PATCH in chunks),
@@ -18,29 +19,6 @@ function fingerprint(endpoint: string, f: File): string {
   return KEY + [endpoint, f.name, f.size, f.lastModified].join('|')
 }
 
-function xhr(method: string, url: string, headers: Record<string, string>, body: Blob | null, onProgress?: (n: number) => void, signal?: AbortSignal): Promise<XMLHttpRequest> {
-  return new Promise((resolve, reject) => {
-    const x = new XMLHttpRequest()
-    x.open(method, url)
-    x.withCredentials = true
-    for (const [k, v] of Object.entries(headers)) x.setRequestHeader(k, v)
-    if (onProgress) x.upload.onprogress = (e) => onProgress(e.loaded)
-    x.onload = () => resolve(x)
-    x.onerror = () => reject(new ApiError(0, { type: 'about:blank', title: '', detail: '', status: 0, code: 'network' }))
-    x.onabort = () => reject(new DOMException('aborted', 'AbortError'))
-    signal?.addEventListener('abort', () => x.abort(), { once: true })
-    x.send(body)
-  })
-}
-
-function fail(x: XMLHttpRequest): ApiError {
-  let problem
-  try {
-    problem = JSON.parse(x.responseText)
-  } catch {}
-  if (!problem?.code) problem = { type: 'about:blank', title: x.statusText, detail: x.responseText?.slice(0, 200) ?? '', status: x.status, code: x.status === 413 ? 'upload.too_large' : x.status === 415 ? 'upload.unsupported_type' : 'http' }
-  return new ApiError(x.status, problem)
-}
 
 export async function tusUpload(endpoint: string, file: File, metadata: Record<string, string>, onProgress: (p: TusProgress) => void, signal?: AbortSignal): Promise<TusResult> {
   const key = fingerprint(endpoint, file)

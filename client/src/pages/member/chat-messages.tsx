@@ -6,6 +6,7 @@ import { formatDate, formatTime } from '../../lib/format.js'
 import { useLang } from '../../lib/hooks.js'
 import { useSession } from '../../lib/session.js'
 import type { ChatMessage } from '../../lib/types.js'
+import { AttachButton, MessageFiles, PendingFiles, useAttachments } from './chat-attachments.js'
 
 const EDIT_WINDOW_MS = 15 * 60_000
 
@@ -32,6 +33,7 @@ export function MessageList({ socket, roomId, messages, hasOlder, onOlder, onSen
   const pending = useRef<{ clientId: string; text: string } | null>(null)
   const log = useRef<HTMLDivElement>(null)
   const lastTyping = useRef(0)
+  const att = useAttachments(roomId)
 
   useEffect(() => {
     const el = log.current
@@ -41,7 +43,7 @@ export function MessageList({ socket, roomId, messages, hasOlder, onOlder, onSen
   const send = async (e?: FormEvent) => {
     e?.preventDefault()
     const body = text.trim()
-    if (!body) return
+    if (editing ? !body : (!body && !att.ids.length) || att.busy) return
     setError('')
     if (editing) {
       const ack = await emitAck<{ message: ChatMessage }>(socket, 'message:edit', { messageId: editing, text: body })
@@ -52,12 +54,15 @@ export function MessageList({ socket, roomId, messages, hasOlder, onOlder, onSen
       return
     }
     // The same clientId on a retry: the server stores the message once.
-    if (!pending.current || pending.current.text !== body) pending.current = { clientId: newClientId(), text: body }
-    const ack = await emitAck<{ message: ChatMessage }>(socket, 'message:send', { roomId, text: body, clientId: pending.current.clientId })
+    const ids = att.ids
+    const what = `${body}\u0000${ids.join(',')}`
+    if (!pending.current || pending.current.text !== what) pending.current = { clientId: newClientId(), text: what }
+    const ack = await emitAck<{ message: ChatMessage }>(socket, 'message:send', { roomId, text: body, clientId: pending.current.clientId, ...(ids.length ? { attachmentIds: ids } : {}) })
     if (!ack.ok) return setError(ack.error.message || t('chat.notSent'))
     pending.current = null
     onSent(ack.message)
     setText('')
+    att.clear()
   }
   const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     if (e.key === 'Enter' && !e.shiftKey) {
@@ -104,7 +109,7 @@ export function MessageList({ socket, roomId, messages, hasOlder, onOlder, onSen
                 {' · '}<time dateTime={m.createdAt}>{formatTime(m.createdAt, lng)}</time>{m.editedAt && <> · {t('chat.edited')}</>}
               </p>
               {m.deletedAt ? <p className="muted"><em>{t('chat.deleted')}</em></p> : <p className="prewrap message-text">{m.text}</p>}
-              {m.attachments?.length > 0 && <ul>{m.attachments.map((a) => <li key={a.id}><a href={a.url}>{a.name}</a></li>)}</ul>}
+              {!m.deletedAt && m.attachments?.length > 0 && <MessageFiles files={m.attachments} />}
               {editable && (
                 <p className="message-actions">
                   <button type="button" className="btn-link" onClick={() => { setEditing(m.id); setText(m.text) }}>{t('chat.edit')}</button>
@@ -121,8 +126,10 @@ export function MessageList({ socket, roomId, messages, hasOlder, onOlder, onSen
         <label htmlFor="chat-text" className={editing ? '' : 'sr-only'}>{editing ? t('chat.editing') : t('chat.message')}</label>
         <textarea id="chat-text" rows={2} maxLength={4000} value={text} onChange={(e) => onInput(e.target.value)} onKeyDown={onKey} placeholder={t('chat.placeholder')} aria-describedby="chat-hint chat-err" />
         <span id="chat-hint" className="sr-only">{t('chat.hint')}</span>
-        <button className="btn btn-primary" disabled={!text.trim() || !connected}>{editing ? t('chat.save') : t('chat.send')}</button>
+        {!editing && <AttachButton onFiles={att.add} disabled={!connected} />}
+        <button className="btn btn-primary" disabled={!connected || (editing ? !text.trim() : (!text.trim() && !att.ids.length) || att.busy)}>{editing ? t('chat.save') : t('chat.send')}</button>
         <span id="chat-err" className="field-error" role="alert">{error}</span>
+        {!editing && <PendingFiles att={att} />}
       </form>
     </>
   )
