@@ -52,7 +52,7 @@ export async function processVideo(payload: { videoId: string }, ctx: JobContext
   await Video.updateOne({ _id: id, status: 'processing' }, { $set: { 'processing.startedAt': started, 'processing.attempts': ctx.attempt } })
   const scratch = path.join(videoDir(id), newScratchName())
   try {
-    const result = await transcode(resolveStored(doc.source.key), scratch, ctx.signal)
+    const result = await transcode(resolveStored(doc.source.key), scratch, ctx.signal, knownProbe(doc.probe))
     await ctx.heartbeat()
     const mediaDir = newMediaDirName()
     await fs.rename(scratch, path.join(videoDir(id), mediaDir))
@@ -94,12 +94,22 @@ async function dropIfDeleted(id: string, mediaDir?: string): Promise<boolean> {
   return false
 }
 
+/**
+ * The metadata ffprobe gave at upload (`createVideo` probes before it stores; the source never
+ * changes afterwards), or null when the record lacks it: then the job probes again.
+ */
+function knownProbe(p: any): ProbeResult | null {
+  if (!p || !(p.width > 0) || !(p.height > 0) || !p.videoCodec) return null
+  return { durationSec: p.durationSec ?? null, width: p.width, height: p.height, videoCodec: p.videoCodec, audioCodec: p.audioCodec ?? null, bitRate: p.bitRate ?? null, formatName: '' }
+}
+
 /** The ffmpeg work of a job: exactly what the benchmark compares with running ffmpeg by hand. */
-export async function transcode(source: string, outDir: string, signal?: AbortSignal) {
+export async function transcode(source: string, outDir: string, signal?: AbortSignal, known?: ProbeResult | null) {
   const { ffmpegPath, ffprobePath } = currentConfig()
   let meta: ProbeResult
   try {
-    meta = await probe(ffprobePath, source, signal)
+    // Probing the same bytes a second time costs an ffprobe run per video and tells nothing new.
+    meta = known ?? (await probe(ffprobePath, source, signal))
   } catch (err) {
     if (err instanceof ProbeError) throw new PermanentFailure(err.reason === 'no_video_stream' ? 'no_video_stream' : 'corrupt', err.message)
     throw err
