@@ -15,7 +15,7 @@ describe('web client: chat between councils', function () {
     execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=160x120', '-frames:v', '1', '-y', png])
   })
 
-  it('two members of different councils talk in real time: room, unread count, typing, presence, reconnect', async () => {
+  it('two members of different councils talk in real time: room, unread count, typing, presence, files, reconnect, editing', async () => {
     const kk = web('kk')
     const astana = await s.council({ kk: 'Астана кеңесі', ru: 'Совет Астаны', regionCode: 'KZ-71' })
     const almaty = await s.council({ kk: 'Алматы кеңесі', ru: 'Совет Алматы', regionCode: 'KZ-75' })
@@ -110,6 +110,20 @@ describe('web client: chat between councils', function () {
     await field(pb, kk.chat.message).fill('Байланыс қалпына келді.')
     await pb.getByRole('button', { name: kk.chat.send }).click()
     await pa.locator('.message-text', { hasText: 'Байланыс қалпына келді.' }).waitFor()
+
+    // A corrects her first message (within the edit window): B sees the new text, marked as edited.
+    const first = pa.locator('.message', { hasText: 'Сәлеметсіз бе, әріптестер!' })
+    await first.getByRole('button', { name: kk.chat.edit }).click()
+    const editBox = field(pa, kk.chat.editing)
+    expect(await editBox.inputValue()).to.equal('Сәлеметсіз бе, әріптестер!')
+    await editBox.fill('Сәлеметсіз бе, құрметті әріптестер!')
+    await pa.keyboard.press('Enter')
+    const edited = pb.locator('.message', { hasText: 'Сәлеметсіз бе, құрметті әріптестер!' })
+    await edited.locator('.meta', { hasText: kk.chat.edited }).waitFor()
+    expect(await pb.locator('.message-text', { hasText: /^Сәлеметсіз бе, әріптестер!$/ }).count(), 'the old text is gone').to.equal(0)
+    // B cannot edit A's message: no such button on it.
+    expect(await edited.getByRole('button', { name: kk.chat.edit }).count()).to.equal(0)
+    expect(await field(pa, kk.chat.message).inputValue(), 'the composer is back to a new message').to.equal('')
     await Promise.all([actx.close(), bctx.close()])
   })
 
