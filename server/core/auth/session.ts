@@ -51,7 +51,6 @@ export function createSessionStack(config: Config): RequestHandler[] {
     // Stored as documents (not strings) so a password reset can end the user's other sessions.
     stringify: false,
   })
-  dropIdFromSessionWrites(store)
   if (config.production && !config.trustProxy && config.publicUrl.startsWith('https:'))
     log.warn('NODE_ENV=production sets Secure session cookies: behind a TLS-terminating proxy set TRUST_PROXY, or no session cookie is sent')
   const passport = new Passport()
@@ -82,33 +81,6 @@ export function createSessionStack(config: Config): RequestHandler[] {
     cookie: { httpOnly: true, sameSite: 'lax', secure: config.production, maxAge: SESSION_MAX_AGE_MS, path: '/' },
   })
   return [sessionMw, passport.initialize() as RequestHandler, passport.session() as RequestHandler]
-}
-
-/**
- * connect-mongo writes `updateOne({ _id }, { $set: { _id, ... } }, { upsert })`. Setting `_id` to
- * its own value is legal in MongoDB, but the embedded engine refuses it (code 2), so the
- * redundant `_id` is dropped from `$set`: identical in effect (an upsert takes `_id` from the filter).
- */
-function dropIdFromSessionWrites(store: MongoStore): void {
-  const s = store as unknown as { collectionP: Promise<any> }
-  s.collectionP = s.collectionP.then(
-    (col) =>
-      new Proxy(col, {
-        get(target, prop) {
-          if (prop === 'updateOne') {
-            return (filter: unknown, update: { $set?: Record<string, unknown> }, opts: unknown) => {
-              if (update?.$set && '_id' in update.$set) {
-                const { _id, ...rest } = update.$set
-                update = { ...update, $set: rest }
-              }
-              return target.updateOne(filter, update, opts)
-            }
-          }
-          const v = Reflect.get(target, prop)
-          return typeof v === 'function' ? v.bind(target) : v
-        },
-      }),
-  )
 }
 
 /**

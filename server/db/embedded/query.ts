@@ -144,11 +144,22 @@ export function applyUpdate(old: Doc, u: UpdateSpec, opts: { arrayFilters?: Doc[
         }
       }
     }
+    // mingo refuses any $set of _id; mongod allows it to the current value, and to any value when an
+    // upsert inserts a document whose query gave no _id (connect-mongo relies on the first case).
+    let idFromSet: unknown;
+    const setOps = ops.$set as Doc | undefined;
+    if (setOps && '_id' in setOps && (old._id === undefined ? opts.insert : deepEqual(setOps._id, old._id))) {
+      const { _id, ...rest } = setOps;
+      idFromSet = _id;
+      if (Object.keys(rest).length) ops.$set = rest; else delete ops.$set;
+    }
     next = clone(old);
-    try {
-      const changed = mingoUpdate(next, ops as never, opts.arrayFilters, undefined, { cloneMode: 'deep' });
-      if (!changed.length) return old;
-    } catch (e) { throw fromMingo(e, 'update'); }
+    if (idFromSet !== undefined && next._id === undefined) next = withIdFirst(next, idFromSet);
+    if (Object.keys(ops).length) {
+      try {
+        mingoUpdate(next, ops as never, opts.arrayFilters, undefined, { cloneMode: 'deep' });
+      } catch (e) { throw fromMingo(e, 'update'); }
+    }
     if (old._id !== undefined && !deepEqual(next._id, old._id)) throw immutable();
   }
   checkStorable(next);
