@@ -48,20 +48,15 @@ export function mediaPath(id: string, mediaDir: string, parts: string[]): string
 }
 
 /**
- * Flushes a stored file and its directory entry to disk: a video is acknowledged (202) only once
- * its bytes would survive a crash (DESIGN.md §7: no acknowledged write is lost on kill -9).
+ * fsync of a file's bytes or a directory's entries (it applies to the inode, whatever name the file
+ * has later). A video is acknowledged (202) only once its source and its directory entry are
+ * flushed: its bytes survive a crash (DESIGN.md §7: no acknowledged write is lost on kill -9).
  */
-export async function makeDurable(file: string): Promise<void> {
-  const fh = await fs.open(file, 'r')
+export async function syncPath(p: string): Promise<void> {
+  const fh = await fs.open(p, 'r')
   try {
     await fh.sync()
   } finally {
     await fh.close()
-  }
-  const dir = await fs.open(path.dirname(file), 'r')
-  try {
-    await dir.sync()
-  } finally {
-    await dir.close()
   }
 }

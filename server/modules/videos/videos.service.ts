@@ -1,3 +1,4 @@
+import path from 'node:path'
 import mongoose from 'mongoose'
 import { audit } from '../../core/audit.js'
 import { currentConfig } from '../../core/config.js'
@@ -11,7 +12,7 @@ import type { UpdateVideoBody, VideoStatus, VideoUploadFields } from '../../../s
 import { findCouncilSummary } from '../councils/councils.lookup.js'
 import { probe, ProbeError, type ProbeResult } from './ffmpeg.js'
 import { Video } from './video.model.js'
-import { makeDurable, removeVideoFiles, sourceKey } from './videos.files.js'
+import { removeVideoFiles, sourceKey, syncPath } from './videos.files.js'
 import { afterVisibilityChange } from './videos.hooks.js'
 import { canDeleteVideo, canEditVideo, canSeeVideo } from './videos.policy.js'
 import { pageOf, toDetails, toSummary } from './videos.view.js'
@@ -53,13 +54,16 @@ export interface ReceivedFile {
 export async function createVideo(actor: Actor, councilId: string, file: ReceivedFile, fields: VideoUploadFields, signal?: AbortSignal) {
   assertCan(actor, 'video.upload', { councilId })
   await assertCouncilOpen(councilId)
-  const meta = await probeUpload(file.path, signal)
+  // ffprobe reads the head of the file while the kernel flushes its body: neither waits for the other
+  // (the flush is the long part of a big upload). Renaming keeps the inode, so only the directory
+  // entry remains to be flushed after the move.
+  const [meta] = await Promise.all([probeUpload(file.path, signal), syncPath(file.path)])
   if (signal?.aborted) throw new AppError(400, 'videos.upload_aborted')
   const id = new mongoose.Types.ObjectId()
   const key = sourceKey(String(id), file.ext)
   await storeFile(file.path, key)
   try {
-    await makeDurable(resolveStored(key))
+    await syncPath(path.dirname(resolveStored(key)))
     await Video.create({
       _id: id,
       councilId,
