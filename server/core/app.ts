@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import express, { type Express } from 'express'
+import express, { type Express, type RequestHandler } from 'express'
 import helmet from 'helmet'
 import { pinoHttp } from 'pino-http'
 import crypto from 'node:crypto'
@@ -9,7 +9,7 @@ import { errorHandler, notFoundHandler } from './error-handler.js'
 import { languageMiddleware } from './i18n.js'
 import { log } from './logger.js'
 import type { KenesModule, ServerContext } from './module.js'
-import { csrfProtection } from './auth/csrf.js'
+import { csrfProtection, hasSessionCookie } from './auth/csrf.js'
 import { metricsMiddleware } from './metrics.js'
 import { publicMediaRouter } from './media.js'
 
@@ -44,7 +44,7 @@ export function createApp(ctx: ServerContext, modules: KenesModule[]): Express {
   app.use(languageMiddleware)
   app.use(express.json({ limit: '1mb', strict: true }))
   app.use(express.urlencoded({ extended: false, limit: '100kb' }))
-  app.use(...ctx.sessionMiddleware)
+  app.use(sessionWhenNeeded(ctx.sessionMiddleware))
   app.use(csrfProtection)
 
   const api = express.Router()
@@ -64,6 +64,32 @@ export function createApp(ctx: ServerContext, modules: KenesModule[]): Express {
   app.use(notFoundHandler)
   app.use(errorHandler)
   return app
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+/** Safe routes that create a guest's session (the CSRF token is kept in it). Lower case, no trailing slash. */
+const GUEST_SESSION_PATHS = new Set(['/api/v1/auth/csrf'])
+
+/**
+ * The session stack (express-session + passport) only where it can matter: a guest's read
+ * (safe method, no session cookie) has no session to load and creates none, so it skips the
+ * store lookup and the per-request session object. `req.user` stays undefined for it, as for any
+ * guest. Unsafe methods, requests with the cookie and GUEST_SESSION_PATHS get the whole stack.
+ * (socket.io applies `ctx.sessionMiddleware` itself, ungated.)
+ */
+function sessionWhenNeeded(stack: RequestHandler[]): RequestHandler {
+  const withSession = express.Router()
+  withSession.use(...stack)
+  return (req, res, next) => {
+    if (SAFE_METHODS.has(req.method) && !hasSessionCookie(req) && !GUEST_SESSION_PATHS.has(normalPath(req.path))) return next()
+    withSession(req, res, next)
+  }
+}
+
+/** Express matches routes case-insensitively and with an optional trailing slash: so does the gate. */
+function normalPath(p: string): string {
+  const lower = p.toLowerCase()
+  return lower.length > 1 && lower.endsWith('/') ? lower.replace(/\/+$/, '') : lower
 }
 
 /** The built web client (client/dist) with client-side routes falling back to index.html. */
