@@ -94,7 +94,21 @@ export function decodeCursor(cursor: string | undefined): unknown[] | undefined 
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
     if (Array.isArray(v)) return v
   } catch {}
-  throw validationFailed([{ path: 'query.cursor', code: 'invalid_format' }])
+  throw invalidCursor()
+}
+
+/** The error for a cursor that decodes but does not fit the list it was sent to. */
+export const invalidCursor = () => validationFailed([{ path: 'query.cursor', code: 'invalid_format' }])
+
+/** Orders two sort keys (tuples of numbers/strings) as the list orders them; used to resume after a cursor. */
+export function compareCursorKeys(a: readonly (number | string)[], b: readonly unknown[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]
+    const y = b[i] as number | string
+    if (x < y) return -1
+    if (x > y) return 1
+  }
+  return 0
 }
 
 /** Express 5 forwards rejected promises itself; this only narrows handler types for readability. */

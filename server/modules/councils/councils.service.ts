@@ -3,8 +3,8 @@ import type { CouncilListQuery, CreateCouncil, UpdateCouncil } from '../../../sh
 import type { Page } from '../../../shared/schemas/common.js'
 import { audit } from '../../core/audit.js'
 import { invalidatePublicCache } from '../../core/cache.js'
-import { AppError, forbidden, isDuplicateKey, notFound, validationFailed } from '../../core/errors.js'
-import { decodeCursor, encodeCursor } from '../../core/http.js'
+import { forbidden, isDuplicateKey, notFound, validationFailed } from '../../core/errors.js'
+import { compareCursorKeys, decodeCursor, encodeCursor, invalidCursor } from '../../core/http.js'
 import { assertCan, can, type Actor } from '../../core/policy.js'
 import { indexTokens, normalize, relevance, searchFilter, queryGroups } from '../../core/search.js'
 import { findRegion, findRegionById } from '../regions/regions.service.js'
@@ -151,7 +151,7 @@ export async function listCouncils(query: CouncilListQuery): Promise<Page<Return
 
   if (cursor) {
     const [rank, name, id] = cursor
-    if (typeof rank !== 'number' || typeof name !== 'string' || typeof id !== 'string' || !isObjectId(id)) throw badCursor()
+    if (typeof rank !== 'number' || typeof name !== 'string' || typeof id !== 'string' || !isObjectId(id)) throw invalidCursor()
     filter.$or = [
       { levelRank: mongoose.trusted({ $gt: rank }) },
       { levelRank: rank, sortName: mongoose.trusted({ $gt: name }) },
@@ -171,12 +171,12 @@ async function searchCouncils(filter: Record<string, unknown>, query: CouncilLis
   const docs = await Council.find(filter, { ...LIST_FIELDS, searchTokens: 1 }).limit(2000).lean()
   const keyed = docs
     .map((d: any) => ({ d, key: [-relevance(d.searchTokens, groups), d.levelRank, d.sortName, String(d._id)] as [number, number, string, string] }))
-    .sort((a, b) => compareKeys(a.key, b.key))
+    .sort((a, b) => compareCursorKeys(a.key, b.key))
   let start = 0
   if (cursor) {
-    if (cursor.length !== 4) throw badCursor()
+    if (cursor.length !== 4) throw invalidCursor()
     const after = cursor as [number, number, string, string]
-    start = keyed.findIndex((k) => compareKeys(k.key, after) > 0)
+    start = keyed.findIndex((k) => compareCursorKeys(k.key, after) > 0)
     if (start < 0) start = keyed.length
   }
   const page = keyed.slice(start, start + query.limit)
@@ -184,14 +184,4 @@ async function searchCouncils(filter: Record<string, unknown>, query: CouncilLis
   return { items: page.map((k) => toListItem(k.d)), nextCursor: more ? encodeCursor(page.at(-1)!.key) : null }
 }
 
-function compareKeys(a: readonly (number | string)[], b: readonly unknown[]): number {
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]
-    const y = b[i] as number | string
-    if (x < y) return -1
-    if (x > y) return 1
-  }
-  return 0
-}
 
-const badCursor = () => new AppError(400, 'validation.failed', {}, [{ path: 'query.cursor', code: 'invalid_format' }])

@@ -2,8 +2,8 @@ import crypto from 'node:crypto'
 import mongoose from 'mongoose'
 import type { Page } from '../../../shared/schemas/common.js'
 import type { NewsListQuery } from '../../../shared/schemas/news.js'
-import { AppError, isDuplicateKey, notFound } from '../../core/errors.js'
-import { decodeCursor, encodeCursor } from '../../core/http.js'
+import { isDuplicateKey, notFound } from '../../core/errors.js'
+import { compareCursorKeys, decodeCursor, encodeCursor, invalidCursor } from '../../core/http.js'
 import { can, type MaybeActor } from '../../core/policy.js'
 import { queryGroups, relevance, searchFilter } from '../../core/search.js'
 import { findLiveCouncil, resolveRegionFilter } from '../councils/councils.service.js'
@@ -74,7 +74,7 @@ export async function listNews(query: NewsListQuery): Promise<Page<ReturnType<ty
   if (search) return searchNews({ ...filter, ...search }, query, cursor)
   if (cursor) {
     const [at, id] = cursor
-    if (typeof at !== 'number' || typeof id !== 'string' || !isObjectId(id)) throw badCursor()
+    if (typeof at !== 'number' || typeof id !== 'string' || !isObjectId(id)) throw invalidCursor()
     const date = new Date(at)
     filter.$or = [
       { publishedAt: mongoose.trusted({ $lt: date }) },
@@ -96,11 +96,11 @@ async function searchNews(filter: Record<string, unknown>, query: NewsListQuery,
   type Key = [number, number, string]
   const keyed = hits
     .map((h: any) => ({ id: String(h._id), key: [-relevance(h.searchTokens, groups), -new Date(h.publishedAt).getTime(), String(h._id)] as Key }))
-    .sort((a, b) => cmp(a.key, b.key))
+    .sort((a, b) => compareCursorKeys(a.key, b.key))
   let start = 0
   if (cursor) {
-    if (cursor.length !== 3) throw badCursor()
-    start = keyed.findIndex((k) => cmp(k.key, cursor as Key) > 0)
+    if (cursor.length !== 3) throw invalidCursor()
+    start = keyed.findIndex((k) => compareCursorKeys(k.key, cursor as Key) > 0)
     if (start < 0) start = keyed.length
   }
   const page = keyed.slice(start, start + query.limit)
@@ -112,16 +112,6 @@ async function searchNews(filter: Record<string, unknown>, query: NewsListQuery,
   }
 }
 
-function cmp(a: readonly (number | string)[], b: readonly unknown[]): number {
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]
-    const y = b[i] as number | string
-    if (x < y) return -1
-    if (x > y) return 1
-  }
-  return 0
-}
-const badCursor = () => new AppError(400, 'validation.failed', {}, [{ path: 'query.cursor', code: 'invalid_format' }])
 
 /** The newest published articles for a feed (optionally one council's), with that council's name. */
 export async function feedItems(councilRef: string | undefined, limit = 50) {
