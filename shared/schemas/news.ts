@@ -98,4 +98,18 @@ export const NewsItem = NewsListItem.extend({
   updatedAt: z.string(),
 })
 export const NewsPage = z.object({ items: z.array(NewsListItem), nextCursor: z.string().nullable() })
+
+/** GET /councils/:councilId/news (extension): the council's own articles in any status. */
+export const CouncilNewsListQuery = z.object({
+  status: z.enum(NEWS_STATUSES).optional(),
+  limit: LimitParam,
+  cursor: z.string().max(512).optional(),
+})
+export type CouncilNewsListQuery = z.infer<typeof CouncilNewsListQuery>
+export const CouncilNewsListItem = NewsListItem.extend({
+  status: z.enum(NEWS_STATUSES),
+  publishAt: z.string().nullable(),
+  updatedAt: z.string(),
+})
+export const CouncilNewsPage = z.object({ items: z.array(CouncilNewsListItem), nextCursor: z.string().nullable() })
 export { ObjectIdString }

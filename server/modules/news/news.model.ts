@@ -29,6 +29,8 @@ const NewsSchema = new Schema(
 NewsSchema.index({ slug: 1 }, { unique: true })
 NewsSchema.index({ status: 1, councilArchived: 1, publishedAt: -1, _id: -1 })
 NewsSchema.index({ councilId: 1, status: 1, publishedAt: -1 })
+// The council's own list (every status, last edited first).
+NewsSchema.index({ councilId: 1, updatedAt: -1, _id: -1 })
 NewsSchema.index({ regionId: 1, status: 1, publishedAt: -1 })
 NewsSchema.index({ tags: 1 })
 NewsSchema.index({ searchTokens: 1 })

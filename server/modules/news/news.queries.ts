@@ -1,14 +1,14 @@
 import crypto from 'node:crypto'
 import mongoose from 'mongoose'
 import type { Page } from '../../../shared/schemas/common.js'
-import type { NewsListQuery } from '../../../shared/schemas/news.js'
+import type { CouncilNewsListQuery, NewsListQuery } from '../../../shared/schemas/news.js'
 import { isDuplicateKey, notFound } from '../../core/errors.js'
 import { compareCursorKeys, decodeCursor, encodeCursor, invalidCursor } from '../../core/http.js'
 import { can, type MaybeActor } from '../../core/policy.js'
 import { queryGroups, relevance, searchFilter } from '../../core/search.js'
 import { findLiveCouncil, resolveRegionFilter } from '../councils/councils.service.js'
 import { News, NewsView } from './news.model.js'
-import { LIST_FIELDS, toItem, toListItem } from './news.view.js'
+import { COUNCIL_LIST_FIELDS, LIST_FIELDS, toCouncilListItem, toItem, toListItem } from './news.view.js'
 
 const isObjectId = (s: string) => /^[0-9a-f]{24}$/i.test(s)
 export const VIEW_WINDOW_MS = 30 * 60_000
@@ -112,6 +112,32 @@ async function searchNews(filter: Record<string, unknown>, query: NewsListQuery,
   }
 }
 
+/**
+ * A council's own articles in every status (or one), last edited first, for its members and
+ * staff; the caller has checked the right. Keyed pages on (updatedAt, _id) so edits made while
+ * paging cannot repeat an item already shown on an earlier page of the same walk.
+ */
+export async function listCouncilNews(councilId: string, query: CouncilNewsListQuery) {
+  const filter: Record<string, unknown> = { councilId: new mongoose.Types.ObjectId(councilId) }
+  if (query.status) filter.status = query.status
+  const cursor = decodeCursor(query.cursor)
+  if (cursor) {
+    const [at, id] = cursor
+    if (cursor.length !== 2 || typeof at !== 'number' || typeof id !== 'string' || !isObjectId(id)) throw invalidCursor()
+    const date = new Date(at)
+    filter.$or = [
+      { updatedAt: mongoose.trusted({ $lt: date }) },
+      { updatedAt: date, _id: mongoose.trusted({ $lt: new mongoose.Types.ObjectId(id) }) },
+    ]
+  }
+  const docs = await News.find(filter, COUNCIL_LIST_FIELDS).sort({ updatedAt: -1, _id: -1 }).limit(query.limit + 1).lean()
+  const page = docs.slice(0, query.limit)
+  const last: any = page.at(-1)
+  return {
+    items: page.map(toCouncilListItem),
+    nextCursor: docs.length > query.limit && last ? encodeCursor([new Date(last.updatedAt).getTime(), String(last._id)]) : null,
+  }
+}
 
 /** The newest published articles for a feed (optionally one council's), with that council's name. */
 export async function feedItems(councilRef: string | undefined, limit = 50) {

@@ -1,7 +1,7 @@
-import { Router, type Request } from 'express'
+import { Router, type Request, type RequestHandler } from 'express'
 import { z } from 'zod'
 import {
-  CouncilNewsParams, CreateNews, NewsFeedQuery, NewsIdParams, NewsItem, NewsListQuery, NewsPage, NewsRefParams, UpdateNews,
+  CouncilNewsListQuery, CouncilNewsPage, CouncilNewsParams, CreateNews, NewsFeedQuery, NewsIdParams, NewsItem, NewsListQuery, NewsPage, NewsRefParams, UpdateNews,
 } from '../../../shared/schemas/news.js'
 import { actorOf, authorize, requireAuth } from '../../core/auth/middleware.js'
 import { cachePublicResponse } from '../../core/cache.js'
@@ -10,7 +10,9 @@ import { input, validate } from '../../core/http.js'
 import { describeRoute } from '../../core/openapi.js'
 import { acceptUpload, IMAGE_TYPES } from '../../core/uploads.js'
 import { NEWS_CACHE_TAGS } from './news.jobs.js'
-import { feedItems, getNews, listNews } from './news.queries.js'
+import { findCouncilSummary } from '../councils/councils.lookup.js'
+import { notFound } from '../../core/errors.js'
+import { feedItems, getNews, listCouncilNews, listNews } from './news.queries.js'
 import { renderFeed } from './news.rss.js'
 import * as news from './news.service.js'
 
@@ -51,6 +53,22 @@ newsRouter.get('/news/:idOrSlug', validate({ params: NewsRefParams }), async (re
   res.setHeader('Cache-Control', 'private, no-store')
   res.json(await getNews(actorOf(req), input(req, 'params', NewsRefParams).idOrSlug, visitorOf(req)))
 })
+
+describeRoute({
+  method: 'get', path: '/councils/{councilId}/news', tags: ['news'],
+  summary: "Extension: the council's own articles in every status (`status` narrows to one), last edited first, with `status`, `publishAt`, `updatedAt`; never cached. Unknown or malformed council → 404",
+  auth: 'news.read_draft', params: CouncilNewsParams, query: CouncilNewsListQuery, response: CouncilNewsPage, errors: [400, 401, 403, 404],
+})
+/** 404 before the rights check: an unknown council has no members to be refused as. */
+const councilExists: RequestHandler = async (req, _res, next) => {
+  const c = await findCouncilSummary(input(req, 'params', CouncilNewsParams).councilId, { includeArchived: true })
+  next(c ? undefined : notFound('council'))
+}
+newsRouter.get('/councils/:councilId/news', requireAuth, validate({ params: CouncilNewsParams }), councilExists,
+  authorize('news.read_draft', (req) => ({ councilId: req.params.councilId })), validate({ query: CouncilNewsListQuery }), async (req, res) => {
+    res.setHeader('Cache-Control', 'private, no-store')
+    res.json(await listCouncilNews(input(req, 'params', CouncilNewsParams).councilId, input(req, 'query', CouncilNewsListQuery)))
+  })
 
 describeRoute({
   method: 'post', path: '/councils/{councilId}/news', tags: ['news'],

@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import type { NewsItem, NewsListItem } from '../../../shared/schemas/news.js'
+import type { CouncilNewsListItem, NewsItem, NewsListItem } from '../../../shared/schemas/news.js'
 import { storedUrl } from '../../core/storage.js'
 import { localized } from '../councils/councils.view.js'
 
@@ -33,3 +33,9 @@ export function toItem(n: any): z.infer<typeof NewsItem> {
 }
 
 export const LIST_FIELDS = { slug: 1, councilId: 1, title: 1, summary: 1, cover: 1, tags: 1, publishedAt: 1 }
+
+export function toCouncilListItem(n: any): z.infer<typeof CouncilNewsListItem> {
+  return { ...toListItem(n), status: n.status, publishAt: iso(n.publishAt), updatedAt: iso(n.updatedAt)! }
+}
+
+export const COUNCIL_LIST_FIELDS = { ...LIST_FIELDS, status: 1, publishAt: 1, updatedAt: 1 }
