@@ -88,6 +88,12 @@ export async function findCouncilMembers(councilId: string): Promise<{ id: strin
   return docs.map((d) => ({ id: String(d._id), email: d.email, displayName: d.displayName, locale: (d.locale ?? 'kk') as Lang }))
 }
 
+/** Active (not disabled) users holding a role, e.g. every moderator to tell about a new video. */
+export async function findUsersByRole(role: Role): Promise<{ id: string; email: string; displayName: string; locale: Lang }[]> {
+  const docs = await User.find({ roles: role, disabled: false }).sort({ _id: 1 }).lean<UserDoc[]>()
+  return docs.map((d) => ({ id: String(d._id), email: d.email, displayName: d.displayName, locale: (d.locale ?? 'kk') as Lang }))
+}
+
 // ---------- creation ----------
 export interface CreateUserInput {
   email: string

@@ -13,6 +13,7 @@ import { CORRUPT_INPUT, hlsArgs, masterBandwidths, planRenditions, playlistDurat
 import { Video } from './video.model.js'
 import { newMediaDirName, newScratchName, removeLeftovers, removeVideoFiles, videoDir } from './videos.files.js'
 import { PROCESS_JOB } from './videos.service.js'
+import { notifyModeratorsOfReview } from './videos.notify.js'
 
 /**
  * `videos.process`: probe, HLS renditions and a thumbnail, built in a scratch directory beside the
@@ -72,6 +73,7 @@ export async function processVideo(payload: { videoId: string }, ctx: JobContext
     )
     // Deleted while we worked: what we just made belongs to nobody.
     if (res.matchedCount === 0) await dropIfDeleted(id, mediaDir)
+    else await notifyModeratorsOfReview(doc)
   } catch (err) {
     await fs.rm(scratch, { recursive: true, force: true }).catch(() => {})
     if (await dropIfDeleted(id)) return

@@ -3,8 +3,9 @@ import path from 'node:path'
 import { expect } from 'chai'
 import { Job } from '../../../server/core/jobs.js'
 import { Agent } from '../../helpers/agent.js'
-import { readOutbox, waitForMail } from '../../helpers/outbox.js'
+import { linkFrom, readOutbox, waitForMail } from '../../helpers/outbox.js'
 import { startTestServer, type TestServer } from '../../helpers/server.js'
+import { createUser } from '../../helpers/users.js'
 import { makeVideo, read, truncated } from '../../fixtures/media.js'
 import { castOf, listFiles, upload, waitForStatus, type Cast } from './helpers.js'
 
@@ -107,6 +108,48 @@ describe('video processing (videos.process job) and the full flow', function () 
     expect(master.headers.get('cache-control')).to.equal('private, no-store')
     expect(master.text).to.match(/RESOLUTION=320x240,CODECS="avc1\.[0-9a-f]+"/)
     expect(master.text).not.to.contain('mp4a')
+  })
+
+  it('should e-mail every active moderator (in their language, with the review page link) once a video waits for review, and nobody else', async () => {
+    const REVIEW = 'videos:email.review_needed'
+    const disabled = await createUser(t, { roles: ['moderator'], locale: 'ru' })
+    const off = await cast.admin.patch(`/api/v1/users/${disabled.id}`, { disabled: true })
+    expect(off.status, off.text).to.equal(200)
+    const ruModerator = await createUser(t, { roles: ['moderator'], locale: 'ru' })
+    // Created last: the notifier mails in creation order, so once this one has it the run is over.
+    const adminModerator = await createUser(t, { roles: ['admin', 'moderator'] })
+    const res = await upload(cast.member, cast.councilA, read(makeVideo({ width: 320, height: 240, seconds: 1 })))
+    expect(res.status, res.text).to.equal(202)
+    const id = res.body.id
+    expect((await waitForStatus(cast.member, id, ['pending_review', 'failed'])).body.status).to.equal('pending_review')
+
+    // Earlier tests' videos mailed moderators too: take the one about this video.
+    const mailAbout = async (to: string) => {
+      for (let after = 0; ; after++) {
+        const m = await waitForMail(t, { to, template: REVIEW }, { after })
+        if (m.vars.videoId === id) return m
+      }
+    }
+    const kk = await mailAbout(cast.moderator.user!.email)
+    expect(kk.lng).to.equal('kk')
+    expect(kk.subject).to.contain('«Кеңес отырысы»')
+    expect(kk.text).to.contain('модерация кезегіне түсті').and.to.contain('Алматы кеңесі')
+    expect(linkFrom(kk, '/moderation/videos/').href).to.equal(`${t.config.publicUrl}/moderation/videos/${id}`)
+    const ru = await mailAbout(ruModerator.email)
+    expect(ru.lng).to.equal('ru')
+    expect(ru.subject).to.contain('«Заседание совета»')
+    expect(ru.text).to.contain('поступило в очередь модерации').and.to.contain('Совет Алматы')
+    expect(linkFrom(ru, '/moderation/videos/').pathname).to.equal(`/moderation/videos/${id}`)
+    expect((await mailAbout(adminModerator.email)).lng).to.equal('kk')
+    // The link's page works for the moderator: the video is theirs to review.
+    const review = await cast.moderator.get(`/api/v1/videos/${id}`)
+    expect(review.status).to.equal(200)
+    expect(review.body.status).to.equal('pending_review')
+
+    // Uploader, other council, citizen, admin without the role and the disabled moderator: nothing.
+    for (const email of [cast.member.user!.email, cast.otherMember.user!.email, cast.citizen.user!.email, cast.admin.user!.email, disabled.email]) {
+      expect(await readOutbox(t, { to: email, template: REVIEW }), email).to.deep.equal([])
+    }
   })
 
   it('should never upscale: a 640x480 source gets 360p only', async () => {
