@@ -23,6 +23,7 @@ export type CouncilProfile = z.infer<typeof Councils.CouncilProfile>
 export type CouncilMember = CouncilProfile['members'][number]
 export type NewsItem = z.infer<typeof News.NewsListItem> & { status?: News.NewsStatus }
 export type NewsArticle = z.infer<typeof News.NewsItem>
+export type CouncilNewsItem = z.infer<typeof News.CouncilNewsListItem>
 export type Video = z.infer<typeof Videos.VideoSummary> & Partial<Pick<z.infer<typeof Videos.VideoDetails>, 'moderation' | 'sourceUrl' | 'failure' | 'renditions'>>
 export type Appeal = z.infer<typeof Appeals.AppealView>
 export type AppealListItem = z.infer<typeof Appeals.AppealListItem>
