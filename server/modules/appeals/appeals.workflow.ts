@@ -31,6 +31,13 @@ const TRANSITIONS: Record<StatusBody['status'], readonly AppealStatus[]> = {
 const REPLYABLE: readonly AppealStatus[] = ['submitted', 'redirected', 'in_progress', 'answered']
 /** Author follow-ups per appeal: each one e-mails every member of the council (no mail bombing). */
 export const authorReplies = createRateLimiter({ name: 'appeals_author_reply', points: 10, durationSec: 3600 })
+/**
+ * Replies kept in one appeal document. At TEXT_MAX (10,000 characters, ~20 KB of Cyrillic) each,
+ * 200 stay far under MongoDB's 16 MB document limit; a longer exchange belongs in a new appeal.
+ * The author stops a few short of it, so follow-ups can never leave the council unable to answer.
+ */
+export const MAX_REPLIES = 200
+export const COUNCIL_RESERVED_REPLIES = 10
 
 function replyShape(r: { _id: unknown; by: string; authorName: string; text: string; createdAt: Date }) {
   return { id: String(r._id), by: r.by as 'council' | 'author', authorName: r.authorName, text: r.text, createdAt: iso(r.createdAt) }
@@ -43,8 +50,10 @@ export async function addReply(actor: MaybeActor, id: string, code: string | und
   if (access !== 'author' && !can(actor, 'appeal.answer', { councilId: appeal.councilId })) throw forbidden()
   if (appeal.status === 'unconfirmed') throw conflict('appeals.not_confirmed')
   if (!REPLYABLE.includes(appeal.status as AppealStatus)) throw conflict('appeals.closed')
-
   const byCouncil = access !== 'author'
+  const cap = byCouncil ? MAX_REPLIES : MAX_REPLIES - COUNCIL_RESERVED_REPLIES
+  if ((appeal.replies?.length ?? 0) >= cap) throw conflict('appeals.too_many_replies', { max: cap })
+
   if (!byCouncil) await authorReplies.consume(String(appeal._id))
   const reply = { _id: replyId, by: byCouncil ? 'council' : 'author', userId: actor?.id ?? null, authorName: byCouncil ? actor!.displayName : appeal.author.name, text, createdAt: now }
   const set: Record<string, unknown> = {}
@@ -59,7 +68,8 @@ export async function addReply(actor: MaybeActor, id: string, code: string | und
     history.push({ status: 'in_progress', at: now, by: actor?.id ?? null, councilId: appeal.councilId })
   }
   const doc = await Appeal.findOneAndUpdate(
-    { _id: appeal._id, status: appeal.status, councilId: appeal.councilId },
+    // The cap again in the filter: two replies racing for the last place cannot both get it.
+    { _id: appeal._id, status: appeal.status, councilId: appeal.councilId, [`replies.${cap - 1}`]: trusted({ $exists: false }) },
     { $set: set, $push: { replies: reply, history: { $each: history } } },
     { returnDocument: 'after' },
   ).lean<AppealDoc>()

@@ -4,6 +4,8 @@ import { waitForMail, readOutbox } from '../../helpers/outbox.js'
 import { startTestServer, type TestServer } from '../../helpers/server.js'
 import { loginAs } from '../../helpers/users.js'
 import { councilStats } from '../../../server/modules/councils/council-stats.js'
+import { Appeal } from '../../../server/modules/appeals/appeal.model.js'
+import { COUNCIL_RESERVED_REPLIES, MAX_REPLIES } from '../../../server/modules/appeals/appeals.workflow.js'
 import { appealBody, createCouncil, submitAs } from './fixtures.js'
 
 describe('appeals: a citizen follows an appeal to its answer', () => {
@@ -179,5 +181,39 @@ describe('appeals: a citizen follows an appeal to its answer', () => {
     expect(stats.appeals.received).to.be.greaterThan(3)
     expect(stats.appeals.answered).to.be.greaterThan(0)
     expect(stats.medianResponseDays).to.equal(0) // answered the same day
+  })
+
+  it('should cap the reply thread (author at 190, council at 200) with a localized 409 and keep every reply', async () => {
+    const a = await submitAs(citizen, councilA)
+    // Seeded through the model: 189 replies over HTTP would only test the rate limiter.
+    const seed = (n: number, from: number) =>
+      Appeal.updateOne(
+        { _id: a.id },
+        { $push: { replies: { $each: Array.from({ length: n }, (_, i) => ({ by: (from + i) % 2 ? 'author' : 'council', authorName: 'Тест', text: `Хабарлама ${from + i}`, createdAt: new Date() })) } } },
+      )
+    await seed(MAX_REPLIES - COUNCIL_RESERVED_REPLIES - 1, 0)
+    expect((await citizen.post(`/api/v1/appeals/${a.id}/replies`, { text: 'Последний вопрос' })).status).to.equal(201)
+
+    const over = await citizen.post(`/api/v1/appeals/${a.id}/replies`, { text: 'Ещё один вопрос' })
+    expect(over.status).to.equal(409)
+    expect(over.headers.get('content-type')).to.match(/^application\/problem\+json/)
+    expect(over.body.code).to.equal('appeals.too_many_replies')
+    expect(over.body.detail).to.equal('К этому обращению нельзя добавить больше 190 сообщений. По новому вопросу отправьте новое обращение.')
+    // The same refusal for the access-code holder, in Kazakh.
+    const guest = new Agent(t.url, { lng: 'kk' })
+    const kk = await guest.post(`/api/v1/appeals/${a.id}/replies?code=${a.accessCode}`, { text: 'Тағы бір сұрақ' })
+    expect(kk.status).to.equal(409)
+    expect(kk.body.detail).to.equal('Бұл өтінішке 190 хабарламадан артық жазуға болмайды. Жаңа сұрақ бойынша жаңа өтініш жіберіңіз.')
+
+    // The council still has room to answer.
+    expect((await memberA.post(`/api/v1/appeals/${a.id}/replies`, { text: 'Жауап берілді.' })).status).to.equal(201)
+    await seed(MAX_REPLIES - 191, 191) // up to the hard cap
+    const full = await memberA.post(`/api/v1/appeals/${a.id}/replies`, { text: 'Тағы бір жауап.' })
+    expect(full.status).to.equal(409)
+    expect(full.body.code).to.equal('appeals.too_many_replies')
+
+    const view = await citizen.get(`/api/v1/appeals/${a.id}`)
+    expect(view.body.replies).to.have.length(MAX_REPLIES)
+    expect(view.body.replies.slice(189, 191).map((r: { text: string }) => r.text)).to.deep.equal(['Последний вопрос', 'Жауап берілді.'])
   })
 })
