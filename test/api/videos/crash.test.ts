@@ -101,7 +101,11 @@ describe('videos.process survives a worker crash mid-transcode', function () {
     expect(done.status, JSON.stringify(done)).to.equal('pending_review')
     expect(done.renditions.map((r: any) => r.name)).to.deep.equal(['360p', '720p'])
 
-    const job: any = await Job.findById(running._id).lean()
+    // The job tells the moderators after its commit point, so it ends a moment after the status changes.
+    const job: any = await until('the job to end', async () => {
+      const j: any = await Job.findById(running._id).lean()
+      return j?.status === 'running' ? null : j
+    })
     expect(job.status).to.equal('done')
     expect(job.attempts).to.equal(2)
     expect(job.lockedBy).to.not.equal(running.lockedBy)

@@ -244,7 +244,11 @@ describe('video moderation, lists and deletion', function () {
     it('should have sent no mail to anyone else', async () => {
       const mails = await readOutbox(t, {})
       const videoMails = mails.filter((m) => m.template.startsWith('videos:'))
-      expect(videoMails.every((m) => [cast.member.user!.email, cast.otherMember.user!.email].includes(m.to))).to.equal(true)
+      // Decisions go to the uploading councils; "waiting for review" only to the moderator.
+      const review = videoMails.filter((m) => m.template === 'videos:email.review_needed')
+      expect(review.length).to.be.greaterThan(0)
+      expect(review.every((m) => m.to === cast.moderator.user!.email)).to.equal(true)
+      expect(videoMails.filter((m) => !review.includes(m)).every((m) => [cast.member.user!.email, cast.otherMember.user!.email].includes(m.to))).to.equal(true)
     })
   })
 })
