@@ -1,8 +1,7 @@
 import { expect } from 'chai'
 import { Agent } from '../../helpers/agent.js'
 import { startTestServer, type TestServer } from '../../helpers/server.js'
-import { loginAs } from '../../helpers/users.js'
-import { makeCouncil, regions } from '../councils/fixtures.js'
+import { twoCouncils } from '../councils/fixtures.js'
 
 describe('news API', () => {
   let t: TestServer
@@ -25,14 +24,7 @@ describe('news API', () => {
 
   before(async () => {
     t = await startTestServer()
-    guest = new Agent(t.url)
-    moderator = await loginAs(t, { roles: ['moderator'] })
-    citizen = await loginAs(t, { roles: ['citizen'] })
-    const rs = await regions(guest)
-    councilA = await makeCouncil(moderator, { level: 'oblast', regionId: rs.find((r) => r.code === 'KZ-35')!.id, name: { ru: 'Общественный совет Карагандинской области' } })
-    councilB = await makeCouncil(moderator, { level: 'city', regionId: rs.find((r) => r.code === 'KZ-79')!.id, name: { ru: 'Общественный совет города Шымкент' } })
-    memberA = await loginAs(t, { roles: ['council_member'], councilIds: [councilA.id] })
-    memberB = await loginAs(t, { roles: ['council_member'], councilIds: [councilB.id] })
+    ;({ guest, moderator, citizen, councilA, councilB, memberA, memberB } = await twoCouncils(t))
   })
   after(() => t?.close())
 
