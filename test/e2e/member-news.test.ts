@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { axeProblems, field, settled, shot } from './browser.js'
-import { browserSuite, web } from './support.js'
+import { browserSuite, until, web } from './support.js'
 
 describe('web client: a member publishes news', function () {
   this.timeout(120_000)
@@ -85,7 +85,9 @@ describe('web client: a member publishes news', function () {
     await field(page, ru.member.status).selectOption('draft')
     await row.getByRole('link', { name: new RegExp(`^${ru.news.edit}`) }).click()
     await page.waitForURL(new RegExp(`/member/news/${id}/edit$`))
-    expect(await field(page.locator('fieldset[lang=ru]'), ru.editor.title).inputValue()).to.equal('Черновик повестки заседания')
+    // The editor renders before the article arrives: wait for the loaded title, bounded.
+    const title = field(page.locator('fieldset[lang=ru]'), ru.editor.title)
+    expect(await until('the draft to load in the editor', 15_000, async () => (await title.inputValue()) || undefined)).to.equal('Черновик повестки заседания')
     await ctx.close()
   })
 })
