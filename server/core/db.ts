@@ -37,7 +37,9 @@ export async function connectDatabase(config: Config): Promise<Database> {
   }
   if (!uri) throw new Error('no database URI')
   try {
-    await mongoose.connect(uri, { dbName: config.mongodbDb, serverSelectionTimeoutMS: 10_000 })
+    // autoIndex off: the indexes are built once, below, and awaited, so unique ones exist before
+    // the server takes requests (mongoose's own background build would repeat that work).
+    await mongoose.connect(uri, { dbName: config.mongodbDb, serverSelectionTimeoutMS: 10_000, autoIndex: false })
     // Create the indexes the schemas declare (unique e-mails, slugs, tracking numbers …).
     await Promise.all(Object.values(mongoose.models).map((m) => m.createIndexes()))
   } catch (err) {
