@@ -10,13 +10,18 @@
  *   (a) raw node:http returning the same JSON from memory (pre-serialized),
  *   (b) a bare Express route returning the same JSON (res.json of the object in memory),
  *   (c) Kenes with PUBLIC_CACHE=false (full middleware chain + database),
- *   (d) Kenes with the public response cache.
- * All four run at once and each endpoint's four cases are measured back to back (a ratio compares one
- * time window of a noisy machine); the server CPU time per request is printed beside each figure.
+ *   (d) Kenes with the public response cache,
+ *   (e) the driver floor: raw node:http + the official mongodb driver doing the same database reads
+ *       as (c) on its own engine thread (no Express, mongoose or middleware) and shaping the same JSON.
+ *       No target: it is the most any DB-backed route can reach here, printed beside (c).
+ * All five run at once and each endpoint's four cases are measured back to back (a ratio compares one
+ * time window of a noisy machine); the server CPU time per request (all threads, and the main thread
+ * alone) is printed beside each figure.
  * Prints (c)/(b) and (d)/(a) per endpoint (targets ≥ 0.5) and p99 (target < 50 ms).
  * Exit 0 when all targets are met, 1 when one is missed, 2 on an error or the 5-minute bound
  * (a run takes about 3 minutes).
  */
+import assert from 'node:assert/strict'
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs/promises'
 import http from 'node:http'
@@ -36,6 +41,7 @@ const BOUND_MS = 5 * 60_000
 
 const mode = process.argv[2]
 if (mode === '--seed') await seedChild(process.argv[3])
+else if (mode === '--serve' && process.argv[3] === 'floor') await serveFloor(process.argv[4])
 else if (mode === '--serve') await serveChild(process.argv[3] as Target, process.argv[4])
 else await main()
 
@@ -118,6 +124,61 @@ async function serveChild(target: Target, arg: string): Promise<void> {
   server.listen(0, '127.0.0.1', () => process.stdout.write(`LISTENING ${(server.address() as { port: number }).port}\n`))
 }
 
+/**
+ * (e) The driver floor: the reads of (c) through the official driver alone, straight from node:http,
+ * shaped by the same view functions. What it spends per request is what the driver and the engine
+ * cost; (c) minus (e) is what Express, mongoose and the middleware chain add.
+ */
+async function serveFloor(dataDir: string): Promise<void> {
+  const { MongoClient } = await import('mongodb')
+  const { startEmbeddedMongoInWorker } = await import('../../server/db/embedded/thread.js')
+  const { encodeCursor } = await import('../../server/core/http.js')
+  const { LIST_FIELDS: COUNCIL_FIELDS } = await import('../../server/modules/councils/councils.service.js')
+  const { toListItem: councilItem, toProfile } = await import('../../server/modules/councils/councils.view.js')
+  const { LIST_FIELDS: NEWS_FIELDS, toListItem: newsItem } = await import('../../server/modules/news/news.view.js')
+  const engine = await startEmbeddedMongoInWorker({ dbPath: path.join(dataDir, 'db'), port: 0, host: '127.0.0.1' })
+  const client = await MongoClient.connect(engine.uri)
+  const db = client.db(process.env.MONGODB_DB ?? 'kenes')
+  const [councils, news, videos, appeals] = ['councils', 'news', 'videos', 'appeals'].map((c) => db.collection<any>(c))
+  const PAGE = 20
+  const routes: Record<string, () => Promise<unknown>> = {
+    '/api/v1/councils': async () => {
+      const docs = await councils.find({ archivedAt: null }, { projection: COUNCIL_FIELDS }).sort({ levelRank: 1, sortName: 1, _id: 1 }).limit(PAGE + 1).toArray()
+      const last = docs[PAGE - 1]
+      return { items: docs.slice(0, PAGE).map(councilItem), nextCursor: docs.length > PAGE ? encodeCursor([last.levelRank, last.sortName, String(last._id)]) : null }
+    },
+    '/api/v1/councils/bench-council-30': async () => {
+      const c = await councils.findOne({ slug: 'bench-council-30', archivedAt: null }, { projection: { searchTokens: 0 } })
+      const [newsCount, videoCount, appealDocs] = await Promise.all([
+        news.countDocuments({ councilId: c!._id, status: 'published' }),
+        videos.countDocuments({ councilId: c!._id, status: 'published' }),
+        appeals.find({ councilId: c!._id, status: { $ne: 'unconfirmed' } }, { projection: { status: 1, dueAt: 1, registeredAt: 1, answeredAt: 1 } }).toArray(),
+      ])
+      // The bench seeds no appeals: the stats are the counts (the median of nothing is null).
+      return toProfile(c, { news: newsCount, videos: videoCount, appeals: { received: appealDocs.length, answered: 0, overdue: 0 }, medianResponseDays: null })
+    },
+    '/api/v1/news': async () => {
+      const docs = await news.find({ status: 'published', councilArchived: false }, { projection: NEWS_FIELDS }).sort({ publishedAt: -1, _id: -1 }).limit(PAGE + 1).toArray()
+      const last = docs[PAGE - 1]
+      return { items: docs.slice(0, PAGE).map(newsItem), nextCursor: docs.length > PAGE ? encodeCursor([new Date(last.publishedAt).getTime(), String(last._id)]) : null }
+    },
+  }
+  const server = http.createServer((req, res) => {
+    const route = routes[req.url ?? '']
+    if (!route) return void res.writeHead(404).end()
+    route().then((body) => {
+      const json = JSON.stringify(body)
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) })
+      res.end(json)
+    }, (err) => {
+      console.error(err)
+      res.writeHead(500).end()
+    })
+  })
+  server.listen(0, '127.0.0.1', () => process.stdout.write(`LISTENING ${(server.address() as { port: number }).port}\n`))
+  process.on('SIGTERM', () => void client.close().then(() => engine.close()).then(() => process.exit(0)))
+}
+
 function child(args: string[], env: Record<string, string> = {}): { proc: ChildProcess; ready: Promise<string> } {
   const proc = spawn(process.execPath, ['--import', 'tsx', SELF, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
   const ready = new Promise<string>((resolve, reject) => {
@@ -140,12 +201,16 @@ async function stop(proc: ChildProcess): Promise<void> {
   if (proc.exitCode === null) proc.kill('SIGKILL')
 }
 
-interface Run { rps: number; p99: number; non2xx: number; /** server CPU (all threads) per request, ms; NaN without /proc */ cpuMs: number }
+interface Run {
+  rps: number; p99: number; non2xx: number
+  /** server CPU per request, ms, all threads and the main (event-loop) thread alone; NaN without /proc */
+  cpuMs: number; mainCpuMs: number
+}
 
-/** User + system CPU time of a process in ms (Linux /proc), NaN elsewhere. */
-async function cpuOf(pid: number): Promise<number> {
+/** User + system CPU time of a process (or, with `thread`, of its main thread) in ms (Linux /proc), NaN elsewhere. */
+async function cpuOf(pid: number, thread = false): Promise<number> {
   try {
-    const f = (await fs.readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ')
+    const f = (await fs.readFile(thread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ')
     return (Number(f[11]) + Number(f[12])) * (1000 / 100) // clock ticks of 10 ms (USER_HZ)
   } catch {
     return NaN
@@ -158,10 +223,12 @@ type Autocannon = (o: { url: string; connections: number; duration: number }) =>
 async function load(url: string, pid: number): Promise<Run> {
   const autocannon = (await import('autocannon' as string)).default as Autocannon
   if (WARMUP > 0) await autocannon({ url, connections: CONNECTIONS, duration: WARMUP })
-  const c0 = await cpuOf(pid)
+  const [c0, m0] = [await cpuOf(pid), await cpuOf(pid, true)]
   const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION })
-  const cpuMs = ((await cpuOf(pid)) - c0) / Math.max(1, r.requests.total)
-  return { rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx + r.errors + r.timeouts, cpuMs }
+  const n = Math.max(1, r.requests.total)
+  const cpuMs = ((await cpuOf(pid)) - c0) / n
+  const mainCpuMs = ((await cpuOf(pid, true)) - m0) / n
+  return { rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx + r.errors + r.timeouts, cpuMs, mainCpuMs }
 }
 
 async function main(): Promise<void> {
@@ -187,7 +254,9 @@ async function main(): Promise<void> {
     // All four servers run at once (idle ones cost nothing) and each endpoint's four cases are measured
     // back to back, so a ratio compares figures from the same ~1-minute window of a noisy machine.
     const dataCopy = path.join(dir, 'data-cached')
-    await fs.cp(dataDir, dataCopy, { recursive: true }) // one engine per data directory (dbpath lock)
+    const dataFloor = path.join(dir, 'data-floor')
+    // one engine per data directory (dbpath lock)
+    await Promise.all([fs.cp(dataDir, dataCopy, { recursive: true }), fs.cp(dataDir, dataFloor, { recursive: true })])
     const ports: Record<string, number> = {}
     const pids: Record<string, number> = {}
     const start = async (target: string, args: string[], env: Record<string, string> = {}) => {
@@ -199,18 +268,22 @@ async function main(): Promise<void> {
     await Promise.all([
       start('kenes-uncached', ['--serve', 'kenes', dataDir], { PUBLIC_CACHE: 'false' }),
       start('kenes-cached', ['--serve', 'kenes', dataCopy], { PUBLIC_CACHE: 'true' }),
+      start('floor', ['--serve', 'floor', dataFloor]),
     ])
     const bodies: Record<string, unknown> = {}
     for (const u of Object.values(endpoints)) {
       const res = await fetch(`http://127.0.0.1:${ports['kenes-uncached']}${u}`)
       if (res.status !== 200) throw new Error(`${u} → ${res.status}`)
       bodies[u] = await res.json()
+      // The floor must do the same work: the same reads, shaped into the very same JSON.
+      const floor = await fetch(`http://127.0.0.1:${ports.floor}${u}`)
+      assert.deepStrictEqual(floor.status === 200 ? await floor.json() : floor.status, bodies[u], `the driver floor's ${u} differs from Kenes's`)
     }
     const bodiesFile = path.join(dir, 'bodies.json')
     await fs.writeFile(bodiesFile, JSON.stringify(bodies))
     await Promise.all([start('raw', ['--serve', 'raw', bodiesFile]), start('express', ['--serve', 'express', bodiesFile])])
     for (const [name, u] of Object.entries(endpoints)) {
-      for (const target of ['raw', 'express', 'kenes-uncached', 'kenes-cached']) {
+      for (const target of ['raw', 'express', 'kenes-uncached', 'floor', 'kenes-cached']) {
         (results[name] ??= {})[target] = await load(`http://127.0.0.1:${ports[target]}${u}`, pids[target])
       }
     }
@@ -221,12 +294,14 @@ async function main(): Promise<void> {
       console.log(`${label}: ${value} (target ${target})${ok ? '' : ' MISSED'}`)
     }
     console.log(`\n${CONNECTIONS} connections, ${DURATION} s per case after ${WARMUP} s of warm-up; load average now ${load1()}; total ${((Date.now() - t0) / 1000).toFixed(0)} s`)
-    console.log('requests/s (p99 ms; server CPU ms per request, all threads)')
+    console.log('requests/s (p99 ms; server CPU ms per request: all threads / main thread)')
     for (const [name, r] of Object.entries(results)) {
-      const fmt = (x: Run) => `${Math.round(x.rps)} (${x.p99}; ${x.cpuMs.toFixed(2)})${x.non2xx ? ` [${x.non2xx} non-2xx/errors]` : ''}`
-      console.log(`${name}: raw ${fmt(r.raw)} · express ${fmt(r.express)} · kenes uncached ${fmt(r['kenes-uncached'])} · kenes cached ${fmt(r['kenes-cached'])}`)
+      const fmt = (x: Run) => `${Math.round(x.rps)} (${x.p99}; ${x.cpuMs.toFixed(2)}/${x.mainCpuMs.toFixed(2)})${x.non2xx ? ` [${x.non2xx} non-2xx/errors]` : ''}`
+      console.log(`${name}: raw ${fmt(r.raw)} · express ${fmt(r.express)} · kenes uncached ${fmt(r['kenes-uncached'])} · driver floor ${fmt(r.floor)} · kenes cached ${fmt(r['kenes-cached'])}`)
       const key = name.replace(/ /g, '_')
       line(`public_reads.${key}.uncached_vs_express`, (r['kenes-uncached'].rps / r.express.rps).toFixed(2), '≥ 0.5', r['kenes-uncached'].rps / r.express.rps >= 0.5)
+      // Context, no target: the same reads with no Express/mongoose/middleware at all.
+      console.log(`public_reads.${key}.driver_floor_vs_express: ${(r.floor.rps / r.express.rps).toFixed(2)} (no target: the ceiling for (c) here; kenes uncached ÷ floor ${(r['kenes-uncached'].rps / r.floor.rps).toFixed(2)})`)
       line(`public_reads.${key}.cached_vs_raw`, (r['kenes-cached'].rps / r.raw.rps).toFixed(2), '≥ 0.5', r['kenes-cached'].rps / r.raw.rps >= 0.5)
       line(`public_reads.${key}.p99_uncached_ms`, String(r['kenes-uncached'].p99), '< 50', r['kenes-uncached'].p99 < 50)
       line(`public_reads.${key}.p99_cached_ms`, String(r['kenes-cached'].p99), '< 50', r['kenes-cached'].p99 < 50)

@@ -15,7 +15,8 @@ import { slugify, uniqueSlug } from './slug.js'
 import { LEVEL_RANK, toListItem, toProfile } from './councils.view.js'
 
 const isObjectId = (s: string) => /^[0-9a-f]{24}$/i.test(s)
-const LIST_FIELDS = { slug: 1, name: 1, level: 1, regionId: 1, stateBody: 1, logo: 1, levelRank: 1, sortName: 1 }
+/** The fields a council list item needs (plus its sort key, for the cursor). */
+export const LIST_FIELDS = { slug: 1, name: 1, level: 1, regionId: 1, stateBody: 1, logo: 1, levelRank: 1, sortName: 1 }
 
 /** Invalidation tags of the public cache that show councils (lists, profiles, their stats). */
 export const COUNCIL_CACHE_TAGS = ['councils']
@@ -118,7 +119,8 @@ export async function archiveCouncil(actor: Actor, id: string): Promise<void> {
 /** Finds a live council by id or slug (404 for malformed, unknown or archived). */
 export async function findLiveCouncil(idOrSlug: string): Promise<any> {
   const filter = isObjectId(idOrSlug) ? { _id: idOrSlug.toLowerCase() } : { slug: String(idOrSlug) }
-  const c = await Council.findOne({ ...filter, archivedAt: null }).lean()
+  // searchTokens is the search index's field, never shown: it is most of a council's bytes.
+  const c = await Council.findOne({ ...filter, archivedAt: null }, { searchTokens: 0 }).lean()
   if (!c) throw notFound('council')
   return c
 }

@@ -21,7 +21,7 @@ const SEARCH_WINDOW = 1000
  */
 export async function getNews(actor: MaybeActor, idOrSlug: string, visitor: string | null) {
   const filter = isObjectId(idOrSlug) ? { _id: idOrSlug.toLowerCase() } : { slug: idOrSlug }
-  const n = await News.findOne(filter).lean()
+  const n = await News.findOne(filter, { searchTokens: 0 }).lean() // the index field: never shown, often the biggest
   if (!n) throw notFound('news')
   const publicNow = n.status === 'published' && !n.councilArchived
   if (!publicNow && !can(actor, 'news.read_draft', { councilId: n.councilId })) throw notFound('news')
