@@ -5,7 +5,7 @@ import { can, type Actor, type MaybeActor } from '../../core/policy.js'
 import { createRateLimiter } from '../../core/rate-limit.js'
 import { findCouncilSummary } from '../councils/councils.lookup.js'
 import { Appeal, type AppealDoc } from './appeal.model.js'
-import { addMonthsKey, almatyDay, endOfAlmatyDay, workingDayOnOrBefore } from './calendar.js'
+import { addMonthsKey, almatyDay, endOfAlmatyDay, workingDayOnOrBefore, workingDaysBetween } from './calendar.js'
 import { cancelDeadlineJobs, scheduleDeadlineJobs } from './appeals.jobs.js'
 import { notifyAuthor, notifyCouncil } from './appeals.notify.js'
 import { auditStaffAccess, loadAppealFor } from './appeals.policy.js'
@@ -61,6 +61,8 @@ export async function addReply(actor: MaybeActor, id: string, code: string | und
   if (byCouncil) {
     set.status = 'answered'
     if (!appeal.answeredAt) set.answeredAt = now
+    // This council's response time (a redirect clears it: the receiving council answers anew).
+    if (appeal.responseDays == null && appeal.registeredAt) set.responseDays = workingDaysBetween(new Date(appeal.registeredAt), now)
     if (appeal.status !== 'answered') history.push({ status: 'answered', at: now, by: actor!.id, councilId: appeal.councilId })
   } else if (appeal.status === 'answered') {
     // A follow-up after the answer reopens the appeal with a fresh term for the new question.
@@ -98,7 +100,7 @@ export async function changeStatus(actor: Actor, id: string, body: StatusBody) {
     if (!target || target.id === councilId) throw validationFailed([{ path: 'body.councilId', code: 'invalid_value' }])
     councilId = target.id
     // The receiving council gets a full term from the day it receives the appeal.
-    Object.assign(set, { councilId, ...registration(now), extension: null, reminded: { dueSoon: null, overdue: null } })
+    Object.assign(set, { councilId, ...registration(now), extension: null, reminded: { dueSoon: null, overdue: null }, responseDays: null })
   }
   if (body.status === 'closed' || body.status === 'rejected') set.closedAt = now
   const doc = await Appeal.findOneAndUpdate(

@@ -1,9 +1,15 @@
 import type { KenesModule } from '../../core/module.js'
 import { registerCouncilStats } from '../councils/council-stats.js'
 import './appeals.jobs.js'
-import { councilAppealStats } from './appeals.queries.js'
+import { backfillResponseDays, councilAppealStats } from './appeals.queries.js'
 import { appealsRouter } from './appeals.routes.js'
 
 registerCouncilStats('appeals', councilAppealStats)
 
-export const appealsModule: KenesModule = { name: 'appeals', api: appealsRouter }
+export const appealsModule: KenesModule = {
+  name: 'appeals',
+  api: appealsRouter,
+  async start() {
+    await backfillResponseDays()
+  },
+}
