@@ -113,10 +113,8 @@ export async function listPublic(q: ListQuery & { council?: string }) {
 
 /**
  * `stats.appeals` of a council profile: registered appeals received, answered, open past due;
- * `medianResponseDays` in working days from registration to the first answer.
- */
-/**
- * A council's appeal stats for its profile, computed by the database: one $group for the counts,
+ * `medianResponseDays` in working days from registration to the first answer. Computed by the
+ * database: one $group for the counts,
  * then (if anything was answered) the middle one or two `responseDays` read in index order. A
  * council with thousands of appeals costs two small replies, not a transfer of every appeal.
  */
