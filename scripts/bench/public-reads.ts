@@ -136,6 +136,7 @@ async function serveFloor(dataDir: string): Promise<void> {
   const { LIST_FIELDS: COUNCIL_FIELDS } = await import('../../server/modules/councils/councils.service.js')
   const { toListItem: councilItem, toProfile } = await import('../../server/modules/councils/councils.view.js')
   const { LIST_FIELDS: NEWS_FIELDS, toListItem: newsItem } = await import('../../server/modules/news/news.view.js')
+  const { appealCountsPipeline } = await import('../../server/modules/appeals/appeals.queries.js')
   const engine = await startEmbeddedMongoInWorker({ dbPath: path.join(dataDir, 'db'), port: 0, host: '127.0.0.1' })
   const client = await MongoClient.connect(engine.uri)
   const db = client.db(process.env.MONGODB_DB ?? 'kenes')
@@ -149,13 +150,14 @@ async function serveFloor(dataDir: string): Promise<void> {
     },
     '/api/v1/councils/bench-council-30': async () => {
       const c = await councils.findOne({ slug: 'bench-council-30', archivedAt: null }, { projection: { searchTokens: 0 } })
-      const [newsCount, videoCount, appealDocs] = await Promise.all([
+      const [newsCount, videoCount, appealCounts] = await Promise.all([
         news.countDocuments({ councilId: c!._id, status: 'published' }),
         videos.countDocuments({ councilId: c!._id, status: 'published' }),
-        appeals.find({ councilId: c!._id, status: { $ne: 'unconfirmed' } }, { projection: { status: 1, dueAt: 1, registeredAt: 1, answeredAt: 1 } }).toArray(),
+        appeals.aggregate(appealCountsPipeline(c!._id, new Date())).toArray(),
       ])
-      // The bench seeds no appeals: the stats are the counts (the median of nothing is null).
-      return toProfile(c, { news: newsCount, videos: videoCount, appeals: { received: appealDocs.length, answered: 0, overdue: 0 }, medianResponseDays: null })
+      // The bench seeds no appeals, so Kenes makes no median query either (it needs an answered one).
+      const a = appealCounts[0] ?? { received: 0, answered: 0, overdue: 0 }
+      return toProfile(c, { news: newsCount, videos: videoCount, appeals: { received: a.received, answered: a.answered, overdue: a.overdue }, medianResponseDays: null })
     },
     '/api/v1/news': async () => {
       const docs = await news.find({ status: 'published', councilArchived: false }, { projection: NEWS_FIELDS }).sort({ publishedAt: -1, _id: -1 }).limit(PAGE + 1).toArray()

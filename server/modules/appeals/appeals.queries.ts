@@ -111,21 +111,12 @@ export async function listPublic(q: ListQuery & { council?: string }) {
   return { items: page.map(toPublicAppeal), nextCursor: docs.length > q.limit && last ? encodeCursor([iso(last.answeredAt), String(last._id)]) : null }
 }
 
-/**
- * `stats.appeals` of a council profile: registered appeals received, answered, open past due;
- * `medianResponseDays` in working days from registration to the first answer. Computed by the
- * database: one $group for the counts,
- * then (if anything was answered) the middle one or two `responseDays` read in index order. A
- * council with thousands of appeals costs two small replies, not a transfer of every appeal.
- */
-export async function councilAppealStats(councilId: string) {
-  if (!mongoose.isValidObjectId(councilId)) return {}
-  const id = new mongoose.Types.ObjectId(councilId)
-  const now = new Date()
+/** The counts behind a council's appeal stats, as one pipeline (exported for the read benchmark's floor). */
+export function appealCountsPipeline(councilId: mongoose.Types.ObjectId, now: Date): mongoose.PipelineStage[] {
   // "Set" is neither null nor missing ($ifNull folds missing into null).
   const isSet = (field: string) => ({ $ne: [{ $ifNull: [field, null] }, null] })
-  const [counts] = await Appeal.aggregate<{ received: number; answered: number; overdue: number; timed: number }>([
-    { $match: { councilId: id, status: { $ne: 'unconfirmed' } } },
+  return [
+    { $match: { councilId, status: { $ne: 'unconfirmed' } } },
     { $group: {
       _id: null,
       received: { $sum: 1 },
@@ -133,7 +124,19 @@ export async function councilAppealStats(councilId: string) {
       overdue: { $sum: { $cond: [{ $and: [{ $in: ['$status', [...OPEN_STATUSES]] }, isSet('$dueAt'), { $lt: ['$dueAt', now] }] }, 1, 0] } },
       timed: { $sum: { $cond: [isSet('$responseDays'), 1, 0] } },
     } },
-  ])
+  ]
+}
+
+/**
+ * `stats.appeals` of a council profile: registered appeals received, answered, open past due;
+ * `medianResponseDays` in working days from registration to the first answer. Computed by the
+ * database: one $group for the counts, then (if anything was answered) the middle one or two
+ * `responseDays` in index order. Thousands of appeals cost two small replies, not a transfer of each.
+ */
+export async function councilAppealStats(councilId: string) {
+  if (!mongoose.isValidObjectId(councilId)) return {}
+  const id = new mongoose.Types.ObjectId(councilId)
+  const [counts] = await Appeal.aggregate<{ received: number; answered: number; overdue: number; timed: number }>(appealCountsPipeline(id, new Date()))
   if (!counts) return { appeals: { received: 0, answered: 0, overdue: 0 }, medianResponseDays: null }
   return {
     appeals: { received: counts.received, answered: counts.answered, overdue: counts.overdue },
