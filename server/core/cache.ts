@@ -19,9 +19,10 @@ import { fromAcceptLanguage } from './i18n.js'
  *   invalidation happened is not stored (generation check), so no stale answer outlives a write.
  * - Concurrent misses of one key are computed once: the others wait for that answer (or, if it was not
  *   stored, go to the app themselves).
- * - Bounded: LRU by entries and bytes. Invalidation is per process: with several processes behind a
- *   load balancer another process may serve a stale entry until its TTL (PUBLIC_CACHE_TTL_SEC, 10 s
- *   by default) runs out; that short TTL is the safety net.
+ * - Bounded: LRU by entries and bytes. With several processes behind a load balancer, REDIS_URL
+ *   carries each invalidation to the others (core/cache-bus.ts); without Redis, or if a message is
+ *   lost, another process may serve a stale entry until its TTL (PUBLIC_CACHE_TTL_SEC, 10 s by
+ *   default) runs out: that short TTL is the safety net.
  */
 export interface PublicCacheOptions {
   enabled: boolean
@@ -103,10 +104,25 @@ class PublicCache {
 }
 
 let active: PublicCache | undefined
+let relay: ((tags: readonly string[]) => void) | undefined
 
-/** Drops the cached answers carrying any of these tags (e.g. `councils`, `news`), in this process. */
+/**
+ * Drops the cached answers carrying any of these tags (e.g. `councils`, `news`): in this process,
+ * and through the relay (core/cache-bus.ts, with REDIS_URL) in the others. Call it after the write.
+ */
 export function invalidatePublicCache(tags: readonly string[]): void {
   active?.invalidate(tags)
+  relay?.(tags)
+}
+
+/** An invalidation another process published: applied here only. */
+export function invalidateLocalPublicCache(tags: readonly string[]): void {
+  active?.invalidate(tags)
+}
+
+/** Where this process's invalidations are also sent (undefined: nowhere). */
+export function relayPublicCacheInvalidations(to: ((tags: readonly string[]) => void) | undefined): void {
+  relay = to
 }
 
 /** Marks this response as a shared public answer that the cache may keep under `tags`. */

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net'
 import { Server as SocketServer } from 'socket.io'
 import { setActiveConfig, type Config } from './config.js'
 import { createApp } from './app.js'
-import { withPublicCache } from './cache.js'
+import { invalidateLocalPublicCache, relayPublicCacheInvalidations, withPublicCache } from './cache.js'
+import { connectCacheBus, type CacheBus } from './cache-bus.js'
 import { connectDatabase, type Database } from './db.js'
 import { startJobWorker, stopJobWorker } from './jobs.js'
 import { createLogger, log, setLogger } from './logger.js'
@@ -39,8 +40,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
     maxHttpBufferSize: 64 * 1024,
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: true },
   })
+  let cacheBus: CacheBus | undefined
   try {
     await attachSocketAdapter(io, config)
+    // Even a process without the cache publishes: its writes must reach the others' caches.
+    cacheBus = await connectCacheBus(config, invalidateLocalPublicCache)
+    relayPublicCacheInvalidations(cacheBus?.publish)
     const ctx: ServerContext = { config, io, sessionMiddleware: createSessionStack(config) }
 
     for (const m of modules) await m.start?.(ctx)
@@ -56,6 +61,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   } catch (err) {
     // A failed start leaves nothing running (tests start the next server in the same process).
     await new Promise<void>((resolve) => io.close(() => resolve()))
+    relayPublicCacheInvalidations(undefined)
+    await cacheBus?.close()
     await closeRateLimitStore()
     await db.close().catch(() => {})
     throw err
@@ -82,6 +89,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
         clearInterval(idle)
         await stopJobWorker()
         for (const m of [...modules].reverse()) await m.stop?.()
+        relayPublicCacheInvalidations(undefined)
+        await cacheBus?.close()
         await closeRateLimitStore()
         await db.close()
       })()

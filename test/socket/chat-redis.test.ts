@@ -5,7 +5,7 @@ import type { Agent } from '../helpers/agent.js'
 import { startTestServer, type TestServer } from '../helpers/server.js'
 import { loginAs } from '../helpers/users.js'
 import { ask, clientId, closeAll, connectChat, createCouncil, nextEvent } from './chat.helpers.js'
-import { REDIS_SERVER, startRedis, startServerProcess, type Child } from './processes.helpers.js'
+import { REDIS_SERVER, startRedis, startServerProcess, type Child } from '../helpers/processes.js'
 
 /**
  * Scale-out: two server processes on one database, joined by a real redis-server through the

@@ -1,49 +1,22 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import fs from 'node:fs'
-import net from 'node:net'
 import { expect } from 'chai'
 import { createClient } from 'redis'
 import { Agent } from '../../helpers/agent.js'
+import { REDIS_SERVER, startRedis, type Child } from '../../helpers/processes.js'
 import { startTestServer, type TestServer } from '../../helpers/server.js'
 
-const REDIS = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => fs.existsSync(p))
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer().once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo
-      srv.close(() => resolve(port))
-    })
-  })
-}
-
 describe('rate limits shared through Redis (REDIS_URL)', function () {
-  let redis: ChildProcess | undefined
+  let redis: Child | undefined
   let url = ''
   let t: TestServer | undefined
   before(async function () {
-    if (!REDIS) return this.skip()
-    const port = await freePort()
-    redis = spawn(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] })
-    await new Promise<void>((resolve, reject) => {
-      let out = ''
-      redis!.stdout!.on('data', (d) => {
-        out += d
-        if (/Ready to accept connections/.test(out)) resolve()
-      })
-      redis!.once('exit', (code) => reject(new Error(`redis-server exited (${code})`)))
-    })
-    url = `redis://127.0.0.1:${port}`
+    if (!REDIS_SERVER) return this.skip()
+    redis = await startRedis()
+    url = redis.url
     t = await startTestServer({ REDIS_URL: url, LOGIN_MAX_FAILURES_PER_IP: '3' })
   })
   after(async () => {
     await t?.close()
-    if (redis && redis.exitCode === null) {
-      const exited = new Promise((r) => redis!.once('exit', r))
-      redis.kill('SIGTERM')
-      await exited
-    }
+    await redis?.stop()
   })
 
   it('should count failed logins in Redis and lock the address', async () => {
