@@ -14,7 +14,7 @@
  *   (e) the driver floor: raw node:http + the official mongodb driver doing the same database reads
  *       as (c) on its own engine thread (no Express, mongoose or middleware) and shaping the same JSON.
  *       No target: it is the most any DB-backed route can reach here, printed beside (c).
- * All five run at once and each endpoint's four cases are measured back to back (a ratio compares one
+ * All five run at once and each endpoint's five cases are measured back to back (a ratio compares one
  * time window of a noisy machine); the server CPU time per request (all threads, and the main thread
  * alone) is printed beside each figure.
  * Prints (c)/(b) and (d)/(a) per endpoint (targets ≥ 0.5) and p99 (target < 50 ms).
@@ -253,7 +253,7 @@ async function main(): Promise<void> {
 
     const endpoints = { 'council list': '/api/v1/councils', 'council profile': '/api/v1/councils/bench-council-30', 'news list': '/api/v1/news' }
     const results: Record<string, Record<string, Run>> = {}
-    // All four servers run at once (idle ones cost nothing) and each endpoint's four cases are measured
+    // All five servers run at once (idle ones cost nothing) and each endpoint's five cases are measured
     // back to back, so a ratio compares figures from the same ~1-minute window of a noisy machine.
     const dataCopy = path.join(dir, 'data-cached')
     const dataFloor = path.join(dir, 'data-floor')

@@ -26,20 +26,39 @@ export async function connectCacheBus(config: Config, applyRemote: (tags: readon
   const pub = createClient({ url: config.redisUrl })
   const sub = pub.duplicate()
   for (const c of [pub, sub]) c.on('error', (err) => log.warn({ err }, 'public cache bus: redis error'))
-  await Promise.all([pub.connect(), sub.connect()])
-  await sub.subscribe(channel, (raw) => {
-    const m = parse(raw)
-    if (m && m.origin !== origin) applyRemote(m.tags)
-  })
+  // Both clients, whatever state they reached: graceful if Redis answers soon, else dropped.
+  const close = async () => {
+    await Promise.allSettled([pub, sub].map((c) => (c.isOpen ? within(c.close(), CLOSE_MS) : Promise.resolve()).catch(() => {}).finally(() => c.destroy())))
+  }
+  try {
+    // The client retries an unreachable server forever: a start must fail instead of hanging.
+    await within(Promise.all([pub.connect(), sub.connect()]), CONNECT_MS)
+    await sub.subscribe(channel, (raw) => {
+      const m = parse(raw)
+      if (m && m.origin !== origin) applyRemote(m.tags)
+    })
+  } catch (err) {
+    await close()
+    throw new Error(`public cache bus: cannot use Redis at REDIS_URL (${(err as Error).message})`, { cause: err })
+  }
   return {
     publish(tags) {
       if (!tags.length) return
       pub.publish(channel, JSON.stringify({ origin, tags } satisfies Message)).catch((err: unknown) => log.warn({ err }, 'public cache bus: publish failed'))
     },
-    async close() {
-      await Promise.allSettled([sub.quit(), pub.quit()])
-    },
+    close,
   }
+}
+
+const CONNECT_MS = 10_000
+const CLOSE_MS = 2_000
+
+function within<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)
+  })
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer))
 }
 
 /** Anyone who can reach the Redis channel can publish to it: only a well-formed message is applied. */
