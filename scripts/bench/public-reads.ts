@@ -136,7 +136,7 @@ async function serveFloor(dataDir: string): Promise<void> {
   const { LIST_FIELDS: COUNCIL_FIELDS } = await import('../../server/modules/councils/councils.service.js')
   const { toListItem: councilItem, toProfile } = await import('../../server/modules/councils/councils.view.js')
   const { LIST_FIELDS: NEWS_FIELDS, toListItem: newsItem } = await import('../../server/modules/news/news.view.js')
-  const { appealCountsPipeline } = await import('../../server/modules/appeals/appeals.queries.js')
+  const { appealCountsPipeline } = await import('../../server/modules/appeals/appeals.stats.js')
   const engine = await startEmbeddedMongoInWorker({ dbPath: path.join(dataDir, 'db'), port: 0, host: '127.0.0.1' })
   const client = await MongoClient.connect(engine.uri)
   const db = client.db(process.env.MONGODB_DB ?? 'kenes')

@@ -7,7 +7,6 @@ import { decodeCursor, encodeCursor } from '../../core/http.js'
 import { assertCan, type Actor, type MaybeActor } from '../../core/policy.js'
 import { resolveStored } from '../../core/storage.js'
 import { Appeal, type AppealDoc } from './appeal.model.js'
-import { workingDaysBetween } from './calendar.js'
 import { auditStaffAccess, isCouncilMember, loadAppealFor } from './appeals.policy.js'
 import { codeMatches } from './secrets.js'
 import { toAppealView, toListItem, toPublicAppeal } from './appeals.view.js'
@@ -109,64 +108,4 @@ export async function listPublic(q: ListQuery & { council?: string }) {
   const page = docs.slice(0, q.limit)
   const last = page[page.length - 1]
   return { items: page.map(toPublicAppeal), nextCursor: docs.length > q.limit && last ? encodeCursor([iso(last.answeredAt), String(last._id)]) : null }
-}
-
-/** The counts behind a council's appeal stats, as one pipeline (exported for the read benchmark's floor). */
-export function appealCountsPipeline(councilId: mongoose.Types.ObjectId, now: Date): mongoose.PipelineStage[] {
-  // "Set" is neither null nor missing ($ifNull folds missing into null).
-  const isSet = (field: string) => ({ $ne: [{ $ifNull: [field, null] }, null] })
-  return [
-    { $match: { councilId, status: { $ne: 'unconfirmed' } } },
-    { $group: {
-      _id: null,
-      received: { $sum: 1 },
-      answered: { $sum: { $cond: [isSet('$answeredAt'), 1, 0] } },
-      overdue: { $sum: { $cond: [{ $and: [{ $in: ['$status', [...OPEN_STATUSES]] }, isSet('$dueAt'), { $lt: ['$dueAt', now] }] }, 1, 0] } },
-      timed: { $sum: { $cond: [isSet('$responseDays'), 1, 0] } },
-    } },
-  ]
-}
-
-/**
- * `stats.appeals` of a council profile: registered appeals received, answered, open past due;
- * `medianResponseDays` in working days from registration to the first answer. Computed by the
- * database: one $group for the counts, then (if anything was answered) the middle one or two
- * `responseDays` in index order. Thousands of appeals cost two small replies, not a transfer of each.
- */
-export async function councilAppealStats(councilId: string) {
-  if (!mongoose.isValidObjectId(councilId)) return {}
-  const id = new mongoose.Types.ObjectId(councilId)
-  const [counts] = await Appeal.aggregate<{ received: number; answered: number; overdue: number; timed: number }>(appealCountsPipeline(id, new Date()))
-  if (!counts) return { appeals: { received: 0, answered: 0, overdue: 0 }, medianResponseDays: null }
-  return {
-    appeals: { received: counts.received, answered: counts.answered, overdue: counts.overdue },
-    medianResponseDays: counts.timed ? await medianResponseDays(id, counts.timed) : null,
-  }
-}
-
-async function medianResponseDays(councilId: mongoose.Types.ObjectId, n: number): Promise<number | null> {
-  const middle = await Appeal.find({ councilId, responseDays: trusted({ $ne: null }) }, { responseDays: 1, _id: 0 })
-    .sort({ responseDays: 1 }).skip((n - 1) >> 1).limit(n % 2 ? 1 : 2).lean<{ responseDays: number }[]>()
-  // An answer landing between the two reads can shift the middle by one; never worse than that.
-  if (!middle.length) return null
-  return middle.length === 2 && n % 2 === 0 ? (middle[0].responseDays + middle[1].responseDays) / 2 : middle[0].responseDays
-}
-
-/**
- * Appeals answered before `responseDays` was stored get it once, by the same rule as a new answer
- * (working days from registration to the first answer). Idempotent; runs at start.
- */
-export async function backfillResponseDays(batchSize = 500): Promise<number> {
-  let filled = 0
-  for (;;) {
-    const batch = await Appeal.find(
-      { answeredAt: trusted({ $ne: null }), registeredAt: trusted({ $ne: null }), responseDays: null },
-      { registeredAt: 1, answeredAt: 1 },
-    ).limit(batchSize).lean<{ _id: mongoose.Types.ObjectId; registeredAt: Date; answeredAt: Date }[]>()
-    if (!batch.length) return filled
-    await Appeal.bulkWrite(batch.map((a) => ({
-      updateOne: { filter: { _id: a._id, responseDays: null }, update: { $set: { responseDays: workingDaysBetween(new Date(a.registeredAt), new Date(a.answeredAt)) } } },
-    })))
-    filled += batch.length
-  }
 }

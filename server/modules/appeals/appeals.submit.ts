@@ -10,6 +10,7 @@ import { findCouncilSummary } from '../councils/councils.lookup.js'
 import { Appeal, AppealCounter, type AppealDoc } from './appeal.model.js'
 import { almatyYear, workingDeadline } from './calendar.js'
 import { cancelPurge, scheduleDeadlineJobs, schedulePurge } from './appeals.jobs.js'
+import { councilStatsChanged } from './appeals.stats.js'
 import { formatDay, notifyAuthor, notifyCouncil } from './appeals.notify.js'
 import { hashSecret, newAccessCode, newConfirmToken } from './secrets.js'
 
@@ -105,6 +106,7 @@ export async function submitAppeal(actor: Actor | null, body: CreateAppealBody, 
 }
 
 async function afterRegistration(doc: AppealDoc, extra: Record<string, unknown> = {}): Promise<void> {
+  councilStatsChanged(doc.councilId)
   await scheduleDeadlineJobs(doc)
   await notifyAuthor(doc, 'received', extra)
   await notifyCouncil(doc, 'council_new')

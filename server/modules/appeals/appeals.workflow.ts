@@ -8,6 +8,7 @@ import { Appeal, type AppealDoc } from './appeal.model.js'
 import { addMonthsKey, almatyDay, endOfAlmatyDay, workingDayOnOrBefore, workingDaysBetween } from './calendar.js'
 import { cancelDeadlineJobs, scheduleDeadlineJobs } from './appeals.jobs.js'
 import { notifyAuthor, notifyCouncil } from './appeals.notify.js'
+import { councilStatsChanged } from './appeals.stats.js'
 import { auditStaffAccess, loadAppealFor } from './appeals.policy.js'
 import { registration } from './appeals.submit.js'
 
@@ -76,6 +77,7 @@ export async function addReply(actor: MaybeActor, id: string, code: string | und
     { returnDocument: 'after' },
   ).lean<AppealDoc>()
   if (!doc) throw conflict('conflict')
+  councilStatsChanged(doc.councilId)
 
   if (byCouncil) {
     await cancelDeadlineJobs(id)
@@ -109,6 +111,7 @@ export async function changeStatus(actor: Actor, id: string, body: StatusBody) {
     { returnDocument: 'after' },
   ).lean<AppealDoc>()
   if (!doc) throw conflict('conflict')
+  councilStatsChanged(appeal.councilId, doc.councilId)
   await auditStaffAccess(actor, access, doc, `appeal.status_${body.status}`)
 
   await scheduleDeadlineJobs(doc)
@@ -140,6 +143,7 @@ export async function extendAppeal(actor: Actor, id: string, body: { reason: str
     { returnDocument: 'after' },
   ).lean<AppealDoc>()
   if (!doc) throw conflict('appeals.already_extended')
+  councilStatsChanged(doc.councilId)
   await scheduleDeadlineJobs(doc)
   await notifyAuthor(doc, 'extended', { reason: body.reason })
   return doc

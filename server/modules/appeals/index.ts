@@ -1,7 +1,7 @@
 import type { KenesModule } from '../../core/module.js'
 import { registerCouncilStats } from '../councils/council-stats.js'
 import './appeals.jobs.js'
-import { backfillResponseDays, councilAppealStats } from './appeals.queries.js'
+import { councilAppealStats, startResponseDaysBackfill, stopResponseDaysBackfill } from './appeals.stats.js'
 import { appealsRouter } from './appeals.routes.js'
 
 registerCouncilStats('appeals', councilAppealStats)
@@ -9,7 +9,6 @@ registerCouncilStats('appeals', councilAppealStats)
 export const appealsModule: KenesModule = {
   name: 'appeals',
   api: appealsRouter,
-  async start() {
-    await backfillResponseDays()
-  },
+  start: startResponseDaysBackfill,
+  stop: stopResponseDaysBackfill,
 }

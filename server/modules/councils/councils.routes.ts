@@ -28,8 +28,9 @@ describeRoute({
   params: CouncilRefParams, response: CouncilProfile, errors: [404],
 })
 councilsRouter.get('/councils/:idOrSlug', validate({ params: CouncilRefParams }), async (req, res) => {
-  cachePublicResponse(res, councils.COUNCIL_CACHE_TAGS)
-  res.json(await councils.getCouncilProfile(input(req, 'params', CouncilRefParams).idOrSlug))
+  const profile = await councils.getCouncilProfile(input(req, 'params', CouncilRefParams).idOrSlug)
+  cachePublicResponse(res, [...councils.COUNCIL_CACHE_TAGS, councils.councilCacheTag(profile.id)])
+  res.json(profile)
 })
 
 describeRoute({

@@ -20,6 +20,8 @@ export const LIST_FIELDS = { slug: 1, name: 1, level: 1, regionId: 1, stateBody:
 
 /** Invalidation tags of the public cache that show councils (lists, profiles, their stats). */
 export const COUNCIL_CACHE_TAGS = ['councils']
+/** The tag of one council's cached profile (its stats change with other modules' writes). */
+export const councilCacheTag = (councilId: string) => `council:${councilId}`
 
 async function regionOrFail(regionId: string | null | undefined): Promise<{ id: string; name: { kk: string; ru: string } } | null> {
   if (!regionId) return null
