@@ -2,8 +2,10 @@ import fs from 'node:fs'
 import path from 'node:path'
 import express, { type Express, type RequestHandler } from 'express'
 import helmet from 'helmet'
+import type { Logger } from 'pino'
 import { pinoHttp } from 'pino-http'
 import crypto from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { ROOT_DIR } from './config.js'
 import { errorHandler, notFoundHandler } from './error-handler.js'
 import { languageMiddleware } from './i18n.js'
@@ -25,16 +27,7 @@ export function createApp(ctx: ServerContext, modules: KenesModule[]): Express {
   app.set('etag', 'strong')
   app.set('query parser', 'simple') // no nested objects from ?a[b]=c: a query value is a string or string[]
 
-  app.use(pinoHttp({ logger: log, genReqId: (req, res) => {
-    const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || crypto.randomUUID()
-    res.setHeader('X-Request-Id', id)
-    return id
-  }, autoLogging: { ignore: (req) => req.url === '/api/v1/health' },
-  // Lean request logs: no headers (cookies, CSRF tokens and Set-Cookie must never reach the logs).
-  serializers: {
-    req: (req: { id?: unknown; method?: string; url?: string; remoteAddress?: string }) => ({ id: req.id, method: req.method, url: req.url, remoteAddress: req.remoteAddress }),
-    res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
-  } }))
+  app.use(requestLogger())
   app.use(metricsMiddleware)
   app.use(helmet({
     contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:', 'blob:'], 'media-src': ["'self'", 'blob:'], 'worker-src': ["'self'", 'blob:'] } },
@@ -64,6 +57,53 @@ export function createApp(ctx: ServerContext, modules: KenesModule[]): Express {
   app.use(notFoundHandler)
   app.use(errorHandler)
   return app
+}
+
+/**
+ * Request ids, `req.log` and one line per finished request (pino-http, at `info`). pino-http builds
+ * a child logger per request, serializing the request into its bindings, even when `info` is off
+ * and no line will be written. When `info` is off, the same child (same bindings) is only built if
+ * something logs through `req.log` (the error handler, on a 5xx); the id and X-Request-Id are set
+ * as before.
+ */
+function requestLogger(): RequestHandler {
+  const withPino = pinoHttp({ logger: log, genReqId, autoLogging: { ignore: (req) => req.url === '/api/v1/health' },
+    // Lean request logs: no headers (cookies, CSRF tokens and Set-Cookie must never reach the logs).
+    serializers: {
+      req: (req: { id?: unknown; method?: string; url?: string; remoteAddress?: string }) => ({ id: req.id, method: req.method, url: req.url, remoteAddress: req.remoteAddress }),
+      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+    } })
+  const logger = withPino.logger
+  return (req, res, next) => {
+    if (logger.isLevelEnabled('info')) return withPino(req, res, next)
+    req.id = genReqId(req, res)
+    // Read now, as pino-http would: a socket that closes before a late 5xx is logged forgets it.
+    void req.socket.remoteAddress
+    ;(req as LazyLog)[LOG_BASE] = logger
+    next()
+  }
+}
+
+const LOG_BASE = Symbol('kenes.logBase')
+const LOG = Symbol('kenes.log')
+type LazyLog = IncomingMessage & { [LOG_BASE]?: Logger; [LOG]?: Logger }
+// `req.log` built on first read from the logger left by requestLogger(). One accessor on the shared
+// request prototype (as in metrics.ts): a per-request defineProperty would change each request's shape.
+Object.defineProperty(express.request, 'log', {
+  configurable: true,
+  enumerable: true,
+  get(this: LazyLog) {
+    return (this[LOG] ??= this[LOG_BASE]?.child({ req: this }))
+  },
+  set(this: LazyLog, v: Logger) {
+    this[LOG] = v
+  },
+})
+
+function genReqId(req: IncomingMessage, res: ServerResponse): string {
+  const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || crypto.randomUUID()
+  res.setHeader('X-Request-Id', id)
+  return id
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
