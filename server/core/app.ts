@@ -35,7 +35,8 @@ export function createApp(ctx: ServerContext, modules: KenesModule[]): Express {
     strictTransportSecurity: config.production,
   }))
   app.use(languageMiddleware)
-  app.use(onlyWithBody(express.json({ limit: '1mb', strict: true }), express.urlencoded({ extended: false, limit: '100kb' })))
+  app.use(express.json({ limit: '1mb', strict: true }))
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }))
   app.use(sessionWhenNeeded(ctx.sessionMiddleware))
   app.use(csrfProtection)
 
@@ -103,27 +104,6 @@ function genReqId(req: IncomingMessage, res: ServerResponse): string {
   const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || crypto.randomUUID()
   res.setHeader('X-Request-Id', id)
   return id
-}
-
-/**
- * The body parsers, in order, for a request that has a body. Most requests (GETs) have none: each
- * parser would only set `req.body = undefined` and call next; that is done here once, without two
- * more layers and their debug calls. "Has a body" is body-parser's own test (type-is `hasBody`).
- */
-function onlyWithBody(...parsers: RequestHandler[]): RequestHandler {
-  return (req, res, next) => {
-    if (req.headers['transfer-encoding'] === undefined && isNaN(Number(req.headers['content-length']))) {
-      const r = req as { body?: unknown }
-      if (!('body' in r)) r.body = undefined
-      return next()
-    }
-    let i = 0
-    const step = (err?: unknown): void => {
-      if (err || i === parsers.length) return next(err)
-      parsers[i++](req, res, step)
-    }
-    step()
-  }
 }
 
 interface StackLayer { rawPath?: unknown; slash?: boolean; route?: { path?: unknown }; handle?: { stack?: unknown } }
