@@ -47,7 +47,7 @@ export function createApp(ctx: ServerContext, modules: KenesModule[]): Express {
     if (req.user) res.setHeader('Cache-Control', 'private, no-store')
     next()
   })
-  for (const m of modules) if (m.api) api.use(enteredOnlyByItsPaths(m.api))
+  for (const m of modules) if (m.api) api.use(m.api)
   app.use('/api/v1', api)
   app.use('/api', notFoundHandler)
   app.use(publicMediaRouter)
@@ -104,42 +104,6 @@ function genReqId(req: IncomingMessage, res: ServerResponse): string {
   const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || crypto.randomUUID()
   res.setHeader('X-Request-Id', id)
   return id
-}
-
-interface StackLayer { rawPath?: unknown; slash?: boolean; route?: { path?: unknown }; handle?: { stack?: unknown } }
-
-/**
- * A module's API router, skipped by requests that none of its routes can match. Express tries
- * every layer of every module router mounted before the matching one (a regex test and a few
- * closures each), for every request. When all of a router's routes (and of the routers it mounts
- * at '/') start with a literal segment (`/councils/:id`, `/auth/login`), a request whose first
- * segment is none of them cannot match any of them: it skips the whole router. Same test as
- * Express's (path-to-regexp, case-insensitive, optional trailing slash, raw undecoded path).
- * Routers with anything else (middleware without a path, a parameter or pattern first) are
- * always entered. Computed once: module routes are all defined when their module loads.
- */
-function enteredOnlyByItsPaths(router: RequestHandler): RequestHandler {
-  const segments = new Set<string>()
-  const collect = (r: unknown): boolean => {
-    const stack = (r as { stack?: unknown }).stack
-    if (!Array.isArray(stack)) return false
-    for (const layer of stack as StackLayer[]) {
-      if (layer.route) {
-        const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path]
-        for (const p of paths) {
-          const m = typeof p === 'string' ? /^\/([A-Za-z0-9_.~-]*)(?:\/|$)/.exec(p) : null
-          if (!m) return false
-          segments.add(m[1].toLowerCase())
-        }
-      } else if (layer.slash && !collect(layer.handle)) return false // a router (or middleware) used at '/'
-      else if (!layer.slash) return false
-    }
-    return true
-  }
-  if (!collect(router) || segments.size === 0) return router
-  const escape = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-  const ours = new RegExp(`^/(?:${[...segments].map(escape).join('|')})(?:/|$)`, 'i')
-  return (req, res, next) => (ours.test(req.path) ? router(req, res, next) : next())
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
