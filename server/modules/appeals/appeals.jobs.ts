@@ -6,6 +6,7 @@ import { removeStored } from '../../core/storage.js'
 import { Appeal, type AppealDoc } from './appeal.model.js'
 import { workingDaysBefore } from './calendar.js'
 import { notifyCouncil } from './appeals.notify.js'
+import { councilStatsChanged } from './appeals.stats.js'
 
 /**
  * Persisted jobs of the appeals module: council reminders 3 working days before the due date
@@ -56,6 +57,8 @@ defineJob<ReminderPayload>('appeals.reminder', async ({ appealId, kind, dueAt })
     { returnDocument: 'after' },
   ).lean<AppealDoc>()
   if (!appeal) return
+  // Becoming overdue changes the council's stats though nothing else was written.
+  if (kind === 'overdue') councilStatsChanged(appeal.councilId)
   const sent = await notifyCouncil(appeal, kind === 'due_soon' ? 'reminder_due_soon' : 'reminder_overdue')
   log.info({ appealId, kind, sent }, 'appeal reminder sent')
 })

@@ -77,12 +77,22 @@ describe('appeals: reminders are persisted jobs that survive a restart', () => {
     expect(stored!.reminded.dueSoon).to.be.instanceOf(Date)
   })
 
-  it('should send the overdue reminder once the due date has passed', async () => {
+  it('should send the overdue reminder once the due date has passed, and refresh the council profile it makes overdue', async () => {
+    const councilId = String((await Appeal.findById(appealId, { councilId: 1 }).lean())!.councilId)
+    const overdueShown = async () => {
+      const res = await new Agent(t.url).get(`/api/v1/councils/${councilId}`)
+      return { cache: res.headers.get('x-cache'), overdue: res.body.stats.appeals.overdue }
+    }
+    await overdueShown()
+    expect(await overdueShown()).to.deep.equal({ cache: 'HIT', overdue: 0 })
     const past = new Date(Date.now() - 60_000)
-    await Appeal.updateOne({ _id: appealId }, { $set: { dueAt: past } })
+    await Appeal.updateOne({ _id: appealId }, { $set: { dueAt: past } }) // time passing is no write: the cached answer stays
+    expect(await overdueShown()).to.deep.equal({ cache: 'HIT', overdue: 0 })
     await Job.updateOne({ dedupeKey: key('overdue'), status: 'queued' }, { $set: { runAt: new Date(), 'payload.dueAt': past.toISOString() } })
     const mail = await waitForMail(t, { to: memberEmail, template: 'appeals:email.reminder_overdue' }, { timeoutMs: 10_000 })
     expect(mail.subject).to.match(/Просрочено/)
+    // The job that marks the appeal overdue also drops the council's cached profile.
+    expect(await overdueShown()).to.deep.equal({ cache: 'MISS', overdue: 1 })
   })
 
   it('should purge an unconfirmed guest appeal and its files once the link has expired', async () => {
