@@ -1,9 +1,16 @@
 import mongoose from 'mongoose'
 import { invalidatePublicCache } from '../../core/cache.js'
 import { cancelJob, defineJob, enqueueJob } from '../../core/jobs.js'
+import { councilCacheTag } from '../councils/councils.service.js'
 import { News, NewsView } from './news.model.js'
 
-export const NEWS_CACHE_TAGS = ['news', 'councils'] // council profiles show the news count
+/** Tags the cached news answers carry: council writes drop them too (feeds show council names). */
+export const NEWS_CACHE_TAGS = ['news', 'councils']
+
+/** An article changed on the public site: news answers and its council's profile (the news count) go. */
+export function newsChanged(councilId: unknown): void {
+  invalidatePublicCache(['news', councilCacheTag(String(councilId))])
+}
 const publishKey = (id: string) => `news.publish:${id}`
 
 /**
@@ -13,10 +20,10 @@ const publishKey = (id: string) => `news.publish:${id}`
  */
 defineJob<{ newsId: string }>('news.publish', async ({ newsId }) => {
   const now = new Date()
-  const n = await News.findOne({ _id: newsId, status: 'scheduled', publishAt: mongoose.trusted({ $lte: now }) }, { publishAt: 1 }).lean()
+  const n = await News.findOne({ _id: newsId, status: 'scheduled', publishAt: mongoose.trusted({ $lte: now }) }, { publishAt: 1, councilId: 1 }).lean()
   if (!n) return
   const res = await News.updateOne({ _id: newsId, status: 'scheduled' }, { $set: { status: 'published', publishedAt: n.publishAt ?? now } })
-  if (res.modifiedCount) invalidatePublicCache(NEWS_CACHE_TAGS)
+  if (res.modifiedCount) newsChanged(n.councilId)
 })
 
 /** Forgets view-window rows whose window has passed, then runs again in an hour. */

@@ -9,7 +9,7 @@ import { indexTokens } from '../../core/search.js'
 import { randomName, removeStored, writeStored } from '../../core/storage.js'
 import { findCouncilSummary } from '../councils/councils.lookup.js'
 import { slugify, uniqueSlug } from '../councils/slug.js'
-import { cancelPublication, NEWS_CACHE_TAGS, schedulePublication } from './news.jobs.js'
+import { cancelPublication, NEWS_CACHE_TAGS, newsChanged, schedulePublication } from './news.jobs.js'
 import { News } from './news.model.js'
 import { bodyText, sanitizeBody } from './news.sanitize.js'
 import { toItem } from './news.view.js'
@@ -68,7 +68,7 @@ export async function createNews(actor: Actor, councilId: string, body: CreateNe
       })
       const id = String(doc._id)
       if (body.status === 'scheduled') await schedulePublication(id, body.publishAt!)
-      if (published) invalidatePublicCache(NEWS_CACHE_TAGS)
+      if (published) newsChanged(councilId)
       await audit({ actorId: actor.id, action: 'news.create', target: { kind: 'news', id }, details: { councilId, status: body.status } })
       return toItem(doc.toObject())
     } catch (err) {
@@ -105,7 +105,7 @@ export async function updateNews(actor: Actor, id: string, body: UpdateNews) {
   if (!updated) throw notFound('news')
   if (status === 'scheduled') await schedulePublication(id, publishAt!)
   else if (n.status === 'scheduled') await cancelPublication(id)
-  invalidatePublicCache(NEWS_CACHE_TAGS)
+  newsChanged(n.councilId)
   await audit({ actorId: actor.id, action: 'news.update', target: { kind: 'news', id }, details: { fields: Object.keys(body), status } })
   return toItem(updated)
 }
@@ -118,7 +118,7 @@ export async function deleteNews(actor: Actor, id: string): Promise<void> {
   await News.deleteOne({ _id: n._id })
   await cancelPublication(id)
   await removeStored(n.cover as string | null)
-  invalidatePublicCache(NEWS_CACHE_TAGS)
+  newsChanged(n.councilId)
   await audit({ actorId: actor.id, action: 'news.delete', target: { kind: 'news', id }, details: { slug: n.slug } })
 }
 
@@ -137,7 +137,7 @@ export async function setNewsCover(actor: Actor, id: string, tmpPath: string) {
     throw notFound('news')
   }
   if (n.cover && n.cover !== key) await removeStored(n.cover as string)
-  invalidatePublicCache(NEWS_CACHE_TAGS)
+  newsChanged(n.councilId)
   return toItem(updated)
 }
 

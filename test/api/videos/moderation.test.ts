@@ -159,10 +159,18 @@ describe('video moderation, lists and deletion', function () {
       expectProblem(await guest.get(`/api/v1/councils/${cast.councilA}/videos`), 401, 'auth.required')
     })
 
-    it("should count published videos in the council profile's stats", async () => {
-      const profile = await guest.get(`/api/v1/councils/${cast.councilA}`)
-      expect(profile.status, profile.text).to.equal(200)
-      expect(profile.body.stats.videos).to.equal(1)
+    it("should count published videos in the council profile's stats, and refresh its cached profile when that changes", async () => {
+      const profile = async () => {
+        const res = await guest.get(`/api/v1/councils/${cast.councilA}`)
+        expect(res.status, res.text).to.equal(200)
+        return { cache: res.headers.get('x-cache'), videos: res.body.stats.videos }
+      }
+      await profile()
+      expect(await profile()).to.deep.equal({ cache: 'HIT', videos: 1 })
+      expect((await cast.moderator.post(`/api/v1/videos/${ids.first}/unpublish`, { reason: 'Проверка кэша' })).status).to.equal(200)
+      expect(await profile()).to.deep.equal({ cache: 'MISS', videos: 0 })
+      expect((await cast.moderator.post(`/api/v1/videos/${ids.first}/approve`, {})).status).to.equal(200)
+      expect(await profile()).to.deep.equal({ cache: 'MISS', videos: 1 })
     })
   })
 
