@@ -1,6 +1,6 @@
 import mongoose, { Schema } from 'mongoose'
 import { validationFailed } from './errors.js'
-import { decodeCursor, encodeCursor } from './http.js'
+import { afterKey, decodeCursor, encodeCursor } from './http.js'
 import { log } from './logger.js'
 
 /**
@@ -77,7 +77,7 @@ export async function pageAudit(q: AuditQuery) {
     if (typeof at !== 'string' || typeof id !== 'string' || !/^[0-9a-f]{24}$/.test(id) || Number.isNaN(Date.parse(at))) {
       throw validationFailed([{ path: 'query.cursor', code: 'invalid_format' }])
     }
-    filter.$or = [{ at: mongoose.trusted({ $lt: new Date(at) }) }, { at: new Date(at), _id: mongoose.trusted({ $lt: new mongoose.Types.ObjectId(id) }) }]
+    filter.$or = afterKey('at', new Date(at), id)
   }
   const docs = await AuditLog.find(filter).sort({ at: -1, _id: -1 }).limit(q.limit + 1).lean()
   const page = docs.slice(0, q.limit)

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
+import mongoose from 'mongoose'
 import { z } from 'zod'
 import { AppError, validationFailed, type FieldError } from './errors.js'
 
@@ -95,6 +96,15 @@ export function decodeCursor(cursor: string | undefined): unknown[] | undefined 
     if (Array.isArray(v)) return v
   } catch {}
   throw invalidCursor()
+}
+
+/**
+ * Keyset pagination: the filter for "after the item (value, id)" in a list sorted by `field` then
+ * `_id`, both descending (`$lt`) or both ascending (`$gt`), so ties on `field` neither repeat nor
+ * skip. The caller has checked the cursor's parts; `id` is a valid ObjectId string.
+ */
+export function afterKey(field: string, value: unknown, id: string, op: '$lt' | '$gt' = '$lt'): Record<string, unknown>[] {
+  return [{ [field]: mongoose.trusted({ [op]: value }) }, { [field]: value, _id: mongoose.trusted({ [op]: new mongoose.Types.ObjectId(id) }) }]
 }
 
 /** The error for a cursor that decodes but does not fit the list it was sent to. */

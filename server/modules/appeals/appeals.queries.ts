@@ -3,7 +3,7 @@ import { OPEN_STATUSES, type CouncilAppealsQuery } from '../../../shared/schemas
 import type { ListQuery, Page } from '../../../shared/schemas/common.js'
 import { audit } from '../../core/audit.js'
 import { notFound, validationFailed } from '../../core/errors.js'
-import { decodeCursor, encodeCursor } from '../../core/http.js'
+import { afterKey, decodeCursor, encodeCursor } from '../../core/http.js'
 import { assertCan, type Actor, type MaybeActor } from '../../core/policy.js'
 import { resolveStored } from '../../core/storage.js'
 import { Appeal, type AppealDoc } from './appeal.model.js'
@@ -15,11 +15,11 @@ import { toAppealView, toListItem, toPublicAppeal } from './appeals.view.js'
 const trusted = mongoose.trusted
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null)
 
-/** Keyset pagination after `[sortValue, id]`: `field op value`, or equal and `_id op id`. */
+/** Keyset pagination after a `[sortValue (ISO date), id]` cursor. */
 function keyset(field: string, op: '$lt' | '$gt', after: unknown[]): Record<string, unknown>[] {
   const value = new Date(String(after[0]))
   if (Number.isNaN(value.getTime()) || !mongoose.isValidObjectId(String(after[1]))) throw validationFailed([{ path: 'query.cursor', code: 'invalid_format' }])
-  return [{ [field]: trusted({ [op]: value }) }, { [field]: value, _id: trusted({ [op]: new mongoose.Types.ObjectId(String(after[1])) }) }]
+  return afterKey(field, value, String(after[1]), op)
 }
 
 export async function getAppeal(actor: MaybeActor, id: string, code?: string) {

@@ -3,7 +3,7 @@ import mongoose from 'mongoose'
 import type { Page } from '../../../shared/schemas/common.js'
 import type { CouncilNewsListQuery, NewsListQuery } from '../../../shared/schemas/news.js'
 import { isDuplicateKey, notFound } from '../../core/errors.js'
-import { compareCursorKeys, decodeCursor, encodeCursor, invalidCursor } from '../../core/http.js'
+import { afterKey, compareCursorKeys, decodeCursor, encodeCursor, invalidCursor } from '../../core/http.js'
 import { can, type MaybeActor } from '../../core/policy.js'
 import { queryGroups, relevance, searchFilter } from '../../core/search.js'
 import { findLiveCouncil, resolveRegionFilter } from '../councils/councils.service.js'
@@ -75,11 +75,7 @@ export async function listNews(query: NewsListQuery): Promise<Page<ReturnType<ty
   if (cursor) {
     const [at, id] = cursor
     if (typeof at !== 'number' || typeof id !== 'string' || !isObjectId(id)) throw invalidCursor()
-    const date = new Date(at)
-    filter.$or = [
-      { publishedAt: mongoose.trusted({ $lt: date }) },
-      { publishedAt: date, _id: mongoose.trusted({ $lt: new mongoose.Types.ObjectId(id) }) },
-    ]
+    filter.$or = afterKey('publishedAt', new Date(at), id)
   }
   const docs = await News.find(filter, LIST_FIELDS).sort({ publishedAt: -1, _id: -1 }).limit(query.limit + 1).lean()
   const page = docs.slice(0, query.limit)
@@ -124,11 +120,7 @@ export async function listCouncilNews(councilId: string, query: CouncilNewsListQ
   if (cursor) {
     const [at, id] = cursor
     if (cursor.length !== 2 || typeof at !== 'number' || typeof id !== 'string' || !isObjectId(id)) throw invalidCursor()
-    const date = new Date(at)
-    filter.$or = [
-      { updatedAt: mongoose.trusted({ $lt: date }) },
-      { updatedAt: date, _id: mongoose.trusted({ $lt: new mongoose.Types.ObjectId(id) }) },
-    ]
+    filter.$or = afterKey('updatedAt', new Date(at), id)
   }
   const docs = await News.find(filter, COUNCIL_LIST_FIELDS).sort({ updatedAt: -1, _id: -1 }).limit(query.limit + 1).lean()
   const page = docs.slice(0, query.limit)

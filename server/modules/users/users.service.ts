@@ -10,7 +10,7 @@ import { accessChanged } from '../../core/auth/revocation.js'
 import { destroyUserSessions } from '../../core/auth/session.js'
 import { currentConfig } from '../../core/config.js'
 import { AppError, conflict, isDuplicateKey, notFound, validationFailed, type FieldError } from '../../core/errors.js'
-import { decodeCursor, encodeCursor } from '../../core/http.js'
+import { afterKey, decodeCursor, encodeCursor } from '../../core/http.js'
 import { log } from '../../core/logger.js'
 import { sendMail } from '../../core/mail.js'
 import type { Actor } from '../../core/policy.js'
@@ -261,8 +261,7 @@ export async function listUsers(q: UserListQuery): Promise<Page<AdminUser>> {
   if (cursor) {
     const [at, id] = cursor
     if (typeof at !== 'string' || !validId(id) || Number.isNaN(Date.parse(at))) throw new AppError(400, 'validation.failed', {}, [{ path: 'query.cursor', code: 'invalid_format' }])
-    const date = new Date(at)
-    filter.$and = [{ $or: [{ createdAt: mongoose.trusted({ $lt: date }) }, { createdAt: date, _id: mongoose.trusted({ $lt: new mongoose.Types.ObjectId(id) }) }] }]
+    filter.$and = [{ $or: afterKey('createdAt', new Date(at), String(id)) }]
   }
   const docs = await User.find(filter).sort({ createdAt: -1, _id: -1 }).limit(q.limit + 1).lean<UserDoc[]>()
   const page = docs.slice(0, q.limit)
