@@ -38,7 +38,8 @@ const mtime = (p) => {
 }
 
 export const SERVER_ENTRY = 'dist/server/main.js'
-export const hasClient = () => fs.existsSync(path.join(ROOT, 'client', 'index.html')) && fs.existsSync(path.join(ROOT, 'client', 'vite.config.ts'))
+export const hasClient = () =>
+  fs.existsSync(path.join(ROOT, 'client', 'index.html')) && fs.existsSync(path.join(ROOT, 'client', 'vite.config.ts'))
 
 export function serverStale() {
   const out = mtime(SERVER_ENTRY)
@@ -68,7 +69,8 @@ export function buildClient() {
     console.log('[build] client: no client/index.html + client/vite.config.ts, skipped')
     return
   }
-  if (run(bin('vite'), ['build', '--config', 'client/vite.config.ts'], 'client') !== 0) throw new Error('client build failed')
+  if (run(bin('vite'), ['build', '--config', 'client/vite.config.ts'], 'client') !== 0)
+    throw new Error('client build failed')
 }
 
 export function build({ ifStale = false } = {}) {

@@ -11,7 +11,9 @@ import { modules } from '../server/modules/index.js'
 const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', JOBS_ENABLED: 'false' })
 // Demo data must never land in production by accident.
 if (config.production && !process.argv.includes('--force-production')) {
-  console.error('npm run seed: refusing to write DEMO data with NODE_ENV=production (pass --force-production to override).')
+  console.error(
+    'npm run seed: refusing to write DEMO data with NODE_ENV=production (pass --force-production to override).',
+  )
   process.exit(1)
 }
 const server = await startServer(config)

@@ -11,7 +11,10 @@
 export const ROLES = ['citizen', 'council_member', 'moderator', 'admin'] as const
 export type Role = (typeof ROLES)[number]
 
-interface Rule { global: readonly Role[]; council?: readonly Role[] }
+interface Rule {
+  global: readonly Role[]
+  council?: readonly Role[]
+}
 const staff = ['moderator', 'admin'] as const
 
 export const RIGHTS = {

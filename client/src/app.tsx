@@ -58,8 +58,22 @@ export function App() {
               <Route path="forgot-password" element={<Forgot />} />
               <Route path="reset-password" element={<Reset />} />
               <Route path="profile" element={<Profile />} />
-              <Route path="member/*" element={<Suspense fallback={<Loading />}><MemberArea /></Suspense>} />
-              <Route path="moderation/*" element={<Suspense fallback={<Loading />}><ModerationArea /></Suspense>} />
+              <Route
+                path="member/*"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <MemberArea />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="moderation/*"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <ModerationArea />
+                  </Suspense>
+                }
+              />
               <Route path="*" element={<NotFound />} />
             </Route>
           </Routes>
@@ -87,7 +101,11 @@ function Providers({ children }: { children: React.ReactNode }) {
   )
 }
 
-function Bridge({ bridge }: { bridge: React.RefObject<{ onUser?: (u: User) => void; onPrefs?: (p: AccessibilityPrefs) => void }> }) {
+function Bridge({
+  bridge,
+}: {
+  bridge: React.RefObject<{ onUser?: (u: User) => void; onPrefs?: (p: AccessibilityPrefs) => void }>
+}) {
   const { user } = useSession()
   const { replace } = usePrefs()
   const { i18n } = useTranslation()

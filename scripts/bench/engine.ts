@@ -12,10 +12,18 @@ import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { type Collection, MongoClient } from 'mongodb'
 
-interface EmbeddedMongo { uri: string; port: number; close(): Promise<void> }
+interface EmbeddedMongo {
+  uri: string
+  port: number
+  close(): Promise<void>
+}
 type Start = (opts: { dbPath: string; port?: number; host?: string; fsync?: boolean }) => Promise<EmbeddedMongo>
-interface EngineModule { startEmbeddedMongo: Start }
-interface ThreadModule { startEmbeddedMongoInWorker: Start }
+interface EngineModule {
+  startEmbeddedMongo: Start
+}
+interface ThreadModule {
+  startEmbeddedMongoInWorker: Start
+}
 /** As the application runs it (server/core/db.ts): in a worker thread. BENCH_ENGINE_INPROC=1: in this thread. */
 const IN_PROCESS = process.env.BENCH_ENGINE_INPROC === '1'
 
@@ -32,7 +40,14 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const now = (): number => performance.now()
 const fmt = (n: number, d = 1): string => n.toFixed(d)
 
-interface Doc { _id: number; email: string; emailCopy: string; group: number; name: string; bio: string }
+interface Doc {
+  _id: number
+  email: string
+  emailCopy: string
+  group: number
+  name: string
+  bio: string
+}
 
 function makeDoc(i: number): Doc {
   const email = `user${i}@kenes.kz`
@@ -42,19 +57,30 @@ function makeDoc(i: number): Doc {
 async function load(coll: Collection<Doc>): Promise<void> {
   const t0 = now()
   for (let start = 0; start < DOCS; start += BATCH) {
-    await coll.insertMany(Array.from({ length: BATCH }, (_, k) => makeDoc(start + k)), { ordered: false })
+    await coll.insertMany(
+      Array.from({ length: BATCH }, (_, k) => makeDoc(start + k)),
+      { ordered: false },
+    )
   }
   const t1 = now()
   await coll.createIndex({ email: 1 })
   const t2 = now()
-  console.log(`engine.load: ${DOCS} docs in ${fmt((t1 - t0) / 1000, 2)} s (${fmt(DOCS / ((t1 - t0) / 1000), 0)} docs/s, insertMany x${BATCH}); index build ${fmt(t2 - t1, 0)} ms`)
+  console.log(
+    `engine.load: ${DOCS} docs in ${fmt((t1 - t0) / 1000, 2)} s (${fmt(DOCS / ((t1 - t0) / 1000), 0)} docs/s, insertMany x${BATCH}); index build ${fmt(t2 - t1, 0)} ms`,
+  )
 }
 
 /**
  * Per-find latency over the keys (median, robust to GC pauses and a busy machine; mean printed too),
  * checking each find returns exactly the expected document.
  */
-async function timeFinds(coll: Collection<Doc>, field: 'email' | 'emailCopy', keys: number[], rounds: number, budgetMs: number): Promise<{ median: number; mean: number; n: number }> {
+async function timeFinds(
+  coll: Collection<Doc>,
+  field: 'email' | 'emailCopy',
+  keys: number[],
+  rounds: number,
+  budgetMs: number,
+): Promise<{ median: number; mean: number; n: number }> {
   const times: number[] = []
   const t0 = now()
   outer: for (let r = 0; r < rounds; r++) {
@@ -62,7 +88,8 @@ async function timeFinds(coll: Collection<Doc>, field: 'email' | 'emailCopy', ke
       const t = now()
       const found = await coll.find({ [field]: `user${k}@kenes.kz` }).toArray()
       times.push(now() - t)
-      if (found.length !== 1 || found[0]._id !== k) throw new Error(`find on ${field} for key ${k} returned ${JSON.stringify(found.map(d => d._id))}`)
+      if (found.length !== 1 || found[0]._id !== k)
+        throw new Error(`find on ${field} for key ${k} returned ${JSON.stringify(found.map((d) => d._id))}`)
       if (times.length >= 5 && now() - t0 > budgetMs) break outer
     }
   }
@@ -79,9 +106,11 @@ async function findRatio(coll: Collection<Doc>): Promise<number> {
   await timeFinds(coll, 'emailCopy', keys.slice(0, 1), 1, Infinity)
   const indexed = await timeFinds(coll, 'email', keys, INDEXED_ROUNDS, Infinity)
   const unindexed = await timeFinds(coll, 'emailCopy', keys, 1, UNINDEXED_BUDGET_MS)
-  console.log(`  indexed find: median ${fmt(indexed.median, 3)} ms (mean ${fmt(indexed.mean, 3)}) over ${indexed.n}; ` +
-    `unindexed: median ${fmt(unindexed.median, 2)} ms (mean ${fmt(unindexed.mean, 2)}) over ${unindexed.n}; ` +
-    `ratio of means ${fmt(unindexed.mean / indexed.mean)}x`)
+  console.log(
+    `  indexed find: median ${fmt(indexed.median, 3)} ms (mean ${fmt(indexed.mean, 3)}) over ${indexed.n}; ` +
+      `unindexed: median ${fmt(unindexed.median, 2)} ms (mean ${fmt(unindexed.mean, 2)}) over ${unindexed.n}; ` +
+      `ratio of means ${fmt(unindexed.mean / indexed.mean)}x`,
+  )
   return unindexed.median / indexed.median
 }
 
@@ -94,21 +123,26 @@ async function concurrentInserts(uri: string): Promise<number> {
     let failures = 0
     const t0 = now()
     const end = t0 + INSERT_WINDOW_MS
-    await Promise.all(Array.from({ length: CLIENTS }, async (_, c) => {
-      for (let i = 0; now() < end; i++) {
-        try {
-          await coll.insertOne({ _id: `${c}-${i}`, c, i, at: new Date() }) // default write concern: acknowledged
-          total++
-        } catch {
-          failures++
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async (_, c) => {
+        for (let i = 0; now() < end; i++) {
+          try {
+            await coll.insertOne({ _id: `${c}-${i}`, c, i, at: new Date() }) // default write concern: acknowledged
+            total++
+          } catch {
+            failures++
+          }
         }
-      }
-    }))
+      }),
+    )
     const secs = (now() - t0) / 1000
     const stored = await coll.countDocuments({ c: { $gte: 0 } })
     if (stored !== total) throw new Error(`acknowledged ${total} inserts but ${stored} are stored`)
     if (failures) console.log(`  ${failures} insert(s) failed`)
-    const status = await client.db('admin').command({ serverStatus: 1 }).catch(() => undefined)
+    const status = await client
+      .db('admin')
+      .command({ serverStatus: 1 })
+      .catch(() => undefined)
     const journal = status?.journal ?? status?.embedded?.journal
     const extra = journal ? `; journal ${JSON.stringify(journal)}` : ''
     console.log(`  ${total} acknowledged inserts from ${CLIENTS} concurrent clients in ${fmt(secs, 2)} s${extra}`)
@@ -134,10 +168,17 @@ async function main(): Promise<number> {
   process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)))
   try {
     const start = IN_PROCESS
-      ? ((await import(pathToFileURL(path.join(repoRoot, 'server/db/embedded/index.ts')).href)) as EngineModule).startEmbeddedMongo
-      : ((await import(pathToFileURL(path.join(repoRoot, 'server/db/embedded/thread.ts')).href)) as ThreadModule).startEmbeddedMongoInWorker
+      ? ((await import(pathToFileURL(path.join(repoRoot, 'server/db/embedded/index.ts')).href)) as EngineModule)
+          .startEmbeddedMongo
+      : ((await import(pathToFileURL(path.join(repoRoot, 'server/db/embedded/thread.ts')).href)) as ThreadModule)
+          .startEmbeddedMongoInWorker
     engine = await start({ dbPath, port: 0, fsync: true })
-    console.log(`engine bench: engine ${IN_PROCESS ? 'in this thread' : 'in a worker thread'} at ${engine.uri}, fsync on, dbPath ${dbPath}, node ${process.version}, ${os.cpus().length} cpu, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`)
+    console.log(
+      `engine bench: engine ${IN_PROCESS ? 'in this thread' : 'in a worker thread'} at ${engine.uri}, fsync on, dbPath ${dbPath}, node ${process.version}, ${os.cpus().length} cpu, load average ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+    )
     client = new MongoClient(engine.uri)
     const coll = client.db('bench').collection<Doc>('people')
     await load(coll)
@@ -148,7 +189,9 @@ async function main(): Promise<number> {
 
     const rate = await concurrentInserts(engine.uri)
     const insertOk = rate >= 2000
-    console.log(`engine.concurrent_acked_inserts: ${fmt(rate, 0)}/s (target >= 2000/s, fsync on)${insertOk ? '' : ' MISSED'}`)
+    console.log(
+      `engine.concurrent_acked_inserts: ${fmt(rate, 0)}/s (target >= 2000/s, fsync on)${insertOk ? '' : ' MISSED'}`,
+    )
     return findOk && insertOk ? 0 : 1
   } finally {
     clearTimeout(watchdog)
@@ -156,7 +199,10 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(code => process.exit(code), err => {
-  console.error('engine bench failed:', err)
-  process.exit(2)
-})
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error('engine bench failed:', err)
+    process.exit(2)
+  },
+)

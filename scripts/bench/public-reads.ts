@@ -63,13 +63,22 @@ async function seedChild(dataDir: string): Promise<void> {
   const councils = Array.from({ length: COUNCILS }, (_, i) => {
     const level = i < 24 ? 'republican' : levels[1 + (i % 3)]
     const region = level === 'republican' ? null : regions[i % regions.length]
-    const name = { kk: `${region?.name.kk ?? 'Республикалық'} ${i}-қоғамдық кеңесі`, ru: `Общественный совет №${i} ${region?.name.ru ?? 'республиканский'}` }
+    const name = {
+      kk: `${region?.name.kk ?? 'Республикалық'} ${i}-қоғамдық кеңесі`,
+      ru: `Общественный совет №${i} ${region?.name.ru ?? 'республиканский'}`,
+    }
     const stateBody = { kk: `${i}-мемлекеттік орган`, ru: `Государственный орган №${i}` }
     return {
-      slug: `bench-council-${i}`, name, level, regionId: region?.id ?? null, stateBody,
+      slug: `bench-council-${i}`,
+      name,
+      level,
+      regionId: region?.id ?? null,
+      stateBody,
       description: { kk: 'Кеңес туралы қысқаша мәлімет.', ru: 'Краткие сведения о совете.' },
       members: [{ fullName: { kk: 'Айгүл Серікқызы', ru: 'Айгуль Сериковна' }, position: 'chair', order: 0 }],
-      levelRank: levels.indexOf(level), sortName: normalize(name.kk), searchTokens: indexTokens(name, stateBody, region?.name),
+      levelRank: levels.indexOf(level),
+      sortName: normalize(name.kk),
+      searchTokens: indexTokens(name, stateBody, region?.name),
     }
   })
   const inserted = await Council.insertMany(councils)
@@ -79,11 +88,21 @@ async function seedChild(dataDir: string): Promise<void> {
       const i = b + j
       const c = inserted[i % inserted.length]
       const title = { kk: `Кеңестің отырысы №${i}`, ru: `Заседание совета №${i}` }
-      const summary = { kk: 'Кеңес мүшелері азаматтардың өтініштерін қарады.', ru: 'Члены совета рассмотрели обращения граждан.' }
+      const summary = {
+        kk: 'Кеңес мүшелері азаматтардың өтініштерін қарады.',
+        ru: 'Члены совета рассмотрели обращения граждан.',
+      }
       return {
-        councilId: c._id, regionId: c.regionId, slug: `bench-news-${i}`, title, summary,
-        body: { kk: '<p>Отырыстың толық мәтіні.</p>', ru: '<p>Полный текст заседания.</p>' }, tags: ['отырыс', 'заседание'],
-        status: 'published', publishedAt: new Date(start + i * 3_600_000), searchTokens: indexTokens(title, summary),
+        councilId: c._id,
+        regionId: c.regionId,
+        slug: `bench-news-${i}`,
+        title,
+        summary,
+        body: { kk: '<p>Отырыстың толық мәтіні.</p>', ru: '<p>Полный текст заседания.</p>' },
+        tags: ['отырыс', 'заседание'],
+        status: 'published',
+        publishedAt: new Date(start + i * 3_600_000),
+        searchTokens: indexTokens(title, summary),
       }
     })
     await News.insertMany(batch)
@@ -96,7 +115,14 @@ async function serveChild(target: Target, arg: string): Promise<void> {
   if (target === 'kenes') {
     const { loadConfig } = await import('../../server/core/config.js')
     const { startServer } = await import('../../server/core/server.js')
-    const config = loadConfig({ ...process.env, DATA_DIR: arg, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'development' })
+    const config = loadConfig({
+      ...process.env,
+      DATA_DIR: arg,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'development',
+    })
     const server = await startServer(config)
     process.stdout.write(`LISTENING ${server.port}\n`)
     process.on('SIGTERM', () => void server.close().then(() => process.exit(0)))
@@ -118,10 +144,13 @@ async function serveChild(target: Target, arg: string): Promise<void> {
   } else {
     const { default: express } = await import('express')
     const app = express()
-    for (const [u, b] of Object.entries(bodies)) app.get(new URL(u, 'http://x').pathname, (_req, res) => void res.json(b))
+    for (const [u, b] of Object.entries(bodies))
+      app.get(new URL(u, 'http://x').pathname, (_req, res) => void res.json(b))
     server = http.createServer(app)
   }
-  server.listen(0, '127.0.0.1', () => process.stdout.write(`LISTENING ${(server.address() as { port: number }).port}\n`))
+  server.listen(0, '127.0.0.1', () =>
+    process.stdout.write(`LISTENING ${(server.address() as { port: number }).port}\n`),
+  )
 }
 
 /**
@@ -144,12 +173,22 @@ async function serveFloor(dataDir: string): Promise<void> {
   const PAGE = 20
   const routes: Record<string, () => Promise<unknown>> = {
     '/api/v1/councils': async () => {
-      const docs = await councils.find({ archivedAt: null }, { projection: COUNCIL_FIELDS }).sort({ levelRank: 1, sortName: 1, _id: 1 }).limit(PAGE + 1).toArray()
+      const docs = await councils
+        .find({ archivedAt: null }, { projection: COUNCIL_FIELDS })
+        .sort({ levelRank: 1, sortName: 1, _id: 1 })
+        .limit(PAGE + 1)
+        .toArray()
       const last = docs[PAGE - 1]
-      return { items: docs.slice(0, PAGE).map(councilItem), nextCursor: docs.length > PAGE ? encodeCursor([last.levelRank, last.sortName, String(last._id)]) : null }
+      return {
+        items: docs.slice(0, PAGE).map(councilItem),
+        nextCursor: docs.length > PAGE ? encodeCursor([last.levelRank, last.sortName, String(last._id)]) : null,
+      }
     },
     '/api/v1/councils/bench-council-30': async () => {
-      const c = await councils.findOne({ slug: 'bench-council-30', archivedAt: null }, { projection: { searchTokens: 0 } })
+      const c = await councils.findOne(
+        { slug: 'bench-council-30', archivedAt: null },
+        { projection: { searchTokens: 0 } },
+      )
       const [newsCount, videoCount, appealCounts] = await Promise.all([
         news.countDocuments({ councilId: c!._id, status: 'published' }),
         videos.countDocuments({ councilId: c!._id, status: 'published' }),
@@ -157,32 +196,63 @@ async function serveFloor(dataDir: string): Promise<void> {
       ])
       // The bench seeds no appeals, so Kenes makes no median query either (it needs an answered one).
       const a = appealCounts[0] ?? { received: 0, answered: 0, overdue: 0 }
-      return toProfile(c, { news: newsCount, videos: videoCount, appeals: { received: a.received, answered: a.answered, overdue: a.overdue }, medianResponseDays: null })
+      return toProfile(c, {
+        news: newsCount,
+        videos: videoCount,
+        appeals: { received: a.received, answered: a.answered, overdue: a.overdue },
+        medianResponseDays: null,
+      })
     },
     '/api/v1/news': async () => {
-      const docs = await news.find({ status: 'published', councilArchived: false }, { projection: NEWS_FIELDS }).sort({ publishedAt: -1, _id: -1 }).limit(PAGE + 1).toArray()
+      const docs = await news
+        .find({ status: 'published', councilArchived: false }, { projection: NEWS_FIELDS })
+        .sort({ publishedAt: -1, _id: -1 })
+        .limit(PAGE + 1)
+        .toArray()
       const last = docs[PAGE - 1]
-      return { items: docs.slice(0, PAGE).map(newsItem), nextCursor: docs.length > PAGE ? encodeCursor([new Date(last.publishedAt).getTime(), String(last._id)]) : null }
+      return {
+        items: docs.slice(0, PAGE).map(newsItem),
+        nextCursor: docs.length > PAGE ? encodeCursor([new Date(last.publishedAt).getTime(), String(last._id)]) : null,
+      }
     },
   }
   const server = http.createServer((req, res) => {
     const route = routes[req.url ?? '']
     if (!route) return void res.writeHead(404).end()
-    route().then((body) => {
-      const json = JSON.stringify(body)
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) })
-      res.end(json)
-    }, (err) => {
-      console.error(err)
-      res.writeHead(500).end()
-    })
+    route().then(
+      (body) => {
+        const json = JSON.stringify(body)
+        res.writeHead(200, {
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': Buffer.byteLength(json),
+        })
+        res.end(json)
+      },
+      (err) => {
+        console.error(err)
+        res.writeHead(500).end()
+      },
+    )
   })
-  server.listen(0, '127.0.0.1', () => process.stdout.write(`LISTENING ${(server.address() as { port: number }).port}\n`))
-  process.on('SIGTERM', () => void client.close().then(() => engine.close()).then(() => process.exit(0)))
+  server.listen(0, '127.0.0.1', () =>
+    process.stdout.write(`LISTENING ${(server.address() as { port: number }).port}\n`),
+  )
+  process.on(
+    'SIGTERM',
+    () =>
+      void client
+        .close()
+        .then(() => engine.close())
+        .then(() => process.exit(0)),
+  )
 }
 
 function child(args: string[], env: Record<string, string> = {}): { proc: ChildProcess; ready: Promise<string> } {
-  const proc = spawn(process.execPath, ['--import', 'tsx', SELF, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+  const proc = spawn(process.execPath, ['--import', 'tsx', SELF, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   const ready = new Promise<string>((resolve, reject) => {
     let out = ''
     proc.stdout!.on('data', (d) => {
@@ -204,15 +274,20 @@ async function stop(proc: ChildProcess): Promise<void> {
 }
 
 interface Run {
-  rps: number; p99: number; non2xx: number
+  rps: number
+  p99: number
+  non2xx: number
   /** server CPU per request, ms, all threads and the main (event-loop) thread alone; NaN without /proc */
-  cpuMs: number; mainCpuMs: number
+  cpuMs: number
+  mainCpuMs: number
 }
 
 /** User + system CPU time of a process (or, with `thread`, of its main thread) in ms (Linux /proc), NaN elsewhere. */
 async function cpuOf(pid: number, thread = false): Promise<number> {
   try {
-    const f = (await fs.readFile(thread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ')
+    const f = (await fs.readFile(thread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8'))
+      .split(') ')[1]
+      .split(' ')
     return (Number(f[11]) + Number(f[12])) * (1000 / 100) // clock ticks of 10 ms (USER_HZ)
   } catch {
     return NaN
@@ -220,7 +295,11 @@ async function cpuOf(pid: number, thread = false): Promise<number> {
 }
 // autocannon ships no type declarations: the little used here is typed locally.
 type Autocannon = (o: { url: string; connections: number; duration: number }) => Promise<{
-  requests: { average: number; total: number }; latency: { p99: number }; non2xx: number; errors: number; timeouts: number
+  requests: { average: number; total: number }
+  latency: { p99: number }
+  non2xx: number
+  errors: number
+  timeouts: number
 }>
 async function load(url: string, pid: number): Promise<Run> {
   const autocannon = (await import('autocannon' as string)).default as Autocannon
@@ -244,14 +323,22 @@ async function main(): Promise<void> {
   const procs: ChildProcess[] = []
   try {
     const t0 = Date.now()
-    const load1 = () => os.loadavg().map((x) => x.toFixed(2)).join(' ')
+    const load1 = () =>
+      os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')
     console.log(`${os.cpus().length} cpu, load average ${load1()}; seeding ${COUNCILS} councils and ${NEWS} news …`)
     const seeding = child(['--seed', dataDir])
     procs.push(seeding.proc)
     await seeding.ready
     console.log(`seeded in ${((Date.now() - t0) / 1000).toFixed(0)} s`)
 
-    const endpoints = { 'council list': '/api/v1/councils', 'council profile': '/api/v1/councils/bench-council-30', 'news list': '/api/v1/news' }
+    const endpoints = {
+      'council list': '/api/v1/councils',
+      'council profile': '/api/v1/councils/bench-council-30',
+      'news list': '/api/v1/news',
+    }
     const results: Record<string, Record<string, Run>> = {}
     // All five servers run at once (idle ones cost nothing) and each endpoint's five cases are measured
     // back to back, so a ratio compares figures from the same ~1-minute window of a noisy machine.
@@ -279,14 +366,21 @@ async function main(): Promise<void> {
       bodies[u] = await res.json()
       // The floor must do the same work: the same reads, shaped into the very same JSON.
       const floor = await fetch(`http://127.0.0.1:${ports.floor}${u}`)
-      assert.deepStrictEqual(floor.status === 200 ? await floor.json() : floor.status, bodies[u], `the driver floor's ${u} differs from Kenes's`)
+      assert.deepStrictEqual(
+        floor.status === 200 ? await floor.json() : floor.status,
+        bodies[u],
+        `the driver floor's ${u} differs from Kenes's`,
+      )
     }
     const bodiesFile = path.join(dir, 'bodies.json')
     await fs.writeFile(bodiesFile, JSON.stringify(bodies))
-    await Promise.all([start('raw', ['--serve', 'raw', bodiesFile]), start('express', ['--serve', 'express', bodiesFile])])
+    await Promise.all([
+      start('raw', ['--serve', 'raw', bodiesFile]),
+      start('express', ['--serve', 'express', bodiesFile]),
+    ])
     for (const [name, u] of Object.entries(endpoints)) {
       for (const target of ['raw', 'express', 'kenes-uncached', 'floor', 'kenes-cached']) {
-        (results[name] ??= {})[target] = await load(`http://127.0.0.1:${ports[target]}${u}`, pids[target])
+        ;(results[name] ??= {})[target] = await load(`http://127.0.0.1:${ports[target]}${u}`, pids[target])
       }
     }
 
@@ -295,16 +389,33 @@ async function main(): Promise<void> {
       if (!ok) missed = true
       console.log(`${label}: ${value} (target ${target})${ok ? '' : ' MISSED'}`)
     }
-    console.log(`\n${CONNECTIONS} connections, ${DURATION} s per case after ${WARMUP} s of warm-up; load average now ${load1()}; total ${((Date.now() - t0) / 1000).toFixed(0)} s`)
+    console.log(
+      `\n${CONNECTIONS} connections, ${DURATION} s per case after ${WARMUP} s of warm-up; load average now ${load1()}; total ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+    )
     console.log('requests/s (p99 ms; server CPU ms per request: all threads / main thread)')
     for (const [name, r] of Object.entries(results)) {
-      const fmt = (x: Run) => `${Math.round(x.rps)} (${x.p99}; ${x.cpuMs.toFixed(2)}/${x.mainCpuMs.toFixed(2)})${x.non2xx ? ` [${x.non2xx} non-2xx/errors]` : ''}`
-      console.log(`${name}: raw ${fmt(r.raw)} · express ${fmt(r.express)} · kenes uncached ${fmt(r['kenes-uncached'])} · driver floor ${fmt(r.floor)} · kenes cached ${fmt(r['kenes-cached'])}`)
+      const fmt = (x: Run) =>
+        `${Math.round(x.rps)} (${x.p99}; ${x.cpuMs.toFixed(2)}/${x.mainCpuMs.toFixed(2)})${x.non2xx ? ` [${x.non2xx} non-2xx/errors]` : ''}`
+      console.log(
+        `${name}: raw ${fmt(r.raw)} · express ${fmt(r.express)} · kenes uncached ${fmt(r['kenes-uncached'])} · driver floor ${fmt(r.floor)} · kenes cached ${fmt(r['kenes-cached'])}`,
+      )
       const key = name.replace(/ /g, '_')
-      line(`public_reads.${key}.uncached_vs_express`, (r['kenes-uncached'].rps / r.express.rps).toFixed(2), '≥ 0.5', r['kenes-uncached'].rps / r.express.rps >= 0.5)
+      line(
+        `public_reads.${key}.uncached_vs_express`,
+        (r['kenes-uncached'].rps / r.express.rps).toFixed(2),
+        '≥ 0.5',
+        r['kenes-uncached'].rps / r.express.rps >= 0.5,
+      )
       // Context, no target: the same reads with no Express/mongoose/middleware at all.
-      console.log(`public_reads.${key}.driver_floor_vs_express: ${(r.floor.rps / r.express.rps).toFixed(2)} (no target: the ceiling for (c) here; kenes uncached ÷ floor ${(r['kenes-uncached'].rps / r.floor.rps).toFixed(2)})`)
-      line(`public_reads.${key}.cached_vs_raw`, (r['kenes-cached'].rps / r.raw.rps).toFixed(2), '≥ 0.5', r['kenes-cached'].rps / r.raw.rps >= 0.5)
+      console.log(
+        `public_reads.${key}.driver_floor_vs_express: ${(r.floor.rps / r.express.rps).toFixed(2)} (no target: the ceiling for (c) here; kenes uncached ÷ floor ${(r['kenes-uncached'].rps / r.floor.rps).toFixed(2)})`,
+      )
+      line(
+        `public_reads.${key}.cached_vs_raw`,
+        (r['kenes-cached'].rps / r.raw.rps).toFixed(2),
+        '≥ 0.5',
+        r['kenes-cached'].rps / r.raw.rps >= 0.5,
+      )
       line(`public_reads.${key}.p99_uncached_ms`, String(r['kenes-uncached'].p99), '< 50', r['kenes-uncached'].p99 < 50)
       line(`public_reads.${key}.p99_cached_ms`, String(r['kenes-cached'].p99), '< 50', r['kenes-cached'].p99 < 50)
       if (Object.values(r).some((x) => x.non2xx)) missed = true

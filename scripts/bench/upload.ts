@@ -29,7 +29,8 @@ import { fileURLToPath } from 'node:url'
 import { hlsArgs, planRenditions, probe, run, thumbnailArgs } from '../../server/modules/videos/ffmpeg.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-const arg = (name: string, def: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? def)
+const arg = (name: string, def: number) =>
+  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? def)
 const UPLOAD_BYTES = Math.round(arg('gib', 1) * 1024 ** 3)
 const CLIP_SECONDS = arg('seconds', 10)
 const ROUNDS = arg('rounds', 3)
@@ -60,7 +61,11 @@ const bound = setTimeout(async () => {
   process.exit(2)
 }, BOUND_MS)
 
-const loadavg = () => os.loadavg().map((x) => x.toFixed(2)).join(' ')
+const loadavg = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b)
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
@@ -80,7 +85,8 @@ const cpuSince = (pid: number, c0: { user: number; sys: number }) => {
   return { user: c.user - c0.user, sys: c.sys - c0.sys }
 }
 const total = (c: { user: number; sys: number }) => c.user + c.sys
-const cpuRounds = (cs: { user: number; sys: number }[]) => cs.map((c) => `${c.user.toFixed(2)}+${c.sys.toFixed(2)}`).join(', ')
+const cpuRounds = (cs: { user: number; sys: number }[]) =>
+  cs.map((c) => `${c.user.toFixed(2)}+${c.sys.toFixed(2)}`).join(', ')
 
 /**
  * The sender and the raw writer: plain Node (no tsx), one script, so both sides produce the bytes
@@ -133,7 +139,9 @@ function worker(job: Record<string, unknown>): Promise<{ status: number; body: s
   return new Promise((resolve, reject) => {
     let out = ''
     child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d))
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`worker ${job.mode} exited with ${code}`))))
+    child.once('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`worker ${job.mode} exited with ${code}`)),
+    )
   })
 }
 
@@ -141,8 +149,18 @@ async function startServer(): Promise<string> {
   server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
     env: {
-      ...process.env, NODE_ENV: 'development', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, UPLOADS_DIR: uploadsDir,
-      ADMIN_EMAIL: 'bench@kenes.local', ADMIN_PASSWORD: 'bench-password-123', LOG_LEVEL: 'info', MONGODB_URI: '', REDIS_URL: '', SMTP_URL: '',
+      ...process.env,
+      NODE_ENV: 'development',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      UPLOADS_DIR: uploadsDir,
+      ADMIN_EMAIL: 'bench@kenes.local',
+      ADMIN_PASSWORD: 'bench-password-123',
+      LOG_LEVEL: 'info',
+      MONGODB_URI: '',
+      REDIS_URL: '',
+      SMTP_URL: '',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
@@ -150,7 +168,8 @@ async function startServer(): Promise<string> {
     let buf = ''
     server!.stdout!.setEncoding('utf8').on('data', (d: string) => {
       buf += d
-      const m = /"url":"(http:\/\/[^"]+)"[^\n]*Kenes is listening|Kenes is listening[^\n]*"url":"(http:\/\/[^"]+)"/.exec(buf)
+      const m =
+        /"url":"(http:\/\/[^"]+)"[^\n]*Kenes is listening|Kenes is listening[^\n]*"url":"(http:\/\/[^"]+)"/.exec(buf)
       if (m) resolve(m[1] ?? m[2])
       if (buf.length > 1e6) buf = buf.slice(-1e5)
     })
@@ -166,7 +185,11 @@ class Client {
   async json(method: string, p: string, body?: unknown): Promise<{ status: number; body: any }> {
     const res = await fetch(new URL(p, this.base), {
       method,
-      headers: { 'content-type': 'application/json', cookie: this.cookie, ...(this.csrf ? { 'x-csrf-token': this.csrf } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        cookie: this.cookie,
+        ...(this.csrf ? { 'x-csrf-token': this.csrf } : {}),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     })
     const set = res.headers.getSetCookie().map((c) => c.split(';')[0])
@@ -175,12 +198,22 @@ class Client {
     return { status: res.status, body: text ? JSON.parse(text) : null }
   }
   async login(): Promise<void> {
-    const r = await this.json('POST', '/api/v1/auth/login', { email: 'bench@kenes.local', password: 'bench-password-123' })
+    const r = await this.json('POST', '/api/v1/auth/login', {
+      email: 'bench@kenes.local',
+      password: 'bench-password-123',
+    })
     if (r.status !== 200) throw new Error(`login: ${r.status} ${JSON.stringify(r.body)}`)
     this.csrf = (await this.json('GET', '/api/v1/auth/csrf')).body.csrfToken
   }
   upload(councilId: string, head: string, padding: number) {
-    return worker({ mode: 'http', url: new URL(`/api/v1/councils/${councilId}/videos`, this.base).href, cookie: this.cookie, csrf: this.csrf, head, padding })
+    return worker({
+      mode: 'http',
+      url: new URL(`/api/v1/councils/${councilId}/videos`, this.base).href,
+      cookie: this.cookie,
+      csrf: this.csrf,
+      head,
+      padding,
+    })
   }
 }
 
@@ -203,8 +236,33 @@ async function startBareServer(): Promise<{ url: string; child: ChildProcess }> 
 }
 
 function makeClip(file: string, seconds: number, faststart: boolean): void {
-  execFileSync('ffmpeg', ['-v', 'error', '-nostdin', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440',
-    '-t', String(seconds), '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', ...(faststart ? ['-movflags', '+faststart'] : []), file])
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-nostdin',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=1280x720:rate=25',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440',
+    '-t',
+    String(seconds),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-pix_fmt',
+    'yuv420p',
+    '-c:a',
+    'aac',
+    '-shortest',
+    ...(faststart ? ['-movflags', '+faststart'] : []),
+    file,
+  ])
 }
 
 /**
@@ -215,7 +273,10 @@ async function byHand(source: string): Promise<number> {
   const out = await fsp.mkdtemp(path.join(tmp, 'hand-'))
   const meta = await probe('ffprobe', source)
   const t0 = process.hrtime.bigint()
-  const hls = await run('ffmpeg', hlsArgs(source, out, planRenditions(meta.width, meta.height), Boolean(meta.audioCodec)))
+  const hls = await run(
+    'ffmpeg',
+    hlsArgs(source, out, planRenditions(meta.width, meta.height), Boolean(meta.audioCodec)),
+  )
   const still = await run('ffmpeg', thumbnailArgs(source, path.join(out, 'thumbnail.jpg'), meta.durationSec))
   const sec = Number(process.hrtime.bigint() - t0) / 1e9
   if (hls.code !== 0 || still.code !== 0) throw new Error(`ffmpeg by hand failed: ${hls.stderr}${still.stderr}`)
@@ -244,7 +305,8 @@ async function byJob(client: Client, councilId: string, clip: string): Promise<n
   return (Date.parse(v.body.processing.finishedAt) - Date.parse(v.body.processing.startedAt)) / 1000
 }
 
-const line = (name: string, value: string, target: string, ok: boolean) => console.log(`${name}: ${value} (target ${target})${ok ? '' : ' MISSED'}`)
+const line = (name: string, value: string, target: string, ok: boolean) =>
+  console.log(`${name}: ${value} (target ${target})${ok ? '' : ' MISSED'}`)
 const secs = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(', ')
 
 async function main(): Promise<number> {
@@ -253,7 +315,11 @@ async function main(): Promise<number> {
   const url = await startServer()
   const client = new Client(url)
   await client.login()
-  const council = await client.json('POST', '/api/v1/councils', { name: { kk: 'Бенчмарк кеңесі', ru: 'Совет бенчмарка' }, level: 'republican', stateBody: { kk: 'Министрлік', ru: 'Министерство' } })
+  const council = await client.json('POST', '/api/v1/councils', {
+    name: { kk: 'Бенчмарк кеңесі', ru: 'Совет бенчмарка' },
+    level: 'republican',
+    stateBody: { kk: 'Министрлік', ru: 'Министерство' },
+  })
   if (council.status !== 201) throw new Error(`council: ${council.status} ${JSON.stringify(council.body)}`)
   const councilId = council.body.id
 
@@ -299,17 +365,31 @@ async function main(): Promise<number> {
     },
   }
   const order = ['raw', 'kenes', 'bare']
-  for (let round = 0; round < ROUNDS; round++) for (let i = 0; i < order.length; i++) await sides[order[(round + i) % order.length]]()
+  for (let round = 0; round < ROUNDS; round++)
+    for (let i = 0; i < order.length; i++) await sides[order[(round + i) % order.length]]()
   bare.child.kill('SIGKILL')
   const gib = UPLOAD_BYTES / 1024 ** 3
   const mbs = (s: number) => (UPLOAD_BYTES / 1024 ** 2 / s).toFixed(0)
-  console.log(`upload.raw_write: ${gib.toFixed(2)} GiB, fsync'd, rounds ${secs(raws)} s → median ${mbs(median(raws))} MB/s`)
-  console.log(`upload.server: multipart → 202 (fsync'd), rounds ${secs(ups)} s → median ${mbs(median(ups))} MB/s; server CPU ${(median(upCpu.map(total)) / gib).toFixed(2)} s/GiB (user+sys ${cpuRounds(upCpu)}); after the last byte ${median(upTail).toFixed(2)} s`)
-  console.log(`upload.bare_node_http: body → file, fsync'd, rounds ${secs(bares)} s → median ${mbs(median(bares))} MB/s; server CPU ${(median(bareCpu.map(total)) / gib).toFixed(2)} s/GiB (user+sys ${cpuRounds(bareCpu)}); after the last byte ${median(bareTail).toFixed(2)} s`)
+  console.log(
+    `upload.raw_write: ${gib.toFixed(2)} GiB, fsync'd, rounds ${secs(raws)} s → median ${mbs(median(raws))} MB/s`,
+  )
+  console.log(
+    `upload.server: multipart → 202 (fsync'd), rounds ${secs(ups)} s → median ${mbs(median(ups))} MB/s; server CPU ${(median(upCpu.map(total)) / gib).toFixed(2)} s/GiB (user+sys ${cpuRounds(upCpu)}); after the last byte ${median(upTail).toFixed(2)} s`,
+  )
+  console.log(
+    `upload.bare_node_http: body → file, fsync'd, rounds ${secs(bares)} s → median ${mbs(median(bares))} MB/s; server CPU ${(median(bareCpu.map(total)) / gib).toFixed(2)} s/GiB (user+sys ${cpuRounds(bareCpu)}); after the last byte ${median(bareTail).toFixed(2)} s`,
+  )
   // Per-round ratios: each pairs measurements taken seconds apart, under the same page-cache and load.
   const ratio = median(raws.map((r, i) => r / ups[i]))
-  line('upload.throughput_ratio', `${ratio.toFixed(2)} (per round ${raws.map((r, i) => (r / ups[i]).toFixed(2)).join(', ')})`, '≥ 0.70', ratio >= 0.7)
-  console.log(`upload.bare_ratio: raw ÷ bare node:http ${median(raws.map((r, i) => r / bares[i])).toFixed(2)}, Kenes ÷ bare ${median(bares.map((b, i) => b / ups[i])).toFixed(2)} (context: what loopback HTTP allows here now)`)
+  line(
+    'upload.throughput_ratio',
+    `${ratio.toFixed(2)} (per round ${raws.map((r, i) => (r / ups[i]).toFixed(2)).join(', ')})`,
+    '≥ 0.70',
+    ratio >= 0.7,
+  )
+  console.log(
+    `upload.bare_ratio: raw ÷ bare node:http ${median(raws.map((r, i) => r / bares[i])).toFixed(2)}, Kenes ÷ bare ${median(bares.map((b, i) => b / ups[i])).toFixed(2)} (context: what loopback HTTP allows here now)`,
+  )
   const growth = (rssPeak - rssBefore) / 1024
   line('upload.peak_rss_growth_mb', growth.toFixed(1), '< 100', growth < 100)
   console.log(`load average after uploads: ${loadavg()}`)
@@ -325,11 +405,18 @@ async function main(): Promise<number> {
     job.push(await byJob(client, councilId, clipFile))
     if (i % 2 === 1) hand.push(await byHand(clipFile))
   }
-  console.log(`transcode.by_hand: ${secs(hand)} s · transcode.job: ${secs(job)} s (${CLIP_SECONDS} s of 1280x720 → 360p + 720p HLS + thumbnail)`)
+  console.log(
+    `transcode.by_hand: ${secs(hand)} s · transcode.job: ${secs(job)} s (${CLIP_SECONDS} s of 1280x720 → 360p + 720p HLS + thumbnail)`,
+  )
   console.log(`transcode.server_cpu: ${secs(jobServerCpu)} s of the server's own CPU during each job (ffmpeg excluded)`)
   // Per-round pairs ran back to back under the same load: the median of their ratios drifts least.
   const overhead = (median(job.map((j, i) => j / hand[i])) - 1) * 100
-  line('transcode.overhead_pct', `${overhead.toFixed(1)} (per round ${job.map((j, i) => ((j / hand[i] - 1) * 100).toFixed(0)).join(', ')} %; medians ${median(job).toFixed(2)} ÷ ${median(hand).toFixed(2)} s)`, '≤ 10', overhead <= 10)
+  line(
+    'transcode.overhead_pct',
+    `${overhead.toFixed(1)} (per round ${job.map((j, i) => ((j / hand[i] - 1) * 100).toFixed(0)).join(', ')} %; medians ${median(job).toFixed(2)} ÷ ${median(hand).toFixed(2)} s)`,
+    '≤ 10',
+    overhead <= 10,
+  )
   console.log(`load average at end: ${loadavg()}`)
   return ratio >= 0.7 && growth < 100 && overhead <= 10 ? 0 : 1
 }

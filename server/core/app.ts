@@ -29,11 +29,19 @@ export function createApp(ctx: ServerContext, modules: KenesModule[]): Express {
 
   app.use(requestLogger())
   app.use(metricsMiddleware)
-  app.use(helmet({
-    contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:', 'blob:'], 'media-src': ["'self'", 'blob:'], 'worker-src': ["'self'", 'blob:'] } },
-    crossOriginEmbedderPolicy: false,
-    strictTransportSecurity: config.production,
-  }))
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'img-src': ["'self'", 'data:', 'blob:'],
+          'media-src': ["'self'", 'blob:'],
+          'worker-src': ["'self'", 'blob:'],
+        },
+      },
+      crossOriginEmbedderPolicy: false,
+      strictTransportSecurity: config.production,
+    }),
+  )
   app.use(languageMiddleware)
   app.use(express.json({ limit: '1mb', strict: true }))
   app.use(express.urlencoded({ extended: false, limit: '100kb' }))
@@ -67,12 +75,21 @@ export function createApp(ctx: ServerContext, modules: KenesModule[]): Express {
  * as before.
  */
 function requestLogger(): RequestHandler {
-  const withPino = pinoHttp({ logger: log, genReqId, autoLogging: { ignore: (req) => req.url === '/api/v1/health' },
+  const withPino = pinoHttp({
+    logger: log,
+    genReqId,
+    autoLogging: { ignore: (req) => req.url === '/api/v1/health' },
     // Lean request logs: no headers (cookies, CSRF tokens and Set-Cookie must never reach the logs).
     serializers: {
-      req: (req: { id?: unknown; method?: string; url?: string; remoteAddress?: string }) => ({ id: req.id, method: req.method, url: req.url, remoteAddress: req.remoteAddress }),
+      req: (req: { id?: unknown; method?: string; url?: string; remoteAddress?: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: req.url,
+        remoteAddress: req.remoteAddress,
+      }),
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
-    } })
+    },
+  })
   const logger = withPino.logger
   return (req, res, next) => {
     if (logger.isLevelEnabled('info')) return withPino(req, res, next)
@@ -121,7 +138,8 @@ function sessionWhenNeeded(stack: RequestHandler[]): RequestHandler {
   const withSession = express.Router()
   withSession.use(...stack)
   return (req, res, next) => {
-    if (SAFE_METHODS.has(req.method) && !hasSessionCookie(req) && !GUEST_SESSION_PATHS.has(normalPath(req.path))) return next()
+    if (SAFE_METHODS.has(req.method) && !hasSessionCookie(req) && !GUEST_SESSION_PATHS.has(normalPath(req.path)))
+      return next()
     withSession(req, res, next)
   }
 }
@@ -137,9 +155,16 @@ function mountClient(app: Express): void {
   const dist = path.join(ROOT_DIR, 'client', 'dist')
   const index = path.join(dist, 'index.html')
   if (!fs.existsSync(index)) return
-  app.use(express.static(dist, { index: false, maxAge: '1h', setHeaders: (res, file) => {
-    if (file.includes(`${path.sep}assets${path.sep}`)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable')
-  } }))
+  app.use(
+    express.static(dist, {
+      index: false,
+      maxAge: '1h',
+      setHeaders: (res, file) => {
+        if (file.includes(`${path.sep}assets${path.sep}`))
+          res.setHeader('Cache-Control', 'public, max-age=31536000, immutable')
+      },
+    }),
+  )
   app.get(/^\/(?!api\/|media\/|socket\.io\/|metrics$).*/, (req, res, next) => {
     if (!req.accepts('html')) return next()
     res.setHeader('Cache-Control', 'no-cache')

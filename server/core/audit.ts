@@ -52,7 +52,14 @@ export async function listAudit(filter: { action?: string; targetId?: string } =
   if (filter.action) q.action = filter.action
   if (filter.targetId) q['target.id'] = filter.targetId
   const docs = await AuditLog.find(q).sort({ at: -1 }).limit(limit).lean()
-  return docs.map((d: any) => ({ id: String(d._id), actorId: d.actorId ? String(d.actorId) : null, action: d.action, target: d.target, details: d.details, at: new Date(d.at).toISOString() }))
+  return docs.map((d: any) => ({
+    id: String(d._id),
+    actorId: d.actorId ? String(d.actorId) : null,
+    action: d.action,
+    target: d.target,
+    details: d.details,
+    at: new Date(d.at).toISOString(),
+  }))
 }
 
 export interface AuditQuery {
@@ -74,14 +81,33 @@ export async function pageAudit(q: AuditQuery) {
   const cursor = decodeCursor(q.cursor)
   if (cursor) {
     const [at, id] = cursor
-    if (typeof at !== 'string' || typeof id !== 'string' || !/^[0-9a-f]{24}$/.test(id) || Number.isNaN(Date.parse(at))) {
+    if (
+      typeof at !== 'string' ||
+      typeof id !== 'string' ||
+      !/^[0-9a-f]{24}$/.test(id) ||
+      Number.isNaN(Date.parse(at))
+    ) {
       throw validationFailed([{ path: 'query.cursor', code: 'invalid_format' }])
     }
     filter.$or = afterKey('at', new Date(at), id)
   }
-  const docs = await AuditLog.find(filter).sort({ at: -1, _id: -1 }).limit(q.limit + 1).lean()
+  const docs = await AuditLog.find(filter)
+    .sort({ at: -1, _id: -1 })
+    .limit(q.limit + 1)
+    .lean()
   const page = docs.slice(0, q.limit)
-  const items = page.map((d: any) => ({ id: String(d._id), actorId: d.actorId ? String(d.actorId) : null, action: d.action, target: d.target, details: d.details, at: new Date(d.at).toISOString() }))
+  const items = page.map((d: any) => ({
+    id: String(d._id),
+    actorId: d.actorId ? String(d.actorId) : null,
+    action: d.action,
+    target: d.target,
+    details: d.details,
+    at: new Date(d.at).toISOString(),
+  }))
   const last = page[page.length - 1] as any
-  return { items, nextCursor: docs.length > q.limit && last ? encodeCursor([new Date(last.at).toISOString(), String(last._id)]) : null }
+  return {
+    items,
+    nextCursor:
+      docs.length > q.limit && last ? encodeCursor([new Date(last.at).toISOString(), String(last._id)]) : null,
+  }
 }

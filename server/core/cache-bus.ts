@@ -15,9 +15,15 @@ export interface CacheBus {
   close(): Promise<void>
 }
 
-interface Message { origin: string; tags: readonly string[] }
+interface Message {
+  origin: string
+  tags: readonly string[]
+}
 
-export async function connectCacheBus(config: Config, applyRemote: (tags: readonly string[]) => void): Promise<CacheBus | undefined> {
+export async function connectCacheBus(
+  config: Config,
+  applyRemote: (tags: readonly string[]) => void,
+): Promise<CacheBus | undefined> {
   if (!config.redisUrl) return undefined
   const { createClient } = await import('redis')
   const channel = `kenes:${config.mongodbDb}:public-cache`
@@ -28,7 +34,11 @@ export async function connectCacheBus(config: Config, applyRemote: (tags: readon
   for (const c of [pub, sub]) c.on('error', (err) => log.warn({ err }, 'public cache bus: redis error'))
   // Both clients, whatever state they reached: graceful if Redis answers soon, else dropped.
   const close = async () => {
-    await Promise.allSettled([pub, sub].map((c) => (c.isOpen ? within(c.close(), CLOSE_MS) : Promise.resolve()).catch(() => {}).finally(() => c.destroy())))
+    await Promise.allSettled(
+      [pub, sub].map((c) =>
+        (c.isOpen ? within(c.close(), CLOSE_MS) : Promise.resolve()).catch(() => {}).finally(() => c.destroy()),
+      ),
+    )
   }
   try {
     // The client retries an unreachable server forever: a start must fail instead of hanging.
@@ -44,7 +54,9 @@ export async function connectCacheBus(config: Config, applyRemote: (tags: readon
   return {
     publish(tags) {
       if (!tags.length) return
-      pub.publish(channel, JSON.stringify({ origin, tags } satisfies Message)).catch((err: unknown) => log.warn({ err }, 'public cache bus: publish failed'))
+      pub
+        .publish(channel, JSON.stringify({ origin, tags } satisfies Message))
+        .catch((err: unknown) => log.warn({ err }, 'public cache bus: publish failed'))
     },
     close,
   }

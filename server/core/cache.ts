@@ -41,7 +41,15 @@ interface Entry {
 }
 
 const SESSION_COOKIE = 'kenes.sid='
-const DROP_HEADERS = new Set(['set-cookie', 'date', 'connection', 'keep-alive', 'transfer-encoding', 'x-request-id', 'content-length'])
+const DROP_HEADERS = new Set([
+  'set-cookie',
+  'date',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'x-request-id',
+  'content-length',
+])
 const KEEP_ON_304 = ['etag', 'cache-control', 'content-language', 'vary', 'x-cache']
 
 class PublicCache {
@@ -238,7 +246,11 @@ function capture(cache: PublicCache, key: string, res: ServerResponse): void {
   const origEnd = res.end
   const take = (chunk: unknown, enc?: unknown) => {
     if (chunk == null || typeof chunk === 'function') return
-    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, typeof enc === 'string' ? (enc as BufferEncoding) : 'utf8'))
+    chunks.push(
+      Buffer.isBuffer(chunk)
+        ? chunk
+        : Buffer.from(chunk as string, typeof enc === 'string' ? (enc as BufferEncoding) : 'utf8'),
+    )
   }
   res.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
     if (marked()) take(chunk, rest[0])
@@ -255,7 +267,14 @@ function capture(cache: PublicCache, key: string, res: ServerResponse): void {
   } as typeof res.end
 }
 
-function store(cache: PublicCache, key: string, res: ServerResponse, body: Buffer, tags: readonly string[], generation: number): void {
+function store(
+  cache: PublicCache,
+  key: string,
+  res: ServerResponse,
+  body: Buffer,
+  tags: readonly string[],
+  generation: number,
+): void {
   if (cache.generation !== generation || res.hasHeader('set-cookie')) return
   const headers: Record<string, string | string[]> = {}
   for (const [name, value] of Object.entries(res.getHeaders())) {

@@ -33,7 +33,11 @@ const EnvSchema = z.object({
   SESSION_SECRET: optional,
   SMTP_URL: optional,
   MAIL_FROM: z.string().default('Kenes <no-reply@kenes.local>'),
-  VIDEO_MAX_BYTES: z.coerce.number().int().positive().default(2 * 1024 ** 3),
+  VIDEO_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(2 * 1024 ** 3),
   FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
   FFPROBE_PATH: z.string().min(1).default('ffprobe'),
   VIDEO_JOB_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
@@ -67,7 +71,8 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
   const production = e.NODE_ENV === 'production'
   const dataDir = path.resolve(ROOT_DIR, e.DATA_DIR)
   const uploadsDir = path.resolve(ROOT_DIR, e.UPLOADS_DIR)
-  if (production && !e.SESSION_SECRET) throw new Error('Invalid configuration:\n  SESSION_SECRET: required in production')
+  if (production && !e.SESSION_SECRET)
+    throw new Error('Invalid configuration:\n  SESSION_SECRET: required in production')
   return {
     env: e.NODE_ENV,
     production,
@@ -99,7 +104,11 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
     trustProxy: e.TRUST_PROXY,
     publicCache: { enabled: e.PUBLIC_CACHE === 'true', ttlMs: e.PUBLIC_CACHE_TTL_SEC * 1000 },
     /** Failed logins per account / per IP within `lockSec` before 429 `auth.locked`. */
-    login: { maxFailures: e.LOGIN_MAX_FAILURES, maxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP, lockSec: e.LOGIN_LOCK_SEC },
+    login: {
+      maxFailures: e.LOGIN_MAX_FAILURES,
+      maxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
+      lockSec: e.LOGIN_LOCK_SEC,
+    },
     registerMaxPerIpHour: e.REGISTER_MAX_PER_IP_HOUR,
     version: packageVersion(),
   }

@@ -68,7 +68,10 @@ export async function pingDatabase(timeoutMs = 2000): Promise<boolean> {
   const db = mongoose.connection.db
   if (!db || mongoose.connection.readyState !== 1) return false
   try {
-    await Promise.race([db.command({ ping: 1 }), new Promise((_, reject) => setTimeout(() => reject(new Error('ping timeout')), timeoutMs).unref())])
+    await Promise.race([
+      db.command({ ping: 1 }),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('ping timeout')), timeoutMs).unref()),
+    ])
     return true
   } catch {
     return false

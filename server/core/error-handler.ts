@@ -19,8 +19,12 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   if (appError.status >= 500) (req.log ?? log).error({ err }, 'request failed')
   const problem = problemFor(appError, req.lng ?? 'kk')
   if (res.headersSent) return res.destroy()
-  if (appError.status === 429 && typeof appError.extra.retryAfterSec === 'number') res.setHeader('Retry-After', String(appError.extra.retryAfterSec))
-  res.status(appError.status).type('application/problem+json').setHeader('Content-Language', req.lng ?? 'kk')
+  if (appError.status === 429 && typeof appError.extra.retryAfterSec === 'number')
+    res.setHeader('Retry-After', String(appError.extra.retryAfterSec))
+  res
+    .status(appError.status)
+    .type('application/problem+json')
+    .setHeader('Content-Language', req.lng ?? 'kk')
   res.send(JSON.stringify(problem))
 }
 
@@ -60,12 +64,21 @@ export function toAppError(err: unknown): AppError {
   if (e?.name === 'MulterError') {
     if (e.code === 'LIMIT_FILE_SIZE') return new AppError(413, 'upload.too_large', { limit: '' })
     if (e.code === 'LIMIT_FILE_COUNT' || e.code === 'LIMIT_UNEXPECTED_FILE')
-      return new AppError(400, 'upload.too_many_files', { max: '' }, [{ path: `files.${e.field ?? ''}`, code: 'invalid_value' }])
-    return new AppError(400, 'validation.failed', {}, [{ path: e.field ? `body.${e.field}` : 'body', code: 'invalid_value' }])
+      return new AppError(400, 'upload.too_many_files', { max: '' }, [
+        { path: `files.${e.field ?? ''}`, code: 'invalid_value' },
+      ])
+    return new AppError(400, 'validation.failed', {}, [
+      { path: e.field ? `body.${e.field}` : 'body', code: 'invalid_value' },
+    ])
   }
   if (err instanceof mongoose.Error.CastError) return new AppError(404, 'not_found')
   if (err instanceof mongoose.Error.ValidationError)
-    return new AppError(400, 'validation.failed', {}, Object.values(err.errors).map((v) => ({ path: `body.${v.path}`, code: 'invalid_value' })))
+    return new AppError(
+      400,
+      'validation.failed',
+      {},
+      Object.values(err.errors).map((v) => ({ path: `body.${v.path}`, code: 'invalid_value' })),
+    )
   if (isDuplicateKey(err)) return new AppError(409, 'conflict')
   // Express's router: a path parameter that is not valid percent-encoding names nothing.
   if (err instanceof URIError && e.status === 400) return new AppError(404, 'not_found')
@@ -80,7 +93,10 @@ export function toAppError(err: unknown): AppError {
 }
 
 /** Used by sockets and jobs: the same localized shape without an HTTP response. */
-export function errorPayload(err: unknown, req: Pick<Request, 'lng'> | { lng: Lang }): { code: string; message: string; errors?: ProblemDetails['errors'] } {
+export function errorPayload(
+  err: unknown,
+  req: Pick<Request, 'lng'> | { lng: Lang },
+): { code: string; message: string; errors?: ProblemDetails['errors'] } {
   const problem = problemFor(toAppError(err), req.lng)
   return { code: problem.code, message: problem.detail, ...(problem.errors ? { errors: problem.errors } : {}) }
 }

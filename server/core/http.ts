@@ -70,7 +70,8 @@ export function zodIssuesToFieldErrors(issues: z.core.$ZodIssue[], prefix: strin
     if (issue.code === 'too_small') params.minimum = Number((issue as { minimum: unknown }).minimum)
     if (issue.code === 'too_big') params.maximum = Number((issue as { maximum: unknown }).maximum)
     if (issue.code === 'unrecognized_keys') params.keys = (issue as { keys: string[] }).keys.join(', ')
-    if ((issue.code === 'custom' || issue.code === 'invalid_format') && /^[a-z_]+$/.test(issue.message)) code = issue.message
+    if ((issue.code === 'custom' || issue.code === 'invalid_format') && /^[a-z_]+$/.test(issue.message))
+      code = issue.message
     return { path, code, params }
   })
 }
@@ -103,8 +104,16 @@ export function decodeCursor(cursor: string | undefined): unknown[] | undefined 
  * `_id`, both descending (`$lt`) or both ascending (`$gt`), so ties on `field` neither repeat nor
  * skip. The caller has checked the cursor's parts; `id` is a valid ObjectId string.
  */
-export function afterKey(field: string, value: unknown, id: string, op: '$lt' | '$gt' = '$lt'): Record<string, unknown>[] {
-  return [{ [field]: mongoose.trusted({ [op]: value }) }, { [field]: value, _id: mongoose.trusted({ [op]: new mongoose.Types.ObjectId(id) }) }]
+export function afterKey(
+  field: string,
+  value: unknown,
+  id: string,
+  op: '$lt' | '$gt' = '$lt',
+): Record<string, unknown>[] {
+  return [
+    { [field]: mongoose.trusted({ [op]: value }) },
+    { [field]: value, _id: mongoose.trusted({ [op]: new mongoose.Types.ObjectId(id) }) },
+  ]
 }
 
 /** The error for a cursor that decodes but does not fit the list it was sent to. */
@@ -122,7 +131,8 @@ export function compareCursorKeys(a: readonly (number | string)[], b: readonly u
 }
 
 /** Express 5 forwards rejected promises itself; this only narrows handler types for readability. */
-export const handler = (fn: (req: Request, res: Response) => Promise<unknown> | unknown): RequestHandler =>
+export const handler =
+  (fn: (req: Request, res: Response) => Promise<unknown> | unknown): RequestHandler =>
   async (req, res, next) => {
     try {
       await fn(req, res)

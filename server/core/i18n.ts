@@ -13,7 +13,10 @@ function loadResources(): Record<string, Record<string, unknown>> {
   for (const lng of LANGS) {
     resources[lng] = {}
     const dir = path.join(LOCALES_DIR, lng)
-    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    for (const file of fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
       resources[lng][file.slice(0, -5)] = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'))
     }
   }

@@ -5,7 +5,10 @@ import { AppError } from './errors.js'
  * Re-encodes an uploaded image: strips metadata (EXIF GPS!), applies the EXIF orientation, bounds
  * its size and writes WebP. Anything sharp cannot decode is refused upstream as unsupported.
  */
-export async function reencodeImage(srcPath: string, opts: { maxWidth: number; maxHeight: number; quality?: number }): Promise<Buffer> {
+export async function reencodeImage(
+  srcPath: string,
+  opts: { maxWidth: number; maxHeight: number; quality?: number },
+): Promise<Buffer> {
   try {
     return await sharp(srcPath, { limitInputPixels: 40_000_000, failOn: 'error' })
       .rotate()

@@ -97,7 +97,10 @@ class Worker {
   private polling = false
   private again = false
 
-  constructor(private readonly concurrency: number, private readonly pollMs: number) {}
+  constructor(
+    private readonly concurrency: number,
+    private readonly pollMs: number,
+  ) {}
 
   start(): void {
     this.schedule(0)
@@ -165,12 +168,20 @@ class Worker {
   private async run(job: any): Promise<void> {
     const def = definitions.get(job.name)!
     const extend = async () => {
-      await Job.updateOne({ _id: job._id, lockedBy: this.id }, { $set: { lockedUntil: new Date(Date.now() + def.leaseMs) } })
+      await Job.updateOne(
+        { _id: job._id, lockedBy: this.id },
+        { $set: { lockedUntil: new Date(Date.now() + def.leaseMs) } },
+      )
     }
     const beat = setInterval(() => void extend().catch(() => {}), Math.max(1000, def.leaseMs / 3))
     beat.unref()
     try {
-      await def.handler(job.payload, { jobId: String(job._id), attempt: job.attempts, heartbeat: extend, signal: this.abort.signal })
+      await def.handler(job.payload, {
+        jobId: String(job._id),
+        attempt: job.attempts,
+        heartbeat: extend,
+        signal: this.abort.signal,
+      })
       await Job.updateOne({ _id: job._id }, { $set: { status: 'done', finishedAt: new Date(), lockedUntil: null } })
     } catch (err) {
       const final = job.attempts >= def.maxAttempts

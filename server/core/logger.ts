@@ -5,7 +5,17 @@ export function createLogger(level: string): Logger {
   return pino({
     level,
     base: { service: 'kenes' },
-    redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]', '*.password', '*.passwordHash'], remove: true },
+    redact: {
+      paths: [
+        'req.headers.cookie',
+        'req.headers.authorization',
+        'req.headers["x-csrf-token"]',
+        'res.headers["set-cookie"]',
+        '*.password',
+        '*.passwordHash',
+      ],
+      remove: true,
+    },
   })
 }
 

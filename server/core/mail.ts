@@ -55,7 +55,13 @@ let outboxSeq = 0
 async function deliver(req: MailRequest): Promise<void> {
   const config = currentConfig()
   const { subject, text } = renderMail(req)
-  const info = await getTransport().sendMail({ from: config.mailFrom, to: req.to, subject, text, headers: { 'Content-Language': req.lng } })
+  const info = await getTransport().sendMail({
+    from: config.mailFrom,
+    to: req.to,
+    subject,
+    text,
+    headers: { 'Content-Language': req.lng },
+  })
   if (!config.smtpUrl) {
     await fs.mkdir(config.outboxDir, { recursive: true })
     // Time, then a per-process sequence: names sort in the order messages were written.
@@ -64,7 +70,22 @@ async function deliver(req: MailRequest): Promise<void> {
     const message = (info as { message: Buffer }).message
     // The .json twin is written last: its presence means the message is complete.
     await fs.writeFile(`${base}.eml`, message)
-    await fs.writeFile(`${base}.json`, JSON.stringify({ to: req.to, lng: req.lng, subject, text, template: req.template, vars: req.vars ?? {}, createdAt: new Date().toISOString() }, null, 2))
+    await fs.writeFile(
+      `${base}.json`,
+      JSON.stringify(
+        {
+          to: req.to,
+          lng: req.lng,
+          subject,
+          text,
+          template: req.template,
+          vars: req.vars ?? {},
+          createdAt: new Date().toISOString(),
+        },
+        null,
+        2,
+      ),
+    )
   }
 }
 

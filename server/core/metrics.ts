@@ -42,7 +42,9 @@ new Gauge({
     const jobs = mongoose.connection.readyState === 1 ? mongoose.connection.db?.collection('jobs') : undefined
     if (!jobs) return
     try {
-      const rows = await jobs.aggregate<{ _id: string; n: number }>([{ $group: { _id: '$status', n: { $sum: 1 } } }], { maxTimeMS: 2000 }).toArray()
+      const rows = await jobs
+        .aggregate<{ _id: string; n: number }>([{ $group: { _id: '$status', n: { $sum: 1 } } }], { maxTimeMS: 2000 })
+        .toArray()
       for (const r of rows) this.set({ status: String(r._id) }, r.n)
     } catch {}
   },
@@ -71,7 +73,11 @@ Object.defineProperty(express.request, 'route', {
 export const metricsMiddleware: RequestHandler = (req, res, next) => {
   const start = performance.now()
   res.once('finish', () => {
-    const labels = { method: req.method, route: (req as Tracked)[PATTERN] ?? 'unmatched', status: String(res.statusCode) }
+    const labels = {
+      method: req.method,
+      route: (req as Tracked)[PATTERN] ?? 'unmatched',
+      status: String(res.statusCode),
+    }
     requests.inc(labels)
     duration.observe(labels, (performance.now() - start) / 1000)
   })
@@ -87,7 +93,8 @@ function joinPattern(base: string | undefined, path: unknown): string {
 /** `GET /metrics`: Prometheus text for an admin session or `Authorization: Bearer METRICS_TOKEN`. */
 export const metricsRouter = Router()
 metricsRouter.get('/metrics', async (req, res) => {
-  if (!metricsAllowed(req)) throw actorOf(req) ? new AppError(403, 'auth.forbidden') : new AppError(401, 'auth.required')
+  if (!metricsAllowed(req))
+    throw actorOf(req) ? new AppError(403, 'auth.forbidden') : new AppError(401, 'auth.required')
   res.setHeader('Content-Type', registry.contentType)
   res.setHeader('Cache-Control', 'no-store')
   res.send(await registry.metrics())

@@ -67,15 +67,26 @@ function parametersOf(schema: z.ZodType | undefined, where: 'path' | 'query'): u
 function pathParameters(d: RouteDescription): unknown[] {
   const declared = parametersOf(d.params, 'path') as { name: string }[]
   const names = [...fullPath(d.path).matchAll(/\{(\w+)\}/g)].map((m) => m[1])
-  const extra = names.filter((n) => !declared.some((p) => p.name === n)).map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }))
+  const extra = names
+    .filter((n) => !declared.some((p) => p.name === n))
+    .map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }))
   return [...declared.filter((p) => names.includes(p.name)), ...extra]
 }
 
 const STATUS_TEXT: Record<number, string> = {
-  200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content', 206: 'Partial Content',
-  400: 'Validation failed (`validation.failed`)', 401: 'Not signed in (`auth.required`)',
-  403: 'Forbidden (`auth.forbidden`, or `csrf.invalid` without the CSRF header)', 404: 'Not found (`not_found`)',
-  409: 'Conflict', 413: 'Too large', 415: 'Unsupported media type', 429: 'Too many requests (`Retry-After`)',
+  200: 'OK',
+  201: 'Created',
+  202: 'Accepted',
+  204: 'No Content',
+  206: 'Partial Content',
+  400: 'Validation failed (`validation.failed`)',
+  401: 'Not signed in (`auth.required`)',
+  403: 'Forbidden (`auth.forbidden`, or `csrf.invalid` without the CSRF header)',
+  404: 'Not found (`not_found`)',
+  409: 'Conflict',
+  413: 'Too large',
+  415: 'Unsupported media type',
+  429: 'Too many requests (`Retry-After`)',
   503: 'Service unavailable',
 }
 
@@ -89,7 +100,11 @@ function operationFor(d: RouteDescription): Record<string, unknown> {
       ? { description: STATUS_TEXT[status] ?? 'Success' }
       : {
           description: STATUS_TEXT[status] ?? 'Success',
-          content: { [d.responseType ?? 'application/json']: { schema: d.response ? toSchema(d.response, 'output') : { type: 'string' } } },
+          content: {
+            [d.responseType ?? 'application/json']: {
+              schema: d.response ? toSchema(d.response, 'output') : { type: 'string' },
+            },
+          },
         }
   const errors = new Set(d.errors ?? [])
   if (d.body || d.params || d.query) errors.add(400)
@@ -97,16 +112,27 @@ function operationFor(d: RouteDescription): Record<string, unknown> {
   if (auth !== 'public' && auth !== 'user') errors.add(403)
   if (unsafe) errors.add(403)
   for (const e of [...errors].sort()) {
-    responses[String(e)] = { description: STATUS_TEXT[e] ?? 'Error', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } } }
+    responses[String(e)] = {
+      description: STATUS_TEXT[e] ?? 'Error',
+      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } },
+    }
   }
   const op: Record<string, unknown> = {
     tags: d.tags,
     summary: d.summary,
-    operationId: `${d.method}${fullPath(d.path).replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+    operationId: `${d.method}${fullPath(d.path)
+      .replace(/[{}]/g, '')
+      .replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
     parameters: [
       ...pathParameters(d),
       ...parametersOf(d.query, 'query'),
-      { name: 'lng', in: 'query', required: false, schema: { type: 'string', enum: ['kk', 'ru'] }, description: 'Response language (else cookie `lng`, then Accept-Language, then kk)' },
+      {
+        name: 'lng',
+        in: 'query',
+        required: false,
+        schema: { type: 'string', enum: ['kk', 'ru'] },
+        description: 'Response language (else cookie `lng`, then Accept-Language, then kk)',
+      },
     ],
     responses,
   }
@@ -115,16 +141,26 @@ function operationFor(d: RouteDescription): Record<string, unknown> {
   if (auth === 'user') notes.push('Requires a signed-in user.')
   else if (auth !== 'public') {
     const rule = (RIGHTS as Record<string, { global: readonly string[]; council?: readonly string[] }>)[auth]
-    notes.push(rule ? `Requires right \`${auth}\`: roles ${rule.global.join(', ') || '—'}${rule.council ? `; ${rule.council.join(', ')} of the resource's council` : ''}.` : `Requires: ${auth}.`)
+    notes.push(
+      rule
+        ? `Requires right \`${auth}\`: roles ${rule.global.join(', ') || '—'}${rule.council ? `; ${rule.council.join(', ')} of the resource's council` : ''}.`
+        : `Requires: ${auth}.`,
+    )
   }
   if (notes.length) op.description = notes.join('\n\n')
-  op.security = auth === 'public' ? [{}, { cookieAuth: [] }] : unsafe ? [{ cookieAuth: [], csrfToken: [] }] : [{ cookieAuth: [] }]
+  op.security =
+    auth === 'public' ? [{}, { cookieAuth: [] }] : unsafe ? [{ cookieAuth: [], csrfToken: [] }] : [{ cookieAuth: [] }]
   if (d.body) {
     op.requestBody = {
       required: true,
       content: d.multipart
         ? { 'multipart/form-data': { schema: toSchema(d.body, 'input') } }
-        : { 'application/json': { schema: toSchema(d.body, 'input') }, ...(d.multipartAlternative ? { 'multipart/form-data': { schema: toSchema(d.multipartAlternative, 'input') } } : {}) },
+        : {
+            'application/json': { schema: toSchema(d.body, 'input') },
+            ...(d.multipartAlternative
+              ? { 'multipart/form-data': { schema: toSchema(d.multipartAlternative, 'input') } }
+              : {}),
+          },
     }
   } else if (d.multipart) {
     op.requestBody = { required: true, content: { 'multipart/form-data': { schema: { type: 'object' } } } }
@@ -143,7 +179,11 @@ const ProblemDetails = {
     code: { type: 'string', description: 'Stable, dotted (e.g. `validation.failed`)' },
     errors: {
       type: 'array',
-      items: { type: 'object', required: ['path', 'code', 'message'], properties: { path: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' } } },
+      items: {
+        type: 'object',
+        required: ['path', 'code', 'message'],
+        properties: { path: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' } },
+      },
     },
     retryAfterSec: { type: 'integer' },
   },
@@ -158,15 +198,26 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
     info: {
       title: 'Kenes API',
       version,
-      description: "API of Kazakhstan's public-councils portal. JSON in and out; errors are `application/problem+json` with a stable `code`; texts in Kazakh (default) or Russian.",
+      description:
+        "API of Kazakhstan's public-councils portal. JSON in and out; errors are `application/problem+json` with a stable `code`; texts in Kazakh (default) or Russian.",
     },
     servers: [{ url: currentConfig().publicUrl }],
     paths,
     components: {
       schemas: { ProblemDetails },
       securitySchemes: {
-        cookieAuth: { type: 'apiKey', in: 'cookie', name: 'kenes.sid', description: 'Session cookie set by POST /api/v1/auth/login' },
-        csrfToken: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token', description: 'From GET /api/v1/auth/csrf; required on unsafe methods sent with the session cookie' },
+        cookieAuth: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'kenes.sid',
+          description: 'Session cookie set by POST /api/v1/auth/login',
+        },
+        csrfToken: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-CSRF-Token',
+          description: 'From GET /api/v1/auth/csrf; required on unsafe methods sent with the session cookie',
+        },
       },
     },
   }

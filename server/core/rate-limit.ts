@@ -1,6 +1,12 @@
 import type { Request, RequestHandler } from 'express'
 import mongoose from 'mongoose'
-import { RateLimiterMemory, RateLimiterMongo, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible'
+import {
+  RateLimiterMemory,
+  RateLimiterMongo,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible'
 import { currentConfig } from './config.js'
 import { rateLimited } from './errors.js'
 import { log } from './logger.js'
@@ -104,8 +110,15 @@ function buildLimiter(owner: unknown, s: Settings): RateLimiterAbstract {
   // If the shared store fails, a per-process memory limiter keeps protecting meanwhile.
   const insuranceLimiter = new RateLimiterMemory(s)
   if (owner === MEMORY) return insuranceLimiter
-  if (redis && owner === redis.client) return new RateLimiterRedis({ ...s, storeClient: owner, useRedisPackage: true, insuranceLimiter })
-  return new RateLimiterMongo({ ...s, storeClient: owner, dbName: currentConfig().mongodbDb, tableName: 'rate_limits', insuranceLimiter })
+  if (redis && owner === redis.client)
+    return new RateLimiterRedis({ ...s, storeClient: owner, useRedisPackage: true, insuranceLimiter })
+  return new RateLimiterMongo({
+    ...s,
+    storeClient: owner,
+    dbName: currentConfig().mongodbDb,
+    tableName: 'rate_limits',
+    insuranceLimiter,
+  })
 }
 
 /** Connects the limiters' Redis client when REDIS_URL is set (called by startServer). */

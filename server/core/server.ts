@@ -74,7 +74,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
 
   let closing: Promise<void> | undefined
   return {
-    url, port, config, httpServer, io, db,
+    url,
+    port,
+    config,
+    httpServer,
+    io,
+    db,
     close() {
       closing ??= (async () => {
         const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()))

@@ -21,8 +21,9 @@ export async function attachSocketAdapter(io: SocketServer, config: Config): Pro
   await Promise.all([pub.connect(), sub.connect()])
   io.adapter(createAdapter(pub, sub, { key: `kenes:${config.mongodbDb}`, requestsTimeout: 3000 }))
   const close = io.close.bind(io)
-  io.close = (fn) => close((err) => {
-    void Promise.allSettled([pub.quit(), sub.quit()]).then(() => fn?.(err))
-  })
+  io.close = (fn) =>
+    close((err) => {
+      void Promise.allSettled([pub.quit(), sub.quit()]).then(() => fn?.(err))
+    })
   log.info('socket.io Redis adapter attached')
 }

@@ -34,7 +34,11 @@ export interface UploadRule {
 }
 
 export const formatBytes = (n: number): string =>
-  n >= 1024 ** 3 ? `${+(n / 1024 ** 3).toFixed(1)} GB` : n >= 1024 ** 2 ? `${+(n / 1024 ** 2).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`
+  n >= 1024 ** 3
+    ? `${+(n / 1024 ** 3).toFixed(1)} GB`
+    : n >= 1024 ** 2
+      ? `${+(n / 1024 ** 2).toFixed(1)} MB`
+      : `${Math.ceil(n / 1024)} KB`
 
 /**
  * Streams multipart files to UPLOADS_DIR/.tmp (never into memory), enforces size and count,
@@ -74,16 +78,27 @@ export function acceptUpload(rule: UploadRule): RequestHandler {
       storage,
       // Browsers send UTF-8 file names; busboy's default (latin1) would garble "карта.png".
       defParamCharset: 'utf8',
-      limits: { fileSize: rule.maxBytes, files: maxCount, fields: rule.maxFields ?? 20, fieldSize: 64 * 1024, parts: maxCount + (rule.maxFields ?? 20) },
+      limits: {
+        fileSize: rule.maxBytes,
+        files: maxCount,
+        fields: rule.maxFields ?? 20,
+        fieldSize: 64 * 1024,
+        parts: maxCount + (rule.maxFields ?? 20),
+      },
     }).array(rule.field, maxCount)
 
     upload(req, res, (err?: unknown) => {
       if (err) {
         cleanup()
         const e = err as { name?: string; code?: string }
-        if (e.name === 'MulterError' && e.code === 'LIMIT_FILE_SIZE') return next(new AppError(413, 'upload.too_large', { limit: formatBytes(rule.maxBytes) }))
+        if (e.name === 'MulterError' && e.code === 'LIMIT_FILE_SIZE')
+          return next(new AppError(413, 'upload.too_large', { limit: formatBytes(rule.maxBytes) }))
         if (e.name === 'MulterError' && (e.code === 'LIMIT_FILE_COUNT' || e.code === 'LIMIT_UNEXPECTED_FILE'))
-          return next(new AppError(400, 'upload.too_many_files', { max: maxCount }, [{ path: rule.field, code: 'invalid_value' }]))
+          return next(
+            new AppError(400, 'upload.too_many_files', { max: maxCount }, [
+              { path: rule.field, code: 'invalid_value' },
+            ]),
+          )
         return next(err)
       }
       void sniffAll(req, rule)
@@ -98,13 +113,23 @@ export function acceptUpload(rule: UploadRule): RequestHandler {
 
 async function sniffAll(req: Request, rule: UploadRule): Promise<void> {
   const files = (req.files as Express.Multer.File[] | undefined) ?? []
-  if (rule.required && files.length === 0) throw new AppError(400, 'upload.missing_file', {}, [{ path: rule.field, code: 'required' }])
+  if (rule.required && files.length === 0)
+    throw new AppError(400, 'upload.missing_file', {}, [{ path: rule.field, code: 'required' }])
   const out: UploadedFile[] = []
   for (const f of files) {
     const type = await fileTypeFromFile(f.path)
     if (!type || !rule.allowed.includes(type.mime))
-      throw new AppError(415, 'upload.unsupported_type', { allowed: rule.allowed.map((m) => m.split('/')[1]).join(', ') })
-    out.push({ field: f.fieldname, path: f.path, size: f.size, originalName: f.originalname, mime: type.mime, ext: type.ext })
+      throw new AppError(415, 'upload.unsupported_type', {
+        allowed: rule.allowed.map((m) => m.split('/')[1]).join(', '),
+      })
+    out.push({
+      field: f.fieldname,
+      path: f.path,
+      size: f.size,
+      originalName: f.originalname,
+      mime: type.mime,
+      ext: type.ext,
+    })
   }
   req.uploads = out
 }
@@ -119,6 +144,17 @@ export function safeFileName(original: string, ext: string): string {
 export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const
 /** Video containers file-type recognizes; ffprobe then decides whether there is a playable video stream. */
 export const VIDEO_TYPES = [
-  'video/mp4', 'video/x-m4v', 'video/quicktime', 'video/webm', 'video/matroska', 'video/vnd.avi', 'video/mpeg',
-  'video/mp2t', 'video/3gpp', 'video/3gpp2', 'video/x-flv', 'video/x-ms-asf', 'video/ogg',
+  'video/mp4',
+  'video/x-m4v',
+  'video/quicktime',
+  'video/webm',
+  'video/matroska',
+  'video/vnd.avi',
+  'video/mpeg',
+  'video/mp2t',
+  'video/3gpp',
+  'video/3gpp2',
+  'video/x-flv',
+  'video/x-ms-asf',
+  'video/ogg',
 ] as const

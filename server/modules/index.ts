@@ -11,4 +11,13 @@ import { videosModule } from './videos/index.js'
 /**
  * Every business module, in mount order. Add yours with one import and one entry.
  */
-export const modules: KenesModule[] = [healthModule, usersModule, regionsModule, newsModule, councilsModule, chatModule, videosModule, appealsModule]
+export const modules: KenesModule[] = [
+  healthModule,
+  usersModule,
+  regionsModule,
+  newsModule,
+  councilsModule,
+  chatModule,
+  videosModule,
+  appealsModule,
+]

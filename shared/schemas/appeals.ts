@@ -3,7 +3,15 @@ import { ListQuery, ObjectIdString, QueryBoolean } from './common.js'
 
 /** Appeals (citizen feedback): API.md "Appeals", issue 8. */
 export const APPEAL_CATEGORIES = ['question', 'proposal', 'complaint', 'gratitude'] as const
-export const APPEAL_STATUSES = ['unconfirmed', 'submitted', 'in_progress', 'answered', 'closed', 'rejected', 'redirected'] as const
+export const APPEAL_STATUSES = [
+  'unconfirmed',
+  'submitted',
+  'in_progress',
+  'answered',
+  'closed',
+  'rejected',
+  'redirected',
+] as const
 export type AppealCategory = (typeof APPEAL_CATEGORIES)[number]
 export type AppealStatus = (typeof APPEAL_STATUSES)[number]
 /** Statuses in which the council still owes an answer (overdue is counted on these). */
@@ -19,7 +27,10 @@ const Subject = z.string().trim().min(3).max(SUBJECT_MAX)
 const Text = z.string().trim().min(1).max(TEXT_MAX)
 export const GuestContact = z.strictObject({
   name: z.string().trim().min(2).max(120),
-  email: z.email().max(254).transform((e) => e.toLowerCase()),
+  email: z
+    .email()
+    .max(254)
+    .transform((e) => e.toLowerCase()),
 })
 
 /** JSON body of POST /appeals. `contact` is required for guests and refused for signed-in users. */
@@ -46,7 +57,11 @@ export const CreateAppealMultipart = z.strictObject({
   isPublic: z.enum(['true', 'false']).optional(),
   'contact.name': z.string().optional().describe('Guests only: their name'),
   'contact.email': z.string().optional().describe('Guests only: their e-mail (the confirmation link is sent there)'),
-  files: z.array(z.string().meta({ format: 'binary' })).max(MAX_FILES).optional().describe('Up to 5 files: pdf, jpeg or png (by content), ≤ 10 MB each'),
+  files: z
+    .array(z.string().meta({ format: 'binary' }))
+    .max(MAX_FILES)
+    .optional()
+    .describe('Up to 5 files: pdf, jpeg or png (by content), ≤ 10 MB each'),
 })
 
 /** Multipart text fields → the JSON body shape (`contact.name` → `contact.name` nested). */
@@ -71,7 +86,12 @@ export const CreateAppealResponse = z.object({
 })
 
 export const ConfirmAppealBody = z.strictObject({ token: z.string().trim().min(16).max(200) })
-export const ConfirmAppealResponse = z.object({ id: z.string(), trackingNumber: z.string(), status: z.enum(APPEAL_STATUSES), dueAt: z.string().nullable() })
+export const ConfirmAppealResponse = z.object({
+  id: z.string(),
+  trackingNumber: z.string(),
+  status: z.enum(APPEAL_STATUSES),
+  dueAt: z.string().nullable(),
+})
 
 /** Access codes are typed by people: case and separators are ignored. */
 const AccessCode = z.string().trim().min(4).max(40)
@@ -95,17 +115,26 @@ export const StatusBody = z
     councilId: ObjectIdString.optional().describe('Redirect target (required with status "redirected")'),
   })
   .superRefine((v, ctx) => {
-    if ((v.status === 'rejected' || v.status === 'redirected') && !v.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'required' })
-    if (v.status === 'redirected' && !v.councilId) ctx.addIssue({ code: 'custom', path: ['councilId'], message: 'required' })
-    if (v.status !== 'redirected' && v.councilId) ctx.addIssue({ code: 'custom', path: ['councilId'], message: 'invalid_value' })
+    if ((v.status === 'rejected' || v.status === 'redirected') && !v.reason)
+      ctx.addIssue({ code: 'custom', path: ['reason'], message: 'required' })
+    if (v.status === 'redirected' && !v.councilId)
+      ctx.addIssue({ code: 'custom', path: ['councilId'], message: 'required' })
+    if (v.status !== 'redirected' && v.councilId)
+      ctx.addIssue({ code: 'custom', path: ['councilId'], message: 'invalid_value' })
   })
 export type StatusBody = z.infer<typeof StatusBody>
 
 export const ExtendBody = z.strictObject({
   reason: z.string().trim().min(3).max(2000),
-  dueAt: z.iso.date().optional().describe('New due day (Almaty); default: the last working day within 2 months of registration'),
+  dueAt: z.iso
+    .date()
+    .optional()
+    .describe('New due day (Almaty); default: the last working day within 2 months of registration'),
 })
-export const RatingBody = z.strictObject({ score: z.number().int().min(1).max(5), comment: z.string().trim().max(2000).optional() })
+export const RatingBody = z.strictObject({
+  score: z.number().int().min(1).max(5),
+  comment: z.string().trim().max(2000).optional(),
+})
 
 export const CouncilAppealsQuery = ListQuery.extend({
   status: z.enum(APPEAL_STATUSES).exclude(['unconfirmed']).optional(),
@@ -119,7 +148,13 @@ export const MineQuery = ListQuery.extend({ lng: z.string().optional() })
 export const PublicQuery = ListQuery.extend({ council: ObjectIdString.optional(), lng: z.string().optional() })
 
 // ---------- responses ----------
-const Reply = z.object({ id: z.string(), by: z.enum(['council', 'author']), authorName: z.string(), text: z.string(), createdAt: z.string() })
+const Reply = z.object({
+  id: z.string(),
+  by: z.enum(['council', 'author']),
+  authorName: z.string(),
+  text: z.string(),
+  createdAt: z.string(),
+})
 const Attachment = z.object({ id: z.string(), name: z.string(), type: z.string(), size: z.number(), url: z.string() })
 export const AppealView = z.object({
   id: z.string(),
@@ -141,7 +176,16 @@ export const AppealView = z.object({
   attachments: z.array(Attachment),
   replies: z.array(Reply),
   rating: z.object({ score: z.number(), comment: z.string().nullable(), at: z.string() }).optional(),
-  history: z.array(z.object({ status: z.enum(APPEAL_STATUSES), at: z.string(), reason: z.string().nullable(), councilId: z.string() })).optional(),
+  history: z
+    .array(
+      z.object({
+        status: z.enum(APPEAL_STATUSES),
+        at: z.string(),
+        reason: z.string().nullable(),
+        councilId: z.string(),
+      }),
+    )
+    .optional(),
 })
 export const AppealListItem = z.object({
   id: z.string(),

@@ -6,7 +6,12 @@ export const Email = z.string().trim().toLowerCase().max(254).email()
 export const NewPassword = z.string().min(10).max(256)
 export const DisplayName = z.string().trim().min(1).max(100)
 /** Single-use tokens from e-mailed links (base64url of 32 random bytes). */
-export const LinkToken = z.string().trim().min(16).max(200).regex(/^[A-Za-z0-9_-]+$/, { message: 'invalid_format' })
+export const LinkToken = z
+  .string()
+  .trim()
+  .min(16)
+  .max(200)
+  .regex(/^[A-Za-z0-9_-]+$/, { message: 'invalid_format' })
 
 export const AccessibilityPrefs = z.strictObject({
   /** Text size multiplier of the web client. */

@@ -29,11 +29,17 @@ const HIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066
 export const cleanText = (s: string) => s.normalize('NFC').replace(HIDDEN, '')
 const MessageText = z.string().overwrite(cleanText)
 /** An edit replaces the text: it cannot become blank (delete the message instead). */
-const EditedText = MessageText.min(1).max(MESSAGE_MAX_CHARS).refine((t) => t.trim().length > 0, { message: 'required' })
+const EditedText = MessageText.min(1)
+  .max(MESSAGE_MAX_CHARS)
+  .refine((t) => t.trim().length > 0, { message: 'required' })
 
 const CouncilIdList = z.array(ObjectIdString).min(1).max(ROOM_MAX_COUNCILS)
 /** A client-chosen idempotency key: a UUID or any short opaque token of safe characters. */
-export const ClientId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, { message: 'invalid_format' })
+export const ClientId = z
+  .string()
+  .min(8)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, { message: 'invalid_format' })
 
 // ---------- REST ----------
 
@@ -46,11 +52,20 @@ export const CreateRoomBody = z
   })
   .superRefine((v, ctx) => {
     if (v.kind === 'direct') {
-      if (new Set(v.councilIds).size !== 2) ctx.addIssue({ code: 'custom', path: ['councilIds'], message: 'invalid_value' })
+      if (new Set(v.councilIds).size !== 2)
+        ctx.addIssue({ code: 'custom', path: ['councilIds'], message: 'invalid_value' })
       if (v.title) ctx.addIssue({ code: 'custom', path: ['title'], message: 'invalid_value' })
       if (v.topic) ctx.addIssue({ code: 'custom', path: ['topic'], message: 'invalid_value' })
     } else {
-      if (new Set(v.councilIds).size < 2) ctx.addIssue({ code: 'too_small', origin: 'array', minimum: 2, inclusive: true, path: ['councilIds'], message: 'too_small' })
+      if (new Set(v.councilIds).size < 2)
+        ctx.addIssue({
+          code: 'too_small',
+          origin: 'array',
+          minimum: 2,
+          inclusive: true,
+          path: ['councilIds'],
+          message: 'too_small',
+        })
       if (!v.title) ctx.addIssue({ code: 'custom', path: ['title'], message: 'required' })
       if (!v.topic) ctx.addIssue({ code: 'custom', path: ['topic'], message: 'required' })
     }
@@ -69,7 +84,12 @@ export type RoomListQuery = z.infer<typeof RoomListQuery>
 
 export const HistoryQuery = z.object({
   before: ObjectIdString.optional(),
-  limit: z.coerce.number().int().min(1).default(50).transform((n) => Math.min(n, 100)),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(50)
+    .transform((n) => Math.min(n, 100)),
 })
 export type HistoryQuery = z.infer<typeof HistoryQuery>
 
@@ -96,7 +116,15 @@ export const MessageSendPayload = z
     councilId: ObjectIdString.optional(),
   })
   .superRefine((v, ctx) => {
-    if (v.text.trim().length === 0 && !v.attachmentIds?.length) ctx.addIssue({ code: 'too_small', origin: 'string', minimum: 1, inclusive: true, path: ['text'], message: 'too_small' })
+    if (v.text.trim().length === 0 && !v.attachmentIds?.length)
+      ctx.addIssue({
+        code: 'too_small',
+        origin: 'string',
+        minimum: 1,
+        inclusive: true,
+        path: ['text'],
+        message: 'too_small',
+      })
   })
 export type MessageSendPayload = z.infer<typeof MessageSendPayload>
 
@@ -123,7 +151,10 @@ export const ChatMessageSchema = z.object({
   roomId: z.string(),
   senderId: z.string(),
   senderName: z.string(),
-  councilId: z.string().nullable().describe('The council the sender spoke for; null for a moderator outside the room\'s councils'),
+  councilId: z
+    .string()
+    .nullable()
+    .describe("The council the sender spoke for; null for a moderator outside the room's councils"),
   text: z.string().describe('Plain text: render as text, never as HTML. Empty once deleted'),
   clientId: z.string(),
   attachments: z.array(ChatAttachmentSchema),
@@ -133,7 +164,12 @@ export const ChatMessageSchema = z.object({
 })
 export type ChatMessage = z.infer<typeof ChatMessageSchema>
 
-export const ChatRoomCouncilSchema = z.object({ id: z.string(), slug: z.string(), name: Localized, regionId: z.string().nullable() })
+export const ChatRoomCouncilSchema = z.object({
+  id: z.string(),
+  slug: z.string(),
+  name: Localized,
+  regionId: z.string().nullable(),
+})
 export type ChatRoomCouncil = z.infer<typeof ChatRoomCouncilSchema>
 
 export const ChatRoomSchema = z.object({
@@ -147,16 +183,29 @@ export const ChatRoomSchema = z.object({
   createdAt: z.string(),
   lastMessageAt: z.string().nullable(),
   lastMessage: ChatMessageSchema.nullable(),
-  unread: z.number().int().describe('Messages by others newer than the reader\'s last `message:read`, not deleted'),
+  unread: z.number().int().describe("Messages by others newer than the reader's last `message:read`, not deleted"),
 })
 export type ChatRoom = z.infer<typeof ChatRoomSchema>
 
 export const ChatRoomResponse = z.object({ room: ChatRoomSchema })
 export const ChatRoomPage = z.object({ items: z.array(ChatRoomSchema), nextCursor: z.string().nullable() })
-export const ChatMessagePage = z.object({ items: z.array(ChatMessageSchema), nextCursor: z.string().nullable().describe('Pass as `before` for the next (older) page') })
+export const ChatMessagePage = z.object({
+  items: z.array(ChatMessageSchema),
+  nextCursor: z.string().nullable().describe('Pass as `before` for the next (older) page'),
+})
 export const ChatMessageResponse = z.object({ message: ChatMessageSchema })
 
-export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: { code: string; message: string; errors?: { path: string; code: string; message: string }[] } }
+export type Ack<T extends object = object> =
+  | ({ ok: true } & T)
+  | { ok: false; error: { code: string; message: string; errors?: { path: string; code: string; message: string }[] } }
 
 /** Server → client event names (the contract's, plus documented extensions). */
-export const SERVER_EVENTS = ['message:new', 'message:edited', 'message:deleted', 'typing', 'read', 'presence', 'room:updated'] as const
+export const SERVER_EVENTS = [
+  'message:new',
+  'message:edited',
+  'message:deleted',
+  'typing',
+  'read',
+  'presence',
+  'room:updated',
+] as const

@@ -11,7 +11,11 @@ export const ObjectIdString = z.string().regex(/^[0-9a-fA-F]{24}$/, { message: '
 
 /** `{ kk, ru }` with at least one non-empty language; the API never invents the other one. */
 export function localizedText(opts: { max?: number; min?: number } = {}) {
-  const text = z.string().trim().min(opts.min ?? 1).max(opts.max ?? 500)
+  const text = z
+    .string()
+    .trim()
+    .min(opts.min ?? 1)
+    .max(opts.max ?? 500)
   return z
     .strictObject({ kk: text.optional(), ru: text.optional() })
     .refine((v) => Boolean(v.kk || v.ru), { message: 'localized_required' })

@@ -7,8 +7,15 @@ export const CouncilLevel = z.enum(COUNCIL_LEVELS)
 export const MEMBER_POSITIONS = ['chair', 'deputy_chair', 'secretary', 'member'] as const
 export const MemberPosition = z.enum(MEMBER_POSITIONS)
 
-const Phone = z.string().trim().regex(/^\+?[0-9 ()-]{5,25}$/, { message: 'invalid_phone' })
-const WebUrl = z.string().trim().max(300).regex(/^https?:\/\/[^\s<>"]+$/i, { message: 'invalid_url' })
+const Phone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9 ()-]{5,25}$/, { message: 'invalid_phone' })
+const WebUrl = z
+  .string()
+  .trim()
+  .max(300)
+  .regex(/^https?:\/\/[^\s<>"]+$/i, { message: 'invalid_url' })
 
 export const CouncilContacts = z.strictObject({
   address: localizedText({ max: 300 }).optional(),
@@ -35,8 +42,10 @@ const councilFields = {
 
 /** POST /councils. A republican council has no region; every other level needs one. */
 export const CreateCouncil = z.strictObject(councilFields).superRefine((v, ctx) => {
-  if (v.level === 'republican' && v.regionId) ctx.addIssue({ code: 'custom', path: ['regionId'], message: 'region_not_allowed' })
-  if (v.level !== 'republican' && !v.regionId) ctx.addIssue({ code: 'custom', path: ['regionId'], message: 'region_required' })
+  if (v.level === 'republican' && v.regionId)
+    ctx.addIssue({ code: 'custom', path: ['regionId'], message: 'region_not_allowed' })
+  if (v.level !== 'republican' && !v.regionId)
+    ctx.addIssue({ code: 'custom', path: ['regionId'], message: 'region_required' })
 })
 export type CreateCouncil = z.infer<typeof CreateCouncil>
 
@@ -52,13 +61,20 @@ export const UpdateCouncil = z
 export type UpdateCouncil = z.infer<typeof UpdateCouncil>
 
 /** A council by id or slug in the path: anything else is a 404. */
-export const CouncilRef = z.string().regex(/^(?:[0-9a-f]{24}|[a-z0-9]+(?:-[a-z0-9]+)*)$/, { message: 'invalid_id' }).max(120)
+export const CouncilRef = z
+  .string()
+  .regex(/^(?:[0-9a-f]{24}|[a-z0-9]+(?:-[a-z0-9]+)*)$/, { message: 'invalid_id' })
+  .max(120)
 export const CouncilRefParams = z.strictObject({ idOrSlug: CouncilRef })
 export const CouncilIdParams = z.strictObject({ id: ObjectIdString })
 
 /** GET /councils. Unknown query keys are ignored (as for every list), bad values are 400. */
 export const CouncilListQuery = z.object({
-  region: z.string().trim().regex(/^(?:[0-9a-fA-F]{24}|KZ-[A-Z0-9]{1,4})$/i, { message: 'invalid_region' }).optional(),
+  region: z
+    .string()
+    .trim()
+    .regex(/^(?:[0-9a-fA-F]{24}|KZ-[A-Z0-9]{1,4})$/i, { message: 'invalid_region' })
+    .optional(),
   level: CouncilLevel.optional(),
   q: z.string().trim().max(200).optional(),
   limit: LimitParam,
@@ -84,8 +100,21 @@ export const CouncilStatsSchema = z.object({
 })
 export const CouncilProfile = CouncilListItem.extend({
   description: Localized.nullable(),
-  contacts: z.object({ address: Localized.optional(), phone: z.string().optional(), email: z.string().optional(), website: z.string().optional() }),
-  members: z.array(z.object({ id: z.string(), fullName: Localized, position: MemberPosition, userId: z.string().nullable(), photoUrl: z.string().nullable() })),
+  contacts: z.object({
+    address: Localized.optional(),
+    phone: z.string().optional(),
+    email: z.string().optional(),
+    website: z.string().optional(),
+  }),
+  members: z.array(
+    z.object({
+      id: z.string(),
+      fullName: Localized,
+      position: MemberPosition,
+      userId: z.string().nullable(),
+      photoUrl: z.string().nullable(),
+    }),
+  ),
   stats: CouncilStatsSchema,
   demo: z.boolean(),
   createdAt: z.string(),

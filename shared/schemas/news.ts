@@ -18,7 +18,11 @@ export function normalizeTag(raw: string): string {
     .replace(/-+/g, '-')
     .replace(/^-|-$/g, '')
 }
-const Tag = z.string().max(50).transform(normalizeTag).refine((t) => t.length >= 1, { message: 'invalid_tag' })
+const Tag = z
+  .string()
+  .max(50)
+  .transform(normalizeTag)
+  .refine((t) => t.length >= 1, { message: 'invalid_tag' })
 const Tags = z
   .array(Tag)
   .max(MAX_TAGS)
@@ -36,7 +40,8 @@ export const CreateNews = z
     publishAt: Instant.optional(),
   })
   .superRefine((v, ctx) => {
-    if (v.status === 'scheduled' && !v.publishAt) ctx.addIssue({ code: 'custom', path: ['publishAt'], message: 'publish_at_required' })
+    if (v.status === 'scheduled' && !v.publishAt)
+      ctx.addIssue({ code: 'custom', path: ['publishAt'], message: 'publish_at_required' })
     if (v.status === 'scheduled' && v.publishAt && v.publishAt.getTime() <= Date.now())
       ctx.addIssue({ code: 'custom', path: ['publishAt'], message: 'publish_at_past' })
   })
@@ -59,16 +64,27 @@ export const UpdateNews = z
   })
 export type UpdateNews = z.infer<typeof UpdateNews>
 
-export const NewsRef = z.string().regex(/^(?:[0-9a-f]{24}|[a-z0-9]+(?:-[a-z0-9]+)*)$/, { message: 'invalid_id' }).max(160)
+export const NewsRef = z
+  .string()
+  .regex(/^(?:[0-9a-f]{24}|[a-z0-9]+(?:-[a-z0-9]+)*)$/, { message: 'invalid_id' })
+  .max(160)
 export const NewsRefParams = z.strictObject({ idOrSlug: NewsRef })
 export const NewsIdParams = z.strictObject({ id: ObjectIdString })
 export const CouncilNewsParams = z.strictObject({ councilId: ObjectIdString })
 
-const CouncilFilter = z.string().trim().regex(/^(?:[0-9a-f]{24}|[a-z0-9]+(?:-[a-z0-9]+)*)$/, { message: 'invalid_id' }).max(120)
+const CouncilFilter = z
+  .string()
+  .trim()
+  .regex(/^(?:[0-9a-f]{24}|[a-z0-9]+(?:-[a-z0-9]+)*)$/, { message: 'invalid_id' })
+  .max(120)
 /** GET /news. Unknown query keys are ignored, like every list. */
 export const NewsListQuery = z.object({
   council: CouncilFilter.optional(),
-  region: z.string().trim().regex(/^(?:[0-9a-fA-F]{24}|KZ-[A-Z0-9]{1,4})$/i, { message: 'invalid_region' }).optional(),
+  region: z
+    .string()
+    .trim()
+    .regex(/^(?:[0-9a-fA-F]{24}|KZ-[A-Z0-9]{1,4})$/i, { message: 'invalid_region' })
+    .optional(),
   tag: z.string().max(50).transform(normalizeTag).optional(),
   q: z.string().trim().max(200).optional(),
   limit: LimitParam,

@@ -2,7 +2,14 @@ import { z } from 'zod'
 import { LimitParam, ObjectIdString } from './common.js'
 
 /** Video statuses and the moves between them (API.md "Videos"). */
-export const VIDEO_STATUSES = ['processing', 'pending_review', 'published', 'rejected', 'unpublished', 'failed'] as const
+export const VIDEO_STATUSES = [
+  'processing',
+  'pending_review',
+  'published',
+  'rejected',
+  'unpublished',
+  'failed',
+] as const
 export type VideoStatus = (typeof VIDEO_STATUSES)[number]
 export const VideoStatusSchema = z.enum(VIDEO_STATUSES)
 
@@ -34,12 +41,21 @@ export const VideoUploadFields = z
   .refine((v) => Boolean(v['title.kk'] || v['title.ru']), { message: 'localized_required', path: ['title'] })
   .transform((v) => ({
     title: { ...(v['title.kk'] ? { kk: v['title.kk'] } : {}), ...(v['title.ru'] ? { ru: v['title.ru'] } : {}) },
-    description: { ...(v['description.kk'] ? { kk: v['description.kk'] } : {}), ...(v['description.ru'] ? { ru: v['description.ru'] } : {}) },
+    description: {
+      ...(v['description.kk'] ? { kk: v['description.kk'] } : {}),
+      ...(v['description.ru'] ? { ru: v['description.ru'] } : {}),
+    },
   }))
 export type VideoUploadFields = z.output<typeof VideoUploadFields>
 
 export const CouncilVideoParams = z.strictObject({ councilId: ObjectIdString })
-export const TusParams = z.strictObject({ councilId: ObjectIdString, uploadId: z.string().regex(/^[0-9a-f]{32}$/, { message: 'invalid_id' }).optional() })
+export const TusParams = z.strictObject({
+  councilId: ObjectIdString,
+  uploadId: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/, { message: 'invalid_id' })
+    .optional(),
+})
 
 const query = z.string().trim().max(200)
 /** `GET /videos`: published only. */
@@ -66,7 +82,10 @@ export const CouncilVideoListQuery = z.object({
 
 /** `PATCH /videos/:id` (extension): new title and/or description; a language set to null is removed. */
 const textPatch = (max: number) =>
-  z.strictObject({ kk: z.string().trim().min(1).max(max).nullable().optional(), ru: z.string().trim().min(1).max(max).nullable().optional() })
+  z.strictObject({
+    kk: z.string().trim().min(1).max(max).nullable().optional(),
+    ru: z.string().trim().min(1).max(max).nullable().optional(),
+  })
 export const UpdateVideoBody = z
   .strictObject({ title: textPatch(TITLE_MAX).optional(), description: textPatch(DESCRIPTION_MAX).optional() })
   .refine((v) => Object.keys(v).length > 0, { message: 'empty_update' })
@@ -103,8 +122,13 @@ export const VideoDetails = VideoSummary.extend({
   moderation: z.array(ModerationEntry).describe('Full history for the council and moderators; empty for everyone else'),
   sourceUrl: z.string().nullable().describe('Extension: the original file (Range supported)'),
   uploaderId: z.string().nullable().describe('Extension: only for the council and moderators'),
-  failure: z.object({ code: z.enum(FAILURE_CODES), message: z.string() }).nullable().describe('Extension: why processing failed, localized'),
-  renditions: z.array(z.object({ name: z.string(), width: z.number(), height: z.number(), bandwidth: z.number() })).describe('Extension'),
+  failure: z
+    .object({ code: z.enum(FAILURE_CODES), message: z.string() })
+    .nullable()
+    .describe('Extension: why processing failed, localized'),
+  renditions: z
+    .array(z.object({ name: z.string(), width: z.number(), height: z.number(), bandwidth: z.number() }))
+    .describe('Extension'),
   processing: z
     .object({ startedAt: z.string().nullable(), finishedAt: z.string().nullable(), attempts: z.number() })
     .nullable()

@@ -51,7 +51,12 @@ describe('web client: accounts, profile and administration', function () {
     const other = await s.context({ lng: 'ru' })
     const p2 = await other.newPage()
     await signIn(p2, email, 'длинный-пароль-2026')
-    await p2.waitForFunction(() => document.documentElement.lang === 'kk' && document.documentElement.classList.contains('hc') && document.documentElement.style.fontSize === '150%')
+    await p2.waitForFunction(
+      () =>
+        document.documentElement.lang === 'kk' &&
+        document.documentElement.classList.contains('hc') &&
+        document.documentElement.style.fontSize === '150%',
+    )
     await other.close()
 
     // Forgotten password: the link from the e-mail sets a new one.
@@ -73,7 +78,12 @@ describe('web client: accounts, profile and administration', function () {
 
   it('an admin makes a citizen a council member, who then gets the member area; a moderator cannot manage users', async () => {
     const kk = web('kk')
-    const council = await s.council({ kk: 'Павлодар облысының қоғамдық кеңесі', ru: 'Общественный совет Павлодарской области', regionCode: 'KZ-55', level: 'oblast' })
+    const council = await s.council({
+      kk: 'Павлодар облысының қоғамдық кеңесі',
+      ru: 'Общественный совет Павлодарской области',
+      regionCode: 'KZ-55',
+      level: 'oblast',
+    })
     const person = await createUser(s.t, { roles: ['citizen'], displayName: 'Серік Бекұлы', locale: 'kk' })
     const adminUser = await createUser(s.t, { roles: ['admin'], locale: 'kk' })
     const { ctx, page } = await s.signedIn(adminUser, { lng: 'kk' })

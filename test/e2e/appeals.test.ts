@@ -17,16 +17,23 @@ describe('web client: appeals in a real browser', function () {
   let pdf: string
 
   before(async function () {
-    council = await s.council({ kk: 'Қарағанды облысының қоғамдық кеңесі', ru: 'Общественный совет Карагандинской области', regionCode: 'KZ-35', level: 'oblast' })
+    council = await s.council({
+      kk: 'Қарағанды облысының қоғамдық кеңесі',
+      ru: 'Общественный совет Карагандинской области',
+      regionCode: 'KZ-35',
+      level: 'oblast',
+    })
     memberLogin = await s.member(council, { displayName: 'Дана Ахметова', locale: 'ru' })
     const { Agent: AgentClass } = await import('../helpers/agent.js')
     member = new AgentClass(s.t.url)
-    expect((await member.post('/api/v1/auth/login', { email: memberLogin.email, password: memberLogin.password })).status).to.equal(200)
+    expect(
+      (await member.post('/api/v1/auth/login', { email: memberLogin.email, password: memberLogin.password })).status,
+    ).to.equal(200)
     pdf = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kenes-e2e-')), 'өтініш.pdf')
     fs.writeFileSync(pdf, '%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n')
   })
 
-  it('a guest sends an appeal, sees the server\'s field errors, confirms it by the e-mailed link and tracks it', async () => {
+  it("a guest sends an appeal, sees the server's field errors, confirms it by the e-mailed link and tracks it", async () => {
     const kk = web('kk')
     const ctx = await s.context({ lng: 'kk' })
     const page = await ctx.newPage()
@@ -70,7 +77,9 @@ describe('web client: appeals in a real browser', function () {
 
     // The council answers; the guest sees it on the tracking page with number + code.
     const appealId = (await member.get(`/api/v1/councils/${council.id}/appeals`)).body.items[0].id
-    expect((await member.post(`/api/v1/appeals/${appealId}/replies`, { text: 'Алаң көктемде салынады.' })).status).to.equal(201)
+    expect(
+      (await member.post(`/api/v1/appeals/${appealId}/replies`, { text: 'Алаң көктемде салынады.' })).status,
+    ).to.equal(201)
     await page.goto('/appeals/track')
     await field(page, kk.appeal.number).fill(number)
     await field(page, kk.appeal.code).fill(code)

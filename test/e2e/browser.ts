@@ -26,22 +26,54 @@ function newestMtime(p: string): number {
 /** Builds client/dist once per run if any client source or locale is newer than the build. */
 export function ensureClientBuilt(): void {
   const index = path.join(ROOT, 'client', 'dist', 'index.html')
-  const sources = [path.join(ROOT, 'client', 'src'), path.join(ROOT, 'client', 'index.html'), path.join(ROOT, 'client', 'public'), path.join(ROOT, 'shared', 'locales')]
+  const sources = [
+    path.join(ROOT, 'client', 'src'),
+    path.join(ROOT, 'client', 'index.html'),
+    path.join(ROOT, 'client', 'public'),
+    path.join(ROOT, 'shared', 'locales'),
+  ]
   const built = fs.existsSync(index) ? fs.statSync(index).mtimeMs : 0
   if (built && sources.every((s) => newestMtime(s) <= built)) return
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', path.join(ROOT, 'client', 'vite.config.ts'), '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' })
+  execFileSync(
+    process.execPath,
+    [
+      path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
+      'build',
+      '--config',
+      path.join(ROOT, 'client', 'vite.config.ts'),
+      '--logLevel',
+      'warn',
+    ],
+    { cwd: ROOT, stdio: 'inherit' },
+  )
 }
 
 export async function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   })
 }
 
-export async function newContext(browser: Browser, baseURL: string, opts: { width?: number; lng?: 'kk' | 'ru' } = {}): Promise<BrowserContext> {
-  const ctx = await browser.newContext({ baseURL, viewport: { width: opts.width ?? 1280, height: 900 }, locale: opts.lng === 'ru' ? 'ru-KZ' : 'kk-KZ' })
+export async function newContext(
+  browser: Browser,
+  baseURL: string,
+  opts: { width?: number; lng?: 'kk' | 'ru' } = {},
+): Promise<BrowserContext> {
+  const ctx = await browser.newContext({
+    baseURL,
+    viewport: { width: opts.width ?? 1280, height: 900 },
+    locale: opts.lng === 'ru' ? 'ru-KZ' : 'kk-KZ',
+  })
   if (opts.lng) await ctx.addCookies([{ name: 'lng', value: opts.lng, url: baseURL }])
   return ctx
 }
@@ -65,13 +97,21 @@ export async function axeProblems(page: Page): Promise<string[]> {
   const res = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
   return res.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`)
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(' '))
+          .join(' | ')}`,
+    )
 }
 
 /** Waits until no "loading" status is left on the page (data requests finished). */
 export async function settled(page: Page): Promise<void> {
   await page.waitForLoadState('networkidle')
-  await page.waitForFunction(() => !document.querySelector('[role=status][aria-live=polite].muted'), undefined, { timeout: 10_000 })
+  await page.waitForFunction(() => !document.querySelector('[role=status][aria-live=polite].muted'), undefined, {
+    timeout: 10_000,
+  })
 }
 
 /** The control labelled exactly `text` (a required field's label ends with a visual " *"). */

@@ -4,14 +4,29 @@ import zlib from 'node:zlib'
 import { expect } from 'chai'
 import { ensureClientBuilt, ROOT } from './browser.js'
 
-interface Chunk { file: string; imports?: string[]; dynamicImports?: string[]; css?: string[]; isEntry?: boolean }
+interface Chunk {
+  file: string
+  imports?: string[]
+  dynamicImports?: string[]
+  css?: string[]
+  isEntry?: boolean
+}
 
 const DIST = path.join(ROOT, 'client', 'dist')
 const BUDGET = 200 * 1024
 const PUBLIC_PAGES = [
-  'src/pages/public/councils.tsx', 'src/pages/public/council.tsx', 'src/pages/public/news-list.tsx', 'src/pages/public/news-article.tsx',
-  'src/pages/public/videos.tsx', 'src/pages/public/video.tsx', 'src/pages/public/qa.tsx', 'src/pages/appeals/appeal-form.tsx',
-  'src/pages/appeals/track.tsx', 'src/pages/appeals/confirm.tsx', 'src/pages/account/login.tsx', 'src/pages/account/register.tsx',
+  'src/pages/public/councils.tsx',
+  'src/pages/public/council.tsx',
+  'src/pages/public/news-list.tsx',
+  'src/pages/public/news-article.tsx',
+  'src/pages/public/videos.tsx',
+  'src/pages/public/video.tsx',
+  'src/pages/public/qa.tsx',
+  'src/pages/appeals/appeal-form.tsx',
+  'src/pages/appeals/track.tsx',
+  'src/pages/appeals/confirm.tsx',
+  'src/pages/account/login.tsx',
+  'src/pages/account/register.tsx',
 ]
 
 /**

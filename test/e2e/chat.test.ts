@@ -68,7 +68,10 @@ describe('web client: chat between councils', function () {
     await pa.locator('.attach-item', { hasText: 'сурет.png' }).getByText(kk.chat.attached).waitFor()
     await field(pa, kk.chat.message).fill('Отырыс залының суреті')
     await pa.keyboard.press('Enter')
-    await pa.locator('.message', { hasText: 'Отырыс залының суреті' }).getByRole('link', { name: /^сурет\./ }).waitFor()
+    await pa
+      .locator('.message', { hasText: 'Отырыс залының суреті' })
+      .getByRole('link', { name: /^сурет\./ })
+      .waitFor()
     expect(await pa.locator('.attach-item').count(), 'the sent file leaves the composer').to.equal(0)
     const withImage = pb.locator('.message', { hasText: 'Отырыс залының суреті' })
     await withImage.getByRole('link', { name: /^сурет\./ }).waitFor()
@@ -80,7 +83,13 @@ describe('web client: chat between councils', function () {
     // B answers with a PDF alone (no text): A gets a link to it, marked as PDF.
     chooser = pb.waitForEvent('filechooser')
     await pb.getByRole('button', { name: kk.chat.attach }).click()
-    await (await chooser).setFiles({ name: 'хаттама.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n') })
+    await (
+      await chooser
+    ).setFiles({
+      name: 'хаттама.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n'),
+    })
     await pb.locator('.attach-item', { hasText: 'хаттама.pdf' }).getByText(kk.chat.attached).waitFor()
     await pb.getByRole('button', { name: kk.chat.send }).click()
     const pdfLink = pa.getByRole('link', { name: 'хаттама.pdf' })
@@ -94,7 +103,10 @@ describe('web client: chat between councils', function () {
     await (await chooser).setFiles({ name: 'жалған.png', mimeType: 'image/png', buffer: Buffer.from('бұл сурет емес') })
     const refused = pa.locator('.attach-item', { hasText: 'жалған.png' })
     await refused.getByRole('alert').waitFor()
-    expect((await refused.getByRole('alert').textContent())?.trim().length, 'a message from the server').to.be.greaterThan(3)
+    expect(
+      (await refused.getByRole('alert').textContent())?.trim().length,
+      'a message from the server',
+    ).to.be.greaterThan(3)
     expect(await pa.getByRole('button', { name: kk.chat.send }).isDisabled(), 'nothing to send').to.equal(true)
     await refused.getByRole('button', { name: new RegExp(`^${kk.chat.removeFile}`) }).click()
     await refused.waitFor({ state: 'detached' })
@@ -120,7 +132,10 @@ describe('web client: chat between councils', function () {
     await pa.keyboard.press('Enter')
     const edited = pb.locator('.message', { hasText: 'Сәлеметсіз бе, құрметті әріптестер!' })
     await edited.locator('.meta', { hasText: kk.chat.edited }).waitFor()
-    expect(await pb.locator('.message-text', { hasText: /^Сәлеметсіз бе, әріптестер!$/ }).count(), 'the old text is gone').to.equal(0)
+    expect(
+      await pb.locator('.message-text', { hasText: /^Сәлеметсіз бе, әріптестер!$/ }).count(),
+      'the old text is gone',
+    ).to.equal(0)
     // B cannot edit A's message: no such button on it.
     expect(await edited.getByRole('button', { name: kk.chat.edit }).count()).to.equal(0)
     expect(await field(pa, kk.chat.message).inputValue(), 'the composer is back to a new message').to.equal('')

@@ -8,7 +8,11 @@ describe('web client: a member publishes news', function () {
 
   it('writes an article with the rich-text editor, publishes it, and a guest reads it on the council page', async () => {
     const kk = web('kk')
-    const council = await s.council({ kk: 'Шымкент қаласының қоғамдық кеңесі', ru: 'Общественный совет города Шымкента', regionCode: 'KZ-79' })
+    const council = await s.council({
+      kk: 'Шымкент қаласының қоғамдық кеңесі',
+      ru: 'Общественный совет города Шымкента',
+      regionCode: 'KZ-79',
+    })
     const member = await s.member(council)
 
     const { ctx, page } = await s.signedIn(member, { lng: 'kk' })
@@ -58,7 +62,11 @@ describe('web client: a member publishes news', function () {
 
   it("lists the council's draft with its status, filters by status and opens it for editing", async () => {
     const ru = web('ru')
-    const council = await s.council({ kk: 'Павлодар облысының қоғамдық кеңесі', ru: 'Общественный совет Павлодарской области', regionCode: 'KZ-55' })
+    const council = await s.council({
+      kk: 'Павлодар облысының қоғамдық кеңесі',
+      ru: 'Общественный совет Павлодарской области',
+      regionCode: 'KZ-55',
+    })
     const member = await s.member(council, { locale: 'ru' })
     const { ctx, page } = await s.signedIn(member, { lng: 'ru' })
     await page.goto(`/member/news/new?council=${council.id}`)
@@ -87,7 +95,9 @@ describe('web client: a member publishes news', function () {
     await page.waitForURL(new RegExp(`/member/news/${id}/edit$`))
     // The editor renders before the article arrives: wait for the loaded title, bounded.
     const title = field(page.locator('fieldset[lang=ru]'), ru.editor.title)
-    expect(await until('the draft to load in the editor', 15_000, async () => (await title.inputValue()) || undefined)).to.equal('Черновик повестки заседания')
+    expect(
+      await until('the draft to load in the editor', 15_000, async () => (await title.inputValue()) || undefined),
+    ).to.equal('Черновик повестки заседания')
     await ctx.close()
   })
 })

@@ -8,14 +8,28 @@ describe('web client: the council workspace (appeal deadlines and redirects, cou
   this.timeout(120_000)
   const s = browserSuite()
 
-  it('a member extends an appeal\'s deadline once, then redirects it to another council, whose member finds it in their queue', async () => {
+  it("a member extends an appeal's deadline once, then redirects it to another council, whose member finds it in their queue", async () => {
     const ru = web('ru')
-    const home = await s.council({ kk: 'Қостанай облысының қоғамдық кеңесі', ru: 'Общественный совет Костанайской области', regionCode: 'KZ-39', level: 'oblast' })
-    const target = await s.council({ kk: 'Рудный қаласының қоғамдық кеңесі', ru: 'Общественный совет города Рудного', regionCode: 'KZ-39' })
+    const home = await s.council({
+      kk: 'Қостанай облысының қоғамдық кеңесі',
+      ru: 'Общественный совет Костанайской области',
+      regionCode: 'KZ-39',
+      level: 'oblast',
+    })
+    const target = await s.council({
+      kk: 'Рудный қаласының қоғамдық кеңесі',
+      ru: 'Общественный совет города Рудного',
+      regionCode: 'KZ-39',
+    })
     const member = await s.member(home, { locale: 'ru' })
     const targetMember = await s.member(target, { locale: 'ru' })
     const citizen = await loginAs(s.t, { roles: ['citizen'] })
-    const sent = await citizen.post('/api/v1/appeals', { councilId: home.id, category: 'complaint', subject: 'Ямы на дороге в Рудный', text: 'На трассе между Костанаем и Рудным много ям, прошу отремонтировать.' })
+    const sent = await citizen.post('/api/v1/appeals', {
+      councilId: home.id,
+      category: 'complaint',
+      subject: 'Ямы на дороге в Рудный',
+      text: 'На трассе между Костанаем и Рудным много ям, прошу отремонтировать.',
+    })
     expect(sent.status, sent.text).to.equal(201)
     const api = new Agent(s.t.url)
     await api.post('/api/v1/auth/login', { email: member.email, password: member.password })
@@ -51,16 +65,23 @@ describe('web client: the council workspace (appeal deadlines and redirects, cou
     await other.ctx.close()
   })
 
-  it('a member edits the council profile (server errors next to the fields), a guest sees it; another council\'s member is refused', async () => {
+  it("a member edits the council profile (server errors next to the fields), a guest sees it; another council's member is refused", async () => {
     const ru = web('ru')
     const kk = web('kk')
-    const council = await s.council({ kk: 'Түркістан облысының қоғамдық кеңесі', ru: 'Общественный совет Туркестанской области', regionCode: 'KZ-61', level: 'oblast' })
+    const council = await s.council({
+      kk: 'Түркістан облысының қоғамдық кеңесі',
+      ru: 'Общественный совет Туркестанской области',
+      regionCode: 'KZ-61',
+      level: 'oblast',
+    })
     const member = await s.member(council, { locale: 'ru' })
     const { ctx, page } = await s.signedIn(member, { lng: 'ru' })
     await page.goto(`/member/councils/${council.id}/profile`)
     await settled(page)
     const main = page.locator('main')
-    await field(page.locator('fieldset[lang=kk]'), ru.council.about).fill('Кеңес облыс тұрғындары мен әкімдік арасындағы байланысты нығайтады.')
+    await field(page.locator('fieldset[lang=kk]'), ru.council.about).fill(
+      'Кеңес облыс тұрғындары мен әкімдік арасындағы байланысты нығайтады.',
+    )
     await field(main, ru.council.email).fill('not-an-email')
     await page.getByRole('button', { name: ru.member.addMember }).click()
     const row = page.getByRole('group', { name: ru.member.memberN.replace('{{n}}', '3') })
@@ -69,7 +90,10 @@ describe('web client: the council workspace (appeal deadlines and redirects, cou
     await field(row, ru.member.position).selectOption('deputy_chair')
     await page.getByRole('button', { name: ru.profile.save }).click()
     await page.waitForSelector('[aria-invalid="true"]')
-    expect(await field(main, ru.council.email).getAttribute('aria-invalid'), 'the server\'s error lands on the e-mail field').to.equal('true')
+    expect(
+      await field(main, ru.council.email).getAttribute('aria-invalid'),
+      "the server's error lands on the e-mail field",
+    ).to.equal('true')
     // Nothing typed is lost: fix the e-mail and save.
     expect(await field(row, ru.member.nameKk).inputValue()).to.equal('Гүлнар Әбенова')
     await field(main, ru.council.email).fill('turkistan@example.kz')

@@ -15,21 +15,42 @@ describe('web client: public pages in a real browser', function () {
     const news = await member.post(`/api/v1/councils/${council.id}/news`, {
       title: { kk: 'Кеңестің кезекті отырысы өтті', ru: 'Состоялось очередное заседание совета' },
       summary: { kk: 'Қалалық көлік мәселелері талқыланды.', ru: 'Обсуждены вопросы городского транспорта.' },
-      body: { kk: '<p>Отырыста <strong>қоғамдық көлік</strong> талқыланды.</p><ul><li>Бағыттар</li><li>Тарифтер</li></ul>', ru: '<p>На заседании обсудили <strong>общественный транспорт</strong>.</p>' },
+      body: {
+        kk: '<p>Отырыста <strong>қоғамдық көлік</strong> талқыланды.</p><ul><li>Бағыттар</li><li>Тарифтер</li></ul>',
+        ru: '<p>На заседании обсудили <strong>общественный транспорт</strong>.</p>',
+      },
       tags: ['көлік'],
       status: 'published',
     })
     expect(news.status, news.text).to.equal(201)
     // An answered appeal its author allowed to publish: the public Q&A has an entry.
     const citizen = await loginAs(s.t, { roles: ['citizen'] })
-    const appeal = await citizen.post('/api/v1/appeals', { councilId: council.id, category: 'question', subject: 'Аялдама қашан салынады?', text: 'Біздің ауданда аялдама қашан салынатынын білгім келеді.', isPublic: true })
+    const appeal = await citizen.post('/api/v1/appeals', {
+      councilId: council.id,
+      category: 'question',
+      subject: 'Аялдама қашан салынады?',
+      text: 'Біздің ауданда аялдама қашан салынатынын білгім келеді.',
+      isPublic: true,
+    })
     expect(appeal.status, appeal.text).to.equal(201)
-    const reply = await member.post(`/api/v1/appeals/${appeal.body.id}/replies`, { text: 'Аялдама келесі жылы салынады.' })
+    const reply = await member.post(`/api/v1/appeals/${appeal.body.id}/replies`, {
+      text: 'Аялдама келесі жылы салынады.',
+    })
     expect(reply.status, reply.text).to.equal(201)
     pages.push(
-      ['home', '/'], ['councils', '/councils'], ['council', `/councils/${council.slug}`], ['news', '/news'], ['news-article', `/news/${news.body.slug}`],
-      ['videos', '/videos'], ['qa', '/qa'], ['appeal-form', '/appeals/new'], ['track', '/appeals/track'], ['login', '/login'], ['register', '/register'],
-      ['forgot', '/forgot-password'], ['not-found', '/no-such-page'],
+      ['home', '/'],
+      ['councils', '/councils'],
+      ['council', `/councils/${council.slug}`],
+      ['news', '/news'],
+      ['news-article', `/news/${news.body.slug}`],
+      ['videos', '/videos'],
+      ['qa', '/qa'],
+      ['appeal-form', '/appeals/new'],
+      ['track', '/appeals/track'],
+      ['login', '/login'],
+      ['register', '/register'],
+      ['forgot', '/forgot-password'],
+      ['not-found', '/no-such-page'],
     )
   })
 
@@ -41,11 +62,18 @@ describe('web client: public pages in a real browser', function () {
 
   // Both languages, and the visually-impaired mode (large text, high contrast, no images) in
   // Kazakh: the mode changes only styles, which the language does not affect.
-  const runs: ['kk' | 'ru', 'normal' | 'impaired'][] = [['kk', 'normal'], ['ru', 'normal'], ['kk', 'impaired']]
+  const runs: ['kk' | 'ru', 'normal' | 'impaired'][] = [
+    ['kk', 'normal'],
+    ['ru', 'normal'],
+    ['kk', 'impaired'],
+  ]
   for (const [lng, mode] of runs) {
     it(`has no serious or critical axe violations on every public page (${lng}, ${mode})`, async () => {
       const ctx = await s.context({ lng })
-      if (mode === 'impaired') await ctx.addInitScript(() => localStorage.setItem('kenes.a11y', JSON.stringify({ fontScale: 1.5, highContrast: true, hideImages: true })))
+      if (mode === 'impaired')
+        await ctx.addInitScript(() =>
+          localStorage.setItem('kenes.a11y', JSON.stringify({ fontScale: 1.5, highContrast: true, hideImages: true })),
+        )
       const page = await ctx.newPage()
       const problems: string[] = []
       for (const [name, url] of pages) {
@@ -53,7 +81,8 @@ describe('web client: public pages in a real browser', function () {
         expect(await page.getAttribute('html', 'lang'), name).to.equal(lng)
         if (mode === 'impaired') expect(await page.getAttribute('html', 'class'), name).to.contain('hc')
         for (const p of await axeProblems(page)) problems.push(`${name}: ${p}`)
-        if (lng === 'kk' || ['home', 'council', 'appeal-form'].includes(name)) await shot(page, `${name}-${lng}-${mode}`)
+        if (lng === 'kk' || ['home', 'council', 'appeal-form'].includes(name))
+          await shot(page, `${name}-${lng}-${mode}`)
       }
       await ctx.close()
       expect(problems, problems.join('\n')).to.deep.equal([])
@@ -65,7 +94,9 @@ describe('web client: public pages in a real browser', function () {
     const page = await ctx.newPage()
     for (const [name, url] of pages.slice(0, 8)) {
       await open(page, url)
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      )
       expect(overflow, `${name} overflows by ${overflow}px`).to.be.at.most(0)
       await shot(page, `${name}-kk-360`)
     }
@@ -106,7 +137,10 @@ describe('web client: public pages in a real browser', function () {
     await page.getByLabel(web('ru').a11y.hideImages).check()
     await page.goto('/councils')
     await settled(page)
-    const state = await page.evaluate(() => ({ cls: document.documentElement.className, size: document.documentElement.style.fontSize }))
+    const state = await page.evaluate(() => ({
+      cls: document.documentElement.className,
+      size: document.documentElement.style.fontSize,
+    }))
     expect(state.cls).to.contain('hc').and.to.contain('no-img')
     expect(state.size).to.equal('125%')
     await ctx.close()
@@ -122,7 +156,9 @@ describe('web client: public pages in a real browser', function () {
     await page.keyboard.press('Enter')
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-expanded'))).to.equal('true')
     await page.keyboard.press('Tab') // A− is disabled at 100 %: focus goes to A+
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).to.equal(web('kk').a11y.larger)
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).to.equal(
+      web('kk').a11y.larger,
+    )
     await page.keyboard.press('Enter')
     expect(await page.evaluate(() => document.documentElement.style.fontSize)).to.equal('125%')
     await page.keyboard.press('Tab')

@@ -14,7 +14,8 @@ type Login = { email: string; password: string }
 const texts = new Map<Lng, any>() // the locale file's shape is checked by web-locales.test.ts
 /** The client's own strings (shared/locales/<lng>/web.json), so tests find controls by their real labels. */
 export function web(lng: Lng) {
-  if (!texts.has(lng)) texts.set(lng, JSON.parse(fs.readFileSync(path.join(ROOT, 'shared', 'locales', lng, 'web.json'), 'utf8')))
+  if (!texts.has(lng))
+    texts.set(lng, JSON.parse(fs.readFileSync(path.join(ROOT, 'shared', 'locales', lng, 'web.json'), 'utf8')))
   return texts.get(lng)
 }
 
@@ -86,7 +87,8 @@ export function browserSuite(prepare?: () => void): BrowserSuite {
       admin ??= await loginAs(suite.t, { roles: ['admin'] })
       return createCouncil(admin, opts)
     },
-    member: (council, extra = {}) => createUser(suite.t, { roles: ['council_member'], councilIds: [council.id], locale: 'kk', ...extra }),
+    member: (council, extra = {}) =>
+      createUser(suite.t, { roles: ['council_member'], councilIds: [council.id], locale: 'kk', ...extra }),
   }
   return suite
 }

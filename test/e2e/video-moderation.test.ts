@@ -13,16 +13,61 @@ describe('web client: video upload, moderation and playback', function () {
   let clip: string
   const s = browserSuite(() => {
     clip = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kenes-e2e-')), 'clip.mp4')
-    execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=duration=2:size=320x240:rate=15', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=2',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', '-y', clip])
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=duration=2:size=320x240:rate=15',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440:duration=2',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:a',
+      'aac',
+      '-shortest',
+      '-y',
+      clip,
+    ])
   })
   it('resumes an interrupted upload from where the server stopped, not from the start', async () => {
     const kk = web('kk')
     // Over one 8 MiB chunk of the client, so the upload takes two PATCH requests.
     const big = path.join(path.dirname(clip), 'big.mp4')
-    execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=duration=4:size=320x240:rate=25', '-vf', 'noise=alls=100:allf=t', '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', '-pix_fmt', 'yuv420p', '-y', big])
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=duration=4:size=320x240:rate=25',
+      '-vf',
+      'noise=alls=100:allf=t',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-qp',
+      '0',
+      '-pix_fmt',
+      'yuv420p',
+      '-y',
+      big,
+    ])
     expect(fs.statSync(big).size).to.be.above(8 * 1024 * 1024)
-    const council = await s.council({ kk: 'Атырау облысының қоғамдық кеңесі', ru: 'Общественный совет Атырауской области', regionCode: 'KZ-23', level: 'oblast' })
+    const council = await s.council({
+      kk: 'Атырау облысының қоғамдық кеңесі',
+      ru: 'Общественный совет Атырауской области',
+      regionCode: 'KZ-23',
+      level: 'oblast',
+    })
     const member = await s.member(council)
     const { ctx, page } = await s.signedIn(member, { lng: 'kk' })
     await page.goto(`/member/councils/${council.id}/videos`)
@@ -57,7 +102,12 @@ describe('web client: video upload, moderation and playback', function () {
   it('a member uploads a video (tus, with progress), a moderator approves it, a guest watches it', async () => {
     const kk = web('kk')
     const ru = web('ru')
-    const council = await s.council({ kk: 'Ақтөбе облысының қоғамдық кеңесі', ru: 'Общественный совет Актюбинской области', regionCode: 'KZ-15', level: 'oblast' })
+    const council = await s.council({
+      kk: 'Ақтөбе облысының қоғамдық кеңесі',
+      ru: 'Общественный совет Актюбинской области',
+      regionCode: 'KZ-15',
+      level: 'oblast',
+    })
     const member = await s.member(council)
     const moderator = await createUser(s.t, { roles: ['moderator'], locale: 'ru' })
 
@@ -104,13 +154,19 @@ describe('web client: video upload, moderation and playback', function () {
     await gpage.getByRole('heading', { level: 1, name: 'Кеңес отырысының бейнежазбасы' }).waitFor()
     expect(await axeProblems(gpage)).to.deep.equal([])
     // Chromium with native HLS plays the stream itself; otherwise the play button loads hls.js.
-    const play = gpage.getByRole('button', { name: kk.video.play.replace('{{title}}', 'Кеңес отырысының бейнежазбасы') })
+    const play = gpage.getByRole('button', {
+      name: kk.video.play.replace('{{title}}', 'Кеңес отырысының бейнежазбасы'),
+    })
     if ((await gpage.locator('video').getAttribute('data-player')) !== 'native') await play.click()
     else expect(await play.count()).to.equal(0)
-    await gpage.waitForFunction(() => {
-      const v = document.querySelector('video')
-      return Boolean(v && v.readyState >= 1 && v.duration > 1)
-    }, undefined, { timeout: 30_000 })
+    await gpage.waitForFunction(
+      () => {
+        const v = document.querySelector('video')
+        return Boolean(v && v.readyState >= 1 && v.duration > 1)
+      },
+      undefined,
+      { timeout: 30_000 },
+    )
     await shot(gpage, 'video-kk')
     await Promise.all([mctx.close(), octx.close(), gctx.close()])
   })

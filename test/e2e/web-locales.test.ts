@@ -4,12 +4,19 @@ import { expect } from 'chai'
 import { ROOT } from './browser.js'
 
 type Tree = { [k: string]: string | Tree }
-const load = (lng: string): Tree => JSON.parse(fs.readFileSync(path.join(ROOT, 'shared', 'locales', lng, 'web.json'), 'utf8'))
+const load = (lng: string): Tree =>
+  JSON.parse(fs.readFileSync(path.join(ROOT, 'shared', 'locales', lng, 'web.json'), 'utf8'))
 function keys(tree: Tree, prefix = ''): string[] {
-  return Object.entries(tree).flatMap(([k, v]) => (typeof v === 'string' ? [`${prefix}${k}`] : keys(v, `${prefix}${k}.`)))
+  return Object.entries(tree).flatMap(([k, v]) =>
+    typeof v === 'string' ? [`${prefix}${k}`] : keys(v, `${prefix}${k}.`),
+  )
 }
 function sources(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [path.join(dir, e.name)] : []))
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory() ? sources(path.join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [path.join(dir, e.name)] : [],
+    )
 }
 
 /** The client's own strings (shared/locales/{kk,ru}/web.json): both languages, every key the code uses. */
@@ -26,7 +33,7 @@ describe('web client: locale files', () => {
     }
   })
 
-  it('defines every key the client code asks for with a literal t(\'…\')', () => {
+  it("defines every key the client code asks for with a literal t('…')", () => {
     const defined = new Set(keys(kk))
     const missing: string[] = []
     for (const file of sources(path.join(ROOT, 'client', 'src'))) {
@@ -42,6 +49,14 @@ describe('web client: locale files', () => {
     const texts = keys(kk).map((k) => k.split('.').reduce<string | Tree>((t, p) => (t as Tree)[p], kk) as string)
     const kazakh = texts.filter((s) => /[әғқңөұүһі]/i.test(s))
     expect(kazakh.length / texts.length).to.be.above(0.5)
-    expect(texts.filter((s) => /[a-z]{4,}/i.test(s.replace(/\{\{\w+\}\}/g, '').replace(/(PDF|JPEG|PNG|WebP|MP4|MOV|WebM|CSV|RSS|API|Enter|Shift|Ctrl|Esc|https)/g, '')))).to.deep.equal([])
+    expect(
+      texts.filter((s) =>
+        /[a-z]{4,}/i.test(
+          s
+            .replace(/\{\{\w+\}\}/g, '')
+            .replace(/(PDF|JPEG|PNG|WebP|MP4|MOV|WebM|CSV|RSS|API|Enter|Shift|Ctrl|Esc|https)/g, ''),
+        ),
+      ),
+    ).to.deep.equal([])
   })
 })

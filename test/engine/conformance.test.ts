@@ -8,7 +8,13 @@ import { MongoClient } from 'mongodb'
 import { repoRoot, startTempEngine, type TempEngine } from './unified/engine.js'
 import { SkipTest } from './unified/operations.js'
 import {
-  parseSpecFile, requirementsUnmet, schemaProblem, serverInfo, type ServerInfo, type SpecFile, SpecTestRun,
+  parseSpecFile,
+  requirementsUnmet,
+  schemaProblem,
+  serverInfo,
+  type ServerInfo,
+  type SpecFile,
+  SpecTestRun,
 } from './unified/runner.js'
 
 const TARGET = 0.95
@@ -20,19 +26,22 @@ type Status = 'passed' | 'failed' | 'skipped'
 const results: { name: string; status: Status; detail: string }[] = []
 
 function loadFiles(): { name: string; spec?: SpecFile; error?: string }[] {
-  return readdirSync(crudDir).filter(f => f.endsWith('.json')).sort().map(name => {
-    try {
-      return { name, spec: parseSpecFile(readFileSync(path.join(crudDir, name), 'utf8')) }
-    } catch (err) {
-      return { name, error: `cannot parse: ${(err as Error).message}` }
-    }
-  })
+  return readdirSync(crudDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((name) => {
+      try {
+        return { name, spec: parseSpecFile(readFileSync(path.join(crudDir, name), 'utf8')) }
+      } catch (err) {
+        return { name, error: `cannot parse: ${(err as Error).message}` }
+      }
+    })
 }
 
 function writeReport(summary: string): void {
   const lines = [summary, '']
   for (const status of ['failed', 'skipped'] as const) {
-    const list = results.filter(r => r.status === status)
+    const list = results.filter((r) => r.status === status)
     lines.push(`== ${status} (${list.length})`, '')
     for (const r of list) lines.push(`-- ${r.name}`, r.detail, '')
   }
@@ -110,7 +119,7 @@ if (!existsSync(crudDir)) {
 
     describe('summary', () => {
       it(`passes ≥ ${TARGET * 100} % of non-skipped spec tests`, function () {
-        const count = (s: Status): number => results.filter(r => r.status === s).length
+        const count = (s: Status): number => results.filter((r) => r.status === s).length
         const passed = count('passed')
         const failed = count('failed')
         const skipped = count('skipped')

@@ -15,21 +15,28 @@ import { repoRoot } from './unified/engine.js'
 const cli = path.join(repoRoot, 'server', 'db', 'embedded', 'cli.ts')
 const START_TIMEOUT_MS = 30_000 // upper bound only: a start normally completes when the URI line appears
 
-interface Child { proc: ChildProcess; uri: string; output: () => string }
+interface Child {
+  proc: ChildProcess
+  uri: string
+  output: () => string
+}
 
 /** Spawn the engine CLI; resolve with the URI it prints, reject (with its output) if it exits first. */
 function spawnEngine(dbPath: string): Promise<Child> {
   const proc = spawn(process.execPath, ['--import', 'tsx', cli, '--port', '0', '--dbpath', dbPath], {
-    cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
-  proc.stderr!.on('data', (b: Buffer) => { out += b.toString() })
+  proc.stderr!.on('data', (b: Buffer) => {
+    out += b.toString()
+  })
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       proc.kill('SIGKILL')
       reject(new Error(`engine did not print its URI within ${START_TIMEOUT_MS} ms; output:\n${out}`))
     }, START_TIMEOUT_MS)
-    createInterface({ input: proc.stdout! }).on('line', line => {
+    createInterface({ input: proc.stdout! }).on('line', (line) => {
       out += `${line}\n`
       const m = /mongodb:\/\/\S+/.exec(line)
       if (m) {
@@ -48,16 +55,25 @@ function spawnEngine(dbPath: string): Promise<Child> {
 function runToExit(dbPath: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, ['--import', 'tsx', cli, '--port', '0', '--dbpath', dbPath], {
-      cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
     })
     let out = ''
-    proc.stdout!.on('data', (b: Buffer) => { out += b.toString() })
-    proc.stderr!.on('data', (b: Buffer) => { out += b.toString() })
+    proc.stdout!.on('data', (b: Buffer) => {
+      out += b.toString()
+    })
+    proc.stderr!.on('data', (b: Buffer) => {
+      out += b.toString()
+    })
     const timer = setTimeout(() => {
       proc.kill('SIGKILL')
-      reject(new Error(`second engine on a locked dbpath neither exited nor stopped within ${START_TIMEOUT_MS} ms; output:\n${out}`))
+      reject(
+        new Error(
+          `second engine on a locked dbpath neither exited nor stopped within ${START_TIMEOUT_MS} ms; output:\n${out}`,
+        ),
+      )
     }, START_TIMEOUT_MS)
-    proc.once('exit', code => {
+    proc.once('exit', (code) => {
       clearTimeout(timer)
       resolve({ code, output: out })
     })
@@ -65,8 +81,9 @@ function runToExit(dbPath: string): Promise<{ code: number | null; output: strin
 }
 
 function exited(proc: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve({ code: proc.exitCode, signal: proc.signalCode })
-  return new Promise(resolve => proc.once('exit', (code, signal) => resolve({ code, signal })))
+  if (proc.exitCode !== null || proc.signalCode !== null)
+    return Promise.resolve({ code: proc.exitCode, signal: proc.signalCode })
+  return new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })))
 }
 
 async function kill9(child: Child): Promise<void> {
@@ -76,7 +93,12 @@ async function kill9(child: Child): Promise<void> {
 
 function connect(uri: string): MongoClient {
   // No retries: an in-flight write at the kill must fail, not be silently retried elsewhere.
-  return new MongoClient(uri, { retryWrites: false, retryReads: false, serverSelectionTimeoutMS: 10_000, maxPoolSize: 32 })
+  return new MongoClient(uri, {
+    retryWrites: false,
+    retryReads: false,
+    serverSelectionTimeoutMS: 10_000,
+    maxPoolSize: 32,
+  })
 }
 
 /** Every regular file under dir (recursive) with its size and mtime. */
@@ -95,10 +117,11 @@ async function filesUnder(dir: string): Promise<{ file: string; size: number; mt
 
 /** The journal the engine appends to: a non-empty file named like a journal/WAL, newest first. */
 async function findJournal(dbPath: string): Promise<string> {
-  const files = (await filesUnder(dbPath)).filter(f => f.size > 0 && !/lock/i.test(path.basename(f.file)))
-  const named = files.filter(f => /journal|wal|\.jnl$|\.log$/i.test(path.relative(dbPath, f.file)))
+  const files = (await filesUnder(dbPath)).filter((f) => f.size > 0 && !/lock/i.test(path.basename(f.file)))
+  const named = files.filter((f) => /journal|wal|\.jnl$|\.log$/i.test(path.relative(dbPath, f.file)))
   const pick = (named.length ? named : files).sort((a, b) => b.mtime - a.mtime)[0]
-  if (!pick) throw new Error(`no non-empty journal file found under ${dbPath}: ${JSON.stringify(await filesUnder(dbPath))}`)
+  if (!pick)
+    throw new Error(`no non-empty journal file found under ${dbPath}: ${JSON.stringify(await filesUnder(dbPath))}`)
   return pick.file
 }
 
@@ -123,7 +146,7 @@ describe('engine durability (child process, kill -9)', function () {
     dbPath = await mkdtemp(path.join(os.tmpdir(), 'kenes-durability-'))
   })
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map(c => c.close(true).catch(() => undefined)))
+    await Promise.all(clients.splice(0).map((c) => c.close(true).catch(() => undefined)))
     for (const c of children.splice(0)) {
       if (c.proc.exitCode === null && c.proc.signalCode === null) await kill9(c)
     }
@@ -197,14 +220,25 @@ describe('engine durability (child process, kill -9)', function () {
 
     const b = await start()
     const db2 = client(b.uri).db('durability')
-    const present = new Set((await db2.collection('docs').find({}, { projection: { _id: 1 } }).toArray()).map(d => String(d._id)))
-    const lost = ackedInserts.filter(id => !present.has(id))
+    const present = new Set(
+      (
+        await db2
+          .collection('docs')
+          .find({}, { projection: { _id: 1 } })
+          .toArray()
+      ).map((d) => String(d._id)),
+    )
+    const lost = ackedInserts.filter((id) => !present.has(id))
     expect(lost, `${lost.length} of ${ackedInserts.length} acknowledged inserts lost after kill -9`).to.deep.equal([])
-    const n = new Map((await db2.collection<{ _id: string; n: number }>('counters').find().toArray()).map(c => [c._id, c.n]))
+    const n = new Map(
+      (await db2.collection<{ _id: string; n: number }>('counters').find().toArray()).map((c) => [c._id, c.n]),
+    )
     for (let w = 0; w < WORKERS; w++) {
       const got = n.get(`c${w}`)
-      expect(got, `counter c${w}: acknowledged $inc count ${ackedIncs[w]}, attempted ${attemptedIncs[w]}`)
-        .to.be.within(ackedIncs[w], attemptedIncs[w])
+      expect(got, `counter c${w}: acknowledged $inc count ${ackedIncs[w]}, attempted ${attemptedIncs[w]}`).to.be.within(
+        ackedIncs[w],
+        attemptedIncs[w],
+      )
     }
     for (const tx of txAttempted) {
       const parts = [present.has(`${tx}-a`), present.has(`${tx}-b`)]
@@ -215,7 +249,10 @@ describe('engine durability (child process, kill -9)', function () {
 
   it('stops cleanly on SIGTERM and keeps its data', async () => {
     const a = await start()
-    await client(a.uri).db('durability').collection<{ _id: number }>('t').insertMany(Array.from({ length: 50 }, (_, i) => ({ _id: i })))
+    await client(a.uri)
+      .db('durability')
+      .collection<{ _id: number }>('t')
+      .insertMany(Array.from({ length: 50 }, (_, i) => ({ _id: i })))
     a.proc.kill('SIGTERM')
     const { code, signal } = await exited(a.proc)
     expect({ code, signal }, `engine output:\n${a.output()}`).to.deep.equal({ code: 0, signal: null })
@@ -233,9 +270,13 @@ describe('engine durability (child process, kill -9)', function () {
     }
     async function survivors(): Promise<number[]> {
       const b = await start()
-      const docs = await client(b.uri).db('durability').collection<{ _id: number; v: string }>('j').find({}, { sort: { _id: 1 } }).toArray()
+      const docs = await client(b.uri)
+        .db('durability')
+        .collection<{ _id: number; v: string }>('j')
+        .find({}, { sort: { _id: 1 } })
+        .toArray()
       for (const d of docs) expect(d.v, `document ${d._id} corrupted`).to.equal(`value-${d._id}`)
-      return docs.map(d => d._id)
+      return docs.map((d) => d._id)
     }
     const prefix = (k: number): number[] => Array.from({ length: k }, (_, i) => i)
 
@@ -273,7 +314,9 @@ describe('engine durability (child process, kill -9)', function () {
       await client(a.uri).db('durability').collection<{ _id: string }>('l').insertOne({ _id: 'before-kill' })
       await kill9(a)
       const b = await start()
-      expect(await client(b.uri).db('durability').collection<{ _id: string }>('l').findOne({ _id: 'before-kill' })).to.deep.equal({ _id: 'before-kill' })
+      expect(
+        await client(b.uri).db('durability').collection<{ _id: string }>('l').findOne({ _id: 'before-kill' }),
+      ).to.deep.equal({ _id: 'before-kill' })
     })
   })
 })

@@ -8,7 +8,12 @@ import * as BSON from 'bson'
 import { MongoClient } from 'mongodb'
 import { startEmbeddedMongo, type EmbeddedMongo } from '../../server/db/embedded/index.js'
 
-export interface TestEngine { engine: EmbeddedMongo; client: MongoClient; dbPath: string; stop(): Promise<void> }
+export interface TestEngine {
+  engine: EmbeddedMongo
+  client: MongoClient
+  dbPath: string
+  stop(): Promise<void>
+}
 
 export async function startTestEngine(opts: { fsync?: boolean } = {}): Promise<TestEngine> {
   const dbPath = await mkdtemp(path.join(os.tmpdir(), 'kenes-engine-test-'))
@@ -16,7 +21,9 @@ export async function startTestEngine(opts: { fsync?: boolean } = {}): Promise<T
   const client = new MongoClient(engine.uri)
   await client.connect()
   return {
-    engine, client, dbPath,
+    engine,
+    client,
+    dbPath,
     async stop() {
       await client.close()
       await engine.close()
@@ -70,20 +77,24 @@ export class RawConn {
         const f = this.buf.subarray(0, len)
         this.buf = this.buf.subarray(len)
         const w = this.waiters.shift()
-        if (w) w(f); else this.frames.push(f)
+        if (w) w(f)
+        else this.frames.push(f)
       }
     })
-    this.closed = new Promise(r => sock.once('close', () => r()))
+    this.closed = new Promise((r) => sock.once('close', () => r()))
   }
   static async open(port: number): Promise<RawConn> {
     const sock = net.connect(port, '127.0.0.1')
-    await new Promise<void>((res, rej) => { sock.once('connect', () => res()); sock.once('error', rej) })
+    await new Promise<void>((res, rej) => {
+      sock.once('connect', () => res())
+      sock.once('error', rej)
+    })
     return new RawConn(sock)
   }
   next(): Promise<Buffer> {
     const f = this.frames.shift()
     if (f) return Promise.resolve(f)
-    return new Promise(r => this.waiters.push(r))
+    return new Promise((r) => this.waiters.push(r))
   }
   /** Send an OP_MSG command and decode the reply body. */
   async command(cmd: BSON.Document): Promise<BSON.Document> {
@@ -91,7 +102,9 @@ export class RawConn {
     const f = await this.next()
     return BSON.deserialize(f.subarray(21))
   }
-  close(): void { this.sock.destroy() }
+  close(): void {
+    this.sock.destroy()
+  }
 }
 
 /** Test documents with arbitrary _id types (the driver's default typing assumes ObjectId). */

@@ -18,13 +18,17 @@ function failFsync(): () => void {
   fs.fdatasync = ((_fd: number, cb: (e: NodeJS.ErrnoException | null) => void) => {
     setImmediate(() => cb(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })))
   }) as typeof fs.fdatasync
-  return () => { fs.fdatasync = real }
+  return () => {
+    fs.fdatasync = real
+  }
 }
 
 describe('embedded engine: journal failure', () => {
   let dbPath: string
   let restore: (() => void) | undefined
-  beforeEach(async () => { dbPath = await mkdtemp(path.join(os.tmpdir(), 'kenes-engine-jfail-')) })
+  beforeEach(async () => {
+    dbPath = await mkdtemp(path.join(os.tmpdir(), 'kenes-engine-jfail-'))
+  })
   afterEach(async () => {
     restore?.()
     restore = undefined
@@ -57,12 +61,19 @@ describe('embedded engine: journal failure', () => {
 
   it('fails the write, refuses later commands with a clear error, and restarts with what was acknowledged', async () => {
     const engine = await startEmbeddedMongo({ dbPath, port: 0, fsync: true })
-    const client = new MongoClient(engine.uri, { retryWrites: false, retryReads: false, serverSelectionTimeoutMS: 5_000 })
+    const client = new MongoClient(engine.uri, {
+      retryWrites: false,
+      retryReads: false,
+      serverSelectionTimeoutMS: 5_000,
+    })
     try {
       const coll = client.db('t').collection<{ _id: string; v: number }>('c')
       await coll.insertOne({ _id: 'acked', v: 1 })
       restore = failFsync()
-      const [insert, update] = await Promise.allSettled([coll.insertOne({ _id: 'lost', v: 1 }), coll.updateOne({ _id: 'acked' }, { $set: { v: 2 } })])
+      const [insert, update] = await Promise.allSettled([
+        coll.insertOne({ _id: 'lost', v: 1 }),
+        coll.updateOne({ _id: 'acked' }, { $set: { v: 2 } }),
+      ])
       expect(insert.status).to.equal('rejected')
       expect(update.status).to.equal('rejected')
       restore()

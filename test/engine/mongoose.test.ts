@@ -28,7 +28,7 @@ describe('engine with mongoose', function () {
     conn.getClient().on('commandStarted', (e: CommandStartedEvent) => commands.push(e.commandName))
   })
   afterEach(async () => {
-    await Promise.all([conn, ...extra.splice(0)].map(c => c.close()))
+    await Promise.all([conn, ...extra.splice(0)].map((c) => c.close()))
   })
   after(async () => {
     await te?.stop()
@@ -40,17 +40,21 @@ describe('engine with mongoose', function () {
     return c
   }
 
-  const userSchema = (): Schema => new Schema({
-    email: { type: String, required: true, unique: true, lowercase: true, trim: true },
-    name: { type: String, required: true, minlength: 2 },
-    role: { type: String, enum: ['member', 'admin'], default: 'member' },
-    age: { type: Number, min: 0 },
-    tags: { type: [String], default: [] },
-  }, { timestamps: true })
+  const userSchema = (): Schema =>
+    new Schema(
+      {
+        email: { type: String, required: true, unique: true, lowercase: true, trim: true },
+        name: { type: String, required: true, minlength: 2 },
+        role: { type: String, enum: ['member', 'admin'], default: 'member' },
+        age: { type: Number, min: 0 },
+        tags: { type: [String], default: [] },
+      },
+      { timestamps: true },
+    )
 
   it('validates, applies defaults and timestamps', async () => {
     const User = conn.model('User', userSchema())
-    const err = await User.create({ email: 'a@x.kz', name: 'A', age: -1, role: 'root' }).catch(e => e)
+    const err = await User.create({ email: 'a@x.kz', name: 'A', age: -1, role: 'root' }).catch((e) => e)
     expect(err).to.be.instanceOf(mongoose.Error.ValidationError)
     expect(Object.keys(err.errors).sort()).to.deep.equal(['age', 'name', 'role'])
     expect(await User.countDocuments()).to.equal(0)
@@ -71,7 +75,7 @@ describe('engine with mongoose', function () {
     const User = conn.model('User', userSchema())
     await User.init() // builds the unique index
     await User.create({ email: 'dup@x.kz', name: 'First' })
-    const err = await User.create({ email: 'DUP@x.kz', name: 'Second' }).catch(e => e)
+    const err = await User.create({ email: 'DUP@x.kz', name: 'Second' }).catch((e) => e)
     expect(err, String(err)).to.have.property('code', 11000)
     expect(err.keyValue).to.deep.equal({ email: 'dup@x.kz' })
     expect(err.keyPattern).to.deep.equal({ email: 1 })
@@ -79,9 +83,11 @@ describe('engine with mongoose', function () {
     expect(await User.countDocuments()).to.equal(1)
     // Also through an update and an upsert.
     await User.create({ email: 'other@x.kz', name: 'Other' })
-    const upd = await User.updateOne({ email: 'other@x.kz' }, { $set: { email: 'dup@x.kz' } }).catch(e => e)
+    const upd = await User.updateOne({ email: 'other@x.kz' }, { $set: { email: 'dup@x.kz' } }).catch((e) => e)
     expect(upd).to.have.property('code', 11000)
-    const ups = await User.updateOne({ name: 'Nobody' }, { $set: { email: 'dup@x.kz' } }, { upsert: true }).catch(e => e)
+    const ups = await User.updateOne({ name: 'Nobody' }, { $set: { email: 'dup@x.kz' } }, { upsert: true }).catch(
+      (e) => e,
+    )
     expect(ups).to.have.property('code', 11000)
   })
 
@@ -91,7 +97,8 @@ describe('engine with mongoose', function () {
     v1.index({ a: 1, b: -1 }, { unique: true, name: 'a_b' })
     const M1 = conn.model('Thing', v1, 'things')
     await M1.syncIndexes()
-    const names = async (): Promise<string[]> => (await conn.db!.collection('things').listIndexes().toArray()).map(i => i.name).sort()
+    const names = async (): Promise<string[]> =>
+      (await conn.db!.collection('things').listIndexes().toArray()).map((i) => i.name).sort()
     expect(await names()).to.deep.equal(['_id_', 'a_1', 'a_b'])
 
     const v2 = new Schema({ a: Number, b: Number })
@@ -100,17 +107,26 @@ describe('engine with mongoose', function () {
     const dropped = await M2.syncIndexes()
     expect([...dropped].sort()).to.deep.equal(['a_1', 'a_b'])
     expect(await names()).to.deep.equal(['_id_', 'b_1'])
-    const idx = (await conn.db!.collection('things').listIndexes().toArray()).find(i => i.name === 'b_1')
+    const idx = (await conn.db!.collection('things').listIndexes().toArray()).find((i) => i.name === 'b_1')
     expect(idx).to.include({ sparse: true })
   })
 
   it('populates references and returns plain objects with lean', async () => {
     const Author = conn.model('Author', new Schema({ name: String }))
-    const Book = conn.model('Book', new Schema({ title: String, author: { type: Schema.Types.ObjectId, ref: 'Author' } }))
+    const Book = conn.model(
+      'Book',
+      new Schema({ title: String, author: { type: Schema.Types.ObjectId, ref: 'Author' } }),
+    )
     const [abai, auezov] = await Author.create([{ name: 'Abai' }, { name: 'Auezov' }])
-    await Book.create([{ title: 'Words of Edification', author: abai._id }, { title: 'Path of Abai', author: auezov._id }])
+    await Book.create([
+      { title: 'Words of Edification', author: abai._id },
+      { title: 'Path of Abai', author: auezov._id },
+    ])
     const books = await Book.find().sort({ title: -1 }).populate<{ author: { name: string } }>('author')
-    expect(books.map(b => [b.title, b.author.name])).to.deep.equal([['Words of Edification', 'Abai'], ['Path of Abai', 'Auezov']])
+    expect(books.map((b) => [b.title, b.author.name])).to.deep.equal([
+      ['Words of Edification', 'Abai'],
+      ['Path of Abai', 'Auezov'],
+    ])
 
     const lean = await Book.findOne({ title: 'Path of Abai' }).lean()
     expect(lean).to.not.be.instanceOf(mongoose.Document)
@@ -135,9 +151,17 @@ describe('engine with mongoose', function () {
   })
 
   it('updates with $inc/$push/$pull/$addToSet and $setOnInsert on upsert', async () => {
-    const Counter = conn.model('Counter', new Schema({ key: String, n: Number, list: [String], set: [String], created: String }))
-    const upsert = (update: Record<string, unknown>): Promise<unknown> => Counter.updateOne({ key: 'k' }, update, { upsert: true })
-    const r = await Counter.updateOne({ key: 'k' }, { $inc: { n: 1 }, $setOnInsert: { created: 'first' } }, { upsert: true })
+    const Counter = conn.model(
+      'Counter',
+      new Schema({ key: String, n: Number, list: [String], set: [String], created: String }),
+    )
+    const upsert = (update: Record<string, unknown>): Promise<unknown> =>
+      Counter.updateOne({ key: 'k' }, update, { upsert: true })
+    const r = await Counter.updateOne(
+      { key: 'k' },
+      { $inc: { n: 1 }, $setOnInsert: { created: 'first' } },
+      { upsert: true },
+    )
     expect(r).to.include({ upsertedCount: 1, matchedCount: 0 })
     await upsert({ $inc: { n: 2 }, $setOnInsert: { created: 'second' }, $push: { list: 'a' } })
     await upsert({ $push: { list: { $each: ['b', 'c', 'b'] } }, $addToSet: { set: { $each: ['x', 'y'] } } })
@@ -149,7 +173,11 @@ describe('engine with mongoose', function () {
 
   it("findOneAndUpdate returns the new document with { returnDocument: 'after' }", async () => {
     const Seq = conn.model('Seq', new Schema({ _id: String, v: Number }))
-    const first = await Seq.findOneAndUpdate({ _id: 'votes' }, { $inc: { v: 1 } }, { returnDocument: 'after', upsert: true }).lean()
+    const first = await Seq.findOneAndUpdate(
+      { _id: 'votes' },
+      { $inc: { v: 1 } },
+      { returnDocument: 'after', upsert: true },
+    ).lean()
     expect(first).to.deep.include({ _id: 'votes', v: 1 })
     const old = await Seq.findOneAndUpdate({ _id: 'votes' }, { $inc: { v: 1 } }).lean()
     expect(old).to.deep.include({ v: 1 })
@@ -160,21 +188,34 @@ describe('engine with mongoose', function () {
   it('aggregates with $group and $lookup', async () => {
     const Council = conn.model('Council', new Schema({ _id: String, region: String }))
     const Vote = conn.model('Vote', new Schema({ council: String, yes: Boolean }))
-    await Council.create([{ _id: 'alm', region: 'Almaty' }, { _id: 'ast', region: 'Astana' }])
-    await Vote.create([{ council: 'alm', yes: true }, { council: 'alm', yes: false }, { council: 'ast', yes: true }])
+    await Council.create([
+      { _id: 'alm', region: 'Almaty' },
+      { _id: 'ast', region: 'Astana' },
+    ])
+    await Vote.create([
+      { council: 'alm', yes: true },
+      { council: 'alm', yes: false },
+      { council: 'ast', yes: true },
+    ])
     const rows = await Vote.aggregate<{ _id: string; total: number; yes: number; council: { region: string }[] }>([
       { $group: { _id: '$council', total: { $sum: 1 }, yes: { $sum: { $cond: ['$yes', 1, 0] } } } },
       { $lookup: { from: 'councils', localField: '_id', foreignField: '_id', as: 'council' } },
       { $sort: { _id: 1 } },
     ])
-    expect(rows.map(r => [r._id, r.total, r.yes, r.council[0]?.region])).to.deep.equal([['alm', 2, 1, 'Almaty'], ['ast', 1, 1, 'Astana']])
+    expect(rows.map((r) => [r._id, r.total, r.yes, r.council[0]?.region])).to.deep.equal([
+      ['alm', 2, 1, 'Almaty'],
+      ['ast', 1, 1, 'Astana'],
+    ])
   })
 
   it('commits a connection.transaction() atomically, invisible to others until commit', async () => {
     const Account = conn.model('Account', new Schema({ _id: String, balance: Number }))
-    await Account.create([{ _id: 'a', balance: 100 }, { _id: 'b', balance: 0 }])
+    await Account.create([
+      { _id: 'a', balance: 100 },
+      { _id: 'b', balance: 0 },
+    ])
     const watcher = (await other()).collection('accounts')
-    await conn.transaction(async session => {
+    await conn.transaction(async (session) => {
       await Account.updateOne({ _id: 'a' }, { $inc: { balance: -30 } }, { session })
       await Account.updateOne({ _id: 'b' }, { $inc: { balance: 30 } }, { session })
       await Account.create([{ _id: 'c', balance: 1 }], { session })
@@ -185,18 +226,24 @@ describe('engine with mongoose', function () {
       expect(await Account.findById('b').session(session).lean()).to.deep.include({ balance: 30 })
     })
     const all = await watcher.find({}, { sort: { _id: 1 } }).toArray()
-    expect(all.map(d => [d._id, d.balance])).to.deep.equal([['a', 70], ['b', 30], ['c', 1]])
+    expect(all.map((d) => [d._id, d.balance])).to.deep.equal([
+      ['a', 70],
+      ['b', 30],
+      ['c', 1],
+    ])
   })
 
   it('rolls back a failed connection.transaction() completely', async () => {
     const Account = conn.model('Account', new Schema({ _id: String, balance: Number }))
     await Account.create([{ _id: 'a', balance: 100 }])
     const boom = new Error('abort on purpose')
-    const err = await conn.transaction(async session => {
-      await Account.updateOne({ _id: 'a' }, { $inc: { balance: -100 } }, { session })
-      await Account.create([{ _id: 'z', balance: 5 }], { session })
-      throw boom
-    }).catch(e => e)
+    const err = await conn
+      .transaction(async (session) => {
+        await Account.updateOne({ _id: 'a' }, { $inc: { balance: -100 } }, { session })
+        await Account.create([{ _id: 'z', balance: 5 }], { session })
+        throw boom
+      })
+      .catch((e) => e)
     expect(err).to.equal(boom)
     const watcher = (await other()).collection('accounts')
     expect(await watcher.find({}).toArray()).to.deep.equal([{ _id: 'a', balance: 100, __v: 0 }])
@@ -206,7 +253,10 @@ describe('engine with mongoose', function () {
     // `extra` is Mixed, so mongoose sends the sanitised filter { extra: { $eq: { $gt: '' } } } as is
     // and the engine must read it as equality with a document, not as an operator.
     const Profile = conn.model('Profile', new Schema({ name: String, extra: Schema.Types.Mixed }))
-    await Profile.create([{ name: 'Alma', extra: 'a' }, { name: 'Berik', extra: 'b' }])
+    await Profile.create([
+      { name: 'Alma', extra: 'a' },
+      { name: 'Berik', extra: 'b' },
+    ])
     const injected = (field: string): Record<string, unknown> => ({ [field]: { $gt: '' } })
     expect(await Profile.countDocuments(injected('extra')), 'the operator itself works when not sanitised').to.equal(2)
     const prev = mg.get('sanitizeFilter')
@@ -216,8 +266,12 @@ describe('engine with mongoose', function () {
       expect(await Profile.findOne(injected('extra')).lean()).to.equal(null)
       expect(await Profile.countDocuments(injected('extra'))).to.equal(0)
       // On a String path mongoose refuses the wrapped object outright: still no match-all.
-      const onString = await Profile.find(injected('name')).lean().catch(e => e)
-      expect(onString).to.satisfy((r: unknown) => r instanceof mongoose.Error.CastError || (Array.isArray(r) && r.length === 0))
+      const onString = await Profile.find(injected('name'))
+        .lean()
+        .catch((e) => e)
+      expect(onString).to.satisfy(
+        (r: unknown) => r instanceof mongoose.Error.CastError || (Array.isArray(r) && r.length === 0),
+      )
     } finally {
       mg.set('sanitizeFilter', prev ?? false)
     }

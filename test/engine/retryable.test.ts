@@ -6,14 +6,24 @@ import { RawConn, startTestEngine, type TestEngine, type AnyDoc } from './engine
 
 describe('embedded engine: retryable writes', () => {
   let t: TestEngine
-  before(async () => { t = await startTestEngine() })
-  after(async () => { await t.stop() })
+  before(async () => {
+    t = await startTestEngine()
+  })
+  after(async () => {
+    await t.stop()
+  })
 
   it('applies a retried $inc, insert and findAndModify only once', async () => {
     const raw = await RawConn.open(t.engine.port)
     const lsid = { id: new BSON.UUID() }
     await t.client.db('rw').collection<AnyDoc>('c').insertOne({ _id: 1, n: 0 })
-    const inc = { update: 'c', updates: [{ q: { _id: 1 }, u: { $inc: { n: 1 } } }], lsid, txnNumber: BSON.Long.fromNumber(1), $db: 'rw' }
+    const inc = {
+      update: 'c',
+      updates: [{ q: { _id: 1 }, u: { $inc: { n: 1 } } }],
+      lsid,
+      txnNumber: BSON.Long.fromNumber(1),
+      $db: 'rw',
+    }
     const r1 = await raw.command(inc)
     const r2 = await raw.command(inc) // the retry, e.g. after a network error
     expect(r1).to.include({ ok: 1, n: 1, nModified: 1 })
@@ -21,7 +31,15 @@ describe('embedded engine: retryable writes', () => {
     const ins = { insert: 'c', documents: [{ _id: 2 }], lsid, txnNumber: BSON.Long.fromNumber(2), $db: 'rw' }
     expect(await raw.command(ins)).to.include({ ok: 1, n: 1 })
     expect(await raw.command(ins)).to.include({ ok: 1, n: 1 }) // not a duplicate-key error
-    const fam = { findAndModify: 'c', query: { _id: 1 }, update: { $inc: { n: 10 } }, new: true, lsid, txnNumber: BSON.Long.fromNumber(3), $db: 'rw' }
+    const fam = {
+      findAndModify: 'c',
+      query: { _id: 1 },
+      update: { $inc: { n: 10 } },
+      new: true,
+      lsid,
+      txnNumber: BSON.Long.fromNumber(3),
+      $db: 'rw',
+    }
     const f1 = await raw.command(fam)
     const f2 = await raw.command(fam)
     expect(f1.value).to.deep.equal({ _id: 1, n: 11 })

@@ -16,8 +16,12 @@ async function restart(t: TestEngine): Promise<void> {
 
 describe('embedded engine: storage', () => {
   let t: TestEngine
-  beforeEach(async () => { t = await startTestEngine() })
-  afterEach(async () => { await t.stop() })
+  beforeEach(async () => {
+    t = await startTestEngine()
+  })
+  afterEach(async () => {
+    await t.stop()
+  })
 
   it('compacts the journal into a snapshot and replays snapshot + newer journal on start', async () => {
     const c = t.client.db('st').collection<AnyDoc>('docs')
@@ -33,7 +37,7 @@ describe('embedded engine: storage', () => {
     const c2 = t.client.db('st').collection<AnyDoc>('docs')
     expect(await c2.countDocuments()).to.equal(499)
     expect(await c2.findOne({ _id: 1 })).to.deep.equal({ _id: 1, k: 1, after: true })
-    const dup = await c2.insertOne({ k: 5 }).catch(e => e)
+    const dup = await c2.insertOne({ k: 5 }).catch((e) => e)
     expect(dup.code).to.equal(11000) // the unique index came back from the snapshot
   })
 
@@ -66,7 +70,7 @@ describe('embedded engine: storage', () => {
   })
 
   it('refuses a second engine on the same dbPath and takes over a stale lock', async () => {
-    const err = await startEmbeddedMongo({ dbPath: t.dbPath }).catch(e => e)
+    const err = await startEmbeddedMongo({ dbPath: t.dbPath }).catch((e) => e)
     expect(err).to.be.instanceOf(Error)
     expect(err.message).to.match(/already in use by process \d+/)
     await t.client.close()
@@ -87,15 +91,18 @@ describe('embedded engine: storage', () => {
     ])
     const r = await t.client.db('admin').command({ _kenesMaintenance: 'ttl' })
     expect(r.removed).to.equal(1)
-    expect((await c.find().sort({ _id: 1 }).toArray()).map(d => d._id)).to.deep.equal(['new', 'nodate'])
+    expect((await c.find().sort({ _id: 1 }).toArray()).map((d) => d._id)).to.deep.equal(['new', 'nodate'])
   })
 
   it('close() stops listening and releases the lock', async () => {
     const port = t.engine.port
     await t.client.close()
     await t.engine.close()
-    const refused = await new MongoClient(`mongodb://127.0.0.1:${port}/?directConnection=true`, { serverSelectionTimeoutMS: 300 })
-      .connect().catch(e => e)
+    const refused = await new MongoClient(`mongodb://127.0.0.1:${port}/?directConnection=true`, {
+      serverSelectionTimeoutMS: 300,
+    })
+      .connect()
+      .catch((e) => e)
     expect(refused).to.be.instanceOf(Error)
     expect(await readdir(t.dbPath)).to.not.include('mongod.lock')
     t.engine = await startEmbeddedMongo({ dbPath: t.dbPath, fsync: false })

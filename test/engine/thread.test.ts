@@ -14,10 +14,20 @@ import { startEmbeddedMongoInWorker } from '../../server/db/embedded/thread.js'
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const cli = path.join(repoRoot, 'server', 'db', 'embedded', 'cli.ts')
 
-function runCli(dbPath: string): { proc: ChildProcess; uri: Promise<string>; output: () => string; exit: Promise<number | null> } {
-  const proc = spawn(process.execPath, ['--import', 'tsx', cli, '--port', '0', '--dbpath', dbPath, '--thread'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] })
+function runCli(dbPath: string): {
+  proc: ChildProcess
+  uri: Promise<string>
+  output: () => string
+  exit: Promise<number | null>
+} {
+  const proc = spawn(process.execPath, ['--import', 'tsx', cli, '--port', '0', '--dbpath', dbPath, '--thread'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let out = ''
-  proc.stderr!.on('data', (b: Buffer) => { out += b.toString() })
+  proc.stderr!.on('data', (b: Buffer) => {
+    out += b.toString()
+  })
   const exit = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)))
   const uri = new Promise<string>((resolve, reject) => {
     createInterface({ input: proc.stdout! }).on('line', (line) => {
@@ -36,7 +46,9 @@ describe('embedded engine in a worker thread', function () {
   let dbPath: string
   const procs: ChildProcess[] = []
   const clients: MongoClient[] = []
-  beforeEach(async () => { dbPath = await mkdtemp(path.join(os.tmpdir(), 'kenes-engine-thread-')) })
+  beforeEach(async () => {
+    dbPath = await mkdtemp(path.join(os.tmpdir(), 'kenes-engine-thread-'))
+  })
   afterEach(async () => {
     for (const c of clients.splice(0)) await c.close(true).catch(() => undefined)
     for (const p of procs.splice(0)) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL')
@@ -70,8 +82,19 @@ describe('embedded engine in a worker thread', function () {
     const b = await startEmbeddedMongo({ dbPath, port: 0 }) // the stale lock is taken over
     const c2 = new MongoClient(b.uri)
     try {
-      const stored = new Set((await c2.db('t').collection<{ _id: string }>('acked').find({}, { projection: { _id: 1 } }).toArray()).map((d) => d._id))
-      expect(acked.filter((id) => !stored.has(id)), 'acknowledged but lost').to.deep.equal([])
+      const stored = new Set(
+        (
+          await c2
+            .db('t')
+            .collection<{ _id: string }>('acked')
+            .find({}, { projection: { _id: 1 } })
+            .toArray()
+        ).map((d) => d._id),
+      )
+      expect(
+        acked.filter((id) => !stored.has(id)),
+        'acknowledged but lost',
+      ).to.deep.equal([])
     } finally {
       await c2.close()
       await b.close()
@@ -82,16 +105,23 @@ describe('embedded engine in a worker thread', function () {
     const first = await startEmbeddedMongoInWorker({ dbPath, port: 0, fsync: false })
     const client = new MongoClient(first.uri)
     clients.push(client)
-    await client.db('t').collection('c').insertOne({ _id: 1 } as never)
+    await client
+      .db('t')
+      .collection('c')
+      .insertOne({ _id: 1 } as never)
 
     const inProcess = await startEmbeddedMongoInWorker({ dbPath, port: 0 }).catch((e: Error) => e)
     expect(inProcess).to.be.instanceOf(Error)
-    expect((inProcess as Error).message).to.include(dbPath).and.match(/in use/)
+    expect((inProcess as Error).message)
+      .to.include(dbPath)
+      .and.match(/in use/)
 
     const second = runCli(dbPath)
     procs.push(second.proc)
     expect(await second.exit).to.equal(1)
-    expect(second.output()).to.include(dbPath).and.match(/^kenes-db: cannot start: .*in use/)
+    expect(second.output())
+      .to.include(dbPath)
+      .and.match(/^kenes-db: cannot start: .*in use/)
     expect(second.output(), 'no stack trace').to.not.match(/\n\s+at /)
 
     await client.close()

@@ -15,7 +15,11 @@ describe('embedded engine: $set of _id', () => {
   it('upserts and then updates with $set: { _id: <same> } like mongod', async () => {
     const inserted = await coll().updateOne({ _id: 's1' }, { $set: { _id: 's1', v: 'a' } }, { upsert: true })
     expect(inserted.upsertedCount).to.equal(1)
-    const updated = await coll().updateOne({ _id: 's1' }, { $set: { _id: 's1', v: 'b' }, $inc: { n: 1 } }, { upsert: true })
+    const updated = await coll().updateOne(
+      { _id: 's1' },
+      { $set: { _id: 's1', v: 'b' }, $inc: { n: 1 } },
+      { upsert: true },
+    )
     expect(updated).to.include({ matchedCount: 1, modifiedCount: 1, upsertedCount: 0 })
     expect(await coll().findOne({ _id: 's1' })).to.deep.equal({ _id: 's1', v: 'b', n: 1 })
   })
@@ -26,7 +30,9 @@ describe('embedded engine: $set of _id', () => {
   })
 
   it('refuses to change a stored _id with code 66', async () => {
-    const err = await coll().updateOne({ _id: 's1' }, { $set: { _id: 'other' } }).catch((e) => e)
+    const err = await coll()
+      .updateOne({ _id: 's1' }, { $set: { _id: 'other' } })
+      .catch((e) => e)
     expect(err).to.have.property('code', 66)
     expect(await coll().countDocuments({ _id: 's1' })).to.equal(1)
   })

@@ -26,7 +26,10 @@ export class Agent {
   readonly cookies = new Map<string, string>()
   private csrf?: { sid: string; token: string }
 
-  constructor(readonly baseUrl: string, readonly opts: { lng?: 'kk' | 'ru' } = {}) {}
+  constructor(
+    readonly baseUrl: string,
+    readonly opts: { lng?: 'kk' | 'ru' } = {},
+  ) {}
 
   get hasSession(): boolean {
     return this.cookies.has(SESSION_COOKIE)
@@ -56,12 +59,18 @@ export class Agent {
     const sid = this.cookies.get(SESSION_COOKIE) ?? ''
     if (this.csrf && this.csrf.sid === sid && sid) return this.csrf.token
     const res = await this.raw('GET', '/api/v1/auth/csrf', { accept: 'application/json' })
-    if (res.status !== 200 || typeof res.body?.csrfToken !== 'string') throw new Error(`GET /api/v1/auth/csrf → ${res.status} ${res.text}`)
+    if (res.status !== 200 || typeof res.body?.csrfToken !== 'string')
+      throw new Error(`GET /api/v1/auth/csrf → ${res.status} ${res.text}`)
     this.csrf = { sid: this.cookies.get(SESSION_COOKIE) ?? '', token: res.body.csrfToken }
     return this.csrf.token
   }
 
-  private async raw(method: string, path: string, headers: Record<string, string>, body?: BodyInit): Promise<TestResponse> {
+  private async raw(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: BodyInit,
+  ): Promise<TestResponse> {
     const cookie = this.cookieHeader()
     if (cookie && !hasHeader(headers, 'cookie')) headers.cookie = cookie
     const res = await fetch(new URL(path, this.baseUrl), { method, headers, body, redirect: 'manual' })
@@ -114,12 +123,20 @@ export class Agent {
   /** multipart/form-data through FormData (fetch sets the boundary). */
   upload(
     path: string,
-    parts: { fields?: Record<string, string>; files: { field: string; filename: string; content: Buffer; type?: string }[] },
+    parts: {
+      fields?: Record<string, string>
+      files: { field: string; filename: string; content: Buffer; type?: string }[]
+    },
     method: 'POST' | 'PUT' = 'POST',
   ): Promise<TestResponse> {
     const form = new FormData()
     for (const [k, v] of Object.entries(parts.fields ?? {})) form.append(k, v)
-    for (const f of parts.files) form.append(f.field, new Blob([new Uint8Array(f.content)], { type: f.type ?? 'application/octet-stream' }), f.filename)
+    for (const f of parts.files)
+      form.append(
+        f.field,
+        new Blob([new Uint8Array(f.content)], { type: f.type ?? 'application/octet-stream' }),
+        f.filename,
+      )
     return this.request(method, path, { body: form })
   }
 }

@@ -53,7 +53,11 @@ function matches(mail: Mail, filter: MailFilter): boolean {
  * Resolves with the first matching mail beyond the `after` already seen (default 0), watching the
  * outbox directory (with a slow poll as a safety net) until `timeoutMs` (default 5000).
  */
-export async function waitForMail(t: TestServer, filter: MailFilter, opts: { timeoutMs?: number; after?: number } = {}): Promise<Mail> {
+export async function waitForMail(
+  t: TestServer,
+  filter: MailFilter,
+  opts: { timeoutMs?: number; after?: number } = {},
+): Promise<Mail> {
   const timeoutMs = opts.timeoutMs ?? 5000
   const after = opts.after ?? 0
   const dir = t.config.outboxDir
@@ -95,7 +99,11 @@ export async function waitForMail(t: TestServer, filter: MailFilter, opts: { tim
     const poll = setInterval(() => void check(), 250)
     const timer = setTimeout(async () => {
       const seen = await readOutbox(t, {}).catch(() => [])
-      finish(new Error(`waitForMail: no mail #${after + 1} matching ${JSON.stringify(filter)} within ${timeoutMs} ms; outbox has ${seen.length}: ${seen.map((m) => `${m.template} → ${m.to}`).join(', ') || 'nothing'}`))
+      finish(
+        new Error(
+          `waitForMail: no mail #${after + 1} matching ${JSON.stringify(filter)} within ${timeoutMs} ms; outbox has ${seen.length}: ${seen.map((m) => `${m.template} → ${m.to}`).join(', ') || 'nothing'}`,
+        ),
+      )
     }, timeoutMs)
     void check()
   })

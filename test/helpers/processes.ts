@@ -37,8 +37,13 @@ function waitForLine(child: ChildProcess, re: RegExp, timeoutMs: number, what: s
       const m = buffer.match(re)
       if (m) done(null, m)
     }
-    const onExit = (code: number | null) => done(new Error(`${what} exited (${code}) before it was ready:\n${buffer.slice(-2000)}\n${stderr.slice(-2000)}`))
-    const timer = setTimeout(() => done(new Error(`${what} not ready within ${timeoutMs} ms:\n${buffer.slice(-2000)}\n${stderr.slice(-2000)}`)), timeoutMs)
+    const onExit = (code: number | null) =>
+      done(new Error(`${what} exited (${code}) before it was ready:\n${buffer.slice(-2000)}\n${stderr.slice(-2000)}`))
+    const timer = setTimeout(
+      () =>
+        done(new Error(`${what} not ready within ${timeoutMs} ms:\n${buffer.slice(-2000)}\n${stderr.slice(-2000)}`)),
+      timeoutMs,
+    )
     child.stderr?.on('data', (c: Buffer) => (stderr += c.toString('utf8')))
     child.stdout?.on('data', onData)
     child.once('exit', onExit)
@@ -68,7 +73,11 @@ function stopper(child: ChildProcess, cleanup?: () => Promise<void>): () => Prom
 export async function startRedis(): Promise<Child> {
   if (!REDIS_SERVER) throw new Error('redis-server is not installed')
   const port = await freePort()
-  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(
+    REDIS_SERVER,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  )
   await waitForLine(child, /Ready to accept connections/, 15_000, 'redis-server')
   return { url: `redis://127.0.0.1:${port}`, process: child, stop: stopper(child) }
 }
@@ -80,16 +89,33 @@ export async function startRedis(): Promise<Child> {
 export async function startServerProcess(env: Record<string, string>): Promise<Child> {
   const root = await fsp.mkdtemp(path.join(os.tmpdir(), 'kenes-proc-'))
   const base: Record<string, string | undefined> = { ...process.env }
-  for (const k of ['MONGODB_URI', 'REDIS_URL', 'SMTP_URL', 'PUBLIC_URL', 'ADMIN_EMAIL', 'ADMIN_PASSWORD']) delete base[k]
+  for (const k of ['MONGODB_URI', 'REDIS_URL', 'SMTP_URL', 'PUBLIC_URL', 'ADMIN_EMAIL', 'ADMIN_PASSWORD'])
+    delete base[k]
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, 'server/main.ts')], {
     cwd: ROOT_DIR,
     env: {
-      ...base, NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', JOBS_ENABLED: 'false',
-      DATA_DIR: path.join(root, 'data'), UPLOADS_DIR: path.join(root, 'uploads'), ...env,
+      ...base,
+      NODE_ENV: 'test',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      JOBS_ENABLED: 'false',
+      DATA_DIR: path.join(root, 'data'),
+      UPLOADS_DIR: path.join(root, 'uploads'),
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
-  const m = await waitForLine(child, /"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*Kenes is listening|Kenes is listening[^\n]*"url":"(http:\/\/127\.0\.0\.1:\d+)"/, 60_000, 'server process')
+  const m = await waitForLine(
+    child,
+    /"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*Kenes is listening|Kenes is listening[^\n]*"url":"(http:\/\/127\.0\.0\.1:\d+)"/,
+    60_000,
+    'server process',
+  )
   child.stdout?.resume()
-  return { url: m[1] ?? m[2], process: child, stop: stopper(child, () => fsp.rm(root, { recursive: true, force: true })) }
+  return {
+    url: m[1] ?? m[2],
+    process: child,
+    stop: stopper(child, () => fsp.rm(root, { recursive: true, force: true })),
+  }
 }

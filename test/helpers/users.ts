@@ -17,7 +17,10 @@ export interface UserOptions {
 export const DEFAULT_PASSWORD = 'correct-horse-battery-staple'
 
 /** Creates a user straight in the database (default: a verified citizen with a unique e-mail). */
-export async function createUser(_t: TestServer, opts: UserOptions = {}): Promise<{ id: string; email: string; password: string }> {
+export async function createUser(
+  _t: TestServer,
+  opts: UserOptions = {},
+): Promise<{ id: string; email: string; password: string }> {
   const email = opts.email ?? `user-${crypto.randomBytes(6).toString('hex')}@test.kenes.kz`
   const password = opts.password ?? DEFAULT_PASSWORD
   const user = await createUserDirect({

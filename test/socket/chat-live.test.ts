@@ -27,7 +27,11 @@ describe('socket.io /chat: presence, typing, receipts, limits', () => {
   before(async () => {
     t = await startTestServer()
     ;[councilA, councilB, councilC] = await Promise.all([createCouncil(3), createCouncil(4), createCouncil(5)])
-    ;[alice, bob, carol] = await Promise.all([member(councilA, { displayName: 'Әлия' }), member(councilB), member(councilC)])
+    ;[alice, bob, carol] = await Promise.all([
+      member(councilA, { displayName: 'Әлия' }),
+      member(councilB),
+      member(councilC),
+    ])
     roomAB = (await alice.post('/api/v1/chat/rooms', { kind: 'direct', councilIds: [councilA, councilB] })).body.room.id
   })
   afterEach(async () => {
@@ -51,11 +55,18 @@ describe('socket.io /chat: presence, typing, receipts, limits', () => {
     const erinOffline = nextEvent(watcher, 'presence', (p) => p.userId === erin.user!.id && !p.online)
     ;(await connect(erin)).close()
     await erinOffline
-    expect(rec.of('presence').filter((p) => p.userId === dave.user!.id)).to.deep.equal([{ userId: dave.user!.id, online: true }])
+    expect(rec.of('presence').filter((p) => p.userId === dave.user!.id)).to.deep.equal([
+      { userId: dave.user!.id, online: true },
+    ])
     const offline = nextEvent(watcher, 'presence', (p) => p.userId === dave.user!.id && !p.online)
     d2.close()
     await offline
-    expect(rec.of('presence').filter((p) => p.userId === dave.user!.id).map((p) => p.online)).to.deep.equal([true, false])
+    expect(
+      rec
+        .of('presence')
+        .filter((p) => p.userId === dave.user!.id)
+        .map((p) => p.online),
+    ).to.deep.equal([true, false])
   })
 
   it('should pass typing on to the others in the room, throttled, never back to the typist', async () => {
@@ -77,23 +88,32 @@ describe('socket.io /chat: presence, typing, receipts, limits', () => {
   })
 
   it('should broadcast read receipts, persist them and count unread messages per room', async () => {
-    const roomAC = (await alice.post('/api/v1/chat/rooms', { kind: 'direct', councilIds: [councilA, councilC] })).body.room.id
+    const roomAC = (await alice.post('/api/v1/chat/rooms', { kind: 'direct', councilIds: [councilA, councilC] })).body
+      .room.id
     const [a, c] = await Promise.all([connect(alice), connect(carol)])
     for (const s of [a, c]) await ask(s, 'room:join', { roomId: roomAC })
     const sent = []
-    for (const text of ['бір', 'екі', 'үш']) sent.push((await ask(a, 'message:send', { roomId: roomAC, text, clientId: clientId() })).message)
-    const unread = async (agent: Agent) => (await agent.get('/api/v1/chat/rooms')).body.items.find((r: any) => r.id === roomAC)
+    for (const text of ['бір', 'екі', 'үш'])
+      sent.push((await ask(a, 'message:send', { roomId: roomAC, text, clientId: clientId() })).message)
+    const unread = async (agent: Agent) =>
+      (await agent.get('/api/v1/chat/rooms')).body.items.find((r: any) => r.id === roomAC)
     const before = await unread(carol)
     expect(before.unread).to.equal(3)
     expect(before.lastMessage.text).to.equal('үш')
     expect((await unread(alice)).unread).to.equal(0) // one's own messages are never unread
 
     const receipt = nextEvent(a, 'read')
-    expect(await ask(c, 'message:read', { roomId: roomAC, messageId: sent[1].id })).to.deep.equal({ ok: true, advanced: true })
+    expect(await ask(c, 'message:read', { roomId: roomAC, messageId: sent[1].id })).to.deep.equal({
+      ok: true,
+      advanced: true,
+    })
     expect(await receipt).to.deep.equal({ roomId: roomAC, userId: carol.user!.id, messageId: sent[1].id })
     expect((await unread(carol)).unread).to.equal(1)
     // Reading an older message never moves the mark back, and is not broadcast.
-    expect(await ask(c, 'message:read', { roomId: roomAC, messageId: sent[0].id })).to.deep.equal({ ok: true, advanced: false })
+    expect(await ask(c, 'message:read', { roomId: roomAC, messageId: sent[0].id })).to.deep.equal({
+      ok: true,
+      advanced: false,
+    })
     expect((await unread(carol)).unread).to.equal(1)
     await ask(c, 'message:read', { roomId: roomAC, messageId: sent[2].id })
     expect((await unread(carol)).unread).to.equal(0)
@@ -103,13 +123,21 @@ describe('socket.io /chat: presence, typing, receipts, limits', () => {
     expect(await ask(a, 'message:delete', { messageId: gone.id })).to.deep.include({ ok: true })
     expect((await unread(carol)).unread).to.equal(0)
     // A message of another room cannot be used as a read mark.
-    expect((await ask(c, 'message:read', { roomId: roomAC, messageId: (await ask(a, 'message:send', { roomId: roomAB, text: 'x', clientId: clientId() })).message.id })).error.code).to.equal('chat.message_not_in_room')
+    expect(
+      (
+        await ask(c, 'message:read', {
+          roomId: roomAC,
+          messageId: (await ask(a, 'message:send', { roomId: roomAB, text: 'x', clientId: clientId() })).message.id,
+        })
+      ).error.code,
+    ).to.equal('chat.message_not_in_room')
   })
 
   it('should rate-limit messages per user with a localized rate_limited ack', async () => {
     const fast = await member(councilA, { locale: 'ru' })
     const s = await connect(fast)
-    for (let i = 0; i < 20; i++) expect((await ask(s, 'message:send', { roomId: roomAB, text: `#${i}`, clientId: clientId() })).ok).to.equal(true)
+    for (let i = 0; i < 20; i++)
+      expect((await ask(s, 'message:send', { roomId: roomAB, text: `#${i}`, clientId: clientId() })).ok).to.equal(true)
     const refused = await ask(s, 'message:send', { roomId: roomAB, text: 'one too many', clientId: clientId() })
     expect(refused.ok).to.equal(false)
     expect(refused.error.code).to.equal('rate_limited')
@@ -117,7 +145,10 @@ describe('socket.io /chat: presence, typing, receipts, limits', () => {
     const history = await fast.get(`/api/v1/chat/rooms/${roomAB}/messages?limit=1`)
     expect(history.body.items[0].text).to.equal('#19')
     // Another user is not affected.
-    expect((await ask(await connect(alice), 'message:send', { roomId: roomAB, text: 'мен бармын', clientId: clientId() })).ok).to.equal(true)
+    expect(
+      (await ask(await connect(alice), 'message:send', { roomId: roomAB, text: 'мен бармын', clientId: clientId() }))
+        .ok,
+    ).to.equal(true)
   })
 
   it('should refuse a flood of events from one socket, then cut it off, leaving others alone', async () => {
@@ -130,13 +161,15 @@ describe('socket.io /chat: presence, typing, receipts, limits', () => {
     const cut = new Promise((resolve) => a.once('disconnect', resolve))
     for (let i = 0; i < 1000; i++) a.emit('no-such-event', i)
     expect(await cut).to.equal('io server disconnect')
-    expect((await ask(b, 'message:send', { roomId: roomAB, text: 'мен әлі осындамын', clientId: clientId() })).ok).to.equal(true)
+    expect(
+      (await ask(b, 'message:send', { roomId: roomAB, text: 'мен әлі осындамын', clientId: clientId() })).ok,
+    ).to.equal(true)
   })
 
   it('should report chat sockets, messages and event errors in /metrics', async () => {
     const a = await connect(alice)
     await ask(a, 'message:send', { roomId: roomAB, text: 'метрика', clientId: clientId() })
-    await ask(a, 'message:send', { roomId: roomAB, text: '' , clientId: clientId() })
+    await ask(a, 'message:send', { roomId: roomAB, text: '', clientId: clientId() })
     const admin = await loginAs(t, { roles: ['admin'] })
     const text = (await admin.get('/metrics')).text
     expect(text).to.match(/^chat_sockets\{[^}]*\} [1-9]/m)
@@ -148,7 +181,12 @@ describe('socket.io /chat: presence, typing, receipts, limits', () => {
     const mod = await loginAs(t, { roles: ['moderator'] })
     const now = new Date()
     const docs = Array.from({ length: MAX_ROOMS_PER_SOCKET + 1 }, (_, i) => ({
-      kind: 'dialogue', key: `bound-test:${i}`, councilIds: [councilA, councilB], createdBy: mod.user!.id, activityAt: now, title: { kk: `Алаң ${i}` },
+      kind: 'dialogue',
+      key: `bound-test:${i}`,
+      councilIds: [councilA, councilB],
+      createdBy: mod.user!.id,
+      activityAt: now,
+      title: { kk: `Алаң ${i}` },
     }))
     const rooms = await ChatRoomModel.insertMany(docs)
     const s = await connect(mod)
@@ -181,7 +219,9 @@ describe('socket.io /chat: presence, typing, receipts, limits', () => {
     big.emit('message:send', { roomId: roomAB, text: 'x'.repeat(200_000), clientId: clientId() })
     expect(await closed).to.match(/transport close|transport error/)
     const still = nextEvent(b, 'message:new', (p) => p.message.text === 'әлі тірімін')
-    expect((await ask(a, 'message:send', { roomId: roomAB, text: 'әлі тірімін', clientId: clientId() })).ok).to.equal(true)
+    expect((await ask(a, 'message:send', { roomId: roomAB, text: 'әлі тірімін', clientId: clientId() })).ok).to.equal(
+      true,
+    )
     await still
     expect((await bob.get('/api/v1/health')).status).to.equal(200)
   })

@@ -65,7 +65,10 @@ describe('socket.io /chat: reconnection', () => {
 
   it('should not hand a recovering socket the rooms (or the messages) its user lost while it was away', async () => {
     const councilC = await createCouncil(15)
-    const carol = await loginAs(t, { roles: ['council_member'], councilIds: [(await alice.get('/api/v1/auth/me')).body.user.councilIds[0]] })
+    const carol = await loginAs(t, {
+      roles: ['council_member'],
+      councilIds: [(await alice.get('/api/v1/auth/me')).body.user.councilIds[0]],
+    })
     const [c, b] = await Promise.all([connectChat(t.url, carol), connectChat(t.url, bob)])
     open.push(c, b)
     for (const s of [c, b]) expect((await ask(s, 'room:join', { roomId })).ok).to.equal(true)
@@ -97,7 +100,8 @@ describe('socket.io /chat: reconnection', () => {
     a.close()
     await serverSockets(1)
     const sent = []
-    for (const text of ['бірінші', 'екінші', 'үшінші']) sent.push((await ask(b, 'message:send', { roomId, text, clientId: clientId() })).message)
+    for (const text of ['бірінші', 'екінші', 'үшінші'])
+      sent.push((await ask(b, 'message:send', { roomId, text, clientId: clientId() })).message)
 
     a = await connectChat(t.url, alice)
     open.push(a)
@@ -114,6 +118,8 @@ describe('socket.io /chat: reconnection', () => {
     // Up to date: nothing missed; a message of another room or an unknown id is refused.
     const newest = (await alice.get(`/api/v1/chat/rooms/${roomId}/messages?limit=1`)).body.items[0].id
     expect((await ask(a, 'room:join', { roomId, lastMessageId: newest })).missed).to.deep.equal([])
-    expect((await ask(a, 'room:join', { roomId, lastMessageId: '0123456789abcdef01234567' })).error.code).to.equal('chat.message_not_in_room')
+    expect((await ask(a, 'room:join', { roomId, lastMessageId: '0123456789abcdef01234567' })).error.code).to.equal(
+      'chat.message_not_in_room',
+    )
   })
 })

@@ -23,14 +23,21 @@ describe('socket.io /chat across two processes (Redis adapter)', function () {
 
   before(async function () {
     if (!REDIS_SERVER) {
-      console.warn('      redis-server is not installed (apt-get install redis-server): skipping the two-process chat test')
+      console.warn(
+        '      redis-server is not installed (apt-get install redis-server): skipping the two-process chat test',
+      )
       return this.skip()
     }
     redis = await startRedis()
     const secret = 'two-process-test-secret-0123456789abcdef'
     a = await startTestServer({ REDIS_URL: redis.url, SESSION_SECRET: secret })
     const { host, port, name } = mongoose.connection
-    b = await startServerProcess({ MONGODB_URI: `mongodb://${host}:${port}/?directConnection=true`, MONGODB_DB: name, REDIS_URL: redis.url, SESSION_SECRET: secret })
+    b = await startServerProcess({
+      MONGODB_URI: `mongodb://${host}:${port}/?directConnection=true`,
+      MONGODB_DB: name,
+      REDIS_URL: redis.url,
+      SESSION_SECRET: secret,
+    })
     const [ca, cb] = await Promise.all([createCouncil(15), createCouncil(16)])
     ;[alice, bob] = await Promise.all([
       loginAs(a, { roles: ['council_member'], councilIds: [ca], displayName: 'Алматы' }),
@@ -77,7 +84,10 @@ describe('socket.io /chat across two processes (Redis adapter)', function () {
     open.push(onA, bobOnA)
     const joined = await ask(bobOnA, 'room:join', { roomId })
     bobOnA.close() // bob's connection drops; the load balancer sends him to process B next
-    const missed = [await ask(onA, 'message:send', { roomId, text: 'сен жоқта 1', clientId: clientId() }), await ask(onA, 'message:send', { roomId, text: 'сен жоқта 2', clientId: clientId() })]
+    const missed = [
+      await ask(onA, 'message:send', { roomId, text: 'сен жоқта 1', clientId: clientId() }),
+      await ask(onA, 'message:send', { roomId, text: 'сен жоқта 2', clientId: clientId() }),
+    ]
     const onB = await connectChat(b!.url, bob)
     open.push(onB)
     const back = await ask(onB, 'room:join', { roomId, lastMessageId: joined.room.lastMessage.id })

@@ -21,7 +21,10 @@ export interface ConnectOptions {
 export function connectChat(url: string, agent: Agent | null, opts: ConnectOptions = {}): Promise<Socket> {
   const socket = ioClient(`${url}/chat`, {
     transports: ['websocket'],
-    extraHeaders: { ...(agent?.hasSession ? { cookie: agent.cookieHeader() } : {}), ...(opts.origin ? { origin: opts.origin } : {}) },
+    extraHeaders: {
+      ...(agent?.hasSession ? { cookie: agent.cookieHeader() } : {}),
+      ...(opts.origin ? { origin: opts.origin } : {}),
+    },
     auth: opts.lng ? { lng: opts.lng } : {},
     reconnection: opts.reconnection ?? false,
     forceNew: true,
@@ -45,7 +48,12 @@ export function connectChat(url: string, agent: Agent | null, opts: ConnectOptio
 }
 
 /** Resolves with the next `event` payload matching `filter`. */
-export function nextEvent<T = any>(socket: Socket, event: string, filter: (p: T) => boolean = () => true, timeoutMs = 5000): Promise<T> {
+export function nextEvent<T = any>(
+  socket: Socket,
+  event: string,
+  filter: (p: T) => boolean = () => true,
+  timeoutMs = 5000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const listener = (p: T) => {
       if (!filter(p)) return

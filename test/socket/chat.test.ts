@@ -36,23 +36,35 @@ describe('socket.io /chat', () => {
 
   describe('connecting', () => {
     it('should refuse a guest with connect_error auth.required, localized', async () => {
-      const err: any = await connect(null, { lng: 'ru' }).then(() => null, (e) => e)
+      const err: any = await connect(null, { lng: 'ru' }).then(
+        () => null,
+        (e) => e,
+      )
       expect(err?.data?.code).to.equal('auth.required')
       expect(err.data.message).to.match(/войдите/i)
     })
     it('should refuse a citizen with connect_error auth.forbidden', async () => {
       const citizen = await loginAs(t, { roles: ['citizen'] })
-      const err: any = await connect(citizen).then(() => null, (e) => e)
+      const err: any = await connect(citizen).then(
+        () => null,
+        (e) => e,
+      )
       expect(err?.data?.code).to.equal('auth.forbidden')
       expect(err.data.message).to.match(/құқығыңыз жоқ/)
     })
     it('should refuse a forged session cookie as auth.required', async () => {
       const fake = { hasSession: true, cookieHeader: () => 'kenes.sid=s%3Aforged.signature' } as unknown as Agent
-      const err: any = await connect(fake).then(() => null, (e) => e)
+      const err: any = await connect(fake).then(
+        () => null,
+        (e) => e,
+      )
       expect(err?.data?.code).to.equal('auth.required')
     })
-    it('should not let another site open a socket with the member\'s cookie (cross-site WebSocket hijacking)', async () => {
-      const err: any = await connect(alice, { origin: 'https://evil.example' }).then(() => null, (e) => e)
+    it("should not let another site open a socket with the member's cookie (cross-site WebSocket hijacking)", async () => {
+      const err: any = await connect(alice, { origin: 'https://evil.example' }).then(
+        () => null,
+        (e) => e,
+      )
       expect(err?.data?.code).to.equal('auth.required')
       // The portal's own pages (same origin as the request) connect as before.
       const own = await connect(alice, { origin: t.url })
@@ -65,7 +77,7 @@ describe('socket.io /chat', () => {
   })
 
   describe('room:join', () => {
-    it('should let members of the room\'s councils and moderators join, with the room', async () => {
+    it("should let members of the room's councils and moderators join, with the room", async () => {
       const [a, m] = await Promise.all([connect(alice), connect(mod)])
       const ra = await ask(a, 'room:join', { roomId })
       expect(ra.ok).to.equal(true)
@@ -111,8 +123,16 @@ describe('socket.io /chat', () => {
   describe('access revoked while connected', () => {
     it('should stop delivering at once to a socket whose user lost the council, was disabled or logged out', async () => {
       const admin = await loginAs(t, { roles: ['admin'] })
-      const [moved, disabled, loggedOut] = await Promise.all([0, 1, 2].map(() => loginAs(t, { roles: ['council_member'], councilIds: [councilA] })))
-      const [a, b, sm, sd, sl] = await Promise.all([connect(alice), connect(bob), connect(moved), connect(disabled), connect(loggedOut)])
+      const [moved, disabled, loggedOut] = await Promise.all(
+        [0, 1, 2].map(() => loginAs(t, { roles: ['council_member'], councilIds: [councilA] })),
+      )
+      const [a, b, sm, sd, sl] = await Promise.all([
+        connect(alice),
+        connect(bob),
+        connect(moved),
+        connect(disabled),
+        connect(loggedOut),
+      ])
       for (const s of [b, sm, sd, sl]) expect((await ask(s, 'room:join', { roomId })).ok).to.equal(true)
       const recs = [sm, sd, sl].map(record)
       const gone = [sd, sl].map((s) => new Promise((resolve) => s.once('disconnect', resolve)))
@@ -122,7 +142,9 @@ describe('socket.io /chat', () => {
       expect((await loggedOut.post('/api/v1/auth/logout')).status).to.equal(204)
       expect(await Promise.all(gone)).to.deep.equal(['io server disconnect', 'io server disconnect'])
       const barrier = nextEvent(b, 'message:new', (p) => p.message.text === 'после изменения прав')
-      expect((await ask(a, 'message:send', { roomId, text: 'после изменения прав', clientId: clientId() })).ok).to.equal(true)
+      expect(
+        (await ask(a, 'message:send', { roomId, text: 'после изменения прав', clientId: clientId() })).ok,
+      ).to.equal(true)
       await barrier
       expect(recs.map((r) => r.of('message:new').length)).to.deep.equal([0, 0, 0])
       // The moved member keeps the socket (still a council member) and uses it for the new council.
@@ -133,13 +155,27 @@ describe('socket.io /chat', () => {
 
   describe('message:send', () => {
     it('should persist, ack and deliver to every other room member exactly once', async () => {
-      const [a, b1, b2, m, c] = await Promise.all([connect(alice), connect(bob), connect(bob2), connect(mod), connect(carol)])
+      const [a, b1, b2, m, c] = await Promise.all([
+        connect(alice),
+        connect(bob),
+        connect(bob2),
+        connect(mod),
+        connect(carol),
+      ])
       const recs = [a, b1, b2, m, c].map(record)
       for (const s of [a, b1, b2, m]) expect((await ask(s, 'room:join', { roomId })).ok).to.equal(true)
-      const got = [b1, b2, m].map((s) => nextEvent(s, 'message:new', (p) => p.message.text === 'Сәлем, <b>Бауыржан</b>!'))
+      const got = [b1, b2, m].map((s) =>
+        nextEvent(s, 'message:new', (p) => p.message.text === 'Сәлем, <b>Бауыржан</b>!'),
+      )
       const ack = await ask(a, 'message:send', { roomId, text: 'Сәлем, <b>Бауыржан</b>!', clientId: clientId() })
       expect(ack.ok).to.equal(true)
-      expect(ack.message).to.include({ roomId, senderId: alice.user!.id, senderName: 'Әлия', councilId: councilA, text: 'Сәлем, <b>Бауыржан</b>!' })
+      expect(ack.message).to.include({
+        roomId,
+        senderId: alice.user!.id,
+        senderName: 'Әлия',
+        councilId: councilA,
+        text: 'Сәлем, <b>Бауыржан</b>!',
+      })
       for (const p of await Promise.all(got)) expect(p.message).to.deep.equal(ack.message)
       // Barrier: a later message reaches everyone after the first one; count what arrived by then.
       const barrier = [a, b1, b2, m].map((s) => nextEvent(s, 'message:new', (p) => p.message.text === 'barrier'))
@@ -170,13 +206,21 @@ describe('socket.io /chat', () => {
     })
 
     it('should store concurrent messages of many senders in one order, each delivered once', async () => {
-      const senders = await Promise.all(Array.from({ length: 6 }, (_, i) => loginAs(t, { roles: ['council_member'], councilIds: [i % 2 ? councilA : councilB] })))
+      const senders = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          loginAs(t, { roles: ['council_member'], councilIds: [i % 2 ? councilA : councilB] }),
+        ),
+      )
       const sockets = await Promise.all(senders.map((u) => connect(u)))
       const watcher = await connect(mod)
       await ask(watcher, 'room:join', { roomId })
       const seen: string[] = []
       watcher.on('message:new', (p) => seen.push(p.message.id))
-      const acks = await Promise.all(sockets.flatMap((s, i) => [0, 1, 2].map((k) => ask(s, 'message:send', { roomId, text: `параллель ${i}.${k}`, clientId: clientId() }))))
+      const acks = await Promise.all(
+        sockets.flatMap((s, i) =>
+          [0, 1, 2].map((k) => ask(s, 'message:send', { roomId, text: `параллель ${i}.${k}`, clientId: clientId() })),
+        ),
+      )
       expect(acks.every((a) => a.ok)).to.equal(true)
       const ids = acks.map((a) => a.message.id)
       const barrier = nextEvent(watcher, 'message:new', (p) => p.message.text === 'соңы')
@@ -193,7 +237,10 @@ describe('socket.io /chat', () => {
     it('should refuse bad payloads with validation.failed and keep the socket usable', async () => {
       const a = await connect(alice, { lng: 'ru' })
       const cases: unknown[] = [
-        'not an object', null, 42, [roomId],
+        'not an object',
+        null,
+        42,
+        [roomId],
         { roomId, text: '', clientId: clientId() },
         { roomId, text: 'x'.repeat(4001), clientId: clientId() },
         { roomId, text: 'ok', clientId: { $gt: '' } },

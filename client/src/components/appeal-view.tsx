@@ -14,7 +14,12 @@ export function StatusBadge({ status, overdue }: { status: string; overdue?: boo
   return (
     <>
       <span className={`badge status-${status}`}>{t(`appealStatus.${status}`)}</span>
-      {overdue && <> <span className="badge badge-danger">{t('appeal.overdue')}</span></>}
+      {overdue && (
+        <>
+          {' '}
+          <span className="badge badge-danger">{t('appeal.overdue')}</span>
+        </>
+      )}
     </>
   )
 }
@@ -23,7 +28,17 @@ export function StatusBadge({ status, overdue }: { status: string; overdue?: boo
  * One appeal as its author or the council sees it: facts, text, files, the thread, and (for the
  * author) follow-up and rating. `code` is the guest's access code, sent with each request.
  */
-export function AppealView({ appeal, role, code, onChange }: { appeal: Appeal; role: 'author' | 'council'; code?: string; onChange(a: Appeal): void }) {
+export function AppealView({
+  appeal,
+  role,
+  code,
+  onChange,
+}: {
+  appeal: Appeal
+  role: 'author' | 'council'
+  code?: string
+  onChange(a: Appeal): void
+}) {
   const { t } = useTranslation()
   const lng = useLang()
   const councils = useCouncilMap()
@@ -35,31 +50,77 @@ export function AppealView({ appeal, role, code, onChange }: { appeal: Appeal; r
     <article className="appeal" aria-labelledby="appeal-subject">
       <h2 id="appeal-subject">{appeal.subject}</h2>
       <dl className="facts">
-        <div><dt>{t('appeal.number')}</dt><dd>{appeal.trackingNumber}</dd></div>
-        <div><dt>{t('appeal.status')}</dt><dd data-testid="appeal-status"><StatusBadge status={appeal.status} overdue={appeal.overdue} /></dd></div>
-        <div><dt>{t('appeal.council')}</dt><dd>{council ? pick(council.name, lng) : '…'}</dd></div>
-        <div><dt>{t('appeal.category')}</dt><dd>{t(`category.${appeal.category}`)}</dd></div>
-        <div><dt>{t('appeal.createdAt')}</dt><dd>{formatDate(appeal.createdAt, lng, true)}</dd></div>
-        <div><dt>{t('appeal.dueAt')}</dt><dd>{appeal.dueAt ? formatDate(appeal.dueAt, lng) : '—'}</dd></div>
-        {role === 'council' && <div><dt>{t('appeal.author')}</dt><dd>{appeal.author.name} · <a href={`mailto:${appeal.author.email}`}>{appeal.author.email}</a>{appeal.author.guest && <> ({t('appeal.guest')})</>}</dd></div>}
+        <div>
+          <dt>{t('appeal.number')}</dt>
+          <dd>{appeal.trackingNumber}</dd>
+        </div>
+        <div>
+          <dt>{t('appeal.status')}</dt>
+          <dd data-testid="appeal-status">
+            <StatusBadge status={appeal.status} overdue={appeal.overdue} />
+          </dd>
+        </div>
+        <div>
+          <dt>{t('appeal.council')}</dt>
+          <dd>{council ? pick(council.name, lng) : '…'}</dd>
+        </div>
+        <div>
+          <dt>{t('appeal.category')}</dt>
+          <dd>{t(`category.${appeal.category}`)}</dd>
+        </div>
+        <div>
+          <dt>{t('appeal.createdAt')}</dt>
+          <dd>{formatDate(appeal.createdAt, lng, true)}</dd>
+        </div>
+        <div>
+          <dt>{t('appeal.dueAt')}</dt>
+          <dd>{appeal.dueAt ? formatDate(appeal.dueAt, lng) : '—'}</dd>
+        </div>
+        {role === 'council' && (
+          <div>
+            <dt>{t('appeal.author')}</dt>
+            <dd>
+              {appeal.author.name} · <a href={`mailto:${appeal.author.email}`}>{appeal.author.email}</a>
+              {appeal.author.guest && <> ({t('appeal.guest')})</>}
+            </dd>
+          </div>
+        )}
       </dl>
-      {appeal.statusReason && <p><strong>{t('appeal.reason')}:</strong> {appeal.statusReason}</p>}
+      {appeal.statusReason && (
+        <p>
+          <strong>{t('appeal.reason')}:</strong> {appeal.statusReason}
+        </p>
+      )}
       {appeal.extension && <Notice>{t('appeal.extended', { reason: appeal.extension.reason })}</Notice>}
       <h3>{t('appeal.text')}</h3>
       <p className="prewrap">{appeal.text}</p>
       {appeal.attachments.length > 0 && (
         <>
           <h3>{t('appeal.files')}</h3>
-          <ul className="file-list">{appeal.attachments.map((a) => <li key={a.id}><a href={withQuery(a.url, q)} download={a.name}>{a.name}</a> ({formatBytes(a.size, lng)})</li>)}</ul>
+          <ul className="file-list">
+            {appeal.attachments.map((a) => (
+              <li key={a.id}>
+                <a href={withQuery(a.url, q)} download={a.name}>
+                  {a.name}
+                </a>{' '}
+                ({formatBytes(a.size, lng)})
+              </li>
+            ))}
+          </ul>
         </>
       )}
       <section aria-labelledby="thread-h">
         <h3 id="thread-h">{t('appeal.thread')}</h3>
-        {appeal.replies.length === 0 ? <p className="muted">{t('appeal.noReplies')}</p> : (
+        {appeal.replies.length === 0 ? (
+          <p className="muted">{t('appeal.noReplies')}</p>
+        ) : (
           <ol className="thread">
             {appeal.replies.map((r) => (
               <li key={r.id} className={`reply reply-${r.by}`}>
-                <p className="meta"><strong>{r.by === 'council' ? t('appeal.fromCouncil') : t('appeal.fromAuthor')}</strong> · {r.authorName} · <time dateTime={r.createdAt}>{formatDate(r.createdAt, lng, true)}</time></p>
+                <p className="meta">
+                  <strong>{r.by === 'council' ? t('appeal.fromCouncil') : t('appeal.fromAuthor')}</strong> ·{' '}
+                  {r.authorName} · <time dateTime={r.createdAt}>{formatDate(r.createdAt, lng, true)}</time>
+                </p>
                 <p className="prewrap">{r.text}</p>
               </li>
             ))}
@@ -72,7 +133,17 @@ export function AppealView({ appeal, role, code, onChange }: { appeal: Appeal; r
   )
 }
 
-function ReplyForm({ appealId, query, role, onDone }: { appealId: string; query?: Record<string, string>; role: 'author' | 'council'; onDone(): Promise<void> }) {
+function ReplyForm({
+  appealId,
+  query,
+  role,
+  onDone,
+}: {
+  appealId: string
+  query?: Record<string, string>
+  role: 'author' | 'council'
+  onDone(): Promise<void>
+}) {
   const { t } = useTranslation()
   const [text, setText] = useState('')
   const [ok, setOk] = useState(false)
@@ -94,14 +165,33 @@ function ReplyForm({ appealId, query, role, onDone }: { appealId: string; query?
     <form className="form" onSubmit={submit} aria-labelledby={`reply-h-${role}`}>
       <h3 id={`reply-h-${role}`}>{role === 'council' ? t('appeal.answer') : t('appeal.followUp')}</h3>
       <ErrorBox error={s.fields.text ? null : s.error} />
-      <TextArea label={t('appeal.replyText')} required rows={5} value={text} onChange={(e) => setText(e.target.value)} error={errFor(s.fields, 'text')} />
-      <p><button className="btn btn-primary" disabled={s.busy || !text.trim()}>{role === 'council' ? t('appeal.sendAnswer') : t('appeal.sendFollowUp')}</button></p>
+      <TextArea
+        label={t('appeal.replyText')}
+        required
+        rows={5}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        error={errFor(s.fields, 'text')}
+      />
+      <p>
+        <button className="btn btn-primary" disabled={s.busy || !text.trim()}>
+          {role === 'council' ? t('appeal.sendAnswer') : t('appeal.sendFollowUp')}
+        </button>
+      </p>
       {ok && <Notice kind="success">{t('appeal.replySent')}</Notice>}
     </form>
   )
 }
 
-function Rating({ appeal, query, onDone }: { appeal: Appeal; query?: Record<string, string>; onDone(): Promise<void> }) {
+function Rating({
+  appeal,
+  query,
+  onDone,
+}: {
+  appeal: Appeal
+  query?: Record<string, string>
+  onDone(): Promise<void>
+}) {
   const { t } = useTranslation()
   const [score, setScore] = useState('5')
   const [comment, setComment] = useState('')
@@ -111,7 +201,10 @@ function Rating({ appeal, query, onDone }: { appeal: Appeal; query?: Record<stri
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     await s.run(async () => {
-      await api(`/appeals/${appeal.id}/rating`, { body: { score: Number(score), ...(comment.trim() ? { comment: comment.trim() } : {}) }, query })
+      await api(`/appeals/${appeal.id}/rating`, {
+        body: { score: Number(score), ...(comment.trim() ? { comment: comment.trim() } : {}) },
+        query,
+      })
       await onDone()
     })
   }
@@ -119,11 +212,30 @@ function Rating({ appeal, query, onDone }: { appeal: Appeal; query?: Record<stri
     <form className="form" onSubmit={submit} aria-labelledby="rate-h">
       <h3 id="rate-h">{t('appeal.rateTitle')}</h3>
       <ErrorBox error={s.error} />
-      <SelectField label={t('appeal.score')} value={score} onChange={(e) => setScore(e.target.value)} error={errFor(s.fields, 'score')}>
-        {[5, 4, 3, 2, 1].map((n) => <option key={n} value={n}>{t(`appeal.score${n}`)}</option>)}
+      <SelectField
+        label={t('appeal.score')}
+        value={score}
+        onChange={(e) => setScore(e.target.value)}
+        error={errFor(s.fields, 'score')}
+      >
+        {[5, 4, 3, 2, 1].map((n) => (
+          <option key={n} value={n}>
+            {t(`appeal.score${n}`)}
+          </option>
+        ))}
       </SelectField>
-      <TextArea label={t('appeal.ratingComment')} rows={3} value={comment} onChange={(e) => setComment(e.target.value)} error={errFor(s.fields, 'comment')} />
-      <p><button className="btn" disabled={s.busy}>{t('appeal.rate')}</button></p>
+      <TextArea
+        label={t('appeal.ratingComment')}
+        rows={3}
+        value={comment}
+        onChange={(e) => setComment(e.target.value)}
+        error={errFor(s.fields, 'comment')}
+      />
+      <p>
+        <button className="btn" disabled={s.busy}>
+          {t('appeal.rate')}
+        </button>
+      </p>
     </form>
   )
 }

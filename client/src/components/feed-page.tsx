@@ -20,7 +20,13 @@ interface FeedProps<T> {
 }
 
 /** A public feed (news, videos): search, an optional council filter from the address, cards, "more". */
-export function FeedPage<T extends { id: string; councilId: string }>({ section, path, filters = [], gridClass = 'grid', render }: FeedProps<T>) {
+export function FeedPage<T extends { id: string; councilId: string }>({
+  section,
+  path,
+  filters = [],
+  gridClass = 'grid',
+  render,
+}: FeedProps<T>) {
   const { t } = useTranslation()
   const lng = useLang()
   useTitle(t(`${section}.title`))
@@ -35,13 +41,18 @@ export function FeedPage<T extends { id: string; councilId: string }>({ section,
   const inputId = `${section}-q`
   return (
     <>
-      <h1>{t(`${section}.title`)}{c && <> — {pick(c.name, lng)}</>}</h1>
+      <h1>
+        {t(`${section}.title`)}
+        {c && <> — {pick(c.name, lng)}</>}
+      </h1>
       <form className="filters" role="search" aria-label={t(`${section}.searchLabel`)} onSubmit={search.submit}>
         <div className="field">
           <label htmlFor={inputId}>{t(`${section}.search`)}</label>
           <input id={inputId} type="search" value={search.text} onChange={(e) => search.setText(e.target.value)} />
         </div>
-        <button type="submit" className="btn btn-primary">{t('councils.find')}</button>
+        <button type="submit" className="btn btn-primary">
+          {t('councils.find')}
+        </button>
       </form>
       {!list.loading && !list.error && list.items.length === 0 && <Empty>{t(`${section}.empty`)}</Empty>}
       <div className={gridClass}>{list.items.map((item) => render(item, councils.get(item.councilId)))}</div>

@@ -1,6 +1,18 @@
-import { useId, useRef, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react'
+import {
+  useId,
+  useRef,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+} from 'react'
 
-interface Common { label: ReactNode; error?: string; hint?: ReactNode; required?: boolean }
+interface Common {
+  label: ReactNode
+  error?: string
+  hint?: ReactNode
+  required?: boolean
+}
 
 /**
  * A labelled control with its hint and its server-reported error tied to it by
@@ -24,52 +36,114 @@ function useLiveError(error: string | undefined, value: unknown): string | undef
 function Extras({ id, error, hint }: { id: string; error?: string; hint?: ReactNode }) {
   return (
     <>
-      {hint && <span className="hint" id={`${id}-hint`}>{hint}</span>}
-      {error && <span className="field-error" id={`${id}-err`}>{error}</span>}
+      {hint && (
+        <span className="hint" id={`${id}-hint`}>
+          {hint}
+        </span>
+      )}
+      {error && (
+        <span className="field-error" id={`${id}-err`}>
+          {error}
+        </span>
+      )}
     </>
   )
 }
 function Label({ id, label, required }: { id: string; label: ReactNode; required?: boolean }) {
-  return <label htmlFor={id}>{label}{required && <span aria-hidden="true" className="req"> *</span>}</label>
+  return (
+    <label htmlFor={id}>
+      {label}
+      {required && (
+        <span aria-hidden="true" className="req">
+          {' '}
+          *
+        </span>
+      )}
+    </label>
+  )
 }
 
-export function TextField({ label, error: serverError, hint, required, ...rest }: Common & InputHTMLAttributes<HTMLInputElement>) {
+export function TextField({
+  label,
+  error: serverError,
+  hint,
+  required,
+  ...rest
+}: Common & InputHTMLAttributes<HTMLInputElement>) {
   const error = useLiveError(serverError, rest.value)
   const { id, describedBy } = useFieldIds(error, hint)
   return (
     <div className={`field${error ? ' has-error' : ''}`}>
       <Label id={id} label={label} required={required} />
-      <input id={id} required={required} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...rest} />
+      <input
+        id={id}
+        required={required}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        {...rest}
+      />
       <Extras id={id} error={error} hint={hint} />
     </div>
   )
 }
 
-export function TextArea({ label, error: serverError, hint, required, ...rest }: Common & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+export function TextArea({
+  label,
+  error: serverError,
+  hint,
+  required,
+  ...rest
+}: Common & TextareaHTMLAttributes<HTMLTextAreaElement>) {
   const error = useLiveError(serverError, rest.value)
   const { id, describedBy } = useFieldIds(error, hint)
   return (
     <div className={`field${error ? ' has-error' : ''}`}>
       <Label id={id} label={label} required={required} />
-      <textarea id={id} required={required} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...rest} />
+      <textarea
+        id={id}
+        required={required}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        {...rest}
+      />
       <Extras id={id} error={error} hint={hint} />
     </div>
   )
 }
 
-export function SelectField({ label, error: serverError, hint, required, children, ...rest }: Common & SelectHTMLAttributes<HTMLSelectElement>) {
+export function SelectField({
+  label,
+  error: serverError,
+  hint,
+  required,
+  children,
+  ...rest
+}: Common & SelectHTMLAttributes<HTMLSelectElement>) {
   const error = useLiveError(serverError, rest.value)
   const { id, describedBy } = useFieldIds(error, hint)
   return (
     <div className={`field${error ? ' has-error' : ''}`}>
       <Label id={id} label={label} required={required} />
-      <select id={id} required={required} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...rest}>{children}</select>
+      <select
+        id={id}
+        required={required}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        {...rest}
+      >
+        {children}
+      </select>
       <Extras id={id} error={error} hint={hint} />
     </div>
   )
 }
 
-export function Checkbox({ label, error, hint, ...rest }: Omit<Common, 'required'> & InputHTMLAttributes<HTMLInputElement>) {
+export function Checkbox({
+  label,
+  error,
+  hint,
+  ...rest
+}: Omit<Common, 'required'> & InputHTMLAttributes<HTMLInputElement>) {
   const { id, describedBy } = useFieldIds(error, hint)
   return (
     <div className={`field field-check${error ? ' has-error' : ''}`}>

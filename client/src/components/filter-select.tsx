@@ -19,7 +19,11 @@ export function FilterSelect({ id, label, name, qp, all, fallback = '', options 
       <label htmlFor={id}>{label}</label>
       <select id={id} value={qp.get(name) || fallback} onChange={(e) => qp.set(name, e.target.value)}>
         {all !== undefined && <option value="">{all}</option>}
-        {options.map(([v, text]) => <option key={v} value={v}>{text}</option>)}
+        {options.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
       </select>
     </div>
   )

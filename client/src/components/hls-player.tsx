@@ -52,13 +52,26 @@ export function HlsPlayer({ src, poster, title }: { src: string; poster?: string
   const ready = mode === 'native' || mode === 'hls.js'
   return (
     <div className="player">
-      <video ref={video} controls={ready} playsInline preload="metadata" poster={poster ?? undefined} aria-label={title} data-player={mode} tabIndex={ready ? 0 : -1} />
+      <video
+        ref={video}
+        controls={ready}
+        playsInline
+        preload="metadata"
+        poster={poster ?? undefined}
+        aria-label={title}
+        data-player={mode}
+        tabIndex={ready ? 0 : -1}
+      />
       {!ready && (
         <button type="button" className="play-button" onClick={() => void start()} disabled={mode === 'loading'}>
           <span aria-hidden="true">▶</span> {mode === 'loading' ? t('status.loading') : t('video.play', { title })}
         </button>
       )}
-      {failed && <p className="alert alert-error" role="alert">{t('video.playFailed')}</p>}
+      {failed && (
+        <p className="alert alert-error" role="alert">
+          {t('video.playFailed')}
+        </p>
+      )}
     </div>
   )
 }

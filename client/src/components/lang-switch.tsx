@@ -21,13 +21,23 @@ export function LangSwitch() {
     if (next === lng) return
     void i18n.changeLanguage(next)
     if (user && user.locale !== next) {
-      api<{ user: typeof user }>('/auth/me', { method: 'PATCH', body: { locale: next } }).then((r) => r?.user && setUser(r.user), () => {})
+      api<{ user: typeof user }>('/auth/me', { method: 'PATCH', body: { locale: next } }).then(
+        (r) => r?.user && setUser(r.user),
+        () => {},
+      )
     }
   }
   return (
     <div className="lang-switch" role="group" aria-label={t('lang.label')}>
       {(Object.keys(LABELS) as Lang[]).map((l) => (
-        <button key={l} type="button" lang={l} aria-pressed={l === lng} onClick={() => change(l)} title={LABELS[l].full}>
+        <button
+          key={l}
+          type="button"
+          lang={l}
+          aria-pressed={l === lng}
+          onClick={() => change(l)}
+          title={LABELS[l].full}
+        >
           <span aria-hidden="true">{LABELS[l].short}</span>
           <span className="sr-only">{LABELS[l].full}</span>
         </button>

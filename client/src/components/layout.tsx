@@ -23,7 +23,9 @@ export function Layout() {
 
   return (
     <>
-      <a className="skip-link" href="#main">{t('nav.skip')}</a>
+      <a className="skip-link" href="#main">
+        {t('nav.skip')}
+      </a>
       <header className="site-header">
         <div className="toolbar">
           <div className="container toolbar-inner">
@@ -33,7 +35,9 @@ export function Layout() {
         </div>
         <div className="container header-inner">
           <Link to="/" className="brand">
-            <span className="brand-mark" aria-hidden="true">K</span>
+            <span className="brand-mark" aria-hidden="true">
+              K
+            </span>
             <span className="brand-text">
               <span className="brand-name">{t('brand.name')}</span>
               <span className="brand-tag">{t('brand.tagline')}</span>
@@ -51,13 +55,23 @@ export function Layout() {
           <p>{t('footer.about')}</p>
           <nav aria-label={t('footer.navLabel')}>
             <ul className="inline-list">
-              <li><Link to="/appeals/new">{t('nav.appeal')}</Link></li>
-              <li><Link to="/appeals/track">{t('nav.track')}</Link></li>
-              <li><a href="/api/v1/news/feed.xml">{t('footer.rss')}</a></li>
-              <li><a href="/api/v1/openapi.json">{t('footer.api')}</a></li>
+              <li>
+                <Link to="/appeals/new">{t('nav.appeal')}</Link>
+              </li>
+              <li>
+                <Link to="/appeals/track">{t('nav.track')}</Link>
+              </li>
+              <li>
+                <a href="/api/v1/news/feed.xml">{t('footer.rss')}</a>
+              </li>
+              <li>
+                <a href="/api/v1/openapi.json">{t('footer.api')}</a>
+              </li>
             </ul>
           </nav>
-          <p className="muted">© {new Date().getFullYear()} {t('brand.name')}</p>
+          <p className="muted">
+            © {new Date().getFullYear()} {t('brand.name')}
+          </p>
         </div>
       </footer>
     </>
@@ -82,7 +96,11 @@ function MainNav() {
     <nav className="main-nav" aria-label={t('nav.label')}>
       <ul className="container">
         {items.map(([to, label]) => (
-          <li key={to}><NavLink to={to} end={to === '/'}>{label}</NavLink></li>
+          <li key={to}>
+            <NavLink to={to} end={to === '/'}>
+              {label}
+            </NavLink>
+          </li>
         ))}
       </ul>
     </nav>
@@ -96,8 +114,12 @@ function AccountMenu() {
   if (!user) {
     return (
       <div className="account">
-        <Link to="/login" className="btn btn-ghost">{t('nav.login')}</Link>
-        <Link to="/register" className="btn">{t('nav.register')}</Link>
+        <Link to="/login" className="btn btn-ghost">
+          {t('nav.login')}
+        </Link>
+        <Link to="/register" className="btn">
+          {t('nav.register')}
+        </Link>
       </div>
     )
   }
@@ -106,7 +128,9 @@ function AccountMenu() {
       <span className="account-name">{user.displayName}</span>
       <Link to="/appeals/mine">{t('nav.myAppeals')}</Link>
       <Link to="/profile">{t('nav.profile')}</Link>
-      <button type="button" className="btn btn-ghost" onClick={() => void signOut()}>{t('nav.logout')}</button>
+      <button type="button" className="btn btn-ghost" onClick={() => void signOut()}>
+        {t('nav.logout')}
+      </button>
     </div>
   )
 }

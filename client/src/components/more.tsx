@@ -8,8 +8,16 @@ export function More({ list }: { list: Paged<unknown> }) {
   return (
     <>
       <ErrorBox error={list.error} />
-      {list.loading ? <Loading /> : list.hasMore && (
-        <p className="more"><button type="button" className="btn" onClick={list.more}>{t('list.more')}</button></p>
+      {list.loading ? (
+        <Loading />
+      ) : (
+        list.hasMore && (
+          <p className="more">
+            <button type="button" className="btn" onClick={list.more}>
+              {t('list.more')}
+            </button>
+          </p>
+        )
       )}
     </>
   )

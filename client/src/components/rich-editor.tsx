@@ -9,7 +9,19 @@ type Cmd = { key: string; label: string; run(): void; shortcut?: string }
  * paragraphs, h2/h3, bold, italic, lists, links, quotes. Its toolbar is one tab stop with arrow
  * keys inside (WAI-ARIA toolbar pattern).
  */
-export function RichEditor({ label, value, onChange, error, lang }: { label: string; value: string; onChange(html: string): void; error?: string; lang?: string }) {
+export function RichEditor({
+  label,
+  value,
+  onChange,
+  error,
+  lang,
+}: {
+  label: string
+  value: string
+  onChange(html: string): void
+  error?: string
+  lang?: string
+}) {
   const { t } = useTranslation()
   const id = useId()
   const area = useRef<HTMLDivElement>(null)
@@ -44,7 +56,9 @@ export function RichEditor({ label, value, onChange, error, lang }: { label: str
     { key: 'ol', label: t('editor.numbered'), run: () => exec('insertOrderedList') },
     { key: 'q', label: t('editor.quote'), run: () => exec('formatBlock', 'blockquote') },
     {
-      key: 'a', label: t('editor.link'), run: () => {
+      key: 'a',
+      label: t('editor.link'),
+      run: () => {
         const url = window.prompt(t('editor.linkPrompt'), 'https://')
         if (url && /^(https?:\/\/|mailto:)/i.test(url.trim())) exec('createLink', url.trim())
       },
@@ -53,8 +67,24 @@ export function RichEditor({ label, value, onChange, error, lang }: { label: str
     { key: 'x', label: t('editor.clear'), run: () => exec('removeFormat') },
   ]
   const chain = 'M6.5 9.5l3-3M7 4.5l1-1a2.5 2.5 0 013.5 3.5l-1 1M9 11.5l-1 1A2.5 2.5 0 014.5 9l1-1'
-  const svg = (d: string) => <svg width="16" height="16" viewBox="0 0 16 16" focusable="false"><path d={d} stroke="currentColor" fill="none" strokeWidth="1.6" /></svg>
-  const icons: Record<string, React.ReactNode> = { b: 'B', i: 'I', h2: 'H2', h3: 'H3', p: '¶', ul: '•', ol: '1.', q: '“', a: svg(chain), ua: svg(`${chain}M2 2l12 12`), x: 'T×' }
+  const svg = (d: string) => (
+    <svg width="16" height="16" viewBox="0 0 16 16" focusable="false">
+      <path d={d} stroke="currentColor" fill="none" strokeWidth="1.6" />
+    </svg>
+  )
+  const icons: Record<string, React.ReactNode> = {
+    b: 'B',
+    i: 'I',
+    h2: 'H2',
+    h3: 'H3',
+    p: '¶',
+    ul: '•',
+    ol: '1.',
+    q: '“',
+    a: svg(chain),
+    ua: svg(`${chain}M2 2l12 12`),
+    x: 'T×',
+  }
 
   const onToolbarKey = (e: React.KeyboardEvent) => {
     const buttons = [...(toolbar.current?.querySelectorAll<HTMLButtonElement>('button') ?? [])]
@@ -72,29 +102,68 @@ export function RichEditor({ label, value, onChange, error, lang }: { label: str
 
   return (
     <div className={`field rich${error ? ' has-error' : ''}`}>
-      <span className="label" id={`${id}-label`}>{label}</span>
-      <div className="rich-toolbar" role="toolbar" aria-label={t('editor.toolbar', { field: label })} aria-controls={`${id}-area`} ref={toolbar} onKeyDown={onToolbarKey}>
+      <span className="label" id={`${id}-label`}>
+        {label}
+      </span>
+      <div
+        className="rich-toolbar"
+        role="toolbar"
+        aria-label={t('editor.toolbar', { field: label })}
+        aria-controls={`${id}-area`}
+        ref={toolbar}
+        onKeyDown={onToolbarKey}
+      >
         {cmds.map((c, k) => (
-          <button key={c.key} type="button" tabIndex={k === 0 ? 0 : -1} title={c.shortcut ? `${c.label} (${c.shortcut})` : c.label} aria-label={c.label}
-            onMouseDown={(e) => e.preventDefault()} onClick={c.run}>
+          <button
+            key={c.key}
+            type="button"
+            tabIndex={k === 0 ? 0 : -1}
+            title={c.shortcut ? `${c.label} (${c.shortcut})` : c.label}
+            aria-label={c.label}
+            onMouseDown={(e) => e.preventDefault()}
+            onClick={c.run}
+          >
             <span aria-hidden="true">{icons[c.key]}</span>
           </button>
         ))}
       </div>
       <div
-        id={`${id}-area`} ref={area} className="rich-area prose" contentEditable suppressContentEditableWarning role="textbox" aria-multiline="true"
-        aria-labelledby={`${id}-label`} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-err` : undefined} tabIndex={0} lang={lang}
-        onInput={emit} onBlur={emit}
+        id={`${id}-area`}
+        ref={area}
+        className="rich-area prose"
+        contentEditable
+        suppressContentEditableWarning
+        role="textbox"
+        aria-multiline="true"
+        aria-labelledby={`${id}-label`}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-err` : undefined}
+        tabIndex={0}
+        lang={lang}
+        onInput={emit}
+        onBlur={emit}
         onPaste={(e) => {
           // Pasted office documents bring styles and scripts: keep the text structure only.
           e.preventDefault()
           const html = e.clipboardData.getData('text/html')
           const text = e.clipboardData.getData('text/plain')
-          document.execCommand('insertHTML', false, html ? sanitizeHtml(html) : text.replace(/[&<>]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[ch]!).replace(/\n/g, '<br>'))
+          document.execCommand(
+            'insertHTML',
+            false,
+            html
+              ? sanitizeHtml(html)
+              : text
+                  .replace(/[&<>]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[ch]!)
+                  .replace(/\n/g, '<br>'),
+          )
           emit()
         }}
       />
-      {error && <span className="field-error" id={`${id}-err`}>{error}</span>}
+      {error && (
+        <span className="field-error" id={`${id}-err`}>
+          {error}
+        </span>
+      )}
     </div>
   )
 }

@@ -2,7 +2,10 @@ import type { ProblemDetails } from '../../../shared/errors.js'
 
 /** Every API error the client sees: the server's problem+json (or a synthesized one for network failures). */
 export class ApiError extends Error {
-  constructor(public status: number, public problem: ProblemDetails) {
+  constructor(
+    public status: number,
+    public problem: ProblemDetails,
+  ) {
     super(problem.detail || problem.title || problem.code)
   }
   get code(): string {
@@ -72,7 +75,13 @@ export async function api<T = unknown>(path: string, opts: RequestOptions = {}, 
   }
   let res: Response
   try {
-    res = await fetch(withQuery(`${API}${path}`, opts.query), { method, headers, body, credentials: 'same-origin', signal: opts.signal })
+    res = await fetch(withQuery(`${API}${path}`, opts.query), {
+      method,
+      headers,
+      body,
+      credentials: 'same-origin',
+      signal: opts.signal,
+    })
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err
     throw new ApiError(0, { type: 'about:blank', title: '', detail: '', status: 0, code: 'network' })
@@ -96,7 +105,13 @@ async function readProblem(res: Response): Promise<ProblemDetails> {
     const body = (await res.json()) as ProblemDetails
     if (body && typeof body.code === 'string') return body
   } catch {}
-  return { type: 'about:blank', title: res.statusText, status: res.status, detail: '', code: res.status >= 500 ? 'server.error' : 'http' }
+  return {
+    type: 'about:blank',
+    title: res.statusText,
+    status: res.status,
+    detail: '',
+    code: res.status >= 500 ? 'server.error' : 'http',
+  }
 }
 
 export async function csrfHeader(): Promise<string> {

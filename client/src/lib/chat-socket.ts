@@ -6,7 +6,10 @@ export type ConnState = 'connecting' | 'online' | 'offline' | 'refused'
 
 /** A request/acknowledgement round trip; a missing answer within 10 s is a failure. */
 export function emitAck<T extends object>(socket: Socket, event: string, payload: unknown): Promise<Ack<T>> {
-  return socket.timeout(10_000).emitWithAck(event, payload).catch(() => ({ ok: false as const, error: { code: 'timeout', message: '' } }))
+  return socket
+    .timeout(10_000)
+    .emitWithAck(event, payload)
+    .catch(() => ({ ok: false as const, error: { code: 'timeout', message: '' } }))
 }
 
 /**
@@ -19,7 +22,12 @@ export function useChatSocket(lng: string): { socket: Socket | null; state: Conn
   const ref = useRef<Socket | null>(null)
   const [, force] = useState(0)
   useEffect(() => {
-    const s = io('/chat', { path: '/socket.io', withCredentials: true, auth: { lng }, transports: ['websocket', 'polling'] })
+    const s = io('/chat', {
+      path: '/socket.io',
+      withCredentials: true,
+      auth: { lng },
+      transports: ['websocket', 'polling'],
+    })
     ref.current = s
     force((n) => n + 1)
     s.on('connect', () => setState('online'))

@@ -10,10 +10,12 @@ let regions: Promise<Region[]> | null = null
 let councils: Promise<CouncilSummary[]> | null = null
 
 export function loadRegions(): Promise<Region[]> {
-  regions ??= api<Region[] | Page<Region>>('/regions').then((r) => (Array.isArray(r) ? r : r.items)).catch((e) => {
-    regions = null
-    throw e
-  })
+  regions ??= api<Region[] | Page<Region>>('/regions')
+    .then((r) => (Array.isArray(r) ? r : r.items))
+    .catch((e) => {
+      regions = null
+      throw e
+    })
   return regions
 }
 
@@ -43,7 +45,10 @@ function useAsync<T>(load: () => Promise<T>, initial: T): T {
   const [v, setV] = useState<T>(initial)
   useEffect(() => {
     let live = true
-    load().then((x) => live && setV(x), () => {})
+    load().then(
+      (x) => live && setV(x),
+      () => {},
+    )
     return () => {
       live = false
     }

@@ -17,7 +17,7 @@ export function useSubmit(): Submit {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<ApiError | null>(null)
   const [fields, setFields] = useState<Record<string, string>>({})
-  const run = useCallback(async <T,>(fn: () => Promise<T>) => {
+  const run = useCallback(async <T>(fn: () => Promise<T>) => {
     setBusy(true)
     setError(null)
     setFields({})

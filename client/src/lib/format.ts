@@ -18,7 +18,20 @@ export function pickLang(text: LocalizedText | null | undefined, lng: Lang): Lan
 
 // CLDR month names for Kazakh, used only where the browser's Intl lacks Kazakh data (some
 // Chromium builds ship a reduced ICU and would print "2026 M11 27").
-const KK_MONTHS = ['қаңтар', 'ақпан', 'наурыз', 'сәуір', 'мамыр', 'маусым', 'шілде', 'тамыз', 'қыркүйек', 'қазан', 'қараша', 'желтоқсан']
+const KK_MONTHS = [
+  'қаңтар',
+  'ақпан',
+  'наурыз',
+  'сәуір',
+  'мамыр',
+  'маусым',
+  'шілде',
+  'тамыз',
+  'қыркүйек',
+  'қазан',
+  'қараша',
+  'желтоқсан',
+]
 const hasKk = (() => {
   try {
     return new Intl.DateTimeFormat('kk-KZ', { month: 'long' }).format(new Date(2026, 10, 15)) === 'қараша'
@@ -27,8 +40,19 @@ const hasKk = (() => {
   }
 })()
 function kkDate(d: Date, withTime: boolean): string {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Asia/Almaty' })
-    .formatToParts(d).map((p) => [p.type, p.value]))
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZone: 'Asia/Almaty',
+    })
+      .formatToParts(d)
+      .map((p) => [p.type, p.value]),
+  )
   const date = `${parts.year} ж. ${Number(parts.day)} ${KK_MONTHS[Number(parts.month) - 1]}`
   return withTime ? `${date}, ${parts.hour}:${parts.minute}` : date
 }
@@ -38,12 +62,17 @@ export function formatDate(iso: string | null | undefined, lng: Lang, withTime =
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return ''
   if (lng === 'kk' && !hasKk) return kkDate(d, withTime)
-  return new Intl.DateTimeFormat(INTL_LOCALE[lng], withTime
-    ? { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Almaty' }
-    : { dateStyle: 'long', timeZone: 'Asia/Almaty' }).format(d)
+  return new Intl.DateTimeFormat(
+    INTL_LOCALE[lng],
+    withTime
+      ? { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Almaty' }
+      : { dateStyle: 'long', timeZone: 'Asia/Almaty' },
+  ).format(d)
 }
 export function formatTime(iso: string, lng: Lang): string {
-  return new Intl.DateTimeFormat(INTL_LOCALE[lng], { timeStyle: 'short', timeZone: 'Asia/Almaty' }).format(new Date(iso))
+  return new Intl.DateTimeFormat(INTL_LOCALE[lng], { timeStyle: 'short', timeZone: 'Asia/Almaty' }).format(
+    new Date(iso),
+  )
 }
 export function formatNumber(n: number | null | undefined, lng: Lang, opts?: Intl.NumberFormatOptions): string {
   if (n === null || n === undefined || Number.isNaN(n)) return '—'
@@ -53,8 +82,16 @@ export function formatBytes(n: number, lng: Lang): string {
   const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const
   let i = 0
   let v = n
-  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++ }
-  return new Intl.NumberFormat(INTL_LOCALE[lng], { style: 'unit', unit: units[i], unitDisplay: 'short', maximumFractionDigits: 1 }).format(v)
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024
+    i++
+  }
+  return new Intl.NumberFormat(INTL_LOCALE[lng], {
+    style: 'unit',
+    unit: units[i],
+    unitDisplay: 'short',
+    maximumFractionDigits: 1,
+  }).format(v)
 }
 export function formatDuration(sec: number | null | undefined): string {
   if (!sec && sec !== 0) return ''

@@ -40,7 +40,11 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: Depe
       },
       (err: unknown) => {
         if (ctl.signal.aborted) return
-        setError(err instanceof ApiError ? err : new ApiError(0, { type: 'about:blank', title: '', detail: String(err), status: 0, code: 'network' }))
+        setError(
+          err instanceof ApiError
+            ? err
+            : new ApiError(0, { type: 'about:blank', title: '', detail: String(err), status: 0, code: 'network' }),
+        )
         setLoading(false)
       },
     )

@@ -7,7 +7,10 @@ import { DEFAULT_LANG, LANGS, type Lang } from '../../../shared/schemas/common.j
  * client's namespace, `common` and `errors` are shared with the server. Bundled at build time
  * (small), so the first paint is already in the right language.
  */
-const files = import.meta.glob<Record<string, unknown>>('../../../shared/locales/*/{web,common,errors}.json', { eager: true, import: 'default' })
+const files = import.meta.glob<Record<string, unknown>>('../../../shared/locales/*/{web,common,errors}.json', {
+  eager: true,
+  import: 'default',
+})
 const resources: Record<string, Record<string, Record<string, unknown>>> = {}
 for (const [file, data] of Object.entries(files)) {
   const m = /locales\/(\w+)\/(\w+)\.json$/.exec(file)

@@ -25,25 +25,28 @@ export function usePaged<T>(path: string | null, query: Query = {}): Paged<T> {
   const queryRef = useRef(query)
   queryRef.current = query
 
-  const fetchPage = useCallback(async (from: string | null, replace: boolean) => {
-    if (!path) return
-    ctl.current?.abort()
-    const c = new AbortController()
-    ctl.current = c
-    setLoading(true)
-    setError(null)
-    try {
-      const page = await api<Page<T>>(path, { query: { ...queryRef.current, cursor: from }, signal: c.signal })
-      if (c.signal.aborted) return
-      setItems((prev) => (replace ? page.items : [...prev, ...page.items]))
-      setCursor(page.nextCursor)
-    } catch (err) {
-      if (c.signal.aborted) return
-      setError(err instanceof ApiError ? err : null)
-    } finally {
-      if (!c.signal.aborted) setLoading(false)
-    }
-  }, [path])
+  const fetchPage = useCallback(
+    async (from: string | null, replace: boolean) => {
+      if (!path) return
+      ctl.current?.abort()
+      const c = new AbortController()
+      ctl.current = c
+      setLoading(true)
+      setError(null)
+      try {
+        const page = await api<Page<T>>(path, { query: { ...queryRef.current, cursor: from }, signal: c.signal })
+        if (c.signal.aborted) return
+        setItems((prev) => (replace ? page.items : [...prev, ...page.items]))
+        setCursor(page.nextCursor)
+      } catch (err) {
+        if (c.signal.aborted) return
+        setError(err instanceof ApiError ? err : null)
+      } finally {
+        if (!c.signal.aborted) setLoading(false)
+      }
+    },
+    [path],
+  )
 
   useEffect(() => {
     setItems([])

@@ -34,7 +34,13 @@ const PrefsContext = createContext<PrefsValue | null>(null)
  * Accessibility settings, kept in localStorage (guests too) and, when signed in, in the profile
  * (`onChange` sends PATCH /auth/me) so they follow the person to another device.
  */
-export function PrefsProvider({ children, onChange }: { children: ReactNode; onChange?: (p: AccessibilityPrefs) => void }) {
+export function PrefsProvider({
+  children,
+  onChange,
+}: {
+  children: ReactNode
+  onChange?: (p: AccessibilityPrefs) => void
+}) {
   const [prefs, setPrefs] = useState<AccessibilityPrefs>(load)
   useEffect(() => {
     applyPrefs(prefs)
@@ -42,11 +48,14 @@ export function PrefsProvider({ children, onChange }: { children: ReactNode; onC
   }, [prefs])
   const current = useRef(prefs)
   current.current = prefs
-  const update = useCallback((patch: Partial<AccessibilityPrefs>) => {
-    const next = { ...current.current, ...patch }
-    setPrefs(next)
-    onChange?.(next)
-  }, [onChange])
+  const update = useCallback(
+    (patch: Partial<AccessibilityPrefs>) => {
+      const next = { ...current.current, ...patch }
+      setPrefs(next)
+      onChange?.(next)
+    },
+    [onChange],
+  )
   const replace = useCallback((p: AccessibilityPrefs) => setPrefs({ ...DEFAULTS, ...p }), [])
   const value = useMemo(() => ({ prefs, update, replace }), [prefs, update, replace])
   return <PrefsContext.Provider value={value}>{children}</PrefsContext.Provider>

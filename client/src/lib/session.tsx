@@ -17,10 +17,13 @@ const SessionContext = createContext<SessionValue | null>(null)
 export function SessionProvider({ children, onUser }: { children: ReactNode; onUser?: (u: User) => void }) {
   const [user, setUserState] = useState<User | null>(null)
   const [loading, setLoading] = useState(true)
-  const setUser = useCallback((u: User) => {
-    setUserState(u)
-    onUser?.(u)
-  }, [onUser])
+  const setUser = useCallback(
+    (u: User) => {
+      setUserState(u)
+      onUser?.(u)
+    },
+    [onUser],
+  )
 
   const refresh = useCallback(async () => {
     try {
@@ -34,12 +37,15 @@ export function SessionProvider({ children, onUser }: { children: ReactNode; onU
   }, [setUser])
   useEffect(() => void refresh(), [refresh])
 
-  const signIn = useCallback(async (email: string, password: string) => {
-    const { user: u } = await api<{ user: User }>('/auth/login', { body: { email, password } })
-    resetCsrf()
-    setUser(u)
-    return u
-  }, [setUser])
+  const signIn = useCallback(
+    async (email: string, password: string) => {
+      const { user: u } = await api<{ user: User }>('/auth/login', { body: { email, password } })
+      resetCsrf()
+      setUser(u)
+      return u
+    },
+    [setUser],
+  )
   const signOut = useCallback(async () => {
     try {
       await api('/auth/logout', { method: 'POST' })
@@ -49,7 +55,10 @@ export function SessionProvider({ children, onUser }: { children: ReactNode; onU
     }
   }, [])
 
-  const value = useMemo(() => ({ user, loading, signIn, signOut, refresh, setUser }), [user, loading, signIn, signOut, refresh, setUser])
+  const value = useMemo(
+    () => ({ user, loading, signIn, signOut, refresh, setUser }),
+    [user, loading, signIn, signOut, refresh, setUser],
+  )
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>
 }
 

@@ -9,8 +9,13 @@ import { xhr, xhrProblem as fail } from './xhr.js'
 const CHUNK = 8 * 1024 * 1024
 const KEY = 'kenes.tus.'
 
-export interface TusProgress { sent: number; total: number }
-export interface TusResult { videoId: string | null }
+export interface TusProgress {
+  sent: number
+  total: number
+}
+export interface TusResult {
+  videoId: string | null
+}
 
 function b64(s: string): string {
   return btoa(String.fromCharCode(...new TextEncoder().encode(s)))
@@ -19,8 +24,13 @@ function fingerprint(endpoint: string, f: File): string {
   return KEY + [endpoint, f.name, f.size, f.lastModified].join('|')
 }
 
-
-export async function tusUpload(endpoint: string, file: File, metadata: Record<string, string>, onProgress: (p: TusProgress) => void, signal?: AbortSignal): Promise<TusResult> {
+export async function tusUpload(
+  endpoint: string,
+  file: File,
+  metadata: Record<string, string>,
+  onProgress: (p: TusProgress) => void,
+  signal?: AbortSignal,
+): Promise<TusResult> {
   const key = fingerprint(endpoint, file)
   const base = { 'Tus-Resumable': '1.0.0' }
   let url = localStorage.getItem(key)
@@ -38,7 +48,14 @@ export async function tusUpload(endpoint: string, file: File, metadata: Record<s
       .filter(([, v]) => v)
       .map(([k, v]) => `${k} ${b64(v)}`)
       .join(',')
-    const created = await xhr('POST', endpoint, { ...base, 'Upload-Length': String(file.size), 'Upload-Metadata': meta, 'X-CSRF-Token': await csrfHeader() }, null, undefined, signal)
+    const created = await xhr(
+      'POST',
+      endpoint,
+      { ...base, 'Upload-Length': String(file.size), 'Upload-Metadata': meta, 'X-CSRF-Token': await csrfHeader() },
+      null,
+      undefined,
+      signal,
+    )
     if (created.status !== 201) throw fail(created)
     url = new URL(created.getResponseHeader('Location') ?? '', location.href).pathname
     localStorage.setItem(key, url)
@@ -48,10 +65,22 @@ export async function tusUpload(endpoint: string, file: File, metadata: Record<s
   while (offset < file.size) {
     const end = Math.min(offset + CHUNK, file.size)
     const from = offset
-    const res = await xhr('PATCH', url, { ...base, 'Upload-Offset': String(offset), 'Content-Type': 'application/offset+octet-stream', 'X-CSRF-Token': await csrfHeader() },
-      file.slice(offset, end), (n) => onProgress({ sent: from + n, total: file.size }), signal)
+    const res = await xhr(
+      'PATCH',
+      url,
+      {
+        ...base,
+        'Upload-Offset': String(offset),
+        'Content-Type': 'application/offset+octet-stream',
+        'X-CSRF-Token': await csrfHeader(),
+      },
+      file.slice(offset, end),
+      (n) => onProgress({ sent: from + n, total: file.size }),
+      signal,
+    )
     if (res.status !== 204 && res.status !== 200) {
-      if (res.status >= 400 && res.status < 500 && res.status !== 409 && res.status !== 423) localStorage.removeItem(key)
+      if (res.status >= 400 && res.status < 500 && res.status !== 409 && res.status !== 423)
+        localStorage.removeItem(key)
       throw fail(res)
     }
     offset = Number(res.getResponseHeader('Upload-Offset') ?? end)

@@ -24,7 +24,8 @@ export type CouncilMember = CouncilProfile['members'][number]
 export type NewsItem = z.infer<typeof News.NewsListItem> & { status?: News.NewsStatus }
 export type NewsArticle = z.infer<typeof News.NewsItem>
 export type CouncilNewsItem = z.infer<typeof News.CouncilNewsListItem>
-export type Video = z.infer<typeof Videos.VideoSummary> & Partial<Pick<z.infer<typeof Videos.VideoDetails>, 'moderation' | 'sourceUrl' | 'failure' | 'renditions'>>
+export type Video = z.infer<typeof Videos.VideoSummary> &
+  Partial<Pick<z.infer<typeof Videos.VideoDetails>, 'moderation' | 'sourceUrl' | 'failure' | 'renditions'>>
 export type Appeal = z.infer<typeof Appeals.AppealView>
 export type AppealListItem = z.infer<typeof Appeals.AppealListItem>
 export type AppealReply = Appeal['replies'][number]

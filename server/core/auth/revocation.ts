@@ -16,5 +16,7 @@ export function onAccessChanged(fn: Listener): () => void {
 
 /** Runs every listener; a failing listener is logged, never fails the change that caused it. */
 export async function accessChanged(userId: string): Promise<void> {
-  await Promise.all([...listeners].map((fn) => fn(userId).catch((err) => log.warn({ err, userId }, 'access-change listener failed'))))
+  await Promise.all(
+    [...listeners].map((fn) => fn(userId).catch((err) => log.warn({ err, userId }, 'access-change listener failed'))),
+  )
 }

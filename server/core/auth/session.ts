@@ -52,22 +52,28 @@ export function createSessionStack(config: Config): RequestHandler[] {
     stringify: false,
   })
   if (config.production && !config.trustProxy && config.publicUrl.startsWith('https:'))
-    log.warn('NODE_ENV=production sets Secure session cookies: behind a TLS-terminating proxy set TRUST_PROXY, or no session cookie is sent')
+    log.warn(
+      'NODE_ENV=production sets Secure session cookies: behind a TLS-terminating proxy set TRUST_PROXY, or no session cookie is sent',
+    )
   const passport = new Passport()
   passport.use(
     new LocalStrategy({ usernameField: 'email', passwordField: 'password', session: true }, (email, password, done) => {
-      auth().verifyCredentials(email, password).then((actor) => done(null, actor ?? false), done)
+      auth()
+        .verifyCredentials(email, password)
+        .then((actor) => done(null, actor ?? false), done)
     }),
   )
   passport.serializeUser<string>((user, done) => done(null, (user as Actor).id))
   passport.deserializeUser<string>((id, done) => {
-    auth().loadActor(String(id)).then(
-      (actor) => done(null, actor ?? false),
-      (err) => {
-        log.warn({ err }, 'could not load the session user')
-        done(err)
-      },
-    )
+    auth()
+      .loadActor(String(id))
+      .then(
+        (actor) => done(null, actor ?? false),
+        (err) => {
+          log.warn({ err }, 'could not load the session user')
+          done(err)
+        },
+      )
   })
   current = passport
   const sessionMw = session({

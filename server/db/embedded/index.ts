@@ -1,55 +1,74 @@
 // Public entry point of the embedded MongoDB-compatible engine (see DESIGN.md §4).
-import { Cursors } from './cursors.js';
-import { TTL_INTERVAL_MS, sweepTtl } from './maintenance.js';
-import type { Stats } from './exec.js';
-import { WireServer } from './server.js';
-import { Storage } from './storage.js';
-import { Sessions, TXN_LIFETIME_MS } from './transactions.js';
+import { Cursors } from './cursors.js'
+import { TTL_INTERVAL_MS, sweepTtl } from './maintenance.js'
+import type { Stats } from './exec.js'
+import { WireServer } from './server.js'
+import { Storage } from './storage.js'
+import { Sessions, TXN_LIFETIME_MS } from './transactions.js'
 
-export interface EmbeddedMongoOptions { dbPath: string; port?: number; host?: string; fsync?: boolean }
-export interface EmbeddedMongo { uri: string; port: number; close(): Promise<void> }
+export interface EmbeddedMongoOptions {
+  dbPath: string
+  port?: number
+  host?: string
+  fsync?: boolean
+}
+export interface EmbeddedMongo {
+  uri: string
+  port: number
+  close(): Promise<void>
+}
 
-export const REPLICA_SET_NAME = 'kenes';
+export const REPLICA_SET_NAME = 'kenes'
 
 export async function startEmbeddedMongo(opts: EmbeddedMongoOptions): Promise<EmbeddedMongo> {
-  const host = opts.host ?? '127.0.0.1';
-  const store = new Storage(opts.dbPath, opts.fsync !== false);
-  store.open();
-  const sessions = new Sessions();
-  const stats: Stats = { scanned: 0, keysExamined: 0, collscans: 0 };
-  const info = { host, port: 0, setName: REPLICA_SET_NAME, startedAt: new Date(), connections: () => wire.connections };
-  const wire: WireServer = new WireServer({ store, sessions, cursors: new Cursors(), stats, server: info, connectionId: 0 });
-  let port: number;
+  const host = opts.host ?? '127.0.0.1'
+  const store = new Storage(opts.dbPath, opts.fsync !== false)
+  store.open()
+  const sessions = new Sessions()
+  const stats: Stats = { scanned: 0, keysExamined: 0, collscans: 0 }
+  const info = { host, port: 0, setName: REPLICA_SET_NAME, startedAt: new Date(), connections: () => wire.connections }
+  const wire: WireServer = new WireServer({
+    store,
+    sessions,
+    cursors: new Cursors(),
+    stats,
+    server: info,
+    connectionId: 0,
+  })
+  let port: number
   try {
-    port = await wire.listen(opts.port ?? 0, host);
+    port = await wire.listen(opts.port ?? 0, host)
   } catch (e) {
-    await store.close();
-    throw e;
+    await store.close()
+    throw e
   }
-  info.port = port;
+  info.port = port
   // Abandoned transactions expire even when no command arrives to trigger the sweep.
-  const timer = setInterval(() => sessions.expire(), Math.min(5_000, TXN_LIFETIME_MS));
-  timer.unref();
-  let ttlRunning = false;
+  const timer = setInterval(() => sessions.expire(), Math.min(5_000, TXN_LIFETIME_MS))
+  timer.unref()
+  let ttlRunning = false
   const ttlTimer = setInterval(() => {
-    if (ttlRunning) return;
-    ttlRunning = true;
-    sweepTtl(store, sessions, stats).catch((e: unknown) => process.emitWarning(`embedded mongo: TTL sweep failed: ${String(e)}`))
-      .finally(() => { ttlRunning = false; });
-  }, TTL_INTERVAL_MS);
-  ttlTimer.unref();
-  let closing: Promise<void> | undefined;
+    if (ttlRunning) return
+    ttlRunning = true
+    sweepTtl(store, sessions, stats)
+      .catch((e: unknown) => process.emitWarning(`embedded mongo: TTL sweep failed: ${String(e)}`))
+      .finally(() => {
+        ttlRunning = false
+      })
+  }, TTL_INTERVAL_MS)
+  ttlTimer.unref()
+  let closing: Promise<void> | undefined
   return {
     uri: `mongodb://${host}:${port}/?replicaSet=${REPLICA_SET_NAME}`,
     port,
     close(): Promise<void> {
       closing ??= (async () => {
-        clearInterval(timer);
-        clearInterval(ttlTimer);
-        await wire.close();
-        await store.close();
-      })();
-      return closing;
+        clearInterval(timer)
+        clearInterval(ttlTimer)
+        await wire.close()
+        await store.close()
+      })()
+      return closing
     },
-  };
+  }
 }

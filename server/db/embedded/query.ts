@@ -1,47 +1,54 @@
 // mingo wrappers: filtering, sorting (MongoDB's cross-type order), projection and update application.
 // mingo mutates the objects it is handed, so update inputs are deep-copied first.
-import { Query, update as mingoUpdate, updateOne as mingoUpdateOne, find as mingoFind } from 'mingo';
-import { BSON, clone, compareValues, deepEqual, getPath, isPlainObject, type Doc } from './bson-utils.js';
-import { MongoError, fromMingo } from './errors.js';
+import { Query, update as mingoUpdate, updateOne as mingoUpdateOne, find as mingoFind } from 'mingo'
+import { BSON, clone, compareValues, deepEqual, getPath, isPlainObject, type Doc } from './bson-utils.js'
+import { MongoError, fromMingo } from './errors.js'
 
 export function compileFilter(filter: unknown): Query {
-  if (filter !== undefined && filter !== null && !isPlainObject(filter)) throw new MongoError(14, "BSON field 'filter' is the wrong type, expected an object");
+  if (filter !== undefined && filter !== null && !isPlainObject(filter))
+    throw new MongoError(14, "BSON field 'filter' is the wrong type, expected an object")
   try {
-    const q = new Query((filter ?? {}) as Doc, { scriptEnabled: false });
+    const q = new Query((filter ?? {}) as Doc, { scriptEnabled: false })
     // mingo compiles lazily on some paths; probe once so bad operators fail before any write happens.
-    q.test({});
-    return q;
-  } catch (e) { throw fromMingo(e, 'query'); }
+    q.test({})
+    return q
+  } catch (e) {
+    throw fromMingo(e, 'query')
+  }
 }
 
 export function matches(q: Query, doc: Doc): boolean {
-  try { return q.test(doc); } catch (e) { throw fromMingo(e, 'query'); }
+  try {
+    return q.test(doc)
+  } catch (e) {
+    throw fromMingo(e, 'query')
+  }
 }
 
 function sortValue(doc: Doc, path: string, dir: number): unknown {
-  const v = getPath(doc, path);
-  if (!Array.isArray(v)) return v === undefined ? null : v;
-  if (v.length === 0) return undefined;
+  const v = getPath(doc, path)
+  if (!Array.isArray(v)) return v === undefined ? null : v
+  if (v.length === 0) return undefined
   // Arrays sort by their smallest element ascending, largest descending (MongoDB rule).
-  return v.reduce((m, x) => (compareValues(x, m) * dir < 0 ? x : m));
+  return v.reduce((m, x) => (compareValues(x, m) * dir < 0 ? x : m))
 }
 
 export function sortDocs(docs: Doc[], sort: Doc | undefined): Doc[] {
-  if (!sort || !isPlainObject(sort)) return docs;
+  if (!sort || !isPlainObject(sort)) return docs
   const keys = Object.entries(sort).map(([k, d]) => {
-    if (isPlainObject(d)) throw new MongoError(2, `$meta sort by '${k}' is not supported by the embedded engine`);
-    const n = Number(d);
-    if (n !== 1 && n !== -1) throw new MongoError(15974, `Illegal key in $sort specification: ${k}: ${String(d)}`);
-    return [k, n] as const;
-  });
-  if (!keys.length) return docs;
+    if (isPlainObject(d)) throw new MongoError(2, `$meta sort by '${k}' is not supported by the embedded engine`)
+    const n = Number(d)
+    if (n !== 1 && n !== -1) throw new MongoError(15974, `Illegal key in $sort specification: ${k}: ${String(d)}`)
+    return [k, n] as const
+  })
+  if (!keys.length) return docs
   return docs.slice().sort((a, b) => {
     for (const [k, dir] of keys) {
-      const c = compareValues(sortValue(a, k, dir), sortValue(b, k, dir));
-      if (c) return c * dir;
+      const c = compareValues(sortValue(a, k, dir), sortValue(b, k, dir))
+      if (c) return c * dir
     }
-    return 0;
-  });
+    return 0
+  })
 }
 
 /**
@@ -50,173 +57,220 @@ export function sortDocs(docs: Doc[], sort: Doc | undefined): Doc[] {
  * (dotted paths, operators, expressions) returns undefined and goes through mingo.
  */
 function simpleProjection(projection: Doc): ((d: Doc) => Doc) | undefined {
-  let include: boolean | undefined;
-  let keepId = true;
-  const fields = new Set<string>();
+  let include: boolean | undefined
+  let keepId = true
+  const fields = new Set<string>()
   for (const [k, v] of Object.entries(projection)) {
-    if (k.includes('.') || k.startsWith('$')) return undefined;
-    const on = v === 1 || v === true ? true : v === 0 || v === false ? false : undefined;
-    if (on === undefined) return undefined;
-    if (k === '_id') { keepId = on; continue; }
-    if (include !== undefined && include !== on) return undefined; // mixed: let mingo raise the error
-    include = on;
-    fields.add(k);
-  }
-  if (include === undefined) include = false;
-  return (d) => {
-    const out: Doc = {};
-    for (const k in d) {
-      if (k === '_id' ? keepId : fields.has(k) === include) out[k] = d[k];
+    if (k.includes('.') || k.startsWith('$')) return undefined
+    const on = v === 1 || v === true ? true : v === 0 || v === false ? false : undefined
+    if (on === undefined) return undefined
+    if (k === '_id') {
+      keepId = on
+      continue
     }
-    return out;
-  };
+    if (include !== undefined && include !== on) return undefined // mixed: let mingo raise the error
+    include = on
+    fields.add(k)
+  }
+  if (include === undefined) include = false
+  return (d) => {
+    const out: Doc = {}
+    for (const k in d) {
+      if (k === '_id' ? keepId : fields.has(k) === include) out[k] = d[k]
+    }
+    return out
+  }
 }
 
 export function project(docs: Doc[], projection: Doc | undefined): Doc[] {
-  if (!projection || !isPlainObject(projection) || Object.keys(projection).length === 0) return docs;
-  const fast = simpleProjection(projection);
-  if (fast) return docs.map(fast);
+  if (!projection || !isPlainObject(projection) || Object.keys(projection).length === 0) return docs
+  const fast = simpleProjection(projection)
+  if (fast) return docs.map(fast)
   try {
-    return mingoFind(docs.map(clone), {}, projection).all() as Doc[];
-  } catch (e) { throw fromMingo(e, 'query'); }
+    return mingoFind(docs.map(clone), {}, projection).all() as Doc[]
+  } catch (e) {
+    throw fromMingo(e, 'query')
+  }
 }
 
-const UPDATE_OPS = new Set(['$set', '$unset', '$inc', '$mul', '$min', '$max', '$rename', '$push', '$pull', '$pullAll',
-  '$addToSet', '$pop', '$bit', '$currentDate', '$setOnInsert']);
+const UPDATE_OPS = new Set([
+  '$set',
+  '$unset',
+  '$inc',
+  '$mul',
+  '$min',
+  '$max',
+  '$rename',
+  '$push',
+  '$pull',
+  '$pullAll',
+  '$addToSet',
+  '$pop',
+  '$bit',
+  '$currentDate',
+  '$setOnInsert',
+])
 
-export type UpdateSpec = Doc | Doc[];
+export type UpdateSpec = Doc | Doc[]
 
 /** Classify and validate an update: 'ops' (operators), 'replace' (replacement doc) or 'pipeline'. */
 export function updateKind(u: unknown): 'ops' | 'replace' | 'pipeline' {
-  if (Array.isArray(u)) return 'pipeline';
-  if (!isPlainObject(u)) throw new MongoError(14, "Update argument must be either an object or an array");
-  const keys = Object.keys(u);
+  if (Array.isArray(u)) return 'pipeline'
+  if (!isPlainObject(u)) throw new MongoError(14, 'Update argument must be either an object or an array')
+  const keys = Object.keys(u)
   if (keys.length && keys[0].startsWith('$')) {
     for (const k of keys) {
-      if (!UPDATE_OPS.has(k)) throw new MongoError(9, `Unknown modifier: ${k}. Expected a valid update modifier or pipeline-style update specified as an array`);
-      if (!isPlainObject(u[k])) throw new MongoError(9, `Modifiers operate on fields but we found type ${typeof u[k]} instead. For example: {$mod: {<field>: ...}} not {${k}: ${String(u[k])}}`);
+      if (!UPDATE_OPS.has(k))
+        throw new MongoError(
+          9,
+          `Unknown modifier: ${k}. Expected a valid update modifier or pipeline-style update specified as an array`,
+        )
+      if (!isPlainObject(u[k]))
+        throw new MongoError(
+          9,
+          `Modifiers operate on fields but we found type ${typeof u[k]} instead. For example: {$mod: {<field>: ...}} not {${k}: ${String(u[k])}}`,
+        )
     }
-    return 'ops';
+    return 'ops'
   }
-  for (const k of keys) if (k.startsWith('$')) throw new MongoError(52, `The dollar ($) prefixed field '${k}' in '${k}' is not allowed in the context of an update's replacement document. Consider using an aggregation pipeline with $replaceWith.`);
-  return 'replace';
+  for (const k of keys)
+    if (k.startsWith('$'))
+      throw new MongoError(
+        52,
+        `The dollar ($) prefixed field '${k}' in '${k}' is not allowed in the context of an update's replacement document. Consider using an aggregation pipeline with $replaceWith.`,
+      )
+  return 'replace'
 }
 
-function idOf(doc: Doc): unknown { return doc._id; }
+function idOf(doc: Doc): unknown {
+  return doc._id
+}
 
 function withIdFirst(doc: Doc, id: unknown): Doc {
-  const out: Doc = { _id: id };
-  for (const k of Object.keys(doc)) if (k !== '_id') out[k] = doc[k];
-  return out;
+  const out: Doc = { _id: id }
+  for (const k of Object.keys(doc)) if (k !== '_id') out[k] = doc[k]
+  return out
 }
 
 /**
  * Apply an update to a stored document, returning the new document (a fresh object) or the same reference
  * when nothing changed. `insert` enables $setOnInsert (upserts).
  */
-export function applyUpdate(old: Doc, u: UpdateSpec, opts: { arrayFilters?: Doc[]; insert?: boolean; vars?: Doc } = {}): Doc {
-  const kind = updateKind(u);
-  let next: Doc;
+export function applyUpdate(
+  old: Doc,
+  u: UpdateSpec,
+  opts: { arrayFilters?: Doc[]; insert?: boolean; vars?: Doc } = {},
+): Doc {
+  const kind = updateKind(u)
+  let next: Doc
   if (kind === 'replace') {
-    const r = u as Doc;
-    if ('_id' in r && !deepEqual(r._id, old._id) && old._id !== undefined) throw immutable();
-    next = withIdFirst(clone(r), old._id !== undefined ? old._id : r._id);
-    if (next._id === undefined) delete next._id;
+    const r = u as Doc
+    if ('_id' in r && !deepEqual(r._id, old._id) && old._id !== undefined) throw immutable()
+    next = withIdFirst(clone(r), old._id !== undefined ? old._id : r._id)
+    if (next._id === undefined) delete next._id
   } else if (kind === 'pipeline') {
-    const arr = [clone(old)];
+    const arr = [clone(old)]
     try {
-      mingoUpdateOne(arr, {}, u as never, { cloneMode: 'deep', let: opts.vars });
-    } catch (e) { throw fromMingo(e, 'pipeline'); }
-    next = arr[0];
+      mingoUpdateOne(arr, {}, u as never, { cloneMode: 'deep', let: opts.vars })
+    } catch (e) {
+      throw fromMingo(e, 'pipeline')
+    }
+    next = arr[0]
     // A pipeline that drops _id (e.g. $replaceRoot) keeps the original one, as mongod does.
-    if (next._id === undefined && old._id !== undefined) next = withIdFirst(next, old._id);
-    if (old._id !== undefined && !deepEqual(next._id, old._id)) throw immutable();
+    if (next._id === undefined && old._id !== undefined) next = withIdFirst(next, old._id)
+    if (old._id !== undefined && !deepEqual(next._id, old._id)) throw immutable()
   } else {
-    const ops = { ...(u as Doc) };
+    const ops = { ...(u as Doc) }
     if (ops.$setOnInsert) {
-      if (opts.insert) ops.$set = { ...(ops.$set as Doc ?? {}), ...(ops.$setOnInsert as Doc) };
-      delete ops.$setOnInsert;
+      if (opts.insert) ops.$set = { ...((ops.$set as Doc) ?? {}), ...(ops.$setOnInsert as Doc) }
+      delete ops.$setOnInsert
     }
     for (const op of Object.values(ops) as Doc[]) {
       for (const path of Object.keys(op)) {
         if ((path === '_id' || path.startsWith('_id.')) && old._id !== undefined && !opts.insert) {
-          if (!('$set' in ops && deepEqual((ops.$set as Doc)[path], getPath(old, path)))) throw immutable();
+          if (!('$set' in ops && deepEqual((ops.$set as Doc)[path], getPath(old, path)))) throw immutable()
         }
       }
     }
     // mingo refuses any $set of _id; mongod allows it to the current value, and to any value when an
     // upsert inserts a document whose query gave no _id (connect-mongo relies on the first case).
-    let idFromSet: unknown;
-    const setOps = ops.$set as Doc | undefined;
+    let idFromSet: unknown
+    const setOps = ops.$set as Doc | undefined
     if (setOps && '_id' in setOps && (old._id === undefined ? opts.insert : deepEqual(setOps._id, old._id))) {
-      const { _id, ...rest } = setOps;
-      idFromSet = _id;
-      if (Object.keys(rest).length) ops.$set = rest; else delete ops.$set;
+      const { _id, ...rest } = setOps
+      idFromSet = _id
+      if (Object.keys(rest).length) ops.$set = rest
+      else delete ops.$set
     }
-    next = clone(old);
-    if (idFromSet !== undefined && next._id === undefined) next = withIdFirst(next, idFromSet);
+    next = clone(old)
+    if (idFromSet !== undefined && next._id === undefined) next = withIdFirst(next, idFromSet)
     if (Object.keys(ops).length) {
       try {
-        mingoUpdate(next, ops as never, opts.arrayFilters, undefined, { cloneMode: 'deep' });
-      } catch (e) { throw fromMingo(e, 'update'); }
+        mingoUpdate(next, ops as never, opts.arrayFilters, undefined, { cloneMode: 'deep' })
+      } catch (e) {
+        throw fromMingo(e, 'update')
+      }
     }
-    if (old._id !== undefined && !deepEqual(next._id, old._id)) throw immutable();
+    if (old._id !== undefined && !deepEqual(next._id, old._id)) throw immutable()
   }
-  checkStorable(next);
-  return deepEqual(next, old) ? old : next;
+  checkStorable(next)
+  return deepEqual(next, old) ? old : next
 }
 
 function immutable(): MongoError {
-  return new MongoError(66, "Performing an update on the path '_id' would modify the immutable field '_id'");
+  return new MongoError(66, "Performing an update on the path '_id' would modify the immutable field '_id'")
 }
 
 /** Field-name rules mongod enforces on stored documents. */
 export function checkStorable(doc: Doc): void {
-  if (Array.isArray(doc._id)) throw new MongoError(2, "can't use an array for _id");
-  if (doc._id instanceof RegExp) throw new MongoError(2, "can't use a regex for _id");
+  if (Array.isArray(doc._id)) throw new MongoError(2, "can't use an array for _id")
+  if (doc._id instanceof RegExp) throw new MongoError(2, "can't use a regex for _id")
 }
 
 /** Seed document for an upsert: equality fields of the filter (MongoDB's "query doc" rule). */
 export function upsertSeed(filter: Doc): Doc {
-  const seed: Doc = {};
+  const seed: Doc = {}
   const addEq = (f: Doc): void => {
     for (const [k, v] of Object.entries(f)) {
-      if (k === '$and' && Array.isArray(v)) { v.forEach((x) => isPlainObject(x) && addEq(x)); continue; }
-      if (k.startsWith('$')) continue;
-      let val: unknown;
+      if (k === '$and' && Array.isArray(v)) {
+        v.forEach((x) => isPlainObject(x) && addEq(x))
+        continue
+      }
+      if (k.startsWith('$')) continue
+      let val: unknown
       if (isPlainObject(v) && Object.keys(v).some((x) => x.startsWith('$'))) {
-        if (!('$eq' in v)) continue;
-        val = v.$eq;
-      } else val = v;
-      setPath(seed, k, clone(val));
+        if (!('$eq' in v)) continue
+        val = v.$eq
+      } else val = v
+      setPath(seed, k, clone(val))
     }
-  };
-  addEq(filter);
-  return seed;
+  }
+  addEq(filter)
+  return seed
 }
 
 function setPath(doc: Doc, path: string, v: unknown): void {
-  const parts = path.split('.');
-  let cur = doc;
+  const parts = path.split('.')
+  let cur = doc
   for (let i = 0; i < parts.length - 1; i++) {
-    if (!isPlainObject(cur[parts[i]])) cur[parts[i]] = {};
-    cur = cur[parts[i]] as Doc;
+    if (!isPlainObject(cur[parts[i]])) cur[parts[i]] = {}
+    cur = cur[parts[i]] as Doc
   }
-  cur[parts[parts.length - 1]] = v;
+  cur[parts[parts.length - 1]] = v
 }
 
 /** Build the document an upsert inserts. */
 export function buildUpsert(filter: Doc, u: UpdateSpec, arrayFilters?: Doc[], vars?: Doc): Doc {
-  const kind = updateKind(u);
-  const seed = upsertSeed(filter);
-  let doc: Doc;
+  const kind = updateKind(u)
+  const seed = upsertSeed(filter)
+  let doc: Doc
   if (kind === 'replace') {
-    doc = clone(u as Doc);
-    if (doc._id === undefined && seed._id !== undefined) doc._id = seed._id;
+    doc = clone(u as Doc)
+    if (doc._id === undefined && seed._id !== undefined) doc._id = seed._id
   } else {
-    doc = applyUpdate(seed, u, { arrayFilters, insert: true, vars });
-    if (doc === seed) doc = clone(seed);
+    doc = applyUpdate(seed, u, { arrayFilters, insert: true, vars })
+    if (doc === seed) doc = clone(seed)
   }
-  const id = idOf(doc) === undefined ? new BSON.ObjectId() : doc._id;
-  return withIdFirst(doc, id);
+  const id = idOf(doc) === undefined ? new BSON.ObjectId() : doc._id
+  return withIdFirst(doc, id)
 }

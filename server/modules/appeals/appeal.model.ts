@@ -13,7 +13,12 @@ const ReplySchema = new Schema(
 )
 
 const AttachmentSchema = new Schema(
-  { key: { type: String, required: true }, name: { type: String, required: true }, mime: { type: String, required: true }, size: { type: Number, required: true } },
+  {
+    key: { type: String, required: true },
+    name: { type: String, required: true },
+    mime: { type: String, required: true },
+    size: { type: Number, required: true },
+  },
   { _id: true },
 )
 
@@ -101,5 +106,8 @@ export type AppealDoc = Omit<InferSchemaType<typeof AppealSchema>, 'author'> & {
 export const Appeal = mongoose.models.Appeal ?? mongoose.model('Appeal', AppealSchema)
 
 /** One document per year (`_id: 'appeal:2026'`) whose `seq` is taken with an atomic `$inc`. */
-const CounterSchema = new Schema({ _id: { type: String, required: true }, seq: { type: Number, default: 0 } }, { collection: 'appeal_counters', versionKey: false })
+const CounterSchema = new Schema(
+  { _id: { type: String, required: true }, seq: { type: Number, default: 0 } },
+  { collection: 'appeal_counters', versionKey: false },
+)
 export const AppealCounter = mongoose.models.AppealCounter ?? mongoose.model('AppealCounter', CounterSchema)

@@ -9,7 +9,18 @@ import { isOverdue } from './appeals.view.js'
  * CRLF rows, RFC 4180 quoting, and a formula-injection guard: a cell starting with = + - @
  * (or a tab/CR) gets a leading apostrophe so a spreadsheet shows it as text, never runs it.
  */
-const COLUMNS = ['trackingNumber', 'registeredAt', 'category', 'subject', 'author', 'status', 'dueAt', 'answeredAt', 'overdue', 'rating'] as const
+const COLUMNS = [
+  'trackingNumber',
+  'registeredAt',
+  'category',
+  'subject',
+  'author',
+  'status',
+  'dueAt',
+  'answeredAt',
+  'overdue',
+  'rating',
+] as const
 
 export function csvCell(value: unknown): string {
   let s = value == null ? '' : String(value)

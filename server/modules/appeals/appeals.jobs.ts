@@ -16,7 +16,11 @@ import { councilStatsChanged } from './appeals.stats.js'
  */
 export const REMIND_BEFORE_WORKING_DAYS = 3
 type ReminderKind = 'due_soon' | 'overdue'
-interface ReminderPayload { appealId: string; kind: ReminderKind; dueAt: string }
+interface ReminderPayload {
+  appealId: string
+  kind: ReminderKind
+  dueAt: string
+}
 
 const reminderKey = (id: string, kind: ReminderKind) => `appeals.reminder:${id}:${kind}`
 const purgeKey = (id: string) => `appeals.purge:${id}`
@@ -27,9 +31,18 @@ export async function scheduleDeadlineJobs(a: Pick<AppealDoc, '_id' | 'status' |
   if (!a.dueAt || !(OPEN_STATUSES as readonly string[]).includes(a.status)) return cancelDeadlineJobs(id)
   const dueAt = new Date(a.dueAt)
   const soon = workingDaysBefore(dueAt, REMIND_BEFORE_WORKING_DAYS)
-  if (soon.getTime() > Date.now()) await enqueueJob('appeals.reminder', { appealId: id, kind: 'due_soon', dueAt: dueAt.toISOString() }, { runAt: soon, dedupeKey: reminderKey(id, 'due_soon') })
+  if (soon.getTime() > Date.now())
+    await enqueueJob(
+      'appeals.reminder',
+      { appealId: id, kind: 'due_soon', dueAt: dueAt.toISOString() },
+      { runAt: soon, dedupeKey: reminderKey(id, 'due_soon') },
+    )
   else await cancelJob(reminderKey(id, 'due_soon'))
-  await enqueueJob('appeals.reminder', { appealId: id, kind: 'overdue', dueAt: dueAt.toISOString() }, { runAt: new Date(dueAt.getTime() + 1000), dedupeKey: reminderKey(id, 'overdue') })
+  await enqueueJob(
+    'appeals.reminder',
+    { appealId: id, kind: 'overdue', dueAt: dueAt.toISOString() },
+    { runAt: new Date(dueAt.getTime() + 1000), dedupeKey: reminderKey(id, 'overdue') },
+  )
 }
 
 export async function cancelDeadlineJobs(id: string): Promise<void> {
@@ -64,7 +77,11 @@ defineJob<ReminderPayload>('appeals.reminder', async ({ appealId, kind, dueAt })
 })
 
 defineJob<{ appealId: string }>('appeals.purge_unconfirmed', async ({ appealId }) => {
-  const gone = await Appeal.findOneAndDelete({ _id: appealId, status: 'unconfirmed', 'confirm.expiresAt': mongoose.trusted({ $lte: new Date() }) }).lean<AppealDoc>()
+  const gone = await Appeal.findOneAndDelete({
+    _id: appealId,
+    status: 'unconfirmed',
+    'confirm.expiresAt': mongoose.trusted({ $lte: new Date() }),
+  }).lean<AppealDoc>()
   if (!gone) return
   await removeStored(`appeals/${appealId}`)
   log.info({ appealId, trackingNumber: gone.trackingNumber }, 'unconfirmed appeal purged')

@@ -46,21 +46,39 @@ async function authorAddress(a: AppealDoc): Promise<{ to: string; lng: Lang; nam
   return { to: a.author.email, lng: (a.author.lng as Lang) ?? 'kk', name: a.author.name }
 }
 
-export async function notifyAuthor(a: AppealDoc, template: AuthorTemplate, extra: Record<string, unknown> = {}): Promise<void> {
+export async function notifyAuthor(
+  a: AppealDoc,
+  template: AuthorTemplate,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
   try {
     const { to, lng, name } = await authorAddress(a)
-    await sendMail({ to, lng, template: `appeals:email.${template}`, vars: { ...(await baseVars(a, lng)), name, ...extra } })
+    await sendMail({
+      to,
+      lng,
+      template: `appeals:email.${template}`,
+      vars: { ...(await baseVars(a, lng)), name, ...extra },
+    })
   } catch (err) {
     // sendMail already queues failed deliveries; this only guards rendering/lookup errors.
     log.error({ err, appealId: String(a._id), template }, 'appeal author mail failed')
   }
 }
 
-export async function notifyCouncil(a: AppealDoc, template: CouncilTemplate, extra: Record<string, unknown> = {}): Promise<number> {
+export async function notifyCouncil(
+  a: AppealDoc,
+  template: CouncilTemplate,
+  extra: Record<string, unknown> = {},
+): Promise<number> {
   const members = await findCouncilMembers(String(a.councilId))
   for (const m of members) {
     try {
-      await sendMail({ to: m.email, lng: m.locale, template: `appeals:email.${template}`, vars: { ...(await baseVars(a, m.locale)), name: m.displayName, ...extra } })
+      await sendMail({
+        to: m.email,
+        lng: m.locale,
+        template: `appeals:email.${template}`,
+        vars: { ...(await baseVars(a, m.locale)), name: m.displayName, ...extra },
+      })
     } catch (err) {
       log.error({ err, appealId: String(a._id), template }, 'appeal council mail failed')
     }

@@ -12,7 +12,9 @@ import { codeMatches } from './secrets.js'
 export type AppealAccess = 'author' | 'council' | 'staff'
 
 export function isCouncilMember(actor: MaybeActor, councilId: unknown): boolean {
-  return Boolean(actor && actor.roles.includes('council_member') && actor.councilIds.map(String).includes(String(councilId)))
+  return Boolean(
+    actor && actor.roles.includes('council_member') && actor.councilIds.map(String).includes(String(councilId)),
+  )
 }
 
 export function accessOf(actor: MaybeActor, a: AppealDoc, code?: string): AppealAccess | null {
@@ -20,13 +22,18 @@ export function accessOf(actor: MaybeActor, a: AppealDoc, code?: string): Appeal
   if (code && codeMatches(code, a.accessCodeHash)) return 'author'
   // A guest's appeal reaches the council only once confirmed.
   if (a.status === 'unconfirmed') return null
-  if (isCouncilMember(actor, a.councilId) && can(actor, 'appeal.read_council', { councilId: a.councilId })) return 'council'
+  if (isCouncilMember(actor, a.councilId) && can(actor, 'appeal.read_council', { councilId: a.councilId }))
+    return 'council'
   if (can(actor, 'appeal.oversee')) return 'staff'
   return null
 }
 
 /** Loads an appeal for an actor or a code holder: 404 unknown/wrong code, 401 guest, 403 no right. */
-export async function loadAppealFor(actor: MaybeActor, id: string, code?: string): Promise<{ appeal: AppealDoc; access: AppealAccess }> {
+export async function loadAppealFor(
+  actor: MaybeActor,
+  id: string,
+  code?: string,
+): Promise<{ appeal: AppealDoc; access: AppealAccess }> {
   const appeal = await Appeal.findById(id).lean<AppealDoc>()
   if (!appeal) throw notFound('appeal')
   const access = accessOf(actor, appeal, code)
@@ -37,7 +44,12 @@ export async function loadAppealFor(actor: MaybeActor, id: string, code?: string
 }
 
 /** Every moderator/admin look at an appeal's personal data is written to the audit log. */
-export async function auditStaffAccess(actor: MaybeActor, access: AppealAccess, appeal: Pick<AppealDoc, '_id' | 'trackingNumber' | 'councilId'>, action: string): Promise<void> {
+export async function auditStaffAccess(
+  actor: MaybeActor,
+  access: AppealAccess,
+  appeal: Pick<AppealDoc, '_id' | 'trackingNumber' | 'councilId'>,
+  action: string,
+): Promise<void> {
   if (access !== 'staff' || !actor) return
   await audit({
     actorId: actor.id,

@@ -18,7 +18,8 @@ const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOStrin
 /** Keyset pagination after a `[sortValue (ISO date), id]` cursor. */
 function keyset(field: string, op: '$lt' | '$gt', after: unknown[]): Record<string, unknown>[] {
   const value = new Date(String(after[0]))
-  if (Number.isNaN(value.getTime()) || !mongoose.isValidObjectId(String(after[1]))) throw validationFailed([{ path: 'query.cursor', code: 'invalid_format' }])
+  if (Number.isNaN(value.getTime()) || !mongoose.isValidObjectId(String(after[1])))
+    throw validationFailed([{ path: 'query.cursor', code: 'invalid_format' }])
   return afterKey(field, value, String(after[1]), op)
 }
 
@@ -48,10 +49,16 @@ export async function listMine(actor: Actor, q: ListQuery): Promise<Page<ReturnT
   const filter: Record<string, unknown> = { 'author.userId': actor.id }
   const after = decodeCursor(q.cursor)
   if (after) filter.$or = keyset('createdAt', '$lt', after)
-  const docs = await Appeal.find(filter).sort({ createdAt: -1, _id: -1 }).limit(q.limit + 1).lean<AppealDoc[]>()
+  const docs = await Appeal.find(filter)
+    .sort({ createdAt: -1, _id: -1 })
+    .limit(q.limit + 1)
+    .lean<AppealDoc[]>()
   const page = docs.slice(0, q.limit)
   const last = page[page.length - 1]
-  return { items: page.map((d) => toListItem(d)), nextCursor: docs.length > q.limit && last ? encodeCursor([iso(last.createdAt), String(last._id)]) : null }
+  return {
+    items: page.map((d) => toListItem(d)),
+    nextCursor: docs.length > q.limit && last ? encodeCursor([iso(last.createdAt), String(last._id)]) : null,
+  }
 }
 
 function councilFilter(councilId: string, q: Omit<CouncilAppealsQuery, 'limit' | 'cursor'>): Record<string, unknown> {
@@ -74,7 +81,11 @@ async function auditCouncilRead(actor: Actor, councilId: string, action: string,
 }
 
 /** The council's queue, soonest due first. */
-export async function listCouncil(actor: Actor, councilId: string, q: CouncilAppealsQuery): Promise<Page<ReturnType<typeof toListItem>>> {
+export async function listCouncil(
+  actor: Actor,
+  councilId: string,
+  q: CouncilAppealsQuery,
+): Promise<Page<ReturnType<typeof toListItem>>> {
   assertCan(actor, 'appeal.read_council', { councilId })
   const filter = councilFilter(councilId, q)
   const after = decodeCursor(q.cursor)
@@ -82,30 +93,53 @@ export async function listCouncil(actor: Actor, councilId: string, q: CouncilApp
     filter.$and = [{ $or: keyset('dueAt', '$gt', after) }, ...(filter.$or ? [{ $or: filter.$or }] : [])]
     delete filter.$or
   }
-  const docs = await Appeal.find(filter).sort({ dueAt: 1, _id: 1 }).limit(q.limit + 1).lean<AppealDoc[]>()
+  const docs = await Appeal.find(filter)
+    .sort({ dueAt: 1, _id: 1 })
+    .limit(q.limit + 1)
+    .lean<AppealDoc[]>()
   const page = docs.slice(0, q.limit)
   await auditCouncilRead(actor, councilId, 'appeal.council_list_read', page.length)
   const last = page[page.length - 1]
-  return { items: page.map((d) => toListItem(d, { withAuthor: true })), nextCursor: docs.length > q.limit && last ? encodeCursor([iso(last.dueAt), String(last._id)]) : null }
+  return {
+    items: page.map((d) => toListItem(d, { withAuthor: true })),
+    nextCursor: docs.length > q.limit && last ? encodeCursor([iso(last.dueAt), String(last._id)]) : null,
+  }
 }
 
 /** Every matching appeal for the CSV export (bounded: a council's yearly report, not a dump). */
 export const CSV_MAX_ROWS = 20_000
-export async function exportCouncil(actor: Actor, councilId: string, q: Omit<CouncilAppealsQuery, 'limit' | 'cursor'>): Promise<AppealDoc[]> {
+export async function exportCouncil(
+  actor: Actor,
+  councilId: string,
+  q: Omit<CouncilAppealsQuery, 'limit' | 'cursor'>,
+): Promise<AppealDoc[]> {
   assertCan(actor, 'appeal.read_council', { councilId })
-  const docs = await Appeal.find(councilFilter(councilId, q)).sort({ registeredAt: 1, _id: 1 }).limit(CSV_MAX_ROWS).lean<AppealDoc[]>()
+  const docs = await Appeal.find(councilFilter(councilId, q))
+    .sort({ registeredAt: 1, _id: 1 })
+    .limit(CSV_MAX_ROWS)
+    .lean<AppealDoc[]>()
   await auditCouncilRead(actor, councilId, 'appeal.council_export', docs.length)
   return docs
 }
 
 /** Answered appeals whose authors allowed publication, without names or contacts. */
 export async function listPublic(q: ListQuery & { council?: string }) {
-  const filter: Record<string, unknown> = { isPublic: true, answeredAt: trusted({ $ne: null }), status: trusted({ $in: ['answered', 'closed'] }) }
+  const filter: Record<string, unknown> = {
+    isPublic: true,
+    answeredAt: trusted({ $ne: null }),
+    status: trusted({ $in: ['answered', 'closed'] }),
+  }
   if (q.council) filter.councilId = q.council
   const after = decodeCursor(q.cursor)
   if (after) filter.$or = keyset('answeredAt', '$lt', after)
-  const docs = await Appeal.find(filter).sort({ answeredAt: -1, _id: -1 }).limit(q.limit + 1).lean<AppealDoc[]>()
+  const docs = await Appeal.find(filter)
+    .sort({ answeredAt: -1, _id: -1 })
+    .limit(q.limit + 1)
+    .lean<AppealDoc[]>()
   const page = docs.slice(0, q.limit)
   const last = page[page.length - 1]
-  return { items: page.map(toPublicAppeal), nextCursor: docs.length > q.limit && last ? encodeCursor([iso(last.answeredAt), String(last._id)]) : null }
+  return {
+    items: page.map(toPublicAppeal),
+    nextCursor: docs.length > q.limit && last ? encodeCursor([iso(last.answeredAt), String(last._id)]) : null,
+  }
 }

@@ -17,7 +17,9 @@ import { workingDaysBetween } from './calendar.js'
 export async function councilAppealStats(councilId: string) {
   if (!mongoose.isValidObjectId(councilId)) return {}
   const id = new mongoose.Types.ObjectId(councilId)
-  const [counts] = await Appeal.aggregate<{ received: number; answered: number; overdue: number }>(appealCountsPipeline(id, new Date()))
+  const [counts] = await Appeal.aggregate<{ received: number; answered: number; overdue: number }>(
+    appealCountsPipeline(id, new Date()),
+  )
   if (!counts) return { appeals: { received: 0, answered: 0, overdue: 0 }, medianResponseDays: null }
   return {
     appeals: { received: counts.received, answered: counts.answered, overdue: counts.overdue },
@@ -38,21 +40,39 @@ export function appealCountsPipeline(councilId: mongoose.Types.ObjectId, now: Da
   const isSet = (field: string) => ({ $ne: [{ $ifNull: [field, null] }, null] })
   return [
     { $match: { councilId, status: REGISTERED } },
-    { $group: {
-      _id: null,
-      received: { $sum: 1 },
-      answered: { $sum: { $cond: [isSet('$responseDays'), 1, 0] } },
-      overdue: { $sum: { $cond: [{ $and: [{ $in: ['$status', [...OPEN_STATUSES]] }, isSet('$dueAt'), { $lt: ['$dueAt', now] }] }, 1, 0] } },
-    } },
+    {
+      $group: {
+        _id: null,
+        received: { $sum: 1 },
+        answered: { $sum: { $cond: [isSet('$responseDays'), 1, 0] } },
+        overdue: {
+          $sum: {
+            $cond: [
+              { $and: [{ $in: ['$status', [...OPEN_STATUSES]] }, isSet('$dueAt'), { $lt: ['$dueAt', now] }] },
+              1,
+              0,
+            ],
+          },
+        },
+      },
+    },
   ]
 }
 
 async function medianResponseDays(councilId: mongoose.Types.ObjectId, n: number): Promise<number | null> {
-  const middle = await Appeal.find({ councilId, status: mongoose.trusted(REGISTERED), responseDays: mongoose.trusted({ $ne: null }) }, { responseDays: 1, _id: 0 })
-    .sort({ responseDays: 1 }).skip((n - 1) >> 1).limit(n % 2 ? 1 : 2).lean<{ responseDays: number }[]>()
+  const middle = await Appeal.find(
+    { councilId, status: mongoose.trusted(REGISTERED), responseDays: mongoose.trusted({ $ne: null }) },
+    { responseDays: 1, _id: 0 },
+  )
+    .sort({ responseDays: 1 })
+    .skip((n - 1) >> 1)
+    .limit(n % 2 ? 1 : 2)
+    .lean<{ responseDays: number }[]>()
   // An answer landing between the two reads can shift the middle by one; never worse than that.
   if (!middle.length) return null
-  return middle.length === 2 && n % 2 === 0 ? (middle[0].responseDays + middle[1].responseDays) / 2 : middle[0].responseDays
+  return middle.length === 2 && n % 2 === 0
+    ? (middle[0].responseDays + middle[1].responseDays) / 2
+    : middle[0].responseDays
 }
 
 interface BackfillRow {
@@ -86,9 +106,17 @@ export async function backfillResponseDays(batchSize = 500): Promise<number> {
   let after: mongoose.Types.ObjectId | undefined
   for (;;) {
     const batch = await Appeal.find(
-      { ...(after ? { _id: mongoose.trusted({ $gt: after }) } : {}), answeredAt: mongoose.trusted({ $ne: null }), registeredAt: mongoose.trusted({ $ne: null }), responseDays: null },
+      {
+        ...(after ? { _id: mongoose.trusted({ $gt: after }) } : {}),
+        answeredAt: mongoose.trusted({ $ne: null }),
+        registeredAt: mongoose.trusted({ $ne: null }),
+        responseDays: null,
+      },
       { councilId: 1, registeredAt: 1, answeredAt: 1, history: 1 },
-    ).sort({ _id: 1 }).limit(batchSize).lean<BackfillRow[]>()
+    )
+      .sort({ _id: 1 })
+      .limit(batchSize)
+      .lean<BackfillRow[]>()
     if (!batch.length) {
       if (filled) invalidatePublicCache(COUNCIL_CACHE_TAGS)
       return filled
@@ -96,7 +124,16 @@ export async function backfillResponseDays(batchSize = 500): Promise<number> {
     after = batch.at(-1)!._id
     const updates = batch.flatMap((a) => {
       const answered = firstAnswerHere(a)
-      return answered ? [{ updateOne: { filter: { _id: a._id, councilId: a.councilId, responseDays: null }, update: { $set: { responseDays: workingDaysBetween(new Date(a.registeredAt), answered) } } } }] : []
+      return answered
+        ? [
+            {
+              updateOne: {
+                filter: { _id: a._id, councilId: a.councilId, responseDays: null },
+                update: { $set: { responseDays: workingDaysBetween(new Date(a.registeredAt), answered) } },
+              },
+            },
+          ]
+        : []
     })
     if (updates.length) filled += (await Appeal.bulkWrite(updates)).modifiedCount
   }
@@ -107,8 +144,12 @@ let backfill: Promise<void> | undefined
 /** Starts the backfill beside the server (a large first run must not delay the start). */
 export function startResponseDaysBackfill(): void {
   backfill ??= backfillResponseDays()
-    .then((n) => { if (n) log.info({ filled: n }, 'appeals: response days filled for earlier answers') })
-    .catch((err: unknown) => log.error({ err }, 'appeals: response days backfill failed (it runs again at the next start)'))
+    .then((n) => {
+      if (n) log.info({ filled: n }, 'appeals: response days filled for earlier answers')
+    })
+    .catch((err: unknown) =>
+      log.error({ err }, 'appeals: response days backfill failed (it runs again at the next start)'),
+    )
 }
 
 /** Lets a running backfill finish before the database closes. */

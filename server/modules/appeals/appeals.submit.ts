@@ -28,7 +28,11 @@ export async function nextTrackingNumber(at = new Date()): Promise<string> {
   const year = almatyYear(at)
   for (let attempt = 0; ; attempt++) {
     try {
-      const c = await AppealCounter.findOneAndUpdate({ _id: `appeal:${year}` }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' }).lean<{ seq: number }>()
+      const c = await AppealCounter.findOneAndUpdate(
+        { _id: `appeal:${year}` },
+        { $inc: { seq: 1 } },
+        { upsert: true, returnDocument: 'after' },
+      ).lean<{ seq: number }>()
       return `KK-${year}-${String(c!.seq).padStart(6, '0')}`
     } catch (err) {
       // Two first-of-the-year upserts can race on the new document's _id: the loser retries.
@@ -39,10 +43,20 @@ export async function nextTrackingNumber(at = new Date()): Promise<string> {
 
 /** The term of an appeal registered now with a council. */
 export function registration(now: Date): { registeredAt: Date; dueAt: Date; triageDueAt: Date } {
-  return { registeredAt: now, dueAt: workingDeadline(now, currentConfig().appealDueWorkingDays), triageDueAt: workingDeadline(now, TRIAGE_WORKING_DAYS) }
+  return {
+    registeredAt: now,
+    dueAt: workingDeadline(now, currentConfig().appealDueWorkingDays),
+    triageDueAt: workingDeadline(now, TRIAGE_WORKING_DAYS),
+  }
 }
 
-export interface SubmitResult { id: string; trackingNumber: string; accessCode: string; status: 'submitted' | 'unconfirmed'; dueAt: string | null }
+export interface SubmitResult {
+  id: string
+  trackingNumber: string
+  accessCode: string
+  status: 'submitted' | 'unconfirmed'
+  dueAt: string | null
+}
 
 /**
  * Registers an appeal. Signed-in users with a verified e-mail go straight to the council; guests
@@ -50,7 +64,12 @@ export interface SubmitResult { id: string; trackingNumber: string; accessCode: 
  * send appeals in someone else's name. Anonymous appeals do not exist: every appeal has a name
  * and a reachable e-mail address.
  */
-export async function submitAppeal(actor: Actor | null, body: CreateAppealBody, files: UploadedFile[], lng: Lang): Promise<SubmitResult> {
+export async function submitAppeal(
+  actor: Actor | null,
+  body: CreateAppealBody,
+  files: UploadedFile[],
+  lng: Lang,
+): Promise<SubmitResult> {
   if (!actor && !body.contact) throw validationFailed([{ path: 'body.contact', code: 'required' }])
   if (actor && body.contact) throw validationFailed([{ path: 'body.contact', code: 'invalid_value' }])
   const council = await findCouncilSummary(body.councilId)
@@ -62,7 +81,13 @@ export async function submitAppeal(actor: Actor | null, body: CreateAppealBody, 
   try {
     for (const f of files) {
       const key = await storeFile(f.path, `appeals/${String(id)}/${randomName(f.ext)}`)
-      attachments.push({ _id: new mongoose.Types.ObjectId(), key, name: safeFileName(f.originalName, f.ext), mime: f.mime, size: f.size })
+      attachments.push({
+        _id: new mongoose.Types.ObjectId(),
+        key,
+        name: safeFileName(f.originalName, f.ext),
+        mime: f.mime,
+        size: f.size,
+      })
     }
     const trackingNumber = await nextTrackingNumber(now)
     const accessCode = newAccessCode()
@@ -82,7 +107,9 @@ export async function submitAppeal(actor: Actor | null, body: CreateAppealBody, 
           ? { userId: actor.id, name: actor.displayName, email: actor.email, lng: actor.locale }
           : { userId: null, name: body.contact!.name, email: body.contact!.email, lng },
         accessCodeHash: hashSecret(accessCode),
-        confirm: token ? { tokenHash: hashSecret(token), expiresAt: new Date(now.getTime() + CONFIRM_TTL_MS) } : { tokenHash: null, expiresAt: null },
+        confirm: token
+          ? { tokenHash: hashSecret(token), expiresAt: new Date(now.getTime() + CONFIRM_TTL_MS) }
+          : { tokenHash: null, expiresAt: null },
         attachments,
         status,
         ...(needsConfirmation ? {} : registration(now)),
@@ -93,11 +120,21 @@ export async function submitAppeal(actor: Actor | null, body: CreateAppealBody, 
     if (token) {
       await schedulePurge(String(id), doc.confirm!.expiresAt!)
       const link = `${currentConfig().publicUrl}/appeals/confirm?token=${encodeURIComponent(token)}`
-      await notifyAuthor(doc, 'confirm', { confirmUrl: link, accessCode, expiresDate: formatDay(doc.confirm!.expiresAt) })
+      await notifyAuthor(doc, 'confirm', {
+        confirmUrl: link,
+        accessCode,
+        expiresDate: formatDay(doc.confirm!.expiresAt),
+      })
     } else {
       await afterRegistration(doc, { accessCode })
     }
-    return { id: String(id), trackingNumber, accessCode, status, dueAt: doc.dueAt ? new Date(doc.dueAt).toISOString() : null }
+    return {
+      id: String(id),
+      trackingNumber,
+      accessCode,
+      status,
+      dueAt: doc.dueAt ? new Date(doc.dueAt).toISOString() : null,
+    }
   } catch (err) {
     // Nothing half-made stays behind: stored files go with the failed appeal.
     await removeStored(`appeals/${String(id)}`).catch(() => {})
@@ -113,15 +150,23 @@ async function afterRegistration(doc: AppealDoc, extra: Record<string, unknown> 
 }
 
 /** `POST /appeals/confirm`: the guest followed the link; a second click answers the same. */
-export async function confirmAppeal(token: string): Promise<{ id: string; trackingNumber: string; status: string; dueAt: string | null }> {
+export async function confirmAppeal(
+  token: string,
+): Promise<{ id: string; trackingNumber: string; status: string; dueAt: string | null }> {
   const tokenHash = hashSecret(token)
   const now = new Date()
-  const pending = await Appeal.findOne({ 'confirm.tokenHash': tokenHash, status: 'unconfirmed', 'confirm.expiresAt': mongoose.trusted({ $gt: now }) }, { councilId: 1 }).lean<AppealDoc>()
+  const pending = await Appeal.findOne(
+    { 'confirm.tokenHash': tokenHash, status: 'unconfirmed', 'confirm.expiresAt': mongoose.trusted({ $gt: now }) },
+    { councilId: 1 },
+  ).lean<AppealDoc>()
   // The status condition makes two simultaneous clicks register the appeal once.
   const doc = pending
     ? await Appeal.findOneAndUpdate(
         { _id: pending._id, status: 'unconfirmed' },
-        { $set: { status: 'submitted', ...registration(now) }, $push: { history: { status: 'submitted', at: now, by: null, councilId: pending.councilId } } },
+        {
+          $set: { status: 'submitted', ...registration(now) },
+          $push: { history: { status: 'submitted', at: now, by: null, councilId: pending.councilId } },
+        },
         { returnDocument: 'after' },
       ).lean<AppealDoc>()
     : null
@@ -130,10 +175,17 @@ export async function confirmAppeal(token: string): Promise<{ id: string; tracki
     await afterRegistration(doc)
     return shape(doc)
   }
-  const again = await Appeal.findOne({ 'confirm.tokenHash': tokenHash, status: mongoose.trusted({ $ne: 'unconfirmed' }) }).lean<AppealDoc>()
+  const again = await Appeal.findOne({
+    'confirm.tokenHash': tokenHash,
+    status: mongoose.trusted({ $ne: 'unconfirmed' }),
+  }).lean<AppealDoc>()
   if (again) return shape(again)
   throw new AppError(400, 'appeals.invalid_token')
 }
 
-const shape = (d: AppealDoc) => ({ id: String(d._id), trackingNumber: d.trackingNumber, status: d.status, dueAt: d.dueAt ? new Date(d.dueAt).toISOString() : null })
-
+const shape = (d: AppealDoc) => ({
+  id: String(d._id),
+  trackingNumber: d.trackingNumber,
+  status: d.status,
+  dueAt: d.dueAt ? new Date(d.dueAt).toISOString() : null,
+})

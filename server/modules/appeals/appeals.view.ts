@@ -14,7 +14,9 @@ export function isOverdue(a: Pick<AppealDoc, 'status' | 'dueAt'>, now = new Date
 }
 
 export function needsTriage(a: Pick<AppealDoc, 'status' | 'triageDueAt'>, now = new Date()): boolean {
-  return Boolean(a.triageDueAt && (a.status === 'submitted' || a.status === 'redirected') && new Date(a.triageDueAt) < now)
+  return Boolean(
+    a.triageDueAt && (a.status === 'submitted' || a.status === 'redirected') && new Date(a.triageDueAt) < now,
+  )
 }
 
 export function attachmentUrl(appealId: string, attachmentId: string): string {
@@ -39,14 +41,33 @@ export function toAppealView(a: AppealDoc, opts: { withHistory?: boolean } = {})
     createdAt: iso(a.createdAt)!,
     registeredAt: iso(a.registeredAt),
     answeredAt: iso(a.answeredAt),
-    extension: a.extension ? { reason: a.extension.reason ?? '', at: iso(a.extension.at)!, previousDueAt: iso(a.extension.previousDueAt)! } : null,
+    extension: a.extension
+      ? { reason: a.extension.reason ?? '', at: iso(a.extension.at)!, previousDueAt: iso(a.extension.previousDueAt)! }
+      : null,
     author: { name: a.author.name, email: a.author.email, guest: !a.author.userId },
-    attachments: (a.attachments ?? []).map((f) => ({ id: String(f._id), name: f.name, type: f.mime, size: f.size, url: attachmentUrl(id, String(f._id)) })),
-    replies: (a.replies ?? []).map((r) => ({ id: String(r._id), by: r.by as 'council' | 'author', authorName: r.authorName, text: r.text, createdAt: iso(r.createdAt)! })),
+    attachments: (a.attachments ?? []).map((f) => ({
+      id: String(f._id),
+      name: f.name,
+      type: f.mime,
+      size: f.size,
+      url: attachmentUrl(id, String(f._id)),
+    })),
+    replies: (a.replies ?? []).map((r) => ({
+      id: String(r._id),
+      by: r.by as 'council' | 'author',
+      authorName: r.authorName,
+      text: r.text,
+      createdAt: iso(r.createdAt)!,
+    })),
   }
   if (a.rating) view.rating = { score: a.rating.score!, comment: a.rating.comment ?? null, at: iso(a.rating.at)! }
   if (opts.withHistory)
-    view.history = (a.history ?? []).map((h) => ({ status: h.status as z.infer<typeof AppealView>['status'], at: iso(h.at)!, reason: h.reason ?? null, councilId: String(h.councilId) }))
+    view.history = (a.history ?? []).map((h) => ({
+      status: h.status as z.infer<typeof AppealView>['status'],
+      at: iso(h.at)!,
+      reason: h.reason ?? null,
+      councilId: String(h.councilId),
+    }))
   return view
 }
 
@@ -79,7 +100,8 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 export function redact(text: string, authorName: string): string {
   let out = text.replace(EMAIL, '[…]').replace(PHONE, '[…]')
   const parts = [authorName, ...authorName.split(/\s+/)].map((p) => p.trim()).filter((p) => p.length >= 3)
-  for (const p of parts.sort((x, y) => y.length - x.length)) out = out.replace(new RegExp(`(?<![\\p{L}])${escapeRegExp(p)}(?![\\p{L}])`, 'giu'), '[…]')
+  for (const p of parts.sort((x, y) => y.length - x.length))
+    out = out.replace(new RegExp(`(?<![\\p{L}])${escapeRegExp(p)}(?![\\p{L}])`, 'giu'), '[…]')
   return out
 }
 
@@ -91,7 +113,9 @@ export function toPublicAppeal(a: AppealDoc): z.infer<typeof PublicAppeal> {
     category: a.category as z.infer<typeof PublicAppeal>['category'],
     subject: redact(a.subject, name),
     question: redact(a.text, name),
-    answers: (a.replies ?? []).filter((r) => r.by === 'council').map((r) => ({ text: redact(r.text, name), createdAt: iso(r.createdAt)! })),
+    answers: (a.replies ?? [])
+      .filter((r) => r.by === 'council')
+      .map((r) => ({ text: redact(r.text, name), createdAt: iso(r.createdAt)! })),
     answeredAt: iso(a.answeredAt)!,
   }
 }

@@ -41,7 +41,13 @@ export const MAX_REPLIES = 200
 export const COUNCIL_RESERVED_REPLIES = 10
 
 function replyShape(r: { _id: unknown; by: string; authorName: string; text: string; createdAt: Date }) {
-  return { id: String(r._id), by: r.by as 'council' | 'author', authorName: r.authorName, text: r.text, createdAt: iso(r.createdAt) }
+  return {
+    id: String(r._id),
+    by: r.by as 'council' | 'author',
+    authorName: r.authorName,
+    text: r.text,
+    createdAt: iso(r.createdAt),
+  }
 }
 
 export async function addReply(actor: MaybeActor, id: string, code: string | undefined, text: string) {
@@ -56,15 +62,24 @@ export async function addReply(actor: MaybeActor, id: string, code: string | und
   if ((appeal.replies?.length ?? 0) >= cap) throw conflict('appeals.too_many_replies', { max: cap })
 
   if (!byCouncil) await authorReplies.consume(String(appeal._id))
-  const reply = { _id: replyId, by: byCouncil ? 'council' : 'author', userId: actor?.id ?? null, authorName: byCouncil ? actor!.displayName : appeal.author.name, text, createdAt: now }
+  const reply = {
+    _id: replyId,
+    by: byCouncil ? 'council' : 'author',
+    userId: actor?.id ?? null,
+    authorName: byCouncil ? actor!.displayName : appeal.author.name,
+    text,
+    createdAt: now,
+  }
   const set: Record<string, unknown> = {}
   const history: Record<string, unknown>[] = []
   if (byCouncil) {
     set.status = 'answered'
     if (!appeal.answeredAt) set.answeredAt = now
     // This council's response time (a redirect clears it: the receiving council answers anew).
-    if (appeal.responseDays == null && appeal.registeredAt) set.responseDays = workingDaysBetween(new Date(appeal.registeredAt), now)
-    if (appeal.status !== 'answered') history.push({ status: 'answered', at: now, by: actor!.id, councilId: appeal.councilId })
+    if (appeal.responseDays == null && appeal.registeredAt)
+      set.responseDays = workingDaysBetween(new Date(appeal.registeredAt), now)
+    if (appeal.status !== 'answered')
+      history.push({ status: 'answered', at: now, by: actor!.id, councilId: appeal.councilId })
   } else if (appeal.status === 'answered') {
     // A follow-up after the answer reopens the appeal with a fresh term for the new question.
     Object.assign(set, { status: 'in_progress', dueAt: registration(now).dueAt })
@@ -72,7 +87,12 @@ export async function addReply(actor: MaybeActor, id: string, code: string | und
   }
   const doc = await Appeal.findOneAndUpdate(
     // The cap again in the filter: two replies racing for the last place cannot both get it.
-    { _id: appeal._id, status: appeal.status, councilId: appeal.councilId, [`replies.${cap - 1}`]: trusted({ $exists: false }) },
+    {
+      _id: appeal._id,
+      status: appeal.status,
+      councilId: appeal.councilId,
+      [`replies.${cap - 1}`]: trusted({ $exists: false }),
+    },
     { $set: set, $push: { replies: reply, history: { $each: history } } },
     { returnDocument: 'after' },
   ).lean<AppealDoc>()
@@ -102,12 +122,21 @@ export async function changeStatus(actor: Actor, id: string, body: StatusBody) {
     if (!target || target.id === councilId) throw validationFailed([{ path: 'body.councilId', code: 'invalid_value' }])
     councilId = target.id
     // The receiving council gets a full term from the day it receives the appeal.
-    Object.assign(set, { councilId, ...registration(now), extension: null, reminded: { dueSoon: null, overdue: null }, responseDays: null })
+    Object.assign(set, {
+      councilId,
+      ...registration(now),
+      extension: null,
+      reminded: { dueSoon: null, overdue: null },
+      responseDays: null,
+    })
   }
   if (body.status === 'closed' || body.status === 'rejected') set.closedAt = now
   const doc = await Appeal.findOneAndUpdate(
     { _id: appeal._id, status: appeal.status, councilId: appeal.councilId },
-    { $set: set, $push: { history: { status: body.status, at: now, by: actor.id, reason: body.reason ?? null, councilId } } },
+    {
+      $set: set,
+      $push: { history: { status: body.status, at: now, by: actor.id, reason: body.reason ?? null, councilId } },
+    },
     { returnDocument: 'after' },
   ).lean<AppealDoc>()
   if (!doc) throw conflict('conflict')
@@ -127,18 +156,27 @@ export async function changeStatus(actor: Actor, id: string, body: StatusBody) {
 export async function extendAppeal(actor: Actor, id: string, body: { reason: string; dueAt?: string }) {
   const { appeal } = await loadAppealFor(actor, id)
   if (!can(actor, 'appeal.answer', { councilId: appeal.councilId })) throw forbidden()
-  if (!(OPEN_STATUSES as readonly string[]).includes(appeal.status)) throw conflict('appeals.invalid_transition', { from: appeal.status, to: 'extended' })
+  if (!(OPEN_STATUSES as readonly string[]).includes(appeal.status))
+    throw conflict('appeals.invalid_transition', { from: appeal.status, to: 'extended' })
   if (appeal.extension) throw conflict('appeals.already_extended')
   const capDay = workingDayOnOrBefore(addMonthsKey(new Date(appeal.registeredAt!), EXTENSION_MAX_MONTHS))
   const day = body.dueAt ? workingDayOnOrBefore(body.dueAt) : capDay
-  if (day > capDay) throw new AppError(400, 'appeals.extension_too_long', { maxDate: capDay.split('-').reverse().join('.') }, [{ path: 'body.dueAt', code: 'too_big' }])
+  if (day > capDay)
+    throw new AppError(400, 'appeals.extension_too_long', { maxDate: capDay.split('-').reverse().join('.') }, [
+      { path: 'body.dueAt', code: 'too_big' },
+    ])
   const newDue = endOfAlmatyDay(day)
-  if (newDue <= new Date(appeal.dueAt!) || day <= almatyDay(new Date())) throw new AppError(400, 'appeals.extension_too_short', {}, [{ path: 'body.dueAt', code: 'too_small' }])
+  if (newDue <= new Date(appeal.dueAt!) || day <= almatyDay(new Date()))
+    throw new AppError(400, 'appeals.extension_too_short', {}, [{ path: 'body.dueAt', code: 'too_small' }])
   const now = new Date()
   const doc = await Appeal.findOneAndUpdate(
     { _id: appeal._id, status: appeal.status, councilId: appeal.councilId, extension: null },
     {
-      $set: { dueAt: newDue, extension: { reason: body.reason, at: now, by: actor.id, previousDueAt: appeal.dueAt }, reminded: { dueSoon: null, overdue: null } },
+      $set: {
+        dueAt: newDue,
+        extension: { reason: body.reason, at: now, by: actor.id, previousDueAt: appeal.dueAt },
+        reminded: { dueSoon: null, overdue: null },
+      },
     },
     { returnDocument: 'after' },
   ).lean<AppealDoc>()
@@ -149,12 +187,21 @@ export async function extendAppeal(actor: Actor, id: string, body: { reason: str
   return doc
 }
 
-export async function rateAppeal(actor: MaybeActor, id: string, code: string | undefined, body: { score: number; comment?: string }) {
+export async function rateAppeal(
+  actor: MaybeActor,
+  id: string,
+  code: string | undefined,
+  body: { score: number; comment?: string },
+) {
   const { appeal, access } = await loadAppealFor(actor, id, code)
   if (access !== 'author') throw forbidden()
   if (!appeal.answeredAt) throw conflict('appeals.not_answered')
   const rating = { score: body.score, comment: body.comment ?? null, at: new Date() }
-  const doc = await Appeal.findOneAndUpdate({ _id: appeal._id, rating: null, answeredAt: trusted({ $ne: null }) }, { $set: { rating } }, { returnDocument: 'after' }).lean<AppealDoc>()
+  const doc = await Appeal.findOneAndUpdate(
+    { _id: appeal._id, rating: null, answeredAt: trusted({ $ne: null }) },
+    { $set: { rating } },
+    { returnDocument: 'after' },
+  ).lean<AppealDoc>()
   if (!doc) throw conflict('appeals.already_rated')
   return { score: rating.score, comment: rating.comment, at: iso(rating.at) }
 }

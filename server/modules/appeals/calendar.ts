@@ -14,9 +14,12 @@ export const ALMATY_OFFSET_MS = 5 * 3600_000
 
 /** State holidays by `MM-DD` (non-religious: they follow art. 85's weekend rule). */
 const STATE_HOLIDAYS = [
-  '01-01', '01-02', // New Year
+  '01-01',
+  '01-02', // New Year
   '03-08', // International Women's Day
-  '03-21', '03-22', '03-23', // Nauryz meiramy
+  '03-21',
+  '03-22',
+  '03-23', // Nauryz meiramy
   '05-01', // Unity Day
   '05-07', // Defender of the Fatherland Day
   '05-09', // Victory Day
@@ -60,7 +63,10 @@ const isWeekendDay = (dayMs: number): boolean => {
 }
 
 /** Days off beyond ordinary weekends, and weekend days that are worked, for one year. */
-interface YearDays { off: Set<string>; worked: Set<string> }
+interface YearDays {
+  off: Set<string>
+  worked: Set<string>
+}
 const cache = new Map<number, YearDays>()
 
 function yearDays(year: number): YearDays {

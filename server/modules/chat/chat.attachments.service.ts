@@ -31,8 +31,12 @@ export async function storeAttachment(actor: Actor, roomId: string, file: Upload
   }
   try {
     const doc = await ChatAttachmentModel.create({
-      roomId: room._id, uploaderId: new mongoose.Types.ObjectId(actor.id), key,
-      name: safeFileName(file.originalName, ext), mime: image ? 'image/webp' : file.mime, size,
+      roomId: room._id,
+      uploaderId: new mongoose.Types.ObjectId(actor.id),
+      key,
+      name: safeFileName(file.originalName, ext),
+      mime: image ? 'image/webp' : file.mime,
+      size,
     })
     return toAttachment(doc.toObject())
   } catch (err) {
@@ -66,7 +70,10 @@ export async function openAttachment(actor: Actor, id: string): Promise<{ path: 
  */
 export async function expireAttachment(id: string): Promise<boolean> {
   if (!isId(id)) return false
-  const doc: any = await ChatAttachmentModel.findOneAndDelete({ _id: new mongoose.Types.ObjectId(id), messageId: null }).lean()
+  const doc: any = await ChatAttachmentModel.findOneAndDelete({
+    _id: new mongoose.Types.ObjectId(id),
+    messageId: null,
+  }).lean()
   if (!doc) return false
   await removeStored(doc.key)
   return true

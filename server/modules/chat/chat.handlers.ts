@@ -2,7 +2,13 @@ import mongoose from 'mongoose'
 import type { Socket } from 'socket.io'
 import type { z } from 'zod'
 import {
-  MessageDeletePayload, MessageEditPayload, MessageReadPayload, MessageSendPayload, RoomJoinPayload, RoomLeavePayload, TypingPayload,
+  MessageDeletePayload,
+  MessageEditPayload,
+  MessageReadPayload,
+  MessageSendPayload,
+  RoomJoinPayload,
+  RoomLeavePayload,
+  TypingPayload,
 } from '../../../shared/schemas/chat.js'
 import { SESSIONS_COLLECTION } from '../../core/auth/session.js'
 import { AppError, authRequired, forbidden, rateLimited } from '../../core/errors.js'
@@ -21,7 +27,12 @@ import { getRoom } from './chat.rooms.service.js'
 /** A socket may follow this many rooms at once (a council's busiest member has a few dozen). */
 export const MAX_ROOMS_PER_SOCKET = 100
 /** Messages per user: a burst of 20 in 10 seconds, across tabs (and processes, through Redis). */
-export const messageLimiter = createRateLimiter({ name: 'chat_message', points: 20, durationSec: 10, memoryUnlessRedis: true })
+export const messageLimiter = createRateLimiter({
+  name: 'chat_message',
+  points: 20,
+  durationSec: 10,
+  memoryUnlessRedis: true,
+})
 /** At most one `typing` per user and room every 2 seconds is passed on. */
 const TYPING_INTERVAL_MS = 2000
 /** The socket's copy of its user is reloaded at least this often (roles and councils change). */
@@ -49,7 +60,12 @@ type Ack = (response: unknown) => void
  * becomes `{ ok: false, error: { code, message } }` in the user's language; nothing a client
  * sends can throw out of a handler.
  */
-function on<S extends z.ZodType>(socket: Socket, event: string, schema: S, handle: (payload: z.output<S>, actor: Actor) => Promise<object | void>) {
+function on<S extends z.ZodType>(
+  socket: Socket,
+  event: string,
+  schema: S,
+  handle: (payload: z.output<S>, actor: Actor) => Promise<object | void>,
+) {
   socket.on(event, (...args: unknown[]) => {
     const ack: Ack | undefined = typeof args.at(-1) === 'function' ? (args.pop() as Ack) : undefined
     void (async () => {
@@ -75,8 +91,14 @@ export async function sessionAlive(sid: string | undefined, userId: string): Pro
   const db = mongoose.connection.db
   if (!db) return true // shutting down: the next event finds out
   if (!sid) return false
-  const doc = await db.collection<{ _id: string }>(SESSIONS_COLLECTION).findOne({ _id: sid }, { projection: { 'session.passport': 1, expires: 1 } })
-  return Boolean(doc && String((doc as any).session?.passport?.user) === userId && (!(doc as any).expires || (doc as any).expires > new Date()))
+  const doc = await db
+    .collection<{ _id: string }>(SESSIONS_COLLECTION)
+    .findOne({ _id: sid }, { projection: { 'session.passport': 1, expires: 1 } })
+  return Boolean(
+    doc &&
+    String((doc as any).session?.passport?.user) === userId &&
+    (!(doc as any).expires || (doc as any).expires > new Date()),
+  )
 }
 
 /**
@@ -86,7 +108,10 @@ export async function sessionAlive(sid: string | undefined, userId: string): Pro
 async function currentActor(socket: Socket, force = false): Promise<Actor> {
   const stale = Date.now() - (socket.data.actorLoadedAt ?? 0) > ACTOR_TTL_MS
   if (force || stale) {
-    const [actor, alive] = await Promise.all([loadActor(socket.data.actor.id), sessionAlive(socket.data.sid, socket.data.actor.id)])
+    const [actor, alive] = await Promise.all([
+      loadActor(socket.data.actor.id),
+      sessionAlive(socket.data.sid, socket.data.actor.id),
+    ])
     if (!actor || !alive) throw authRequired()
     socket.data.actor = actor
     socket.data.actorLoadedAt = Date.now()
@@ -144,7 +169,8 @@ export function registerChatHandlers(socket: Socket, presence: Presence): void {
 
   on(socket, 'message:delete', MessageDeletePayload, async ({ messageId }, actor) => {
     const res = await deleteMessage(actor, messageId)
-    if (res.changed) socket.to(roomChannel(res.roomId)).emit('message:deleted', { roomId: res.roomId, messageId: res.messageId })
+    if (res.changed)
+      socket.to(roomChannel(res.roomId)).emit('message:deleted', { roomId: res.roomId, messageId: res.messageId })
     return { roomId: res.roomId, messageId: res.messageId }
   })
 

@@ -4,10 +4,18 @@ import { expireAttachment } from './chat.attachments.service.js'
 /** An upload never sent with a message is removed after a day (file and record). */
 export const ATTACHMENT_TTL_MS = 24 * 3600 * 1000
 
-defineJob<{ id: string }>('chat.attachment_expire', async ({ id }) => {
-  await expireAttachment(id)
-}, { maxAttempts: 5 })
+defineJob<{ id: string }>(
+  'chat.attachment_expire',
+  async ({ id }) => {
+    await expireAttachment(id)
+  },
+  { maxAttempts: 5 },
+)
 
 export async function scheduleAttachmentExpiry(id: string): Promise<void> {
-  await enqueueJob('chat.attachment_expire', { id }, { runAt: new Date(Date.now() + ATTACHMENT_TTL_MS), dedupeKey: `chat.attachment_expire:${id}` })
+  await enqueueJob(
+    'chat.attachment_expire',
+    { id },
+    { runAt: new Date(Date.now() + ATTACHMENT_TTL_MS), dedupeKey: `chat.attachment_expire:${id}` },
+  )
 }

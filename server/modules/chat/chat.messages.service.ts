@@ -22,7 +22,10 @@ export const MISSED_MAX = 200
  * (room, sender, clientId) returns the stored message with `created: false`; the unique index
  * decides (also when two resends race). See chat.store.ts for how few writes that takes.
  */
-export async function sendMessage(actor: Actor, input: MessageSendPayload): Promise<{ message: ChatMessage; created: boolean }> {
+export async function sendMessage(
+  actor: Actor,
+  input: MessageSendPayload,
+): Promise<{ message: ChatMessage; created: boolean }> {
   if (!isId(input.roomId)) throw notFound('room')
   const key = { roomId: oid(input.roomId), senderId: oid(actor.id), clientId: input.clientId }
   const resent = async () => {
@@ -42,8 +45,16 @@ export async function sendMessage(actor: Actor, input: MessageSendPayload): Prom
   let stored: Record<string, unknown>
   try {
     stored = await storeMessage({
-      _id, ...key, senderName: actor.displayName, councilId: councilId ? oid(councilId) : null, text: input.text, attachments,
-      editedAt: null, deletedAt: null, deletedBy: null, createdAt: now,
+      _id,
+      ...key,
+      senderName: actor.displayName,
+      councilId: councilId ? oid(councilId) : null,
+      text: input.text,
+      attachments,
+      editedAt: null,
+      deletedAt: null,
+      deletedBy: null,
+      createdAt: now,
     })
   } catch (err) {
     if (attachments.length) await releaseAttachments(_id)
@@ -55,7 +66,9 @@ export async function sendMessage(actor: Actor, input: MessageSendPayload): Prom
   chatMessages.inc({ kind: room.kind })
   if (room.kind === 'dialogue') {
     // The message is stored: a failure to count participation must not turn it into an error.
-    await recordParticipation({ roomId: String(room._id), userId: actor.id, councilId, at: now }).catch((err) => log.warn({ err }, 'chat participation not recorded'))
+    await recordParticipation({ roomId: String(room._id), userId: actor.id, councilId, at: now }).catch((err) =>
+      log.warn({ err }, 'chat participation not recorded'),
+    )
   }
   return { message: toMessage(stored), created: true }
 }
@@ -72,7 +85,9 @@ async function claimAttachments(actor: Actor, roomId: unknown, messageId: mongoo
   }
   const docs = await ChatAttachmentModel.find({ messageId }).lean()
   const byId = new Map(docs.map((d: any) => [String(d._id), d]))
-  return unique.map((id) => byId.get(id)).map((d: any) => ({ attachmentId: d._id, name: d.name, mime: d.mime, size: d.size }))
+  return unique
+    .map((id) => byId.get(id))
+    .map((d: any) => ({ attachmentId: d._id, name: d.name, mime: d.mime, size: d.size }))
 }
 
 async function releaseAttachments(messageId: mongoose.Types.ObjectId): Promise<void> {
@@ -94,7 +109,11 @@ export async function editMessage(actor: Actor, messageId: string, text: string)
   if (String(msg.senderId) !== actor.id) throw new AppError(403, 'auth.forbidden')
   if (!canEditMessage(actor, msg)) throw new AppError(403, 'chat.edit_window_passed')
   if (msg.text === text) return toMessage(msg)
-  const updated = await ChatMessageModel.findOneAndUpdate({ _id: msg._id, deletedAt: null }, { $set: { text, editedAt: new Date() } }, { returnDocument: 'after' }).lean()
+  const updated = await ChatMessageModel.findOneAndUpdate(
+    { _id: msg._id, deletedAt: null },
+    { $set: { text, editedAt: new Date() } },
+    { returnDocument: 'after' },
+  ).lean()
   if (!updated) throw conflict('chat.message_deleted')
   return toMessage(updated)
 }
@@ -103,14 +122,22 @@ export async function editMessage(actor: Actor, messageId: string, text: string)
  * Soft delete: the text and attachments disappear for everyone, the message's place in the
  * history stays. `changed: false` when it was already deleted (nothing to broadcast).
  */
-export async function deleteMessage(actor: Actor, messageId: string): Promise<{ roomId: string; messageId: string; changed: boolean }> {
+export async function deleteMessage(
+  actor: Actor,
+  messageId: string,
+): Promise<{ roomId: string; messageId: string; changed: boolean }> {
   const msg = await loadMessageFor(actor, messageId)
   const out = { roomId: String(msg.roomId), messageId: String(msg._id) }
   if (msg.deletedAt) return { ...out, changed: false }
   if (!canDeleteMessage(actor, msg)) {
-    throw String(msg.senderId) === actor.id ? new AppError(403, 'chat.edit_window_passed') : new AppError(403, 'auth.forbidden')
+    throw String(msg.senderId) === actor.id
+      ? new AppError(403, 'chat.edit_window_passed')
+      : new AppError(403, 'auth.forbidden')
   }
-  const res = await ChatMessageModel.updateOne({ _id: msg._id, deletedAt: null }, { $set: { deletedAt: new Date(), deletedBy: oid(actor.id) } })
+  const res = await ChatMessageModel.updateOne(
+    { _id: msg._id, deletedAt: null },
+    { $set: { deletedAt: new Date(), deletedBy: oid(actor.id) } },
+  )
   return { ...out, changed: res.modifiedCount === 1 }
 }
 
@@ -119,15 +146,24 @@ export async function history(actor: Actor, roomId: string, q: HistoryQuery): Pr
   const room = await loadRoomFor(actor, roomId)
   const filter: Record<string, unknown> = { roomId: room._id }
   if (q.before) filter.seq = mongoose.trusted({ $lt: await seqOf(room._id, q.before) })
-  const docs = await ChatMessageModel.find(filter).sort({ seq: -1 }).limit(q.limit + 1).lean()
+  const docs = await ChatMessageModel.find(filter)
+    .sort({ seq: -1 })
+    .limit(q.limit + 1)
+    .lean()
   const items = docs.slice(0, q.limit).map(toMessage)
   return { items, nextCursor: docs.length > q.limit ? items.at(-1)!.id : null }
 }
 
 /** Messages of a room after `lastMessageId`, oldest first (the `missed` of `room:join`). */
-export async function missedSince(roomId: unknown, lastMessageId: string): Promise<{ messages: ChatMessage[]; more: boolean }> {
+export async function missedSince(
+  roomId: unknown,
+  lastMessageId: string,
+): Promise<{ messages: ChatMessage[]; more: boolean }> {
   const after = await seqOf(roomId, lastMessageId)
-  const docs = await ChatMessageModel.find({ roomId, seq: mongoose.trusted({ $gt: after }) }).sort({ seq: 1 }).limit(MISSED_MAX + 1).lean()
+  const docs = await ChatMessageModel.find({ roomId, seq: mongoose.trusted({ $gt: after }) })
+    .sort({ seq: 1 })
+    .limit(MISSED_MAX + 1)
+    .lean()
   return { messages: docs.slice(0, MISSED_MAX).map(toMessage), more: docs.length > MISSED_MAX }
 }
 

@@ -28,7 +28,10 @@ RoomSchema.index({ key: 1 }, { unique: true })
 RoomSchema.index({ councilIds: 1, activityAt: -1 })
 RoomSchema.index({ activityAt: -1 })
 
-const AttachmentRef = new Schema({ attachmentId: { type: ObjectId, required: true }, name: String, mime: String, size: Number }, { _id: false })
+const AttachmentRef = new Schema(
+  { attachmentId: { type: ObjectId, required: true }, name: String, mime: String, size: Number },
+  { _id: false },
+)
 
 /** A message: plain text (never HTML), idempotent per (room, sender, clientId), soft-deleted. */
 const MessageSchema = new Schema(
@@ -99,5 +102,6 @@ AttachmentSchema.index({ roomId: 1, uploaderId: 1 })
 export const ChatRoomModel = mongoose.models.ChatRoom ?? mongoose.model('ChatRoom', RoomSchema)
 export const ChatMessageModel = mongoose.models.ChatMessage ?? mongoose.model('ChatMessage', MessageSchema)
 export const ChatReadModel = mongoose.models.ChatRead ?? mongoose.model('ChatRead', ReadSchema)
-export const ChatParticipationModel = mongoose.models.ChatParticipation ?? mongoose.model('ChatParticipation', ParticipationSchema)
+export const ChatParticipationModel =
+  mongoose.models.ChatParticipation ?? mongoose.model('ChatParticipation', ParticipationSchema)
 export const ChatAttachmentModel = mongoose.models.ChatAttachment ?? mongoose.model('ChatAttachment', AttachmentSchema)

@@ -10,7 +10,12 @@ import { ChatParticipationModel } from './chat.model.js'
 const COALESCE_MS = 60_000
 const recent = new Map<string, number>()
 
-export async function recordParticipation(p: { roomId: string; userId: string; councilId: string | null; at: Date }): Promise<void> {
+export async function recordParticipation(p: {
+  roomId: string
+  userId: string
+  councilId: string | null
+  at: Date
+}): Promise<void> {
   const day = p.at.toISOString().slice(0, 10)
   const key = `${p.roomId}:${p.userId}:${day}`
   const last = recent.get(key)
@@ -27,7 +32,10 @@ export async function recordParticipation(p: { roomId: string; userId: string; c
   ).catch(async (err) => {
     // Two processes inserting the same day at once: the other one's document is there; update it.
     if ((err as { code?: number }).code !== 11000) throw err
-    await ChatParticipationModel.updateOne({ roomId: new mongoose.Types.ObjectId(p.roomId), userId: new mongoose.Types.ObjectId(p.userId), day }, { $set: { lastAt: p.at } })
+    await ChatParticipationModel.updateOne(
+      { roomId: new mongoose.Types.ObjectId(p.roomId), userId: new mongoose.Types.ObjectId(p.userId), day },
+      { $set: { lastAt: p.at } },
+    )
   })
 }
 
@@ -36,18 +44,32 @@ export async function recordParticipation(p: { roomId: string; userId: string; c
  * (exclusive), for the stats module: share of council members in inter-regional dialogue.
  */
 export async function dialogueParticipants({ from, to }: { from: Date; to: Date }): Promise<string[]> {
-  const ids = await ChatParticipationModel.distinct('userId', { lastAt: mongoose.trusted({ $gte: from }), firstAt: mongoose.trusted({ $lt: to }) })
+  const ids = await ChatParticipationModel.distinct('userId', {
+    lastAt: mongoose.trusted({ $gte: from }),
+    firstAt: mongoose.trusted({ $lt: to }),
+  })
   return ids.map(String).sort()
 }
 
 /** Per-room counts for reports: how many people took part in each platform in the period. */
-export async function dialogueParticipation({ from, to }: { from: Date; to: Date }): Promise<{ roomId: string; participants: number }[]> {
-  const docs = await ChatParticipationModel.find({ lastAt: mongoose.trusted({ $gte: from }), firstAt: mongoose.trusted({ $lt: to }) }, { roomId: 1, userId: 1 }).lean()
+export async function dialogueParticipation({
+  from,
+  to,
+}: {
+  from: Date
+  to: Date
+}): Promise<{ roomId: string; participants: number }[]> {
+  const docs = await ChatParticipationModel.find(
+    { lastAt: mongoose.trusted({ $gte: from }), firstAt: mongoose.trusted({ $lt: to }) },
+    { roomId: 1, userId: 1 },
+  ).lean()
   const byRoom = new Map<string, Set<string>>()
   for (const d of docs as any[]) {
     const set = byRoom.get(String(d.roomId)) ?? new Set<string>()
     set.add(String(d.userId))
     byRoom.set(String(d.roomId), set)
   }
-  return [...byRoom].map(([roomId, users]) => ({ roomId, participants: users.size })).sort((a, b) => b.participants - a.participants)
+  return [...byRoom]
+    .map(([roomId, users]) => ({ roomId, participants: users.size }))
+    .sort((a, b) => b.participants - a.participants)
 }

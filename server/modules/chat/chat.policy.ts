@@ -7,8 +7,13 @@ import { can, type Actor } from '../../core/policy.js'
  * members of any of its councils and to staff; a message is the sender's to edit or delete for
  * 15 minutes; moderators may delete (never rewrite) anyone's message at any time.
  */
-export interface RoomLike { councilIds: unknown[] }
-export interface MessageLike { senderId: unknown; createdAt: Date }
+export interface RoomLike {
+  councilIds: unknown[]
+}
+export interface MessageLike {
+  senderId: unknown
+  createdAt: Date
+}
 
 export function canUseRoom(actor: Actor, room: RoomLike): boolean {
   return can(actor, 'chat.room_access', { councilIds: room.councilIds })

@@ -31,7 +31,9 @@ export function createPresence(ns: Namespace) {
       const mine = socket.data.connectedAt as number
       try {
         const rest = await others(userId, socket)
-        const earlier = rest.some((s) => (s.data.connectedAt as number) < mine || (s.data.connectedAt === mine && s.id < socket.id))
+        const earlier = rest.some(
+          (s) => (s.data.connectedAt as number) < mine || (s.data.connectedAt === mine && s.id < socket.id),
+        )
         if (!earlier) announce(userId, true)
         else announced.set(userId, true)
       } catch (err) {

@@ -23,7 +23,12 @@ export async function recheckUserSockets(userId: string): Promise<void> {
   const sockets = await ns.in(userChannel(userId)).fetchSockets()
   if (!sockets.length) return
   const actor = await loadActor(userId)
-  const allowed = actor ? await usableRooms(actor, sockets.flatMap((s) => [...s.rooms])) : new Set<string>()
+  const allowed = actor
+    ? await usableRooms(
+        actor,
+        sockets.flatMap((s) => [...s.rooms]),
+      )
+    : new Set<string>()
   for (const s of sockets) {
     if (!actor || !can(actor, 'chat.connect') || !(await sessionAlive(s.data.sid, userId))) {
       s.disconnect(true)
@@ -36,10 +41,18 @@ export async function recheckUserSockets(userId: string): Promise<void> {
 }
 
 /** Of these socket.io rooms, the chat rooms (`room:<id>`) the actor may still use. */
-async function usableRooms(actor: NonNullable<Awaited<ReturnType<typeof loadActor>>>, channels: string[]): Promise<Set<string>> {
-  const ids = [...new Set(channels.filter((r) => r.startsWith(ROOM_PREFIX)).map((r) => r.slice(ROOM_PREFIX.length)))].filter((id) => mongoose.isValidObjectId(id))
+async function usableRooms(
+  actor: NonNullable<Awaited<ReturnType<typeof loadActor>>>,
+  channels: string[],
+): Promise<Set<string>> {
+  const ids = [
+    ...new Set(channels.filter((r) => r.startsWith(ROOM_PREFIX)).map((r) => r.slice(ROOM_PREFIX.length))),
+  ].filter((id) => mongoose.isValidObjectId(id))
   if (!ids.length) return new Set()
-  const docs = await ChatRoomModel.find({ _id: mongoose.trusted({ $in: ids.map((id) => new mongoose.Types.ObjectId(id)) }) }, { councilIds: 1 }).lean()
+  const docs = await ChatRoomModel.find(
+    { _id: mongoose.trusted({ $in: ids.map((id) => new mongoose.Types.ObjectId(id)) }) },
+    { councilIds: 1 },
+  ).lean()
   return new Set(docs.filter((d: any) => canUseRoom(actor, d)).map((d: any) => roomChannel(String(d._id))))
 }
 

@@ -1,5 +1,11 @@
 import mongoose from 'mongoose'
-import type { AddCouncilsBody, ChatRoom, ChatRoomCouncil, CreateRoomBody, RoomListQuery } from '../../../shared/schemas/chat.js'
+import type {
+  AddCouncilsBody,
+  ChatRoom,
+  ChatRoomCouncil,
+  CreateRoomBody,
+  RoomListQuery,
+} from '../../../shared/schemas/chat.js'
 import type { Page } from '../../../shared/schemas/common.js'
 import { AppError, conflict, isDuplicateKey, notFound } from '../../core/errors.js'
 import { decodeCursor, encodeCursor } from '../../core/http.js'
@@ -28,7 +34,12 @@ async function resolveCouncils(ids: string[]): Promise<CouncilSummary[]> {
   if (found.length !== unique.length) {
     const known = new Set(found.map((c) => c.id))
     const missing = unique.filter((id) => !known.has(id))
-    throw new AppError(400, 'validation.failed', {}, missing.map((id) => ({ path: `body.councilIds.${unique.indexOf(id)}`, code: 'invalid_id' })))
+    throw new AppError(
+      400,
+      'validation.failed',
+      {},
+      missing.map((id) => ({ path: `body.councilIds.${unique.indexOf(id)}`, code: 'invalid_id' })),
+    )
   }
   return found
 }
@@ -57,7 +68,13 @@ export async function createRoom(actor: Actor, body: CreateRoomBody): Promise<{ 
     const existing = await ChatRoomModel.findOne({ key }).lean()
     if (existing) return { room: await roomView(actor, existing), created: false }
     try {
-      const doc = await ChatRoomModel.create({ kind: 'direct', key, councilIds: ids.map(oid), createdBy: oid(actor.id), activityAt: now })
+      const doc = await ChatRoomModel.create({
+        kind: 'direct',
+        key,
+        councilIds: ids.map(oid),
+        createdBy: oid(actor.id),
+        activityAt: now,
+      })
       return { room: await roomView(actor, doc.toObject()), created: true }
     } catch (err) {
       // Both councils opened the room at the same moment: the other insert won, return its room.
@@ -70,14 +87,24 @@ export async function createRoom(actor: Actor, body: CreateRoomBody): Promise<{ 
   if (regionCount(councils) < 2) throw new AppError(400, 'chat.dialogue_needs_regions')
   const _id = new mongoose.Types.ObjectId()
   const doc = await ChatRoomModel.create({
-    _id, kind: 'dialogue', key: `dialogue:${_id}`, councilIds: ids.map(oid), title: body.title, topic: body.topic,
-    createdBy: oid(actor.id), activityAt: now,
+    _id,
+    kind: 'dialogue',
+    key: `dialogue:${_id}`,
+    councilIds: ids.map(oid),
+    title: body.title,
+    topic: body.topic,
+    createdBy: oid(actor.id),
+    activityAt: now,
   })
   return { room: await roomView(actor, doc.toObject()), created: true }
 }
 
 /** POST /chat/rooms/:id/councils: more councils join a dialogue platform (never a direct room). */
-export async function addCouncils(actor: Actor, roomId: string, body: AddCouncilsBody): Promise<{ room: ChatRoom; added: string[] }> {
+export async function addCouncils(
+  actor: Actor,
+  roomId: string,
+  body: AddCouncilsBody,
+): Promise<{ room: ChatRoom; added: string[] }> {
   const room = await loadRoomFor(actor, roomId)
   if (room.kind !== 'dialogue') throw conflict('chat.direct_is_fixed')
   const current = new Set<string>(room.councilIds.map(String))
@@ -85,7 +112,11 @@ export async function addCouncils(actor: Actor, roomId: string, body: AddCouncil
   if (added.length) await resolveCouncils(added)
   if (current.size + added.length > 50) throw new AppError(400, 'chat.too_many_councils', { max: 50 })
   const updated = added.length
-    ? await ChatRoomModel.findByIdAndUpdate(roomId, { $addToSet: { councilIds: { $each: added.map(oid) } } }, { returnDocument: 'after' }).lean()
+    ? await ChatRoomModel.findByIdAndUpdate(
+        roomId,
+        { $addToSet: { councilIds: { $each: added.map(oid) } } },
+        { returnDocument: 'after' },
+      ).lean()
     : room
   return { room: await roomView(actor, updated), added }
 }
@@ -100,19 +131,31 @@ export async function getRoom(actor: Actor, roomId: string): Promise<ChatRoom> {
  */
 export async function listRooms(actor: Actor, q: RoomListQuery): Promise<Page<ChatRoom>> {
   const filter: Record<string, unknown> = {}
-  if (!can(actor, 'chat.moderate')) filter.councilIds = mongoose.trusted({ $in: actor.councilIds.filter(isId).map(oid) })
+  if (!can(actor, 'chat.moderate'))
+    filter.councilIds = mongoose.trusted({ $in: actor.councilIds.filter(isId).map(oid) })
   if (q.kind) filter.kind = q.kind
   const cursor = decodeCursor(q.cursor)
   if (cursor) {
     const [at, id] = cursor
-    if (typeof at !== 'string' || !isId(id) || Number.isNaN(Date.parse(at))) throw new AppError(400, 'validation.failed', {}, [{ path: 'query.cursor', code: 'invalid_format' }])
-    filter.$or = [{ activityAt: mongoose.trusted({ $lt: new Date(at) }) }, { activityAt: new Date(at), _id: mongoose.trusted({ $lt: oid(id) }) }]
+    if (typeof at !== 'string' || !isId(id) || Number.isNaN(Date.parse(at)))
+      throw new AppError(400, 'validation.failed', {}, [{ path: 'query.cursor', code: 'invalid_format' }])
+    filter.$or = [
+      { activityAt: mongoose.trusted({ $lt: new Date(at) }) },
+      { activityAt: new Date(at), _id: mongoose.trusted({ $lt: oid(id) }) },
+    ]
   }
-  const docs = await ChatRoomModel.find(filter).sort({ activityAt: -1, _id: -1 }).limit(q.limit + 1).lean()
+  const docs = await ChatRoomModel.find(filter)
+    .sort({ activityAt: -1, _id: -1 })
+    .limit(q.limit + 1)
+    .lean()
   const page = docs.slice(0, q.limit)
   const items = await roomViews(actor, page)
   const last = page.at(-1)
-  return { items, nextCursor: docs.length > q.limit && last ? encodeCursor([new Date(last.activityAt).toISOString(), String(last._id)]) : null }
+  return {
+    items,
+    nextCursor:
+      docs.length > q.limit && last ? encodeCursor([new Date(last.activityAt).toISOString(), String(last._id)]) : null,
+  }
 }
 
 async function roomView(actor: Actor, doc: any): Promise<ChatRoom> {
@@ -122,7 +165,10 @@ async function roomView(actor: Actor, doc: any): Promise<ChatRoom> {
 async function roomViews(actor: Actor, docs: any[]): Promise<ChatRoom[]> {
   const councilIds = [...new Set(docs.flatMap((d) => d.councilIds.map(String)))] as string[]
   const summaries = new Map((await findCouncilSummaries(councilIds)).map((c) => [c.id, c]))
-  const reads = await ChatReadModel.find({ userId: oid(actor.id), roomId: mongoose.trusted({ $in: docs.map((d) => d._id) }) }).lean()
+  const reads = await ChatReadModel.find({
+    userId: oid(actor.id),
+    roomId: mongoose.trusted({ $in: docs.map((d) => d._id) }),
+  }).lean()
   const readSeq = new Map(reads.map((r: any) => [String(r.roomId), r.lastReadSeq as number]))
   return Promise.all(
     docs.map(async (doc) => {
@@ -130,7 +176,12 @@ async function roomViews(actor: Actor, docs: any[]): Promise<ChatRoom[]> {
       const [last, unread] = await Promise.all([
         doc.seq > 0 ? ChatMessageModel.findOne({ roomId: doc._id }).sort({ seq: -1 }).lean() : null,
         doc.seq > seen
-          ? ChatMessageModel.countDocuments({ roomId: doc._id, seq: mongoose.trusted({ $gt: seen }), senderId: mongoose.trusted({ $ne: oid(actor.id) }), deletedAt: null })
+          ? ChatMessageModel.countDocuments({
+              roomId: doc._id,
+              seq: mongoose.trusted({ $gt: seen }),
+              senderId: mongoose.trusted({ $ne: oid(actor.id) }),
+              deletedAt: null,
+            })
           : 0,
       ])
       const councils: ChatRoomCouncil[] = doc.councilIds

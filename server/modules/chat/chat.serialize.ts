@@ -37,7 +37,10 @@ export function toAttachment(doc: any): ChatAttachment {
 const localized = (v: any): LocalizedText | null =>
   v && (v.kk || v.ru) ? { ...(v.kk ? { kk: v.kk } : {}), ...(v.ru ? { ru: v.ru } : {}) } : null
 
-export function toRoom(doc: any, extra: { councils: ChatRoomCouncil[]; lastMessage: ChatMessage | null; unread: number }): ChatRoom {
+export function toRoom(
+  doc: any,
+  extra: { councils: ChatRoomCouncil[]; lastMessage: ChatMessage | null; unread: number },
+): ChatRoom {
   return {
     id: String(doc._id),
     kind: doc.kind,

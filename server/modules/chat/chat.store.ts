@@ -18,7 +18,11 @@ import { loadRoomFor } from './chat.rooms.service.js'
  */
 const ROOM_TTL_MS = 30_000
 const MAX_BATCH = 100
-interface CachedRoom { _id: mongoose.Types.ObjectId; kind: 'direct' | 'dialogue'; councilIds: unknown[] }
+interface CachedRoom {
+  _id: mongoose.Types.ObjectId
+  kind: 'direct' | 'dialogue'
+  councilIds: unknown[]
+}
 const rooms = new Map<string, { at: number; room: CachedRoom }>()
 
 export async function roomForSend(actor: Actor, roomId: string): Promise<CachedRoom> {
@@ -32,8 +36,16 @@ export async function roomForSend(actor: Actor, roomId: string): Promise<CachedR
 }
 
 /** A message as stored, before its `seq` is known. */
-export type NewMessage = Record<string, unknown> & { _id: mongoose.Types.ObjectId; roomId: mongoose.Types.ObjectId; createdAt: Date }
-interface Pending { doc: NewMessage; resolve(doc: NewMessage & { seq: number }): void; reject(err: unknown): void }
+export type NewMessage = Record<string, unknown> & {
+  _id: mongoose.Types.ObjectId
+  roomId: mongoose.Types.ObjectId
+  createdAt: Date
+}
+interface Pending {
+  doc: NewMessage
+  resolve(doc: NewMessage & { seq: number }): void
+  reject(err: unknown): void
+}
 const queues = new Map<string, Pending[]>()
 
 /** Stores the message with the room's next `seq`; rejects with E11000 for a resent clientId. */
@@ -58,9 +70,14 @@ async function drain(key: string): Promise<void> {
 
 async function writeBatch(batch: Pending[]): Promise<void> {
   const last = batch.at(-1)!.doc
-  const room = await ChatRoomModel.findByIdAndUpdate(last.roomId, { $inc: { seq: batch.length }, $set: { lastMessageAt: last.createdAt, activityAt: last.createdAt } }, {
-    returnDocument: 'after', projection: { seq: 1 },
-  }).lean<{ seq: number }>()
+  const room = await ChatRoomModel.findByIdAndUpdate(
+    last.roomId,
+    { $inc: { seq: batch.length }, $set: { lastMessageAt: last.createdAt, activityAt: last.createdAt } },
+    {
+      returnDocument: 'after',
+      projection: { seq: 1 },
+    },
+  ).lean<{ seq: number }>()
   if (!room) throw notFound('room')
   const docs = batch.map((p, i) => ({ ...p.doc, seq: room.seq - batch.length + 1 + i }))
   const failed = new Map<number, unknown>()
@@ -70,7 +87,8 @@ async function writeBatch(batch: Pending[]): Promise<void> {
   } catch (err) {
     const writeErrors = (err as { writeErrors?: unknown }).writeErrors
     if (!writeErrors) throw err
-    for (const we of ([] as any[]).concat(writeErrors)) failed.set(we.index, Object.assign(new Error(we.errmsg ?? 'write error'), { code: we.code }))
+    for (const we of ([] as any[]).concat(writeErrors))
+      failed.set(we.index, Object.assign(new Error(we.errmsg ?? 'write error'), { code: we.code }))
   }
   batch.forEach((p, i) => (failed.has(i) ? p.reject(failed.get(i)) : p.resolve(docs[i])))
 }

@@ -19,5 +19,8 @@ export function registerCouncilStats(name: string, provider: CouncilStatsProvide
 
 export async function councilStats(councilId: string): Promise<CouncilStats> {
   const parts = await Promise.all([...providers.values()].map((p) => p(councilId)))
-  return Object.assign({ news: 0, videos: 0, appeals: { received: 0, answered: 0, overdue: 0 }, medianResponseDays: null }, ...parts)
+  return Object.assign(
+    { news: 0, videos: 0, appeals: { received: 0, answered: 0, overdue: 0 }, medianResponseDays: null },
+    ...parts,
+  )
 }

@@ -21,7 +21,11 @@ export async function setCouncilLogo(actor: Actor, id: string, tmpPath: string) 
   if (!before) throw notFound('council')
   const image = await reencodeImage(tmpPath, { maxWidth: 512, maxHeight: 512 })
   const key = await writeStored(`councils/${id}/logo-${randomName('webp')}`, image)
-  const after = await Council.findOneAndUpdate({ _id: id, archivedAt: null }, { $set: { logo: key } }, { returnDocument: 'after' }).lean()
+  const after = await Council.findOneAndUpdate(
+    { _id: id, archivedAt: null },
+    { $set: { logo: key } },
+    { returnDocument: 'after' },
+  ).lean()
   if (!after) {
     await removeStored(key)
     throw notFound('council')

@@ -24,10 +24,14 @@ const toSummary = (c: any): CouncilSummary => ({
   archived: Boolean(c.archivedAt),
 })
 
-const validId = (id: unknown): id is string => typeof id === 'string' && mongoose.isValidObjectId(id) && /^[0-9a-f]{24}$/i.test(id)
+const validId = (id: unknown): id is string =>
+  typeof id === 'string' && mongoose.isValidObjectId(id) && /^[0-9a-f]{24}$/i.test(id)
 
 /** A council by id, or null (also for malformed ids and archived councils unless asked). */
-export async function findCouncilSummary(id: string, opts: { includeArchived?: boolean } = {}): Promise<CouncilSummary | null> {
+export async function findCouncilSummary(
+  id: string,
+  opts: { includeArchived?: boolean } = {},
+): Promise<CouncilSummary | null> {
   if (!validId(id)) return null
   const c = await Council.findById(id, { slug: 1, name: 1, level: 1, regionId: 1, archivedAt: 1 }).lean()
   if (!c || (c.archivedAt && !opts.includeArchived)) return null
@@ -38,7 +42,10 @@ export async function findCouncilSummary(id: string, opts: { includeArchived?: b
 export async function findCouncilSummaries(ids: string[]): Promise<CouncilSummary[]> {
   const valid = [...new Set(ids.filter(validId))]
   if (!valid.length) return []
-  const docs = await Council.find({ _id: mongoose.trusted({ $in: valid }), archivedAt: null }, { slug: 1, name: 1, level: 1, regionId: 1, archivedAt: 1 }).lean()
+  const docs = await Council.find(
+    { _id: mongoose.trusted({ $in: valid }), archivedAt: null },
+    { slug: 1, name: 1, level: 1, regionId: 1, archivedAt: 1 },
+  ).lean()
   const byId = new Map(docs.map((d) => [String(d._id), toSummary(d)]))
   return valid.map((id) => byId.get(id)).filter((c): c is CouncilSummary => Boolean(c))
 }

@@ -15,25 +15,46 @@ import { listRegions, seedRegions } from '../regions/regions.service.js'
 import { DEMO_NEWS, DISTRICTS, MINISTRIES, PEOPLE, regionCouncilName } from './councils.seed-data.js'
 
 type L = { kk: string; ru: string }
-interface CouncilSpec { name: L; level: 'republican' | 'oblast' | 'city' | 'district'; regionId: string | null; stateBody: L }
+interface CouncilSpec {
+  name: L
+  level: 'republican' | 'oblast' | 'city' | 'district'
+  regionId: string | null
+  stateBody: L
+}
 
 const DEMO_NOTE: L = {
   kk: '[Демо] Бұл — порталды көрсетуге арналған демонстрациялық деректер, нақты кеңес емес.',
   ru: '[Демо] Это демонстрационные данные для показа портала, а не настоящий совет.',
 }
 
-export async function seedDemo(log: (s: string) => void = console.log): Promise<{ councils: number; news: number; skipped: number }> {
+export async function seedDemo(
+  log: (s: string) => void = console.log,
+): Promise<{ councils: number; news: number; skipped: number }> {
   await seedRegions()
   const regions = await listRegions('ru')
   const specs: CouncilSpec[] = [
     ...MINISTRIES.map((m) => ({
-      name: { kk: `${m.kk} министрлігінің жанындағы қоғамдық кеңес`, ru: `Общественный совет при Министерстве ${m.ruGen}` },
-      level: 'republican' as const, regionId: null, stateBody: { kk: `Қазақстан Республикасының ${m.kk} министрлігі`, ru: `Министерство ${m.ruGen} Республики Казахстан` },
+      name: {
+        kk: `${m.kk} министрлігінің жанындағы қоғамдық кеңес`,
+        ru: `Общественный совет при Министерстве ${m.ruGen}`,
+      },
+      level: 'republican' as const,
+      regionId: null,
+      stateBody: {
+        kk: `Қазақстан Республикасының ${m.kk} министрлігі`,
+        ru: `Министерство ${m.ruGen} Республики Казахстан`,
+      },
     })),
-    ...regions.map((r) => ({ ...regionCouncilName(r), level: r.kind === 'city' ? ('city' as const) : ('oblast' as const), regionId: r.id })),
+    ...regions.map((r) => ({
+      ...regionCouncilName(r),
+      level: r.kind === 'city' ? ('city' as const) : ('oblast' as const),
+      regionId: r.id,
+    })),
     ...DISTRICTS.map((d) => ({
       name: { kk: `${d.kk} ауданының қоғамдық кеңесі`, ru: `Общественный совет ${d.ruGen} района` },
-      level: 'district' as const, regionId: regions.find((r) => r.code === d.region)!.id, stateBody: { kk: `${d.kk} ауданының әкімдігі`, ru: `Акимат ${d.ruGen} района` },
+      level: 'district' as const,
+      regionId: regions.find((r) => r.code === d.region)!.id,
+      stateBody: { kk: `${d.kk} ауданының әкімдігі`, ru: `Акимат ${d.ruGen} района` },
     })),
   ]
 
@@ -54,15 +75,28 @@ export async function seedDemo(log: (s: string) => void = console.log): Promise<
       ru: `${DEMO_NOTE.ru} ${spec.name.ru} обеспечивает диалог граждан с государственным органом.`,
     }
     const members = PEOPLE.slice(i % 7, (i % 7) + 5).map((p, order) => ({
-      fullName: p, position: (['chair', 'deputy_chair', 'secretary', 'member', 'member'] as const)[order], userId: null, order,
+      fullName: p,
+      position: (['chair', 'deputy_chair', 'secretary', 'member', 'member'] as const)[order],
+      userId: null,
+      order,
     }))
     await Council.updateOne(
       { slug },
       {
         $set: {
-          name: spec.name, level: spec.level, regionId: spec.regionId, stateBody: spec.stateBody, description, members, demo: true,
-          contacts: { email: `${slug.slice(0, 40)}@demo.kenes.kz`, phone: `+7 700 ${String(100 + i).padStart(3, '0')} 00 00` },
-          levelRank: LEVEL_RANK[spec.level], sortName: normalize(spec.name.kk),
+          name: spec.name,
+          level: spec.level,
+          regionId: spec.regionId,
+          stateBody: spec.stateBody,
+          description,
+          members,
+          demo: true,
+          contacts: {
+            email: `${slug.slice(0, 40)}@demo.kenes.kz`,
+            phone: `+7 700 ${String(100 + i).padStart(3, '0')} 00 00`,
+          },
+          levelRank: LEVEL_RANK[spec.level],
+          sortName: normalize(spec.name.kk),
           searchTokens: indexTokens(spec.name, spec.stateBody, region?.name, description),
         },
         $setOnInsert: { slug, logo: null, archivedAt: null },
@@ -82,10 +116,24 @@ export async function seedDemo(log: (s: string) => void = console.log): Promise<
         { slug: newsSlug },
         {
           $set: {
-            councilId: council!._id, regionId: council!.regionId ?? null, councilArchived: false,
-            title: article.title, summary: { kk: `[Демо] ${article.summary.kk}`, ru: `[Демо] ${article.summary.ru}` }, body, tags: article.tags,
-            status: 'published', publishAt: null, publishedAt, demo: true,
-            searchTokens: indexTokens(article.title, article.summary, article.tags.join(' '), bodyText(body.kk), bodyText(body.ru)),
+            councilId: council!._id,
+            regionId: council!.regionId ?? null,
+            councilArchived: false,
+            title: article.title,
+            summary: { kk: `[Демо] ${article.summary.kk}`, ru: `[Демо] ${article.summary.ru}` },
+            body,
+            tags: article.tags,
+            status: 'published',
+            publishAt: null,
+            publishedAt,
+            demo: true,
+            searchTokens: indexTokens(
+              article.title,
+              article.summary,
+              article.tags.join(' '),
+              bodyText(body.kk),
+              bodyText(body.ru),
+            ),
           },
           $setOnInsert: { slug: newsSlug, views: 0, cover: null, authorId: null },
         },

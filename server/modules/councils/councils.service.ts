@@ -23,7 +23,9 @@ export const COUNCIL_CACHE_TAGS = ['councils']
 /** The tag of one council's cached profile (its stats change with other modules' writes). */
 export const councilCacheTag = (councilId: string) => `council:${councilId}`
 
-async function regionOrFail(regionId: string | null | undefined): Promise<{ id: string; name: { kk: string; ru: string } } | null> {
+async function regionOrFail(
+  regionId: string | null | undefined,
+): Promise<{ id: string; name: { kk: string; ru: string } } | null> {
   if (!regionId) return null
   const region = await findRegionById(regionId)
   if (!region) throw validationFailed([{ path: 'body.regionId', code: 'region_unknown' }])
@@ -34,7 +36,12 @@ function derived(c: { name?: any; stateBody?: any; description?: any; level: str
   return {
     levelRank: LEVEL_RANK[c.level as keyof typeof LEVEL_RANK] ?? 9,
     sortName: normalize(c.name?.kk || c.name?.ru || ''),
-    searchTokens: indexTokens(c.name, c.stateBody, regionName as { kk?: string; ru?: string } | undefined, c.description),
+    searchTokens: indexTokens(
+      c.name,
+      c.stateBody,
+      regionName as { kk?: string; ru?: string } | undefined,
+      c.description,
+    ),
   }
 }
 
@@ -64,7 +71,12 @@ export async function createCouncil(actor: Actor, body: CreateCouncil, opts: { d
         ...derived(body, region?.name),
       })
       invalidatePublicCache(COUNCIL_CACHE_TAGS)
-      await audit({ actorId: actor.id, action: 'council.create', target: { kind: 'council', id: String(doc._id) }, details: { slug } })
+      await audit({
+        actorId: actor.id,
+        action: 'council.create',
+        target: { kind: 'council', id: String(doc._id) },
+        details: { slug },
+      })
       return toProfile(doc.toObject(), await councilStats(String(doc._id)))
     } catch (err) {
       // Another creator took the same slug between our check and our insert: take the next one.
@@ -84,7 +96,8 @@ async function liveCouncil(id: string) {
 export async function updateCouncil(actor: Actor, id: string, body: UpdateCouncil) {
   assertCan(actor, 'council.update', { councilId: id })
   // A council's own members edit its profile, not its place in the structure.
-  if ((body.level !== undefined || body.regionId !== undefined) && !can(actor, 'council.update_structure')) throw forbidden()
+  if ((body.level !== undefined || body.regionId !== undefined) && !can(actor, 'council.update_structure'))
+    throw forbidden()
   const c = await liveCouncil(id)
   const level = body.level ?? c.level
   let regionId: string | null = c.regionId ? String(c.regionId) : null
@@ -98,13 +111,27 @@ export async function updateCouncil(actor: Actor, id: string, body: UpdateCounci
   if (body.description !== undefined) set.description = body.description ?? {}
   if (body.contacts !== undefined) set.contacts = body.contacts ?? {}
   if (body.members !== undefined) set.members = members(body.members)
-  const next = { name: set.name ?? c.name, stateBody: set.stateBody ?? c.stateBody, description: set.description ?? c.description, level }
+  const next = {
+    name: set.name ?? c.name,
+    stateBody: set.stateBody ?? c.stateBody,
+    description: set.description ?? c.description,
+    level,
+  }
   Object.assign(set, derived(next, region?.name))
-  const updated = await Council.findOneAndUpdate({ _id: c._id, archivedAt: null }, { $set: set }, { returnDocument: 'after' }).lean()
+  const updated = await Council.findOneAndUpdate(
+    { _id: c._id, archivedAt: null },
+    { $set: set },
+    { returnDocument: 'after' },
+  ).lean()
   if (!updated) throw notFound('council')
   invalidatePublicCache(COUNCIL_CACHE_TAGS)
   if (String(c.regionId ?? '') !== String(regionId ?? '')) await emitCouncilChange({ councilId: id, regionId })
-  await audit({ actorId: actor.id, action: 'council.update', target: { kind: 'council', id }, details: { fields: Object.keys(body) } })
+  await audit({
+    actorId: actor.id,
+    action: 'council.update',
+    target: { kind: 'council', id },
+    details: { fields: Object.keys(body) },
+  })
   return toProfile(updated, await councilStats(id))
 }
 
@@ -115,7 +142,12 @@ export async function archiveCouncil(actor: Actor, id: string): Promise<void> {
   await Council.updateOne({ _id: c._id }, { $set: { archivedAt: new Date() } })
   invalidatePublicCache(COUNCIL_CACHE_TAGS)
   await emitCouncilChange({ councilId: id, archived: true })
-  await audit({ actorId: actor.id, action: 'council.archive', target: { kind: 'council', id }, details: { slug: c.slug } })
+  await audit({
+    actorId: actor.id,
+    action: 'council.archive',
+    target: { kind: 'council', id },
+    details: { slug: c.slug },
+  })
 }
 
 /** Finds a live council by id or slug (404 for malformed, unknown or archived). */
@@ -155,26 +187,43 @@ export async function listCouncils(query: CouncilListQuery): Promise<Page<Return
 
   if (cursor) {
     const [rank, name, id] = cursor
-    if (typeof rank !== 'number' || typeof name !== 'string' || typeof id !== 'string' || !isObjectId(id)) throw invalidCursor()
+    if (typeof rank !== 'number' || typeof name !== 'string' || typeof id !== 'string' || !isObjectId(id))
+      throw invalidCursor()
     filter.$or = [
       { levelRank: mongoose.trusted({ $gt: rank }) },
       { levelRank: rank, sortName: mongoose.trusted({ $gt: name }) },
       { levelRank: rank, sortName: name, _id: mongoose.trusted({ $gt: new mongoose.Types.ObjectId(id) }) },
     ]
   }
-  const docs = await Council.find(filter, LIST_FIELDS).sort({ levelRank: 1, sortName: 1, _id: 1 }).limit(query.limit + 1).lean()
+  const docs = await Council.find(filter, LIST_FIELDS)
+    .sort({ levelRank: 1, sortName: 1, _id: 1 })
+    .limit(query.limit + 1)
+    .lean()
   const more = docs.length > query.limit
   const page = docs.slice(0, query.limit)
   const last: any = page.at(-1)
-  return { items: page.map(toListItem), nextCursor: more && last ? encodeCursor([last.levelRank, last.sortName, String(last._id)]) : null }
+  return {
+    items: page.map(toListItem),
+    nextCursor: more && last ? encodeCursor([last.levelRank, last.sortName, String(last._id)]) : null,
+  }
 }
 
 async function searchCouncils(filter: Record<string, unknown>, query: CouncilListQuery, cursor: unknown[] | undefined) {
   // At most a few hundred councils exist: rank them all in memory, then page by the rank key.
   const groups = queryGroups(query.q ?? '')
-  const docs = await Council.find(filter, { ...LIST_FIELDS, searchTokens: 1 }).limit(2000).lean()
+  const docs = await Council.find(filter, { ...LIST_FIELDS, searchTokens: 1 })
+    .limit(2000)
+    .lean()
   const keyed = docs
-    .map((d: any) => ({ d, key: [-relevance(d.searchTokens, groups), d.levelRank, d.sortName, String(d._id)] as [number, number, string, string] }))
+    .map((d: any) => ({
+      d,
+      key: [-relevance(d.searchTokens, groups), d.levelRank, d.sortName, String(d._id)] as [
+        number,
+        number,
+        string,
+        string,
+      ],
+    }))
     .sort((a, b) => compareCursorKeys(a.key, b.key))
   let start = 0
   if (cursor) {
@@ -187,5 +236,3 @@ async function searchCouncils(filter: Record<string, unknown>, query: CouncilLis
   const more = start + query.limit < keyed.length
   return { items: page.map((k) => toListItem(k.d)), nextCursor: more ? encodeCursor(page.at(-1)!.key) : null }
 }
-
-

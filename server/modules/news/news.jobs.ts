@@ -20,9 +20,15 @@ const publishKey = (id: string) => `news.publish:${id}`
  */
 defineJob<{ newsId: string }>('news.publish', async ({ newsId }) => {
   const now = new Date()
-  const n = await News.findOne({ _id: newsId, status: 'scheduled', publishAt: mongoose.trusted({ $lte: now }) }, { publishAt: 1, councilId: 1 }).lean()
+  const n = await News.findOne(
+    { _id: newsId, status: 'scheduled', publishAt: mongoose.trusted({ $lte: now }) },
+    { publishAt: 1, councilId: 1 },
+  ).lean()
   if (!n) return
-  const res = await News.updateOne({ _id: newsId, status: 'scheduled' }, { $set: { status: 'published', publishedAt: n.publishAt ?? now } })
+  const res = await News.updateOne(
+    { _id: newsId, status: 'scheduled' },
+    { $set: { status: 'published', publishedAt: n.publishAt ?? now } },
+  )
   if (res.modifiedCount) newsChanged(n.councilId)
 })
 

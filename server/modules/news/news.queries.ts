@@ -38,7 +38,10 @@ async function countView(newsId: string, visitor: string): Promise<boolean> {
   const key = crypto.createHash('sha256').update(`${newsId}\0${visitor}`).digest('base64url')
   const now = new Date()
   const expiresAt = new Date(now.getTime() + VIEW_WINDOW_MS)
-  const renewed = await NewsView.updateOne({ _id: key, expiresAt: mongoose.trusted({ $lte: now }) }, { $set: { expiresAt } })
+  const renewed = await NewsView.updateOne(
+    { _id: key, expiresAt: mongoose.trusted({ $lte: now }) },
+    { $set: { expiresAt } },
+  )
   if (!renewed.modifiedCount) {
     try {
       await NewsView.create({ _id: key, expiresAt })
@@ -51,7 +54,9 @@ async function countView(newsId: string, visitor: string): Promise<boolean> {
   return true
 }
 
-async function publicFilter(query: Pick<NewsListQuery, 'council' | 'region' | 'tag'>): Promise<Record<string, unknown> | null> {
+async function publicFilter(
+  query: Pick<NewsListQuery, 'council' | 'region' | 'tag'>,
+): Promise<Record<string, unknown> | null> {
   const filter: Record<string, unknown> = { status: 'published', councilArchived: false }
   if (query.council) {
     const c = await findLiveCouncil(query.council).catch(() => null)
@@ -77,21 +82,31 @@ export async function listNews(query: NewsListQuery): Promise<Page<ReturnType<ty
     if (typeof at !== 'number' || typeof id !== 'string' || !isObjectId(id)) throw invalidCursor()
     filter.$or = afterKey('publishedAt', new Date(at), id)
   }
-  const docs = await News.find(filter, LIST_FIELDS).sort({ publishedAt: -1, _id: -1 }).limit(query.limit + 1).lean()
+  const docs = await News.find(filter, LIST_FIELDS)
+    .sort({ publishedAt: -1, _id: -1 })
+    .limit(query.limit + 1)
+    .lean()
   const page = docs.slice(0, query.limit)
   const last: any = page.at(-1)
   return {
     items: page.map(toListItem),
-    nextCursor: docs.length > query.limit && last ? encodeCursor([new Date(last.publishedAt).getTime(), String(last._id)]) : null,
+    nextCursor:
+      docs.length > query.limit && last ? encodeCursor([new Date(last.publishedAt).getTime(), String(last._id)]) : null,
   }
 }
 
 async function searchNews(filter: Record<string, unknown>, query: NewsListQuery, cursor: unknown[] | undefined) {
   const groups = queryGroups(query.q ?? '')
-  const hits = await News.find(filter, { searchTokens: 1, publishedAt: 1 }).sort({ publishedAt: -1, _id: -1 }).limit(SEARCH_WINDOW).lean()
+  const hits = await News.find(filter, { searchTokens: 1, publishedAt: 1 })
+    .sort({ publishedAt: -1, _id: -1 })
+    .limit(SEARCH_WINDOW)
+    .lean()
   type Key = [number, number, string]
   const keyed = hits
-    .map((h: any) => ({ id: String(h._id), key: [-relevance(h.searchTokens, groups), -new Date(h.publishedAt).getTime(), String(h._id)] as Key }))
+    .map((h: any) => ({
+      id: String(h._id),
+      key: [-relevance(h.searchTokens, groups), -new Date(h.publishedAt).getTime(), String(h._id)] as Key,
+    }))
     .sort((a, b) => compareCursorKeys(a.key, b.key))
   let start = 0
   if (cursor) {
@@ -103,7 +118,10 @@ async function searchNews(filter: Record<string, unknown>, query: NewsListQuery,
   const docs = await News.find({ _id: mongoose.trusted({ $in: page.map((p) => p.id) }) }, LIST_FIELDS).lean()
   const byId = new Map(docs.map((d: any) => [String(d._id), d]))
   return {
-    items: page.map((p) => byId.get(p.id)).filter(Boolean).map(toListItem),
+    items: page
+      .map((p) => byId.get(p.id))
+      .filter(Boolean)
+      .map(toListItem),
     nextCursor: start + query.limit < keyed.length ? encodeCursor(page.at(-1)!.key) : null,
   }
 }
@@ -119,22 +137,34 @@ export async function listCouncilNews(councilId: string, query: CouncilNewsListQ
   const cursor = decodeCursor(query.cursor)
   if (cursor) {
     const [at, id] = cursor
-    if (cursor.length !== 2 || typeof at !== 'number' || typeof id !== 'string' || !isObjectId(id)) throw invalidCursor()
+    if (cursor.length !== 2 || typeof at !== 'number' || typeof id !== 'string' || !isObjectId(id))
+      throw invalidCursor()
     filter.$or = afterKey('updatedAt', new Date(at), id)
   }
-  const docs = await News.find(filter, COUNCIL_LIST_FIELDS).sort({ updatedAt: -1, _id: -1 }).limit(query.limit + 1).lean()
+  const docs = await News.find(filter, COUNCIL_LIST_FIELDS)
+    .sort({ updatedAt: -1, _id: -1 })
+    .limit(query.limit + 1)
+    .lean()
   const page = docs.slice(0, query.limit)
   const last: any = page.at(-1)
   return {
     items: page.map(toCouncilListItem),
-    nextCursor: docs.length > query.limit && last ? encodeCursor([new Date(last.updatedAt).getTime(), String(last._id)]) : null,
+    nextCursor:
+      docs.length > query.limit && last ? encodeCursor([new Date(last.updatedAt).getTime(), String(last._id)]) : null,
   }
 }
 
 /** The newest published articles for a feed (optionally one council's), with that council's name. */
 export async function feedItems(councilRef: string | undefined, limit = 50) {
   const council = councilRef ? await findLiveCouncil(councilRef) : null
-  const filter: Record<string, unknown> = { status: 'published', councilArchived: false, ...(council ? { councilId: council._id } : {}) }
-  const docs = await News.find(filter, { ...LIST_FIELDS, body: 1 }).sort({ publishedAt: -1, _id: -1 }).limit(limit).lean()
+  const filter: Record<string, unknown> = {
+    status: 'published',
+    councilArchived: false,
+    ...(council ? { councilId: council._id } : {}),
+  }
+  const docs = await News.find(filter, { ...LIST_FIELDS, body: 1 })
+    .sort({ publishedAt: -1, _id: -1 })
+    .limit(limit)
+    .lean()
   return { council, items: docs }
 }

@@ -17,9 +17,17 @@ export function xmlEscape(s: string): string {
 const excerpt = (s: string, max = 400) => (s.length > max ? `${s.slice(0, max).replace(/\s+\S*$/, '')}…` : s)
 
 /** RSS 2.0 in one language, links absolute from the configured public URL. */
-export function renderFeed(opts: { lng: Lang; publicUrl: string; council: any | null; items: any[]; selfUrl: string }): string {
+export function renderFeed(opts: {
+  lng: Lang
+  publicUrl: string
+  council: any | null
+  items: any[]
+  selfUrl: string
+}): string {
   const { lng, publicUrl, council, items } = opts
-  const title = council ? t(lng, 'news:feed.council_title', { council: pick(council.name, lng) }) : t(lng, 'news:feed.title')
+  const title = council
+    ? t(lng, 'news:feed.council_title', { council: pick(council.name, lng) })
+    : t(lng, 'news:feed.title')
   const link = council ? `${publicUrl}/councils/${council.slug}` : `${publicUrl}/news`
   const entries = items.map((n) => {
     const url = `${publicUrl}/news/${encodeURIComponent(n.slug)}`

@@ -41,7 +41,12 @@ export async function newsCouncilId(id: string): Promise<string> {
   return String(n.councilId)
 }
 
-export async function createNews(actor: Actor, councilId: string, body: CreateNews, opts: { demo?: boolean; publishedAt?: Date } = {}) {
+export async function createNews(
+  actor: Actor,
+  councilId: string,
+  body: CreateNews,
+  opts: { demo?: boolean; publishedAt?: Date } = {},
+) {
   assertCan(actor, 'news.publish', { councilId })
   const council = await findCouncilSummary(councilId)
   if (!council) throw notFound('council')
@@ -69,7 +74,12 @@ export async function createNews(actor: Actor, councilId: string, body: CreateNe
       const id = String(doc._id)
       if (body.status === 'scheduled') await schedulePublication(id, body.publishAt!)
       if (published) newsChanged(councilId)
-      await audit({ actorId: actor.id, action: 'news.create', target: { kind: 'news', id }, details: { councilId, status: body.status } })
+      await audit({
+        actorId: actor.id,
+        action: 'news.create',
+        target: { kind: 'news', id },
+        details: { councilId, status: body.status },
+      })
       return toItem(doc.toObject())
     } catch (err) {
       if (isDuplicateKey(err) && attempt < 3) continue
@@ -99,14 +109,26 @@ export async function updateNews(actor: Actor, id: string, body: UpdateNews) {
   // The first publication sets the date; unarchiving keeps it (links and feeds stay in order).
   if (status === 'published' && !n.publishedAt) set.publishedAt = new Date()
   if (status === 'scheduled' || status === 'draft') set.publishedAt = null
-  Object.assign(set, { searchTokens: tokensOf({ title: (set.title ?? n.title) as Localized, summary: (set.summary ?? n.summary) as Localized, body: (set.body ?? n.body) as Localized, tags: (set.tags ?? n.tags) as string[] }) })
+  Object.assign(set, {
+    searchTokens: tokensOf({
+      title: (set.title ?? n.title) as Localized,
+      summary: (set.summary ?? n.summary) as Localized,
+      body: (set.body ?? n.body) as Localized,
+      tags: (set.tags ?? n.tags) as string[],
+    }),
+  })
 
   const updated = await News.findOneAndUpdate({ _id: n._id }, { $set: set }, { returnDocument: 'after' }).lean()
   if (!updated) throw notFound('news')
   if (status === 'scheduled') await schedulePublication(id, publishAt!)
   else if (n.status === 'scheduled') await cancelPublication(id)
   newsChanged(n.councilId)
-  await audit({ actorId: actor.id, action: 'news.update', target: { kind: 'news', id }, details: { fields: Object.keys(body), status } })
+  await audit({
+    actorId: actor.id,
+    action: 'news.update',
+    target: { kind: 'news', id },
+    details: { fields: Object.keys(body), status },
+  })
   return toItem(updated)
 }
 
@@ -131,7 +153,11 @@ export async function setNewsCover(actor: Actor, id: string, tmpPath: string) {
   assertCan(actor, 'news.publish', { councilId: n.councilId })
   const image = await reencodeImage(tmpPath, { maxWidth: 1600, maxHeight: 1600 })
   const key = await writeStored(`news/${id}/cover-${randomName('webp')}`, image)
-  const updated = await News.findOneAndUpdate({ _id: n._id }, { $set: { cover: key } }, { returnDocument: 'after' }).lean()
+  const updated = await News.findOneAndUpdate(
+    { _id: n._id },
+    { $set: { cover: key } },
+    { returnDocument: 'after' },
+  ).lean()
   if (!updated) {
     await removeStored(key)
     throw notFound('news')
@@ -142,7 +168,11 @@ export async function setNewsCover(actor: Actor, id: string, tmpPath: string) {
 }
 
 /** Council hooks: an archived council's news leave public lists; a moved council moves its news. */
-export async function followCouncil(change: { councilId: string; archived?: boolean; regionId?: string | null }): Promise<void> {
+export async function followCouncil(change: {
+  councilId: string
+  archived?: boolean
+  regionId?: string | null
+}): Promise<void> {
   const set: Record<string, unknown> = {}
   if (change.archived) set.councilArchived = true
   if (change.regionId !== undefined) set.regionId = change.regionId

@@ -5,7 +5,13 @@ import { describeRoute } from '../../core/openapi.js'
 import { listRegions, seedRegions } from './regions.service.js'
 
 const api = Router()
-describeRoute({ method: 'get', path: '/regions', tags: ['regions'], summary: 'The 17 oblasts and 3 cities of republican significance (cities first, then oblasts by name)', response: RegionList })
+describeRoute({
+  method: 'get',
+  path: '/regions',
+  tags: ['regions'],
+  summary: 'The 17 oblasts and 3 cities of republican significance (cities first, then oblasts by name)',
+  response: RegionList,
+})
 api.get('/regions', async (req, res) => {
   res.setHeader('Cache-Control', 'public, max-age=300')
   res.json(await listRegions(req.lng))

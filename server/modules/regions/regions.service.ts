@@ -11,7 +11,11 @@ function toRegion(d: any): Region {
 /** Idempotent: upserts every region by its code (names are corrected if they changed). */
 export async function seedRegions(): Promise<void> {
   for (const [order, r] of REGIONS.entries()) {
-    await RegionModel.updateOne({ code: r.code }, { $set: { kind: r.kind, name: r.name, order }, $setOnInsert: { code: r.code } }, { upsert: true })
+    await RegionModel.updateOne(
+      { code: r.code },
+      { $set: { kind: r.kind, name: r.name, order }, $setOnInsert: { code: r.code } },
+      { upsert: true },
+    )
   }
 }
 
@@ -25,7 +29,11 @@ export async function listRegions(lng: Lang = 'kk'): Promise<Region[]> {
   const collator = new Intl.Collator(lng)
   const rank = (r: Region) => (r.kind === 'city' ? 0 : 1)
   const order = new Map(regions.map((r, i) => [r.id, i]))
-  return regions.sort((a, b) => rank(a) - rank(b) || (a.kind === 'city' ? order.get(a.id)! - order.get(b.id)! : collator.compare(sortName(a, lng), sortName(b, lng))))
+  return regions.sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      (a.kind === 'city' ? order.get(a.id)! - order.get(b.id)! : collator.compare(sortName(a, lng), sortName(b, lng))),
+  )
 }
 /** "область Абай" sorts under А like "Абай облысы". */
 const sortName = (r: Region, lng: Lang) => r.name[lng].replace(/^область\s+/i, '')

@@ -11,7 +11,8 @@ import { markLocked } from './users.service.js'
  * the window ends, even with the right password. A success clears the account's count (not the
  * IP's: one valid account must not let an address keep guessing others).
  */
-export const locked = (retryAfterSec: number) => new AppError(429, 'auth.locked', { retryAfterSec }, undefined, { retryAfterSec })
+export const locked = (retryAfterSec: number) =>
+  new AppError(429, 'auth.locked', { retryAfterSec }, undefined, { retryAfterSec })
 
 let limiters: { config: Config; account: RateLimiter; ip: RateLimiter } | undefined
 function get(config: Config) {
@@ -30,7 +31,10 @@ function get(config: Config) {
 export async function assertNotLocked(config: Config, email: string, ip: string): Promise<void> {
   const { account, ip: byIp } = get(config)
   const [a, i] = await Promise.all([account.peek(email), byIp.peek(ip)])
-  const waits = [a && a.consumed >= account.points ? a.retryAfterSec : 0, i && i.consumed >= byIp.points ? i.retryAfterSec : 0]
+  const waits = [
+    a && a.consumed >= account.points ? a.retryAfterSec : 0,
+    i && i.consumed >= byIp.points ? i.retryAfterSec : 0,
+  ]
   const wait = Math.max(...waits)
   if (wait > 0) throw locked(wait)
 }

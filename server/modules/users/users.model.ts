@@ -32,7 +32,11 @@ UserSchema.index({ roles: 1, createdAt: -1 })
 UserSchema.index({ councilIds: 1 })
 UserSchema.index({ lastActiveAt: -1 })
 
-export type UserDoc = InferSchemaType<typeof UserSchema> & { _id: mongoose.Types.ObjectId; createdAt: Date; updatedAt: Date }
+export type UserDoc = InferSchemaType<typeof UserSchema> & {
+  _id: mongoose.Types.ObjectId
+  createdAt: Date
+  updatedAt: Date
+}
 export const User = (mongoose.models.User as mongoose.Model<UserDoc>) ?? mongoose.model<UserDoc>('User', UserSchema)
 
 /** Single-use tokens of e-mailed links, stored as sha256 so a database leak does not leak links. */

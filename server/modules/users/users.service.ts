@@ -37,7 +37,8 @@ const dummy = () => (dummyHash ??= hash(crypto.randomBytes(16).toString('hex')))
 
 // ---------- shapes ----------
 type AnyUser = UserDoc | (mongoose.Document & UserDoc)
-const plain = (doc: AnyUser): UserDoc => ((doc as { toObject?: () => UserDoc }).toObject ? (doc as { toObject: () => UserDoc }).toObject() : (doc as UserDoc))
+const plain = (doc: AnyUser): UserDoc =>
+  (doc as { toObject?: () => UserDoc }).toObject ? (doc as { toObject: () => UserDoc }).toObject() : (doc as UserDoc)
 const iso = (d: Date | string | null | undefined): string | null => (d ? new Date(d).toISOString() : null)
 
 export function toPublicUser(doc: AnyUser): PublicUser {
@@ -64,11 +65,20 @@ export function toAdminUser(doc: AnyUser): AdminUser {
 }
 export function toActor(doc: AnyUser): Actor {
   const u = toPublicUser(doc)
-  return { id: u.id, email: u.email, displayName: u.displayName, roles: u.roles, councilIds: u.councilIds, locale: u.locale, emailVerified: u.emailVerified }
+  return {
+    id: u.id,
+    email: u.email,
+    displayName: u.displayName,
+    roles: u.roles,
+    councilIds: u.councilIds,
+    locale: u.locale,
+    emailVerified: u.emailVerified,
+  }
 }
 
 // ---------- lookups for other modules ----------
-const validId = (id: unknown): id is string => typeof id === 'string' && mongoose.isValidObjectId(id) && /^[0-9a-f]{24}$/i.test(id)
+const validId = (id: unknown): id is string =>
+  typeof id === 'string' && mongoose.isValidObjectId(id) && /^[0-9a-f]{24}$/i.test(id)
 
 export async function findUserById(id: string): Promise<PublicUser | null> {
   if (!validId(id)) return null
@@ -82,16 +92,34 @@ export async function findUsersByIds(ids: string[]): Promise<PublicUser[]> {
   return docs.map(toPublicUser)
 }
 /** Users with role council_member in that council (active accounts only): who to notify. */
-export async function findCouncilMembers(councilId: string): Promise<{ id: string; email: string; displayName: string; locale: Lang }[]> {
+export async function findCouncilMembers(
+  councilId: string,
+): Promise<{ id: string; email: string; displayName: string; locale: Lang }[]> {
   if (!validId(councilId)) return []
-  const docs = await User.find({ roles: 'council_member', councilIds: new mongoose.Types.ObjectId(councilId), disabled: false }).lean<UserDoc[]>()
-  return docs.map((d) => ({ id: String(d._id), email: d.email, displayName: d.displayName, locale: (d.locale ?? 'kk') as Lang }))
+  const docs = await User.find({
+    roles: 'council_member',
+    councilIds: new mongoose.Types.ObjectId(councilId),
+    disabled: false,
+  }).lean<UserDoc[]>()
+  return docs.map((d) => ({
+    id: String(d._id),
+    email: d.email,
+    displayName: d.displayName,
+    locale: (d.locale ?? 'kk') as Lang,
+  }))
 }
 
 /** Active (not disabled) users holding a role, e.g. every moderator to tell about a new video. */
-export async function findUsersByRole(role: Role): Promise<{ id: string; email: string; displayName: string; locale: Lang }[]> {
+export async function findUsersByRole(
+  role: Role,
+): Promise<{ id: string; email: string; displayName: string; locale: Lang }[]> {
   const docs = await User.find({ roles: role, disabled: false }).sort({ _id: 1 }).lean<UserDoc[]>()
-  return docs.map((d) => ({ id: String(d._id), email: d.email, displayName: d.displayName, locale: (d.locale ?? 'kk') as Lang }))
+  return docs.map((d) => ({
+    id: String(d._id),
+    email: d.email,
+    displayName: d.displayName,
+    locale: (d.locale ?? 'kk') as Lang,
+  }))
 }
 
 // ---------- creation ----------
@@ -126,7 +154,13 @@ export async function createUserDirect(input: CreateUserInput): Promise<PublicUs
 
 /** Self-registration: always a citizen; a verification link is e-mailed. */
 export async function register(body: RegisterBody, lng: Lang): Promise<{ user: PublicUser; actor: Actor }> {
-  const user = await createUserDirect({ email: body.email, password: body.password, displayName: body.displayName, locale: body.locale ?? lng, roles: ['citizen'] })
+  const user = await createUserDirect({
+    email: body.email,
+    password: body.password,
+    displayName: body.displayName,
+    locale: body.locale ?? lng,
+    roles: ['citizen'],
+  })
   await sendVerificationMail(user.id)
   const doc = await User.findById(user.id).lean<UserDoc>()
   return { user, actor: toActor(doc!) }
@@ -143,7 +177,11 @@ export async function verifyCredentials(email: string, password: string): Promis
   if (!(await verifyPassword(doc.passwordHash, password))) return null
   if (doc.disabled) throw new AppError(403, 'auth.disabled')
   const now = new Date()
-  await User.updateOne({ _id: doc._id }, { $set: { lastLoginAt: now, lastActiveAt: now, lockedUntil: null } }, { timestamps: false })
+  await User.updateOne(
+    { _id: doc._id },
+    { $set: { lastLoginAt: now, lastActiveAt: now, lockedUntil: null } },
+    { timestamps: false },
+  )
   return toActor(doc)
 }
 
@@ -155,7 +193,9 @@ export async function loadActor(id: string): Promise<Actor | null> {
   const now = Date.now()
   if (!doc.lastActiveAt || now - new Date(doc.lastActiveAt).getTime() > HOUR_MS) {
     // "Active users" counts people who did anything signed in; hourly resolution is plenty.
-    void User.updateOne({ _id: doc._id }, { $set: { lastActiveAt: new Date(now) } }, { timestamps: false }).catch((err) => log.warn({ err }, 'lastActiveAt update failed'))
+    void User.updateOne({ _id: doc._id }, { $set: { lastActiveAt: new Date(now) } }, { timestamps: false }).catch(
+      (err) => log.warn({ err }, 'lastActiveAt update failed'),
+    )
   }
   return toActor(doc)
 }
@@ -172,7 +212,11 @@ export async function countActiveUsers(from: Date, to: Date = new Date()): Promi
 // ---------- e-mailed tokens ----------
 const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex')
 
-async function issueToken(userId: mongoose.Types.ObjectId | string, kind: 'verify_email' | 'reset_password', ttlMs: number): Promise<string> {
+async function issueToken(
+  userId: mongoose.Types.ObjectId | string,
+  kind: 'verify_email' | 'reset_password',
+  ttlMs: number,
+): Promise<string> {
   const token = crypto.randomBytes(32).toString('base64url')
   // A new link replaces older unused ones of the same kind.
   await UserToken.updateMany({ userId, kind, usedAt: null }, { $set: { usedAt: new Date() } })
@@ -197,7 +241,12 @@ export async function sendVerificationMail(userId: string): Promise<void> {
   if (!doc || doc.emailVerified) return
   const token = await issueToken(doc._id, 'verify_email', VERIFY_TOKEN_TTL_MS)
   const link = `${currentConfig().publicUrl}/verify-email?token=${token}`
-  await sendMail({ to: doc.email, lng: (doc.locale ?? 'kk') as Lang, template: 'auth:email.verify', vars: { name: doc.displayName, link, hours: 24 } })
+  await sendMail({
+    to: doc.email,
+    lng: (doc.locale ?? 'kk') as Lang,
+    template: 'auth:email.verify',
+    vars: { name: doc.displayName, link, hours: 24 },
+  })
 }
 
 export async function verifyEmail(token: string): Promise<void> {
@@ -211,26 +260,42 @@ export async function sendPasswordResetMail(email: string): Promise<void> {
   if (!doc || doc.disabled) return
   const token = await issueToken(doc._id, 'reset_password', RESET_TOKEN_TTL_MS)
   const link = `${currentConfig().publicUrl}/reset-password?token=${token}`
-  await sendMail({ to: doc.email, lng: (doc.locale ?? 'kk') as Lang, template: 'auth:email.reset', vars: { name: doc.displayName, link, minutes: 60 } })
+  await sendMail({
+    to: doc.email,
+    lng: (doc.locale ?? 'kk') as Lang,
+    template: 'auth:email.reset',
+    vars: { name: doc.displayName, link, minutes: 60 },
+  })
 }
 
 /** Sets the new password, proves the address (the link reached it) and ends every other session. */
 export async function resetPassword(token: string, password: string): Promise<string> {
   const userId = await consumeToken(token, 'reset_password')
-  await User.updateOne({ _id: userId }, { $set: { passwordHash: await hashPassword(password), emailVerified: true, lockedUntil: null } })
+  await User.updateOne(
+    { _id: userId },
+    { $set: { passwordHash: await hashPassword(password), emailVerified: true, lockedUntil: null } },
+  )
   await destroyUserSessions(String(userId))
   return String(userId)
 }
 
 // ---------- self-service ----------
 /** Checks the current password; on success sets the new one and ends the user's other sessions. */
-export async function changePassword(actor: Actor, currentPassword: string, newPassword: string, keepSessionId: string): Promise<boolean> {
+export async function changePassword(
+  actor: Actor,
+  currentPassword: string,
+  newPassword: string,
+  keepSessionId: string,
+): Promise<boolean> {
   const doc = await User.findById(actor.id).lean<UserDoc>()
   if (!doc) throw notFound('user')
   if (!(await verifyPassword(doc.passwordHash, currentPassword))) return false
   await User.updateOne({ _id: doc._id }, { $set: { passwordHash: await hashPassword(newPassword) } })
   // A reset link still in a mailbox would otherwise undo the change for whoever reads it.
-  await UserToken.updateMany({ userId: doc._id, kind: 'reset_password', usedAt: null }, { $set: { usedAt: new Date() } })
+  await UserToken.updateMany(
+    { userId: doc._id, kind: 'reset_password', usedAt: null },
+    { $set: { usedAt: new Date() } },
+  )
   await destroyUserSessions(actor.id, keepSessionId)
   return true
 }
@@ -260,13 +325,21 @@ export async function listUsers(q: UserListQuery): Promise<Page<AdminUser>> {
   const cursor = decodeCursor(q.cursor)
   if (cursor) {
     const [at, id] = cursor
-    if (typeof at !== 'string' || !validId(id) || Number.isNaN(Date.parse(at))) throw new AppError(400, 'validation.failed', {}, [{ path: 'query.cursor', code: 'invalid_format' }])
+    if (typeof at !== 'string' || !validId(id) || Number.isNaN(Date.parse(at)))
+      throw new AppError(400, 'validation.failed', {}, [{ path: 'query.cursor', code: 'invalid_format' }])
     filter.$and = [{ $or: afterKey('createdAt', new Date(at), String(id)) }]
   }
-  const docs = await User.find(filter).sort({ createdAt: -1, _id: -1 }).limit(q.limit + 1).lean<UserDoc[]>()
+  const docs = await User.find(filter)
+    .sort({ createdAt: -1, _id: -1 })
+    .limit(q.limit + 1)
+    .lean<UserDoc[]>()
   const page = docs.slice(0, q.limit)
   const last = page[page.length - 1]
-  return { items: page.map(toAdminUser), nextCursor: docs.length > q.limit && last ? encodeCursor([new Date(last.createdAt).toISOString(), String(last._id)]) : null }
+  return {
+    items: page.map(toAdminUser),
+    nextCursor:
+      docs.length > q.limit && last ? encodeCursor([new Date(last.createdAt).toISOString(), String(last._id)]) : null,
+  }
 }
 
 /** Roles, councils and the disabled flag; every change is audit-logged. */
@@ -288,7 +361,10 @@ export async function updateUser(actor: Actor, id: string, body: UpdateUserBody)
   if (body.councilIds) {
     const ids = [...new Set(body.councilIds.map((c) => c.toLowerCase()))]
     const before = (doc.councilIds ?? []).map(String).sort()
-    await assertCouncilsExist(body.councilIds.map((c) => c.toLowerCase()), before)
+    await assertCouncilsExist(
+      body.councilIds.map((c) => c.toLowerCase()),
+      before,
+    )
     if (before.join() !== [...ids].sort().join()) {
       set.councilIds = ids.map((c) => new mongoose.Types.ObjectId(c))
       changes.push({ action: 'user.councils_changed', details: { from: before, to: [...ids].sort() } })
@@ -301,7 +377,13 @@ export async function updateUser(actor: Actor, id: string, body: UpdateUserBody)
   }
   if (!changes.length) return toAdminUser(doc)
   const updated = await User.findByIdAndUpdate(doc._id, { $set: set }, { returnDocument: 'after' }).lean<UserDoc>()
-  for (const c of changes) await audit({ actorId: actor.id, action: c.action, target: { kind: 'user', id: String(doc._id) }, details: c.details })
+  for (const c of changes)
+    await audit({
+      actorId: actor.id,
+      action: c.action,
+      target: { kind: 'user', id: String(doc._id) },
+      details: c.details,
+    })
   // Ending the sessions tells live connections too; any other change may narrow access as well.
   if (set.disabled === true) await destroyUserSessions(String(doc._id))
   else await accessChanged(String(doc._id))
@@ -327,11 +409,22 @@ async function assertCouncilsExist(ids: string[], already: string[]): Promise<vo
 export async function ensureAdmin(email: string, password: string): Promise<void> {
   const existing = await User.findOne({ email: email.trim().toLowerCase() }).lean<UserDoc>()
   if (!existing) {
-    const user = await createUserDirect({ email, password, displayName: 'Administrator', roles: ['admin'], emailVerified: true })
+    const user = await createUserDirect({
+      email,
+      password,
+      displayName: 'Administrator',
+      roles: ['admin'],
+      emailVerified: true,
+    })
     await audit({ actorId: null, action: 'user.admin_bootstrapped', target: { kind: 'user', id: user.id } })
     log.info({ email: user.email }, 'first administrator created')
   } else if (!existing.roles.includes('admin')) {
     await User.updateOne({ _id: existing._id }, { $set: { roles: [...existing.roles, 'admin'] } })
-    await audit({ actorId: null, action: 'user.roles_changed', target: { kind: 'user', id: String(existing._id) }, details: { from: existing.roles, to: [...existing.roles, 'admin'], reason: 'ADMIN_EMAIL' } })
+    await audit({
+      actorId: null,
+      action: 'user.roles_changed',
+      target: { kind: 'user', id: String(existing._id) },
+      details: { from: existing.roles, to: [...existing.roles, 'admin'], reason: 'ADMIN_EMAIL' },
+    })
   }
 }

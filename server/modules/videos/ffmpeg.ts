@@ -18,7 +18,10 @@ export interface ProbeResult {
 }
 
 export class ProbeError extends Error {
-  constructor(readonly reason: 'unreadable' | 'no_video_stream', detail: string) {
+  constructor(
+    readonly reason: 'unreadable' | 'no_video_stream',
+    detail: string,
+  ) {
     super(detail)
     this.name = 'ProbeError'
   }
@@ -35,7 +38,11 @@ export interface RunResult {
  * Runs a binary to completion. `signal` kills it (SIGKILL) when aborted; `stallMs` kills it when it
  * prints nothing for that long (ffmpeg with `-progress pipe:1` reports every ~0.5 s).
  */
-export function run(bin: string, args: string[], opts: { signal?: AbortSignal; stallMs?: number; onProgress?: (line: string) => void; maxOutput?: number } = {}): Promise<RunResult> {
+export function run(
+  bin: string,
+  args: string[],
+  opts: { signal?: AbortSignal; stallMs?: number; onProgress?: (line: string) => void; maxOutput?: number } = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] })
     const max = opts.maxOutput ?? 256 * 1024
@@ -92,7 +99,8 @@ export function probeArgs(file: string): string[] {
 /** Metadata of a media file; throws ProbeError when ffprobe cannot read it or finds no video stream. */
 export async function probe(ffprobe: string, file: string, signal?: AbortSignal): Promise<ProbeResult> {
   const r = await run(ffprobe, probeArgs(file), { signal, stallMs: 60_000 })
-  if (r.code !== 0) throw new ProbeError('unreadable', r.stderr.trim().slice(-500) || `ffprobe exited with ${r.code ?? r.signal}`)
+  if (r.code !== 0)
+    throw new ProbeError('unreadable', r.stderr.trim().slice(-500) || `ffprobe exited with ${r.code ?? r.signal}`)
   let data: { streams?: RawStream[]; format?: { duration?: string; bit_rate?: string; format_name?: string } }
   try {
     data = JSON.parse(r.stdout)
@@ -101,10 +109,14 @@ export async function probe(ffprobe: string, file: string, signal?: AbortSignal)
   }
   const streams = data.streams ?? []
   // Cover art in an audio file is a "video" stream with attached_pic: not a video.
-  const video = streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic && (s.width ?? 0) > 0 && (s.height ?? 0) > 0)
+  const video = streams.find(
+    (s) => s.codec_type === 'video' && !s.disposition?.attached_pic && (s.width ?? 0) > 0 && (s.height ?? 0) > 0,
+  )
   if (!video) throw new ProbeError('no_video_stream', 'no video stream')
   const audio = streams.find((s) => s.codec_type === 'audio')
-  const rotation = Math.abs(Number(video.side_data_list?.find((d) => d.rotation !== undefined)?.rotation ?? video.tags?.rotate ?? 0)) % 180
+  const rotation =
+    Math.abs(Number(video.side_data_list?.find((d) => d.rotation !== undefined)?.rotation ?? video.tags?.rotate ?? 0)) %
+    180
   const [width, height] = rotation === 90 ? [video.height!, video.width!] : [video.width!, video.height!]
   const duration = Number(data.format?.duration ?? video.duration)
   const bitRate = Number(data.format?.bit_rate)
@@ -144,7 +156,12 @@ export function planRenditions(width: number, height: number): Rendition[] {
     const k = target / short
     return { width: even(width * k), height: even(height * k) }
   }
-  const rungs = LADDER.filter((r) => short >= r.short).map((r) => ({ name: `${r.short}p`, ...fit(r.short), videoKbps: r.videoKbps, audioKbps: r.audioKbps }))
+  const rungs = LADDER.filter((r) => short >= r.short).map((r) => ({
+    name: `${r.short}p`,
+    ...fit(r.short),
+    videoKbps: r.videoKbps,
+    audioKbps: r.audioKbps,
+  }))
   if (rungs.length) return rungs
   const kbps = Math.max(200, Math.round((800 * (width * height)) / (640 * 360)))
   return [{ name: `${even(short)}p`, width: even(width), height: even(height), videoKbps: kbps, audioKbps: 96 }]
@@ -162,23 +179,65 @@ export function hlsArgs(source: string, outDir: string, renditions: Rendition[],
   const n = renditions.length
   const split = `[0:v]split=${n}${renditions.map((_, i) => `[s${i}]`).join('')}`
   const scales = renditions.map((r, i) => `[s${i}]scale=${r.width}:${r.height},setsar=1[v${i}]`)
-  const args = ['-hide_banner', '-nostdin', '-v', 'error', '-progress', 'pipe:1', '-nostats', '-y', '-i', source, '-filter_complex', [split, ...scales].join(';')]
+  const args = [
+    '-hide_banner',
+    '-nostdin',
+    '-v',
+    'error',
+    '-progress',
+    'pipe:1',
+    '-nostats',
+    '-y',
+    '-i',
+    source,
+    '-filter_complex',
+    [split, ...scales].join(';'),
+  ]
   renditions.forEach((r, i) => {
     args.push('-map', `[v${i}]`)
     if (hasAudio) args.push('-map', '0:a:0')
-    args.push(`-b:v:${i}`, `${r.videoKbps}k`, `-maxrate:v:${i}`, `${Math.round(r.videoKbps * 1.07)}k`, `-bufsize:v:${i}`, `${Math.round(r.videoKbps * 1.5)}k`)
+    args.push(
+      `-b:v:${i}`,
+      `${r.videoKbps}k`,
+      `-maxrate:v:${i}`,
+      `${Math.round(r.videoKbps * 1.07)}k`,
+      `-bufsize:v:${i}`,
+      `${Math.round(r.videoKbps * 1.5)}k`,
+    )
     if (hasAudio) args.push(`-b:a:${i}`, `${r.audioKbps}k`)
   })
   args.push(
-    '-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'main', '-pix_fmt', 'yuv420p',
-    '-force_key_frames', `expr:gte(t,n_forced*${SEGMENT_SEC})`, '-sc_threshold', '0',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-profile:v',
+    'main',
+    '-pix_fmt',
+    'yuv420p',
+    '-force_key_frames',
+    `expr:gte(t,n_forced*${SEGMENT_SEC})`,
+    '-sc_threshold',
+    '0',
   )
   if (hasAudio) args.push('-c:a', 'aac', '-ac', '2', '-ar', '48000')
   args.push(
-    '-f', 'hls', '-hls_time', String(SEGMENT_SEC), '-hls_playlist_type', 'vod', '-hls_flags', 'independent_segments',
-    '-hls_segment_type', 'mpegts', '-hls_segment_filename', `${outDir}/%v/seg_%05d.ts`,
-    '-master_pl_name', 'master.m3u8',
-    '-var_stream_map', renditions.map((r, i) => (hasAudio ? `v:${i},a:${i},name:${r.name}` : `v:${i},name:${r.name}`)).join(' '),
+    '-f',
+    'hls',
+    '-hls_time',
+    String(SEGMENT_SEC),
+    '-hls_playlist_type',
+    'vod',
+    '-hls_flags',
+    'independent_segments',
+    '-hls_segment_type',
+    'mpegts',
+    '-hls_segment_filename',
+    `${outDir}/%v/seg_%05d.ts`,
+    '-master_pl_name',
+    'master.m3u8',
+    '-var_stream_map',
+    renditions.map((r, i) => (hasAudio ? `v:${i},a:${i},name:${r.name}` : `v:${i},name:${r.name}`)).join(' '),
     `${outDir}/%v/index.m3u8`,
   )
   return args
@@ -187,7 +246,26 @@ export function hlsArgs(source: string, outDir: string, renditions: Rendition[],
 /** A JPEG still from early in the video (10 %, at most 5 s in: past black intros), 640 px wide at most. */
 export function thumbnailArgs(source: string, out: string, durationSec: number | null): string[] {
   const at = durationSec ? Math.min(5, durationSec * 0.1) : 0
-  return ['-hide_banner', '-nostdin', '-v', 'error', '-y', '-ss', at.toFixed(3), '-i', source, '-frames:v', '1', '-vf', "scale='min(640,iw)':-2", '-q:v', '3', '-f', 'image2', out]
+  return [
+    '-hide_banner',
+    '-nostdin',
+    '-v',
+    'error',
+    '-y',
+    '-ss',
+    at.toFixed(3),
+    '-i',
+    source,
+    '-frames:v',
+    '1',
+    '-vf',
+    "scale='min(640,iw)':-2",
+    '-q:v',
+    '3',
+    '-f',
+    'image2',
+    out,
+  ]
 }
 
 /** Sum of the EXTINF durations of a media playlist. */

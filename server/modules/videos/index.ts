@@ -10,14 +10,19 @@ import { cleanupExpiredTusUploads, createTusServer } from './videos.tus.js'
 
 const TUS_CLEANUP = 'videos.tus_cleanup'
 const HOUR_MS = 3600_000
-const scheduleCleanup = () => enqueueJob(TUS_CLEANUP, {}, { runAt: new Date(Date.now() + HOUR_MS), dedupeKey: TUS_CLEANUP })
+const scheduleCleanup = () =>
+  enqueueJob(TUS_CLEANUP, {}, { runAt: new Date(Date.now() + HOUR_MS), dedupeKey: TUS_CLEANUP })
 
 /** Hourly: unfinished resumable uploads older than a day are removed; then the next run is queued. */
-defineJob(TUS_CLEANUP, async () => {
-  const removed = await cleanupExpiredTusUploads()
-  if (removed) log.info({ removed }, 'expired resumable uploads removed')
-  await scheduleCleanup()
-}, { maxAttempts: 3 })
+defineJob(
+  TUS_CLEANUP,
+  async () => {
+    const removed = await cleanupExpiredTusUploads()
+    if (removed) log.info({ removed }, 'expired resumable uploads removed')
+    await scheduleCleanup()
+  },
+  { maxAttempts: 3 },
+)
 
 registerCouncilStats('videos', async (councilId) => ({ videos: await countPublished(councilId) }))
 

@@ -9,7 +9,13 @@ import { AppError, notFound } from '../../core/errors.js'
  * file, as RFC 9110 allows), `Accept-Ranges`, ETag/Last-Modified revalidation (304) and the given
  * Cache-Control. The caller has already decided who may read the file and where it is.
  */
-export async function sendFile(req: Request, res: Response, file: string, type: string, cacheControl: string): Promise<void> {
+export async function sendFile(
+  req: Request,
+  res: Response,
+  file: string,
+  type: string,
+  cacheControl: string,
+): Promise<void> {
   let st: fs.Stats
   try {
     st = await fs.promises.stat(file)

@@ -14,10 +14,7 @@ const ModerationSchema = new Schema(
   { _id: false },
 )
 
-const RenditionSchema = new Schema(
-  { name: String, width: Number, height: Number, bandwidth: Number },
-  { _id: false },
-)
+const RenditionSchema = new Schema({ name: String, width: Number, height: Number, bandwidth: Number }, { _id: false })
 
 /**
  * A council's video (DESIGN.md §3). Files live under UPLOADS_DIR/videos/<id>/: `source.<ext>`

@@ -11,7 +11,8 @@ import { removeStored, resolveStored } from '../../core/storage.js'
  */
 export const videoKey = (id: string) => `videos/${id}`
 export const videoDir = (id: string) => resolveStored(videoKey(id))
-export const sourceKey = (id: string, ext: string) => `${videoKey(id)}/source.${ext.replace(/[^a-z0-9]/gi, '') || 'bin'}`
+export const sourceKey = (id: string, ext: string) =>
+  `${videoKey(id)}/source.${ext.replace(/[^a-z0-9]/gi, '') || 'bin'}`
 
 export const newMediaDirName = () => `m-${crypto.randomBytes(6).toString('hex')}`
 export const newScratchName = () => `.work-${crypto.randomBytes(6).toString('hex')}`
@@ -26,7 +27,9 @@ export async function removeLeftovers(id: string, keep: (string | null | undefin
     return
   }
   const kept = new Set(keep.filter(Boolean) as string[])
-  await Promise.all(names.filter((n) => !kept.has(n)).map((n) => fs.rm(path.join(dir, n), { recursive: true, force: true })))
+  await Promise.all(
+    names.filter((n) => !kept.has(n)).map((n) => fs.rm(path.join(dir, n), { recursive: true, force: true })),
+  )
 }
 
 export async function removeVideoFiles(id: string): Promise<void> {

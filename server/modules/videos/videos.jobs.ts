@@ -9,7 +9,18 @@ import { resolveStored } from '../../core/storage.js'
 import { pick } from '../../core/i18n.js'
 import type { FailureCode } from '../../../shared/schemas/videos.js'
 import { findUserById } from '../users/users.service.js'
-import { CORRUPT_INPUT, hlsArgs, masterBandwidths, planRenditions, playlistDuration, probe, ProbeError, run, thumbnailArgs, type ProbeResult } from './ffmpeg.js'
+import {
+  CORRUPT_INPUT,
+  hlsArgs,
+  masterBandwidths,
+  planRenditions,
+  playlistDuration,
+  probe,
+  ProbeError,
+  run,
+  thumbnailArgs,
+  type ProbeResult,
+} from './ffmpeg.js'
 import { Video } from './video.model.js'
 import { newMediaDirName, newScratchName, removeLeftovers, removeVideoFiles, videoDir } from './videos.files.js'
 import { PROCESS_JOB } from './videos.service.js'
@@ -27,7 +38,10 @@ export const MAX_ATTEMPTS = 4
 const STALL_MS = 5 * 60_000
 
 class PermanentFailure extends Error {
-  constructor(readonly code: FailureCode, detail: string) {
+  constructor(
+    readonly code: FailureCode,
+    detail: string,
+  ) {
     super(detail)
   }
 }
@@ -50,7 +64,10 @@ export async function processVideo(payload: { videoId: string }, ctx: JobContext
   // Scratch output of a crashed attempt goes first.
   await removeLeftovers(id, [sourceName, doc.mediaDir])
   if (ctx.attempt > MAX_ATTEMPTS) return fail(doc, 'processing_error', 'attempts exhausted')
-  await Video.updateOne({ _id: id, status: 'processing' }, { $set: { 'processing.startedAt': started, 'processing.attempts': ctx.attempt } })
+  await Video.updateOne(
+    { _id: id, status: 'processing' },
+    { $set: { 'processing.startedAt': started, 'processing.attempts': ctx.attempt } },
+  )
   const scratch = path.join(videoDir(id), newScratchName())
   try {
     const result = await transcode(resolveStored(doc.source.key), scratch, ctx.signal, knownProbe(doc.probe))
@@ -65,7 +82,14 @@ export async function processVideo(payload: { videoId: string }, ctx: JobContext
           status: 'pending_review',
           mediaDir,
           renditions: result.renditions,
-          probe: { durationSec: m.durationSec, width: m.width, height: m.height, videoCodec: m.videoCodec, audioCodec: m.audioCodec, bitRate: m.bitRate },
+          probe: {
+            durationSec: m.durationSec,
+            width: m.width,
+            height: m.height,
+            videoCodec: m.videoCodec,
+            audioCodec: m.audioCodec,
+            bitRate: m.bitRate,
+          },
           failure: null,
           'processing.finishedAt': new Date(),
         },
@@ -102,7 +126,15 @@ async function dropIfDeleted(id: string, mediaDir?: string): Promise<boolean> {
  */
 function knownProbe(p: any): ProbeResult | null {
   if (!p || !(p.width > 0) || !(p.height > 0) || !p.videoCodec) return null
-  return { durationSec: p.durationSec ?? null, width: p.width, height: p.height, videoCodec: p.videoCodec, audioCodec: p.audioCodec ?? null, bitRate: p.bitRate ?? null, formatName: '' }
+  return {
+    durationSec: p.durationSec ?? null,
+    width: p.width,
+    height: p.height,
+    videoCodec: p.videoCodec,
+    audioCodec: p.audioCodec ?? null,
+    bitRate: p.bitRate ?? null,
+    formatName: '',
+  }
 }
 
 /** The ffmpeg work of a job: exactly what the benchmark compares with running ffmpeg by hand. */
@@ -113,12 +145,16 @@ export async function transcode(source: string, outDir: string, signal?: AbortSi
     // Probing the same bytes a second time costs an ffprobe run per video and tells nothing new.
     meta = known ?? (await probe(ffprobePath, source, signal))
   } catch (err) {
-    if (err instanceof ProbeError) throw new PermanentFailure(err.reason === 'no_video_stream' ? 'no_video_stream' : 'corrupt', err.message)
+    if (err instanceof ProbeError)
+      throw new PermanentFailure(err.reason === 'no_video_stream' ? 'no_video_stream' : 'corrupt', err.message)
     throw err
   }
   const plan = planRenditions(meta.width, meta.height)
   await fs.mkdir(outDir, { recursive: true })
-  const hls = await run(ffmpegPath, hlsArgs(source, outDir, plan, Boolean(meta.audioCodec)), { signal, stallMs: STALL_MS })
+  const hls = await run(ffmpegPath, hlsArgs(source, outDir, plan, Boolean(meta.audioCodec)), {
+    signal,
+    stallMs: STALL_MS,
+  })
   if (hls.signal || signal?.aborted) throw new Error(`ffmpeg stopped by ${hls.signal ?? 'abort'}`)
   if (hls.code !== 0) {
     if (CORRUPT_INPUT.test(hls.stderr)) throw new PermanentFailure('corrupt', hls.stderr.slice(-500))
@@ -127,24 +163,34 @@ export async function transcode(source: string, outDir: string, signal?: AbortSi
   // ffmpeg stops quietly at the end of a cut-off file: compare what came out with what was announced.
   for (const r of plan) {
     const got = playlistDuration(await fs.readFile(path.join(outDir, r.name, 'index.m3u8'), 'utf8'))
-    if (meta.durationSec && got < meta.durationSec * 0.9 - 0.5) throw new PermanentFailure('truncated', `${got}s of ${meta.durationSec}s`)
+    if (meta.durationSec && got < meta.durationSec * 0.9 - 0.5)
+      throw new PermanentFailure('truncated', `${got}s of ${meta.durationSec}s`)
   }
   const thumb = path.join(outDir, 'thumbnail.jpg')
   let still = await run(ffmpegPath, thumbnailArgs(source, thumb, meta.durationSec), { signal, stallMs: STALL_MS })
-  if (still.code !== 0 && !still.signal) still = await run(ffmpegPath, thumbnailArgs(source, thumb, 0), { signal, stallMs: STALL_MS })
+  if (still.code !== 0 && !still.signal)
+    still = await run(ffmpegPath, thumbnailArgs(source, thumb, 0), { signal, stallMs: STALL_MS })
   if (still.code !== 0) {
     if (still.signal || signal?.aborted) throw new Error('thumbnail stopped')
     throw new PermanentFailure('corrupt', still.stderr.slice(-500))
   }
   const bandwidths = masterBandwidths(await fs.readFile(path.join(outDir, 'master.m3u8'), 'utf8'))
-  const renditions = plan.map((r) => ({ name: r.name, width: r.width, height: r.height, bandwidth: bandwidths.get(r.name) ?? (r.videoKbps + r.audioKbps) * 1000 }))
+  const renditions = plan.map((r) => ({
+    name: r.name,
+    width: r.width,
+    height: r.height,
+    bandwidth: bandwidths.get(r.name) ?? (r.videoKbps + r.audioKbps) * 1000,
+  }))
   return { meta, renditions }
 }
 
 async function fail(doc: any, code: FailureCode, detail: string): Promise<void> {
   const id = String(doc._id)
   log.info({ videoId: id, code, detail }, 'video processing failed')
-  const res = await Video.updateOne({ _id: id, status: 'processing' }, { $set: { status: 'failed', failure: code, 'processing.finishedAt': new Date() } })
+  const res = await Video.updateOne(
+    { _id: id, status: 'processing' },
+    { $set: { status: 'failed', failure: code, 'processing.finishedAt': new Date() } },
+  )
   await removeLeftovers(id, [path.basename(doc.source.key)])
   if (res.matchedCount === 0) return
   try {
@@ -154,7 +200,12 @@ async function fail(doc: any, code: FailureCode, detail: string): Promise<void> 
         to: user.email,
         lng: user.locale,
         template: 'videos:email.failed',
-        vars: { name: user.displayName, title: pick(doc.title, user.locale), reason: t(user.locale, `videos:failure.${code}`), videoId: id },
+        vars: {
+          name: user.displayName,
+          title: pick(doc.title, user.locale),
+          reason: t(user.locale, `videos:failure.${code}`),
+          videoId: id,
+        },
       })
   } catch (err) {
     log.warn({ err, videoId: id }, 'could not e-mail the uploader about the failure')

@@ -45,7 +45,8 @@ function built(m: Media, parts: string[]): string {
 mediaRouter.get('/media/videos/:id/master.m3u8', async (req: Request, res: Response) => {
   const m = await load(req)
   const file = built(m, ['master.m3u8'])
-  if (m.status === 'published' && req.method === 'GET') await recordView(m.id, visitorKey(actorOf(req)?.id ?? null, req.ip, req.get('user-agent')))
+  if (m.status === 'published' && req.method === 'GET')
+    await recordView(m.id, visitorKey(actorOf(req)?.id ?? null, req.ip, req.get('user-agent')))
   await sendFile(req, res, file, HLS, cacheFor(m, 'master'))
 })
 
@@ -65,11 +66,27 @@ mediaRouter.get('/media/videos/:id/:rendition/:file', async (req: Request, res: 
   if (!RENDITION_NAME.test(rendition) || !SEGMENT_NAME.test(file)) throw notFound()
   const m = await load(req)
   const playlist = file.endsWith('.m3u8')
-  await sendFile(req, res, built(m, [rendition, file]), playlist ? HLS : 'video/mp2t', cacheFor(m, playlist ? 'playlist' : 'file'))
+  await sendFile(
+    req,
+    res,
+    built(m, [rendition, file]),
+    playlist ? HLS : 'video/mp2t',
+    cacheFor(m, playlist ? 'playlist' : 'file'),
+  )
 })
 
 const media = (p: string, summary: string, responseType: string) =>
-  describeRoute({ method: 'get', path: `/media/videos/{id}${p}`, tags: ['videos'], summary, params: IdParams, responseType, errors: [404], description: 'Published: everyone. Otherwise only the video\'s council and moderators (404 for others). Cache-Control `public` when published, `private, no-store` otherwise.' })
+  describeRoute({
+    method: 'get',
+    path: `/media/videos/{id}${p}`,
+    tags: ['videos'],
+    summary,
+    params: IdParams,
+    responseType,
+    errors: [404],
+    description:
+      "Published: everyone. Otherwise only the video's council and moderators (404 for others). Cache-Control `public` when published, `private, no-store` otherwise.",
+  })
 media('/master.m3u8', 'HLS master playlist (counts a view)', HLS)
 media('/thumbnail.jpg', 'Thumbnail (JPEG)', 'image/jpeg')
 media('/source', 'The original file; `Range` supported (206, 416)', 'application/octet-stream')

@@ -41,9 +41,18 @@ export async function moderate(actor: MaybeActor, id: string, action: Action, re
     if (!doc.firstPublishedAt) set.firstPublishedAt = now
   }
   // Conditional on the status we read: two moderators deciding at once cannot both win.
-  const updated: any = await Video.findOneAndUpdate({ _id: id, status: doc.status }, { $set: set, $push: { moderation: entry } }, { returnDocument: 'after' }).lean()
+  const updated: any = await Video.findOneAndUpdate(
+    { _id: id, status: doc.status },
+    { $set: set, $push: { moderation: entry } },
+    { returnDocument: 'after' },
+  ).lean()
   if (!updated) throw new AppError(409, 'conflict', { from: doc.status })
-  await audit({ actorId: actor.id, action: `video.${move.decision}`, target: { kind: 'video', id }, details: { councilId: String(doc.councilId), from: doc.status, to: move.to, reason: reason || null } })
+  await audit({
+    actorId: actor.id,
+    action: `video.${move.decision}`,
+    target: { kind: 'video', id },
+    details: { councilId: String(doc.councilId), from: doc.status, to: move.to, reason: reason || null },
+  })
   await notifyUploader(updated, move.decision, reason)
   if (doc.status === 'published' || move.to === 'published') await afterVisibilityChange(String(doc.councilId))
   return toDetails(updated, actor, lng)
@@ -57,7 +66,12 @@ async function notifyUploader(video: any, decision: ModerationDecision, reason: 
       to: user.email,
       lng: user.locale,
       template: `videos:email.${decision}`,
-      vars: { name: user.displayName, title: pick(video.title, user.locale), reason: reason ?? '', videoId: String(video._id) },
+      vars: {
+        name: user.displayName,
+        title: pick(video.title, user.locale),
+        reason: reason ?? '',
+        videoId: String(video._id),
+      },
     })
   } catch (err) {
     // The decision stands; sendMail already queues retries for transport failures.
@@ -65,12 +79,18 @@ async function notifyUploader(video: any, decision: ModerationDecision, reason: 
   }
 }
 
-export async function moderationQueue(actor: MaybeActor, q: { status: VideoStatus; council?: string; q?: string; limit: number; cursor?: string }) {
+export async function moderationQueue(
+  actor: MaybeActor,
+  q: { status: VideoStatus; council?: string; q?: string; limit: number; cursor?: string },
+) {
   assertCan(actor, 'video.moderate')
-  const filter: Record<string, unknown> = { status: q.status, ...(q.council ? { councilId: q.council } : {}), ...(searchFilter(q.q) ?? {}) }
+  const filter: Record<string, unknown> = {
+    status: q.status,
+    ...(q.council ? { councilId: q.council } : {}),
+    ...(searchFilter(q.q) ?? {}),
+  }
   // The review queue is first come, first served; other statuses show the newest first.
   const dir = q.status === 'pending_review' || q.status === 'processing' ? 1 : -1
   const page = await pageOf(filter, 'createdAt', dir, q.limit, q.cursor)
   return { items: page.docs.map(toSummary), nextCursor: page.nextCursor }
 }
-

@@ -9,10 +9,17 @@ import { findUsersByRole } from '../users/users.service.js'
  * each in their own language. Called after the job's commit point: a failure here is logged and
  * never fails or repeats the job (sendMail already queues retries when the transport fails).
  */
-export async function notifyModeratorsOfReview(video: { _id: unknown; councilId: unknown; title: { kk?: string; ru?: string } }): Promise<void> {
+export async function notifyModeratorsOfReview(video: {
+  _id: unknown
+  councilId: unknown
+  title: { kk?: string; ru?: string }
+}): Promise<void> {
   const videoId = String(video._id)
   try {
-    const [moderators, council] = await Promise.all([findUsersByRole('moderator'), findCouncilSummary(String(video.councilId), { includeArchived: true })])
+    const [moderators, council] = await Promise.all([
+      findUsersByRole('moderator'),
+      findCouncilSummary(String(video.councilId), { includeArchived: true }),
+    ])
     for (const m of moderators) {
       // One bad address must not keep the others from hearing about it.
       try {

@@ -31,7 +31,8 @@ export async function probeUpload(file: string, signal?: AbortSignal): Promise<P
   try {
     return await probe(currentConfig().ffprobePath, file, signal)
   } catch (err) {
-    if (err instanceof ProbeError) throw new AppError(415, 'upload.unsupported_type', { allowed: 'mp4, mov, webm, mkv, avi, mpeg, 3gp' })
+    if (err instanceof ProbeError)
+      throw new AppError(415, 'upload.unsupported_type', { allowed: 'mp4, mov, webm, mkv, avi, mpeg, 3gp' })
     throw err
   }
 }
@@ -51,7 +52,13 @@ export interface ReceivedFile {
  * folder, records the video as `processing` and queues its processing job. On any failure, and
  * when `signal` says the client went away before the commit, nothing is left behind.
  */
-export async function createVideo(actor: Actor, councilId: string, file: ReceivedFile, fields: VideoUploadFields, signal?: AbortSignal) {
+export async function createVideo(
+  actor: Actor,
+  councilId: string,
+  file: ReceivedFile,
+  fields: VideoUploadFields,
+  signal?: AbortSignal,
+) {
   assertCan(actor, 'video.upload', { councilId })
   await assertCouncilOpen(councilId)
   // ffprobe reads the head of the file while the kernel flushes its body: neither waits for the other
@@ -72,7 +79,14 @@ export async function createVideo(actor: Actor, councilId: string, file: Receive
       description: fields.description,
       status: 'processing',
       source: { key, mime: file.mime, size: file.size, originalName: file.originalName?.slice(0, 255) ?? null },
-      probe: { durationSec: meta.durationSec, width: meta.width, height: meta.height, videoCodec: meta.videoCodec, audioCodec: meta.audioCodec, bitRate: meta.bitRate },
+      probe: {
+        durationSec: meta.durationSec,
+        width: meta.width,
+        height: meta.height,
+        videoCodec: meta.videoCodec,
+        audioCodec: meta.audioCodec,
+        bitRate: meta.bitRate,
+      },
       searchTokens: indexTokens(fields.title, fields.description),
       ...(file.tusUploadId ? { tusUploadId: file.tusUploadId } : {}),
     })
@@ -87,7 +101,10 @@ export async function createVideo(actor: Actor, councilId: string, file: Receive
 
 /** The video a user's finished tus upload became (for a client that missed the last response). */
 export async function findVideoOfTusUpload(actorId: string, councilId: string, uploadId: string) {
-  const doc: any = await Video.findOne({ tusUploadId: uploadId, uploaderId: actorId, councilId }, { status: 1, 'source.size': 1 }).lean()
+  const doc: any = await Video.findOne(
+    { tusUploadId: uploadId, uploaderId: actorId, councilId },
+    { status: 1, 'source.size': 1 },
+  ).lean()
   return doc ? { id: String(doc._id), status: doc.status as VideoStatus, size: doc.source.size as number } : null
 }
 
@@ -103,17 +120,31 @@ export async function findVisibleMedia(actor: MaybeActor, id: string) {
   if (!validId(id)) return null
   const doc: any = await Video.findById(id, { councilId: 1, status: 1, mediaDir: 1, source: 1, updatedAt: 1 }).lean()
   if (!doc || !canSeeVideo(actor, doc)) return null
-  return { id, councilId: String(doc.councilId), status: doc.status as VideoStatus, mediaDir: doc.mediaDir as string | null, source: doc.source as { key: string; mime: string; size: number } }
+  return {
+    id,
+    councilId: String(doc.councilId),
+    status: doc.status as VideoStatus,
+    mediaDir: doc.mediaDir as string | null,
+    source: doc.source as { key: string; mime: string; size: number },
+  }
 }
 
 export async function listPublished(q: { council?: string; q?: string; limit: number; cursor?: string }) {
-  const filter: Record<string, unknown> = { status: 'published', ...(q.council ? { councilId: q.council } : {}), ...(searchFilter(q.q) ?? {}) }
+  const filter: Record<string, unknown> = {
+    status: 'published',
+    ...(q.council ? { councilId: q.council } : {}),
+    ...(searchFilter(q.q) ?? {}),
+  }
   const page = await pageOf(filter, 'publishedAt', -1, q.limit, q.cursor)
   return { items: page.docs.map(toSummary), nextCursor: page.nextCursor }
 }
 
 /** A council's own videos in every status (its members and staff): where uploaders follow their work. */
-export async function listCouncilVideos(actor: MaybeActor, councilId: string, q: { status?: VideoStatus; limit: number; cursor?: string }) {
+export async function listCouncilVideos(
+  actor: MaybeActor,
+  councilId: string,
+  q: { status?: VideoStatus; limit: number; cursor?: string },
+) {
   assertCan(actor, 'video.read_unpublished', { councilId })
   const filter = { councilId, ...(q.status ? { status: q.status } : {}) }
   const page = await pageOf(filter, 'createdAt', -1, q.limit, q.cursor)
@@ -144,7 +175,12 @@ export async function updateVideo(actor: MaybeActor, id: string, patch: UpdateVi
   ).lean()
   if (!updated) throw new AppError(409, 'conflict')
   if (updated.status === 'published') await afterVisibilityChange(String(updated.councilId))
-  await audit({ actorId: actor!.id, action: 'video.updated', target: { kind: 'video', id }, details: { councilId: String(doc.councilId), title } })
+  await audit({
+    actorId: actor!.id,
+    action: 'video.updated',
+    target: { kind: 'video', id },
+    details: { councilId: String(doc.councilId), title },
+  })
   return toDetails(updated, actor, lng)
 }
 
@@ -159,7 +195,12 @@ export async function deleteVideo(actor: MaybeActor, id: string): Promise<void> 
   if (res.deletedCount !== 1) throw new AppError(409, 'conflict')
   await removeVideoFiles(id)
   if (doc.status === 'published') await afterVisibilityChange(String(doc.councilId))
-  await audit({ actorId: actor!.id, action: 'video.deleted', target: { kind: 'video', id }, details: { councilId: String(doc.councilId), status: doc.status, title: doc.title } })
+  await audit({
+    actorId: actor!.id,
+    action: 'video.deleted',
+    target: { kind: 'video', id },
+    details: { councilId: String(doc.councilId), status: doc.status, title: doc.title },
+  })
 }
 
 /** Published videos of a council (council profile stats). */

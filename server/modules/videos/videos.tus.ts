@@ -28,7 +28,17 @@ import { createVideo, findVideoOfTusUpload } from './videos.service.js'
  * of /videos/tus or a shared locker.
  */
 export const TUS_EXPIRY_MS = 24 * 3600 * 1000
-const CLIENT_KEYS = new Set(['title.kk', 'title.ru', 'description.kk', 'description.ru', 'filename', 'filetype', 'name', 'type', 'relativePath'])
+const CLIENT_KEYS = new Set([
+  'title.kk',
+  'title.ru',
+  'description.kk',
+  'description.ru',
+  'filename',
+  'filetype',
+  'name',
+  'type',
+  'relativePath',
+])
 
 interface Ctx {
   actor: Actor
@@ -46,7 +56,11 @@ export function tusDir(config: Config): string {
 }
 
 const fieldsOf = (meta: Record<string, string | null> | undefined) =>
-  Object.fromEntries(Object.entries(meta ?? {}).filter(([k, v]) => k.startsWith('title.') || (k.startsWith('description.') && v !== null)))
+  Object.fromEntries(
+    Object.entries(meta ?? {}).filter(
+      ([k, v]) => k.startsWith('title.') || (k.startsWith('description.') && v !== null),
+    ),
+  )
 
 /** Builds the tus server for this configuration (called by the module's start). */
 export function createTusServer(config: Config): TusServer {
@@ -97,12 +111,32 @@ export function createTusServer(config: Config): TusServer {
         await fs.mkdir(config.uploadsTmpDir, { recursive: true })
         await fs.link(file, linked)
         const type = await fileTypeFromFile(file)
-        if (!type || !(VIDEO_TYPES as readonly string[]).includes(type.mime)) throw new AppError(415, 'upload.unsupported_type', { allowed: 'mp4, mov, webm, mkv, avi, mpeg, 3gp' })
+        if (!type || !(VIDEO_TYPES as readonly string[]).includes(type.mime))
+          throw new AppError(415, 'upload.unsupported_type', { allowed: 'mp4, mov, webm, mkv, avi, mpeg, 3gp' })
         const fields = VideoUploadFields.parse(fieldsOf(upload.metadata))
         const name = upload.metadata?.filename ?? upload.metadata?.name ?? null
-        const video = await createVideo(ctx.actor, ctx.councilId, { path: linked, size: upload.offset, mime: type.mime, ext: type.ext, originalName: name, tusUploadId: upload.id }, fields, ctx.signal)
+        const video = await createVideo(
+          ctx.actor,
+          ctx.councilId,
+          {
+            path: linked,
+            size: upload.offset,
+            mime: type.mime,
+            ext: type.ext,
+            originalName: name,
+            tusUploadId: upload.id,
+          },
+          fields,
+          ctx.signal,
+        )
         ctx.finished = upload.id
-        return { headers: { 'X-Video-Id': video.id, 'X-Video-Status': video.status, 'Access-Control-Expose-Headers': 'X-Video-Id, X-Video-Status' } }
+        return {
+          headers: {
+            'X-Video-Id': video.id,
+            'X-Video-Status': video.status,
+            'Access-Control-Expose-Headers': 'X-Video-Id, X-Video-Status',
+          },
+        }
       } catch (err) {
         // Refused or failed: the received bytes go, as with a multipart upload.
         await Promise.all([removeUpload(datastore, upload.id), fs.rm(linked, { force: true })])
@@ -116,7 +150,10 @@ export function createTusServer(config: Config): TusServer {
 }
 
 async function removeUpload(store: FileStore, id: string): Promise<void> {
-  await Promise.all([fs.rm(path.join(store.directory, id), { force: true }), fs.rm(path.join(store.directory, `${id}.json`), { force: true })])
+  await Promise.all([
+    fs.rm(path.join(store.directory, id), { force: true }),
+    fs.rm(path.join(store.directory, `${id}.json`), { force: true }),
+  ])
 }
 
 /** Removes unfinished uploads older than TUS_EXPIRY_MS (run by the `videos.tus_cleanup` job). */
@@ -135,7 +172,9 @@ export async function tusHandler(req: Request, res: Response, next: NextFunction
   const hasBody = req.method === 'POST' || req.method === 'PATCH'
   const request = new globalThis.Request(new URL(req.originalUrl, `http://${req.headers.host ?? 'localhost'}`), {
     method: req.method,
-    headers: Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : Array.isArray(v) ? v.map((x) => [k, x] as [string, string]) : [[k, v] as [string, string]])),
+    headers: Object.entries(req.headers).flatMap(([k, v]) =>
+      v === undefined ? [] : Array.isArray(v) ? v.map((x) => [k, x] as [string, string]) : [[k, v] as [string, string]],
+    ),
     body: hasBody ? (Readable.toWeb(req) as unknown as ReadableStream) : null,
     duplex: 'half',
   } as RequestInit)
@@ -167,13 +206,27 @@ async function answerFinished(req: Request, res: Response): Promise<boolean> {
   const id = req.params.uploadId
   if (typeof id !== 'string' || !tus) return false
   const info = path.join((tus.datastore as FileStore).directory, `${id}.json`)
-  if (await fs.access(info).then(() => true, () => false)) return false
+  if (
+    await fs.access(info).then(
+      () => true,
+      () => false,
+    )
+  )
+    return false
   const video = await findVideoOfTusUpload(actorOf(req)!.id, String(req.params.councilId), id)
   if (!video) return false
-  res.status(200).set({
-    'Tus-Resumable': '1.0.0', 'Upload-Offset': String(video.size), 'Upload-Length': String(video.size), 'Cache-Control': 'no-store',
-    'X-Video-Id': video.id, 'X-Video-Status': video.status, 'Access-Control-Expose-Headers': 'Upload-Offset, Upload-Length, X-Video-Id, X-Video-Status',
-  }).end()
+  res
+    .status(200)
+    .set({
+      'Tus-Resumable': '1.0.0',
+      'Upload-Offset': String(video.size),
+      'Upload-Length': String(video.size),
+      'Cache-Control': 'no-store',
+      'X-Video-Id': video.id,
+      'X-Video-Status': video.status,
+      'Access-Control-Expose-Headers': 'Upload-Offset, Upload-Length, X-Video-Id, X-Video-Status',
+    })
+    .end()
   return true
 }
 
@@ -182,8 +235,12 @@ function tusError(status: number, text: string): AppError {
   if (status === 404 || status === 410) return notFound()
   if (status === 409) return new AppError(409, 'conflict')
   if (status === 412 || status === 400 || status === 415)
-    return new AppError(400, 'validation.failed', {}, [{ path: 'headers', code: 'invalid_value', message: text.trim().slice(0, 200) }])
-  return new AppError(status >= 500 ? 500 : status, status >= 500 ? 'server.error' : 'videos.tus_rejected', { detail: text.trim().slice(0, 200) })
+    return new AppError(400, 'validation.failed', {}, [
+      { path: 'headers', code: 'invalid_value', message: text.trim().slice(0, 200) },
+    ])
+  return new AppError(status >= 500 ? 500 : status, status >= 500 ? 'server.error' : 'videos.tus_rejected', {
+    detail: text.trim().slice(0, 200),
+  })
 }
 
 const tusLimit = () => (tus?.options.maxSize as (() => number) | undefined)?.() ?? 0

@@ -47,13 +47,33 @@ export function toDetails(doc: any, actor: MaybeActor, lng: Lang): VideoDetails 
   return {
     ...toSummary(doc),
     moderation: internal
-      ? (doc.moderation ?? []).map((m: any) => ({ by: String(m.by), byName: m.byName ?? null, at: iso(m.at)!, decision: m.decision, reason: m.reason ?? null }))
+      ? (doc.moderation ?? []).map((m: any) => ({
+          by: String(m.by),
+          byName: m.byName ?? null,
+          at: iso(m.at)!,
+          decision: m.decision,
+          reason: m.reason ?? null,
+        }))
       : [],
     sourceUrl: `/media/videos/${String(doc._id)}/source`,
     uploaderId: internal ? String(doc.uploaderId) : null,
-    failure: internal && doc.failure ? { code: doc.failure as FailureCode, message: t(lng, `videos:failure.${doc.failure}`) } : null,
-    renditions: (doc.renditions ?? []).map((r: any) => ({ name: r.name, width: r.width, height: r.height, bandwidth: r.bandwidth })),
-    processing: internal ? { startedAt: iso(doc.processing?.startedAt), finishedAt: iso(doc.processing?.finishedAt), attempts: doc.processing?.attempts ?? 0 } : null,
+    failure:
+      internal && doc.failure
+        ? { code: doc.failure as FailureCode, message: t(lng, `videos:failure.${doc.failure}`) }
+        : null,
+    renditions: (doc.renditions ?? []).map((r: any) => ({
+      name: r.name,
+      width: r.width,
+      height: r.height,
+      bandwidth: r.bandwidth,
+    })),
+    processing: internal
+      ? {
+          startedAt: iso(doc.processing?.startedAt),
+          finishedAt: iso(doc.processing?.finishedAt),
+          attempts: doc.processing?.attempts ?? 0,
+        }
+      : null,
   }
 }
 
@@ -61,7 +81,13 @@ export function toDetails(doc: any, actor: MaybeActor, lng: Lang): VideoDetails 
  * One page of videos sorted by `field` (a date) then `_id`, with an opaque cursor of the last
  * item's pair, so paging is stable while new videos arrive.
  */
-export async function pageOf(filter: Record<string, unknown>, field: 'createdAt' | 'publishedAt', dir: 1 | -1, limit: number, cursor?: string) {
+export async function pageOf(
+  filter: Record<string, unknown>,
+  field: 'createdAt' | 'publishedAt',
+  dir: 1 | -1,
+  limit: number,
+  cursor?: string,
+) {
   const after = decodeCursor(cursor)
   const query: Record<string, unknown> = { ...filter }
   if (after) {
@@ -73,7 +99,10 @@ export async function pageOf(filter: Record<string, unknown>, field: 'createdAt'
     const oid = new mongoose.Types.ObjectId(id)
     query.$or = [{ [field]: mongoose.trusted({ [op]: date }) }, { [field]: date, _id: mongoose.trusted({ [op]: oid }) }]
   }
-  const docs = await Video.find(query).sort({ [field]: dir, _id: dir }).limit(limit + 1).lean()
+  const docs = await Video.find(query)
+    .sort({ [field]: dir, _id: dir })
+    .limit(limit + 1)
+    .lean()
   const more = docs.length > limit
   const items = docs.slice(0, limit)
   const last: any = items[items.length - 1]

@@ -14,7 +14,10 @@ export const VIEW_WINDOW_MS = 24 * 3600 * 1000
 
 export function visitorKey(userId: string | null, ip: string | undefined, userAgent: string | undefined): string {
   if (userId) return `u:${userId}`
-  const mac = crypto.createHmac('sha256', currentConfig().sessionSecret).update(`${ip ?? ''}|${userAgent ?? ''}`).digest('base64url')
+  const mac = crypto
+    .createHmac('sha256', currentConfig().sessionSecret)
+    .update(`${ip ?? ''}|${userAgent ?? ''}`)
+    .digest('base64url')
   return `g:${mac.slice(0, 22)}`
 }
 
@@ -26,6 +29,8 @@ export async function recordView(videoId: string, visitor: string, now = Date.no
     if (!isDuplicateKey(err)) log.warn({ err, videoId }, 'view not recorded')
     return false
   }
-  await Video.updateOne({ _id: videoId, status: 'published' }, { $inc: { views: 1 } }).catch((err) => log.warn({ err, videoId }, 'view count not updated'))
+  await Video.updateOne({ _id: videoId, status: 'published' }, { $inc: { views: 1 } }).catch((err) =>
+    log.warn({ err, videoId }, 'view count not updated'),
+  )
   return true
 }

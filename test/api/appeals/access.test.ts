@@ -31,7 +31,12 @@ describe('appeals: who may see and act on an appeal', () => {
     admin = await loginAs(t, { roles: ['admin'] })
     anonymous = new Agent(t.url)
     const res = await author.upload('/api/v1/appeals', {
-      fields: { councilId: councilA, category: 'proposal', subject: 'Саябақ салу', text: 'Ауданымызда жаңа саябақ салуды ұсынамын.' },
+      fields: {
+        councilId: councilA,
+        category: 'proposal',
+        subject: 'Саябақ салу',
+        text: 'Ауданымызда жаңа саябақ салуды ұсынамын.',
+      },
       files: [{ field: 'files', filename: 'plan.pdf', content: PDF }],
     })
     expect(res.status, res.text).to.equal(201)
@@ -54,7 +59,9 @@ describe('appeals: who may see and act on an appeal', () => {
     expect((await memberB.get(attachmentUrl)).status).to.equal(403)
     expect((await memberB.post(`/api/v1/appeals/${appeal.id}/replies`, { text: 'Чужой ответ' })).status).to.equal(403)
     expect((await memberB.patch(`/api/v1/appeals/${appeal.id}/status`, { status: 'in_progress' })).status).to.equal(403)
-    expect((await memberB.post(`/api/v1/appeals/${appeal.id}/extend`, { reason: 'Чужое продление' })).status).to.equal(403)
+    expect((await memberB.post(`/api/v1/appeals/${appeal.id}/extend`, { reason: 'Чужое продление' })).status).to.equal(
+      403,
+    )
     expect((await memberB.get(`/api/v1/councils/${councilA}/appeals`)).status).to.equal(403)
     expect((await memberB.get(`/api/v1/councils/${councilA}/appeals.csv`)).status).to.equal(403)
     expect((await memberB.get(`/api/v1/councils/${councilB}/appeals`)).status).to.equal(200)
@@ -107,7 +114,7 @@ describe('appeals: who may see and act on an appeal', () => {
     expect(listAudits[0].actorId).to.equal(moderator.user!.id)
   })
 
-  it('should let a moderator change the status but not answer in the council\'s name', async () => {
+  it("should let a moderator change the status but not answer in the council's name", async () => {
     expect((await moderator.post(`/api/v1/appeals/${appeal.id}/replies`, { text: 'Модератор' })).status).to.equal(403)
     const res = await moderator.patch(`/api/v1/appeals/${appeal.id}/status`, { status: 'closed' })
     expect(res.status).to.equal(200)
@@ -116,7 +123,7 @@ describe('appeals: who may see and act on an appeal', () => {
     expect(entries.map((e) => e.actorId)).to.deep.equal([moderator.user!.id])
   })
 
-  it('should keep a guest\'s unconfirmed appeal from the council and moderators', async () => {
+  it("should keep a guest's unconfirmed appeal from the council and moderators", async () => {
     const res = await anonymous.post('/api/v1/appeals', appealBody(councilA, { contact: guestContact() }))
     expect(res.status).to.equal(201)
     expect((await memberA.get(`/api/v1/appeals/${res.body.id}`)).status).to.equal(404)
@@ -124,7 +131,7 @@ describe('appeals: who may see and act on an appeal', () => {
     expect((await anonymous.get(`/api/v1/appeals/${res.body.id}?code=${res.body.accessCode}`)).status).to.equal(200)
   })
 
-  it('should hold an unverified citizen\'s appeal until the account e-mail confirms it', async () => {
+  it("should hold an unverified citizen's appeal until the account e-mail confirms it", async () => {
     const unverified = await loginAs(t, { roles: ['citizen'], emailVerified: false })
     const a = await submitAs(unverified, councilA)
     expect(a.status).to.equal('unconfirmed')

@@ -26,7 +26,7 @@ describe('appeals: a citizen follows an appeal to its answer', () => {
   })
   after(() => t?.close())
 
-  it('should register a verified citizen\'s appeal at once with a 15-working-day term and e-mail both sides', async () => {
+  it("should register a verified citizen's appeal at once with a 15-working-day term and e-mail both sides", async () => {
     const res = await citizen.post('/api/v1/appeals', appealBody(councilA, { isPublic: true }))
     expect(res.status).to.equal(201)
     expect(res.body.status).to.equal('submitted')
@@ -59,7 +59,9 @@ describe('appeals: a citizen follows an appeal to its answer', () => {
     const statusMail = await waitForMail(t, { to: citizen.user!.email, template: 'appeals:email.status_changed' })
     expect(statusMail.vars.status).to.equal('На рассмотрении')
 
-    const answer = await memberA.post(`/api/v1/appeals/${a.id}/replies`, { text: 'Жөндеу жұмыстары мамыр айында басталады.' })
+    const answer = await memberA.post(`/api/v1/appeals/${a.id}/replies`, {
+      text: 'Жөндеу жұмыстары мамыр айында басталады.',
+    })
     expect(answer.status).to.equal(201)
     expect(answer.body.by).to.equal('council')
     const seen = await citizen.get(`/api/v1/appeals/${a.id}`)
@@ -96,9 +98,12 @@ describe('appeals: a citizen follows an appeal to its answer', () => {
     expect(view.body.status).to.equal('closed')
   })
 
-  it('should limit the author\'s follow-ups per appeal (each one e-mails every member of the council)', async () => {
+  it("should limit the author's follow-ups per appeal (each one e-mails every member of the council)", async () => {
     const appeal = await submitAs(citizen, councilA)
-    for (let i = 0; i < 10; i++) expect((await citizen.post(`/api/v1/appeals/${appeal.id}/replies`, { text: `Қосымша ${i}` })).status).to.equal(201)
+    for (let i = 0; i < 10; i++)
+      expect((await citizen.post(`/api/v1/appeals/${appeal.id}/replies`, { text: `Қосымша ${i}` })).status).to.equal(
+        201,
+      )
     const flood = await citizen.post(`/api/v1/appeals/${appeal.id}/replies?lng=ru`, { text: 'Ещё одно' })
     expect(flood.status).to.equal(429)
     expect(flood.body.code).to.equal('rate_limited')
@@ -115,19 +120,32 @@ describe('appeals: a citizen follows an appeal to its answer', () => {
     const noReason = await memberA.patch(`/api/v1/appeals/${a.id}/status`, { status: 'rejected' })
     expect(noReason.status).to.equal(400)
     expect(noReason.body.errors[0].path).to.equal('body.reason')
-    const rejected = await memberA.patch(`/api/v1/appeals/${a.id}/status`, { status: 'rejected', reason: 'Вопрос не относится к общественному совету' })
+    const rejected = await memberA.patch(`/api/v1/appeals/${a.id}/status`, {
+      status: 'rejected',
+      reason: 'Вопрос не относится к общественному совету',
+    })
     expect(rejected.status).to.equal(200)
     expect(rejected.body.statusReason).to.equal('Вопрос не относится к общественному совету')
     const mails = await readOutbox(t, { to: citizen.user!.email, template: 'appeals:email.status_changed' })
-    expect(mails.some((m) => m.text.includes('Вопрос не относится к общественному совету') && m.vars.status === 'Отклонено')).to.equal(true)
+    expect(
+      mails.some((m) => m.text.includes('Вопрос не относится к общественному совету') && m.vars.status === 'Отклонено'),
+    ).to.equal(true)
     expect((await citizen.post(`/api/v1/appeals/${a.id}/replies`, { text: 'Почему?' })).status).to.equal(409)
   })
 
-  it('should redirect to another council with a new term, moving it out of the first council\'s reach', async () => {
+  it("should redirect to another council with a new term, moving it out of the first council's reach", async () => {
     const a = await submitAs(citizen, councilA)
-    const same = await memberA.patch(`/api/v1/appeals/${a.id}/status`, { status: 'redirected', reason: 'Не наш вопрос', councilId: councilA })
+    const same = await memberA.patch(`/api/v1/appeals/${a.id}/status`, {
+      status: 'redirected',
+      reason: 'Не наш вопрос',
+      councilId: councilA,
+    })
     expect(same.status).to.equal(400)
-    const res = await memberA.patch(`/api/v1/appeals/${a.id}/status`, { status: 'redirected', reason: 'По компетенции', councilId: councilB })
+    const res = await memberA.patch(`/api/v1/appeals/${a.id}/status`, {
+      status: 'redirected',
+      reason: 'По компетенции',
+      councilId: councilB,
+    })
     expect(res.status).to.equal(200)
     expect(res.body.councilId).to.equal(councilB)
     expect(res.body.status).to.equal('redirected')
@@ -138,12 +156,17 @@ describe('appeals: a citizen follows an appeal to its answer', () => {
     expect((await memberA.get(`/api/v1/appeals/${a.id}`)).status).to.equal(403)
     expect((await memberB.get(`/api/v1/appeals/${a.id}`)).status).to.equal(200)
     await waitForMail(t, { to: memberB.user!.email, template: 'appeals:email.council_new' })
-    expect((await memberB.post(`/api/v1/appeals/${a.id}/replies`, { text: 'Ответ нового совета' })).status).to.equal(201)
+    expect((await memberB.post(`/api/v1/appeals/${a.id}/replies`, { text: 'Ответ нового совета' })).status).to.equal(
+      201,
+    )
   })
 
   it('should extend the term once, with a reason, up to 2 months from registration, and tell the author', async () => {
     const a = await submitAs(citizen, councilA)
-    const tooFar = await memberA.post(`/api/v1/appeals/${a.id}/extend`, { reason: 'Нужен запрос в министерство', dueAt: new Date(Date.now() + 70 * 86_400_000).toISOString().slice(0, 10) })
+    const tooFar = await memberA.post(`/api/v1/appeals/${a.id}/extend`, {
+      reason: 'Нужен запрос в министерство',
+      dueAt: new Date(Date.now() + 70 * 86_400_000).toISOString().slice(0, 10),
+    })
     expect(tooFar.status).to.equal(400)
     expect(tooFar.body.code).to.equal('appeals.extension_too_long')
     const res = await memberA.post(`/api/v1/appeals/${a.id}/extend`, { reason: 'Нужен запрос в министерство' })
@@ -168,7 +191,7 @@ describe('appeals: a citizen follows an appeal to its answer', () => {
     expect(res.text).to.include('\\"xss\\"') // a JSON string, not markup
   })
 
-  it('should list the citizen\'s own appeals newest first and count them in the council stats', async () => {
+  it("should list the citizen's own appeals newest first and count them in the council stats", async () => {
     const mine = await citizen.get('/api/v1/appeals/mine?limit=2')
     expect(mine.status).to.equal(200)
     expect(mine.body.items).to.have.length(2)
@@ -189,7 +212,18 @@ describe('appeals: a citizen follows an appeal to its answer', () => {
     const seed = (n: number, from: number) =>
       Appeal.updateOne(
         { _id: a.id },
-        { $push: { replies: { $each: Array.from({ length: n }, (_, i) => ({ by: (from + i) % 2 ? 'author' : 'council', authorName: 'Тест', text: `Хабарлама ${from + i}`, createdAt: new Date() })) } } },
+        {
+          $push: {
+            replies: {
+              $each: Array.from({ length: n }, (_, i) => ({
+                by: (from + i) % 2 ? 'author' : 'council',
+                authorName: 'Тест',
+                text: `Хабарлама ${from + i}`,
+                createdAt: new Date(),
+              })),
+            },
+          },
+        },
       )
     await seed(MAX_REPLIES - COUNCIL_RESERVED_REPLIES - 1, 0)
     expect((await citizen.post(`/api/v1/appeals/${a.id}/replies`, { text: 'Последний вопрос' })).status).to.equal(201)
@@ -198,12 +232,16 @@ describe('appeals: a citizen follows an appeal to its answer', () => {
     expect(over.status).to.equal(409)
     expect(over.headers.get('content-type')).to.match(/^application\/problem\+json/)
     expect(over.body.code).to.equal('appeals.too_many_replies')
-    expect(over.body.detail).to.equal('К этому обращению нельзя добавить больше 190 сообщений. По новому вопросу отправьте новое обращение.')
+    expect(over.body.detail).to.equal(
+      'К этому обращению нельзя добавить больше 190 сообщений. По новому вопросу отправьте новое обращение.',
+    )
     // The same refusal for the access-code holder, in Kazakh.
     const guest = new Agent(t.url, { lng: 'kk' })
     const kk = await guest.post(`/api/v1/appeals/${a.id}/replies?code=${a.accessCode}`, { text: 'Тағы бір сұрақ' })
     expect(kk.status).to.equal(409)
-    expect(kk.body.detail).to.equal('Бұл өтінішке 190 хабарламадан артық жазуға болмайды. Жаңа сұрақ бойынша жаңа өтініш жіберіңіз.')
+    expect(kk.body.detail).to.equal(
+      'Бұл өтінішке 190 хабарламадан артық жазуға болмайды. Жаңа сұрақ бойынша жаңа өтініш жіберіңіз.',
+    )
 
     // The council still has room to answer.
     expect((await memberA.post(`/api/v1/appeals/${a.id}/replies`, { text: 'Жауап берілді.' })).status).to.equal(201)
@@ -214,6 +252,9 @@ describe('appeals: a citizen follows an appeal to its answer', () => {
 
     const view = await citizen.get(`/api/v1/appeals/${a.id}`)
     expect(view.body.replies).to.have.length(MAX_REPLIES)
-    expect(view.body.replies.slice(189, 191).map((r: { text: string }) => r.text)).to.deep.equal(['Последний вопрос', 'Жауап берілді.'])
+    expect(view.body.replies.slice(189, 191).map((r: { text: string }) => r.text)).to.deep.equal([
+      'Последний вопрос',
+      'Жауап берілді.',
+    ])
   })
 })

@@ -25,11 +25,20 @@ export const appealBody = (councilId: string, extra: Record<string, unknown> = {
   ...extra,
 })
 
-export const guestContact = () => ({ name: 'Айгерім Сапарова', email: `guest-${crypto.randomBytes(5).toString('hex')}@mail.test` })
+export const guestContact = () => ({
+  name: 'Айгерім Сапарова',
+  email: `guest-${crypto.randomBytes(5).toString('hex')}@mail.test`,
+})
 
 /** The smallest real files of each kind (magic bytes are what the server sniffs). */
-export const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n')
-export const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6300010000050001' + '0d0a2db40000000049454e44ae426082', 'hex')
+export const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+)
+export const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6300010000050001' +
+    '0d0a2db40000000049454e44ae426082',
+  'hex',
+)
 
 /** Files under UPLOADS_DIR (stored and temporary), to prove a refused upload left nothing. */
 export async function filesUnder(t: TestServer): Promise<string[]> {

@@ -24,8 +24,13 @@ describe('appeals: a guest sends, confirms, tracks and follows an appeal', () =>
   it('should accept a multipart appeal with attachments and keep it unconfirmed, unseen by the council', async () => {
     const res = await guest.upload('/api/v1/appeals', {
       fields: {
-        councilId: council, category: 'complaint', subject: 'Шум по ночам', text: 'Стройка у дома работает ночью, прошу принять меры.',
-        isPublic: 'false', 'contact.name': contact.name, 'contact.email': contact.email,
+        councilId: council,
+        category: 'complaint',
+        subject: 'Шум по ночам',
+        text: 'Стройка у дома работает ночью, прошу принять меры.',
+        isPublic: 'false',
+        'contact.name': contact.name,
+        'contact.email': contact.email,
       },
       files: [
         { field: 'files', filename: 'акт.pdf', content: PDF, type: 'application/pdf' },
@@ -70,7 +75,9 @@ describe('appeals: a guest sends, confirms, tracks and follows an appeal', () =>
   })
 
   it('should track by number and code, with one 404 for a wrong number or a wrong code', async () => {
-    const ok = await guest.get(`/api/v1/appeals/track?number=${created.trackingNumber}&code=${created.accessCode.toLowerCase()}`)
+    const ok = await guest.get(
+      `/api/v1/appeals/track?number=${created.trackingNumber}&code=${created.accessCode.toLowerCase()}`,
+    )
     expect(ok.status).to.equal(200)
     expect(ok.body.id).to.equal(created.id)
     expect(ok.body.author).to.deep.equal({ name: contact.name, email: contact.email, guest: true })
@@ -101,7 +108,9 @@ describe('appeals: a guest sends, confirms, tracks and follows an appeal', () =>
   it('should let the guest read the answer (in Russian), reply with the code and rate it', async () => {
     expect((await guest.get(`/api/v1/appeals/${created.id}`)).status).to.equal(401)
     expect((await guest.get(`/api/v1/appeals/${created.id}?code=WRONGCODE2`)).status).to.equal(404)
-    expect((await member.post(`/api/v1/appeals/${created.id}/replies`, { text: 'Проверка назначена на пятницу.' })).status).to.equal(201)
+    expect(
+      (await member.post(`/api/v1/appeals/${created.id}/replies`, { text: 'Проверка назначена на пятницу.' })).status,
+    ).to.equal(201)
     const mail = await waitForMail(t, { to: contact.email, template: 'appeals:email.answered' })
     expect(mail.lng).to.equal('ru')
     expect(mail.vars.status).to.equal('Дан ответ')
@@ -109,7 +118,9 @@ describe('appeals: a guest sends, confirms, tracks and follows an appeal', () =>
 
     const noCode = await guest.post(`/api/v1/appeals/${created.id}/replies`, { text: 'Спасибо, жду' })
     expect(noCode.status).to.equal(401)
-    const reply = await guest.post(`/api/v1/appeals/${created.id}/replies?code=${created.accessCode}`, { text: 'Спасибо, жду' })
+    const reply = await guest.post(`/api/v1/appeals/${created.id}/replies?code=${created.accessCode}`, {
+      text: 'Спасибо, жду',
+    })
     expect(reply.status).to.equal(201)
     expect(reply.body).to.include({ by: 'author', authorName: contact.name })
     const status = await guest.get(`/api/v1/appeals/${created.id}?code=${created.accessCode}`)

@@ -13,7 +13,11 @@ import { DEFAULT_PASSWORD, createUser } from '../../helpers/users.js'
 import { PDF, appealBody, createCouncil, filesUnder, guestContact, submitAs } from './fixtures.js'
 
 /** Polls a condition a bounded number of times (the job worker polls the jobs collection every second). */
-async function eventually<T>(fn: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 8000): Promise<T> {
+async function eventually<T>(
+  fn: () => Promise<T | null | undefined | false>,
+  what: string,
+  timeoutMs = 8000,
+): Promise<T> {
   const until = Date.now() + timeoutMs
   for (;;) {
     const v = await fn()
@@ -50,7 +54,10 @@ describe('appeals: reminders are persisted jobs that survive a restart', () => {
     expect((await citizen.post('/api/v1/auth/login', { email, password: DEFAULT_PASSWORD })).status).to.equal(200)
     const a = await submitAs(citizen, council)
     appealId = a.id
-    const soon = await Job.findOne({ dedupeKey: key('due_soon'), status: 'queued' }).lean<{ runAt: Date; payload: { dueAt: string } }>()
+    const soon = await Job.findOne({ dedupeKey: key('due_soon'), status: 'queued' }).lean<{
+      runAt: Date
+      payload: { dueAt: string }
+    }>()
     expect(soon!.payload.dueAt).to.equal(a.dueAt)
     expect(new Date(soon!.runAt).toISOString()).to.equal(workingDaysBefore(new Date(a.dueAt!), 3).toISOString())
     const overdue = await Job.findOne({ dedupeKey: key('overdue'), status: 'queued' }).lean<{ runAt: Date }>()
@@ -69,8 +76,15 @@ describe('appeals: reminders are persisted jobs that survive a restart', () => {
     await t.close()
     t = await startTestServer(env)
     // Bring the stored job's time forward: the worker of the new process must find and run it.
-    expect((await Job.updateOne({ dedupeKey: key('due_soon'), status: 'queued' }, { $set: { runAt: new Date() } })).modifiedCount).to.equal(1)
-    const mail = await waitForMail(t, { to: memberEmail, template: 'appeals:email.reminder_due_soon' }, { timeoutMs: 10_000 })
+    expect(
+      (await Job.updateOne({ dedupeKey: key('due_soon'), status: 'queued' }, { $set: { runAt: new Date() } }))
+        .modifiedCount,
+    ).to.equal(1)
+    const mail = await waitForMail(
+      t,
+      { to: memberEmail, template: 'appeals:email.reminder_due_soon' },
+      { timeoutMs: 10_000 },
+    )
     expect(mail.lng).to.equal('ru')
     const stored = await Appeal.findById(appealId).lean<{ trackingNumber: string; reminded: { dueSoon: Date } }>()
     expect(mail.text).to.include(stored!.trackingNumber)
@@ -88,8 +102,15 @@ describe('appeals: reminders are persisted jobs that survive a restart', () => {
     const past = new Date(Date.now() - 60_000)
     await Appeal.updateOne({ _id: appealId }, { $set: { dueAt: past } }) // time passing is no write: the cached answer stays
     expect(await overdueShown()).to.deep.equal({ cache: 'HIT', overdue: 0 })
-    await Job.updateOne({ dedupeKey: key('overdue'), status: 'queued' }, { $set: { runAt: new Date(), 'payload.dueAt': past.toISOString() } })
-    const mail = await waitForMail(t, { to: memberEmail, template: 'appeals:email.reminder_overdue' }, { timeoutMs: 10_000 })
+    await Job.updateOne(
+      { dedupeKey: key('overdue'), status: 'queued' },
+      { $set: { runAt: new Date(), 'payload.dueAt': past.toISOString() } },
+    )
+    const mail = await waitForMail(
+      t,
+      { to: memberEmail, template: 'appeals:email.reminder_overdue' },
+      { timeoutMs: 10_000 },
+    )
     expect(mail.subject).to.match(/Просрочено/)
     // The job that marks the appeal overdue also drops the council's cached profile.
     expect(await overdueShown()).to.deep.equal({ cache: 'MISS', overdue: 1 })
@@ -98,10 +119,16 @@ describe('appeals: reminders are persisted jobs that survive a restart', () => {
   it('should purge an unconfirmed guest appeal and its files once the link has expired', async () => {
     expect((await filesUnder(t)).some((f) => f.startsWith(`appeals/${guestAppealId}/`))).to.equal(true)
     await Appeal.updateOne({ _id: guestAppealId }, { $set: { 'confirm.expiresAt': new Date(Date.now() - 1000) } })
-    await Job.updateOne({ dedupeKey: `appeals.purge:${guestAppealId}`, status: 'queued' }, { $set: { runAt: new Date() } })
+    await Job.updateOne(
+      { dedupeKey: `appeals.purge:${guestAppealId}`, status: 'queued' },
+      { $set: { runAt: new Date() } },
+    )
     await eventually(async () => !(await Appeal.exists({ _id: guestAppealId })), 'the purge')
     // The job deletes the record, then the files: wait for both, not just the first.
-    await eventually(async () => !(await filesUnder(t)).some((f) => f.startsWith(`appeals/${guestAppealId}/`)), 'the files removed')
+    await eventually(
+      async () => !(await filesUnder(t)).some((f) => f.startsWith(`appeals/${guestAppealId}/`)),
+      'the files removed',
+    )
   })
 
   it('should re-schedule reminders on extension and cancel them when the council answers', async () => {
@@ -116,10 +143,18 @@ describe('appeals: reminders are persisted jobs that survive a restart', () => {
     appealId = a.id
     const extended = await member.post(`/api/v1/appeals/${a.id}/extend`, { reason: 'Запрос в министерство' })
     expect(extended.status).to.equal(200)
-    const jobs = await Job.find({ dedupeKey: mongoose.trusted({ $in: [key('due_soon'), key('overdue')] }), status: 'queued' }).lean<{ payload: { dueAt: string } }[]>()
+    const jobs = await Job.find({
+      dedupeKey: mongoose.trusted({ $in: [key('due_soon'), key('overdue')] }),
+      status: 'queued',
+    }).lean<{ payload: { dueAt: string } }[]>()
     expect(jobs).to.have.length(2)
     expect(jobs.every((j) => j.payload.dueAt === extended.body.dueAt)).to.equal(true)
     expect((await member.post(`/api/v1/appeals/${a.id}/replies`, { text: 'Ответ' })).status).to.equal(201)
-    expect(await Job.countDocuments({ dedupeKey: mongoose.trusted({ $in: [key('due_soon'), key('overdue')] }), status: 'queued' })).to.equal(0)
+    expect(
+      await Job.countDocuments({
+        dedupeKey: mongoose.trusted({ $in: [key('due_soon'), key('overdue')] }),
+        status: 'queued',
+      }),
+    ).to.equal(0)
   })
 })

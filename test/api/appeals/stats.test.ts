@@ -17,7 +17,16 @@ let serial = 0
 
 type Step = { status: string; at: Date; councilId: string }
 /** An appeal row as older versions stored it (no `responseDays`): the shape the stats read. */
-function row(councilId: string, fields: { status: string; registeredAt?: Date | null; dueAt?: Date | null; answeredAt?: Date | null; history?: Step[] }) {
+function row(
+  councilId: string,
+  fields: {
+    status: string
+    registeredAt?: Date | null
+    dueAt?: Date | null
+    answeredAt?: Date | null
+    history?: Step[]
+  },
+) {
   const { history, ...rest } = fields
   return {
     councilId: oid(councilId),
@@ -50,12 +59,22 @@ describe('appeals: council stats computed by the database', () => {
       row(council, { status: 'rejected', dueAt: day(-1) }), // past its term but not open: not overdue
       row(council, { status: 'unconfirmed', dueAt: day(-1), registeredAt: null }), // never registered: not counted
       // Answered by another council, reopened and redirected here on Thursday: not answered here yet.
-      row(council, { status: 'redirected', registeredAt: day(3), dueAt: new Date(Date.now() + 86_400_000), answeredAt: day(1), history: [
-        { status: 'answered', at: day(1), councilId: earlier }, { status: 'redirected', at: day(3), councilId: council },
-      ] }),
+      row(council, {
+        status: 'redirected',
+        registeredAt: day(3),
+        dueAt: new Date(Date.now() + 86_400_000),
+        answeredAt: day(1),
+        history: [
+          { status: 'answered', at: day(1), councilId: earlier },
+          { status: 'redirected', at: day(3), councilId: council },
+        ],
+      }),
     ])
     expect(await backfillResponseDays(2)).to.equal(4) // in batches of 2, each document read once
-    const stored = await Appeal.find({ councilId: council, responseDays: mongoose.trusted({ $ne: null }) }, { responseDays: 1 }).lean()
+    const stored = await Appeal.find(
+      { councilId: council, responseDays: mongoose.trusted({ $ne: null }) },
+      { responseDays: 1 },
+    ).lean()
     expect(stored.map((a) => a.responseDays).sort()).to.deep.equal([1, 2, 4, 5])
     expect(await backfillResponseDays()).to.equal(0) // idempotent
 
@@ -71,11 +90,18 @@ describe('appeals: council stats computed by the database', () => {
 
   it("should take a redirected appeal's time from its new council's own answer", async () => {
     const [first, second] = [await createCouncil(), await createCouncil()]
-    await Appeal.collection.insertOne(row(second, { status: 'answered', registeredAt: day(3), answeredAt: day(1), history: [
-      { status: 'answered', at: day(1), councilId: first },
-      { status: 'redirected', at: day(3), councilId: second }, // Thursday
-      { status: 'answered', at: day(7), councilId: second }, // the next Monday: Friday and Monday
-    ] }))
+    await Appeal.collection.insertOne(
+      row(second, {
+        status: 'answered',
+        registeredAt: day(3),
+        answeredAt: day(1),
+        history: [
+          { status: 'answered', at: day(1), councilId: first },
+          { status: 'redirected', at: day(3), councilId: second }, // Thursday
+          { status: 'answered', at: day(7), councilId: second }, // the next Monday: Friday and Monday
+        ],
+      }),
+    )
     expect(await backfillResponseDays()).to.equal(1)
     const stats = await councilStats(second)
     expect(stats.appeals).to.deep.equal({ received: 1, answered: 1, overdue: 0 })
@@ -122,18 +148,35 @@ describe('appeals: council stats computed by the database', () => {
     expect((await councilStats(councilA)).appeals.answered).to.equal(1)
 
     // The author's follow-up reopens it; the first council passes it on.
-    expect((await citizen.post(`/api/v1/appeals/${a.id}/replies`, { text: 'Уточнение: это не к вам?' })).status).to.equal(201)
-    expect((await memberA.patch(`/api/v1/appeals/${a.id}/status`, { status: 'redirected', reason: 'По компетенции', councilId: councilB })).status).to.equal(200)
+    expect(
+      (await citizen.post(`/api/v1/appeals/${a.id}/replies`, { text: 'Уточнение: это не к вам?' })).status,
+    ).to.equal(201)
+    expect(
+      (
+        await memberA.patch(`/api/v1/appeals/${a.id}/status`, {
+          status: 'redirected',
+          reason: 'По компетенции',
+          councilId: councilB,
+        })
+      ).status,
+    ).to.equal(200)
     expect((await Appeal.findById(a.id).lean())!.responseDays).to.equal(null)
-    expect(await councilStats(councilB)).to.deep.include({ appeals: { received: 1, answered: 0, overdue: 0 }, medianResponseDays: null })
+    expect(await councilStats(councilB)).to.deep.include({
+      appeals: { received: 1, answered: 0, overdue: 0 },
+      medianResponseDays: null,
+    })
     expect((await councilStats(councilA)).appeals.received).to.equal(0)
 
     // Council B got it ten days ago (moved back in the database), so its time differs from A's 0 or 1.
     const registeredAtB = new Date(Date.now() - 10 * 86_400_000)
     await Appeal.updateOne({ _id: a.id }, { $set: { registeredAt: registeredAtB } })
-    expect((await memberB.post(`/api/v1/appeals/${a.id}/replies`, { text: 'Ответ нового совета' })).status).to.equal(201)
+    expect((await memberB.post(`/api/v1/appeals/${a.id}/replies`, { text: 'Ответ нового совета' })).status).to.equal(
+      201,
+    )
     const answeredByB = (await Appeal.findById(a.id).lean())!
-    const answerStep = (answeredByB.history as { status: string; at: Date; councilId: unknown }[]).filter((h) => h.status === 'answered').at(-1)!
+    const answerStep = (answeredByB.history as { status: string; at: Date; councilId: unknown }[])
+      .filter((h) => h.status === 'answered')
+      .at(-1)!
     expect(String(answerStep.councilId)).to.equal(councilB)
     expect(answeredByB.responseDays).to.equal(workingDaysBetween(registeredAtB, answerStep.at)).and.to.be.at.least(4)
     const b = await councilStats(councilB)

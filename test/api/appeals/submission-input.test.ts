@@ -37,7 +37,9 @@ describe('appeals: bad input, floods and concurrent submissions', () => {
     expect(paths(badEmail)).to.deep.equal(['body.contact.email'])
     expect((await post(guest, appealBody(council, { contact: guestContact(), extra: 1 }))).status).to.equal(400)
     expect((await post(citizen, appealBody(council, { contact: guestContact() }))).status).to.equal(400)
-    expect(paths(await post(citizen, appealBody(council, { subject: 'x'.repeat(201) })))).to.deep.equal(['body.subject'])
+    expect(paths(await post(citizen, appealBody(council, { subject: 'x'.repeat(201) })))).to.deep.equal([
+      'body.subject',
+    ])
     expect(paths(await post(citizen, appealBody(council, { text: 'ж'.repeat(10_001) })))).to.deep.equal(['body.text'])
     expect((await post(citizen, appealBody(council, { text: 'ж'.repeat(10_000) }))).status).to.equal(201)
   })
@@ -64,23 +66,41 @@ describe('appeals: bad input, floods and concurrent submissions', () => {
 
   it('should refuse an oversize attachment (413) and a spoofed one (415), leaving no file and no appeal', async () => {
     const count = await Appeal.countDocuments()
-    const fields = { ...appealBody(council), 'contact.name': 'Иван Петров', 'contact.email': 'ivan@mail.test' } as Record<string, string>
+    const fields = {
+      ...appealBody(council),
+      'contact.name': 'Иван Петров',
+      'contact.email': 'ivan@mail.test',
+    } as Record<string, string>
     const big = Buffer.concat([PDF, Buffer.alloc(10 * 1024 * 1024 + 1, 0x20)])
-    const tooBig = await guest.upload('/api/v1/appeals', { fields, files: [{ field: 'files', filename: 'big.pdf', content: big }] })
+    const tooBig = await guest.upload('/api/v1/appeals', {
+      fields,
+      files: [{ field: 'files', filename: 'big.pdf', content: big }],
+    })
     expect(tooBig.status).to.equal(413)
     expect(tooBig.body.code).to.equal('upload.too_large')
     const spoofed = await guest.upload('/api/v1/appeals', {
       fields,
       files: [
         { field: 'files', filename: 'ok.pdf', content: PDF },
-        { field: 'files', filename: 'evil.pdf', content: Buffer.from('just text pretending to be a PDF\n'), type: 'application/pdf' },
+        {
+          field: 'files',
+          filename: 'evil.pdf',
+          content: Buffer.from('just text pretending to be a PDF\n'),
+          type: 'application/pdf',
+        },
       ],
     })
     expect(spoofed.status).to.equal(415)
     expect(spoofed.body.code).to.equal('upload.unsupported_type')
-    const tooMany = await guest.upload('/api/v1/appeals', { fields, files: Array.from({ length: 6 }, (_, i) => ({ field: 'files', filename: `${i}.pdf`, content: PDF })) })
+    const tooMany = await guest.upload('/api/v1/appeals', {
+      fields,
+      files: Array.from({ length: 6 }, (_, i) => ({ field: 'files', filename: `${i}.pdf`, content: PDF })),
+    })
     expect(tooMany.status).to.equal(400)
-    const badFields = await guest.upload('/api/v1/appeals', { fields: { ...fields, category: 'spam' }, files: [{ field: 'files', filename: 'ok.pdf', content: PDF }] })
+    const badFields = await guest.upload('/api/v1/appeals', {
+      fields: { ...fields, category: 'spam' },
+      files: [{ field: 'files', filename: 'ok.pdf', content: PDF }],
+    })
     expect(badFields.status).to.equal(400)
     expect(await Appeal.countDocuments()).to.equal(count)
     // Temp files are removed when the response ends: poll briefly for the unlink to land.
@@ -95,7 +115,9 @@ describe('appeals: bad input, floods and concurrent submissions', () => {
 
   it('should give 30 concurrent submissions 30 different consecutive tracking numbers', async () => {
     const results = await Promise.all(
-      Array.from({ length: 30 }, () => new Agent(t.url).post('/api/v1/appeals', appealBody(council, { contact: guestContact() }))),
+      Array.from({ length: 30 }, () =>
+        new Agent(t.url).post('/api/v1/appeals', appealBody(council, { contact: guestContact() })),
+      ),
     )
     expect(results.map((r) => r.status)).to.deep.equal(Array(30).fill(201))
     const numbers = results.map((r) => r.body.trackingNumber as string)
@@ -112,7 +134,10 @@ describe('appeals: bad input, floods and concurrent submissions', () => {
     for (let i = 0; i < 11; i++) statuses.push((await post(new Agent(t.url), appealBody(council, { contact }))).status)
     expect(statuses.slice(0, 10)).to.deep.equal(Array(10).fill(201))
     expect(statuses[10]).to.equal(429)
-    const again = await post(new Agent(t.url), appealBody(council, { contact: { ...contact, email: contact.email.toUpperCase() } }))
+    const again = await post(
+      new Agent(t.url),
+      appealBody(council, { contact: { ...contact, email: contact.email.toUpperCase() } }),
+    )
     expect(again.status).to.equal(429)
     expect(again.headers.get('retry-after')).to.match(/^\d+$/)
   })

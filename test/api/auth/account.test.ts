@@ -20,11 +20,16 @@ describe('auth: account self-service', () => {
       const elsewhere = new Agent(t.url)
       await here.post('/api/v1/auth/login', { email, password })
       await elsewhere.post('/api/v1/auth/login', { email, password })
-      const res = await here.post('/api/v1/auth/password/change', { currentPassword: password, newPassword: 'changed-password-1' })
+      const res = await here.post('/api/v1/auth/password/change', {
+        currentPassword: password,
+        newPassword: 'changed-password-1',
+      })
       expect(res.status).to.equal(204)
       expect((await here.get('/api/v1/auth/me')).status).to.equal(200)
       expect((await elsewhere.get('/api/v1/auth/me')).status).to.equal(401)
-      expect((await new Agent(t.url).post('/api/v1/auth/login', { email, password: 'changed-password-1' })).status).to.equal(200)
+      expect(
+        (await new Agent(t.url).post('/api/v1/auth/login', { email, password: 'changed-password-1' })).status,
+      ).to.equal(200)
     })
 
     it('should void a reset link mailed before the change (whoever holds the old mail cannot take the account back)', async () => {
@@ -34,32 +39,62 @@ describe('auth: account self-service', () => {
       const token = linkFrom(mail, '/reset-password').searchParams.get('token')!
       const me = new Agent(t.url)
       await me.post('/api/v1/auth/login', { email, password })
-      expect((await me.post('/api/v1/auth/password/change', { currentPassword: password, newPassword: 'changed-password-2' })).status).to.equal(204)
-      const stale = await new Agent(t.url).post('/api/v1/auth/password/reset', { token, password: 'attacker-password-1' })
+      expect(
+        (
+          await me.post('/api/v1/auth/password/change', {
+            currentPassword: password,
+            newPassword: 'changed-password-2',
+          })
+        ).status,
+      ).to.equal(204)
+      const stale = await new Agent(t.url).post('/api/v1/auth/password/reset', {
+        token,
+        password: 'attacker-password-1',
+      })
       expect(stale.status).to.equal(400)
       expect(stale.body.code).to.equal('auth.invalid_token')
-      expect((await new Agent(t.url).post('/api/v1/auth/login', { email, password: 'changed-password-2' })).status).to.equal(200)
+      expect(
+        (await new Agent(t.url).post('/api/v1/auth/login', { email, password: 'changed-password-2' })).status,
+      ).to.equal(200)
     })
 
     it('should fail with 400 for a wrong current password (localized) or a weak new one', async () => {
       const a = await loginAs(t, { locale: 'ru' })
-      const wrong = await a.post('/api/v1/auth/password/change?lng=ru', { currentPassword: 'not-my-password', newPassword: 'changed-password-1' })
+      const wrong = await a.post('/api/v1/auth/password/change?lng=ru', {
+        currentPassword: 'not-my-password',
+        newPassword: 'changed-password-1',
+      })
       expect(wrong.status).to.equal(400)
-      expect(wrong.body.errors[0]).to.deep.equal({ path: 'body.currentPassword', code: 'wrong_password', message: 'Неверный текущий пароль' })
+      expect(wrong.body.errors[0]).to.deep.equal({
+        path: 'body.currentPassword',
+        code: 'wrong_password',
+        message: 'Неверный текущий пароль',
+      })
       const weak = await a.post('/api/v1/auth/password/change', { currentPassword: 'whatever', newPassword: 'short' })
       expect(weak.status).to.equal(400)
       expect(weak.body.errors[0].path).to.equal('body.newPassword')
     })
 
     it('should fail with 401 for a guest', async () => {
-      expect((await new Agent(t.url).post('/api/v1/auth/password/change', { currentPassword: 'x', newPassword: 'changed-password-1' })).status).to.equal(401)
+      expect(
+        (
+          await new Agent(t.url).post('/api/v1/auth/password/change', {
+            currentPassword: 'x',
+            newPassword: 'changed-password-1',
+          })
+        ).status,
+      ).to.equal(401)
     })
   })
 
   describe('POST /api/v1/auth/verify-email/resend', () => {
     it('should e-mail a new link; the old one stops working', async () => {
       const a = new Agent(t.url)
-      await a.post('/api/v1/auth/register', { email: 'resend@example.kz', password: 'kenes-password-1', displayName: 'R' })
+      await a.post('/api/v1/auth/register', {
+        email: 'resend@example.kz',
+        password: 'kenes-password-1',
+        displayName: 'R',
+      })
       const first = await waitForMail(t, { to: 'resend@example.kz', template: 'auth:email.verify' })
       expect((await a.post('/api/v1/auth/verify-email/resend')).status).to.equal(202)
       const second = await waitForMail(t, { to: 'resend@example.kz', template: 'auth:email.verify' }, { after: 1 })

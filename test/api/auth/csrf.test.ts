@@ -31,7 +31,11 @@ describe('auth: CSRF protection of cookie-authenticated requests', () => {
   it("should refuse another session's token", async () => {
     const a = await loginAs(t)
     const b = await loginAs(t)
-    const res = await a.patch('/api/v1/auth/me', { displayName: 'X' }, { headers: { 'x-csrf-token': await b.csrfToken() } })
+    const res = await a.patch(
+      '/api/v1/auth/me',
+      { displayName: 'X' },
+      { headers: { 'x-csrf-token': await b.csrfToken() } },
+    )
     expect(res.status).to.equal(403)
   })
 
@@ -46,7 +50,9 @@ describe('auth: CSRF protection of cookie-authenticated requests', () => {
   it('should let requests without a session cookie through (nothing to forge)', async () => {
     const { email, password } = await createUser(t)
     const guest = new Agent(t.url)
-    expect((await guest.post('/api/v1/auth/password/forgot', { email: 'x@example.kz' }, { csrf: false })).status).to.equal(202)
+    expect(
+      (await guest.post('/api/v1/auth/password/forgot', { email: 'x@example.kz' }, { csrf: false })).status,
+    ).to.equal(202)
     expect((await guest.post('/api/v1/auth/login', { email, password }, { csrf: false })).status).to.equal(200)
   })
 
@@ -59,10 +65,15 @@ describe('auth: CSRF protection of cookie-authenticated requests', () => {
     expect(forged.body.code).to.equal('csrf.invalid')
     expect(forged.body.title).to.equal('Недействительный токен безопасности')
     expect(forged.headers.getSetCookie()).to.deep.equal([])
-    const signup = await new Agent(t.url).request('POST', '/api/v1/auth/register', { json: { email: 'victim@example.kz', password: 'long-enough-pass', displayName: 'X' }, headers: { origin: 'null' } })
+    const signup = await new Agent(t.url).request('POST', '/api/v1/auth/register', {
+      json: { email: 'victim@example.kz', password: 'long-enough-pass', displayName: 'X' },
+      headers: { origin: 'null' },
+    })
     expect(signup.status).to.equal(403)
     // The portal's own pages (same origin) and clients that send no Origin are unaffected.
-    expect((await new Agent(t.url).post('/api/v1/auth/login', { email, password }, { headers: { origin: t.url } })).status).to.equal(200)
+    expect(
+      (await new Agent(t.url).post('/api/v1/auth/login', { email, password }, { headers: { origin: t.url } })).status,
+    ).to.equal(200)
   })
 
   it('should rotate the session id and the token on login (no fixation)', async () => {

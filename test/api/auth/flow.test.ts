@@ -17,11 +17,31 @@ describe('auth: register, verify, sign in and out, reset a password', () => {
 
   it('should register a citizen, sign them in and e-mail a verification link that works once', async () => {
     const a = new Agent(t.url)
-    const res = await a.post('/api/v1/auth/register', { email: '  Aigerim@Example.KZ ', password: 'kenes-password-1', displayName: 'Айгерім', locale: 'kk' })
+    const res = await a.post('/api/v1/auth/register', {
+      email: '  Aigerim@Example.KZ ',
+      password: 'kenes-password-1',
+      displayName: 'Айгерім',
+      locale: 'kk',
+    })
     expect(res.status).to.equal(201)
-    expect(res.body.user).to.include({ email: 'aigerim@example.kz', displayName: 'Айгерім', emailVerified: false, locale: 'kk' })
+    expect(res.body.user).to.include({
+      email: 'aigerim@example.kz',
+      displayName: 'Айгерім',
+      emailVerified: false,
+      locale: 'kk',
+    })
     expect(res.body.user.roles).to.deep.equal(['citizen'])
-    expect(res.body.user).to.have.keys('id', 'email', 'displayName', 'roles', 'councilIds', 'locale', 'emailVerified', 'accessibility', 'createdAt')
+    expect(res.body.user).to.have.keys(
+      'id',
+      'email',
+      'displayName',
+      'roles',
+      'councilIds',
+      'locale',
+      'emailVerified',
+      'accessibility',
+      'createdAt',
+    )
     expect(res.body.user).not.to.have.any.keys('passwordHash', '_id')
 
     const me = await a.get('/api/v1/auth/me')
@@ -44,7 +64,15 @@ describe('auth: register, verify, sign in and out, reset a password', () => {
 
   it('should write the verification mail in Russian for a Russian-speaking registrant', async () => {
     const a = new Agent(t.url, { lng: 'ru' })
-    expect((await a.post('/api/v1/auth/register', { email: 'ivan@example.kz', password: 'kenes-password-1', displayName: 'Иван' })).status).to.equal(201)
+    expect(
+      (
+        await a.post('/api/v1/auth/register', {
+          email: 'ivan@example.kz',
+          password: 'kenes-password-1',
+          displayName: 'Иван',
+        })
+      ).status,
+    ).to.equal(201)
     const mail = await waitForMail(t, { to: 'ivan@example.kz', template: 'auth:email.verify' })
     expect(mail.lng).to.equal('ru')
     expect(mail.subject).to.match(/подтвердите/)
@@ -53,7 +81,11 @@ describe('auth: register, verify, sign in and out, reset a password', () => {
 
   it('should refuse a second account with the same e-mail in any case (409 auth.email_taken)', async () => {
     await createUser(t, { email: 'taken@example.kz' })
-    const res = await new Agent(t.url).post('/api/v1/auth/register', { email: 'TAKEN@example.kz', password: 'kenes-password-1', displayName: 'X' })
+    const res = await new Agent(t.url).post('/api/v1/auth/register', {
+      email: 'TAKEN@example.kz',
+      password: 'kenes-password-1',
+      displayName: 'X',
+    })
     expect(res.status).to.equal(409)
     expect(res.body.code).to.equal('auth.email_taken')
     expect(res.headers.get('content-type')).to.match(/application\/problem\+json/)
@@ -61,15 +93,27 @@ describe('auth: register, verify, sign in and out, reset a password', () => {
 
   it('should fail with 400 for a short password, a bad e-mail or a missing name', async () => {
     const a = new Agent(t.url)
-    const short = await a.post('/api/v1/auth/register', { email: 'short@example.kz', password: 'short', displayName: 'S' })
+    const short = await a.post('/api/v1/auth/register', {
+      email: 'short@example.kz',
+      password: 'short',
+      displayName: 'S',
+    })
     expect(short.status).to.equal(400)
     expect(short.body.code).to.equal('validation.failed')
     expect(short.body.errors[0]).to.include({ path: 'body.password', code: 'too_small' })
-    const bad = await a.post('/api/v1/auth/register', { email: 'not-an-email', password: 'kenes-password-1', displayName: 'S' })
+    const bad = await a.post('/api/v1/auth/register', {
+      email: 'not-an-email',
+      password: 'kenes-password-1',
+      displayName: 'S',
+    })
     expect(bad.body.errors.map((e: any) => e.path)).to.include('body.email')
     const missing = await a.post('/api/v1/auth/register', { email: 'm@example.kz', password: 'kenes-password-1' })
     expect(missing.body.errors[0]).to.include({ path: 'body.displayName', code: 'required' })
-    const long = await a.post('/api/v1/auth/register', { email: 'l@example.kz', password: 'x'.repeat(257), displayName: 'L' })
+    const long = await a.post('/api/v1/auth/register', {
+      email: 'l@example.kz',
+      password: 'x'.repeat(257),
+      displayName: 'L',
+    })
     expect(long.status).to.equal(400)
   })
 
@@ -90,7 +134,10 @@ describe('auth: register, verify, sign in and out, reset a password', () => {
   it('should fail with 401 auth.invalid_credentials for a wrong password or an unknown e-mail, alike', async () => {
     const { email } = await createUser(t)
     const wrong = await new Agent(t.url).post('/api/v1/auth/login', { email, password: 'wrong-password-1' })
-    const unknown = await new Agent(t.url).post('/api/v1/auth/login', { email: 'nobody@example.kz', password: 'wrong-password-1' })
+    const unknown = await new Agent(t.url).post('/api/v1/auth/login', {
+      email: 'nobody@example.kz',
+      password: 'wrong-password-1',
+    })
     for (const res of [wrong, unknown]) {
       expect(res.status).to.equal(401)
       expect(res.body.code).to.equal('auth.invalid_credentials')
@@ -114,14 +161,18 @@ describe('auth: register, verify, sign in and out, reset a password', () => {
     const guest = new Agent(t.url)
     const weak = await guest.post('/api/v1/auth/password/reset', { token, password: 'short' })
     expect(weak.status).to.equal(400)
-    expect((await guest.post('/api/v1/auth/password/reset', { token, password: 'brand-new-password' })).status).to.equal(204)
+    expect(
+      (await guest.post('/api/v1/auth/password/reset', { token, password: 'brand-new-password' })).status,
+    ).to.equal(204)
     const reused = await guest.post('/api/v1/auth/password/reset', { token, password: 'another-new-password' })
     expect(reused.status).to.equal(400)
     expect(reused.body.code).to.equal('auth.invalid_token')
 
     expect((await old.get('/api/v1/auth/me')).status, 'old session ended').to.equal(401)
     expect((await new Agent(t.url).post('/api/v1/auth/login', { email, password })).status).to.equal(401)
-    expect((await new Agent(t.url).post('/api/v1/auth/login', { email, password: 'brand-new-password' })).status).to.equal(200)
+    expect(
+      (await new Agent(t.url).post('/api/v1/auth/login', { email, password: 'brand-new-password' })).status,
+    ).to.equal(200)
   })
 
   it('should answer 202 to a reset request for an unknown address and send nothing', async () => {
@@ -148,11 +199,20 @@ describe('auth: register, verify, sign in and out, reset a password', () => {
     const { email, password } = await createUser(t)
     const a = new Agent(t.url)
     await a.post('/api/v1/auth/login', { email, password })
-    const res = await a.patch('/api/v1/auth/me', { displayName: 'Жаңа есім', locale: 'ru', accessibility: { fontScale: 1.5, highContrast: true } })
+    const res = await a.patch('/api/v1/auth/me', {
+      displayName: 'Жаңа есім',
+      locale: 'ru',
+      accessibility: { fontScale: 1.5, highContrast: true },
+    })
     expect(res.status).to.equal(200)
     expect(res.body.user).to.include({ displayName: 'Жаңа есім', locale: 'ru' })
     expect(res.body.user.accessibility).to.deep.equal({ fontScale: 1.5, highContrast: true, hideImages: false })
-    for (const body of [{ roles: ['admin'] }, { email: 'x@y.kz' }, { emailVerified: true }, { accessibility: { fontScale: 5 } }]) {
+    for (const body of [
+      { roles: ['admin'] },
+      { email: 'x@y.kz' },
+      { emailVerified: true },
+      { accessibility: { fontScale: 5 } },
+    ]) {
       const bad = await a.patch('/api/v1/auth/me', body)
       expect(bad.status, JSON.stringify(body)).to.equal(400)
     }

@@ -14,7 +14,11 @@ describe('auth: injection and mass assignment', () => {
 
   it('should fail with 400 validation.failed for an operator object as the e-mail or password', async () => {
     await createUser(t)
-    for (const body of [{ email: { $gt: '' }, password: 'whatever-password' }, { email: 'a@b.kz', password: { $ne: null } }, { email: ['a@b.kz'], password: 'x' }]) {
+    for (const body of [
+      { email: { $gt: '' }, password: 'whatever-password' },
+      { email: 'a@b.kz', password: { $ne: null } },
+      { email: ['a@b.kz'], password: 'x' },
+    ]) {
       const res = await new Agent(t.url).post('/api/v1/auth/login', body)
       expect(res.status, JSON.stringify(body)).to.equal(400)
       expect(res.body.code).to.equal('validation.failed')
@@ -25,9 +29,20 @@ describe('auth: injection and mass assignment', () => {
   })
 
   it('should refuse unknown keys, and never assign roles or verification from a register body', async () => {
-    for (const extra of [{ roles: ['admin'] }, { emailVerified: true }, { _id: '0123456789abcdef01234567' }, { councilIds: [] }, { disabled: false }]) {
+    for (const extra of [
+      { roles: ['admin'] },
+      { emailVerified: true },
+      { _id: '0123456789abcdef01234567' },
+      { councilIds: [] },
+      { disabled: false },
+    ]) {
       const email = `mass-${Object.keys(extra)[0].replace('_', '')}@example.kz`
-      const res = await new Agent(t.url).post('/api/v1/auth/register', { email, password: 'kenes-password-1', displayName: 'M', ...extra })
+      const res = await new Agent(t.url).post('/api/v1/auth/register', {
+        email,
+        password: 'kenes-password-1',
+        displayName: 'M',
+        ...extra,
+      })
       expect(res.status, JSON.stringify(extra)).to.equal(400)
       expect(res.body.code).to.equal('validation.failed')
       expect(res.body.errors[0].code).to.equal('unrecognized_keys')
@@ -37,7 +52,10 @@ describe('auth: injection and mass assignment', () => {
   })
 
   it('should answer 400 to malformed JSON, not 500', async () => {
-    const res = await new Agent(t.url).request('POST', '/api/v1/auth/login', { body: '{"email": ', headers: { 'content-type': 'application/json' } })
+    const res = await new Agent(t.url).request('POST', '/api/v1/auth/login', {
+      body: '{"email": ',
+      headers: { 'content-type': 'application/json' },
+    })
     expect(res.status).to.equal(400)
     expect(res.body.code).to.equal('validation.failed')
   })

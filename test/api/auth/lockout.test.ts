@@ -3,7 +3,8 @@ import { Agent } from '../../helpers/agent.js'
 import { startTestServer, type TestServer } from '../../helpers/server.js'
 import { createUser } from '../../helpers/users.js'
 
-const login = (t: TestServer, email: string, password: string) => new Agent(t.url).post('/api/v1/auth/login', { email, password })
+const login = (t: TestServer, email: string, password: string) =>
+  new Agent(t.url).post('/api/v1/auth/login', { email, password })
 
 describe('auth: failed logins are slowed, then locked per account', () => {
   let t: TestServer
@@ -33,7 +34,8 @@ describe('auth: failed logins are slowed, then locked per account', () => {
   })
 
   it('should lock an unknown e-mail the same way (no account enumeration)', async () => {
-    for (let i = 0; i < 4; i++) expect((await login(t, 'nobody-here@example.kz', 'wrong-password-x')).status).to.equal(401)
+    for (let i = 0; i < 4; i++)
+      expect((await login(t, 'nobody-here@example.kz', 'wrong-password-x')).status).to.equal(401)
     expect((await login(t, 'nobody-here@example.kz', 'wrong-password-x')).body.code).to.equal('auth.locked')
   })
 
@@ -62,7 +64,8 @@ describe('auth: failed logins are locked per IP address', () => {
 
   it('should lock the address after 5 failures spread over different accounts', async () => {
     const { email, password } = await createUser(t)
-    for (let i = 0; i < 5; i++) expect((await login(t, `spray-${i}@example.kz`, 'wrong-password-x')).status).to.equal(401)
+    for (let i = 0; i < 5; i++)
+      expect((await login(t, `spray-${i}@example.kz`, 'wrong-password-x')).status).to.equal(401)
     const res = await login(t, email, password)
     expect(res.status).to.equal(429)
     expect(res.body.code).to.equal('auth.locked')
@@ -80,8 +83,21 @@ describe('rate limits on registration', () => {
   })
 
   it('should answer 429 rate_limited after the hourly registrations of an address', async () => {
-    for (let i = 0; i < 2; i++) expect((await new Agent(t.url).post('/api/v1/auth/register', { email: `r${i}@example.kz`, password: 'kenes-password-1', displayName: 'R' })).status).to.equal(201)
-    const res = await new Agent(t.url).post('/api/v1/auth/register', { email: 'r9@example.kz', password: 'kenes-password-1', displayName: 'R' })
+    for (let i = 0; i < 2; i++)
+      expect(
+        (
+          await new Agent(t.url).post('/api/v1/auth/register', {
+            email: `r${i}@example.kz`,
+            password: 'kenes-password-1',
+            displayName: 'R',
+          })
+        ).status,
+      ).to.equal(201)
+    const res = await new Agent(t.url).post('/api/v1/auth/register', {
+      email: 'r9@example.kz',
+      password: 'kenes-password-1',
+      displayName: 'R',
+    })
     expect(res.status).to.equal(429)
     expect(res.body.code).to.equal('rate_limited')
     expect(res.headers.get('retry-after')).to.match(/^\d+$/)

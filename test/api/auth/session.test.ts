@@ -66,7 +66,12 @@ describe('auth: sessions', () => {
 describe('auth: sessions in production', () => {
   let t: TestServer
   before(async () => {
-    t = await startTestServer({ NODE_ENV: 'production', SESSION_SECRET: 'a-production-secret-of-some-length', TRUST_PROXY: 'true', LOG_LEVEL: 'silent' })
+    t = await startTestServer({
+      NODE_ENV: 'production',
+      SESSION_SECRET: 'a-production-secret-of-some-length',
+      TRUST_PROXY: 'true',
+      LOG_LEVEL: 'silent',
+    })
   })
   after(async () => {
     await t?.close()
@@ -75,7 +80,11 @@ describe('auth: sessions in production', () => {
   it('should mark the session cookie Secure (behind a TLS proxy) and send HSTS', async () => {
     const { createUser } = await import('../../helpers/users.js')
     const { email, password } = await createUser(t)
-    const res = await new Agent(t.url).post('/api/v1/auth/login', { email, password }, { headers: { 'x-forwarded-proto': 'https' } })
+    const res = await new Agent(t.url).post(
+      '/api/v1/auth/login',
+      { email, password },
+      { headers: { 'x-forwarded-proto': 'https' } },
+    )
     expect(res.status).to.equal(200)
     const cookie = res.headers.getSetCookie().find((c) => c.startsWith('kenes.sid='))!
     expect(cookie).to.match(/;\s*Secure/i)

@@ -23,7 +23,11 @@ describe('REST chat messages: history, edit, delete, attachments, participation'
     return res.message
   }
   /** Makes a message look older than the 15-minute window. */
-  const age = (id: string) => ChatMessageModel.collection.updateOne({ _id: new mongoose.Types.ObjectId(id) }, { $set: { createdAt: new Date(Date.now() - 16 * 60_000) } })
+  const age = (id: string) =>
+    ChatMessageModel.collection.updateOne(
+      { _id: new mongoose.Types.ObjectId(id) },
+      { $set: { createdAt: new Date(Date.now() - 16 * 60_000) } },
+    )
 
   before(async () => {
     t = await startTestServer()
@@ -111,16 +115,31 @@ describe('REST chat messages: history, edit, delete, attachments, participation'
   })
 
   it('should take image and pdf attachments through the sniffed upload, served only to the room', async () => {
-    const png = await sharp({ create: { width: 16, height: 12, channels: 3, background: '#0a8' } }).png().toBuffer()
-    const pdf = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n')
+    const png = await sharp({ create: { width: 16, height: 12, channels: 3, background: '#0a8' } })
+      .png()
+      .toBuffer()
+    const pdf = Buffer.from(
+      '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+    )
     const url = `/api/v1/chat/rooms/${roomId}/attachments`
-    const spoofed = await alice.upload(url, { files: [{ field: 'file', filename: 'photo.png', content: Buffer.from('<script>alert(1)</script>'), type: 'image/png' }] })
+    const spoofed = await alice.upload(url, {
+      files: [
+        { field: 'file', filename: 'photo.png', content: Buffer.from('<script>alert(1)</script>'), type: 'image/png' },
+      ],
+    })
     expect(spoofed.status).to.equal(415)
-    expect((await carol.upload(url, { files: [{ field: 'file', filename: 'x.png', content: png, type: 'image/png' }] })).status).to.equal(403)
-    const img = await alice.upload(url, { files: [{ field: 'file', filename: '../../etc/карта.png', content: png, type: 'image/png' }] })
+    expect(
+      (await carol.upload(url, { files: [{ field: 'file', filename: 'x.png', content: png, type: 'image/png' }] }))
+        .status,
+    ).to.equal(403)
+    const img = await alice.upload(url, {
+      files: [{ field: 'file', filename: '../../etc/карта.png', content: png, type: 'image/png' }],
+    })
     expect(img.status).to.equal(201)
     expect(img.body).to.include({ name: 'карта.webp', mime: 'image/webp' })
-    const doc = await alice.upload(url, { files: [{ field: 'file', filename: 'хаттама.pdf', content: pdf, type: 'application/pdf' }] })
+    const doc = await alice.upload(url, {
+      files: [{ field: 'file', filename: 'хаттама.pdf', content: pdf, type: 'application/pdf' }],
+    })
     expect(doc.status).to.equal(201)
     // Not sent yet: only the uploader sees it.
     expect((await bob.get(img.body.url)).status).to.equal(404)
@@ -136,10 +155,20 @@ describe('REST chat messages: history, edit, delete, attachments, participation'
     expect(pdfRes.headers.get('content-disposition')).to.match(/^attachment/)
     expect((await carol.get(img.body.url)).status).to.equal(403)
     // An attachment goes with one message only, and only with its uploader's.
-    const reuse = await ask(sa, 'message:send', { roomId, text: 'тағы', clientId: clientId(), attachmentIds: [img.body.id] })
+    const reuse = await ask(sa, 'message:send', {
+      roomId,
+      text: 'тағы',
+      clientId: clientId(),
+      attachmentIds: [img.body.id],
+    })
     expect(reuse.error.code).to.equal('chat.attachment_unavailable')
-    const other = await bob.upload(url, { files: [{ field: 'file', filename: 'b.png', content: png, type: 'image/png' }] })
-    expect((await ask(sa, 'message:send', { roomId, text: 'ұрлық', clientId: clientId(), attachmentIds: [other.body.id] })).error.code).to.equal('chat.attachment_unavailable')
+    const other = await bob.upload(url, {
+      files: [{ field: 'file', filename: 'b.png', content: png, type: 'image/png' }],
+    })
+    expect(
+      (await ask(sa, 'message:send', { roomId, text: 'ұрлық', clientId: clientId(), attachmentIds: [other.body.id] }))
+        .error.code,
+    ).to.equal('chat.attachment_unavailable')
     // An upload nobody sent expires (the daily job); a sent one stays.
     const job: any = await Job.findOne({ dedupeKey: `chat.attachment_expire:${other.body.id}` }).lean()
     expect(job.runAt.getTime()).to.be.greaterThan(Date.now() + 23 * 3600_000)
@@ -154,9 +183,14 @@ describe('REST chat messages: history, edit, delete, attachments, participation'
 
   it('should record who took part in dialogue platforms, not in direct rooms', async () => {
     const from = new Date(Date.now() - 1000)
-    const platform = (await alice.post('/api/v1/chat/rooms', {
-      kind: 'dialogue', councilIds: [a, b, c], title: { kk: 'Жастар саясаты' }, topic: { kk: 'Өңірлердегі жастар кеңестері' },
-    })).body.room.id
+    const platform = (
+      await alice.post('/api/v1/chat/rooms', {
+        kind: 'dialogue',
+        councilIds: [a, b, c],
+        title: { kk: 'Жастар саясаты' },
+        topic: { kk: 'Өңірлердегі жастар кеңестері' },
+      })
+    ).body.room.id
     const sc = await connectChat(t.url, carol)
     await ask(sc, 'message:send', { roomId: platform, text: 'Қостанайдан сәлем', clientId: clientId() })
     await ask(sc, 'message:send', { roomId: platform, text: 'тағы бір', clientId: clientId() })
@@ -165,6 +199,8 @@ describe('REST chat messages: history, edit, delete, attachments, participation'
     sc.close()
     const ids = await dialogueParticipants({ from, to: new Date(Date.now() + 1000) })
     expect(ids).to.have.members([carol.user!.id, alice.user!.id])
-    expect(await dialogueParticipants({ from: new Date(Date.now() + 60_000), to: new Date(Date.now() + 120_000) })).to.deep.equal([])
+    expect(
+      await dialogueParticipants({ from: new Date(Date.now() + 60_000), to: new Date(Date.now() + 120_000) }),
+    ).to.deep.equal([])
   })
 })

@@ -12,7 +12,13 @@ describe('REST /api/v1/chat/rooms', () => {
   before(async () => {
     t = await startTestServer()
     // a1 and a2 share a region; b and c are elsewhere; rep is a republican council.
-    ;[a1, a2, b, c, rep] = await Promise.all([createCouncil(6), createCouncil(6), createCouncil(7), createCouncil(8), createCouncil(null)])
+    ;[a1, a2, b, c, rep] = await Promise.all([
+      createCouncil(6),
+      createCouncil(6),
+      createCouncil(7),
+      createCouncil(8),
+      createCouncil(null),
+    ])
     const outside = await createCouncil(9)
     ;[alice, bob, carol, outsider, mod] = await Promise.all([
       loginAs(t, { roles: ['council_member'], councilIds: [a1] }),
@@ -38,12 +44,23 @@ describe('REST /api/v1/chat/rooms', () => {
       expect(res.status).to.equal(403)
     })
     it('should fail with 400 for anything but two distinct known councils', async () => {
-      for (const councilIds of [[a1], [a1, a1], [a1, b, c], [a1, '0123456789abcdef01234567'], [a1, { $ne: null }], 'x']) {
+      for (const councilIds of [
+        [a1],
+        [a1, a1],
+        [a1, b, c],
+        [a1, '0123456789abcdef01234567'],
+        [a1, { $ne: null }],
+        'x',
+      ]) {
         const res = await alice.post('/api/v1/chat/rooms', { kind: 'direct', councilIds })
         expect(res.status, JSON.stringify(councilIds)).to.equal(400)
         expect(res.body.code).to.equal('validation.failed')
       }
-      const titled = await alice.post('/api/v1/chat/rooms', { kind: 'direct', councilIds: [a1, c], title: { kk: 'Атау' } })
+      const titled = await alice.post('/api/v1/chat/rooms', {
+        kind: 'direct',
+        councilIds: [a1, c],
+        title: { kk: 'Атау' },
+      })
       expect(titled.status).to.equal(400)
       const extra = await alice.post('/api/v1/chat/rooms', { kind: 'direct', councilIds: [a1, c], admin: true })
       expect(extra.status).to.equal(400)
@@ -64,11 +81,16 @@ describe('REST /api/v1/chat/rooms', () => {
 
   describe('POST /chat/rooms (dialogue)', () => {
     const body = (councilIds: string[]) => ({
-      kind: 'dialogue', councilIds,
-      title: { kk: 'Су ресурстары', ru: 'Водные ресурсы' }, topic: { kk: 'Өңіраралық су тапшылығы', ru: 'Межрегиональный дефицит воды' },
+      kind: 'dialogue',
+      councilIds,
+      title: { kk: 'Су ресурстары', ru: 'Водные ресурсы' },
+      topic: { kk: 'Өңіраралық су тапшылығы', ru: 'Межрегиональный дефицит воды' },
     })
     it('should need councils of at least two regions (a republican council is no region)', async () => {
-      for (const ids of [[a1, a2], [a1, rep]]) {
+      for (const ids of [
+        [a1, a2],
+        [a1, rep],
+      ]) {
         const res = await alice.post('/api/v1/chat/rooms?lng=ru', body(ids))
         expect(res.status).to.equal(400)
         expect(res.body.code).to.equal('chat.dialogue_needs_regions')
@@ -141,7 +163,14 @@ describe('REST /api/v1/chat/rooms', () => {
 
   it('should describe the chat routes and the socket events in OpenAPI', async () => {
     const doc = (await alice.get('/api/v1/openapi.json')).body
-    for (const p of ['/api/v1/chat/rooms', '/api/v1/chat/rooms/{id}/messages', '/api/v1/chat/rooms/{id}/councils', '/api/v1/chat/messages/{id}', '/api/v1/chat/rooms/{id}/attachments', '/socket.io/chat'])
+    for (const p of [
+      '/api/v1/chat/rooms',
+      '/api/v1/chat/rooms/{id}/messages',
+      '/api/v1/chat/rooms/{id}/councils',
+      '/api/v1/chat/messages/{id}',
+      '/api/v1/chat/rooms/{id}/attachments',
+      '/socket.io/chat',
+    ])
       expect(doc.paths, p).to.have.property(p)
     expect(doc.paths['/socket.io/chat'].get.description).to.include('message:send')
   })

@@ -13,7 +13,11 @@ describe('core: Cache-Control on signed-in API responses', () => {
   it('should mark what a signed-in person reads as private, no-store', async () => {
     const citizen = await loginAs(t, { roles: ['citizen'] })
     const admin = await loginAs(t, { roles: ['admin'] })
-    const reads: [typeof citizen, string][] = [[citizen, '/api/v1/auth/me'], [citizen, '/api/v1/appeals/mine'], [admin, '/api/v1/users']]
+    const reads: [typeof citizen, string][] = [
+      [citizen, '/api/v1/auth/me'],
+      [citizen, '/api/v1/appeals/mine'],
+      [admin, '/api/v1/users'],
+    ]
     for (const [agent, path] of reads) {
       const res = await agent.get(path)
       expect(res.status, path).to.equal(200)

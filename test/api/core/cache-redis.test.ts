@@ -18,13 +18,20 @@ describe('public cache invalidated across processes (REDIS_URL)', function () {
 
   before(async function () {
     if (!REDIS_SERVER) {
-      console.warn('      redis-server is not installed (apt-get install redis-server): skipping the two-process cache test')
+      console.warn(
+        '      redis-server is not installed (apt-get install redis-server): skipping the two-process cache test',
+      )
       return this.skip()
     }
     redis = await startRedis()
     a = await startTestServer({ REDIS_URL: redis.url, ...cacheEnv })
     const { host, port, name } = mongoose.connection
-    b = await startServerProcess({ MONGODB_URI: `mongodb://${host}:${port}/?directConnection=true`, MONGODB_DB: name, REDIS_URL: redis.url, ...cacheEnv })
+    b = await startServerProcess({
+      MONGODB_URI: `mongodb://${host}:${port}/?directConnection=true`,
+      MONGODB_DB: name,
+      REDIS_URL: redis.url,
+      ...cacheEnv,
+    })
   })
   after(async () => {
     await b?.stop()
@@ -55,9 +62,16 @@ describe('public cache invalidated across processes (REDIS_URL)', function () {
     const cached = await listOn(b!.url)
     expect(cached.cache).to.equal('HIT')
 
-    const created = await moderator.post('/api/v1/councils', { name: { kk: 'Кэш кеңесі', ru: 'Совет кэша' }, level: 'republican', stateBody: { kk: 'Кэш министрлігі', ru: 'Министерство кэша' } })
+    const created = await moderator.post('/api/v1/councils', {
+      name: { kk: 'Кэш кеңесі', ru: 'Совет кэша' },
+      level: 'republican',
+      stateBody: { kk: 'Кэш министрлігі', ru: 'Министерство кэша' },
+    })
     expect(created.status).to.equal(201)
-    const afterCreate = await eventually(() => listOn(b!.url), (l) => l.slugs.includes(created.body.slug))
+    const afterCreate = await eventually(
+      () => listOn(b!.url),
+      (l) => l.slugs.includes(created.body.slug),
+    )
     expect(afterCreate.slugs).to.include(created.body.slug)
     expect(afterCreate.cache).to.equal('MISS')
     expect((await listOn(b!.url)).cache).to.equal('HIT') // and cached again
@@ -68,11 +82,26 @@ describe('public cache invalidated across processes (REDIS_URL)', function () {
     }
     await profile()
     expect((await profile()).cache).to.equal('HIT')
-    expect((await moderator.patch(`/api/v1/councils/${created.body.id}`, { name: { kk: 'Кэш кеңесі', ru: 'Совет кэша (новое имя)' } })).status).to.equal(200)
-    expect((await eventually(profile, (p) => p.name.ru.endsWith('(новое имя)'))).name.ru).to.equal('Совет кэша (новое имя)')
+    expect(
+      (
+        await moderator.patch(`/api/v1/councils/${created.body.id}`, {
+          name: { kk: 'Кэш кеңесі', ru: 'Совет кэша (новое имя)' },
+        })
+      ).status,
+    ).to.equal(200)
+    expect((await eventually(profile, (p) => p.name.ru.endsWith('(новое имя)'))).name.ru).to.equal(
+      'Совет кэша (новое имя)',
+    )
 
     expect((await admin.delete(`/api/v1/councils/${created.body.id}`)).status).to.equal(204)
-    expect((await eventually(() => listOn(b!.url), (l) => !l.slugs.includes(created.body.slug))).slugs).not.to.include(created.body.slug)
+    expect(
+      (
+        await eventually(
+          () => listOn(b!.url),
+          (l) => !l.slugs.includes(created.body.slug),
+        )
+      ).slugs,
+    ).not.to.include(created.body.slug)
   })
 
   it('should ignore malformed messages on the channel and keep serving', async () => {
@@ -84,7 +113,15 @@ describe('public cache invalidated across processes (REDIS_URL)', function () {
     await client.connect()
     try {
       const channel = `kenes:${mongoose.connection.name}:public-cache`
-      const junk = ['not json', 'null', '"councils"', '{"origin":1,"tags":["councils"]}', '{"origin":"x","tags":"councils"}', '{"origin":"x","tags":[{"$gt":""}]}', '{"origin":"x","tags":[]}']
+      const junk = [
+        'not json',
+        'null',
+        '"councils"',
+        '{"origin":1,"tags":["councils"]}',
+        '{"origin":"x","tags":"councils"}',
+        '{"origin":"x","tags":[{"$gt":""}]}',
+        '{"origin":"x","tags":[]}',
+      ]
       for (const m of junk) expect(await client.publish(channel, m)).to.equal(2) // both processes listen
       // Redis delivers in order: once this well-formed message has dropped the news list, the junk
       // before it has been handled, and it must have left the councils list alone.
@@ -95,5 +132,4 @@ describe('public cache invalidated across processes (REDIS_URL)', function () {
       await client.quit()
     }
   })
-
 })

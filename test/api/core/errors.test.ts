@@ -82,7 +82,10 @@ describe('core: problem+json errors and language negotiation', () => {
       expect(res.body.title).to.equal('Не найдено')
     }
     // A body that claims gzip but is not: the body is malformed (400), not a server error.
-    const gz = await a.request('POST', '/api/v1/auth/login', { body: '{"email":"a@b.kz"}', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } })
+    const gz = await a.request('POST', '/api/v1/auth/login', {
+      body: '{"email":"a@b.kz"}',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+    })
     expect(gz.status).to.equal(400)
     expect(gz.body.code).to.equal('validation.failed')
     expect(gz.body.errors[0]).to.include({ path: 'body', code: 'invalid_format' })
@@ -95,7 +98,10 @@ describe('core: problem+json errors and language negotiation', () => {
   })
 
   it('should refuse oversized JSON bodies with 413 problem+json', async () => {
-    const res = await new Agent(t.url).post('/api/v1/auth/login', { email: 'a@b.kz', password: 'x'.repeat(2 * 1024 * 1024) })
+    const res = await new Agent(t.url).post('/api/v1/auth/login', {
+      email: 'a@b.kz',
+      password: 'x'.repeat(2 * 1024 * 1024),
+    })
     expect(res.status).to.equal(413)
     expect(res.body.code).to.equal('payload.too_large')
   })

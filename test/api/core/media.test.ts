@@ -18,7 +18,9 @@ describe('core: public media files', () => {
     t = await startTestServer()
     const moderator = await loginAs(t, { roles: ['moderator'] })
     councilId = (await makeCouncil(moderator)).id
-    const res = await moderator.upload(`/api/v1/councils/${councilId}/logo`, { files: [{ field: 'file', filename: 'logo.png', content: await pngImage(64, 64), type: 'image/png' }] })
+    const res = await moderator.upload(`/api/v1/councils/${councilId}/logo`, {
+      files: [{ field: 'file', filename: 'logo.png', content: await pngImage(64, 64), type: 'image/png' }],
+    })
     expect(res.status).to.equal(200)
     logoUrl = res.body.logoUrl
   })

@@ -18,7 +18,9 @@ describe('core: GET /metrics', () => {
     expect(guest.headers.get('content-type')).to.match(/problem\+json/)
     const mod = await loginAs(t, { roles: ['moderator'] })
     expect((await mod.get('/metrics')).status).to.equal(403)
-    expect((await new Agent(t.url).get('/metrics', { headers: { authorization: 'Bearer wrong-token' } })).status).to.equal(401)
+    expect(
+      (await new Agent(t.url).get('/metrics', { headers: { authorization: 'Bearer wrong-token' } })).status,
+    ).to.equal(401)
   })
 
   it('should serve Prometheus text to an admin, labelled by route pattern', async () => {

@@ -19,18 +19,36 @@ describe('core: GET /api/v1/openapi.json', () => {
     expect(doc.openapi).to.equal('3.1.0')
     expect(doc.info).to.include({ title: 'Kenes API', version: t.config.version })
     expect(doc.servers[0].url).to.equal(t.config.publicUrl)
-    expect(doc.components.schemas.ProblemDetails.required).to.include.members(['type', 'title', 'status', 'detail', 'code'])
+    expect(doc.components.schemas.ProblemDetails.required).to.include.members([
+      'type',
+      'title',
+      'status',
+      'detail',
+      'code',
+    ])
     expect(doc.components.securitySchemes.cookieAuth).to.include({ type: 'apiKey', in: 'cookie', name: 'kenes.sid' })
     expect(doc.components.securitySchemes.csrfToken).to.include({ type: 'apiKey', in: 'header', name: 'X-CSRF-Token' })
   })
 
   it('should describe every auth, users and operations route', () => {
     const want: [string, string][] = [
-      ['/api/v1/auth/csrf', 'get'], ['/api/v1/auth/register', 'post'], ['/api/v1/auth/login', 'post'], ['/api/v1/auth/logout', 'post'],
-      ['/api/v1/auth/me', 'get'], ['/api/v1/auth/me', 'patch'], ['/api/v1/auth/verify-email', 'post'],
-      ['/api/v1/auth/password/forgot', 'post'], ['/api/v1/auth/password/reset', 'post'], ['/api/v1/auth/password/change', 'post'], ['/api/v1/auth/verify-email/resend', 'post'],
-      ['/api/v1/users', 'get'], ['/api/v1/users/{id}', 'patch'], ['/api/v1/regions', 'get'],
-      ['/api/v1/health', 'get'], ['/api/v1/openapi.json', 'get'], ['/metrics', 'get'],
+      ['/api/v1/auth/csrf', 'get'],
+      ['/api/v1/auth/register', 'post'],
+      ['/api/v1/auth/login', 'post'],
+      ['/api/v1/auth/logout', 'post'],
+      ['/api/v1/auth/me', 'get'],
+      ['/api/v1/auth/me', 'patch'],
+      ['/api/v1/auth/verify-email', 'post'],
+      ['/api/v1/auth/password/forgot', 'post'],
+      ['/api/v1/auth/password/reset', 'post'],
+      ['/api/v1/auth/password/change', 'post'],
+      ['/api/v1/auth/verify-email/resend', 'post'],
+      ['/api/v1/users', 'get'],
+      ['/api/v1/users/{id}', 'patch'],
+      ['/api/v1/regions', 'get'],
+      ['/api/v1/health', 'get'],
+      ['/api/v1/openapi.json', 'get'],
+      ['/metrics', 'get'],
     ]
     for (const [path, method] of want) expect(doc.paths[path]?.[method], `${method} ${path}`).to.be.an('object')
   })
@@ -41,8 +59,12 @@ describe('core: GET /api/v1/openapi.json', () => {
     expect(body.additionalProperties).to.equal(false)
     expect(body.required).to.include.members(['email', 'password', 'displayName'])
     expect(body.properties.password.minLength).to.equal(10)
-    expect(register.responses['201'].content['application/json'].schema.properties.user.properties.roles.items.enum).to.include('citizen')
-    expect(register.responses['409'].content['application/problem+json'].schema.$ref).to.equal('#/components/schemas/ProblemDetails')
+    expect(
+      register.responses['201'].content['application/json'].schema.properties.user.properties.roles.items.enum,
+    ).to.include('citizen')
+    expect(register.responses['409'].content['application/problem+json'].schema.$ref).to.equal(
+      '#/components/schemas/ProblemDetails',
+    )
     const list = doc.paths['/api/v1/users'].get
     expect(list.parameters.map((p: any) => p.name)).to.include.members(['limit', 'cursor', 'role', 'q'])
     expect(list.description).to.match(/user\.list/)
@@ -56,7 +78,11 @@ describe('core: GET /api/v1/openapi.json', () => {
         expect(ids.has(op.operationId), op.operationId).to.equal(false)
         ids.add(op.operationId)
         expect(Object.keys(op.responses).length).to.be.greaterThan(0)
-        for (const m of path.matchAll(/\{(\w+)\}/g)) expect(op.parameters.some((p: any) => p.in === 'path' && p.name === m[1]), `${path} ${m[1]}`).to.equal(true)
+        for (const m of path.matchAll(/\{(\w+)\}/g))
+          expect(
+            op.parameters.some((p: any) => p.in === 'path' && p.name === m[1]),
+            `${path} ${m[1]}`,
+          ).to.equal(true)
       }
     }
   })

@@ -13,7 +13,15 @@ async function startMain(dataDir: string): Promise<{ child: ChildProcess; url: s
   for (const k of ['MONGODB_URI', 'REDIS_URL', 'SMTP_URL', 'PUBLIC_URL', 'ADMIN_EMAIL', 'ADMIN_PASSWORD']) delete env[k]
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, 'server/main.ts')], {
     cwd: ROOT_DIR,
-    env: { ...env, NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DATA_DIR: dataDir, UPLOADS_DIR: path.join(dataDir, 'uploads') },
+    env: {
+      ...env,
+      NODE_ENV: 'test',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      DATA_DIR: dataDir,
+      UPLOADS_DIR: path.join(dataDir, 'uploads'),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
@@ -37,7 +45,9 @@ async function startMain(dataDir: string): Promise<{ child: ChildProcess; url: s
 }
 
 const exitOf = (child: ChildProcess) =>
-  new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))))
+  new Promise<number | null>((resolve) =>
+    child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code)),
+  )
 
 describe('server process: graceful shutdown and restart', function () {
   this.timeout(90_000)
@@ -61,10 +71,19 @@ describe('server process: graceful shutdown and restart', function () {
     const { hostname, port } = new URL(first.url)
     // Send half of a registration, signal, then the rest: the request must still be answered.
     const response = new Promise<number>((resolve, reject) => {
-      const req = http.request({ hostname, port, path: '/api/v1/auth/register', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-        res.resume()
-        resolve(res.statusCode!)
-      })
+      const req = http.request(
+        {
+          hostname,
+          port,
+          path: '/api/v1/auth/register',
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          res.resume()
+          resolve(res.statusCode!)
+        },
+      )
       req.on('error', reject)
       req.write(body.slice(0, 20))
       setTimeout(() => {
@@ -78,7 +97,10 @@ describe('server process: graceful shutdown and restart', function () {
 
     const second = await startMain(dataDir)
     running = second.child
-    const login = await new Agent(second.url).post('/api/v1/auth/login', { email: 'persist@example.kz', password: 'kenes-password-1' })
+    const login = await new Agent(second.url).post('/api/v1/auth/login', {
+      email: 'persist@example.kz',
+      password: 'kenes-password-1',
+    })
     expect(login.status).to.equal(200)
     second.child.kill('SIGTERM')
     expect(await exitOf(second.child)).to.equal(0)

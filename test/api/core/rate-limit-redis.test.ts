@@ -20,8 +20,19 @@ describe('rate limits shared through Redis (REDIS_URL)', function () {
   })
 
   it('should count failed logins in Redis and lock the address', async () => {
-    for (let i = 0; i < 3; i++) expect((await new Agent(t!.url).post('/api/v1/auth/login', { email: `r${i}@example.kz`, password: 'wrong-password-x' })).status).to.equal(401)
-    const res = await new Agent(t!.url).post('/api/v1/auth/login', { email: 'r9@example.kz', password: 'wrong-password-x' })
+    for (let i = 0; i < 3; i++)
+      expect(
+        (
+          await new Agent(t!.url).post('/api/v1/auth/login', {
+            email: `r${i}@example.kz`,
+            password: 'wrong-password-x',
+          })
+        ).status,
+      ).to.equal(401)
+    const res = await new Agent(t!.url).post('/api/v1/auth/login', {
+      email: 'r9@example.kz',
+      password: 'wrong-password-x',
+    })
     expect(res.status).to.equal(429)
     expect(res.body.code).to.equal('auth.locked')
     const client = createClient({ url })

@@ -1,7 +1,12 @@
 import { expect } from 'chai'
 import { Agent } from '../../helpers/agent.js'
 import { startTestServer, type TestServer } from '../../helpers/server.js'
-import { findRegionByCode, findRegionById, listRegions, seedRegions } from '../../../server/modules/regions/regions.service.js'
+import {
+  findRegionByCode,
+  findRegionById,
+  listRegions,
+  seedRegions,
+} from '../../../server/modules/regions/regions.service.js'
 
 describe('regions: GET /api/v1/regions', () => {
   let t: TestServer

@@ -23,7 +23,9 @@ describe('core: sessions only where they are needed', () => {
       const res = await fetch(`${t.url}${path}`)
       expect(res.status).to.equal(200)
       expect(res.headers.get('set-cookie') ?? '').to.match(/^kenes\.sid=/)
-      expect((await res.json()).csrfToken).to.be.a('string').with.length.above(10)
+      expect((await res.json()).csrfToken)
+        .to.be.a('string')
+        .with.length.above(10)
     })
   }
 

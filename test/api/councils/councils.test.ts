@@ -29,32 +29,51 @@ describe('councils API', () => {
     astana = rs.find((r) => r.code === 'KZ-71')!
     councilA = await makeCouncil(moderator, {
       name: { kk: 'Алматы қаласының қоғамдық кеңесі', ru: 'Общественный совет города Алматы' },
-      level: 'city', regionId: almaty.id, stateBody: { kk: 'Алматы қаласының әкімдігі', ru: 'Акимат города Алматы' },
+      level: 'city',
+      regionId: almaty.id,
+      stateBody: { kk: 'Алматы қаласының әкімдігі', ru: 'Акимат города Алматы' },
       members: [{ fullName: { kk: 'Айгүл Серікқызы', ru: 'Айгуль Серикқызы' }, position: 'chair' }],
       contacts: { phone: '+7 727 000 00 00', email: 'almaty@kenes.example.kz' },
     })
-    councilB = await makeCouncil(moderator, { level: 'city', regionId: astana.id, name: { ru: 'Общественный совет города Астаны' } })
+    councilB = await makeCouncil(moderator, {
+      level: 'city',
+      regionId: astana.id,
+      name: { ru: 'Общественный совет города Астаны' },
+    })
     memberA = await loginAs(t, { roles: ['council_member'], councilIds: [councilA.id] })
     memberB = await loginAs(t, { roles: ['council_member'], councilIds: [councilB.id] })
   })
   after(() => t?.close())
 
   describe('POST /api/v1/councils', () => {
-    const body = { name: { ru: 'Общественный совет при Министерстве финансов' }, level: 'republican', stateBody: { ru: 'Министерство финансов' } }
+    const body = {
+      name: { ru: 'Общественный совет при Министерстве финансов' },
+      level: 'republican',
+      stateBody: { ru: 'Министерство финансов' },
+    }
 
     it('should create a council with a transliterated, unique slug for a moderator and an admin', async () => {
       const a = await moderator.post('/api/v1/councils', body)
       expect(a.status).to.equal(201)
       expect(a.body.slug).to.equal('obshchestvennyy-sovet-pri-ministerstve-finansov')
       expect(a.body).to.include({ level: 'republican', regionId: null, logoUrl: null })
-      expect(a.body.stats).to.deep.equal({ news: 0, videos: 0, appeals: { received: 0, answered: 0, overdue: 0 }, medianResponseDays: null })
+      expect(a.body.stats).to.deep.equal({
+        news: 0,
+        videos: 0,
+        appeals: { received: 0, answered: 0, overdue: 0 },
+        medianResponseDays: null,
+      })
       const b = await admin.post('/api/v1/councils', body)
       expect(b.status).to.equal(201)
       expect(b.body.slug).to.equal('obshchestvennyy-sovet-pri-ministerstve-finansov-2')
     })
 
     it('should transliterate Kazakh letters when there is no Russian name', async () => {
-      const res = await moderator.post('/api/v1/councils', { name: { kk: 'Әділет Ғылым Қоғам Өңір Ұлттық Үкімет Һ Іскер' }, level: 'republican', stateBody: { kk: 'Әділет министрлігі' } })
+      const res = await moderator.post('/api/v1/councils', {
+        name: { kk: 'Әділет Ғылым Қоғам Өңір Ұлттық Үкімет Һ Іскер' },
+        level: 'republican',
+        stateBody: { kk: 'Әділет министрлігі' },
+      })
       expect(res.status).to.equal(201)
       expect(res.body.slug).to.equal('adilet-ghylym-qogham-ongir-ulttyq-ukimet-h-isker')
       expect(res.body.name).to.deep.equal({ kk: 'Әділет Ғылым Қоғам Өңір Ұлттық Үкімет Һ Іскер' })
@@ -68,8 +87,14 @@ describe('councils API', () => {
 
     it('should fail with 400 and localized messages in kk and ru', async () => {
       const bad = { name: { kk: '' }, level: 'galactic', stateBody: { ru: 'x' } }
-      const kk = await moderator.request('POST', '/api/v1/councils', { json: bad, headers: { 'accept-language': 'kk' } })
-      const ru = await moderator.request('POST', '/api/v1/councils', { json: bad, headers: { 'accept-language': 'ru' } })
+      const kk = await moderator.request('POST', '/api/v1/councils', {
+        json: bad,
+        headers: { 'accept-language': 'kk' },
+      })
+      const ru = await moderator.request('POST', '/api/v1/councils', {
+        json: bad,
+        headers: { 'accept-language': 'ru' },
+      })
       expect(kk.status).to.equal(400)
       expect(kk.headers.get('content-type')).to.match(/application\/problem\+json/)
       expect(kk.body.code).to.equal('validation.failed')
@@ -83,9 +108,17 @@ describe('councils API', () => {
     })
 
     it('should refuse a city council without a region and a republican one with a region, with specific messages', async () => {
-      const res = await moderator.post('/api/v1/councils', { ...body, level: 'city' }, { headers: { 'accept-language': 'ru' } })
+      const res = await moderator.post(
+        '/api/v1/councils',
+        { ...body, level: 'city' },
+        { headers: { 'accept-language': 'ru' } },
+      )
       expect(res.status).to.equal(400)
-      expect(res.body.errors[0]).to.include({ path: 'body.regionId', code: 'region_required', message: 'Укажите регион для совета этого уровня' })
+      expect(res.body.errors[0]).to.include({
+        path: 'body.regionId',
+        code: 'region_required',
+        message: 'Укажите регион для совета этого уровня',
+      })
       const rep = await moderator.post('/api/v1/councils', { ...body, regionId: almaty.id })
       expect(rep.body.errors[0].code).to.equal('region_not_allowed')
       const unknown = await moderator.post('/api/v1/councils', { ...body, level: 'city', regionId: 'a'.repeat(24) })
@@ -97,7 +130,10 @@ describe('councils API', () => {
       expect((await moderator.post('/api/v1/councils', { ...body, archivedAt: null })).status).to.equal(400)
       const inj = await moderator.post('/api/v1/councils', { ...body, name: { ru: { $gt: '' } } })
       expect(inj.status).to.equal(400)
-      expect((await moderator.post('/api/v1/councils', { ...body, contacts: { website: 'javascript:alert(1)' } })).body.errors[0].code).to.equal('invalid_url')
+      expect(
+        (await moderator.post('/api/v1/councils', { ...body, contacts: { website: 'javascript:alert(1)' } })).body
+          .errors[0].code,
+      ).to.equal('invalid_url')
     })
   })
 
@@ -115,7 +151,14 @@ describe('councils API', () => {
     })
 
     it('should answer 404 for malformed ids, unknown slugs and traversal attempts', async () => {
-      for (const ref of ['0123', 'NOT_A_SLUG', 'a'.repeat(24).replace(/a$/, 'b'), '..%2F..%2Fetc', 'slug%00x', 'no-such-council']) {
+      for (const ref of [
+        '0123',
+        'NOT_A_SLUG',
+        'a'.repeat(24).replace(/a$/, 'b'),
+        '..%2F..%2Fetc',
+        'slug%00x',
+        'no-such-council',
+      ]) {
         const res = await guest.get(`/api/v1/councils/${ref}`)
         expect(res.status, ref).to.equal(404)
         expect(res.body.code).to.equal('not_found')
@@ -146,9 +189,15 @@ describe('councils API', () => {
     })
 
     it('should fail with 403 for a member of another council, a citizen; 401 for a guest', async () => {
-      expect((await memberB.patch(`/api/v1/councils/${councilA.id}`, { description: { ru: 'взлом' } })).status).to.equal(403)
-      expect((await citizen.patch(`/api/v1/councils/${councilA.id}`, { description: { ru: 'взлом' } })).status).to.equal(403)
-      expect((await guest.patch(`/api/v1/councils/${councilA.id}`, { description: { ru: 'взлом' } })).status).to.equal(401)
+      expect(
+        (await memberB.patch(`/api/v1/councils/${councilA.id}`, { description: { ru: 'взлом' } })).status,
+      ).to.equal(403)
+      expect(
+        (await citizen.patch(`/api/v1/councils/${councilA.id}`, { description: { ru: 'взлом' } })).status,
+      ).to.equal(403)
+      expect((await guest.patch(`/api/v1/councils/${councilA.id}`, { description: { ru: 'взлом' } })).status).to.equal(
+        401,
+      )
     })
 
     it('should let a moderator move a council and validate the body', async () => {
@@ -159,7 +208,9 @@ describe('councils API', () => {
       expect((await moderator.patch(`/api/v1/councils/${c.id}`, {})).status).to.equal(400)
       expect((await moderator.patch(`/api/v1/councils/${c.id}`, { slug: 'x' })).status).to.equal(400)
       expect((await moderator.patch('/api/v1/councils/not-an-id', { name: { ru: 'Совет' } })).status).to.equal(404)
-      expect((await moderator.patch(`/api/v1/councils/${'f'.repeat(24)}`, { name: { ru: 'Совет' } })).status).to.equal(404)
+      expect((await moderator.patch(`/api/v1/councils/${'f'.repeat(24)}`, { name: { ru: 'Совет' } })).status).to.equal(
+        404,
+      )
     })
   })
 
@@ -199,14 +250,22 @@ describe('councils API', () => {
       for (const q of ['Алматының', 'алматы кеңес', 'совета Алматы', 'советов', 'ӘКІМДІГІ']) {
         const res = await guest.get(`/api/v1/councils?q=${encodeURIComponent(q)}`)
         expect(res.status).to.equal(200)
-        expect(res.body.items.map((c: any) => c.id), q).to.include(councilA.id)
+        expect(
+          res.body.items.map((c: any) => c.id),
+          q,
+        ).to.include(councilA.id)
       }
       const none = await guest.get(`/api/v1/councils?q=${encodeURIComponent('Шымкент')}`)
       expect(none.body.items.map((c: any) => c.id)).to.not.include(councilA.id)
     })
 
     it('should cap the page at 100 and walk every council once with nextCursor', async () => {
-      for (let i = 0; i < 12; i++) await makeCouncil(moderator, { level: i % 2 ? 'district' : 'oblast', regionId: almaty.id, name: { ru: `Совет номер ${i}` } })
+      for (let i = 0; i < 12; i++)
+        await makeCouncil(moderator, {
+          level: i % 2 ? 'district' : 'oblast',
+          regionId: almaty.id,
+          name: { ru: `Совет номер ${i}` },
+        })
       const all = await guest.get('/api/v1/councils?limit=10000')
       expect(all.status).to.equal(200)
       expect(all.body.items.length).to.be.at.most(100)
@@ -225,7 +284,9 @@ describe('councils API', () => {
       // republican first, then oblast, city, district
       const levels = (await guest.get('/api/v1/councils?limit=100')).body.items.map((c: any) => c.level)
       const rank = { republican: 0, oblast: 1, city: 2, district: 3 } as Record<string, number>
-      expect(levels.map((l: string) => rank[l])).to.deep.equal([...levels.map((l: string) => rank[l])].sort((a, b) => a - b))
+      expect(levels.map((l: string) => rank[l])).to.deep.equal(
+        [...levels.map((l: string) => rank[l])].sort((a, b) => a - b),
+      )
       expect((await guest.get('/api/v1/councils?cursor=garbage!')).status).to.equal(400)
       const searchPages: string[] = []
       let c2: string | null = null
@@ -258,7 +319,9 @@ describe('councils API', () => {
       const url = `/api/v1/councils/${councilB.id}`
       await guest.get(url)
       await guest.get('/api/v1/councils?region=KZ-71')
-      const res = await memberB.patch(`/api/v1/councils/${councilB.id}`, { name: { ru: 'Переименованный совет Астаны' } })
+      const res = await memberB.patch(`/api/v1/councils/${councilB.id}`, {
+        name: { ru: 'Переименованный совет Астаны' },
+      })
       expect(res.status).to.equal(200)
       expect((await guest.get(url)).body.name.ru).to.equal('Переименованный совет Астаны')
       const list = await guest.get('/api/v1/councils?region=KZ-71')

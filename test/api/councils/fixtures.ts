@@ -41,8 +41,16 @@ export async function twoCouncils(t: TestServer): Promise<TwoCouncils> {
   const moderator = await loginAs(t, { roles: ['moderator'] })
   const citizen = await loginAs(t, { roles: ['citizen'] })
   const rs = await regions(guest)
-  const councilA = await makeCouncil(moderator, { level: 'oblast', regionId: rs.find((r) => r.code === 'KZ-35')!.id, name: { ru: 'Общественный совет Карагандинской области' } })
-  const councilB = await makeCouncil(moderator, { level: 'city', regionId: rs.find((r) => r.code === 'KZ-79')!.id, name: { ru: 'Общественный совет города Шымкент' } })
+  const councilA = await makeCouncil(moderator, {
+    level: 'oblast',
+    regionId: rs.find((r) => r.code === 'KZ-35')!.id,
+    name: { ru: 'Общественный совет Карагандинской области' },
+  })
+  const councilB = await makeCouncil(moderator, {
+    level: 'city',
+    regionId: rs.find((r) => r.code === 'KZ-79')!.id,
+    name: { ru: 'Общественный совет города Шымкент' },
+  })
   const memberA = await loginAs(t, { roles: ['council_member'], councilIds: [councilA.id] })
   const memberB = await loginAs(t, { roles: ['council_member'], councilIds: [councilB.id] })
   return { guest, moderator, citizen, councilA, councilB, memberA, memberB }

@@ -33,7 +33,10 @@ describe('demo seed (npm run seed)', () => {
     expect(regions).to.have.length(20)
     for (const r of regions) {
       const res = await guest.get(`/api/v1/councils?region=${r.code}&limit=100`)
-      expect(res.body.items.filter((c: any) => c.level === 'oblast' || c.level === 'city'), r.code).to.have.length.at.least(1)
+      expect(
+        res.body.items.filter((c: any) => c.level === 'oblast' || c.level === 'city'),
+        r.code,
+      ).to.have.length.at.least(1)
     }
     const republican = (await guest.get('/api/v1/councils?level=republican&limit=100')).body.items
     expect(republican.length).to.be.at.least(10)
@@ -46,6 +49,8 @@ describe('demo seed (npm run seed)', () => {
     const news = (await guest.get(`/api/v1/news?council=${profile.id}`)).body.items
     expect(news).to.have.length(3)
     for (const n of news) expect(n.title.kk && n.title.ru).to.be.a('string')
-    expect((await guest.get(`/api/v1/councils?q=${encodeURIComponent('Қарағанды облысының')}`)).body.items.length).to.be.at.least(1)
+    expect(
+      (await guest.get(`/api/v1/councils?q=${encodeURIComponent('Қарағанды облысының')}`)).body.items.length,
+    ).to.be.at.least(1)
   })
 })

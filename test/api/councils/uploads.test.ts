@@ -24,7 +24,9 @@ describe('council logo and news cover uploads', () => {
   let memberB: Agent
   let councilA: any
   let news: any
-  const file = (content: Buffer, filename = 'logo.png', type = 'image/png') => ({ files: [{ field: 'file', filename, content, type }] })
+  const file = (content: Buffer, filename = 'logo.png', type = 'image/png') => ({
+    files: [{ field: 'file', filename, content, type }],
+  })
 
   before(async () => {
     t = await startTestServer()
@@ -34,7 +36,13 @@ describe('council logo and news cover uploads', () => {
     const councilB = await makeCouncil(moderator)
     memberA = await loginAs(t, { roles: ['council_member'], councilIds: [councilA.id] })
     memberB = await loginAs(t, { roles: ['council_member'], councilIds: [councilB.id] })
-    news = (await memberA.post(`/api/v1/councils/${councilA.id}/news`, { title: { ru: 'Новость с обложкой' }, body: { ru: '<p>т</p>' }, status: 'draft' })).body
+    news = (
+      await memberA.post(`/api/v1/councils/${councilA.id}/news`, {
+        title: { ru: 'Новость с обложкой' },
+        body: { ru: '<p>т</p>' },
+        status: 'draft',
+      })
+    ).body
   })
   after(() => t?.close())
 
@@ -55,10 +63,16 @@ describe('council logo and news cover uploads', () => {
     const firstPath = path.join(t.uploadsDir, first.body.logoUrl.replace('/media/files/', ''))
     const meta = await fs.readFile(firstPath)
     expect(meta.subarray(8, 12).toString()).to.equal('WEBP')
-    const second = await memberA.upload(`/api/v1/councils/${councilA.id}/logo`, file(await jpegImage(), 'logo.jpg', 'image/jpeg'))
+    const second = await memberA.upload(
+      `/api/v1/councils/${councilA.id}/logo`,
+      file(await jpegImage(), 'logo.jpg', 'image/jpeg'),
+    )
     expect(second.status).to.equal(200)
     expect(second.body.logoUrl).to.not.equal(first.body.logoUrl)
-    await fs.access(firstPath).then(() => expect.fail('old logo still on disk'), () => {})
+    await fs.access(firstPath).then(
+      () => expect.fail('old logo still on disk'),
+      () => {},
+    )
     const stored = await filesUnder(path.join(t.uploadsDir, 'councils', councilA.id))
     expect(stored).to.have.length(1)
     expect((await guest.get(`/api/v1/councils/${councilA.id}`)).body.logoUrl).to.equal(second.body.logoUrl)

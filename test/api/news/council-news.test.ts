@@ -13,7 +13,8 @@ describe("news API: a council's own list (GET /councils/:councilId/news)", () =>
   let councilA: any
   let councilB: any
   const created: Record<string, string[]> = { draft: [], scheduled: [], published: [], archived: [] }
-  const list = (agent: Agent, query = '', councilId = councilA.id) => agent.get(`/api/v1/councils/${councilId}/news${query}`)
+  const list = (agent: Agent, query = '', councilId = councilA.id) =>
+    agent.get(`/api/v1/councils/${councilId}/news${query}`)
 
   const article = (n: number, status: string, extra: Record<string, unknown> = {}) => ({
     title: { kk: `Кеңес жаңалығы ${n}`, ru: `Новость совета ${n}` },
@@ -28,10 +29,13 @@ describe("news API: a council's own list (GET /councils/:councilId/news)", () =>
     const later = new Date(Date.now() + 7 * 24 * 3600_000).toISOString()
     const plan = ['draft', 'published', 'scheduled', 'draft', 'archived', 'published', 'draft']
     for (const [i, status] of plan.entries()) {
-      const res = await memberA.post(`/api/v1/councils/${councilA.id}/news`,
-        article(i, status === 'archived' ? 'published' : status, status === 'scheduled' ? { publishAt: later } : {}))
+      const res = await memberA.post(
+        `/api/v1/councils/${councilA.id}/news`,
+        article(i, status === 'archived' ? 'published' : status, status === 'scheduled' ? { publishAt: later } : {}),
+      )
       expect(res.status, JSON.stringify(res.body)).to.equal(201)
-      if (status === 'archived') expect((await memberA.patch(`/api/v1/news/${res.body.id}`, { status: 'archived' })).status).to.equal(200)
+      if (status === 'archived')
+        expect((await memberA.patch(`/api/v1/news/${res.body.id}`, { status: 'archived' })).status).to.equal(200)
       created[status].push(res.body.id)
     }
     // Another council's draft must never appear in A's list.
@@ -50,14 +54,30 @@ describe("news API: a council's own list (GET /councils/:councilId/news)", () =>
     expect(scheduled).to.include({ status: 'scheduled', councilId: councilA.id, publishedAt: null })
     expect(scheduled.publishAt).to.be.a('string')
     expect(res.body.items.find((n: any) => n.id === created.archived[0]).status).to.equal('archived')
-    for (const n of res.body.items) expect(n).to.have.all.keys('id', 'slug', 'councilId', 'title', 'summary', 'coverUrl', 'tags', 'publishedAt', 'status', 'publishAt', 'updatedAt')
+    for (const n of res.body.items)
+      expect(n).to.have.all.keys(
+        'id',
+        'slug',
+        'councilId',
+        'title',
+        'summary',
+        'coverUrl',
+        'tags',
+        'publishedAt',
+        'status',
+        'publishAt',
+        'updatedAt',
+      )
     const times = res.body.items.map((n: any) => Date.parse(n.updatedAt))
     expect(times).to.deep.equal([...times].sort((a, b) => b - a))
   })
 
   it('should put an article edited just now first', async () => {
     const oldest = created.draft[0]
-    expect((await memberA.patch(`/api/v1/news/${oldest}`, { title: { kk: 'Жаңартылған жоба', ru: 'Обновлённый черновик' } })).status).to.equal(200)
+    expect(
+      (await memberA.patch(`/api/v1/news/${oldest}`, { title: { kk: 'Жаңартылған жоба', ru: 'Обновлённый черновик' } }))
+        .status,
+    ).to.equal(200)
     const res = await list(memberA, '?limit=1')
     expect(res.body.items.map((n: any) => n.id)).to.deep.equal([oldest])
   })
@@ -66,7 +86,10 @@ describe("news API: a council's own list (GET /councils/:councilId/news)", () =>
     for (const status of ['draft', 'scheduled', 'published', 'archived']) {
       const res = await list(memberA, `?status=${status}`)
       expect(res.status).to.equal(200)
-      expect(res.body.items.map((n: any) => n.id), status).to.have.members(created[status])
+      expect(
+        res.body.items.map((n: any) => n.id),
+        status,
+      ).to.have.members(created[status])
       expect(res.body.items.every((n: any) => n.status === status)).to.equal(true)
     }
   })

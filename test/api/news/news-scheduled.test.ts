@@ -32,7 +32,10 @@ describe('news scheduled publication', () => {
   })
 
   const scheduled = (ms: number, title: string) => ({
-    title: { ru: title }, body: { ru: '<p>Текст</p>' }, status: 'scheduled', publishAt: new Date(Date.now() + ms).toISOString(),
+    title: { ru: title },
+    body: { ru: '<p>Текст</p>' },
+    status: 'scheduled',
+    publishAt: new Date(Date.now() + ms).toISOString(),
   })
 
   it('should publish at publishAt by the job, and keep it hidden before', async () => {
@@ -63,7 +66,9 @@ describe('news scheduled publication', () => {
     expect(toDraft.body.status).to.equal('draft')
     const b = (await moderator.post(`/api/v1/councils/${council.id}/news`, scheduled(60_000, 'Перенесённая'))).body
     await moderator.patch(`/api/v1/news/${b.id}`, { publishAt: new Date(Date.now() + 800).toISOString() })
-    await until(async () => ((await moderator.get(`/api/v1/news/${b.id}`)).body.status === 'published' ? true : undefined))
+    await until(async () =>
+      (await moderator.get(`/api/v1/news/${b.id}`)).body.status === 'published' ? true : undefined,
+    )
     expect((await moderator.get(`/api/v1/news/${a.id}`)).body.status).to.equal('draft')
   })
 

@@ -42,8 +42,9 @@ describe('news API', () => {
 
     it('should sanitize the body: scripts, handlers and javascript: links removed', async () => {
       const body = {
-        ru: '<p onclick="steal()">Текст<script>alert(1)</script></p><img src="x" onerror="alert(1)"><img src="/media/files/a.webp" onerror="x()">'
-          + '<a href="javascript:alert(1)">плохая</a><a href="https://gov.kz">хорошая</a><iframe src="https://evil"></iframe><style>p{}</style>',
+        ru:
+          '<p onclick="steal()">Текст<script>alert(1)</script></p><img src="x" onerror="alert(1)"><img src="/media/files/a.webp" onerror="x()">' +
+          '<a href="javascript:alert(1)">плохая</a><a href="https://gov.kz">хорошая</a><iframe src="https://evil"></iframe><style>p{}</style>',
       }
       const res = await memberA.post(`/api/v1/councils/${councilA.id}/news`, article({ body }))
       expect(res.status).to.equal(201)
@@ -52,7 +53,10 @@ describe('news API', () => {
       expect(html).to.contain('<img src="/media/files/a.webp" />')
       expect(html).to.contain('<a href="https://gov.kz" rel="noopener noreferrer" target="_blank">хорошая</a>')
       expect(html).to.not.contain('src="x"')
-      const empty = await memberA.post(`/api/v1/councils/${councilA.id}/news`, article({ body: { ru: '<script>alert(1)</script>' } }))
+      const empty = await memberA.post(
+        `/api/v1/councils/${councilA.id}/news`,
+        article({ body: { ru: '<script>alert(1)</script>' } }),
+      )
       expect(empty.status).to.equal(400)
     })
 
@@ -66,23 +70,46 @@ describe('news API', () => {
 
     it('should validate with localized messages (kk, ru)', async () => {
       const bad = article({ status: 'scheduled', tags: Array.from({ length: 11 }, (_, i) => `t${i}`), extra: 1 })
-      const kk = await memberA.post(`/api/v1/councils/${councilA.id}/news`, bad, { headers: { 'accept-language': 'kk' } })
-      const ru = await memberA.post(`/api/v1/councils/${councilA.id}/news`, bad, { headers: { 'accept-language': 'ru' } })
+      const kk = await memberA.post(`/api/v1/councils/${councilA.id}/news`, bad, {
+        headers: { 'accept-language': 'kk' },
+      })
+      const ru = await memberA.post(`/api/v1/councils/${councilA.id}/news`, bad, {
+        headers: { 'accept-language': 'ru' },
+      })
       expect(kk.status).to.equal(400)
       expect(kk.body.errors.map((e: any) => e.path)).to.include.members(['body.tags', 'body'])
       expect(ru.body.detail).to.not.equal(kk.body.detail)
-      const past = await memberA.post(`/api/v1/councils/${councilA.id}/news`, article({ status: 'scheduled', publishAt: '2001-01-01T00:00:00Z' }), { headers: { 'accept-language': 'ru' } })
-      expect(past.body.errors[0]).to.include({ code: 'publish_at_past', message: 'Время публикации должно быть в будущем' })
-      const noDate = await memberA.post(`/api/v1/councils/${councilA.id}/news`, article({ status: 'scheduled' }), { headers: { 'accept-language': 'kk' } })
-      expect(noDate.body.errors[0]).to.include({ code: 'publish_at_required', message: 'Жоспарланған жариялау үшін уақытты көрсетіңіз' })
-      expect((await memberA.post(`/api/v1/councils/${councilA.id}/news`, article({ title: { ru: { $ne: null } } }))).status).to.equal(400)
+      const past = await memberA.post(
+        `/api/v1/councils/${councilA.id}/news`,
+        article({ status: 'scheduled', publishAt: '2001-01-01T00:00:00Z' }),
+        { headers: { 'accept-language': 'ru' } },
+      )
+      expect(past.body.errors[0]).to.include({
+        code: 'publish_at_past',
+        message: 'Время публикации должно быть в будущем',
+      })
+      const noDate = await memberA.post(`/api/v1/councils/${councilA.id}/news`, article({ status: 'scheduled' }), {
+        headers: { 'accept-language': 'kk' },
+      })
+      expect(noDate.body.errors[0]).to.include({
+        code: 'publish_at_required',
+        message: 'Жоспарланған жариялау үшін уақытты көрсетіңіз',
+      })
+      expect(
+        (await memberA.post(`/api/v1/councils/${councilA.id}/news`, article({ title: { ru: { $ne: null } } }))).status,
+      ).to.equal(400)
     })
   })
 
   describe('drafts and GET /api/v1/news/:idOrSlug', () => {
     let draft: any
     before(async () => {
-      draft = (await memberA.post(`/api/v1/councils/${councilA.id}/news`, article({ status: 'draft', title: { ru: 'Черновик о бюджете' } }))).body
+      draft = (
+        await memberA.post(
+          `/api/v1/councils/${councilA.id}/news`,
+          article({ status: 'draft', title: { ru: 'Черновик о бюджете' } }),
+        )
+      ).body
     })
 
     it('should show a draft to its council and to moderators only; 404 (not 403) for everyone else', async () => {
@@ -98,11 +125,14 @@ describe('news API', () => {
     })
 
     it('should answer 404 for malformed ids and unknown slugs', async () => {
-      for (const ref of ['xyz!', 'A'.repeat(24), 'no-such-news', '0'.repeat(23)]) expect((await guest.get(`/api/v1/news/${encodeURIComponent(ref)}`)).status, ref).to.equal(404)
+      for (const ref of ['xyz!', 'A'.repeat(24), 'no-such-news', '0'.repeat(23)])
+        expect((await guest.get(`/api/v1/news/${encodeURIComponent(ref)}`)).status, ref).to.equal(404)
     })
 
     it('should count a view once per visitor within the window', async () => {
-      const n = (await memberA.post(`/api/v1/councils/${councilA.id}/news`, article({ title: { ru: 'Новость для просмотров' } }))).body
+      const n = (
+        await memberA.post(`/api/v1/councils/${councilA.id}/news`, article({ title: { ru: 'Новость для просмотров' } }))
+      ).body
       const v1 = await guest.get(`/api/v1/news/${n.id}`)
       const v2 = await guest.get(`/api/v1/news/${n.slug}`)
       expect(v1.body.views).to.equal(1)
@@ -118,14 +148,21 @@ describe('news API', () => {
   describe('PATCH, DELETE and cover of /api/v1/news/:id', () => {
     let n: any
     beforeEach(async () => {
-      n = (await memberA.post(`/api/v1/councils/${councilA.id}/news`, article({ title: { ru: 'Изменяемая новость' } }))).body
+      n = (await memberA.post(`/api/v1/councils/${councilA.id}/news`, article({ title: { ru: 'Изменяемая новость' } })))
+        .body
     })
 
     it('should fail with 403 for a member of another council on every write route, 401 for a guest', async () => {
       expect((await memberB.patch(`/api/v1/news/${n.id}`, { title: { ru: 'Взлом' } })).status).to.equal(403)
       expect((await memberB.delete(`/api/v1/news/${n.id}`)).status).to.equal(403)
       const png = Buffer.from('89504e470d0a1a0a', 'hex')
-      expect((await memberB.upload(`/api/v1/news/${n.id}/cover`, { files: [{ field: 'file', filename: 'c.png', content: png }] })).status).to.equal(403)
+      expect(
+        (
+          await memberB.upload(`/api/v1/news/${n.id}/cover`, {
+            files: [{ field: 'file', filename: 'c.png', content: png }],
+          })
+        ).status,
+      ).to.equal(403)
       expect((await citizen.patch(`/api/v1/news/${n.id}`, { title: { ru: 'Взлом' } })).status).to.equal(403)
       expect((await guest.patch(`/api/v1/news/${n.id}`, { title: { ru: 'Взлом' } })).status).to.equal(401)
       expect((await guest.delete(`/api/v1/news/${n.id}`)).status).to.equal(401)
@@ -133,7 +170,10 @@ describe('news API', () => {
     })
 
     it('should edit, archive (gone from public) and unarchive keeping the publication date', async () => {
-      const edited = await memberA.patch(`/api/v1/news/${n.id}`, { title: { ru: 'Исправленная новость' }, tags: ['Бюджет'] })
+      const edited = await memberA.patch(`/api/v1/news/${n.id}`, {
+        title: { ru: 'Исправленная новость' },
+        tags: ['Бюджет'],
+      })
       expect(edited.status).to.equal(200)
       expect(edited.body.tags).to.deep.equal(['бюджет'])
       const archived = await moderator.patch(`/api/v1/news/${n.id}`, { status: 'archived' })
@@ -155,35 +195,63 @@ describe('news API', () => {
 
   describe('GET /api/v1/news (lists and search)', () => {
     before(async () => {
-      await memberB.post(`/api/v1/councils/${councilB.id}/news`, article({
-        title: { kk: 'Шымкент қаласының кеңестері жиналды', ru: 'Советы Шымкента собрались' }, tags: ['Шымкент'],
-        body: { ru: '<p>Обсуждение бюджета города</p>' },
-      }))
+      await memberB.post(
+        `/api/v1/councils/${councilB.id}/news`,
+        article({
+          title: { kk: 'Шымкент қаласының кеңестері жиналды', ru: 'Советы Шымкента собрались' },
+          tags: ['Шымкент'],
+          body: { ru: '<p>Обсуждение бюджета города</p>' },
+        }),
+      )
     })
 
     it('should list published news by council (id or slug), region (id or code) and tag', async () => {
       const byCouncil = await guest.get(`/api/v1/news?council=${councilB.slug}`)
       expect(byCouncil.body.items).to.have.length(1)
-      expect(byCouncil.body.items[0]).to.have.keys('id', 'slug', 'councilId', 'title', 'summary', 'coverUrl', 'tags', 'publishedAt')
+      expect(byCouncil.body.items[0]).to.have.keys(
+        'id',
+        'slug',
+        'councilId',
+        'title',
+        'summary',
+        'coverUrl',
+        'tags',
+        'publishedAt',
+      )
       expect((await guest.get(`/api/v1/news?council=${councilB.id}`)).body.items).to.have.length(1)
-      expect((await guest.get('/api/v1/news?region=KZ-79')).body.items.map((n: any) => n.councilId)).to.deep.equal([councilB.id])
+      expect((await guest.get('/api/v1/news?region=KZ-79')).body.items.map((n: any) => n.councilId)).to.deep.equal([
+        councilB.id,
+      ])
       expect((await guest.get(`/api/v1/news?tag=${encodeURIComponent('#ШЫМКЕНТ')}`)).body.items).to.have.length(1)
       expect((await guest.get('/api/v1/news?council=no-such-council')).body.items).to.deep.equal([])
       expect((await guest.get('/api/v1/news?council=%24gt')).status).to.equal(400)
     })
 
     it('should find news by inflected words in Kazakh and Russian', async () => {
-      const cases: [string, string][] = [['кеңес', councilB.id], ['кеңестің', councilB.id], ['совет', councilB.id], ['советов', councilB.id], ['бюджет города', councilB.id], ['Шымкентте', councilB.id]]
+      const cases: [string, string][] = [
+        ['кеңес', councilB.id],
+        ['кеңестің', councilB.id],
+        ['совет', councilB.id],
+        ['советов', councilB.id],
+        ['бюджет города', councilB.id],
+        ['Шымкентте', councilB.id],
+      ]
       for (const [q, councilId] of cases) {
         const res = await guest.get(`/api/v1/news?q=${encodeURIComponent(q)}`)
         expect(res.status).to.equal(200)
-        expect(res.body.items.map((n: any) => n.councilId), q).to.include(councilId)
+        expect(
+          res.body.items.map((n: any) => n.councilId),
+          q,
+        ).to.include(councilId)
       }
-      expect((await guest.get(`/api/v1/news?q=${encodeURIComponent('Шымкент')}&council=${councilA.id}`)).body.items).to.deep.equal([])
+      expect(
+        (await guest.get(`/api/v1/news?q=${encodeURIComponent('Шымкент')}&council=${councilA.id}`)).body.items,
+      ).to.deep.equal([])
     })
 
     it('should cap limit at 100 and page through everything without duplicates', async () => {
-      for (let i = 0; i < 6; i++) await memberA.post(`/api/v1/councils/${councilA.id}/news`, article({ title: { ru: `Пачка ${i}` } }))
+      for (let i = 0; i < 6; i++)
+        await memberA.post(`/api/v1/councils/${councilA.id}/news`, article({ title: { ru: `Пачка ${i}` } }))
       const all = (await guest.get('/api/v1/news?limit=10000')).body.items
       expect(all.length).to.be.at.most(100)
       const dates = all.map((n: any) => n.publishedAt)
@@ -202,7 +270,10 @@ describe('news API', () => {
 
   describe('GET /api/v1/news/feed.xml', () => {
     it('should be valid RSS 2.0 in the request language with escaped text and absolute links', async () => {
-      await memberA.post(`/api/v1/councils/${councilA.id}/news`, article({ title: { kk: 'Салық & <бюджет> "туралы"', ru: 'Налоги & <бюджет> "о"' } }))
+      await memberA.post(
+        `/api/v1/councils/${councilA.id}/news`,
+        article({ title: { kk: 'Салық & <бюджет> "туралы"', ru: 'Налоги & <бюджет> "о"' } }),
+      )
       for (const lng of ['kk', 'ru'] as const) {
         const res = await guest.get(`/api/v1/news/feed.xml?council=${councilA.slug}&lng=${lng}`)
         expect(res.status).to.equal(200)
@@ -218,7 +289,9 @@ describe('news API', () => {
           expect(new Date(/<pubDate>([^<]+)<\/pubDate>/.exec(it)![1]).getTime()).to.be.greaterThan(0)
         }
         const titles = items.map((i) => /<title>([^<]+)<\/title>/.exec(i)![1])
-        expect(titles).to.include(lng === 'kk' ? 'Салық &amp; &lt;бюджет&gt; &quot;туралы&quot;' : 'Налоги &amp; &lt;бюджет&gt; &quot;о&quot;')
+        expect(titles).to.include(
+          lng === 'kk' ? 'Салық &amp; &lt;бюджет&gt; &quot;туралы&quot;' : 'Налоги &amp; &lt;бюджет&gt; &quot;о&quot;',
+        )
         expect(xml).to.contain(`<language>${lng}-KZ</language>`)
         // Balanced elements: every opened tag is closed (a cheap well-formedness check).
         const opened = (xml.match(/<(item|channel|rss)[ >]/g) ?? []).length
@@ -237,11 +310,17 @@ describe('news API', () => {
       const hit = await guest.get(`/api/v1/news?council=${councilB.id}`)
       expect(hit.headers.get('x-cache')).to.equal('HIT')
       const etag = hit.headers.get('etag')!
-      expect((await guest.get(`/api/v1/news?council=${councilB.id}`, { headers: { 'if-none-match': etag } })).status).to.equal(304)
-      const created = (await memberB.post(`/api/v1/councils/${councilB.id}/news`, article({ title: { ru: 'Свежая новость' } }))).body
+      expect(
+        (await guest.get(`/api/v1/news?council=${councilB.id}`, { headers: { 'if-none-match': etag } })).status,
+      ).to.equal(304)
+      const created = (
+        await memberB.post(`/api/v1/councils/${councilB.id}/news`, article({ title: { ru: 'Свежая новость' } }))
+      ).body
       const after = await guest.get(`/api/v1/news?council=${councilB.id}`)
       expect(after.body.items[0].id).to.equal(created.id)
-      expect((await guest.get(`/api/v1/news?council=${councilB.id}`, { headers: { 'if-none-match': etag } })).status).to.equal(200)
+      expect(
+        (await guest.get(`/api/v1/news?council=${councilB.id}`, { headers: { 'if-none-match': etag } })).status,
+      ).to.equal(200)
       const profile = await guest.get(`/api/v1/councils/${councilB.id}`)
       expect(profile.body.stats.news).to.equal(before.body.stats.news + 1)
     })

@@ -128,14 +128,23 @@ describe('users: administration', () => {
 
     it('should fail with 400 for bad values or unknown fields, 404 for an unknown or malformed id', async () => {
       const { id } = await createUser(t)
-      for (const body of [{ roles: ['emperor'] }, { roles: [] }, { councilIds: ['nope'] }, { disabled: 'yes' }, { email: 'x@y.kz' }, { passwordHash: 'x' }]) {
+      for (const body of [
+        { roles: ['emperor'] },
+        { roles: [] },
+        { councilIds: ['nope'] },
+        { disabled: 'yes' },
+        { email: 'x@y.kz' },
+        { passwordHash: 'x' },
+      ]) {
         const res = await admin.patch(`/api/v1/users/${id}`, body)
         expect(res.status, JSON.stringify(body)).to.equal(400)
         expect(res.body.code).to.equal('validation.failed')
       }
       const unknown = await admin.patch(`/api/v1/users/${id}?lng=ru`, { councilIds: [COUNCIL, OTHER_COUNCIL] })
       expect(unknown.status).to.equal(400)
-      expect(unknown.body.errors).to.deep.equal([{ path: 'body.councilIds.1', code: 'unknown_council', message: 'Такого совета нет' }])
+      expect(unknown.body.errors).to.deep.equal([
+        { path: 'body.councilIds.1', code: 'unknown_council', message: 'Такого совета нет' },
+      ])
       expect((await admin.patch('/api/v1/users/0123456789abcdef01234567', { disabled: true })).status).to.equal(404)
       expect((await admin.patch('/api/v1/users/not-an-id', { disabled: true })).status).to.equal(404)
     })
@@ -182,7 +191,10 @@ describe('users: GET /api/v1/audit', () => {
   it('should fail with 401 for a guest and 403 for everyone but an admin', async () => {
     expect((await new Agent(t.url).get('/api/v1/audit')).status).to.equal(401)
     for (const role of ['citizen', 'council_member', 'moderator'] as Role[]) {
-      expect((await (await loginAs(t, { roles: [role], councilIds: [OTHER_COUNCIL] })).get('/api/v1/audit')).status, role).to.equal(403)
+      expect(
+        (await (await loginAs(t, { roles: [role], councilIds: [OTHER_COUNCIL] })).get('/api/v1/audit')).status,
+        role,
+      ).to.equal(403)
     }
   })
 

@@ -12,7 +12,11 @@ import { castOf, listFiles, upload, type Cast } from './helpers.js'
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker-child.ts')
 const LEASE_MS = 3000
 
-async function until<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
+async function until<T>(
+  what: string,
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     const v = await check()
@@ -79,7 +83,9 @@ describe('videos.process survives a worker crash mid-transcode', function () {
 
     const first = startWorker()
     // ffmpeg has written segments into a scratch directory …
-    await until('ffmpeg mid-way', async () => (await listFiles(dir)).some((f) => f.startsWith('.work-') && f.endsWith('.ts')))
+    await until('ffmpeg mid-way', async () =>
+      (await listFiles(dir)).some((f) => f.startsWith('.work-') && f.endsWith('.ts')),
+    )
     // … and the worker's heartbeat holds the short lease (so its expiry is what frees the job).
     const running: any = await until('a heartbeat', async () => {
       const j: any = await Job.findOne({ name: 'videos.process' }).lean()
@@ -89,15 +95,25 @@ describe('videos.process survives a worker crash mid-transcode', function () {
     await new Promise((r) => first.once('exit', r))
 
     const afterCrash = await listFiles(dir)
-    expect(afterCrash.some((f) => f.startsWith('.work-')), 'half output is in scratch').to.equal(true)
-    expect(afterCrash.filter((f) => f.startsWith('m-')), 'nothing committed').to.deep.equal([])
+    expect(
+      afterCrash.some((f) => f.startsWith('.work-')),
+      'half output is in scratch',
+    ).to.equal(true)
+    expect(
+      afterCrash.filter((f) => f.startsWith('m-')),
+      'nothing committed',
+    ).to.deep.equal([])
     expect((await cast.member.get(`/api/v1/videos/${id}`)).body).to.include({ status: 'processing', hlsUrl: null })
 
     startWorker()
-    const done = await until('the video to be processed', async () => {
-      const v = await cast.member.get(`/api/v1/videos/${id}`)
-      return v.body.status !== 'processing' ? v.body : null
-    }, 150_000)
+    const done = await until(
+      'the video to be processed',
+      async () => {
+        const v = await cast.member.get(`/api/v1/videos/${id}`)
+        return v.body.status !== 'processing' ? v.body : null
+      },
+      150_000,
+    )
     expect(done.status, JSON.stringify(done)).to.equal('pending_review')
     expect(done.renditions.map((r: any) => r.name)).to.deep.equal(['360p', '720p'])
 
@@ -111,7 +127,10 @@ describe('videos.process survives a worker crash mid-transcode', function () {
     expect(job.lockedBy).to.not.equal(running.lockedBy)
 
     const files = await listFiles(dir)
-    expect(files.filter((f) => f.startsWith('.work-')), 'scratch removed').to.deep.equal([])
+    expect(
+      files.filter((f) => f.startsWith('.work-')),
+      'scratch removed',
+    ).to.deep.equal([])
     const mediaDirs = [...new Set(files.filter((f) => f.startsWith('m-')).map((f) => f.split('/')[0]))]
     expect(mediaDirs).to.have.length(1)
     const playlist = await fs.readFile(path.join(dir, mediaDirs[0], '720p', 'index.m3u8'), 'utf8')

@@ -16,14 +16,33 @@ export async function createCouncil(name = 'Test'): Promise<string> {
   return String(c._id)
 }
 
-export const TITLES = { 'title.kk': 'Кеңес отырысы', 'title.ru': 'Заседание совета', 'description.kk': 'Қоғамдық кеңестің отырысы', 'description.ru': 'Заседание общественного совета' }
+export const TITLES = {
+  'title.kk': 'Кеңес отырысы',
+  'title.ru': 'Заседание совета',
+  'description.kk': 'Қоғамдық кеңестің отырысы',
+  'description.ru': 'Заседание общественного совета',
+}
 
-export function upload(agent: Agent, councilId: string, content: Buffer, fields: Record<string, string> = TITLES, filename = 'clip.mp4'): Promise<TestResponse> {
-  return agent.upload(`/api/v1/councils/${councilId}/videos`, { fields, files: [{ field: 'file', filename, content, type: 'video/mp4' }] })
+export function upload(
+  agent: Agent,
+  councilId: string,
+  content: Buffer,
+  fields: Record<string, string> = TITLES,
+  filename = 'clip.mp4',
+): Promise<TestResponse> {
+  return agent.upload(`/api/v1/councils/${councilId}/videos`, {
+    fields,
+    files: [{ field: 'file', filename, content, type: 'video/mp4' }],
+  })
 }
 
 /** Bounded polling of a video's status through the API (no sleeps for timing: a deadline only). */
-export async function waitForStatus(agent: Agent, id: string, statuses: string[], timeoutMs = 90_000): Promise<TestResponse> {
+export async function waitForStatus(
+  agent: Agent,
+  id: string,
+  statuses: string[],
+  timeoutMs = 90_000,
+): Promise<TestResponse> {
   const deadline = Date.now() + timeoutMs
   let last: TestResponse | undefined
   while (Date.now() < deadline) {
@@ -85,8 +104,17 @@ export function expectProblem(res: TestResponse, status: number, code: string): 
 }
 
 /** Uploads a tiny video and waits until it is ready for review; returns its id. */
-export async function pendingVideo(agent: Agent, councilId: string, fields: Record<string, string> = TITLES): Promise<string> {
-  const res = await upload(agent, councilId, fs2.readFileSync(makeVideo({ width: 320, height: 240, seconds: 1, audio: false })), fields)
+export async function pendingVideo(
+  agent: Agent,
+  councilId: string,
+  fields: Record<string, string> = TITLES,
+): Promise<string> {
+  const res = await upload(
+    agent,
+    councilId,
+    fs2.readFileSync(makeVideo({ width: 320, height: 240, seconds: 1, audio: false })),
+    fields,
+  )
   expect(res.status, res.text).to.equal(202)
   const ready = await waitForStatus(agent, res.body.id, ['pending_review', 'failed'])
   expect(ready.body.status).to.equal('pending_review')

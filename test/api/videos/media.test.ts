@@ -10,9 +10,15 @@ import { castOf, pendingVideo, type Cast } from './helpers.js'
 function rawGet(t: TestServer, target: string): Promise<{ status: number; text: string }> {
   const { port } = new URL(t.url)
   return new Promise((resolve, reject) => {
-    const socket = net.connect(Number(port), '127.0.0.1', () => socket.write(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`))
+    const socket = net.connect(Number(port), '127.0.0.1', () =>
+      socket.write(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`),
+    )
     let data = ''
-    socket.setEncoding('latin1').on('data', (d) => (data += d)).on('end', () => resolve({ status: Number(data.split(' ')[1]), text: data })).on('error', reject)
+    socket
+      .setEncoding('latin1')
+      .on('data', (d) => (data += d))
+      .on('end', () => resolve({ status: Number(data.split(' ')[1]), text: data }))
+      .on('error', reject)
   })
 }
 
@@ -64,7 +70,13 @@ describe('GET /media/videos/:id/… (HLS, thumbnail, source)', function () {
     })
 
     it('should serve a published video to everyone with public caching and the right types', async () => {
-      const types = [/^application\/vnd\.apple\.mpegurl/, /^application\/vnd\.apple\.mpegurl/, /^video\/mp2t$/, /^image\/jpeg$/, /^video\/mp4$/]
+      const types = [
+        /^application\/vnd\.apple\.mpegurl/,
+        /^application\/vnd\.apple\.mpegurl/,
+        /^video\/mp2t$/,
+        /^image\/jpeg$/,
+        /^video\/mp4$/,
+      ]
       for (const who of [guest, cast.citizen, cast.otherMember]) {
         for (const [i, url] of urls(published).entries()) {
           const res = await fetch(new URL(url, t.url), { headers: { cookie: who.cookieHeader() } })
@@ -120,7 +132,8 @@ describe('GET /media/videos/:id/… (HLS, thumbnail, source)', function () {
 
   describe('GET /media/videos/:id/source with Range', () => {
     const src = () => `/media/videos/${published}/source`
-    const get = (range?: string, extra: Record<string, string> = {}) => fetch(new URL(src(), t.url), { headers: { ...(range ? { range } : {}), ...extra } })
+    const get = (range?: string, extra: Record<string, string> = {}) =>
+      fetch(new URL(src(), t.url), { headers: { ...(range ? { range } : {}), ...extra } })
 
     it('should advertise ranges and serve the whole file without Range', async () => {
       const res = await get()
@@ -130,7 +143,12 @@ describe('GET /media/videos/:id/… (HLS, thumbnail, source)', function () {
     })
     it('should answer 206 with Content-Range for bytes=a-b, a- and -n', async () => {
       const size = sourceBytes.length
-      for (const [range, start, end] of [['bytes=0-99', 0, 99], [`bytes=100-`, 100, size - 1], ['bytes=-50', size - 50, size - 1], [`bytes=10-${size + 500}`, 10, size - 1]] as const) {
+      for (const [range, start, end] of [
+        ['bytes=0-99', 0, 99],
+        [`bytes=100-`, 100, size - 1],
+        ['bytes=-50', size - 50, size - 1],
+        [`bytes=10-${size + 500}`, 10, size - 1],
+      ] as const) {
         const res = await get(range)
         expect(res.status, range).to.equal(206)
         expect(res.headers.get('content-range')).to.equal(`bytes ${start}-${end}/${size}`)
@@ -139,7 +157,13 @@ describe('GET /media/videos/:id/… (HLS, thumbnail, source)', function () {
       }
     })
     it('should answer 416 with Content-Range bytes */size for ranges outside the file', async () => {
-      for (const range of [`bytes=${sourceBytes.length}-`, `bytes=${sourceBytes.length + 10}-${sourceBytes.length + 20}`, 'bytes=-0', 'bytes=50-10', 'bytes=abc']) {
+      for (const range of [
+        `bytes=${sourceBytes.length}-`,
+        `bytes=${sourceBytes.length + 10}-${sourceBytes.length + 20}`,
+        'bytes=-0',
+        'bytes=50-10',
+        'bytes=abc',
+      ]) {
         const res = await get(range)
         expect(res.status, range).to.equal(416)
         expect(res.headers.get('content-range')).to.equal(`bytes */${sourceBytes.length}`)
@@ -166,7 +190,9 @@ describe('GET /media/videos/:id/… (HLS, thumbnail, source)', function () {
       const own = await cast.member.get(`/media/videos/${pending}/source`, { headers: { range: 'bytes=0-9' } })
       expect(own.status).to.equal(206)
       expect(own.headers.get('cache-control')).to.equal('private, no-store')
-      expect((await cast.citizen.get(`/media/videos/${pending}/source`, { headers: { range: 'bytes=0-9' } })).status).to.equal(404)
+      expect(
+        (await cast.citizen.get(`/media/videos/${pending}/source`, { headers: { range: 'bytes=0-9' } })).status,
+      ).to.equal(404)
     })
   })
 
@@ -174,13 +200,16 @@ describe('GET /media/videos/:id/… (HLS, thumbnail, source)', function () {
     const views = async (id: string) => (await cast.moderator.get(`/api/v1/videos/${id}`)).body.views as number
     it('should count a view once per visitor per window, for published videos only', async () => {
       const base = await views(published)
-      const master = (headers: Record<string, string>) => fetch(new URL(`/media/videos/${published}/master.m3u8`, t.url), { headers }).then((r) => r.arrayBuffer())
+      const master = (headers: Record<string, string>) =>
+        fetch(new URL(`/media/videos/${published}/master.m3u8`, t.url), { headers }).then((r) => r.arrayBuffer())
       await master({ 'user-agent': 'Viewer/1.0' })
       await master({ 'user-agent': 'Viewer/1.0' })
       expect(await views(published)).to.equal(base + 1)
       // A guest with another browser is another visitor; variants and segments do not count.
       await master({ 'user-agent': 'Viewer/2.0' })
-      await fetch(new URL(`/media/videos/${published}/240p/index.m3u8`, t.url), { headers: { 'user-agent': 'Viewer/3.0' } })
+      await fetch(new URL(`/media/videos/${published}/240p/index.m3u8`, t.url), {
+        headers: { 'user-agent': 'Viewer/3.0' },
+      })
       expect(await views(published)).to.equal(base + 2)
       // A signed-in visitor is counted by account, whatever the browser.
       await master({ cookie: cast.admin.cookieHeader(), 'user-agent': 'A' })

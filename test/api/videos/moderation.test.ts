@@ -18,7 +18,10 @@ describe('video moderation, lists and deletion', function () {
     cast = await castOf(t)
     guest = new Agent(t.url)
     // Sequential so the queue order (oldest first) is known.
-    ids.first = await pendingVideo(cast.member, cast.councilA, { 'title.ru': 'Заседание советов по экологии', 'title.kk': 'Экология жөніндегі кеңестің отырысы' })
+    ids.first = await pendingVideo(cast.member, cast.councilA, {
+      'title.ru': 'Заседание советов по экологии',
+      'title.kk': 'Экология жөніндегі кеңестің отырысы',
+    })
     ids.second = await pendingVideo(cast.member, cast.councilA, { 'title.kk': 'Жастар форумы' })
     ids.third = await pendingVideo(cast.otherMember, cast.councilB, { 'title.ru': 'Публичные слушания' })
     ids.fourth = await pendingVideo(cast.member, cast.councilA, { 'title.ru': 'Отчёт за год' })
@@ -31,7 +34,9 @@ describe('video moderation, lists and deletion', function () {
       expect(p1.status, p1.text).to.equal(200)
       expect(p1.body.items.map((v: any) => v.id)).to.deep.equal([ids.first, ids.second])
       expect(p1.body.nextCursor).to.be.a('string')
-      const p2 = await cast.moderator.get(`/api/v1/moderation/videos?limit=2&cursor=${encodeURIComponent(p1.body.nextCursor)}`)
+      const p2 = await cast.moderator.get(
+        `/api/v1/moderation/videos?limit=2&cursor=${encodeURIComponent(p1.body.nextCursor)}`,
+      )
       expect(p2.body.items.map((v: any) => v.id)).to.deep.equal([ids.third, ids.fourth])
       expect(p2.body.nextCursor).to.equal(null)
     })
@@ -54,7 +59,8 @@ describe('video moderation, lists and deletion', function () {
     })
     it('should fail with 401 for a guest and 403 for members and citizens', async () => {
       expectProblem(await guest.get('/api/v1/moderation/videos'), 401, 'auth.required')
-      for (const who of [cast.member, cast.otherMember, cast.citizen]) expectProblem(await who.get('/api/v1/moderation/videos'), 403, 'auth.forbidden')
+      for (const who of [cast.member, cast.otherMember, cast.citizen])
+        expectProblem(await who.get('/api/v1/moderation/videos'), 403, 'auth.forbidden')
     })
   })
 
@@ -62,16 +68,29 @@ describe('video moderation, lists and deletion', function () {
     it('should refuse approve/reject/unpublish to a guest (401), a citizen and a council member (403)', async () => {
       for (const action of ['approve', 'reject', 'unpublish']) {
         expectProblem(await guest.post(`/api/v1/videos/${ids.first}/${action}`, { reason: 'x' }), 401, 'auth.required')
-        for (const who of [cast.citizen, cast.member, cast.otherMember]) expectProblem(await who.post(`/api/v1/videos/${ids.first}/${action}`, { reason: 'x' }), 403, 'auth.forbidden')
+        for (const who of [cast.citizen, cast.member, cast.otherMember])
+          expectProblem(await who.post(`/api/v1/videos/${ids.first}/${action}`, { reason: 'x' }), 403, 'auth.forbidden')
       }
       expect((await cast.moderator.get(`/api/v1/videos/${ids.first}`)).body.status).to.equal('pending_review')
     })
 
     it('should require a reason to reject or unpublish, and refuse unknown fields', async () => {
       expectProblem(await cast.moderator.post(`/api/v1/videos/${ids.second}/reject`, {}), 400, 'validation.failed')
-      expectProblem(await cast.moderator.post(`/api/v1/videos/${ids.second}/reject`, { reason: '   ' }), 400, 'validation.failed')
-      expectProblem(await cast.moderator.post(`/api/v1/videos/${ids.second}/reject`, { reason: { $gt: '' } }), 400, 'validation.failed')
-      expectProblem(await cast.moderator.post(`/api/v1/videos/${ids.second}/approve`, { status: 'published' }), 400, 'validation.failed')
+      expectProblem(
+        await cast.moderator.post(`/api/v1/videos/${ids.second}/reject`, { reason: '   ' }),
+        400,
+        'validation.failed',
+      )
+      expectProblem(
+        await cast.moderator.post(`/api/v1/videos/${ids.second}/reject`, { reason: { $gt: '' } }),
+        400,
+        'validation.failed',
+      )
+      expectProblem(
+        await cast.moderator.post(`/api/v1/videos/${ids.second}/approve`, { status: 'published' }),
+        400,
+        'validation.failed',
+      )
       expectProblem(await cast.moderator.post('/api/v1/videos/0123456789abcdef01234567/approve', {}), 404, 'not_found')
     })
 
@@ -89,22 +108,40 @@ describe('video moderation, lists and deletion', function () {
       expect(mail.lng).to.equal('ru')
       // Publishing twice is not a thing.
       expectProblem(await cast.moderator.post(`/api/v1/videos/${ids.first}/approve`, {}), 409, 'conflict')
-      expectProblem(await cast.moderator.post(`/api/v1/videos/${ids.first}/reject`, { reason: 'поздно' }), 409, 'conflict')
+      expectProblem(
+        await cast.moderator.post(`/api/v1/videos/${ids.first}/reject`, { reason: 'поздно' }),
+        409,
+        'conflict',
+      )
     })
 
     it('should reject with the reason recorded and e-mailed in Kazakh to a Kazakh-speaking uploader', async () => {
       const res = await cast.admin.post(`/api/v1/videos/${ids.third}/reject`, { reason: 'Дыбыс сапасы нашар' })
       expect(res.status, res.text).to.equal(200)
       expect(res.body.status).to.equal('rejected')
-      expect(res.body.moderation.at(-1)).to.include({ decision: 'rejected', reason: 'Дыбыс сапасы нашар', by: cast.admin.user!.id })
+      expect(res.body.moderation.at(-1)).to.include({
+        decision: 'rejected',
+        reason: 'Дыбыс сапасы нашар',
+        by: cast.admin.user!.id,
+      })
       const mail = await waitForMail(t, { to: cast.otherMember.user!.email, template: 'videos:email.rejected' })
       expect(mail.lng).to.equal('kk')
       expect(mail.subject).to.contain('қабылданбады')
       expect(mail.text).to.contain('Дыбыс сапасы нашар')
-      expect((await listAudit({ action: 'video.rejected', targetId: ids.third }))[0].details.reason).to.equal('Дыбыс сапасы нашар')
+      expect((await listAudit({ action: 'video.rejected', targetId: ids.third }))[0].details.reason).to.equal(
+        'Дыбыс сапасы нашар',
+      )
       expectProblem(await cast.moderator.post(`/api/v1/videos/${ids.third}/approve`, {}), 409, 'conflict')
-      expectProblem(await cast.moderator.post(`/api/v1/videos/${ids.third}/unpublish`, { reason: 'x' }), 409, 'conflict')
-      expectProblem(await cast.moderator.post(`/api/v1/videos/${ids.fourth}/unpublish`, { reason: 'x' }), 409, 'conflict')
+      expectProblem(
+        await cast.moderator.post(`/api/v1/videos/${ids.third}/unpublish`, { reason: 'x' }),
+        409,
+        'conflict',
+      )
+      expectProblem(
+        await cast.moderator.post(`/api/v1/videos/${ids.fourth}/unpublish`, { reason: 'x' }),
+        409,
+        'conflict',
+      )
     })
 
     it('should unpublish (hidden again from the public) and re-publish with the history kept', async () => {
@@ -114,7 +151,11 @@ describe('video moderation, lists and deletion', function () {
       expectProblem(await guest.get(`/api/v1/videos/${ids.first}`), 404, 'not_found')
       expect((await guest.get(`/media/videos/${ids.first}/master.m3u8`)).status).to.equal(404)
       await waitForMail(t, { to: cast.member.user!.email, template: 'videos:email.unpublished' })
-      expectProblem(await cast.moderator.post(`/api/v1/videos/${ids.first}/unpublish`, { reason: 'снова' }), 409, 'conflict')
+      expectProblem(
+        await cast.moderator.post(`/api/v1/videos/${ids.first}/unpublish`, { reason: 'снова' }),
+        409,
+        'conflict',
+      )
 
       const re = await cast.moderator.post(`/api/v1/videos/${ids.first}/approve`, { reason: 'Проверено' })
       expect(re.body.status).to.equal('published')
@@ -167,7 +208,9 @@ describe('video moderation, lists and deletion', function () {
       }
       await profile()
       expect(await profile()).to.deep.equal({ cache: 'HIT', videos: 1 })
-      expect((await cast.moderator.post(`/api/v1/videos/${ids.first}/unpublish`, { reason: 'Проверка кэша' })).status).to.equal(200)
+      expect(
+        (await cast.moderator.post(`/api/v1/videos/${ids.first}/unpublish`, { reason: 'Проверка кэша' })).status,
+      ).to.equal(200)
       expect(await profile()).to.deep.equal({ cache: 'MISS', videos: 0 })
       expect((await cast.moderator.post(`/api/v1/videos/${ids.first}/approve`, {})).status).to.equal(200)
       expect(await profile()).to.deep.equal({ cache: 'MISS', videos: 1 })
@@ -177,16 +220,27 @@ describe('video moderation, lists and deletion', function () {
   it('should describe every video route in the OpenAPI document', async () => {
     const doc = (await guest.get('/api/v1/openapi.json')).body
     for (const [p, m] of [
-      ['/api/v1/councils/{councilId}/videos', 'post'], ['/api/v1/councils/{councilId}/videos/tus', 'post'], ['/api/v1/videos', 'get'],
-      ['/api/v1/videos/{id}', 'get'], ['/api/v1/videos/{id}', 'delete'], ['/api/v1/moderation/videos', 'get'], ['/api/v1/videos/{id}/approve', 'post'],
-      ['/api/v1/videos/{id}/reject', 'post'], ['/api/v1/videos/{id}/unpublish', 'post'], ['/media/videos/{id}/master.m3u8', 'get'], ['/media/videos/{id}/source', 'get'],
+      ['/api/v1/councils/{councilId}/videos', 'post'],
+      ['/api/v1/councils/{councilId}/videos/tus', 'post'],
+      ['/api/v1/videos', 'get'],
+      ['/api/v1/videos/{id}', 'get'],
+      ['/api/v1/videos/{id}', 'delete'],
+      ['/api/v1/moderation/videos', 'get'],
+      ['/api/v1/videos/{id}/approve', 'post'],
+      ['/api/v1/videos/{id}/reject', 'post'],
+      ['/api/v1/videos/{id}/unpublish', 'post'],
+      ['/media/videos/{id}/master.m3u8', 'get'],
+      ['/media/videos/{id}/source', 'get'],
     ])
       expect(doc.paths[p]?.[m], `${m} ${p}`).to.be.an('object')
   })
 
   describe('PATCH /api/v1/videos/:id (extension)', () => {
     it('should let the council edit a video in review, re-index it for search and audit it', async () => {
-      const res = await cast.member.patch(`/api/v1/videos/${ids.fourth}`, { title: { kk: 'Жылдық есеп', ru: null }, description: { ru: 'Итоги работы совета' } })
+      const res = await cast.member.patch(`/api/v1/videos/${ids.fourth}`, {
+        title: { kk: 'Жылдық есеп', ru: null },
+        description: { ru: 'Итоги работы совета' },
+      })
       expect(res.status, res.text).to.equal(200)
       expect(res.body.title).to.deep.equal({ kk: 'Жылдық есеп' })
       expect(res.body.description).to.deep.equal({ ru: 'Итоги работы совета' })
@@ -195,22 +249,50 @@ describe('video moderation, lists and deletion', function () {
       expect(await listAudit({ action: 'video.updated', targetId: ids.fourth })).to.have.length(1)
     })
     it('should refuse to remove the last title, empty and unknown fields, and operators (400)', async () => {
-      expectProblem(await cast.member.patch(`/api/v1/videos/${ids.fourth}`, { title: { kk: null } }), 400, 'validation.failed')
+      expectProblem(
+        await cast.member.patch(`/api/v1/videos/${ids.fourth}`, { title: { kk: null } }),
+        400,
+        'validation.failed',
+      )
       expectProblem(await cast.member.patch(`/api/v1/videos/${ids.fourth}`, {}), 400, 'validation.failed')
-      expectProblem(await cast.member.patch(`/api/v1/videos/${ids.fourth}`, { status: 'published' }), 400, 'validation.failed')
-      expectProblem(await cast.member.patch(`/api/v1/videos/${ids.fourth}`, { title: { kk: { $gt: '' } } }), 400, 'validation.failed')
+      expectProblem(
+        await cast.member.patch(`/api/v1/videos/${ids.fourth}`, { status: 'published' }),
+        400,
+        'validation.failed',
+      )
+      expectProblem(
+        await cast.member.patch(`/api/v1/videos/${ids.fourth}`, { title: { kk: { $gt: '' } } }),
+        400,
+        'validation.failed',
+      )
     })
     it('should answer 404 to another council and a citizen, 401 to a guest', async () => {
-      expectProblem(await cast.otherMember.patch(`/api/v1/videos/${ids.fourth}`, { title: { kk: 'Х' } }), 404, 'not_found')
+      expectProblem(
+        await cast.otherMember.patch(`/api/v1/videos/${ids.fourth}`, { title: { kk: 'Х' } }),
+        404,
+        'not_found',
+      )
       expectProblem(await cast.citizen.patch(`/api/v1/videos/${ids.fourth}`, { title: { kk: 'Х' } }), 404, 'not_found')
       expectProblem(await guest.patch(`/api/v1/videos/${ids.first}`, { title: { kk: 'Х' } }), 401, 'auth.required')
-      expectProblem(await cast.citizen.patch(`/api/v1/videos/${ids.first}`, { title: { kk: 'Х' } }), 403, 'auth.forbidden')
+      expectProblem(
+        await cast.citizen.patch(`/api/v1/videos/${ids.first}`, { title: { kk: 'Х' } }),
+        403,
+        'auth.forbidden',
+      )
     })
     it('should refuse the council a published video (403) but let a moderator correct it', async () => {
-      expectProblem(await cast.member.patch(`/api/v1/videos/${ids.first}`, { title: { kk: 'Басқа' } }), 403, 'auth.forbidden')
-      const res = await cast.moderator.patch(`/api/v1/videos/${ids.first}`, { title: { ru: 'Заседание советов по экологии (исправлено)' } })
+      expectProblem(
+        await cast.member.patch(`/api/v1/videos/${ids.first}`, { title: { kk: 'Басқа' } }),
+        403,
+        'auth.forbidden',
+      )
+      const res = await cast.moderator.patch(`/api/v1/videos/${ids.first}`, {
+        title: { ru: 'Заседание советов по экологии (исправлено)' },
+      })
       expect(res.status, res.text).to.equal(200)
-      expect((await guest.get(`/api/v1/videos/${ids.first}`)).body.title.ru).to.equal('Заседание советов по экологии (исправлено)')
+      expect((await guest.get(`/api/v1/videos/${ids.first}`)).body.title.ru).to.equal(
+        'Заседание советов по экологии (исправлено)',
+      )
     })
   })
 
@@ -256,7 +338,11 @@ describe('video moderation, lists and deletion', function () {
       const review = videoMails.filter((m) => m.template === 'videos:email.review_needed')
       expect(review.length).to.be.greaterThan(0)
       expect(review.every((m) => m.to === cast.moderator.user!.email)).to.equal(true)
-      expect(videoMails.filter((m) => !review.includes(m)).every((m) => [cast.member.user!.email, cast.otherMember.user!.email].includes(m.to))).to.equal(true)
+      expect(
+        videoMails
+          .filter((m) => !review.includes(m))
+          .every((m) => [cast.member.user!.email, cast.otherMember.user!.email].includes(m.to)),
+      ).to.equal(true)
     })
   })
 })

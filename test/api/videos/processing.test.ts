@@ -34,17 +34,32 @@ describe('video processing (videos.process job) and the full flow', function () 
     const id = res.body.id
     const ready = (await waitForStatus(cast.member, id, ['pending_review', 'failed'])).body
     expect(ready.status, JSON.stringify(ready)).to.equal('pending_review')
-    expect(ready).to.include({ width: 1280, height: 720, hlsUrl: `/media/videos/${id}/master.m3u8`, thumbnailUrl: `/media/videos/${id}/thumbnail.jpg`, failure: null })
+    expect(ready).to.include({
+      width: 1280,
+      height: 720,
+      hlsUrl: `/media/videos/${id}/master.m3u8`,
+      thumbnailUrl: `/media/videos/${id}/thumbnail.jpg`,
+      failure: null,
+    })
     expect(ready.durationSec).to.be.within(1.9, 2.2)
     expect(ready.processing.attempts).to.equal(1)
     expect(Date.parse(ready.processing.finishedAt)).to.be.at.least(Date.parse(ready.processing.startedAt))
-    expect(ready.renditions.map((r: any) => [r.name, r.width, r.height])).to.deep.equal([['360p', 640, 360], ['720p', 1280, 720]])
+    expect(ready.renditions.map((r: any) => [r.name, r.width, r.height])).to.deep.equal([
+      ['360p', 640, 360],
+      ['720p', 1280, 720],
+    ])
 
     // Committed output only: source + one media directory, no scratch left.
     const files = await listFiles(path.join(t.uploadsDir, 'videos', id))
     expect(files.filter((f) => f.startsWith('.work'))).to.deep.equal([])
     const media = files.find((f) => f.endsWith('master.m3u8'))!.split('/')[0]
-    expect(files).to.include.members(['source.mp4', `${media}/thumbnail.jpg`, `${media}/360p/index.m3u8`, `${media}/720p/index.m3u8`, `${media}/360p/seg_00000.ts`])
+    expect(files).to.include.members([
+      'source.mp4',
+      `${media}/thumbnail.jpg`,
+      `${media}/360p/index.m3u8`,
+      `${media}/720p/index.m3u8`,
+      `${media}/360p/seg_00000.ts`,
+    ])
 
     // Not public yet.
     expect((await guest.get(`/media/videos/${id}/master.m3u8`)).status).to.equal(404)
@@ -69,7 +84,10 @@ describe('video processing (videos.process job) and the full flow', function () 
     expect(master.headers.get('content-type')).to.match(/^application\/vnd\.apple\.mpegurl/)
     expect(master.headers.get('cache-control')).to.match(/^public/)
     expect(master.text).to.match(/^#EXTM3U/)
-    const variants = [...master.text.matchAll(/#EXT-X-STREAM-INF:(.*)\n(.*)/g)].map((m) => ({ attrs: m[1], uri: m[2].trim() }))
+    const variants = [...master.text.matchAll(/#EXT-X-STREAM-INF:(.*)\n(.*)/g)].map((m) => ({
+      attrs: m[1],
+      uri: m[2].trim(),
+    }))
     expect(variants.map((v) => v.uri)).to.deep.equal(['360p/index.m3u8', '720p/index.m3u8'])
     for (const v of variants) {
       expect(v.attrs).to.match(/BANDWIDTH=\d+/)
@@ -100,7 +118,11 @@ describe('video processing (videos.process job) and the full flow', function () 
   })
 
   it('should make one rendition at the source size for a small source, and handle a video without audio', async () => {
-    const res = await upload(cast.member, cast.councilA, read(makeVideo({ width: 320, height: 240, seconds: 1, audio: false })))
+    const res = await upload(
+      cast.member,
+      cast.councilA,
+      read(makeVideo({ width: 320, height: 240, seconds: 1, audio: false })),
+    )
     const ready = (await waitForStatus(cast.member, res.body.id, ['pending_review', 'failed'])).body
     expect(ready.status).to.equal('pending_review')
     expect(ready.renditions.map((r: any) => [r.name, r.width, r.height])).to.deep.equal([['240p', 320, 240]])
@@ -147,7 +169,13 @@ describe('video processing (videos.process job) and the full flow', function () 
     expect(review.body.status).to.equal('pending_review')
 
     // Uploader, other council, citizen, admin without the role and the disabled moderator: nothing.
-    for (const email of [cast.member.user!.email, cast.otherMember.user!.email, cast.citizen.user!.email, cast.admin.user!.email, disabled.email]) {
+    for (const email of [
+      cast.member.user!.email,
+      cast.otherMember.user!.email,
+      cast.citizen.user!.email,
+      cast.admin.user!.email,
+      disabled.email,
+    ]) {
       expect(await readOutbox(t, { to: email, template: REVIEW }), email).to.deep.equal([])
     }
   })
@@ -162,19 +190,30 @@ describe('video processing (videos.process job) and the full flow', function () 
     const res = await upload(cast.member, cast.councilA, long)
     const id = res.body.id
     const dir = path.join(t.uploadsDir, 'videos', id)
-    for (const deadline = Date.now() + 60_000; !(await listFiles(dir)).some((f) => f.startsWith('.work-') && f.endsWith('.ts')); ) {
+    for (
+      const deadline = Date.now() + 60_000;
+      !(await listFiles(dir)).some((f) => f.startsWith('.work-') && f.endsWith('.ts'));
+    ) {
       if (Date.now() > deadline) throw new Error('ffmpeg never started')
       await new Promise((r) => setTimeout(r, 50))
     }
     expect((await cast.member.delete(`/api/v1/videos/${id}`)).status).to.equal(204)
-    for (const deadline = Date.now() + 60_000; ; ) {
+    for (const deadline = Date.now() + 60_000; ;) {
       const job: any = await Job.findOne({ 'payload.videoId': id }).lean()
-      if (job?.status === 'done' || job?.status === 'failed' || (job?.status === 'queued' && job.attempts >= 1 && (await listFiles(dir)).length === 0)) break
+      if (
+        job?.status === 'done' ||
+        job?.status === 'failed' ||
+        (job?.status === 'queued' && job.attempts >= 1 && (await listFiles(dir)).length === 0)
+      )
+        break
       if (Date.now() > deadline) throw new Error(`job did not settle: ${JSON.stringify(job)}`)
       await new Promise((r) => setTimeout(r, 50))
     }
     expect(await listFiles(dir)).to.deep.equal([])
-    await fs.access(dir).then(() => expect.fail(`${dir} still exists`), () => {})
+    await fs.access(dir).then(
+      () => expect.fail(`${dir} still exists`),
+      () => {},
+    )
   })
 
   it('should end a cut-off file (readable header, missing data) in failed with a localized reason, e-mailed, output removed', async () => {
@@ -194,7 +233,11 @@ describe('video processing (videos.process job) and the full flow', function () 
     expect(failed.hlsUrl).to.equal(null)
     // The reason is for the council, not for other people.
     expect((await cast.otherMember.get(`/api/v1/videos/${res.body.id}`)).status).to.equal(404)
-    const mail = await waitForMail(t, { to: cast.member.user!.email, template: 'videos:email.failed' }, { after: before })
+    const mail = await waitForMail(
+      t,
+      { to: cast.member.user!.email, template: 'videos:email.failed' },
+      { after: before },
+    )
     expect(mail.text).to.contain('Файл загружен не полностью')
     expect(await listFiles(path.join(t.uploadsDir, 'videos', res.body.id))).to.deep.equal(['source.mp4'])
     // A failed video cannot be approved.

@@ -11,7 +11,10 @@ import { castOf, expectProblem, listFiles, type Cast } from './helpers.js'
 
 const LIMIT = 3_000_000
 const TUS = { 'tus-resumable': '1.0.0' }
-const meta = (m: Record<string, string>) => Object.entries(m).map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`).join(',')
+const meta = (m: Record<string, string>) =>
+  Object.entries(m)
+    .map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`)
+    .join(',')
 
 describe('tus resumable uploads (/api/v1/councils/:councilId/videos/tus)', function () {
   this.timeout(60_000)
@@ -21,10 +24,23 @@ describe('tus resumable uploads (/api/v1/councils/:councilId/videos/tus)', funct
   const endpoint = (c: string) => `/api/v1/councils/${c}/videos/tus`
   const tusDir = () => path.join(t.uploadsDir, '.tus')
 
-  const create = (agent: Agent, councilId: string, length: number, m: Record<string, string> = { 'title.kk': 'Тұрақты жүктеу', filename: 'clip.mp4' }, opts: { csrf?: boolean } = {}) =>
-    agent.request('POST', endpoint(councilId), { headers: { ...TUS, 'upload-length': String(length), 'upload-metadata': meta(m) }, csrf: opts.csrf })
+  const create = (
+    agent: Agent,
+    councilId: string,
+    length: number,
+    m: Record<string, string> = { 'title.kk': 'Тұрақты жүктеу', filename: 'clip.mp4' },
+    opts: { csrf?: boolean } = {},
+  ) =>
+    agent.request('POST', endpoint(councilId), {
+      headers: { ...TUS, 'upload-length': String(length), 'upload-metadata': meta(m) },
+      csrf: opts.csrf,
+    })
   const patch = (agent: Agent, location: string, offset: number, body: Buffer, opts: { csrf?: boolean } = {}) =>
-    agent.request('PATCH', location, { body: new Uint8Array(body), headers: { ...TUS, 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' }, csrf: opts.csrf })
+    agent.request('PATCH', location, {
+      body: new Uint8Array(body),
+      headers: { ...TUS, 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' },
+      csrf: opts.csrf,
+    })
   const head = (agent: Agent, location: string) => agent.request('HEAD', location, { headers: TUS })
 
   before(async () => {
@@ -51,12 +67,20 @@ describe('tus resumable uploads (/api/v1/councils/:councilId/videos/tus)', funct
     const part = Math.floor((video.length - half) / 2)
     const req = http.request(new URL(location, t.url), {
       method: 'PATCH',
-      headers: { ...TUS, 'upload-offset': String(half), 'content-type': 'application/offset+octet-stream', 'content-length': String(video.length - half), cookie: cast.member.cookieHeader(), 'x-csrf-token': await cast.member.csrfToken() },
+      headers: {
+        ...TUS,
+        'upload-offset': String(half),
+        'content-type': 'application/offset+octet-stream',
+        'content-length': String(video.length - half),
+        cookie: cast.member.cookieHeader(),
+        'x-csrf-token': await cast.member.csrfToken(),
+      },
     })
     req.on('error', () => {})
     req.write(video.subarray(half, half + part))
     const deadline = Date.now() + 10_000
-    while ((await fs.stat(path.join(tusDir(), uploadId))).size < half + part && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+    while ((await fs.stat(path.join(tusDir(), uploadId))).size < half + part && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20))
     req.destroy()
 
     // HEAD waits for the dropped request's lock to be released, then tells what arrived.
@@ -103,7 +127,12 @@ describe('tus resumable uploads (/api/v1/councils/:councilId/videos/tus)', funct
   it('should accept creation-with-upload in one request', async () => {
     const res = await cast.member.request('POST', endpoint(cast.councilA), {
       body: new Uint8Array(video),
-      headers: { ...TUS, 'upload-length': String(video.length), 'upload-metadata': meta({ 'title.ru': 'Одним запросом' }), 'content-type': 'application/offset+octet-stream' },
+      headers: {
+        ...TUS,
+        'upload-length': String(video.length),
+        'upload-metadata': meta({ 'title.ru': 'Одним запросом' }),
+        'content-type': 'application/offset+octet-stream',
+      },
     })
     expect(res.status, res.text).to.equal(201)
     expect(res.headers.get('x-video-id')).to.match(/^[0-9a-f]{24}$/)
@@ -125,7 +154,11 @@ describe('tus resumable uploads (/api/v1/councils/:councilId/videos/tus)', funct
 
   it('should refuse missing titles and unknown metadata with 400', async () => {
     expectProblem(await create(cast.member, cast.councilA, 10, { filename: 'a.mp4' }), 400, 'validation.failed')
-    expectProblem(await create(cast.member, cast.councilA, 10, { 'title.kk': 'Т', kenesUserId: cast.admin.user!.id }), 400, 'validation.failed')
+    expectProblem(
+      await create(cast.member, cast.councilA, 10, { 'title.kk': 'Т', kenesUserId: cast.admin.user!.id }),
+      400,
+      'validation.failed',
+    )
     expect(await listFiles(tusDir())).to.deep.equal([])
   })
 
@@ -157,7 +190,7 @@ describe('tus resumable uploads (/api/v1/councils/:councilId/videos/tus)', funct
       await cast.member.request('DELETE', location, { headers: TUS })
     })
 
-    it("should keep an upload to its creator: another member of the same council, a moderator and another council get 404/403", async () => {
+    it('should keep an upload to its creator: another member of the same council, a moderator and another council get 404/403', async () => {
       const colleague = await loginAs(t, { roles: ['council_member'], councilIds: [cast.councilA] })
       const created = await create(cast.member, cast.councilA, video.length)
       const location = created.headers.get('location')!
@@ -175,7 +208,11 @@ describe('tus resumable uploads (/api/v1/councils/:councilId/videos/tus)', funct
     })
 
     it('should 404 malformed upload ids', async () => {
-      expectProblem(await patch(cast.member, `${endpoint(cast.councilA)}/..%2f..%2fx`, 0, video.subarray(0, 1)), 404, 'not_found')
+      expectProblem(
+        await patch(cast.member, `${endpoint(cast.councilA)}/..%2f..%2fx`, 0, video.subarray(0, 1)),
+        404,
+        'not_found',
+      )
       expect((await head(cast.member, `${endpoint(cast.councilA)}/abc`)).status).to.equal(404)
     })
   })

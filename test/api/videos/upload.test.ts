@@ -37,7 +37,10 @@ function rawUpload(t: TestServer, agent: Agent, councilId: string, csrf: string,
   const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
     req.once('response', (res) => {
       let body = ''
-      res.setEncoding('utf8').on('data', (d) => (body += d)).on('end', () => resolve({ status: res.statusCode!, body }))
+      res
+        .setEncoding('utf8')
+        .on('data', (d) => (body += d))
+        .on('end', () => resolve({ status: res.statusCode!, body }))
     })
     req.once('error', reject)
   })
@@ -81,7 +84,11 @@ describe('POST /api/v1/councils/:councilId/videos (multipart upload)', function 
     })
 
     it('should fail with 415 for a truncated mp4 that ffprobe cannot read (moov atom lost)', async () => {
-      const res = await upload(cast.member, cast.councilA, truncated(makeVideo({ width: 320, height: 240, seconds: 2 })))
+      const res = await upload(
+        cast.member,
+        cast.councilA,
+        truncated(makeVideo({ width: 320, height: 240, seconds: 2 })),
+      )
       expectProblem(res, 415, 'upload.unsupported_type')
       await noVideosLeft()
     })
@@ -160,7 +167,10 @@ describe('POST /api/v1/councils/:councilId/videos (multipart upload)', function 
       const form = new FormData()
       form.append('title.kk', 'Тақырып')
       form.append('file', new Blob([new Uint8Array(video)]), 'a.mp4')
-      const res = await cast.member.request('POST', `/api/v1/councils/${cast.councilA}/videos`, { body: form, csrf: false })
+      const res = await cast.member.request('POST', `/api/v1/councils/${cast.councilA}/videos`, {
+        body: form,
+        csrf: false,
+      })
       expectProblem(res, 403, 'csrf.invalid')
     })
     it('should fail with 404 for an unknown or malformed council', async () => {
@@ -170,7 +180,8 @@ describe('POST /api/v1/councils/:councilId/videos (multipart upload)', function 
     it('should also leave nothing behind after the refusals above', noVideosLeft)
     it('should fail with 429 rate_limited after UPLOADS_PER_HOUR uploads by one user in an hour', async () => {
       const busy = await loginAs(t, { roles: ['council_member'], councilIds: [cast.councilA] })
-      for (let i = 0; i < UPLOADS_PER_HOUR; i++) expect((await upload(busy, cast.councilA, TEXT_AS_MP4)).status).to.equal(415)
+      for (let i = 0; i < UPLOADS_PER_HOUR; i++)
+        expect((await upload(busy, cast.councilA, TEXT_AS_MP4)).status).to.equal(415)
       const res = await upload(busy, cast.councilA, video)
       expectProblem(res, 429, 'rate_limited')
       expect(Number(res.headers.get('retry-after'))).to.be.greaterThan(0)
@@ -204,7 +215,8 @@ describe('POST /api/v1/councils/:councilId/videos (multipart upload)', function 
       const { body } = await upload(cast.member, cast.councilA, video)
       expect((await cast.member.get(`/api/v1/videos/${body.id}`)).body.status).to.equal('processing')
       expect((await cast.moderator.get(`/api/v1/videos/${body.id}`)).status).to.equal(200)
-      for (const who of [cast.citizen, cast.otherMember, new Agent(t.url)]) expectProblem(await who.get(`/api/v1/videos/${body.id}`), 404, 'not_found')
+      for (const who of [cast.citizen, cast.otherMember, new Agent(t.url)])
+        expectProblem(await who.get(`/api/v1/videos/${body.id}`), 404, 'not_found')
     })
   })
 })

@@ -7,9 +7,20 @@ import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
 /** Mirrors server/db/embedded/index.ts (the engine's fixed interface). */
-export interface EmbeddedMongoOptions { dbPath: string; port?: number; host?: string; fsync?: boolean }
-export interface EmbeddedMongo { uri: string; port: number; close(): Promise<void> }
-interface EngineModule { startEmbeddedMongo(opts: EmbeddedMongoOptions): Promise<EmbeddedMongo> }
+export interface EmbeddedMongoOptions {
+  dbPath: string
+  port?: number
+  host?: string
+  fsync?: boolean
+}
+export interface EmbeddedMongo {
+  uri: string
+  port: number
+  close(): Promise<void>
+}
+interface EngineModule {
+  startEmbeddedMongo(opts: EmbeddedMongoOptions): Promise<EmbeddedMongo>
+}
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 export const engineEntry = path.join(repoRoot, 'server', 'db', 'embedded', 'index.ts')
@@ -22,7 +33,12 @@ export async function loadEngine(): Promise<EngineModule> {
   }
 }
 
-export interface TempEngine { engine: EmbeddedMongo; uri: string; dbPath: string; stop(): Promise<void> }
+export interface TempEngine {
+  engine: EmbeddedMongo
+  uri: string
+  dbPath: string
+  stop(): Promise<void>
+}
 
 export async function startTempEngine(label: string, opts: Partial<EmbeddedMongoOptions> = {}): Promise<TempEngine> {
   const { startEmbeddedMongo } = await loadEngine()

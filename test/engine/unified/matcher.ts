@@ -13,8 +13,15 @@ export interface MatchOptions {
 type Doc = Record<string, any>
 
 const SPECIAL = new Set([
-  '$$exists', '$$type', '$$matchesEntity', '$$matchesHexBytes', '$$unsetOrMatches', '$$sessionLsid',
-  '$$lte', '$$matchAsDocument', '$$matchAsRoot',
+  '$$exists',
+  '$$type',
+  '$$matchesEntity',
+  '$$matchesHexBytes',
+  '$$unsetOrMatches',
+  '$$sessionLsid',
+  '$$lte',
+  '$$matchAsDocument',
+  '$$matchAsRoot',
 ])
 
 export function isPlainDoc(v: unknown): v is Doc {
@@ -50,25 +57,25 @@ function numeric(v: unknown): number | undefined {
 
 const TYPE_CHECKS: Record<string, (v: any) => boolean> = {
   // The driver decodes int32 and double alike to JS numbers, so either may satisfy either alias.
-  double: v => typeof v === 'number' || v?._bsontype === 'Double',
-  int: v => (typeof v === 'number' && Number.isInteger(v)) || v?._bsontype === 'Int32',
-  long: v => Long.isLong(v) || typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v)),
-  decimal: v => v?._bsontype === 'Decimal128',
-  number: v => numeric(v) !== undefined || v?._bsontype === 'Decimal128',
-  string: v => typeof v === 'string',
-  object: v => isPlainDoc(v) || v instanceof Map,
-  array: v => Array.isArray(v),
-  binData: v => v?._bsontype === 'Binary' || Buffer.isBuffer(v),
-  undefined: v => v === undefined,
-  objectId: v => v?._bsontype === 'ObjectId',
-  bool: v => typeof v === 'boolean',
-  date: v => v instanceof Date,
-  null: v => v === null,
-  regex: v => v instanceof RegExp || v?._bsontype === 'BSONRegExp',
-  javascript: v => v?._bsontype === 'Code',
-  timestamp: v => v?._bsontype === 'Timestamp',
-  minKey: v => v?._bsontype === 'MinKey',
-  maxKey: v => v?._bsontype === 'MaxKey',
+  double: (v) => typeof v === 'number' || v?._bsontype === 'Double',
+  int: (v) => (typeof v === 'number' && Number.isInteger(v)) || v?._bsontype === 'Int32',
+  long: (v) => Long.isLong(v) || typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v)),
+  decimal: (v) => v?._bsontype === 'Decimal128',
+  number: (v) => numeric(v) !== undefined || v?._bsontype === 'Decimal128',
+  string: (v) => typeof v === 'string',
+  object: (v) => isPlainDoc(v) || v instanceof Map,
+  array: (v) => Array.isArray(v),
+  binData: (v) => v?._bsontype === 'Binary' || Buffer.isBuffer(v),
+  undefined: (v) => v === undefined,
+  objectId: (v) => v?._bsontype === 'ObjectId',
+  bool: (v) => typeof v === 'boolean',
+  date: (v) => v instanceof Date,
+  null: (v) => v === null,
+  regex: (v) => v instanceof RegExp || v?._bsontype === 'BSONRegExp',
+  javascript: (v) => v?._bsontype === 'Code',
+  timestamp: (v) => v?._bsontype === 'Timestamp',
+  minKey: (v) => v?._bsontype === 'MinKey',
+  maxKey: (v) => v?._bsontype === 'MaxKey',
 }
 
 function scalarEquals(expected: unknown, actual: unknown): boolean {
@@ -112,7 +119,14 @@ export function match(expected: unknown, actual: unknown, opts: MatchOptions = {
   return errors
 }
 
-function matchAt(expected: unknown, actual: unknown, path: string, isRoot: boolean, opts: MatchOptions, errors: string[]): void {
+function matchAt(
+  expected: unknown,
+  actual: unknown,
+  path: string,
+  isRoot: boolean,
+  opts: MatchOptions,
+  errors: string[],
+): void {
   const op = specialKey(expected)
   if (op) {
     special(op, (expected as Doc)[op], actual, path, isRoot, opts, errors)
@@ -124,11 +138,15 @@ function matchAt(expected: unknown, actual: unknown, path: string, isRoot: boole
       return
     }
     if (actual.length !== expected.length) {
-      errors.push(`${path}: expected ${expected.length} element(s), got ${actual.length}: expected ${show(expected)}, got ${show(actual)}`)
+      errors.push(
+        `${path}: expected ${expected.length} element(s), got ${actual.length}: expected ${show(expected)}, got ${show(actual)}`,
+      )
       return
     }
     const elementRoot = isRoot && opts.rootArray === true
-    expected.forEach((e, i) => matchAt(e, actual[i], `${path}[${i}]`, elementRoot, { ...opts, rootArray: false }, errors))
+    expected.forEach((e, i) =>
+      matchAt(e, actual[i], `${path}[${i}]`, elementRoot, { ...opts, rootArray: false }, errors),
+    )
     return
   }
   if (isPlainDoc(expected)) {
@@ -142,7 +160,8 @@ function matchAt(expected: unknown, actual: unknown, path: string, isRoot: boole
       const kop = specialKey(value)
       if (kop === '$$exists') {
         const want = Boolean((value as Doc)[kop])
-        if (want !== present) errors.push(`${sub}: expected the key to ${want ? 'exist' : 'be absent'}, got ${show(av)}`)
+        if (want !== present)
+          errors.push(`${sub}: expected the key to ${want ? 'exist' : 'be absent'}, got ${show(av)}`)
         continue
       }
       if (kop === '$$unsetOrMatches') {
@@ -157,15 +176,24 @@ function matchAt(expected: unknown, actual: unknown, path: string, isRoot: boole
     }
     if (!isRoot) {
       const keys = actual instanceof Map ? [...actual.keys()].map(String) : Object.keys(actual)
-      const extra = keys.filter(k => !(k in expected) && (actual as any)[k] !== undefined)
-      if (extra.length) errors.push(`${path}: unexpected extra key(s) ${extra.join(', ')} in nested document ${show(actual)}`)
+      const extra = keys.filter((k) => !(k in expected) && (actual as any)[k] !== undefined)
+      if (extra.length)
+        errors.push(`${path}: unexpected extra key(s) ${extra.join(', ')} in nested document ${show(actual)}`)
     }
     return
   }
   if (!scalarEquals(expected, actual)) errors.push(`${path}: expected ${show(expected)}, got ${show(actual)}`)
 }
 
-function special(op: string, arg: any, actual: unknown, path: string, isRoot: boolean, opts: MatchOptions, errors: string[]): void {
+function special(
+  op: string,
+  arg: any,
+  actual: unknown,
+  path: string,
+  isRoot: boolean,
+  opts: MatchOptions,
+  errors: string[],
+): void {
   switch (op) {
     case '$$unsetOrMatches':
       // Does not change root-ness: a wrapped result document stays root-level.
@@ -176,9 +204,9 @@ function special(op: string, arg: any, actual: unknown, path: string, isRoot: bo
       return
     case '$$type': {
       const types: string[] = Array.isArray(arg) ? arg : [arg]
-      const unknown = types.filter(t => !TYPE_CHECKS[t])
+      const unknown = types.filter((t) => !TYPE_CHECKS[t])
       if (unknown.length) errors.push(`${path}: runner does not know $$type ${unknown.join(', ')}`)
-      else if (actual === undefined || !types.some(t => TYPE_CHECKS[t](actual))) {
+      else if (actual === undefined || !types.some((t) => TYPE_CHECKS[t](actual))) {
         errors.push(`${path}: expected type ${types.join('|')}, got ${show(actual)}`)
       }
       return

@@ -1,10 +1,20 @@
 import { expect } from 'chai'
 import {
-  addMonthsKey, addWorkingDays, almatyDay, almatyYear, isWorkingDay, workingDaysBefore, workingDaysBetween, workingDeadline, workingDayOnOrBefore,
+  addMonthsKey,
+  addWorkingDays,
+  almatyDay,
+  almatyYear,
+  isWorkingDay,
+  workingDaysBefore,
+  workingDaysBetween,
+  workingDeadline,
+  workingDayOnOrBefore,
 } from '../../../server/modules/appeals/calendar.js'
 
-const off = (...days: string[]) => days.forEach((d) => expect(isWorkingDay(d), `${d} should be a day off`).to.equal(false))
-const on = (...days: string[]) => days.forEach((d) => expect(isWorkingDay(d), `${d} should be a working day`).to.equal(true))
+const off = (...days: string[]) =>
+  days.forEach((d) => expect(isWorkingDay(d), `${d} should be a day off`).to.equal(false))
+const on = (...days: string[]) =>
+  days.forEach((d) => expect(isWorkingDay(d), `${d} should be a working day`).to.equal(true))
 
 describe('appeals working-day calendar (Kazakhstan)', () => {
   it('keeps New Year 1–2 January and Orthodox Christmas, without moving Christmas off a Sunday', () => {
@@ -76,7 +86,9 @@ describe('appeals working-day calendar (Kazakhstan)', () => {
 
   it('computes reminders, spans, month limits and the last working day', () => {
     // 3 working days before Thu 9 Apr 2026 is Mon 6 Apr, 09:00 Almaty.
-    expect(workingDaysBefore(new Date('2026-04-09T18:59:59.999Z'), 3).toISOString()).to.equal('2026-04-06T04:00:00.000Z')
+    expect(workingDaysBefore(new Date('2026-04-09T18:59:59.999Z'), 3).toISOString()).to.equal(
+      '2026-04-06T04:00:00.000Z',
+    )
     expect(workingDaysBetween(new Date('2026-03-20T05:00:00Z'), new Date('2026-03-27T05:00:00Z'))).to.equal(2)
     expect(addMonthsKey(new Date('2026-12-31T05:00:00Z'), 2)).to.equal('2027-02-28')
     expect(workingDayOnOrBefore('2026-03-25')).to.equal('2026-03-20')

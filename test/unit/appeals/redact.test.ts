@@ -2,8 +2,9 @@ import { expect } from 'chai'
 import { redact } from '../../../server/modules/appeals/appeals.view.js'
 
 describe('appeals: redaction of the public Q&A', () => {
-  it('should remove e-mails, phone numbers and the author\'s name, keeping the rest', () => {
-    const text = 'Айгүл Серікқызы: жазыңыз aigul.s+kenes@mail.kz немесе +7 (701) 123-45-67, 87011234567. Серікқызы рахмет!'
+  it("should remove e-mails, phone numbers and the author's name, keeping the rest", () => {
+    const text =
+      'Айгүл Серікқызы: жазыңыз aigul.s+kenes@mail.kz немесе +7 (701) 123-45-67, 87011234567. Серікқызы рахмет!'
     expect(redact(text, 'Айгүл Серікқызы')).to.equal('[…]: жазыңыз […] немесе […], […]. […] рахмет!')
     expect(redact('Пишите на ivan_petrov@почта.рф', 'Иван')).to.equal('Пишите на […]')
     expect(redact('a@b.c и 123-45', 'Ли')).to.equal('a@b.c и 123-45')

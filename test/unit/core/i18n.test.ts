@@ -25,8 +25,14 @@ describe('i18n', () => {
   })
 
   it('should have the same keys in kk and ru for every namespace', () => {
-    const kk = fs.readdirSync(path.join(LOCALES_DIR, 'kk')).filter((f) => f.endsWith('.json')).sort()
-    const ru = fs.readdirSync(path.join(LOCALES_DIR, 'ru')).filter((f) => f.endsWith('.json')).sort()
+    const kk = fs
+      .readdirSync(path.join(LOCALES_DIR, 'kk'))
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+    const ru = fs
+      .readdirSync(path.join(LOCALES_DIR, 'ru'))
+      .filter((f) => f.endsWith('.json'))
+      .sort()
     expect(ru).to.deep.equal(kk)
     for (const file of kk) {
       const a = keys(JSON.parse(fs.readFileSync(path.join(LOCALES_DIR, 'kk', file), 'utf8'))).sort()

@@ -5,7 +5,10 @@ import { buildOpenApiDocument, describeRoute } from '../../../server/core/openap
 describe('openapi generator', () => {
   it('should turn zod schemas into parameters, bodies and problem responses', () => {
     describeRoute({
-      method: 'post', path: '/unit-test/things/{id}', tags: ['test'], summary: 'unit',
+      method: 'post',
+      path: '/unit-test/things/{id}',
+      tags: ['test'],
+      summary: 'unit',
       auth: 'news.publish',
       params: z.strictObject({ id: z.string() }),
       query: z.object({ limit: z.coerce.number().default(20), q: z.string().optional() }),
@@ -20,9 +23,15 @@ describe('openapi generator', () => {
     const op = doc.paths['/api/v1/unit-test/things/{id}'].post
     expect(op.parameters.find((p: any) => p.name === 'id')).to.include({ in: 'path', required: true })
     expect(op.parameters.find((p: any) => p.name === 'limit')).to.include({ in: 'query', required: false })
-    expect(op.requestBody.content['application/json'].schema).to.include({ type: 'object', additionalProperties: false })
+    expect(op.requestBody.content['application/json'].schema).to.include({
+      type: 'object',
+      additionalProperties: false,
+    })
     expect(op.responses['201'].content['application/json'].schema.properties.id).to.deep.equal({ type: 'string' })
-    for (const s of ['400', '401', '403', '404']) expect(op.responses[s].content['application/problem+json'].schema.$ref).to.equal('#/components/schemas/ProblemDetails')
+    for (const s of ['400', '401', '403', '404'])
+      expect(op.responses[s].content['application/problem+json'].schema.$ref).to.equal(
+        '#/components/schemas/ProblemDetails',
+      )
     expect(op.security).to.deep.equal([{ cookieAuth: [], csrfToken: [] }])
     expect(op.description).to.match(/news\.publish/)
   })

@@ -6,7 +6,13 @@ import { AppError } from '../../../server/core/errors.js'
 const COUNCIL_A = 'aaaaaaaaaaaaaaaaaaaaaaaa'
 const COUNCIL_B = 'bbbbbbbbbbbbbbbbbbbbbbbb'
 const actor = (roles: Role[], councilIds: string[] = [COUNCIL_A]): Actor => ({
-  id: '0123456789abcdef01234567', email: 'x@test.kz', displayName: 'X', roles, councilIds, locale: 'kk', emailVerified: true,
+  id: '0123456789abcdef01234567',
+  email: 'x@test.kz',
+  displayName: 'X',
+  roles,
+  councilIds,
+  locale: 'kk',
+  emailVerified: true,
 })
 type Rule = { global: readonly Role[]; council?: readonly Role[] }
 
@@ -17,7 +23,9 @@ describe('policy: can() over the whole rights table', () => {
       it('should deny a guest', () => {
         expect(can(null, right, { councilId: COUNCIL_A })).to.equal(false)
         expect(can(undefined, right)).to.equal(false)
-        expect(() => assertCan(null, right)).to.throw(AppError).with.property('status', 401)
+        expect(() => assertCan(null, right))
+          .to.throw(AppError)
+          .with.property('status', 401)
       })
       for (const role of ROLES) {
         const global = rule.global.includes(role)
@@ -35,13 +43,17 @@ describe('policy: can() over the whole rights table', () => {
             expect(can(actor([role]), right, { councilId: COUNCIL_B }), 'other council').to.equal(false)
             expect(can(actor([role]), right), 'no scope').to.equal(false)
             expect(can(actor([role], []), right, { councilId: COUNCIL_A }), 'no councils').to.equal(false)
-            expect(() => assertCan(actor([role]), right, { councilId: COUNCIL_B })).to.throw(AppError).with.property('status', 403)
+            expect(() => assertCan(actor([role]), right, { councilId: COUNCIL_B }))
+              .to.throw(AppError)
+              .with.property('status', 403)
           })
         } else {
           it(`should deny ${role}`, () => {
             expect(can(actor([role]), right, { councilId: COUNCIL_A })).to.equal(false)
             expect(can(actor([role]), right)).to.equal(false)
-            expect(() => assertCan(actor([role]), right, { councilId: COUNCIL_A })).to.throw(AppError).with.property('status', 403)
+            expect(() => assertCan(actor([role]), right, { councilId: COUNCIL_A }))
+              .to.throw(AppError)
+              .with.property('status', 403)
           })
         }
       }

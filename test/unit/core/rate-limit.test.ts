@@ -15,7 +15,10 @@ describe('rate limiter (in memory, before any database)', () => {
     const limiter = createRateLimiter({ name: `unit-${Date.now()}`, points: 2, durationSec: 60 })
     await limiter.consume('k')
     await limiter.consume('k')
-    const err = await limiter.consume('k').then(() => null, (e: unknown) => e)
+    const err = await limiter.consume('k').then(
+      () => null,
+      (e: unknown) => e,
+    )
     expect(err).to.be.instanceOf(AppError)
     expect(err).to.include({ status: 429, code: 'rate_limited' })
     expect((err as AppError).extra.retryAfterSec).to.be.within(1, 60)

@@ -1,5 +1,15 @@
 import { expect } from 'chai'
-import { indexTokens, kazakhStems, matchesQuery, normalize, queryGroups, queryTokens, relevance, russianStem, searchFilter } from '../../../server/core/search.js'
+import {
+  indexTokens,
+  kazakhStems,
+  matchesQuery,
+  normalize,
+  queryGroups,
+  queryTokens,
+  relevance,
+  russianStem,
+  searchFilter,
+} from '../../../server/core/search.js'
 
 describe('core/search', () => {
   describe('normalize', () => {
@@ -26,7 +36,17 @@ describe('core/search', () => {
 
   describe('Kazakh suffix stripping', () => {
     it('reaches кеңес from its inflected forms', () => {
-      for (const w of ['кеңестің', 'кеңестер', 'кеңестерге', 'кеңесі', 'кеңесіне', 'кеңестерінің', 'кеңестен', 'кеңесте', 'кеңеспен'])
+      for (const w of [
+        'кеңестің',
+        'кеңестер',
+        'кеңестерге',
+        'кеңесі',
+        'кеңесіне',
+        'кеңестерінің',
+        'кеңестен',
+        'кеңесте',
+        'кеңеспен',
+      ])
         expect(kazakhStems(w), w).to.include('кеңес')
     })
     it('reaches Алматы and Астана from their case forms', () => {

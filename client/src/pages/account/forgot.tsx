@@ -23,13 +23,27 @@ export default function Forgot() {
   return (
     <div className="narrow">
       <h1>{t('auth.forgotTitle')}</h1>
-      {sent ? <Notice kind="success">{t('auth.forgotSent')}</Notice> : (
+      {sent ? (
+        <Notice kind="success">{t('auth.forgotSent')}</Notice>
+      ) : (
         <>
           <p>{t('auth.forgotLead')}</p>
           <ErrorBox error={s.error} />
           <form className="form" onSubmit={submit} noValidate>
-            <TextField label={t('auth.email')} type="email" required autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} error={errFor(s.fields, 'email')} />
-            <p><button className="btn btn-primary" disabled={s.busy}>{t('auth.sendLink')}</button></p>
+            <TextField
+              label={t('auth.email')}
+              type="email"
+              required
+              autoComplete="email"
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+              error={errFor(s.fields, 'email')}
+            />
+            <p>
+              <button className="btn btn-primary" disabled={s.busy}>
+                {t('auth.sendLink')}
+              </button>
+            </p>
           </form>
         </>
       )}

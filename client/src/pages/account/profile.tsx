@@ -36,7 +36,9 @@ export default function Profile() {
     e.preventDefault()
     setSaved(false)
     const accessibility = { fontScale, highContrast, hideImages }
-    const r = await s.run(() => api<{ user: User }>('/auth/me', { method: 'PATCH', body: { displayName, locale, accessibility } }))
+    const r = await s.run(() =>
+      api<{ user: User }>('/auth/me', { method: 'PATCH', body: { displayName, locale, accessibility } }),
+    )
     if (!r) return
     setUser(r.user)
     replace(r.user.accessibility ?? accessibility)
@@ -47,26 +49,70 @@ export default function Profile() {
     <div className="narrow">
       <h1>{t('profile.title')}</h1>
       <dl className="facts">
-        <div><dt>{t('auth.email')}</dt><dd>{user.email} {user.emailVerified ? <span className="badge">{t('profile.verified')}</span> : <span className="badge badge-danger">{t('profile.notVerified')}</span>}</dd></div>
-        <div><dt>{t('profile.roles')}</dt><dd>{user.roles.map((r) => t(`role.${r}`)).join(', ')}</dd></div>
-        <div><dt>{t('profile.since')}</dt><dd>{formatDate(user.createdAt, lng)}</dd></div>
+        <div>
+          <dt>{t('auth.email')}</dt>
+          <dd>
+            {user.email}{' '}
+            {user.emailVerified ? (
+              <span className="badge">{t('profile.verified')}</span>
+            ) : (
+              <span className="badge badge-danger">{t('profile.notVerified')}</span>
+            )}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('profile.roles')}</dt>
+          <dd>{user.roles.map((r) => t(`role.${r}`)).join(', ')}</dd>
+        </div>
+        <div>
+          <dt>{t('profile.since')}</dt>
+          <dd>{formatDate(user.createdAt, lng)}</dd>
+        </div>
       </dl>
       <ErrorBox error={s.error} />
       <form className="form" onSubmit={submit} noValidate>
-        <TextField label={t('auth.displayName')} required value={displayName} onChange={(e) => setName(e.target.value)} error={errFor(s.fields, 'displayName')} />
-        <SelectField label={t('profile.language')} value={locale} onChange={(e) => setLocale(e.target.value as Lang)} error={errFor(s.fields, 'locale')}>
-          <option value="kk" lang="kk">Қазақша</option>
-          <option value="ru" lang="ru">Русский</option>
+        <TextField
+          label={t('auth.displayName')}
+          required
+          value={displayName}
+          onChange={(e) => setName(e.target.value)}
+          error={errFor(s.fields, 'displayName')}
+        />
+        <SelectField
+          label={t('profile.language')}
+          value={locale}
+          onChange={(e) => setLocale(e.target.value as Lang)}
+          error={errFor(s.fields, 'locale')}
+        >
+          <option value="kk" lang="kk">
+            Қазақша
+          </option>
+          <option value="ru" lang="ru">
+            Русский
+          </option>
         </SelectField>
         <fieldset>
           <legend>{t('a11y.toggle')}</legend>
-          <SelectField label={t('a11y.fontSize')} value={String(fontScale)} onChange={(e) => setFontScale(Number(e.target.value))} error={errFor(s.fields, 'accessibility.fontScale')}>
-            {FONT_STEPS.map((f) => <option key={f} value={f}>{Math.round(f * 100)}%</option>)}
+          <SelectField
+            label={t('a11y.fontSize')}
+            value={String(fontScale)}
+            onChange={(e) => setFontScale(Number(e.target.value))}
+            error={errFor(s.fields, 'accessibility.fontScale')}
+          >
+            {FONT_STEPS.map((f) => (
+              <option key={f} value={f}>
+                {Math.round(f * 100)}%
+              </option>
+            ))}
           </SelectField>
           <Checkbox label={t('a11y.highContrast')} checked={highContrast} onChange={(e) => setHc(e.target.checked)} />
           <Checkbox label={t('a11y.hideImages')} checked={hideImages} onChange={(e) => setHide(e.target.checked)} />
         </fieldset>
-        <p><button className="btn btn-primary" disabled={s.busy}>{t('profile.save')}</button></p>
+        <p>
+          <button className="btn btn-primary" disabled={s.busy}>
+            {t('profile.save')}
+          </button>
+        </p>
         {saved && <Notice kind="success">{t('profile.saved')}</Notice>}
       </form>
     </div>

@@ -21,7 +21,9 @@ export default function Register() {
   const s = useSubmit()
   const submit = async (e: FormEvent) => {
     e.preventDefault()
-    const r = await s.run(() => api<{ user: User }>('/auth/register', { body: { displayName, email, password, locale: lng } }))
+    const r = await s.run(() =>
+      api<{ user: User }>('/auth/register', { body: { displayName, email, password, locale: lng } }),
+    )
     if (r) {
       resetCsrf() // registration signs in: a new session
       setUser(r.user)
@@ -33,7 +35,14 @@ export default function Register() {
       <div className="narrow">
         <h1>{t('auth.registerTitle')}</h1>
         <Notice kind="success">{t('auth.registered', { email: done.email })}</Notice>
-        <p><Link className="btn btn-primary" to="/appeals/new">{t('home.sendAppeal')}</Link> <Link className="btn" to="/profile">{t('nav.profile')}</Link></p>
+        <p>
+          <Link className="btn btn-primary" to="/appeals/new">
+            {t('home.sendAppeal')}
+          </Link>{' '}
+          <Link className="btn" to="/profile">
+            {t('nav.profile')}
+          </Link>
+        </p>
       </div>
     )
   }
@@ -42,12 +51,43 @@ export default function Register() {
       <h1>{t('auth.registerTitle')}</h1>
       <ErrorBox error={s.error} />
       <form className="form" onSubmit={submit} noValidate>
-        <TextField label={t('auth.displayName')} required autoComplete="name" value={displayName} onChange={(e) => setName(e.target.value)} error={errFor(s.fields, 'displayName')} />
-        <TextField label={t('auth.email')} type="email" required autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} error={errFor(s.fields, 'email')} />
-        <TextField label={t('auth.password')} type="password" required minLength={10} autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} error={errFor(s.fields, 'password')} hint={t('auth.passwordHint')} />
-        <p><button className="btn btn-primary" disabled={s.busy}>{t('auth.createAccount')}</button></p>
+        <TextField
+          label={t('auth.displayName')}
+          required
+          autoComplete="name"
+          value={displayName}
+          onChange={(e) => setName(e.target.value)}
+          error={errFor(s.fields, 'displayName')}
+        />
+        <TextField
+          label={t('auth.email')}
+          type="email"
+          required
+          autoComplete="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={errFor(s.fields, 'email')}
+        />
+        <TextField
+          label={t('auth.password')}
+          type="password"
+          required
+          minLength={10}
+          autoComplete="new-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={errFor(s.fields, 'password')}
+          hint={t('auth.passwordHint')}
+        />
+        <p>
+          <button className="btn btn-primary" disabled={s.busy}>
+            {t('auth.createAccount')}
+          </button>
+        </p>
       </form>
-      <p>{t('auth.haveAccount')} <Link to="/login">{t('nav.login')}</Link></p>
+      <p>
+        {t('auth.haveAccount')} <Link to="/login">{t('nav.login')}</Link>
+      </p>
     </div>
   )
 }

@@ -31,15 +31,48 @@ export default function Reset() {
     <div className="narrow">
       <h1>{t('auth.resetTitle')}</h1>
       {!token && <Notice kind="error">{t('confirm.noToken')}</Notice>}
-      {done ? <><Notice kind="success">{t('auth.resetDone')}</Notice><p><Link className="btn btn-primary" to="/login">{t('nav.login')}</Link></p></> : token && (
+      {done ? (
         <>
-          <ErrorBox error={s.error} />
-          <form className="form" onSubmit={submit} noValidate>
-            <TextField label={t('auth.newPassword')} type="password" required minLength={10} autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} error={errFor(s.fields, 'password')} hint={t('auth.passwordHint')} />
-            <TextField label={t('auth.repeatPassword')} type="password" required autoComplete="new-password" value={repeat} onChange={(e) => setRepeat(e.target.value)} error={mismatch ? t('auth.mismatch') : undefined} />
-            <p><button className="btn btn-primary" disabled={s.busy}>{t('auth.savePassword')}</button></p>
-          </form>
+          <Notice kind="success">{t('auth.resetDone')}</Notice>
+          <p>
+            <Link className="btn btn-primary" to="/login">
+              {t('nav.login')}
+            </Link>
+          </p>
         </>
+      ) : (
+        token && (
+          <>
+            <ErrorBox error={s.error} />
+            <form className="form" onSubmit={submit} noValidate>
+              <TextField
+                label={t('auth.newPassword')}
+                type="password"
+                required
+                minLength={10}
+                autoComplete="new-password"
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+                error={errFor(s.fields, 'password')}
+                hint={t('auth.passwordHint')}
+              />
+              <TextField
+                label={t('auth.repeatPassword')}
+                type="password"
+                required
+                autoComplete="new-password"
+                value={repeat}
+                onChange={(e) => setRepeat(e.target.value)}
+                error={mismatch ? t('auth.mismatch') : undefined}
+              />
+              <p>
+                <button className="btn btn-primary" disabled={s.busy}>
+                  {t('auth.savePassword')}
+                </button>
+              </p>
+            </form>
+          </>
+        )
       )}
     </div>
   )

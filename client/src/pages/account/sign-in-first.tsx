@@ -10,7 +10,14 @@ export function SignInFirst({ title }: { title: string }) {
     <>
       <h1>{title}</h1>
       <p>{t('auth.needSignIn')}</p>
-      <p className="actions"><Link className="btn btn-primary" to={`/login?next=${back}`}>{t('nav.login')}</Link> <Link className="btn" to="/register">{t('nav.register')}</Link></p>
+      <p className="actions">
+        <Link className="btn btn-primary" to={`/login?next=${back}`}>
+          {t('nav.login')}
+        </Link>{' '}
+        <Link className="btn" to="/register">
+          {t('nav.register')}
+        </Link>
+      </p>
     </>
   )
 }

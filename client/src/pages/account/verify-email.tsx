@@ -18,10 +18,13 @@ export default function VerifyEmail() {
   useEffect(() => {
     if (sent.current || !token) return
     sent.current = true
-    api('/auth/verify-email', { body: { token } }).then(() => {
-      setOk(true)
-      void refresh()
-    }, (e) => setError(e instanceof ApiError ? e : null))
+    api('/auth/verify-email', { body: { token } }).then(
+      () => {
+        setOk(true)
+        void refresh()
+      },
+      (e) => setError(e instanceof ApiError ? e : null),
+    )
   }, [token, refresh])
   return (
     <div className="narrow">
@@ -29,7 +32,14 @@ export default function VerifyEmail() {
       {!token && <Notice kind="error">{t('confirm.noToken')}</Notice>}
       {token && !ok && !error && <Loading />}
       <ErrorBox error={error} />
-      {ok && <><Notice kind="success">{t('auth.verified')}</Notice><p><Link to="/">{t('notFound.home')}</Link></p></>}
+      {ok && (
+        <>
+          <Notice kind="success">{t('auth.verified')}</Notice>
+          <p>
+            <Link to="/">{t('notFound.home')}</Link>
+          </p>
+        </>
+      )}
     </div>
   )
 }

@@ -24,7 +24,10 @@ export default function AppealForm() {
   const { user } = useSession()
   const [params] = useSearchParams()
   const councils = useCouncils()
-  const sorted = useMemo(() => [...councils].sort((a, b) => pick(a.name, lng).localeCompare(pick(b.name, lng), lng)), [councils, lng])
+  const sorted = useMemo(
+    () => [...councils].sort((a, b) => pick(a.name, lng).localeCompare(pick(b.name, lng), lng)),
+    [councils, lng],
+  )
   const [councilId, setCouncilId] = useState(params.get('council') ?? '')
   const [category, setCategory] = useState<AppealCategory>('question')
   const [subject, setSubject] = useState('')
@@ -66,7 +69,9 @@ export default function AppealForm() {
         for (const f of files) form.append('files', f)
         return api<AppealCreated>('/appeals', { form })
       }
-      return api<AppealCreated>('/appeals', { body: { councilId, category, subject, text, isPublic, ...(guest ? { contact: { name, email } } : {}) } })
+      return api<AppealCreated>('/appeals', {
+        body: { councilId, category, subject, text, isPublic, ...(guest ? { contact: { name, email } } : {}) },
+      })
     })
     if (res) {
       setDone(res)
@@ -78,16 +83,35 @@ export default function AppealForm() {
     return (
       <section id="appeal-done" tabIndex={-1} aria-labelledby="done-title">
         <h1 id="done-title">{t('appeal.sentTitle')}</h1>
-        <Notice kind="success">{done.status === 'unconfirmed' ? t('appeal.confirmByMail') : t('appeal.sentText')}</Notice>
+        <Notice kind="success">
+          {done.status === 'unconfirmed' ? t('appeal.confirmByMail') : t('appeal.sentText')}
+        </Notice>
         <dl className="receipt">
-          <dt>{t('appeal.number')}</dt><dd><strong data-testid="tracking-number">{done.trackingNumber}</strong></dd>
-          <dt>{t('appeal.code')}</dt><dd><strong data-testid="access-code">{done.accessCode}</strong></dd>
-          {done.dueAt && <><dt>{t('appeal.dueAt')}</dt><dd>{formatDate(done.dueAt, lng)}</dd></>}
+          <dt>{t('appeal.number')}</dt>
+          <dd>
+            <strong data-testid="tracking-number">{done.trackingNumber}</strong>
+          </dd>
+          <dt>{t('appeal.code')}</dt>
+          <dd>
+            <strong data-testid="access-code">{done.accessCode}</strong>
+          </dd>
+          {done.dueAt && (
+            <>
+              <dt>{t('appeal.dueAt')}</dt>
+              <dd>{formatDate(done.dueAt, lng)}</dd>
+            </>
+          )}
         </dl>
         <p>{t('appeal.keepCode')}</p>
         <p className="actions">
-          <Link className="btn btn-primary" to={`/appeals/track?number=${encodeURIComponent(done.trackingNumber)}`}>{t('appeal.trackIt')}</Link>
-          {user && <Link className="btn" to="/appeals/mine">{t('nav.myAppeals')}</Link>}
+          <Link className="btn btn-primary" to={`/appeals/track?number=${encodeURIComponent(done.trackingNumber)}`}>
+            {t('appeal.trackIt')}
+          </Link>
+          {user && (
+            <Link className="btn" to="/appeals/mine">
+              {t('nav.myAppeals')}
+            </Link>
+          )}
         </p>
       </section>
     )
@@ -98,35 +122,120 @@ export default function AppealForm() {
     <>
       <h1>{t('appeal.title')}</h1>
       <p>{t('appeal.lead')}</p>
-      {guest && <p className="muted">{t('appeal.guestHint')} <Link to="/login">{t('nav.login')}</Link></p>}
+      {guest && (
+        <p className="muted">
+          {t('appeal.guestHint')} <Link to="/login">{t('nav.login')}</Link>
+        </p>
+      )}
       <ErrorBox error={s.error} />
       <form className="form" onSubmit={submit} noValidate>
-        <SelectField label={t('appeal.council')} required value={councilId} onChange={(e) => setCouncilId(e.target.value)} error={errFor(f, 'councilId')}>
+        <SelectField
+          label={t('appeal.council')}
+          required
+          value={councilId}
+          onChange={(e) => setCouncilId(e.target.value)}
+          error={errFor(f, 'councilId')}
+        >
           <option value="">{t('appeal.chooseCouncil')}</option>
-          {sorted.map((c) => <option key={c.id} value={c.id}>{pick(c.name, lng)}</option>)}
+          {sorted.map((c) => (
+            <option key={c.id} value={c.id}>
+              {pick(c.name, lng)}
+            </option>
+          ))}
         </SelectField>
-        <SelectField label={t('appeal.category')} required value={category} onChange={(e) => setCategory(e.target.value as AppealCategory)} error={errFor(f, 'category')}>
-          {CATEGORIES.map((c) => <option key={c} value={c}>{t(`category.${c}`)}</option>)}
+        <SelectField
+          label={t('appeal.category')}
+          required
+          value={category}
+          onChange={(e) => setCategory(e.target.value as AppealCategory)}
+          error={errFor(f, 'category')}
+        >
+          {CATEGORIES.map((c) => (
+            <option key={c} value={c}>
+              {t(`category.${c}`)}
+            </option>
+          ))}
         </SelectField>
-        <TextField label={t('appeal.subject')} required value={subject} maxLength={200} onChange={(e) => setSubject(e.target.value)} error={errFor(f, 'subject')} />
-        <TextArea label={t('appeal.text')} required value={text} rows={8} maxLength={10000} onChange={(e) => setText(e.target.value)} error={errFor(f, 'text')} hint={t('appeal.textHint')} />
+        <TextField
+          label={t('appeal.subject')}
+          required
+          value={subject}
+          maxLength={200}
+          onChange={(e) => setSubject(e.target.value)}
+          error={errFor(f, 'subject')}
+        />
+        <TextArea
+          label={t('appeal.text')}
+          required
+          value={text}
+          rows={8}
+          maxLength={10000}
+          onChange={(e) => setText(e.target.value)}
+          error={errFor(f, 'text')}
+          hint={t('appeal.textHint')}
+        />
         {guest && (
           <fieldset>
             <legend>{t('appeal.contact')}</legend>
-            <TextField label={t('appeal.name')} required autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} error={errFor(f, 'contact.name') ?? f.contact} />
-            <TextField label={t('appeal.email')} type="email" required autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} error={errFor(f, 'contact.email')} hint={t('appeal.emailHint')} />
+            <TextField
+              label={t('appeal.name')}
+              required
+              autoComplete="name"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              error={errFor(f, 'contact.name') ?? f.contact}
+            />
+            <TextField
+              label={t('appeal.email')}
+              type="email"
+              required
+              autoComplete="email"
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+              error={errFor(f, 'contact.email')}
+              hint={t('appeal.emailHint')}
+            />
           </fieldset>
         )}
         <div className={`field${fileError || errFor(f, 'files') ? ' has-error' : ''}`}>
           <label htmlFor="appeal-files">{t('appeal.files')}</label>
-          <input ref={fileInput} id="appeal-files" type="file" multiple accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png" onChange={(e) => pickFiles(e.target.files)}
-            aria-describedby="appeal-files-hint appeal-files-err" aria-invalid={fileError || errFor(f, 'files') ? true : undefined} />
-          <span className="hint" id="appeal-files-hint">{t('appeal.filesHint', { max: MAX_FILES, size: formatBytes(MAX_BYTES, lng) })}</span>
-          <span className="field-error" id="appeal-files-err">{fileError ?? errFor(f, 'files')}</span>
-          {files.length > 0 && <ul className="file-list">{files.map((x) => <li key={x.name}>{x.name} ({formatBytes(x.size, lng)})</li>)}</ul>}
+          <input
+            ref={fileInput}
+            id="appeal-files"
+            type="file"
+            multiple
+            accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+            onChange={(e) => pickFiles(e.target.files)}
+            aria-describedby="appeal-files-hint appeal-files-err"
+            aria-invalid={fileError || errFor(f, 'files') ? true : undefined}
+          />
+          <span className="hint" id="appeal-files-hint">
+            {t('appeal.filesHint', { max: MAX_FILES, size: formatBytes(MAX_BYTES, lng) })}
+          </span>
+          <span className="field-error" id="appeal-files-err">
+            {fileError ?? errFor(f, 'files')}
+          </span>
+          {files.length > 0 && (
+            <ul className="file-list">
+              {files.map((x) => (
+                <li key={x.name}>
+                  {x.name} ({formatBytes(x.size, lng)})
+                </li>
+              ))}
+            </ul>
+          )}
         </div>
-        <Checkbox label={t('appeal.isPublic')} checked={isPublic} onChange={(e) => setIsPublic(e.target.checked)} hint={t('appeal.isPublicHint')} />
-        <p><button type="submit" className="btn btn-primary" disabled={s.busy}>{s.busy ? t('status.sending') : t('appeal.send')}</button></p>
+        <Checkbox
+          label={t('appeal.isPublic')}
+          checked={isPublic}
+          onChange={(e) => setIsPublic(e.target.checked)}
+          hint={t('appeal.isPublicHint')}
+        />
+        <p>
+          <button type="submit" className="btn btn-primary" disabled={s.busy}>
+            {s.busy ? t('status.sending') : t('appeal.send')}
+          </button>
+        </p>
       </form>
     </>
   )

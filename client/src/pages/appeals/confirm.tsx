@@ -6,7 +6,12 @@ import { formatDate } from '../../lib/format.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
 import { ErrorBox, Loading, Notice } from '../../components/status.js'
 
-interface Confirmed { id: string; trackingNumber: string; status: string; dueAt: string | null }
+interface Confirmed {
+  id: string
+  trackingNumber: string
+  status: string
+  dueAt: string | null
+}
 
 /** The page behind the link e-mailed to a guest: it registers the appeal with the council. */
 export default function AppealConfirm() {
@@ -21,7 +26,9 @@ export default function AppealConfirm() {
   useEffect(() => {
     if (sent.current || !token) return
     sent.current = true // the token is single-use: never post it twice (StrictMode runs effects twice)
-    api<Confirmed>('/appeals/confirm', { body: { token } }).then(setResult, (e) => setError(e instanceof ApiError ? e : null))
+    api<Confirmed>('/appeals/confirm', { body: { token } }).then(setResult, (e) =>
+      setError(e instanceof ApiError ? e : null),
+    )
   }, [token])
   return (
     <>
@@ -33,7 +40,11 @@ export default function AppealConfirm() {
         <>
           <Notice kind="success">{t('confirm.done', { number: result.trackingNumber })}</Notice>
           {result.dueAt && <p>{t('confirm.due', { date: formatDate(result.dueAt, lng) })}</p>}
-          <p><Link className="btn btn-primary" to={`/appeals/track?number=${encodeURIComponent(result.trackingNumber)}`}>{t('appeal.trackIt')}</Link></p>
+          <p>
+            <Link className="btn btn-primary" to={`/appeals/track?number=${encodeURIComponent(result.trackingNumber)}`}>
+              {t('appeal.trackIt')}
+            </Link>
+          </p>
         </>
       )}
     </>

@@ -23,20 +23,36 @@ export default function MyAppeals() {
   return (
     <>
       <h1>{t('mine.title')}</h1>
-      <p><Link className="btn btn-primary" to="/appeals/new">{t('home.sendAppeal')}</Link></p>
+      <p>
+        <Link className="btn btn-primary" to="/appeals/new">
+          {t('home.sendAppeal')}
+        </Link>
+      </p>
       {!list.loading && !list.error && list.items.length === 0 && <Empty>{t('mine.empty')}</Empty>}
       {list.items.length > 0 && (
         <div className="table-wrap">
           <table className="table">
             <caption className="sr-only">{t('mine.title')}</caption>
-            <thead><tr><th scope="col">{t('appeal.number')}</th><th scope="col">{t('appeal.subject')}</th><th scope="col">{t('appeal.council')}</th><th scope="col">{t('appeal.status')}</th><th scope="col">{t('appeal.dueAt')}</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">{t('appeal.number')}</th>
+                <th scope="col">{t('appeal.subject')}</th>
+                <th scope="col">{t('appeal.council')}</th>
+                <th scope="col">{t('appeal.status')}</th>
+                <th scope="col">{t('appeal.dueAt')}</th>
+              </tr>
+            </thead>
             <tbody>
               {list.items.map((a) => (
                 <tr key={a.id}>
-                  <td><Link to={`/appeals/mine/${a.id}`}>{a.trackingNumber}</Link></td>
+                  <td>
+                    <Link to={`/appeals/mine/${a.id}`}>{a.trackingNumber}</Link>
+                  </td>
                   <td>{a.subject}</td>
                   <td>{councils.get(a.councilId) ? pick(councils.get(a.councilId)!.name, lng) : ''}</td>
-                  <td><StatusBadge status={a.status} overdue={a.overdue} /></td>
+                  <td>
+                    <StatusBadge status={a.status} overdue={a.overdue} />
+                  </td>
                   <td>{a.dueAt ? formatDate(a.dueAt, lng) : '—'}</td>
                 </tr>
               ))}

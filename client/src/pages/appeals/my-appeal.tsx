@@ -13,7 +13,9 @@ export default function MyAppeal() {
   useTitle(a.data?.trackingNumber ?? t('mine.title'))
   return (
     <>
-      <nav aria-label={t('nav.breadcrumbs')} className="breadcrumbs"><Link to="/appeals/mine">{t('mine.title')}</Link></nav>
+      <nav aria-label={t('nav.breadcrumbs')} className="breadcrumbs">
+        <Link to="/appeals/mine">{t('mine.title')}</Link>
+      </nav>
       <h1>{t('mine.one', { number: a.data?.trackingNumber ?? '' })}</h1>
       {a.loading && !a.data ? <Loading /> : <ErrorBox error={a.error} />}
       {a.data && <AppealView appeal={a.data} role="author" onChange={a.setData} />}

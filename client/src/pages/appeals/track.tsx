@@ -30,12 +30,38 @@ export default function AppealTrack() {
       <h1>{t('track.title')}</h1>
       <p>{t('track.lead')}</p>
       <form className="form form-inline" onSubmit={submit} aria-label={t('track.title')}>
-        <TextField label={t('appeal.number')} required value={number} onChange={(e) => setNumber(e.target.value)} placeholder="KK-2026-000123" autoComplete="off" error={s.fields.number} />
-        <TextField label={t('appeal.code')} required value={code} onChange={(e) => setCode(e.target.value)} autoComplete="off" error={s.fields.code} />
-        <p><button className="btn btn-primary" disabled={s.busy}>{t('track.find')}</button></p>
+        <TextField
+          label={t('appeal.number')}
+          required
+          value={number}
+          onChange={(e) => setNumber(e.target.value)}
+          placeholder="KK-2026-000123"
+          autoComplete="off"
+          error={s.fields.number}
+        />
+        <TextField
+          label={t('appeal.code')}
+          required
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+          autoComplete="off"
+          error={s.fields.code}
+        />
+        <p>
+          <button className="btn btn-primary" disabled={s.busy}>
+            {t('track.find')}
+          </button>
+        </p>
       </form>
       <div aria-live="polite">
-        {s.error && (s.error.status === 404 ? <div className="alert alert-error" role="alert">{t('track.notFound')}</div> : <ErrorBox error={s.error} />)}
+        {s.error &&
+          (s.error.status === 404 ? (
+            <div className="alert alert-error" role="alert">
+              {t('track.notFound')}
+            </div>
+          ) : (
+            <ErrorBox error={s.error} />
+          ))}
         {appeal && <AppealView appeal={appeal} role="author" code={usedCode} onChange={setAppeal} />}
       </div>
     </>

@@ -21,7 +21,9 @@ export function AppealHandle({ councilId }: { councilId: string }) {
   if (!a.data) return <ErrorBox error={a.error} />
   return (
     <>
-      <p><Link to={`/member/councils/${councilId}/appeals`}>← {t('member.appeals')}</Link></p>
+      <p>
+        <Link to={`/member/councils/${councilId}/appeals`}>← {t('member.appeals')}</Link>
+      </p>
       <AppealView appeal={a.data} role="council" onChange={a.setData} />
       <StatusForm appeal={a.data} onDone={a.setData} />
       <ExtendForm appeal={a.data} onDone={a.setData} />
@@ -33,7 +35,13 @@ function StatusForm({ appeal, onDone }: { appeal: Appeal; onDone(a: Appeal): voi
   const { t } = useTranslation()
   const lng = useLang()
   const councils = useCouncils()
-  const others = useMemo(() => councils.filter((c) => c.id !== appeal.councilId).sort((x, y) => pick(x.name, lng).localeCompare(pick(y.name, lng), lng)), [councils, appeal.councilId, lng])
+  const others = useMemo(
+    () =>
+      councils
+        .filter((c) => c.id !== appeal.councilId)
+        .sort((x, y) => pick(x.name, lng).localeCompare(pick(y.name, lng), lng)),
+    [councils, appeal.councilId, lng],
+  )
   const [status, setStatus] = useState('in_progress')
   const [reason, setReason] = useState('')
   const [target, setTarget] = useState('')
@@ -58,17 +66,47 @@ function StatusForm({ appeal, onDone }: { appeal: Appeal; onDone(a: Appeal): voi
     <form className="form" onSubmit={submit} aria-labelledby="st-h">
       <h3 id="st-h">{t('member.changeStatus')}</h3>
       <ErrorBox error={s.error} />
-      <SelectField label={t('member.newStatus')} value={status} onChange={(e) => setStatus(e.target.value)} error={errFor(s.fields, 'status')}>
-        {['in_progress', 'closed', 'rejected', 'redirected'].map((x) => <option key={x} value={x}>{t(`appealStatus.${x}`)}</option>)}
+      <SelectField
+        label={t('member.newStatus')}
+        value={status}
+        onChange={(e) => setStatus(e.target.value)}
+        error={errFor(s.fields, 'status')}
+      >
+        {['in_progress', 'closed', 'rejected', 'redirected'].map((x) => (
+          <option key={x} value={x}>
+            {t(`appealStatus.${x}`)}
+          </option>
+        ))}
       </SelectField>
       {status === 'redirected' && (
-        <SelectField label={t('member.redirectTo')} required value={target} onChange={(e) => setTarget(e.target.value)} error={errFor(s.fields, 'councilId')}>
+        <SelectField
+          label={t('member.redirectTo')}
+          required
+          value={target}
+          onChange={(e) => setTarget(e.target.value)}
+          error={errFor(s.fields, 'councilId')}
+        >
           <option value="">{t('appeal.chooseCouncil')}</option>
-          {others.map((c) => <option key={c.id} value={c.id}>{pick(c.name, lng)}</option>)}
+          {others.map((c) => (
+            <option key={c.id} value={c.id}>
+              {pick(c.name, lng)}
+            </option>
+          ))}
         </SelectField>
       )}
-      <TextArea label={t('appeal.reason')} rows={2} required={status === 'rejected' || status === 'redirected'} value={reason} onChange={(e) => setReason(e.target.value)} error={errFor(s.fields, 'reason')} />
-      <p><button className="btn" disabled={s.busy}>{t('member.apply')}</button></p>
+      <TextArea
+        label={t('appeal.reason')}
+        rows={2}
+        required={status === 'rejected' || status === 'redirected'}
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        error={errFor(s.fields, 'reason')}
+      />
+      <p>
+        <button className="btn" disabled={s.busy}>
+          {t('member.apply')}
+        </button>
+      </p>
       {ok && <Notice kind="success">{t('member.statusChanged')}</Notice>}
     </form>
   )
@@ -79,7 +117,8 @@ function ExtendForm({ appeal, onDone }: { appeal: Appeal; onDone(a: Appeal): voi
   const [reason, setReason] = useState('')
   const [dueAt, setDueAt] = useState('')
   const s = useSubmit()
-  if (appeal.extension || !appeal.dueAt || !['submitted', 'in_progress', 'redirected'].includes(appeal.status)) return null
+  if (appeal.extension || !appeal.dueAt || !['submitted', 'in_progress', 'redirected'].includes(appeal.status))
+    return null
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     const r = await s.run(async () => {
@@ -93,9 +132,26 @@ function ExtendForm({ appeal, onDone }: { appeal: Appeal; onDone(a: Appeal): voi
       <h3 id="ext-h">{t('member.extend')}</h3>
       <p className="hint">{t('member.extendHint')}</p>
       <ErrorBox error={s.error} />
-      <TextArea label={t('appeal.reason')} required rows={2} value={reason} onChange={(e) => setReason(e.target.value)} error={errFor(s.fields, 'reason')} />
-      <TextField label={t('member.newDueDate')} type="date" value={dueAt} onChange={(e) => setDueAt(e.target.value)} error={errFor(s.fields, 'dueAt')} />
-      <p><button className="btn" disabled={s.busy}>{t('member.extendButton')}</button></p>
+      <TextArea
+        label={t('appeal.reason')}
+        required
+        rows={2}
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        error={errFor(s.fields, 'reason')}
+      />
+      <TextField
+        label={t('member.newDueDate')}
+        type="date"
+        value={dueAt}
+        onChange={(e) => setDueAt(e.target.value)}
+        error={errFor(s.fields, 'dueAt')}
+      />
+      <p>
+        <button className="btn" disabled={s.busy}>
+          {t('member.extendButton')}
+        </button>
+      </p>
     </form>
   )
 }

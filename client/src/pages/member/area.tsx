@@ -31,8 +31,22 @@ export default function MemberArea() {
       <Route path="news/new" element={<NewsEditor />} />
       <Route path="news/:id/edit" element={<NewsEditor />} />
       <Route path="councils/:councilId/*" element={<Workspace />} />
-      <Route path="chat" element={<Suspense fallback={<Loading />}><Chat /></Suspense>} />
-      <Route path="chat/:roomId" element={<Suspense fallback={<Loading />}><Chat /></Suspense>} />
+      <Route
+        path="chat"
+        element={
+          <Suspense fallback={<Loading />}>
+            <Chat />
+          </Suspense>
+        }
+      />
+      <Route
+        path="chat/:roomId"
+        element={
+          <Suspense fallback={<Loading />}>
+            <Chat />
+          </Suspense>
+        }
+      />
     </Routes>
   )
 }
@@ -45,18 +59,31 @@ function Workspace() {
   const { user } = useSession()
   const councils = useCouncilMap()
   const council = councils.get(councilId)
-  if (!canUser(user, 'news.publish', councilId) && !canUser(user, 'appeal.read_council', councilId)) return <Forbidden />
+  if (!canUser(user, 'news.publish', councilId) && !canUser(user, 'appeal.read_council', councilId))
+    return <Forbidden />
   const base = `/member/councils/${councilId}`
   return (
     <>
-      <nav aria-label={t('nav.breadcrumbs')} className="breadcrumbs"><NavLink to="/member" end>{t('nav.member')}</NavLink></nav>
+      <nav aria-label={t('nav.breadcrumbs')} className="breadcrumbs">
+        <NavLink to="/member" end>
+          {t('nav.member')}
+        </NavLink>
+      </nav>
       <h1>{council ? pick(council.name, lng) : '…'}</h1>
       <nav aria-label={t('member.sections')}>
         <ul className="tabs">
-          <li><NavLink to={`${base}/news`}>{t('member.news')}</NavLink></li>
-          <li><NavLink to={`${base}/videos`}>{t('member.videos')}</NavLink></li>
-          <li><NavLink to={`${base}/appeals`}>{t('member.appeals')}</NavLink></li>
-          <li><NavLink to={`${base}/profile`}>{t('member.profile')}</NavLink></li>
+          <li>
+            <NavLink to={`${base}/news`}>{t('member.news')}</NavLink>
+          </li>
+          <li>
+            <NavLink to={`${base}/videos`}>{t('member.videos')}</NavLink>
+          </li>
+          <li>
+            <NavLink to={`${base}/appeals`}>{t('member.appeals')}</NavLink>
+          </li>
+          <li>
+            <NavLink to={`${base}/profile`}>{t('member.profile')}</NavLink>
+          </li>
         </ul>
       </nav>
       <Routes>

@@ -14,14 +14,22 @@ export function AddCouncils({ room, onDone }: { room: ChatRoom; onDone(r: ChatRo
   const { t } = useTranslation()
   const lng = useLang()
   const all = useCouncils()
-  const options = useMemo(() => all.filter((c) => !room.councilIds.includes(c.id)).sort((a, b) => pick(a.name, lng).localeCompare(pick(b.name, lng), lng)), [all, room.councilIds, lng])
+  const options = useMemo(
+    () =>
+      all
+        .filter((c) => !room.councilIds.includes(c.id))
+        .sort((a, b) => pick(a.name, lng).localeCompare(pick(b.name, lng), lng)),
+    [all, room.councilIds, lng],
+  )
   const [picked, setPicked] = useState<string[]>([])
   const [open, setOpen] = useState(false)
   const s = useSubmit()
   if (room.kind !== 'dialogue') return null
   const submit = async (e: FormEvent) => {
     e.preventDefault()
-    const r = await s.run(() => api<{ room: ChatRoom }>(`/chat/rooms/${room.id}/councils`, { body: { councilIds: picked } }))
+    const r = await s.run(() =>
+      api<{ room: ChatRoom }>(`/chat/rooms/${room.id}/councils`, { body: { councilIds: picked } }),
+    )
     if (r) {
       setPicked([])
       setOpen(false)
@@ -30,14 +38,31 @@ export function AddCouncils({ room, onDone }: { room: ChatRoom; onDone(r: ChatRo
   }
   return (
     <>
-      <button type="button" className="btn btn-small" aria-expanded={open} onClick={() => setOpen(!open)}>{t('chat.addCouncils')}</button>
+      <button type="button" className="btn btn-small" aria-expanded={open} onClick={() => setOpen(!open)}>
+        {t('chat.addCouncils')}
+      </button>
       {open && (
         <form className="form" onSubmit={submit}>
           <ErrorBox error={s.error} />
-          <SelectField label={t('chat.councils')} multiple size={6} value={picked} onChange={(e) => setPicked([...e.target.selectedOptions].map((o) => o.value))} error={errFor(s.fields, 'councilIds')}>
-            {options.map((c) => <option key={c.id} value={c.id}>{pick(c.name, lng)}</option>)}
+          <SelectField
+            label={t('chat.councils')}
+            multiple
+            size={6}
+            value={picked}
+            onChange={(e) => setPicked([...e.target.selectedOptions].map((o) => o.value))}
+            error={errFor(s.fields, 'councilIds')}
+          >
+            {options.map((c) => (
+              <option key={c.id} value={c.id}>
+                {pick(c.name, lng)}
+              </option>
+            ))}
           </SelectField>
-          <p><button className="btn btn-primary" disabled={s.busy || picked.length === 0}>{t('chat.add')}</button></p>
+          <p>
+            <button className="btn btn-primary" disabled={s.busy || picked.length === 0}>
+              {t('chat.add')}
+            </button>
+          </p>
         </form>
       )}
     </>

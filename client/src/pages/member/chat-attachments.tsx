@@ -49,14 +49,20 @@ export function useAttachments(roomId: string): Attachments {
     return abortAll
   }, [roomId])
 
-  const update = (key: string, patch: Partial<PendingFile>) => setItems((list) => list.map((p) => (p.key === key ? { ...p, ...patch } : p)))
+  const update = (key: string, patch: Partial<PendingFile>) =>
+    setItems((list) => list.map((p) => (p.key === key ? { ...p, ...patch } : p)))
   const upload = async (p: PendingFile) => {
     const ctl = new AbortController()
     uploads.current.set(p.key, ctl)
     const form = new FormData()
     form.set('file', p.file)
     try {
-      const attachment = await postForm<ChatAttachment>(`/chat/rooms/${roomId}/attachments`, form, (sent, total) => update(p.key, { sent, total }), ctl.signal)
+      const attachment = await postForm<ChatAttachment>(
+        `/chat/rooms/${roomId}/attachments`,
+        form,
+        (sent, total) => update(p.key, { sent, total }),
+        ctl.signal,
+      )
       update(p.key, { attachment, sent: p.total })
     } catch (err) {
       if ((err as Error).name === 'AbortError') return
@@ -97,16 +103,44 @@ export function AttachButton({ onFiles, disabled }: { onFiles(files: File[]): vo
   const input = useRef<HTMLInputElement>(null)
   return (
     <>
-      <input ref={input} type="file" accept={ACCEPT} multiple hidden tabIndex={-1} onChange={(e) => {
-        onFiles([...(e.target.files ?? [])])
-        e.target.value = '' // the same file may be picked again after removing it
-      }} />
-      <button type="button" className="btn" disabled={disabled} onClick={() => input.current?.click()} aria-describedby="chat-attach-hint">
-        <svg aria-hidden="true" focusable="false" width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" style={{ verticalAlign: '-0.15em', marginInlineEnd: '0.35em' }}>
+      <input
+        ref={input}
+        type="file"
+        accept={ACCEPT}
+        multiple
+        hidden
+        tabIndex={-1}
+        onChange={(e) => {
+          onFiles([...(e.target.files ?? [])])
+          e.target.value = '' // the same file may be picked again after removing it
+        }}
+      />
+      <button
+        type="button"
+        className="btn"
+        disabled={disabled}
+        onClick={() => input.current?.click()}
+        aria-describedby="chat-attach-hint"
+      >
+        <svg
+          aria-hidden="true"
+          focusable="false"
+          width="16"
+          height="16"
+          viewBox="0 0 24 24"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="2"
+          strokeLinecap="round"
+          style={{ verticalAlign: '-0.15em', marginInlineEnd: '0.35em' }}
+        >
           <path d="M21 11.5l-8.6 8.6a5.5 5.5 0 0 1-7.8-7.8l9.2-9.2a3.7 3.7 0 0 1 5.2 5.2l-9.2 9.2a1.8 1.8 0 0 1-2.6-2.6l8.5-8.5" />
-        </svg>{t('chat.attach')}
+        </svg>
+        {t('chat.attach')}
       </button>
-      <span id="chat-attach-hint" className="sr-only">{t('chat.attachHint', { size: formatBytes(MAX_BYTES, lng) })}</span>
+      <span id="chat-attach-hint" className="sr-only">
+        {t('chat.attachHint', { size: formatBytes(MAX_BYTES, lng) })}
+      </span>
     </>
   )
 }
@@ -122,13 +156,27 @@ export function PendingFiles({ att }: { att: Attachments }) {
         const pct = p.total ? Math.min(100, Math.floor((p.sent / p.total) * 100)) : 0
         return (
           <li key={p.key} className="attach-item">
-            <span className="attach-name">{p.file.name}</span> <span className="muted">{formatBytes(p.file.size, lng)}</span>
+            <span className="attach-name">{p.file.name}</span>{' '}
+            <span className="muted">{formatBytes(p.file.size, lng)}</span>
             {!p.attachment && !p.error && (
-              <progress max={100} value={pct} aria-label={t('chat.uploading', { name: p.file.name })} aria-valuetext={`${pct}%`} />
+              <progress
+                max={100}
+                value={pct}
+                aria-label={t('chat.uploading', { name: p.file.name })}
+                aria-valuetext={`${pct}%`}
+              />
             )}
             {p.attachment && <span className="muted"> · {t('chat.attached')}</span>}
-            {p.error && <span className="field-error" role="alert"> {p.error}</span>}
-            {' '}<button type="button" className="btn-link" onClick={() => att.remove(p.key)}>{t('chat.removeFile')}<span className="sr-only">: {p.file.name}</span></button>
+            {p.error && (
+              <span className="field-error" role="alert">
+                {' '}
+                {p.error}
+              </span>
+            )}{' '}
+            <button type="button" className="btn-link" onClick={() => att.remove(p.key)}>
+              {t('chat.removeFile')}
+              <span className="sr-only">: {p.file.name}</span>
+            </button>
           </li>
         )
       })}
@@ -149,9 +197,14 @@ export function MessageFiles({ files }: { files: ChatAttachment[] }) {
               <span className="attach-name">{a.name}</span>
             </a>
           ) : (
-            <a href={a.url} download={a.name}>{a.name}</a>
-          )}
-          {' '}<span className="muted">({a.mime === 'application/pdf' ? 'PDF, ' : ''}{formatBytes(a.size, lng)})</span>
+            <a href={a.url} download={a.name}>
+              {a.name}
+            </a>
+          )}{' '}
+          <span className="muted">
+            ({a.mime === 'application/pdf' ? 'PDF, ' : ''}
+            {formatBytes(a.size, lng)})
+          </span>
         </li>
       ))}
     </ul>

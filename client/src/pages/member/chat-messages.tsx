@@ -23,7 +23,17 @@ interface Props {
 }
 
 /** The message log (a live region), the typing line and the composer of one room. */
-export function MessageList({ socket, roomId, messages, hasOlder, onOlder, onSent, typingNames, online, connected }: Props) {
+export function MessageList({
+  socket,
+  roomId,
+  messages,
+  hasOlder,
+  onOlder,
+  onSent,
+  typingNames,
+  online,
+  connected,
+}: Props) {
   const { t } = useTranslation()
   const lng = useLang()
   const { user } = useSession()
@@ -57,7 +67,12 @@ export function MessageList({ socket, roomId, messages, hasOlder, onOlder, onSen
     const ids = att.ids
     const what = `${body}\u0000${ids.join(',')}`
     if (!pending.current || pending.current.text !== what) pending.current = { clientId: newClientId(), text: what }
-    const ack = await emitAck<{ message: ChatMessage }>(socket, 'message:send', { roomId, text: body, clientId: pending.current.clientId, ...(ids.length ? { attachmentIds: ids } : {}) })
+    const ack = await emitAck<{ message: ChatMessage }>(socket, 'message:send', {
+      roomId,
+      text: body,
+      clientId: pending.current.clientId,
+      ...(ids.length ? { attachmentIds: ids } : {}),
+    })
     if (!ack.ok) return setError(ack.error.message || t('chat.notSent'))
     pending.current = null
     onSent(ack.message)
@@ -91,44 +106,104 @@ export function MessageList({ socket, roomId, messages, hasOlder, onOlder, onSen
   let lastDay = ''
   return (
     <>
-      {hasOlder && <p className="more"><button type="button" className="btn btn-small" onClick={onOlder}>{t('chat.older')}</button></p>}
+      {hasOlder && (
+        <p className="more">
+          <button type="button" className="btn btn-small" onClick={onOlder}>
+            {t('chat.older')}
+          </button>
+        </p>
+      )}
       {/* role=log on a wrapper: on the <ol> itself it would take away the list semantics */}
-      <div className="messages" ref={log} role="log" aria-live="polite" aria-relevant="additions" aria-label={t('chat.messages')} tabIndex={0}>
-      <ol className="message-list">
-        {messages.map((m) => {
-          const day = formatDate(m.createdAt, lng)
-          const sep = day !== lastDay
-          lastDay = day
-          const mine = m.senderId === user?.id
-          const editable = mine && !m.deletedAt && Date.now() - new Date(m.createdAt).getTime() < EDIT_WINDOW_MS
-          return (
-            <li key={m.id} className={`message${mine ? ' mine' : ''}`} data-message-id={m.id}>
-              {sep && <p className="day-sep">{day}</p>}
-              <p className="meta">
-                <strong>{m.senderName}</strong>{online.has(m.senderId) && <span className="online-dot" title={t('chat.isOnline')}><span className="sr-only">({t('chat.isOnline')})</span></span>}
-                {' · '}<time dateTime={m.createdAt}>{formatTime(m.createdAt, lng)}</time>{m.editedAt && <> · {t('chat.edited')}</>}
-              </p>
-              {m.deletedAt ? <p className="muted"><em>{t('chat.deleted')}</em></p> : <p className="prewrap message-text">{m.text}</p>}
-              {!m.deletedAt && m.attachments?.length > 0 && <MessageFiles files={m.attachments} />}
-              {editable && (
-                <p className="message-actions">
-                  <button type="button" className="btn-link" onClick={() => { setEditing(m.id); setText(m.text) }}>{t('chat.edit')}</button>
-                  {' '}<button type="button" className="btn-link" onClick={() => void remove(m)}>{t('chat.delete')}</button>
+      <div
+        className="messages"
+        ref={log}
+        role="log"
+        aria-live="polite"
+        aria-relevant="additions"
+        aria-label={t('chat.messages')}
+        tabIndex={0}
+      >
+        <ol className="message-list">
+          {messages.map((m) => {
+            const day = formatDate(m.createdAt, lng)
+            const sep = day !== lastDay
+            lastDay = day
+            const mine = m.senderId === user?.id
+            const editable = mine && !m.deletedAt && Date.now() - new Date(m.createdAt).getTime() < EDIT_WINDOW_MS
+            return (
+              <li key={m.id} className={`message${mine ? ' mine' : ''}`} data-message-id={m.id}>
+                {sep && <p className="day-sep">{day}</p>}
+                <p className="meta">
+                  <strong>{m.senderName}</strong>
+                  {online.has(m.senderId) && (
+                    <span className="online-dot" title={t('chat.isOnline')}>
+                      <span className="sr-only">({t('chat.isOnline')})</span>
+                    </span>
+                  )}
+                  {' · '}
+                  <time dateTime={m.createdAt}>{formatTime(m.createdAt, lng)}</time>
+                  {m.editedAt && <> · {t('chat.edited')}</>}
                 </p>
-              )}
-            </li>
-          )
-        })}
-      </ol>
+                {m.deletedAt ? (
+                  <p className="muted">
+                    <em>{t('chat.deleted')}</em>
+                  </p>
+                ) : (
+                  <p className="prewrap message-text">{m.text}</p>
+                )}
+                {!m.deletedAt && m.attachments?.length > 0 && <MessageFiles files={m.attachments} />}
+                {editable && (
+                  <p className="message-actions">
+                    <button
+                      type="button"
+                      className="btn-link"
+                      onClick={() => {
+                        setEditing(m.id)
+                        setText(m.text)
+                      }}
+                    >
+                      {t('chat.edit')}
+                    </button>{' '}
+                    <button type="button" className="btn-link" onClick={() => void remove(m)}>
+                      {t('chat.delete')}
+                    </button>
+                  </p>
+                )}
+              </li>
+            )
+          })}
+        </ol>
       </div>
-      <p className="typing" aria-live="polite">{typingNames.length ? t('chat.typing', { names: typingNames.join(', ') }) : ''}</p>
+      <p className="typing" aria-live="polite">
+        {typingNames.length ? t('chat.typing', { names: typingNames.join(', ') }) : ''}
+      </p>
       <form className="composer" onSubmit={send}>
-        <label htmlFor="chat-text" className={editing ? '' : 'sr-only'}>{editing ? t('chat.editing') : t('chat.message')}</label>
-        <textarea id="chat-text" rows={2} maxLength={4000} value={text} onChange={(e) => onInput(e.target.value)} onKeyDown={onKey} placeholder={t('chat.placeholder')} aria-describedby="chat-hint chat-err" />
-        <span id="chat-hint" className="sr-only">{t('chat.hint')}</span>
+        <label htmlFor="chat-text" className={editing ? '' : 'sr-only'}>
+          {editing ? t('chat.editing') : t('chat.message')}
+        </label>
+        <textarea
+          id="chat-text"
+          rows={2}
+          maxLength={4000}
+          value={text}
+          onChange={(e) => onInput(e.target.value)}
+          onKeyDown={onKey}
+          placeholder={t('chat.placeholder')}
+          aria-describedby="chat-hint chat-err"
+        />
+        <span id="chat-hint" className="sr-only">
+          {t('chat.hint')}
+        </span>
         {!editing && <AttachButton onFiles={att.add} disabled={!connected} />}
-        <button className="btn btn-primary" disabled={!connected || (editing ? !text.trim() : (!text.trim() && !att.ids.length) || att.busy)}>{editing ? t('chat.save') : t('chat.send')}</button>
-        <span id="chat-err" className="field-error" role="alert">{error}</span>
+        <button
+          className="btn btn-primary"
+          disabled={!connected || (editing ? !text.trim() : (!text.trim() && !att.ids.length) || att.busy)}
+        >
+          {editing ? t('chat.save') : t('chat.send')}
+        </button>
+        <span id="chat-err" className="field-error" role="alert">
+          {error}
+        </span>
         {!editing && <PendingFiles att={att} />}
       </form>
     </>

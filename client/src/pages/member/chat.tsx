@@ -53,10 +53,13 @@ export default function Chat() {
   // History of the open room (REST, newest first → kept oldest first).
   useEffect(() => {
     if (!roomId || messagesRef.current[roomId]) return
-    void api<Page<ChatMessage>>(`/chat/rooms/${roomId}/messages`, { query: { limit: 50 } }).then((p) => {
-      setMessages((m) => ({ ...m, [roomId]: merge(m[roomId] ?? [], p.items) }))
-      setOlder((o) => ({ ...o, [roomId]: p.nextCursor }))
-    }, () => {})
+    void api<Page<ChatMessage>>(`/chat/rooms/${roomId}/messages`, { query: { limit: 50 } }).then(
+      (p) => {
+        setMessages((m) => ({ ...m, [roomId]: merge(m[roomId] ?? [], p.items) }))
+        setOlder((o) => ({ ...o, [roomId]: p.nextCursor }))
+      },
+      () => {},
+    )
   }, [roomId])
 
   // (Re)join every room on each connection; `lastMessageId` brings what was missed while away.
@@ -65,11 +68,19 @@ export default function Chat() {
     for (const r of rooms) {
       const have = messagesRef.current[r.id]
       const last = have?.length ? have[have.length - 1].id : undefined
-      void emitAck<{ room: ChatRoom; online?: string[]; missed?: ChatMessage[] }>(socket, 'room:join', { roomId: r.id, ...(last ? { lastMessageId: last } : {}) }).then((ack) => {
+      void emitAck<{ room: ChatRoom; online?: string[]; missed?: ChatMessage[] }>(socket, 'room:join', {
+        roomId: r.id,
+        ...(last ? { lastMessageId: last } : {}),
+      }).then((ack) => {
         if (!ack.ok) return
         if (ack.online) setOnline((o) => new Set([...o, ...ack.online!]))
         if (ack.missed?.length) setMessages((m) => ({ ...m, [r.id]: merge(m[r.id] ?? [], ack.missed!) }))
-        setRooms((rs) => rs?.map((x) => (x.id === r.id ? { ...x, unread: ack.room.unread, lastMessage: ack.room.lastMessage ?? x.lastMessage } : x)) ?? rs)
+        setRooms(
+          (rs) =>
+            rs?.map((x) =>
+              x.id === r.id ? { ...x, unread: ack.room.unread, lastMessage: ack.room.lastMessage ?? x.lastMessage } : x,
+            ) ?? rs,
+        )
       })
     }
   }, [socket, state, rooms?.map((r) => r.id).join(',')])
@@ -79,20 +90,50 @@ export default function Chat() {
     if (!socket) return
     const onNew = ({ message }: { message: ChatMessage }) => {
       setMessages((m) => (m[message.roomId] ? { ...m, [message.roomId]: merge(m[message.roomId], [message]) } : m))
-      setRooms((rs) => rs?.map((r) => (r.id === message.roomId ? { ...r, lastMessage: message, lastMessageAt: message.createdAt, unread: r.id === roomRef.current ? 0 : (r.unread ?? 0) + 1 } : r)) ?? rs)
-      setTyping((ty) => ({ ...ty, [message.roomId]: Object.fromEntries(Object.entries(ty[message.roomId] ?? {}).filter(([u]) => u !== message.senderId)) }))
-      if (message.roomId === roomRef.current && document.visibilityState === 'visible') void emitAck(socket, 'message:read', { roomId: message.roomId, messageId: message.id })
+      setRooms(
+        (rs) =>
+          rs?.map((r) =>
+            r.id === message.roomId
+              ? {
+                  ...r,
+                  lastMessage: message,
+                  lastMessageAt: message.createdAt,
+                  unread: r.id === roomRef.current ? 0 : (r.unread ?? 0) + 1,
+                }
+              : r,
+          ) ?? rs,
+      )
+      setTyping((ty) => ({
+        ...ty,
+        [message.roomId]: Object.fromEntries(
+          Object.entries(ty[message.roomId] ?? {}).filter(([u]) => u !== message.senderId),
+        ),
+      }))
+      if (message.roomId === roomRef.current && document.visibilityState === 'visible')
+        void emitAck(socket, 'message:read', { roomId: message.roomId, messageId: message.id })
     }
-    const onEdited = ({ message }: { message: ChatMessage }) => setMessages((m) => (m[message.roomId] ? { ...m, [message.roomId]: merge(m[message.roomId], [message]) } : m))
+    const onEdited = ({ message }: { message: ChatMessage }) =>
+      setMessages((m) => (m[message.roomId] ? { ...m, [message.roomId]: merge(m[message.roomId], [message]) } : m))
     const onDeleted = ({ roomId: rid, messageId }: { roomId: string; messageId: string }) =>
-      setMessages((m) => (m[rid] ? { ...m, [rid]: m[rid].map((x) => (x.id === messageId ? { ...x, text: '', deletedAt: new Date().toISOString() } : x)) } : m))
-    const onTyping = ({ roomId: rid, userId }: { roomId: string; userId: string }) => setTyping((ty) => ({ ...ty, [rid]: { ...(ty[rid] ?? {}), [userId]: Date.now() + 5000 } }))
-    const onPresence = ({ userId, online: on }: { userId: string; online: boolean }) => setOnline((o) => {
-      const n = new Set(o)
-      if (on) n.add(userId)
-      else n.delete(userId)
-      return n
-    })
+      setMessages((m) =>
+        m[rid]
+          ? {
+              ...m,
+              [rid]: m[rid].map((x) =>
+                x.id === messageId ? { ...x, text: '', deletedAt: new Date().toISOString() } : x,
+              ),
+            }
+          : m,
+      )
+    const onTyping = ({ roomId: rid, userId }: { roomId: string; userId: string }) =>
+      setTyping((ty) => ({ ...ty, [rid]: { ...(ty[rid] ?? {}), [userId]: Date.now() + 5000 } }))
+    const onPresence = ({ userId, online: on }: { userId: string; online: boolean }) =>
+      setOnline((o) => {
+        const n = new Set(o)
+        if (on) n.add(userId)
+        else n.delete(userId)
+        return n
+      })
     const onRoomUpdated = () => void loadRooms()
     socket.on('message:new', onNew)
     socket.on('message:edited', onEdited)
@@ -112,15 +153,19 @@ export default function Chat() {
 
   // Typing hints expire.
   useEffect(() => {
-    const timer = setInterval(() => setTyping((ty) => {
-      const now = Date.now()
-      let changed = false
-      const next: typeof ty = {}
-      for (const [r, users] of Object.entries(ty)) {
-        next[r] = Object.fromEntries(Object.entries(users).filter(([, until]) => until > now || !(changed = true)))
-      }
-      return changed ? next : ty
-    }), 1000)
+    const timer = setInterval(
+      () =>
+        setTyping((ty) => {
+          const now = Date.now()
+          let changed = false
+          const next: typeof ty = {}
+          for (const [r, users] of Object.entries(ty)) {
+            next[r] = Object.fromEntries(Object.entries(users).filter(([, until]) => until > now || !(changed = true)))
+          }
+          return changed ? next : ty
+        }),
+      1000,
+    )
     return () => clearInterval(timer)
   }, [])
 
@@ -136,11 +181,14 @@ export default function Chat() {
   const room = rooms?.find((r) => r.id === roomId)
   const loadOlder = async () => {
     if (!roomId || !older[roomId]) return
-    const p = await api<Page<ChatMessage>>(`/chat/rooms/${roomId}/messages`, { query: { limit: 50, before: older[roomId] } })
+    const p = await api<Page<ChatMessage>>(`/chat/rooms/${roomId}/messages`, {
+      query: { limit: 50, before: older[roomId] },
+    })
     setMessages((m) => ({ ...m, [roomId]: merge(m[roomId] ?? [], p.items) }))
     setOlder((o) => ({ ...o, [roomId]: p.nextCursor }))
   }
-  const roomName = (r: ChatRoom) => (r.kind === 'dialogue' && r.title ? pick(r.title, lng) : r.councils.map((c) => pick(c.name, lng)).join(' ↔ '))
+  const roomName = (r: ChatRoom) =>
+    r.kind === 'dialogue' && r.title ? pick(r.title, lng) : r.councils.map((c) => pick(c.name, lng)).join(' ↔ ')
   const typingNames = useMemo(() => {
     if (!roomId) return []
     const ids = Object.keys(typing[roomId] ?? {}).filter((u) => u !== user?.id)
@@ -150,23 +198,65 @@ export default function Chat() {
 
   return (
     <>
-      <nav aria-label={t('nav.breadcrumbs')} className="breadcrumbs"><Link to="/member">{t('nav.member')}</Link></nav>
+      <nav aria-label={t('nav.breadcrumbs')} className="breadcrumbs">
+        <Link to="/member">{t('nav.member')}</Link>
+      </nav>
       <h1>{t('chat.title')}</h1>
       <div role="status" aria-live="assertive" className="conn-banner-wrap">
-        {state === 'offline' && <div className="alert alert-error conn-banner" data-testid="reconnect-banner">{t('chat.reconnecting')}</div>}
+        {state === 'offline' && (
+          <div className="alert alert-error conn-banner" data-testid="reconnect-banner">
+            {t('chat.reconnecting')}
+          </div>
+        )}
         {state === 'refused' && <div className="alert alert-error">{refusal}</div>}
       </div>
       <div className="chat">
         <nav className="chat-rooms" aria-label={t('chat.rooms')}>
-          <div className="section-head"><h2>{t('chat.rooms')}</h2><button type="button" className="btn btn-small" aria-expanded={creating} onClick={() => setCreating(!creating)}>{t('chat.newRoom')}</button></div>
-          {creating && <NewRoom onCreated={(r) => { setCreating(false); void loadRooms(); nav(`/member/chat/${r.id}`) }} />}
-          {roomsError ? <ErrorBox error={roomsError as never} /> : !rooms ? <Loading /> : rooms.length === 0 ? <p className="muted">{t('chat.noRooms')}</p> : (
+          <div className="section-head">
+            <h2>{t('chat.rooms')}</h2>
+            <button
+              type="button"
+              className="btn btn-small"
+              aria-expanded={creating}
+              onClick={() => setCreating(!creating)}
+            >
+              {t('chat.newRoom')}
+            </button>
+          </div>
+          {creating && (
+            <NewRoom
+              onCreated={(r) => {
+                setCreating(false)
+                void loadRooms()
+                nav(`/member/chat/${r.id}`)
+              }}
+            />
+          )}
+          {roomsError ? (
+            <ErrorBox error={roomsError as never} />
+          ) : !rooms ? (
+            <Loading />
+          ) : rooms.length === 0 ? (
+            <p className="muted">{t('chat.noRooms')}</p>
+          ) : (
             <ul className="room-list">
               {rooms.map((r) => (
                 <li key={r.id}>
-                  <Link to={`/member/chat/${r.id}`} aria-current={r.id === roomId ? 'page' : undefined} className={r.id === roomId ? 'active' : undefined}>
-                    <span className="room-name">{r.kind === 'dialogue' ? '◆ ' : ''}{roomName(r)}</span>
-                    {(r.unread ?? 0) > 0 && r.id !== roomId && <span className="badge badge-count" data-testid="unread">{r.unread}<span className="sr-only"> {t('chat.unread')}</span></span>}
+                  <Link
+                    to={`/member/chat/${r.id}`}
+                    aria-current={r.id === roomId ? 'page' : undefined}
+                    className={r.id === roomId ? 'active' : undefined}
+                  >
+                    <span className="room-name">
+                      {r.kind === 'dialogue' ? '◆ ' : ''}
+                      {roomName(r)}
+                    </span>
+                    {(r.unread ?? 0) > 0 && r.id !== roomId && (
+                      <span className="badge badge-count" data-testid="unread">
+                        {r.unread}
+                        <span className="sr-only"> {t('chat.unread')}</span>
+                      </span>
+                    )}
                   </Link>
                 </li>
               ))}
@@ -174,19 +264,34 @@ export default function Chat() {
           )}
         </nav>
         <section className="chat-room" aria-label={room ? roomName(room) : t('chat.pickRoom')}>
-          {!room ? <p className="muted">{t('chat.pickRoom')}</p> : (
+          {!room ? (
+            <p className="muted">{t('chat.pickRoom')}</p>
+          ) : (
             <>
               <header className="chat-head">
                 <h2>{roomName(room)}</h2>
                 {room.topic && <p className="muted">{pick(room.topic, lng)}</p>}
-                <p className="small">{room.councils.map((c) => pick(c.name, lng)).join(', ')} · {t('chat.online', { n: online.size })}</p>
-                <AddCouncils room={room} onDone={(r) => setRooms((rs) => rs?.map((x) => (x.id === r.id ? { ...x, ...r } : x)) ?? rs)} />
+                <p className="small">
+                  {room.councils.map((c) => pick(c.name, lng)).join(', ')} · {t('chat.online', { n: online.size })}
+                </p>
+                <AddCouncils
+                  room={room}
+                  onDone={(r) => setRooms((rs) => rs?.map((x) => (x.id === r.id ? { ...x, ...r } : x)) ?? rs)}
+                />
               </header>
-              {socket && <MessageList
-                socket={socket} roomId={room.id} messages={list ?? []} hasOlder={Boolean(older[room.id])} onOlder={loadOlder} online={online}
-                onSent={(m) => setMessages((all) => ({ ...all, [m.roomId]: merge(all[m.roomId] ?? [], [m]) }))}
-                typingNames={typingNames} connected={state === 'online'}
-              />}
+              {socket && (
+                <MessageList
+                  socket={socket}
+                  roomId={room.id}
+                  messages={list ?? []}
+                  hasOlder={Boolean(older[room.id])}
+                  onOlder={loadOlder}
+                  online={online}
+                  onSent={(m) => setMessages((all) => ({ ...all, [m.roomId]: merge(all[m.roomId] ?? [], [m]) }))}
+                  typingNames={typingNames}
+                  connected={state === 'online'}
+                />
+              )}
             </>
           )}
         </section>
@@ -194,4 +299,3 @@ export default function Chat() {
     </>
   )
 }
-

@@ -19,7 +19,11 @@ const loc = (v: L) => {
   if (v.ru.trim()) o.ru = v.ru.trim()
   return Object.keys(o).length ? o : undefined
 }
-interface MemberRow { fullName: L; position: CouncilMember['position']; userId: string | null }
+interface MemberRow {
+  fullName: L
+  position: CouncilMember['position']
+  userId: string | null
+}
 
 /** The public profile a council keeps itself: description, contacts, logo and members. */
 export function CouncilProfileEdit({ councilId }: { councilId: string }) {
@@ -43,7 +47,13 @@ export function CouncilProfileEdit({ councilId }: { councilId: string }) {
     setPhone(p.contacts?.phone ?? '')
     setEmail(p.contacts?.email ?? '')
     setWebsite(p.contacts?.website ?? '')
-    setMembers(p.members.map((m) => ({ fullName: { kk: m.fullName.kk ?? '', ru: m.fullName.ru ?? '' }, position: m.position, userId: m.userId })))
+    setMembers(
+      p.members.map((m) => ({
+        fullName: { kk: m.fullName.kk ?? '', ru: m.fullName.ru ?? '' },
+        position: m.position,
+        userId: m.userId,
+      })),
+    )
   }, [c.data])
   if (c.loading && !c.data) return <Loading />
   if (!c.data) return <ErrorBox error={c.error} />
@@ -58,7 +68,9 @@ export function CouncilProfileEdit({ councilId }: { councilId: string }) {
     const body = {
       description: loc(desc) ?? null,
       contacts: Object.keys(contacts).length ? contacts : null,
-      members: members.filter((m) => loc(m.fullName)).map((m) => ({ fullName: loc(m.fullName), position: m.position, ...(m.userId ? { userId: m.userId } : {}) })),
+      members: members
+        .filter((m) => loc(m.fullName))
+        .map((m) => ({ fullName: loc(m.fullName), position: m.position, ...(m.userId ? { userId: m.userId } : {}) })),
     }
     const r = await s.run(async () => {
       let p = await api<CouncilProfile>(`/councils/${councilId}`, { method: 'PATCH', body })
@@ -76,40 +88,112 @@ export function CouncilProfileEdit({ councilId }: { councilId: string }) {
     }
   }
   const f = s.fields
-  const setMember = (i: number, patch: Partial<MemberRow>) => setMembers(members.map((m, k) => (k === i ? { ...m, ...patch } : m)))
+  const setMember = (i: number, patch: Partial<MemberRow>) =>
+    setMembers(members.map((m, k) => (k === i ? { ...m, ...patch } : m)))
   return (
     <section aria-labelledby="cp-h">
       <h2 id="cp-h">{t('member.profile')}</h2>
       <ErrorBox error={s.error} />
       <form className="form form-wide" onSubmit={submit} noValidate>
-        <LangColumns>{(l) => (
-          <>
-            <TextArea label={t('council.about')} rows={5} value={desc[l]} onChange={(e) => setDesc({ ...desc, [l]: e.target.value })} error={errFor(f, `description.${l}`)} />
-            <TextField label={t('council.address')} value={address[l]} onChange={(e) => setAddress({ ...address, [l]: e.target.value })} error={errFor(f, `contacts.address.${l}`)} />
-          </>
-        )}</LangColumns>
-        <TextField label={t('council.phone')} type="tel" value={phone} onChange={(e) => setPhone(e.target.value)} error={errFor(f, 'contacts.phone')} />
-        <TextField label={t('council.email')} type="email" value={email} onChange={(e) => setEmail(e.target.value)} error={errFor(f, 'contacts.email')} />
-        <TextField label={t('council.website')} type="url" value={website} onChange={(e) => setWebsite(e.target.value)} error={errFor(f, 'contacts.website')} />
+        <LangColumns>
+          {(l) => (
+            <>
+              <TextArea
+                label={t('council.about')}
+                rows={5}
+                value={desc[l]}
+                onChange={(e) => setDesc({ ...desc, [l]: e.target.value })}
+                error={errFor(f, `description.${l}`)}
+              />
+              <TextField
+                label={t('council.address')}
+                value={address[l]}
+                onChange={(e) => setAddress({ ...address, [l]: e.target.value })}
+                error={errFor(f, `contacts.address.${l}`)}
+              />
+            </>
+          )}
+        </LangColumns>
+        <TextField
+          label={t('council.phone')}
+          type="tel"
+          value={phone}
+          onChange={(e) => setPhone(e.target.value)}
+          error={errFor(f, 'contacts.phone')}
+        />
+        <TextField
+          label={t('council.email')}
+          type="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={errFor(f, 'contacts.email')}
+        />
+        <TextField
+          label={t('council.website')}
+          type="url"
+          value={website}
+          onChange={(e) => setWebsite(e.target.value)}
+          error={errFor(f, 'contacts.website')}
+        />
         <fieldset>
           <legend>{t('council.members')}</legend>
           {members.map((m, i) => (
             <div key={i} className="member-row" role="group" aria-label={t('member.memberN', { n: i + 1 })}>
-              <TextField label={t('member.nameKk')} lang="kk" value={m.fullName.kk} onChange={(e) => setMember(i, { fullName: { ...m.fullName, kk: e.target.value } })} error={errFor(f, `members.${i}.fullName`)} />
-              <TextField label={t('member.nameRu')} lang="ru" value={m.fullName.ru} onChange={(e) => setMember(i, { fullName: { ...m.fullName, ru: e.target.value } })} />
-              <SelectField label={t('member.position')} value={m.position} onChange={(e) => setMember(i, { position: e.target.value as MemberRow['position'] })}>
-                {(['chair', 'deputy_chair', 'secretary', 'member'] as const).map((p) => <option key={p} value={p}>{t(`position.${p}`)}</option>)}
+              <TextField
+                label={t('member.nameKk')}
+                lang="kk"
+                value={m.fullName.kk}
+                onChange={(e) => setMember(i, { fullName: { ...m.fullName, kk: e.target.value } })}
+                error={errFor(f, `members.${i}.fullName`)}
+              />
+              <TextField
+                label={t('member.nameRu')}
+                lang="ru"
+                value={m.fullName.ru}
+                onChange={(e) => setMember(i, { fullName: { ...m.fullName, ru: e.target.value } })}
+              />
+              <SelectField
+                label={t('member.position')}
+                value={m.position}
+                onChange={(e) => setMember(i, { position: e.target.value as MemberRow['position'] })}
+              >
+                {(['chair', 'deputy_chair', 'secretary', 'member'] as const).map((p) => (
+                  <option key={p} value={p}>
+                    {t(`position.${p}`)}
+                  </option>
+                ))}
               </SelectField>
-              <button type="button" className="btn btn-small btn-danger" onClick={() => setMembers(members.filter((_, k) => k !== i))}>{t('member.remove')}</button>
+              <button
+                type="button"
+                className="btn btn-small btn-danger"
+                onClick={() => setMembers(members.filter((_, k) => k !== i))}
+              >
+                {t('member.remove')}
+              </button>
             </div>
           ))}
-          <button type="button" className="btn btn-small" onClick={() => setMembers([...members, { fullName: { kk: '', ru: '' }, position: 'member', userId: null }])}>{t('member.addMember')}</button>
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => setMembers([...members, { fullName: { kk: '', ru: '' }, position: 'member', userId: null }])}
+          >
+            {t('member.addMember')}
+          </button>
         </fieldset>
         <div className="field">
           <label htmlFor="council-logo">{t('member.logo')}</label>
-          <input id="council-logo" type="file" accept="image/jpeg,image/png,image/webp" onChange={(e) => setLogo(e.target.files?.[0] ?? null)} />
+          <input
+            id="council-logo"
+            type="file"
+            accept="image/jpeg,image/png,image/webp"
+            onChange={(e) => setLogo(e.target.files?.[0] ?? null)}
+          />
         </div>
-        <p><button className="btn btn-primary" disabled={s.busy}>{t('profile.save')}</button></p>
+        <p>
+          <button className="btn btn-primary" disabled={s.busy}>
+            {t('profile.save')}
+          </button>
+        </p>
         {ok && <Notice kind="success">{t('profile.saved')}</Notice>}
       </form>
       <ArchiveCouncil councilId={councilId} />
@@ -140,7 +224,9 @@ function ArchiveCouncil({ councilId }: { councilId: string }) {
       <h3 id="arch-h">{t('member.archiveTitle')}</h3>
       <p className="hint">{t('member.archiveHint')}</p>
       <ErrorBox error={s.error} />
-      <button type="button" className="btn btn-danger" onClick={() => void archive()} disabled={s.busy}>{t('member.archive')}</button>
+      <button type="button" className="btn btn-danger" onClick={() => void archive()} disabled={s.busy}>
+        {t('member.archive')}
+      </button>
     </section>
   )
 }

@@ -23,21 +23,43 @@ export function CouncilVideos({ councilId }: { councilId: string }) {
     <>
       <Upload councilId={councilId} onDone={list.reload} />
       <section aria-labelledby="cv-h">
-        <div className="section-head"><h2 id="cv-h">{t('member.councilVideos')}</h2><button type="button" className="btn btn-small" onClick={list.reload}>{t('member.refresh')}</button></div>
+        <div className="section-head">
+          <h2 id="cv-h">{t('member.councilVideos')}</h2>
+          <button type="button" className="btn btn-small" onClick={list.reload}>
+            {t('member.refresh')}
+          </button>
+        </div>
         {!list.loading && list.items.length === 0 && <Empty>{t('video.empty')}</Empty>}
         {list.items.length > 0 && (
-          <div className="table-wrap"><table className="table">
-            <caption className="sr-only">{t('member.councilVideos')}</caption>
-            <thead><tr><th scope="col">{t('editor.title')}</th><th scope="col">{t('member.status')}</th><th scope="col">{t('member.uploadedAt')}</th><th scope="col"><span className="sr-only">{t('member.actions')}</span></th></tr></thead>
-            <tbody>{list.items.map((v) => (
-              <tr key={v.id} data-video-id={v.id}>
-                <td><Link to={`/videos/${v.id}`}>{pick(v.title, lng)}</Link></td>
-                <td><span className={`badge status-${v.status}`}>{t(`videoStatus.${v.status}`)}</span></td>
-                <td>{formatDate(v.createdAt, lng, true)}</td>
-                <td>{v.status !== 'published' && <DeleteVideo video={v} onDone={list.reload} />}</td>
-              </tr>
-            ))}</tbody>
-          </table></div>
+          <div className="table-wrap">
+            <table className="table">
+              <caption className="sr-only">{t('member.councilVideos')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('editor.title')}</th>
+                  <th scope="col">{t('member.status')}</th>
+                  <th scope="col">{t('member.uploadedAt')}</th>
+                  <th scope="col">
+                    <span className="sr-only">{t('member.actions')}</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.items.map((v) => (
+                  <tr key={v.id} data-video-id={v.id}>
+                    <td>
+                      <Link to={`/videos/${v.id}`}>{pick(v.title, lng)}</Link>
+                    </td>
+                    <td>
+                      <span className={`badge status-${v.status}`}>{t(`videoStatus.${v.status}`)}</span>
+                    </td>
+                    <td>{formatDate(v.createdAt, lng, true)}</td>
+                    <td>{v.status !== 'published' && <DeleteVideo video={v} onDone={list.reload} />}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
         <More list={list} />
       </section>
@@ -88,27 +110,61 @@ function Upload({ councilId, onDone }: { councilId: string; onDone(): void }) {
       <h2 id="up-h">{t('member.uploadVideo')}</h2>
       <ErrorBox error={s.error} />
       <form className="form form-wide" onSubmit={submit} noValidate>
-        <LangColumns>{(l) => (
-          <>
-            <TextField label={t('editor.title')} value={title[l]} maxLength={200} onChange={(e) => setTitle({ ...title, [l]: e.target.value })} error={errFor(f, `metadata.title.${l}`, `title.${l}`) ?? (l === 'kk' ? errFor(f, 'metadata.title', 'title') : undefined)} />
-            <TextArea label={t('member.description')} rows={3} value={desc[l]} onChange={(e) => setDesc({ ...desc, [l]: e.target.value })} />
-          </>
-        )}</LangColumns>
+        <LangColumns>
+          {(l) => (
+            <>
+              <TextField
+                label={t('editor.title')}
+                value={title[l]}
+                maxLength={200}
+                onChange={(e) => setTitle({ ...title, [l]: e.target.value })}
+                error={
+                  errFor(f, `metadata.title.${l}`, `title.${l}`) ??
+                  (l === 'kk' ? errFor(f, 'metadata.title', 'title') : undefined)
+                }
+              />
+              <TextArea
+                label={t('member.description')}
+                rows={3}
+                value={desc[l]}
+                onChange={(e) => setDesc({ ...desc, [l]: e.target.value })}
+              />
+            </>
+          )}
+        </LangColumns>
         <div className="field">
           <label htmlFor="video-file">{t('member.videoFile')}</label>
-          <input id="video-file" type="file" accept="video/*" required onChange={(e) => setFile(e.target.files?.[0] ?? null)} aria-describedby="video-file-hint" />
-          <span className="hint" id="video-file-hint">{file ? `${file.name} · ${formatBytes(file.size, lng)}` : t('member.videoHint')}{file && hasPartialUpload(endpoint, file) ? ` · ${t('member.willResume')}` : ''}</span>
+          <input
+            id="video-file"
+            type="file"
+            accept="video/*"
+            required
+            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+            aria-describedby="video-file-hint"
+          />
+          <span className="hint" id="video-file-hint">
+            {file ? `${file.name} · ${formatBytes(file.size, lng)}` : t('member.videoHint')}
+            {file && hasPartialUpload(endpoint, file) ? ` · ${t('member.willResume')}` : ''}
+          </span>
         </div>
         {progress && (
           <div className="field">
             <label htmlFor="video-progress">{t('member.progress')}</label>
             <progress id="video-progress" max={100} value={pct} aria-valuetext={`${pct}%`} />
-            <span className="hint" aria-live="polite">{formatNumber(pct, lng)}% · {formatBytes(progress.sent, lng)} / {formatBytes(progress.total, lng)}</span>
+            <span className="hint" aria-live="polite">
+              {formatNumber(pct, lng)}% · {formatBytes(progress.sent, lng)} / {formatBytes(progress.total, lng)}
+            </span>
           </div>
         )}
         <p className="actions">
-          <button className="btn btn-primary" disabled={s.busy || !file}>{interrupted ? t('member.resume') : t('member.upload')}</button>
-          {s.busy && <button type="button" className="btn" onClick={() => abort.current?.abort()}>{t('member.pause')}</button>}
+          <button className="btn btn-primary" disabled={s.busy || !file}>
+            {interrupted ? t('member.resume') : t('member.upload')}
+          </button>
+          {s.busy && (
+            <button type="button" className="btn" onClick={() => abort.current?.abort()}>
+              {t('member.pause')}
+            </button>
+          )}
         </p>
         {interrupted && <Notice>{t('member.interrupted')}</Notice>}
         {done !== null && <Notice kind="success">{t('member.uploaded')}</Notice>}
@@ -132,7 +188,10 @@ export function DeleteVideo({ video, onDone }: { video: Video; onDone(): void })
   }
   return (
     <>
-      <button type="button" className="btn btn-small btn-danger" onClick={() => void del()} disabled={s.busy}>{t('editor.delete')}<span className="sr-only">: {pick(video.title, lng)}</span></button>
+      <button type="button" className="btn btn-small btn-danger" onClick={() => void del()} disabled={s.busy}>
+        {t('editor.delete')}
+        <span className="sr-only">: {pick(video.title, lng)}</span>
+      </button>
       <ErrorBox error={s.error} />
     </>
   )

@@ -19,7 +19,7 @@ const empty = (): L => ({ kk: '', ru: '' })
 /** `{kk, ru}` without the empty languages (the API wants at least one, never an empty string). */
 function localized(v: L, html = false): Partial<L> | undefined {
   const out: Partial<L> = {}
-  for (const l of LANGS) if ((html ? htmlText(v[l]) : v[l].trim())) out[l] = html ? v[l] : v[l].trim()
+  for (const l of LANGS) if (html ? htmlText(v[l]) : v[l].trim()) out[l] = html ? v[l] : v[l].trim()
   return Object.keys(out).length ? out : undefined
 }
 
@@ -31,7 +31,10 @@ export function NewsEditor() {
   const [params] = useSearchParams()
   const nav = useNavigate()
   const councils = useCouncilMap()
-  const existing = useLoad((signal) => (id ? api<NewsArticle>(`/news/${id}`, { signal }) : Promise.resolve(undefined)), [id])
+  const existing = useLoad(
+    (signal) => (id ? api<NewsArticle>(`/news/${id}`, { signal }) : Promise.resolve(undefined)),
+    [id],
+  )
   const [councilId, setCouncilId] = useState(params.get('council') ?? '')
   const [title, setTitle] = useState<L>(empty)
   const [summary, setSummary] = useState<L>(empty)
@@ -62,7 +65,10 @@ export function NewsEditor() {
     const payload: Record<string, unknown> = {
       title: localized(title),
       body: localized(body, true),
-      tags: tags.split(',').map((x) => x.trim()).filter(Boolean),
+      tags: tags
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
       status,
     }
     const sum = localized(summary)
@@ -92,38 +98,106 @@ export function NewsEditor() {
   return (
     <>
       <nav aria-label={t('nav.breadcrumbs')} className="breadcrumbs">
-        <Link to="/member">{t('nav.member')}</Link>{council && <> › <Link to={`/member/councils/${council.id}/news`}>{pick(council.name, lng)}</Link></>}
+        <Link to="/member">{t('nav.member')}</Link>
+        {council && (
+          <>
+            {' '}
+            › <Link to={`/member/councils/${council.id}/news`}>{pick(council.name, lng)}</Link>
+          </>
+        )}
       </nav>
       <h1>{id ? t('editor.editTitle') : t('editor.newTitle')}</h1>
-      {saved && <Notice kind="success">{t('editor.saved')} {saved.status === 'published' && <Link to={`/news/${saved.slug || saved.id}`}>{t('editor.view')}</Link>}</Notice>}
+      {saved && (
+        <Notice kind="success">
+          {t('editor.saved')}{' '}
+          {saved.status === 'published' && <Link to={`/news/${saved.slug || saved.id}`}>{t('editor.view')}</Link>}
+        </Notice>
+      )}
       <ErrorBox error={s.error} />
       <form className="form form-wide" onSubmit={submit} noValidate>
         {!id && !params.get('council') && (
-          <TextField label={t('editor.councilId')} required value={councilId} onChange={(e) => setCouncilId(e.target.value)} error={errFor(f, 'councilId')} />
+          <TextField
+            label={t('editor.councilId')}
+            required
+            value={councilId}
+            onChange={(e) => setCouncilId(e.target.value)}
+            error={errFor(f, 'councilId')}
+          />
         )}
-        <LangColumns>{(l) => (
-          <>
-            <TextField label={t('editor.title')} value={title[l]} maxLength={300} onChange={(e) => setTitle({ ...title, [l]: e.target.value })} error={errFor(f, `title.${l}`) ?? (l === 'kk' ? errFor(f, 'title') : undefined)} />
-            <TextArea label={t('editor.summary')} rows={2} value={summary[l]} maxLength={1000} onChange={(e) => setSummary({ ...summary, [l]: e.target.value })} error={errFor(f, `summary.${l}`)} />
-            <RichEditor label={t('editor.body')} lang={l} value={body[l]} onChange={(html) => setBody((b) => ({ ...b, [l]: html }))} error={errFor(f, `body.${l}`) ?? (l === 'kk' ? errFor(f, 'body') : undefined)} />
-          </>
-        )}</LangColumns>
+        <LangColumns>
+          {(l) => (
+            <>
+              <TextField
+                label={t('editor.title')}
+                value={title[l]}
+                maxLength={300}
+                onChange={(e) => setTitle({ ...title, [l]: e.target.value })}
+                error={errFor(f, `title.${l}`) ?? (l === 'kk' ? errFor(f, 'title') : undefined)}
+              />
+              <TextArea
+                label={t('editor.summary')}
+                rows={2}
+                value={summary[l]}
+                maxLength={1000}
+                onChange={(e) => setSummary({ ...summary, [l]: e.target.value })}
+                error={errFor(f, `summary.${l}`)}
+              />
+              <RichEditor
+                label={t('editor.body')}
+                lang={l}
+                value={body[l]}
+                onChange={(html) => setBody((b) => ({ ...b, [l]: html }))}
+                error={errFor(f, `body.${l}`) ?? (l === 'kk' ? errFor(f, 'body') : undefined)}
+              />
+            </>
+          )}
+        </LangColumns>
         <p className="hint">{t('editor.oneLanguage')}</p>
-        <TextField label={t('editor.tags')} value={tags} onChange={(e) => setTags(e.target.value)} hint={t('editor.tagsHint')} error={errFor(f, 'tags')} />
-        <SelectField label={t('editor.status')} value={status} onChange={(e) => setStatus(e.target.value as NewsStatus)} error={errFor(f, 'status')}>
+        <TextField
+          label={t('editor.tags')}
+          value={tags}
+          onChange={(e) => setTags(e.target.value)}
+          hint={t('editor.tagsHint')}
+          error={errFor(f, 'tags')}
+        />
+        <SelectField
+          label={t('editor.status')}
+          value={status}
+          onChange={(e) => setStatus(e.target.value as NewsStatus)}
+          error={errFor(f, 'status')}
+        >
           <option value="published">{t('editor.publishNow')}</option>
           <option value="draft">{t('newsStatus.draft')}</option>
           <option value="scheduled">{t('editor.schedule')}</option>
           {id && <option value="archived">{t('newsStatus.archived')}</option>}
         </SelectField>
-        {status === 'scheduled' && <TextField label={t('editor.publishAt')} type="datetime-local" required value={publishAt} onChange={(e) => setPublishAt(e.target.value)} error={errFor(f, 'publishAt')} />}
+        {status === 'scheduled' && (
+          <TextField
+            label={t('editor.publishAt')}
+            type="datetime-local"
+            required
+            value={publishAt}
+            onChange={(e) => setPublishAt(e.target.value)}
+            error={errFor(f, 'publishAt')}
+          />
+        )}
         <div className="field">
           <label htmlFor="news-cover">{t('editor.cover')}</label>
-          <input id="news-cover" type="file" accept="image/jpeg,image/png,image/webp" onChange={(e) => setCover(e.target.files?.[0] ?? null)} aria-describedby="news-cover-hint" />
-          <span className="hint" id="news-cover-hint">{t('editor.coverHint')}</span>
+          <input
+            id="news-cover"
+            type="file"
+            accept="image/jpeg,image/png,image/webp"
+            onChange={(e) => setCover(e.target.files?.[0] ?? null)}
+            aria-describedby="news-cover-hint"
+          />
+          <span className="hint" id="news-cover-hint">
+            {t('editor.coverHint')}
+          </span>
         </div>
         <p className="actions">
-          <button className="btn btn-primary" disabled={s.busy}>{s.busy ? t('status.sending') : t('editor.save')}</button>
+          <button className="btn btn-primary" disabled={s.busy}>
+            {s.busy ? t('status.sending') : t('editor.save')}
+          </button>
           {id && <DeleteNews id={id} councilId={councilId} />}
         </p>
       </form>
@@ -143,5 +217,9 @@ function DeleteNews({ id, councilId }: { id: string; councilId: string }) {
     })
     if (ok) nav(`/member/councils/${councilId}/news`)
   }
-  return <button type="button" className="btn btn-danger" onClick={del} disabled={s.busy}>{t('editor.delete')}</button>
+  return (
+    <button type="button" className="btn btn-danger" onClick={del} disabled={s.busy}>
+      {t('editor.delete')}
+    </button>
+  )
 }

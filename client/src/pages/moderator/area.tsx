@@ -21,9 +21,19 @@ export default function ModerationArea() {
       <h1>{t('nav.moderation')}</h1>
       <nav aria-label={t('member.sections')}>
         <ul className="tabs">
-          <li><NavLink to="/moderation" end>{t('moderation.videos')}</NavLink></li>
-          <li><NavLink to="/moderation/councils/new">{t('moderation.newCouncil')}</NavLink></li>
-          {admin && <li><NavLink to="/moderation/users">{t('moderation.users')}</NavLink></li>}
+          <li>
+            <NavLink to="/moderation" end>
+              {t('moderation.videos')}
+            </NavLink>
+          </li>
+          <li>
+            <NavLink to="/moderation/councils/new">{t('moderation.newCouncil')}</NavLink>
+          </li>
+          {admin && (
+            <li>
+              <NavLink to="/moderation/users">{t('moderation.users')}</NavLink>
+            </li>
+          )}
         </ul>
       </nav>
       <Routes>

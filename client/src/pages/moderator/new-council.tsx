@@ -17,17 +17,29 @@ export function NewCouncil() {
   const lng = useLang()
   useTitle(t('moderation.newCouncil'))
   const regions = useRegions()
-  const sorted = useMemo(() => [...regions].sort((a, b) => pick(a.name, lng).localeCompare(pick(b.name, lng), lng)), [regions, lng])
+  const sorted = useMemo(
+    () => [...regions].sort((a, b) => pick(a.name, lng).localeCompare(pick(b.name, lng), lng)),
+    [regions, lng],
+  )
   const [name, setName] = useState({ kk: '', ru: '' })
   const [stateBody, setStateBody] = useState({ kk: '', ru: '' })
   const [level, setLevel] = useState<CouncilLevel>('oblast')
   const [regionId, setRegionId] = useState('')
   const [created, setCreated] = useState<CouncilProfile | null>(null)
   const s = useSubmit()
-  const loc = (v: { kk: string; ru: string }) => Object.fromEntries(Object.entries(v).filter(([, x]) => x.trim()).map(([k, x]) => [k, x.trim()]))
+  const loc = (v: { kk: string; ru: string }) =>
+    Object.fromEntries(
+      Object.entries(v)
+        .filter(([, x]) => x.trim())
+        .map(([k, x]) => [k, x.trim()]),
+    )
   const submit = async (e: FormEvent) => {
     e.preventDefault()
-    const r = await s.run(() => api<CouncilProfile>('/councils', { body: { name: loc(name), stateBody: loc(stateBody), level, ...(level === 'republican' ? {} : { regionId }) } }))
+    const r = await s.run(() =>
+      api<CouncilProfile>('/councils', {
+        body: { name: loc(name), stateBody: loc(stateBody), level, ...(level === 'republican' ? {} : { regionId }) },
+      }),
+    )
     if (r) {
       forgetCouncils()
       setCreated(r)
@@ -37,23 +49,74 @@ export function NewCouncil() {
   return (
     <section aria-labelledby="nc-h">
       <h2 id="nc-h">{t('moderation.newCouncil')}</h2>
-      {created && <Notice kind="success">{t('moderation.councilCreated')} <Link to={`/councils/${created.slug}`}>{pick(created.name, lng)}</Link></Notice>}
+      {created && (
+        <Notice kind="success">
+          {t('moderation.councilCreated')} <Link to={`/councils/${created.slug}`}>{pick(created.name, lng)}</Link>
+        </Notice>
+      )}
       <ErrorBox error={s.error} />
       <form className="form" onSubmit={submit} noValidate>
-        <TextField label={t('moderation.nameKk')} lang="kk" value={name.kk} onChange={(e) => setName({ ...name, kk: e.target.value })} error={errFor(f, 'name.kk') ?? errFor(f, 'name')} />
-        <TextField label={t('moderation.nameRu')} lang="ru" value={name.ru} onChange={(e) => setName({ ...name, ru: e.target.value })} error={errFor(f, 'name.ru')} />
-        <TextField label={t('moderation.stateBodyKk')} lang="kk" value={stateBody.kk} onChange={(e) => setStateBody({ ...stateBody, kk: e.target.value })} error={errFor(f, 'stateBody.kk') ?? errFor(f, 'stateBody')} />
-        <TextField label={t('moderation.stateBodyRu')} lang="ru" value={stateBody.ru} onChange={(e) => setStateBody({ ...stateBody, ru: e.target.value })} error={errFor(f, 'stateBody.ru')} />
-        <SelectField label={t('councils.level')} value={level} onChange={(e) => setLevel(e.target.value as CouncilLevel)} error={errFor(f, 'level')}>
-          {LEVELS.map((l) => <option key={l} value={l}>{t(`level.${l}`)}</option>)}
+        <TextField
+          label={t('moderation.nameKk')}
+          lang="kk"
+          value={name.kk}
+          onChange={(e) => setName({ ...name, kk: e.target.value })}
+          error={errFor(f, 'name.kk') ?? errFor(f, 'name')}
+        />
+        <TextField
+          label={t('moderation.nameRu')}
+          lang="ru"
+          value={name.ru}
+          onChange={(e) => setName({ ...name, ru: e.target.value })}
+          error={errFor(f, 'name.ru')}
+        />
+        <TextField
+          label={t('moderation.stateBodyKk')}
+          lang="kk"
+          value={stateBody.kk}
+          onChange={(e) => setStateBody({ ...stateBody, kk: e.target.value })}
+          error={errFor(f, 'stateBody.kk') ?? errFor(f, 'stateBody')}
+        />
+        <TextField
+          label={t('moderation.stateBodyRu')}
+          lang="ru"
+          value={stateBody.ru}
+          onChange={(e) => setStateBody({ ...stateBody, ru: e.target.value })}
+          error={errFor(f, 'stateBody.ru')}
+        />
+        <SelectField
+          label={t('councils.level')}
+          value={level}
+          onChange={(e) => setLevel(e.target.value as CouncilLevel)}
+          error={errFor(f, 'level')}
+        >
+          {LEVELS.map((l) => (
+            <option key={l} value={l}>
+              {t(`level.${l}`)}
+            </option>
+          ))}
         </SelectField>
         {level !== 'republican' && (
-          <SelectField label={t('councils.region')} required value={regionId} onChange={(e) => setRegionId(e.target.value)} error={errFor(f, 'regionId')}>
+          <SelectField
+            label={t('councils.region')}
+            required
+            value={regionId}
+            onChange={(e) => setRegionId(e.target.value)}
+            error={errFor(f, 'regionId')}
+          >
             <option value="">—</option>
-            {sorted.map((r) => <option key={r.id} value={r.id}>{pick(r.name, lng)}</option>)}
+            {sorted.map((r) => (
+              <option key={r.id} value={r.id}>
+                {pick(r.name, lng)}
+              </option>
+            ))}
           </SelectField>
         )}
-        <p><button className="btn btn-primary" disabled={s.busy}>{t('moderation.create')}</button></p>
+        <p>
+          <button className="btn btn-primary" disabled={s.busy}>
+            {t('moderation.create')}
+          </button>
+        </p>
       </form>
     </section>
   )

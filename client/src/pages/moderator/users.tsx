@@ -31,12 +31,19 @@ export function Users() {
     <section aria-labelledby="u-h">
       <h2 id="u-h">{t('moderation.users')}</h2>
       <form className="filters" role="search" onSubmit={submit} aria-label={t('moderation.findUsers')}>
-        <div className="field"><label htmlFor="u-q">{t('moderation.userQuery')}</label><input id="u-q" type="search" value={q} onChange={(e) => setQ(e.target.value)} /></div>
+        <div className="field">
+          <label htmlFor="u-q">{t('moderation.userQuery')}</label>
+          <input id="u-q" type="search" value={q} onChange={(e) => setQ(e.target.value)} />
+        </div>
         <div className="field">
           <label htmlFor="u-role">{t('moderation.role')}</label>
           <select id="u-role" value={role} onChange={(e) => setRole(e.target.value)}>
             <option value="">{t('moderation.allRoles')}</option>
-            {ROLES.map((r) => <option key={r} value={r}>{t(`role.${r}`)}</option>)}
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {t(`role.${r}`)}
+              </option>
+            ))}
           </select>
         </div>
         <button className="btn btn-primary">{t('councils.find')}</button>
@@ -44,13 +51,37 @@ export function Users() {
       {!list.loading && !list.error && list.items.length === 0 && <Empty>{t('moderation.noUsers')}</Empty>}
       <ul className="user-list">
         {list.items.map((u) => (
-          <li key={u.id} className="card"><div className="card-body">
-            <p><strong>{u.displayName}</strong> · {u.email} {u.disabled && <span className="badge badge-danger">{t('moderation.disabled')}</span>}</p>
-            <p className="meta">{u.roles.map((r) => t(`role.${r}`)).join(', ')} · {t('profile.since')}: {formatDate(u.createdAt, lng)}{u.lastActiveAt && <> · {t('moderation.lastActive')}: {formatDate(u.lastActiveAt, lng)}</>}</p>
-            {editing === u.id ? <EditUser user={u} onDone={() => { setEditing(null); list.reload() }} /> : (
-              <button type="button" className="btn btn-small" onClick={() => setEditing(u.id)}>{t('moderation.edit')}<span className="sr-only">: {u.displayName}</span></button>
-            )}
-          </div></li>
+          <li key={u.id} className="card">
+            <div className="card-body">
+              <p>
+                <strong>{u.displayName}</strong> · {u.email}{' '}
+                {u.disabled && <span className="badge badge-danger">{t('moderation.disabled')}</span>}
+              </p>
+              <p className="meta">
+                {u.roles.map((r) => t(`role.${r}`)).join(', ')} · {t('profile.since')}: {formatDate(u.createdAt, lng)}
+                {u.lastActiveAt && (
+                  <>
+                    {' '}
+                    · {t('moderation.lastActive')}: {formatDate(u.lastActiveAt, lng)}
+                  </>
+                )}
+              </p>
+              {editing === u.id ? (
+                <EditUser
+                  user={u}
+                  onDone={() => {
+                    setEditing(null)
+                    list.reload()
+                  }}
+                />
+              ) : (
+                <button type="button" className="btn btn-small" onClick={() => setEditing(u.id)}>
+                  {t('moderation.edit')}
+                  <span className="sr-only">: {u.displayName}</span>
+                </button>
+              )}
+            </div>
+          </li>
         ))}
       </ul>
       <More list={list} />
@@ -70,24 +101,53 @@ function EditUser({ user, onDone }: { user: AdminUser; onDone(): void }) {
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     const ids = councilIds.split(/[\s,]+/).filter(Boolean)
-    const r = await s.run(() => api(`/users/${user.id}`, { method: 'PATCH', body: { roles, councilIds: ids, disabled } }))
+    const r = await s.run(() =>
+      api(`/users/${user.id}`, { method: 'PATCH', body: { roles, councilIds: ids, disabled } }),
+    )
     if (r) {
       setOk(true)
       onDone()
     }
   }
-  const names = councilIds.split(/[\s,]+/).filter(Boolean).map((id) => (councils.get(id) ? pick(councils.get(id)!.name, lng) : id))
+  const names = councilIds
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((id) => (councils.get(id) ? pick(councils.get(id)!.name, lng) : id))
   return (
     <form className="form" onSubmit={submit}>
       <ErrorBox error={s.error} />
       <fieldset>
         <legend>{t('moderation.roles')}</legend>
-        {ROLES.map((r) => <Checkbox key={r} label={t(`role.${r}`)} checked={roles.includes(r)} onChange={(e) => setRoles(e.target.checked ? [...roles, r] : roles.filter((x) => x !== r))} />)}
+        {ROLES.map((r) => (
+          <Checkbox
+            key={r}
+            label={t(`role.${r}`)}
+            checked={roles.includes(r)}
+            onChange={(e) => setRoles(e.target.checked ? [...roles, r] : roles.filter((x) => x !== r))}
+          />
+        ))}
         {errFor(s.fields, 'roles') && <span className="field-error">{errFor(s.fields, 'roles')}</span>}
       </fieldset>
-      <TextField label={t('moderation.councilIds')} value={councilIds} onChange={(e) => setCouncilIds(e.target.value)} hint={names.join('; ') || t('moderation.councilIdsHint')} error={errFor(s.fields, 'councilIds')} />
-      <Checkbox label={t('moderation.disableAccount')} checked={disabled} onChange={(e) => setDisabled(e.target.checked)} />
-      <p className="actions"><button className="btn btn-primary" disabled={s.busy}>{t('profile.save')}</button><button type="button" className="btn" onClick={onDone}>{t('moderation.cancel')}</button></p>
+      <TextField
+        label={t('moderation.councilIds')}
+        value={councilIds}
+        onChange={(e) => setCouncilIds(e.target.value)}
+        hint={names.join('; ') || t('moderation.councilIdsHint')}
+        error={errFor(s.fields, 'councilIds')}
+      />
+      <Checkbox
+        label={t('moderation.disableAccount')}
+        checked={disabled}
+        onChange={(e) => setDisabled(e.target.checked)}
+      />
+      <p className="actions">
+        <button className="btn btn-primary" disabled={s.busy}>
+          {t('profile.save')}
+        </button>
+        <button type="button" className="btn" onClick={onDone}>
+          {t('moderation.cancel')}
+        </button>
+      </p>
       {ok && <Notice kind="success">{t('profile.saved')}</Notice>}
     </form>
   )

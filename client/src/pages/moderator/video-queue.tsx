@@ -24,23 +24,45 @@ export function VideoQueue() {
     <section aria-labelledby="vq-h">
       <h2 id="vq-h">{t('moderation.videos')}</h2>
       <div className="filters">
-        <FilterSelect id="vq-status" label={t('member.status')} name="status" qp={qp} fallback="pending_review" options={STATUSES.map((s) => [s, t(`videoStatus.${s}`)] as const)} />
-        <button type="button" className="btn btn-small" onClick={list.reload}>{t('member.refresh')}</button>
+        <FilterSelect
+          id="vq-status"
+          label={t('member.status')}
+          name="status"
+          qp={qp}
+          fallback="pending_review"
+          options={STATUSES.map((s) => [s, t(`videoStatus.${s}`)] as const)}
+        />
+        <button type="button" className="btn btn-small" onClick={list.reload}>
+          {t('member.refresh')}
+        </button>
       </div>
       {!list.loading && !list.error && list.items.length === 0 && <Empty>{t('moderation.queueEmpty')}</Empty>}
       {list.items.length > 0 && (
-        <div className="table-wrap"><table className="table">
-          <caption className="sr-only">{t('moderation.videos')}</caption>
-          <thead><tr><th scope="col">{t('editor.title')}</th><th scope="col">{t('appeal.council')}</th><th scope="col">{t('video.duration')}</th><th scope="col">{t('member.uploadedAt')}</th></tr></thead>
-          <tbody>{list.items.map((v) => (
-            <tr key={v.id}>
-              <td><Link to={`/moderation/videos/${v.id}`}>{pick(v.title, lng)}</Link></td>
-              <td>{councils.get(v.councilId) ? pick(councils.get(v.councilId)!.name, lng) : ''}</td>
-              <td>{formatDuration(v.durationSec)}</td>
-              <td>{formatDate(v.createdAt, lng, true)}</td>
-            </tr>
-          ))}</tbody>
-        </table></div>
+        <div className="table-wrap">
+          <table className="table">
+            <caption className="sr-only">{t('moderation.videos')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('editor.title')}</th>
+                <th scope="col">{t('appeal.council')}</th>
+                <th scope="col">{t('video.duration')}</th>
+                <th scope="col">{t('member.uploadedAt')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.items.map((v) => (
+                <tr key={v.id}>
+                  <td>
+                    <Link to={`/moderation/videos/${v.id}`}>{pick(v.title, lng)}</Link>
+                  </td>
+                  <td>{councils.get(v.councilId) ? pick(councils.get(v.councilId)!.name, lng) : ''}</td>
+                  <td>{formatDuration(v.durationSec)}</td>
+                  <td>{formatDate(v.createdAt, lng, true)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       <More list={list} />
     </section>

@@ -39,43 +39,95 @@ export function VideoReview() {
   }
   return (
     <article aria-labelledby="vr-h">
-      <p><Link to="/moderation">← {t('moderation.videos')}</Link></p>
+      <p>
+        <Link to="/moderation">← {t('moderation.videos')}</Link>
+      </p>
       <h2 id="vr-h">{pick(video.title, lng)}</h2>
       <p className="meta">
-        <span className={`badge status-${video.status}`} data-testid="video-status">{t(`videoStatus.${video.status}`)}</span>
-        {' · '}{councils.get(video.councilId) ? pick(councils.get(video.councilId)!.name, lng) : ''}
+        <span className={`badge status-${video.status}`} data-testid="video-status">
+          {t(`videoStatus.${video.status}`)}
+        </span>
+        {' · '}
+        {councils.get(video.councilId) ? pick(councils.get(video.councilId)!.name, lng) : ''}
         {video.durationSec ? <> · {formatDuration(video.durationSec)}</> : null}
-        {video.width ? <> · {video.width}×{video.height}</> : null}
+        {video.width ? (
+          <>
+            {' '}
+            · {video.width}×{video.height}
+          </>
+        ) : null}
       </p>
-      {video.hlsUrl ? <HlsPlayer src={video.hlsUrl} poster={video.thumbnailUrl} title={pick(video.title, lng)} /> : <Notice>{t('video.notReady')}</Notice>}
+      {video.hlsUrl ? (
+        <HlsPlayer src={video.hlsUrl} poster={video.thumbnailUrl} title={pick(video.title, lng)} />
+      ) : (
+        <Notice>{t('video.notReady')}</Notice>
+      )}
       {video.description && <p className="prewrap">{pick(video.description, lng)}</p>}
       {video.failure && <Notice kind="error">{video.failure.message}</Notice>}
       {done && <Notice kind="success">{done}</Notice>}
       <ErrorBox error={s.error} />
       {['pending_review', 'published', 'unpublished'].includes(video.status) && (
         <form className="form" onSubmit={(e) => e.preventDefault()} aria-label={t('moderation.decision')}>
-          <TextArea label={t('moderation.reason')} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} error={errFor(s.fields, 'reason')} hint={t('moderation.reasonHint')} />
+          <TextArea
+            label={t('moderation.reason')}
+            rows={3}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            error={errFor(s.fields, 'reason')}
+            hint={t('moderation.reasonHint')}
+          />
           <p className="actions">
-            {video.status !== 'published' && <button type="button" className="btn btn-primary" disabled={s.busy} onClick={() => void act('approve')()}>{t('moderation.approve')}</button>}
-            {video.status === 'pending_review' && <button type="button" className="btn btn-danger" disabled={s.busy} onClick={() => void act('reject')()}>{t('moderation.reject')}</button>}
-            {video.status === 'published' && <button type="button" className="btn btn-danger" disabled={s.busy} onClick={() => void act('unpublish')()}>{t('moderation.unpublish')}</button>}
+            {video.status !== 'published' && (
+              <button type="button" className="btn btn-primary" disabled={s.busy} onClick={() => void act('approve')()}>
+                {t('moderation.approve')}
+              </button>
+            )}
+            {video.status === 'pending_review' && (
+              <button type="button" className="btn btn-danger" disabled={s.busy} onClick={() => void act('reject')()}>
+                {t('moderation.reject')}
+              </button>
+            )}
+            {video.status === 'published' && (
+              <button
+                type="button"
+                className="btn btn-danger"
+                disabled={s.busy}
+                onClick={() => void act('unpublish')()}
+              >
+                {t('moderation.unpublish')}
+              </button>
+            )}
           </p>
         </form>
       )}
       <p>
-        <button type="button" className="btn btn-small btn-danger" disabled={s.busy} onClick={async () => {
-          if (!window.confirm(t('member.confirmDeleteVideo', { title: pick(video.title, lng) }))) return
-          const ok = await s.run(async () => {
-            await api(`/videos/${video.id}`, { method: 'DELETE' })
-            return true
-          })
-          if (ok) nav('/moderation')
-        }}>{t('moderation.deleteVideo')}</button>
+        <button
+          type="button"
+          className="btn btn-small btn-danger"
+          disabled={s.busy}
+          onClick={async () => {
+            if (!window.confirm(t('member.confirmDeleteVideo', { title: pick(video.title, lng) }))) return
+            const ok = await s.run(async () => {
+              await api(`/videos/${video.id}`, { method: 'DELETE' })
+              return true
+            })
+            if (ok) nav('/moderation')
+          }}
+        >
+          {t('moderation.deleteVideo')}
+        </button>
       </p>
       {video.moderation && video.moderation.length > 0 && (
         <section aria-labelledby="vh-h">
           <h3 id="vh-h">{t('moderation.history')}</h3>
-          <ul>{video.moderation.map((m, i) => <li key={i}>{formatDate(m.at, lng, true)} · {m.byName ?? m.by} · {t(`moderation.decision_${m.decision}`)}{m.reason && <> — {m.reason}</>}</li>)}</ul>
+          <ul>
+            {video.moderation.map((m, i) => (
+              <li key={i}>
+                {formatDate(m.at, lng, true)} · {m.byName ?? m.by} · {t(`moderation.decision_${m.decision}`)}
+                {m.reason && <> — {m.reason}</>}
+              </li>
+            ))}
+          </ul>
         </section>
       )}
     </article>

@@ -21,23 +21,57 @@ export default function NewsArticle() {
   useTitle(n ? pick(n.title, lng) : undefined)
   const body = useMemo(() => (n ? sanitizeHtml(pick(n.body, lng)) : ''), [n, lng])
   if (a.loading && !n) return <Loading />
-  if (a.error || !n) return <><h1>{t('news.notFound')}</h1><ErrorBox error={a.error} /></>
+  if (a.error || !n)
+    return (
+      <>
+        <h1>{t('news.notFound')}</h1>
+        <ErrorBox error={a.error} />
+      </>
+    )
   const council = councils.get(n.councilId)
   return (
     <article className="article">
-      <nav aria-label={t('nav.breadcrumbs')} className="breadcrumbs"><Link to="/news">{t('nav.news')}</Link>{council && <> › <Link to={`/councils/${council.slug || council.id}`}>{pick(council.name, lng)}</Link></>}</nav>
+      <nav aria-label={t('nav.breadcrumbs')} className="breadcrumbs">
+        <Link to="/news">{t('nav.news')}</Link>
+        {council && (
+          <>
+            {' '}
+            › <Link to={`/councils/${council.slug || council.id}`}>{pick(council.name, lng)}</Link>
+          </>
+        )}
+      </nav>
       <h1 lang={pickLang(n.title, lng)}>{pick(n.title, lng)}</h1>
       <p className="meta">
-        {n.publishedAt ? <time dateTime={n.publishedAt}>{formatDate(n.publishedAt, lng)}</time> : <span className="badge">{t(`newsStatus.${n.status ?? 'draft'}`)}</span>}
+        {n.publishedAt ? (
+          <time dateTime={n.publishedAt}>{formatDate(n.publishedAt, lng)}</time>
+        ) : (
+          <span className="badge">{t(`newsStatus.${n.status ?? 'draft'}`)}</span>
+        )}
         {typeof n.views === 'number' && <> · {t('news.views', { n: formatNumber(n.views, lng) })}</>}
       </p>
       {n.coverUrl && <img className="cover" src={n.coverUrl} alt="" />}
-      {n.summary && <p className="lead" lang={pickLang(n.summary, lng)}>{pick(n.summary, lng)}</p>}
+      {n.summary && (
+        <p className="lead" lang={pickLang(n.summary, lng)}>
+          {pick(n.summary, lng)}
+        </p>
+      )}
       <div className="prose" lang={pickLang(n.body, lng)} dangerouslySetInnerHTML={{ __html: body }} />
       {n.tags?.length > 0 && (
-        <ul className="tags" aria-label={t('news.tags')}>{n.tags.map((tag) => <li key={tag}><Link to={`/news?tag=${encodeURIComponent(tag)}`}>#{tag}</Link></li>)}</ul>
+        <ul className="tags" aria-label={t('news.tags')}>
+          {n.tags.map((tag) => (
+            <li key={tag}>
+              <Link to={`/news?tag=${encodeURIComponent(tag)}`}>#{tag}</Link>
+            </li>
+          ))}
+        </ul>
       )}
-      {canUser(user, 'news.publish', n.councilId) && <p><Link className="btn" to={`/member/news/${n.id}/edit`}>{t('news.edit')}</Link></p>}
+      {canUser(user, 'news.publish', n.councilId) && (
+        <p>
+          <Link className="btn" to={`/member/news/${n.id}/edit`}>
+            {t('news.edit')}
+          </Link>
+        </p>
+      )}
     </article>
   )
 }

@@ -4,5 +4,12 @@ import { FeedPage } from '../../components/feed-page.js'
 
 /** All councils' published news; `?council=`, `?tag=` and `?q=` narrow it. */
 export default function NewsList() {
-  return <FeedPage<NewsItem> section="news" path="/news" filters={['tag']} render={(n, c) => <NewsCard key={n.id} item={n} council={c} headingLevel={2} />} />
+  return (
+    <FeedPage<NewsItem>
+      section="news"
+      path="/news"
+      filters={['tag']}
+      render={(n, c) => <NewsCard key={n.id} item={n} council={c} headingLevel={2} />}
+    />
+  )
 }

@@ -24,7 +24,14 @@ export default function Qa() {
       <h1>{t('qa.title')}</h1>
       <p>{t('qa.lead')}</p>
       <div className="filters">
-        <FilterSelect id="qa-council" label={t('qa.council')} name="council" qp={qp} all={t('qa.allCouncils')} options={councils.map((c) => [c.id, pick(c.name, lng)] as const)} />
+        <FilterSelect
+          id="qa-council"
+          label={t('qa.council')}
+          name="council"
+          qp={qp}
+          all={t('qa.allCouncils')}
+          options={councils.map((c) => [c.id, pick(c.name, lng)] as const)}
+        />
       </div>
       {!list.loading && !list.error && list.items.length === 0 && <Empty>{t('qa.empty')}</Empty>}
       <ul className="qa-list">
@@ -40,7 +47,11 @@ export default function Qa() {
               <h3 className="qa-label">{t('qa.question')}</h3>
               <p className="prewrap">{q.question}</p>
               <h3 className="qa-label">{t('qa.answer')}</h3>
-              {q.answers.map((a, i) => <p key={i} className="prewrap">{a.text}</p>)}
+              {q.answers.map((a, i) => (
+                <p key={i} className="prewrap">
+                  {a.text}
+                </p>
+              ))}
             </li>
           )
         })}

@@ -1,155 +1,204 @@
 // Read commands: find, getMore, killCursors, aggregate, count, distinct, explain.
-import { Aggregator } from 'mingo';
-import { clone, getPath, isPlainObject, keyString, type Doc } from '../bson-utils.js';
-import { MongoError, fromMingo } from '../errors.js';
-import { project } from '../query.js';
-import type { CommandEnv, Handler } from './context.js';
+import { Aggregator } from 'mingo'
+import { clone, getPath, isPlainObject, keyString, type Doc } from '../bson-utils.js'
+import { MongoError, fromMingo } from '../errors.js'
+import { project } from '../query.js'
+import type { CommandEnv, Handler } from './context.js'
 
 function num(v: unknown, dflt?: number): number | undefined {
-  if (v === undefined || v === null) return dflt;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new MongoError(14, `expected a number, got ${String(v)}`);
-  return n;
+  if (v === undefined || v === null) return dflt
+  const n = Number(v)
+  if (!Number.isFinite(n)) throw new MongoError(14, `expected a number, got ${String(v)}`)
+  return n
 }
 
-interface FindResult { docs: Doc[]; ns: string }
+interface FindResult {
+  docs: Doc[]
+  ns: string
+}
 
 function runFind(env: CommandEnv, cmd: Doc): FindResult {
-  const ns = env.store.ns(env.db, cmd.find);
-  const skip = num(cmd.skip, 0)!;
-  if (skip < 0) throw new MongoError(51024, `BSON field 'skip' value must be >= 0, actual value '${skip}'`);
-  let limit = num(cmd.limit, 0)!;
-  if (limit < 0) limit = -limit;
-  if (cmd.filter !== undefined && !isPlainObject(cmd.filter)) throw new MongoError(14, "BSON field 'FindCommandRequest.filter' is the wrong type, expected type 'object'");
-  const sort = isPlainObject(cmd.sort) && Object.keys(cmd.sort).length ? cmd.sort : undefined;
-  const matched = env.ctx.select(env.ctx.coll(ns), cmd.filter as Doc | undefined, { sort, limit: limit ? skip + limit : undefined });
-  const page = matched.slice(skip, limit ? skip + limit : undefined);
-  return { docs: project(page, cmd.projection as Doc | undefined), ns };
+  const ns = env.store.ns(env.db, cmd.find)
+  const skip = num(cmd.skip, 0)!
+  if (skip < 0) throw new MongoError(51024, `BSON field 'skip' value must be >= 0, actual value '${skip}'`)
+  let limit = num(cmd.limit, 0)!
+  if (limit < 0) limit = -limit
+  if (cmd.filter !== undefined && !isPlainObject(cmd.filter))
+    throw new MongoError(14, "BSON field 'FindCommandRequest.filter' is the wrong type, expected type 'object'")
+  const sort = isPlainObject(cmd.sort) && Object.keys(cmd.sort).length ? cmd.sort : undefined
+  const matched = env.ctx.select(env.ctx.coll(ns), cmd.filter as Doc | undefined, {
+    sort,
+    limit: limit ? skip + limit : undefined,
+  })
+  const page = matched.slice(skip, limit ? skip + limit : undefined)
+  return { docs: project(page, cmd.projection as Doc | undefined), ns }
 }
 
 const find: Handler = (env) => {
-  const { docs, ns } = runFind(env, env.cmd);
+  const { docs, ns } = runFind(env, env.cmd)
   // A negative limit is the legacy "one batch of |limit| docs" request.
-  const negative = Number(env.cmd.limit) < 0;
-  const single = !!env.cmd.singleBatch || negative;
-  return { cursor: env.cursors.first(ns, docs, negative ? docs.length : num(env.cmd.batchSize), single), ok: 1 };
-};
+  const negative = Number(env.cmd.limit) < 0
+  const single = !!env.cmd.singleBatch || negative
+  return { cursor: env.cursors.first(ns, docs, negative ? docs.length : num(env.cmd.batchSize), single), ok: 1 }
+}
 
 const getMore: Handler = (env) => {
-  const ns = env.store.ns(env.db, env.cmd.collection);
-  return { cursor: env.cursors.more(Number(env.cmd.getMore), ns, num(env.cmd.batchSize)), ok: 1 };
-};
+  const ns = env.store.ns(env.db, env.cmd.collection)
+  return { cursor: env.cursors.more(Number(env.cmd.getMore), ns, num(env.cmd.batchSize)), ok: 1 }
+}
 
-const killCursors: Handler = (env) => env.cursors.kill(((env.cmd.cursors as unknown[]) ?? []).map(Number));
+const killCursors: Handler = (env) => env.cursors.kill(((env.cmd.cursors as unknown[]) ?? []).map(Number))
 
-const UNSUPPORTED_STAGES = new Set(['$out', '$merge', '$currentOp', '$collStats', '$indexStats', '$listSessions',
-  '$planCacheStats', '$search', '$searchMeta', '$vectorSearch', '$geoNear', '$changeStream', '$listLocalSessions']);
+const UNSUPPORTED_STAGES = new Set([
+  '$out',
+  '$merge',
+  '$currentOp',
+  '$collStats',
+  '$indexStats',
+  '$listSessions',
+  '$planCacheStats',
+  '$search',
+  '$searchMeta',
+  '$vectorSearch',
+  '$geoNear',
+  '$changeStream',
+  '$listLocalSessions',
+])
 
-const READ_ONLY_STAGES = new Set(['$match', '$group', '$count', '$sort', '$limit', '$skip', '$sortByCount', '$project', '$unwind']);
+const READ_ONLY_STAGES = new Set([
+  '$match',
+  '$group',
+  '$count',
+  '$sort',
+  '$limit',
+  '$skip',
+  '$sortByCount',
+  '$project',
+  '$unwind',
+])
 
 function isCountGroup(stage: Doc): boolean {
-  const g = stage.$group;
-  if (!isPlainObject(g) || g._id !== 1 || Object.keys(g).length !== 2 || !isPlainObject(g.n)) return false;
-  const n = g.n as Doc;
-  return Object.keys(n).length === 1 && n.$sum === 1;
+  const g = stage.$group
+  if (!isPlainObject(g) || g._id !== 1 || Object.keys(g).length !== 2 || !isPlainObject(g.n)) return false
+  const n = g.n as Doc
+  return Object.keys(n).length === 1 && n.$sum === 1
 }
 
 function runAggregate(env: CommandEnv, cmd: Doc): { docs: Doc[]; ns: string } {
-  if (!Array.isArray(cmd.pipeline)) throw new MongoError(14, "'pipeline' option must be specified as an array");
-  const pipeline = cmd.pipeline as Doc[];
+  if (!Array.isArray(cmd.pipeline)) throw new MongoError(14, "'pipeline' option must be specified as an array")
+  const pipeline = cmd.pipeline as Doc[]
   for (const st of pipeline) {
-    if (!isPlainObject(st) || Object.keys(st).length !== 1) throw new MongoError(40323, 'A pipeline stage specification object must contain exactly one field.');
-    const name = Object.keys(st)[0];
-    if (UNSUPPORTED_STAGES.has(name)) throw new MongoError(115, `${name} is not supported by the embedded engine`);
+    if (!isPlainObject(st) || Object.keys(st).length !== 1)
+      throw new MongoError(40323, 'A pipeline stage specification object must contain exactly one field.')
+    const name = Object.keys(st)[0]
+    if (UNSUPPORTED_STAGES.has(name)) throw new MongoError(115, `${name} is not supported by the embedded engine`)
   }
-  if (typeof cmd.aggregate !== 'string') throw new MongoError(115, 'database-level aggregate is not supported by the embedded engine');
-  const ns = env.store.ns(env.db, cmd.aggregate);
-  let rest = pipeline;
-  let input: Doc[];
-  const c = env.ctx.coll(ns);
+  if (typeof cmd.aggregate !== 'string')
+    throw new MongoError(115, 'database-level aggregate is not supported by the embedded engine')
+  const ns = env.store.ns(env.db, cmd.aggregate)
+  let rest = pipeline
+  let input: Doc[]
+  const c = env.ctx.coll(ns)
   if (pipeline.length && isPlainObject(pipeline[0].$match) && !JSON.stringify(pipeline[0].$match).includes('"$expr"')) {
     // Leading $match goes through the planner so aggregate uses indexes too.
-    const sort = isPlainObject(pipeline[1]?.$sort) ? (pipeline[1].$sort as Doc) : undefined;
+    const sort = isPlainObject(pipeline[1]?.$sort) ? (pipeline[1].$sort as Doc) : undefined
     // A $limit right after (the $sort) lets the scan stop early; the stage itself still runs below.
-    const lim = pipeline[sort ? 2 : 1]?.$limit;
-    const limit = typeof lim === 'number' && lim > 0 ? lim : undefined;
-    input = env.ctx.select(c, pipeline[0].$match as Doc, { sort, limit });
-    rest = pipeline.slice(sort ? 2 : 1);
+    const lim = pipeline[sort ? 2 : 1]?.$limit
+    const limit = typeof lim === 'number' && lim > 0 ? lim : undefined
+    input = env.ctx.select(c, pipeline[0].$match as Doc, { sort, limit })
+    rest = pipeline.slice(sort ? 2 : 1)
     // countDocuments() is [$match, {$group: {_id: 1, n: {$sum: 1}}}]: answer it without mingo.
-    if (rest.length === 1 && isCountGroup(rest[0])) return { docs: input.length ? [{ _id: 1, n: input.length }] : [], ns };
+    if (rest.length === 1 && isCountGroup(rest[0]))
+      return { docs: input.length ? [{ _id: 1, n: input.length }] : [], ns }
   } else {
-    input = env.ctx.select(c, {});
+    input = env.ctx.select(c, {})
   }
-  const resolver = (name: string): Doc[] => env.ctx.select(env.ctx.coll(`${env.db}.${name}`), {}).map(clone);
+  const resolver = (name: string): Doc[] => env.ctx.select(env.ctx.coll(`${env.db}.${name}`), {}).map(clone)
   // mingo may modify its input in place; stored docs are shared, so copy unless every stage only reads.
-  const readOnly = rest.every((st) => READ_ONLY_STAGES.has(Object.keys(st)[0]));
+  const readOnly = rest.every((st) => READ_ONLY_STAGES.has(Object.keys(st)[0]))
   try {
-    const agg = new Aggregator(rest, { collectionResolver: resolver, variables: cmd.let as Doc | undefined, scriptEnabled: false });
-    return { docs: rest.length ? (agg.run(readOnly ? input : input.map(clone)) as Doc[]) : input, ns };
+    const agg = new Aggregator(rest, {
+      collectionResolver: resolver,
+      variables: cmd.let as Doc | undefined,
+      scriptEnabled: false,
+    })
+    return { docs: rest.length ? (agg.run(readOnly ? input : input.map(clone)) as Doc[]) : input, ns }
   } catch (e) {
-    throw fromMingo(e, 'pipeline');
+    throw fromMingo(e, 'pipeline')
   }
 }
 
 const aggregate: Handler = (env) => {
-  if (env.cmd.explain) return explainOf(env, env.cmd, () => runAggregate(env, env.cmd).docs.length);
-  if (!isPlainObject(env.cmd.cursor) && !env.cmd.explain) throw new MongoError(9, "The 'cursor' option is required, except for aggregate with the explain argument");
-  const { docs, ns } = runAggregate(env, env.cmd);
-  const bs = (env.cmd.cursor as Doc).batchSize;
-  return { cursor: env.cursors.first(ns, docs, num(bs), false), ok: 1 };
-};
+  if (env.cmd.explain) return explainOf(env, env.cmd, () => runAggregate(env, env.cmd).docs.length)
+  if (!isPlainObject(env.cmd.cursor) && !env.cmd.explain)
+    throw new MongoError(9, "The 'cursor' option is required, except for aggregate with the explain argument")
+  const { docs, ns } = runAggregate(env, env.cmd)
+  const bs = (env.cmd.cursor as Doc).batchSize
+  return { cursor: env.cursors.first(ns, docs, num(bs), false), ok: 1 }
+}
 
 const count: Handler = (env) => {
-  const ns = env.store.ns(env.db, env.cmd.count);
-  const c = env.ctx.coll(ns);
-  const q = env.cmd.query as Doc | undefined;
-  let n: number;
-  if (c && !c.options.viewOn && !env.ctx.txn && (!q || Object.keys(q).length === 0)) n = c.docs.size;
-  else n = env.ctx.select(c, q ?? {}).length;
-  const skip = num(env.cmd.skip, 0)!;
-  n = Math.max(0, n - skip);
-  const limit = Math.abs(num(env.cmd.limit, 0)!);
-  if (limit) n = Math.min(n, limit);
-  return { n, ok: 1 };
-};
+  const ns = env.store.ns(env.db, env.cmd.count)
+  const c = env.ctx.coll(ns)
+  const q = env.cmd.query as Doc | undefined
+  let n: number
+  if (c && !c.options.viewOn && !env.ctx.txn && (!q || Object.keys(q).length === 0)) n = c.docs.size
+  else n = env.ctx.select(c, q ?? {}).length
+  const skip = num(env.cmd.skip, 0)!
+  n = Math.max(0, n - skip)
+  const limit = Math.abs(num(env.cmd.limit, 0)!)
+  if (limit) n = Math.min(n, limit)
+  return { n, ok: 1 }
+}
 
 const distinct: Handler = (env) => {
-  const ns = env.store.ns(env.db, env.cmd.distinct);
-  const key = env.cmd.key;
-  if (typeof key !== 'string') throw new MongoError(14, "BSON field 'distinct.key' is missing but a required field");
-  const seen = new Map<string, unknown>();
+  const ns = env.store.ns(env.db, env.cmd.distinct)
+  const key = env.cmd.key
+  if (typeof key !== 'string') throw new MongoError(14, "BSON field 'distinct.key' is missing but a required field")
+  const seen = new Map<string, unknown>()
   for (const d of env.ctx.select(env.ctx.coll(ns), (env.cmd.query ?? {}) as Doc)) {
-    const v = getPath(d, key);
+    const v = getPath(d, key)
     for (const x of Array.isArray(v) ? v : [v]) {
-      if (x === undefined) continue;
-      const k = keyString(x);
-      if (!seen.has(k)) seen.set(k, x);
+      if (x === undefined) continue
+      const k = keyString(x)
+      if (!seen.has(k)) seen.set(k, x)
     }
   }
-  return { values: [...seen.values()], ok: 1 };
-};
+  return { values: [...seen.values()], ok: 1 }
+}
 
 function explainOf(env: CommandEnv, inner: Doc, run: () => number): Doc {
-  const before = env.stats.scanned;
-  const nReturned = run();
-  const p = env.ctx.lastPlan;
-  const stage = p?.stage ?? 'COLLSCAN';
-  const winningPlan: Doc = stage === 'COLLSCAN' ? { stage } : { stage: 'FETCH', inputStage: { stage, indexName: p?.index } };
+  const before = env.stats.scanned
+  const nReturned = run()
+  const p = env.ctx.lastPlan
+  const stage = p?.stage ?? 'COLLSCAN'
+  const winningPlan: Doc =
+    stage === 'COLLSCAN' ? { stage } : { stage: 'FETCH', inputStage: { stage, indexName: p?.index } }
   return {
     queryPlanner: { namespace: `${env.db}.${String(Object.values(inner)[0])}`, winningPlan, rejectedPlans: [] },
-    executionStats: { executionSuccess: true, nReturned, totalDocsExamined: env.stats.scanned - before, totalKeysExamined: env.stats.scanned - before },
+    executionStats: {
+      executionSuccess: true,
+      nReturned,
+      totalDocsExamined: env.stats.scanned - before,
+      totalKeysExamined: env.stats.scanned - before,
+    },
     ok: 1,
-  };
+  }
 }
 
 const explain: Handler = (env) => {
-  const inner = env.cmd.explain;
-  if (!isPlainObject(inner)) throw new MongoError(9, 'explain command requires a nested object');
-  const name = Object.keys(inner)[0];
-  if (name === 'find') return explainOf(env, inner, () => runFind(env, inner).docs.length);
-  if (name === 'aggregate') return explainOf(env, inner, () => runAggregate(env, inner).docs.length);
-  if (name === 'count' || name === 'distinct') return explainOf(env, inner, () => env.ctx.select(env.ctx.coll(env.store.ns(env.db, inner[name])), (inner.query ?? {}) as Doc).length);
-  throw new MongoError(115, `explain of '${name}' is not supported by the embedded engine`);
-};
+  const inner = env.cmd.explain
+  if (!isPlainObject(inner)) throw new MongoError(9, 'explain command requires a nested object')
+  const name = Object.keys(inner)[0]
+  if (name === 'find') return explainOf(env, inner, () => runFind(env, inner).docs.length)
+  if (name === 'aggregate') return explainOf(env, inner, () => runAggregate(env, inner).docs.length)
+  if (name === 'count' || name === 'distinct')
+    return explainOf(
+      env,
+      inner,
+      () => env.ctx.select(env.ctx.coll(env.store.ns(env.db, inner[name])), (inner.query ?? {}) as Doc).length,
+    )
+  throw new MongoError(115, `explain of '${name}' is not supported by the embedded engine`)
+}
 
-export const readCommands: Record<string, Handler> = { find, getMore, killCursors, aggregate, count, distinct, explain };
+export const readCommands: Record<string, Handler> = { find, getMore, killCursors, aggregate, count, distinct, explain }
