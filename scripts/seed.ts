@@ -16,7 +16,7 @@ if (config.production && !process.argv.includes('--force-production')) {
   )
   process.exit(1)
 }
-const server = await startServer(config)
+const server = await startServer(config, modules)
 try {
   const ctx = { config, io: server.io, sessionMiddleware: [] }
   for (const m of modules) {

@@ -1,9 +1,10 @@
 import { loadConfig } from './core/config.js'
 import { log } from './core/logger.js'
 import { startServer } from './core/server.js'
+import { modules } from './modules/index.js'
 
 const config = loadConfig()
-const server = await startServer(config)
+const server = await startServer(config, modules)
 
 let stopping = false
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

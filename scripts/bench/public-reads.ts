@@ -115,6 +115,7 @@ async function serveChild(target: Target, arg: string): Promise<void> {
   if (target === 'kenes') {
     const { loadConfig } = await import('../../server/core/config.js')
     const { startServer } = await import('../../server/core/server.js')
+    const { modules } = await import('../../server/modules/index.js')
     const config = loadConfig({
       ...process.env,
       DATA_DIR: arg,
@@ -123,7 +124,7 @@ async function serveChild(target: Target, arg: string): Promise<void> {
       LOG_LEVEL: 'warn',
       NODE_ENV: 'development',
     })
-    const server = await startServer(config)
+    const server = await startServer(config, modules)
     process.stdout.write(`LISTENING ${server.port}\n`)
     process.on('SIGTERM', () => void server.close().then(() => process.exit(0)))
     return

@@ -19,7 +19,7 @@ import { publicMediaRouter } from './media.js'
  * The Express application without `listen` (tests and main share it). Order matters: ids and
  * logs, security headers, language, parsers, session, CSRF, then the modules, then errors.
  */
-export function createApp(ctx: ServerContext, modules: KenesModule[]): Express {
+export function createApp(ctx: ServerContext, modules: readonly KenesModule[]): Express {
   const { config } = ctx
   const app = express()
   app.disable('x-powered-by')

@@ -108,3 +108,12 @@ export function pick(text: { kk?: string; ru?: string } | undefined | null, lng:
   if (!text) return ''
   return text[lng] || text[lng === 'kk' ? 'ru' : 'kk'] || ''
 }
+
+export type Localized = { kk?: string; ru?: string }
+/** Only the languages that are really there (the API never invents a translation). */
+export function localized(v: { kk?: unknown; ru?: unknown } | null | undefined): Localized {
+  const out: Localized = {}
+  if (typeof v?.kk === 'string' && v.kk) out.kk = v.kk
+  if (typeof v?.ru === 'string' && v.ru) out.ru = v.ru
+  return out
+}

@@ -38,7 +38,7 @@ export function describeRoute(d: RouteDescription): void {
   routes.set(`${d.method} ${fullPath(d.path)}`, d)
 }
 
-function fullPath(p: string): string {
+export function fullPath(p: string): string {
   return /^\/(api\/|media\/|metrics$|socket\.io)/.test(p) ? p : `/api/v1${p.startsWith('/') ? p : `/${p}`}`
 }
 

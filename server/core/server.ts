@@ -9,11 +9,10 @@ import { connectDatabase, type Database } from './db.js'
 import { startJobWorker, stopJobWorker } from './jobs.js'
 import { createLogger, log, setLogger } from './logger.js'
 import { resetMailTransport } from './mail.js'
-import type { ServerContext } from './module.js'
+import type { KenesModule, ServerContext } from './module.js'
 import { createSessionStack } from './auth/session.js'
 import { closeRateLimitStore, initRateLimitStore } from './rate-limit.js'
 import { attachSocketAdapter } from './socket.js'
-import { modules } from '../modules/index.js'
 
 export interface RunningServer {
   url: string
@@ -26,7 +25,8 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
-export async function startServer(config: Config): Promise<RunningServer> {
+/** Starts the app with the given modules (server/main.ts passes server/modules/index.ts; core knows no domain). */
+export async function startServer(config: Config, modules: readonly KenesModule[]): Promise<RunningServer> {
   setActiveConfig(config)
   setLogger(createLogger(config.logLevel))
   resetMailTransport()

@@ -9,14 +9,15 @@ import { usersModule } from './users/index.js'
 import { videosModule } from './videos/index.js'
 
 /**
- * Every business module, in mount order. Add yours with one import and one entry.
+ * Every business module, in mount and seed order (a module's demo data may build on an earlier
+ * module's). Add yours with one import and one entry.
  */
 export const modules: KenesModule[] = [
   healthModule,
   usersModule,
   regionsModule,
-  newsModule,
   councilsModule,
+  newsModule,
   chatModule,
   videosModule,
   appealsModule,

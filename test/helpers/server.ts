@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { loadConfig, type Config } from '../../server/core/config.js'
 import { startServer, type RunningServer } from '../../server/core/server.js'
+import { modules } from '../../server/modules/index.js'
 
 export interface TestServer {
   url: string
@@ -47,7 +48,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   })
   let server: RunningServer
   try {
-    server = await startServer(config)
+    server = await startServer(config, modules)
   } catch (err) {
     await fs.rm(root, { recursive: true, force: true })
     throw err

@@ -2,7 +2,7 @@ import mongoose from 'mongoose'
 import { OPEN_STATUSES } from '../../../shared/schemas/appeals.js'
 import { invalidatePublicCache } from '../../core/cache.js'
 import { log } from '../../core/logger.js'
-import { COUNCIL_CACHE_TAGS, councilCacheTag } from '../councils/councils.service.js'
+import { COUNCIL_CACHE_TAGS, councilCacheTag } from '../councils/index.js'
 import { Appeal } from './appeal.model.js'
 import { workingDaysBetween } from './calendar.js'
 

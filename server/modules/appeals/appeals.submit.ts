@@ -6,7 +6,7 @@ import { AppError, isDuplicateKey, validationFailed } from '../../core/errors.js
 import type { Actor } from '../../core/policy.js'
 import { randomName, removeStored, storeFile } from '../../core/storage.js'
 import { safeFileName, type UploadedFile } from '../../core/uploads.js'
-import { findCouncilSummary } from '../councils/councils.lookup.js'
+import { findCouncilSummary } from '../councils/index.js'
 import { Appeal, AppealCounter, type AppealDoc } from './appeal.model.js'
 import { almatyYear, workingDeadline } from './calendar.js'
 import { cancelPurge, scheduleDeadlineJobs, schedulePurge } from './appeals.jobs.js'

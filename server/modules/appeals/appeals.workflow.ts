@@ -3,7 +3,7 @@ import { OPEN_STATUSES, type AppealStatus, type StatusBody } from '../../../shar
 import { AppError, conflict, forbidden, validationFailed } from '../../core/errors.js'
 import { can, type Actor, type MaybeActor } from '../../core/policy.js'
 import { createRateLimiter } from '../../core/rate-limit.js'
-import { findCouncilSummary } from '../councils/councils.lookup.js'
+import { findCouncilSummary } from '../councils/index.js'
 import { Appeal, type AppealDoc } from './appeal.model.js'
 import { addMonthsKey, almatyDay, endOfAlmatyDay, workingDayOnOrBefore, workingDaysBetween } from './calendar.js'
 import { cancelDeadlineJobs, scheduleDeadlineJobs } from './appeals.jobs.js'

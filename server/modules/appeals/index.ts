@@ -1,5 +1,5 @@
 import type { KenesModule } from '../../core/module.js'
-import { registerCouncilStats } from '../councils/council-stats.js'
+import { registerCouncilStats } from '../councils/index.js'
 import './appeals.jobs.js'
 import { councilAppealStats, startResponseDaysBackfill, stopResponseDaysBackfill } from './appeals.stats.js'
 import { appealsRouter } from './appeals.routes.js'

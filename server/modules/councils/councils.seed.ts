@@ -1,18 +1,15 @@
 /**
  * Demo data for `npm run seed` (the councils module's `seed()` hook): the 20 regions, republican
  * councils attached to ministries, one oblast/city council per region, a few district councils,
- * their members and a few news each in Kazakh and Russian. Everything it writes has `demo: true`
- * and a "[Демо]" note. Idempotent: it upserts by slug and never touches a council or an article
- * that is not demo data. (News are written here too so that one hook builds a coherent demo.)
+ * and their members (the news module's seed adds their news). Everything it writes has `demo: true`
+ * and a "[Демо]" note. Idempotent: it upserts by slug and never touches a council that is not demo data.
  */
 import { indexTokens, normalize } from '../../core/search.js'
 import { Council } from './council.model.js'
 import { LEVEL_RANK } from './councils.view.js'
-import { slugify } from './slug.js'
-import { News } from '../news/news.model.js'
-import { bodyText, sanitizeBody } from '../news/news.sanitize.js'
-import { listRegions, seedRegions } from '../regions/regions.service.js'
-import { DEMO_NEWS, DISTRICTS, MINISTRIES, PEOPLE, regionCouncilName } from './councils.seed-data.js'
+import { slugify } from '../../core/slug.js'
+import { listRegions, seedRegions } from '../regions/index.js'
+import { DISTRICTS, MINISTRIES, PEOPLE, regionCouncilName } from './councils.seed-data.js'
 
 type L = { kk: string; ru: string }
 interface CouncilSpec {
@@ -27,9 +24,7 @@ const DEMO_NOTE: L = {
   ru: '[Демо] Это демонстрационные данные для показа портала, а не настоящий совет.',
 }
 
-export async function seedDemo(
-  log: (s: string) => void = console.log,
-): Promise<{ councils: number; news: number; skipped: number }> {
+export async function seedDemo(log: (s: string) => void = console.log): Promise<{ councils: number; skipped: number }> {
   await seedRegions()
   const regions = await listRegions('ru')
   const specs: CouncilSpec[] = [
@@ -59,7 +54,6 @@ export async function seedDemo(
   ]
 
   let councils = 0
-  let news = 0
   let skipped = 0
   for (const [i, spec] of specs.entries()) {
     const slug = slugify(spec.name.ru)
@@ -104,43 +98,19 @@ export async function seedDemo(
       { upsert: true },
     )
     councils++
-    const council = await Council.findOne({ slug }, { _id: 1, regionId: 1 }).lean()
-    for (const [k, tpl] of DEMO_NEWS.entries()) {
-      const article = tpl(spec.name)
-      const newsSlug = `${slug.slice(0, 60)}-demo-${k + 1}`
-      const other = await News.findOne({ slug: newsSlug }, { demo: 1 }).lean()
-      if (other && !other.demo) continue
-      const body = { kk: sanitizeBody(article.body.kk), ru: sanitizeBody(article.body.ru) }
-      const publishedAt = new Date(Date.UTC(2026, 0, 1) + ((i * 3 + k) % 300) * 86_400_000 + i * 60_000)
-      await News.updateOne(
-        { slug: newsSlug },
-        {
-          $set: {
-            councilId: council!._id,
-            regionId: council!.regionId ?? null,
-            councilArchived: false,
-            title: article.title,
-            summary: { kk: `[Демо] ${article.summary.kk}`, ru: `[Демо] ${article.summary.ru}` },
-            body,
-            tags: article.tags,
-            status: 'published',
-            publishAt: null,
-            publishedAt,
-            demo: true,
-            searchTokens: indexTokens(
-              article.title,
-              article.summary,
-              article.tags.join(' '),
-              bodyText(body.kk),
-              bodyText(body.ru),
-            ),
-          },
-          $setOnInsert: { slug: newsSlug, views: 0, cover: null, authorId: null },
-        },
-        { upsert: true },
-      )
-      news++
-    }
   }
-  return { councils, news, skipped }
+  return { councils, skipped }
+}
+
+/** The demo councils (for other modules' demo data), in creation order. */
+export async function listDemoCouncils(): Promise<{ id: string; slug: string; name: L; regionId: string | null }[]> {
+  const rows = await Council.find({ demo: true, archivedAt: null }, { slug: 1, name: 1, regionId: 1 })
+    .sort({ _id: 1 })
+    .lean()
+  return rows.map((c) => ({
+    id: String(c._id),
+    slug: c.slug,
+    name: { kk: c.name?.kk ?? '', ru: c.name?.ru ?? '' },
+    regionId: c.regionId ? String(c.regionId) : null,
+  }))
 }

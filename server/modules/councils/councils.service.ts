@@ -7,11 +7,11 @@ import { forbidden, isDuplicateKey, notFound, validationFailed } from '../../cor
 import { compareCursorKeys, decodeCursor, encodeCursor, invalidCursor } from '../../core/http.js'
 import { assertCan, can, type Actor } from '../../core/policy.js'
 import { indexTokens, normalize, relevance, searchFilter, queryGroups } from '../../core/search.js'
-import { findRegion, findRegionById } from '../regions/regions.service.js'
+import { findRegion, findRegionById } from '../regions/index.js'
 import { councilStats } from './council-stats.js'
 import { Council } from './council.model.js'
 import { emitCouncilChange } from './councils.events.js'
-import { slugify, uniqueSlug } from './slug.js'
+import { slugify, uniqueSlug } from '../../core/slug.js'
 import { LEVEL_RANK, toListItem, toProfile } from './councils.view.js'
 
 const isObjectId = (s: string) => /^[0-9a-f]{24}$/i.test(s)

@@ -1,16 +1,9 @@
 import type { z } from 'zod'
 import type { CouncilListItem, CouncilProfile } from '../../../shared/schemas/councils.js'
+import { localized, type Localized } from '../../core/i18n.js'
 import { storedUrl } from '../../core/storage.js'
 import type { CouncilStats } from './council-stats.js'
 
-type Localized = { kk?: string; ru?: string }
-/** Only the languages that are really there (the API never invents a translation). */
-export function localized(v: any): Localized {
-  const out: Localized = {}
-  if (v?.kk) out.kk = v.kk
-  if (v?.ru) out.ru = v.ru
-  return out
-}
 const localizedOrNull = (v: any): Localized | null => (v?.kk || v?.ru ? localized(v) : null)
 
 export const LEVEL_RANK = { republican: 0, oblast: 1, city: 2, district: 3 } as const

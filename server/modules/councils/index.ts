@@ -8,6 +8,13 @@ export const councilsModule: KenesModule = {
   api: councilsRouter,
   async seed() {
     const r = await seedDemo((s) => log.info(s))
-    log.info(r, 'demo councils and news in place (demo: true)')
+    log.info(r, 'demo councils in place (demo: true)')
   },
 }
+
+// The front door: what other modules may use.
+export { registerCouncilStats, type CouncilStats, type CouncilStatsProvider } from './council-stats.js'
+export { onCouncilChange, type CouncilChange } from './councils.events.js'
+export { findCouncilSummary, findCouncilSummaries, type CouncilSummary } from './councils.lookup.js'
+export { COUNCIL_CACHE_TAGS, councilCacheTag, findLiveCouncil, resolveRegionFilter } from './councils.service.js'
+export { listDemoCouncils, seedDemo } from './councils.seed.js'

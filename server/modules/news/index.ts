@@ -1,6 +1,7 @@
 import type { KenesModule } from '../../core/module.js'
-import { registerCouncilStats } from '../councils/council-stats.js'
-import { onCouncilChange } from '../councils/councils.events.js'
+import { onCouncilChange, registerCouncilStats } from '../councils/index.js'
+import { log } from '../../core/logger.js'
+import { seedDemoNews } from './news.seed.js'
 import { startViewPruning } from './news.jobs.js'
 import { newsRouter } from './news.routes.js'
 import { followCouncil, publishedNewsCount } from './news.service.js'
@@ -14,4 +15,10 @@ export const newsModule: KenesModule = {
   async start(ctx) {
     if (ctx.config.jobsEnabled) await startViewPruning()
   },
+  async seed() {
+    log.info(await seedDemoNews(), 'demo news in place (demo: true)')
+  },
 }
+
+// The front door: what other modules may use.
+export { seedDemoNews } from './news.seed.js'

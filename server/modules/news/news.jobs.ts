@@ -1,7 +1,7 @@
 import mongoose from 'mongoose'
 import { invalidatePublicCache } from '../../core/cache.js'
 import { cancelJob, defineJob, enqueueJob } from '../../core/jobs.js'
-import { councilCacheTag } from '../councils/councils.service.js'
+import { councilCacheTag } from '../councils/index.js'
 import { News, NewsView } from './news.model.js'
 
 /** Tags the cached news answers carry: council writes drop them too (feeds show council names). */

@@ -6,7 +6,7 @@ import { isDuplicateKey, notFound } from '../../core/errors.js'
 import { afterKey, compareCursorKeys, decodeCursor, encodeCursor, invalidCursor } from '../../core/http.js'
 import { can, type MaybeActor } from '../../core/policy.js'
 import { queryGroups, relevance, searchFilter } from '../../core/search.js'
-import { findLiveCouncil, resolveRegionFilter } from '../councils/councils.service.js'
+import { findLiveCouncil, resolveRegionFilter } from '../councils/index.js'
 import { News, NewsView } from './news.model.js'
 import { COUNCIL_LIST_FIELDS, LIST_FIELDS, toCouncilListItem, toItem, toListItem } from './news.view.js'
 

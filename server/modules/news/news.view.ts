@@ -1,7 +1,7 @@
 import type { z } from 'zod'
 import type { CouncilNewsListItem, NewsItem, NewsListItem } from '../../../shared/schemas/news.js'
 import { storedUrl } from '../../core/storage.js'
-import { localized } from '../councils/councils.view.js'
+import { localized } from '../../core/i18n.js'
 
 const iso = (d: unknown) => (d ? new Date(d as string).toISOString() : null)
 const localizedOrNull = (v: any) => (v?.kk || v?.ru ? localized(v) : null)

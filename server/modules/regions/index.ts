@@ -24,3 +24,6 @@ export const regionsModule: KenesModule = {
     await seedRegions()
   },
 }
+
+// The front door: what other modules may use.
+export { findRegion, findRegionByCode, findRegionById, listRegions, seedRegions } from './regions.service.js'

@@ -33,3 +33,15 @@ export const usersModule: KenesModule = {
     if (config.adminEmail && config.adminPassword) await ensureAdmin(config.adminEmail, config.adminPassword)
   },
 }
+
+// The front door: what other modules may use.
+export {
+  countActiveUsers,
+  createUserDirect,
+  findCouncilMembers,
+  findUserById,
+  findUsersByIds,
+  findUsersByRole,
+  loadActor,
+  toPublicUser,
+} from './users.service.js'

@@ -14,7 +14,7 @@ import { afterKey, decodeCursor, encodeCursor } from '../../core/http.js'
 import { log } from '../../core/logger.js'
 import { sendMail } from '../../core/mail.js'
 import type { Actor } from '../../core/policy.js'
-import { findLiveCouncil } from '../councils/councils.service.js'
+import { findLiveCouncil } from '../councils/index.js'
 import { User, UserToken, type UserDoc } from './users.model.js'
 
 const HOUR_MS = 3600_000

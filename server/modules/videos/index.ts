@@ -1,7 +1,7 @@
 import type { KenesModule } from '../../core/module.js'
 import { defineJob, enqueueJob } from '../../core/jobs.js'
 import { log } from '../../core/logger.js'
-import { registerCouncilStats } from '../councils/council-stats.js'
+import { registerCouncilStats } from '../councils/index.js'
 import { registerVideoJobs } from './videos.jobs.js'
 import { mediaRouter } from './videos.media.js'
 import { videosRouter } from './videos.routes.js'

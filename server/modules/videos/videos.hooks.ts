@@ -1,5 +1,5 @@
 import { invalidatePublicCache } from '../../core/cache.js'
-import { councilCacheTag } from '../councils/councils.service.js'
+import { councilCacheTag } from '../councils/index.js'
 
 /** Cache tags of public answers that show videos: the lists and pages here, council profiles' stats. */
 export const VIDEO_CACHE_TAGS = ['videos'] as const

@@ -8,7 +8,7 @@ import { sendMail } from '../../core/mail.js'
 import { resolveStored } from '../../core/storage.js'
 import { pick } from '../../core/i18n.js'
 import type { FailureCode } from '../../../shared/schemas/videos.js'
-import { findUserById } from '../users/users.service.js'
+import { findUserById } from '../users/index.js'
 import {
   CORRUPT_INPUT,
   hlsArgs,

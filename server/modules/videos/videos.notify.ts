@@ -1,8 +1,8 @@
 import { pick } from '../../core/i18n.js'
 import { log } from '../../core/logger.js'
 import { sendMail } from '../../core/mail.js'
-import { findCouncilSummary } from '../councils/councils.lookup.js'
-import { findUsersByRole } from '../users/users.service.js'
+import { findCouncilSummary } from '../councils/index.js'
+import { findUsersByRole } from '../users/index.js'
 
 /**
  * Tells every moderator (the role, not admins as such) that a video waits in the review queue,

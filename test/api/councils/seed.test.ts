@@ -1,7 +1,8 @@
 import { expect } from 'chai'
 import { Agent } from '../../helpers/agent.js'
 import { startTestServer, type TestServer } from '../../helpers/server.js'
-import { seedDemo } from '../../../server/modules/councils/councils.seed.js'
+import { seedDemo } from '../../../server/modules/councils/index.js'
+import { seedDemoNews } from '../../../server/modules/news/index.js'
 
 describe('demo seed (npm run seed)', () => {
   let t: TestServer
@@ -10,8 +11,11 @@ describe('demo seed (npm run seed)', () => {
   })
   after(() => t?.close())
 
+  // The councils' seed and then the news' seed, as `npm run seed` runs the modules' hooks.
+  const seedDemoCouncilsAndNews = async () => ({ ...(await seedDemo(() => {})), ...(await seedDemoNews()) })
+
   it('should create demo councils for every region and news in both languages, idempotently', async () => {
-    const first = await seedDemo(() => {})
+    const first = await seedDemoCouncilsAndNews()
     const guest = new Agent(t.url)
     const count = async () => {
       const ids: string[] = []
@@ -25,7 +29,7 @@ describe('demo seed (npm run seed)', () => {
     }
     const councils = await count()
     expect(councils).to.equal(first.councils)
-    const second = await seedDemo(() => {})
+    const second = await seedDemoCouncilsAndNews()
     expect(second).to.deep.equal(first)
     expect(await count()).to.equal(councils)
 
