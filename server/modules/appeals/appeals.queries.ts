@@ -1,12 +1,13 @@
 import mongoose from 'mongoose'
 import { OPEN_STATUSES, type CouncilAppealsQuery } from '../../../shared/schemas/appeals.js'
-import type { ListQuery, Page } from '../../../shared/schemas/common.js'
+import type { Lang, ListQuery, Page } from '../../../shared/schemas/common.js'
 import { audit } from '../../core/audit.js'
 import { notFound, validationFailed } from '../../core/errors.js'
 import { afterKey, decodeCursor, encodeCursor } from '../../core/http.js'
 import { assertCan, type Actor, type MaybeActor } from '../../core/policy.js'
 import { resolveStored } from '../../core/storage.js'
 import { Appeal, type AppealDoc } from './appeal.model.js'
+import { appealsCsv } from './appeals.csv.js'
 import { auditStaffAccess, isCouncilMember, loadAppealFor } from './appeals.policy.js'
 import { codeMatches } from './secrets.js'
 import { toAppealView, toListItem, toPublicAppeal } from './appeals.view.js'
@@ -21,6 +22,19 @@ function keyset(field: string, op: '$lt' | '$gt', after: unknown[]): Record<stri
   if (Number.isNaN(value.getTime()) || !mongoose.isValidObjectId(String(after[1])))
     throw validationFailed([{ path: 'query.cursor', code: 'invalid_format' }])
   return afterKey(field, value, String(after[1]), op)
+}
+
+/**
+ * The council an appeal is with, for a route's early access check. 404 exactly where
+ * `loadAppealFor` answers 404 for a signed-in actor: unknown, or unconfirmed and not theirs.
+ */
+export async function appealScope(actor: MaybeActor, id: string): Promise<{ councilId: string }> {
+  const appeal = await Appeal.findById(id, { councilId: 1, status: 1, 'author.userId': 1 }).lean<
+    Pick<AppealDoc, 'councilId' | 'status' | 'author'>
+  >()
+  const mine = Boolean(actor && appeal?.author?.userId && String(appeal.author.userId) === actor.id)
+  if (!appeal || (appeal.status === 'unconfirmed' && !mine)) throw notFound('appeal')
+  return { councilId: String(appeal.councilId) }
 }
 
 export async function getAppeal(actor: MaybeActor, id: string, code?: string) {
@@ -106,20 +120,21 @@ export async function listCouncil(
   }
 }
 
-/** Every matching appeal for the CSV export (bounded: a council's yearly report, not a dump). */
+/** Every matching appeal as CSV (bounded: a council's yearly report, not a dump); headers in `lng`. */
 export const CSV_MAX_ROWS = 20_000
 export async function exportCouncil(
   actor: Actor,
   councilId: string,
   q: Omit<CouncilAppealsQuery, 'limit' | 'cursor'>,
-): Promise<AppealDoc[]> {
+  lng: Lang,
+): Promise<string> {
   assertCan(actor, 'appeal.read_council', { councilId })
   const docs = await Appeal.find(councilFilter(councilId, q))
     .sort({ registeredAt: 1, _id: 1 })
     .limit(CSV_MAX_ROWS)
     .lean<AppealDoc[]>()
   await auditCouncilRead(actor, councilId, 'appeal.council_export', docs.length)
-  return docs
+  return appealsCsv(docs, lng)
 }
 
 /** Answered appeals whose authors allowed publication, without names or contacts. */

@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express'
+import { Router, type Request, type RequestHandler } from 'express'
 import {
   AppealPage,
   AppealParams,
@@ -27,17 +27,14 @@ import {
   TrackQuery,
   foldMultipartFields,
 } from '../../../shared/schemas/appeals.js'
-import { actorOf, requireAuth } from '../../core/auth/middleware.js'
+import { actorOf } from '../../core/auth/middleware.js'
 import { AppError, rateLimited } from '../../core/errors.js'
-import { input, parseOrThrow, validate } from '../../core/http.js'
-import { describeRoute } from '../../core/openapi.js'
 import { assertCan } from '../../core/policy.js'
 import { createRateLimiter, rateLimit } from '../../core/rate-limit.js'
+import { route } from '../../core/route.js'
 import { acceptUpload } from '../../core/uploads.js'
-import { appealsCsv } from './appeals.csv.js'
 import * as queries from './appeals.queries.js'
 import { confirmAppeal, submitAppeal } from './appeals.submit.js'
-import { toAppealView } from './appeals.view.js'
 import * as workflow from './appeals.workflow.js'
 
 export const appealsRouter = Router()
@@ -76,180 +73,178 @@ const upload = acceptUpload({
   allowed: FILE_TYPES,
   maxFields: 12,
 })
+const isMultipart = (req: Request) => Boolean(req.is('multipart/form-data'))
+const uploadIfMultipart: RequestHandler = (req, res, next) => (isMultipart(req) ? upload(req, res, next) : next())
+/** The appeal's council, for the early check of rights held per council (404 as the service would answer). */
+const appealCouncil = ({ params, req }: { params: { id: string }; req: Request }) =>
+  queries.appealScope(actorOf(req), params.id)
 
-describeRoute({
-  method: 'post',
-  path: '/appeals',
-  tags,
-  status: 201,
-  response: CreateAppealResponse,
-  body: CreateAppealBody,
-  multipartAlternative: CreateAppealMultipart,
-  errors: [413, 415, 429],
-  summary: 'Send an appeal (signed-in citizen, or guest with `contact`)',
-  description:
-    'JSON, or `multipart/form-data` with the same fields as text parts (`councilId`, `category`, `subject`, `text`, `isPublic` = "true"/"false", ' +
-    'for guests `contact.name` and `contact.email`) plus up to 5 `files` (pdf/jpeg/png by content, ≤ 10 MB each; 413 `upload.too_large`, 415 `upload.unsupported_type`). ' +
-    "A guest's appeal (and that of a user whose e-mail is not verified) is `unconfirmed` with `dueAt` null until the e-mailed link is followed (72 h, then it is deleted). " +
-    '`accessCode` is shown only here (and e-mailed): it tracks the appeal without an account. Rate-limited per IP and per e-mail (429).',
-})
-appealsRouter.post(
-  '/appeals',
-  rateLimit(submitPerIp, ipOf),
-  (req, res, next) => (req.is('multipart/form-data') ? upload(req, res, next) : next()),
-  async (req, res) => {
-    const raw = req.is('multipart/form-data') ? foldMultipartFields({ ...(req.body ?? {}) }) : (req.body ?? {})
-    const body = parseOrThrow(CreateAppealBody, raw)
-    const actor = actorOf(req)
+route(
+  appealsRouter,
+  {
+    method: 'post',
+    path: '/appeals',
+    auth: 'public',
+    tags,
+    status: 201,
+    response: CreateAppealResponse,
+    body: CreateAppealBody,
+    multipartAlternative: CreateAppealMultipart,
+    errors: [413, 415, 429],
+    summary: 'Send an appeal (signed-in citizen, or guest with `contact`)',
+    description:
+      'JSON, or `multipart/form-data` with the same fields as text parts (`councilId`, `category`, `subject`, `text`, `isPublic` = "true"/"false", ' +
+      'for guests `contact.name` and `contact.email`) plus up to 5 `files` (pdf/jpeg/png by content, ≤ 10 MB each; 413 `upload.too_large`, 415 `upload.unsupported_type`). ' +
+      "A guest's appeal (and that of a user whose e-mail is not verified) is `unconfirmed` with `dueAt` null until the e-mailed link is followed (72 h, then it is deleted). " +
+      '`accessCode` is shown only here (and e-mailed): it tracks the appeal without an account. Rate-limited per IP and per e-mail (429).',
+    before: [rateLimit(submitPerIp, ipOf)],
+    use: [uploadIfMultipart],
+    bodyFrom: (req) => (isMultipart(req) ? foldMultipartFields({ ...(req.body ?? {}) }) : (req.body ?? {})),
+  },
+  async ({ actor, body, req }) => {
     if (actor) assertCan(actor, 'appeal.submit')
     await submitPerEmail.consume((actor?.email ?? body.contact?.email ?? '').toLowerCase())
-    res.status(201).json(await submitAppeal(actor, body, req.uploads ?? [], req.lng))
+    return submitAppeal(actor, body, req.uploads ?? [], req.lng)
   },
 )
 
-describeRoute({
-  method: 'post',
-  path: '/appeals/confirm',
-  tags,
-  summary:
-    'Confirm a guest appeal with the token from the e-mailed link (idempotent); 400 `appeals.invalid_token` if unknown or expired',
-  body: ConfirmAppealBody,
-  response: ConfirmAppealResponse,
-})
-appealsRouter.post('/appeals/confirm', validate({ body: ConfirmAppealBody }), async (req, res) => {
-  res.json(await confirmAppeal(input(req, 'body', ConfirmAppealBody).token))
-})
-
-describeRoute({
-  method: 'get',
-  path: '/appeals/track',
-  tags,
-  summary:
-    'The appeal as its author sees it, by tracking number and access code; 404 on any mismatch, 429 after repeated misses',
-  query: TrackQuery,
-  response: AppealView,
-  errors: [404, 429],
-})
-appealsRouter.get('/appeals/track', validate({ query: TrackQuery }), async (req, res) => {
-  const q = input(req, 'query', TrackQuery)
-  res.setHeader('Cache-Control', 'private, no-store')
-  res.json(await guarded(req, true, () => queries.trackAppeal(q.number, q.code)))
-})
-
-describeRoute({
-  method: 'get',
-  path: '/appeals/mine',
-  tags,
-  auth: 'user',
-  summary: "The signed-in user's appeals, newest first",
-  query: MineQuery,
-  response: AppealPage,
-})
-appealsRouter.get('/appeals/mine', requireAuth, validate({ query: MineQuery }), async (req, res) => {
-  res.json(await queries.listMine(actorOf(req)!, input(req, 'query', MineQuery)))
-})
-
-describeRoute({
-  method: 'get',
-  path: '/appeals/public',
-  tags,
-  summary: 'Public Q&A: answered appeals whose authors allowed it; names, e-mails and phone numbers removed',
-  query: PublicQuery,
-  response: PublicPage,
-})
-appealsRouter.get('/appeals/public', validate({ query: PublicQuery }), async (req, res) => {
-  res.json(await queries.listPublic(input(req, 'query', PublicQuery)))
-})
-
-describeRoute({
-  method: 'get',
-  path: '/councils/{councilId}/appeals',
-  tags,
-  auth: 'appeal.read_council',
-  summary: "The council's appeals, soonest due first (moderator/admin reads are audit-logged)",
-  params: CouncilAppealsParams,
-  query: CouncilAppealsQuery,
-  response: AppealPage,
-})
-appealsRouter.get(
-  '/councils/:councilId/appeals',
-  requireAuth,
-  validate({ params: CouncilAppealsParams, query: CouncilAppealsQuery }),
-  async (req, res) => {
-    res.json(
-      await queries.listCouncil(
-        actorOf(req)!,
-        input(req, 'params', CouncilAppealsParams).councilId,
-        input(req, 'query', CouncilAppealsQuery),
-      ),
-    )
+route(
+  appealsRouter,
+  {
+    method: 'post',
+    path: '/appeals/confirm',
+    auth: 'public',
+    tags,
+    summary:
+      'Confirm a guest appeal with the token from the e-mailed link (idempotent); 400 `appeals.invalid_token` if unknown or expired',
+    body: ConfirmAppealBody,
+    response: ConfirmAppealResponse,
   },
+  ({ body }) => confirmAppeal(body.token),
 )
 
-describeRoute({
-  method: 'get',
-  path: '/councils/{councilId}/appeals.csv',
-  tags,
-  auth: 'appeal.read_council',
-  responseType: 'text/csv',
-  summary:
-    "CSV export of the council's appeals (same filters as the list); headers in the request's language, UTF-8 with BOM",
-  params: CouncilAppealsParams,
-  query: CsvQuery,
-})
-appealsRouter.get(
-  '/councils/:councilId/appeals.csv',
-  requireAuth,
-  validate({ params: CouncilAppealsParams, query: CsvQuery }),
-  async (req, res) => {
-    const { councilId } = input(req, 'params', CouncilAppealsParams)
-    const docs = await queries.exportCouncil(actorOf(req)!, councilId, input(req, 'query', CsvQuery))
-    res.setHeader('Content-Type', 'text/csv; charset=utf-8')
-    res.setHeader('Content-Disposition', `attachment; filename="appeals-${councilId}.csv"`)
+route(
+  appealsRouter,
+  {
+    method: 'get',
+    path: '/appeals/track',
+    auth: 'public',
+    tags,
+    summary:
+      'The appeal as its author sees it, by tracking number and access code; 404 on any mismatch, 429 after repeated misses',
+    query: TrackQuery,
+    response: AppealView,
+    errors: [404, 429],
+  },
+  ({ query, req, res }) => {
     res.setHeader('Cache-Control', 'private, no-store')
-    res.send(appealsCsv(docs, req.lng))
+    return guarded(req, true, () => queries.trackAppeal(query.number, query.code))
   },
 )
 
-describeRoute({
-  method: 'get',
-  path: '/appeals/{id}',
-  tags,
-  summary: 'One appeal: its author (account or `?code=`), its council members, moderators/admins (audit-logged)',
-  params: AppealParams,
-  query: CodeQuery,
-  response: AppealView,
-  errors: [401, 403, 404, 429],
-})
-appealsRouter.get('/appeals/:id', validate({ params: AppealParams, query: CodeQuery }), async (req, res) => {
-  const q = input(req, 'query', CodeQuery)
-  res.setHeader('Cache-Control', 'private, no-store')
-  res.json(
-    await guarded(req, Boolean(q.code), () =>
-      queries.getAppeal(actorOf(req), input(req, 'params', AppealParams).id, q.code),
-    ),
-  )
-})
+route(
+  appealsRouter,
+  {
+    method: 'get',
+    path: '/appeals/mine',
+    auth: 'user',
+    tags,
+    summary: "The signed-in user's appeals, newest first",
+    query: MineQuery,
+    response: AppealPage,
+  },
+  ({ actor, query }) => queries.listMine(actor, query),
+)
 
-describeRoute({
-  method: 'get',
-  path: '/appeals/{id}/attachments/{attachmentId}',
-  tags,
-  responseType: 'application/octet-stream',
-  errors: [401, 403, 404, 429],
-  summary:
-    'Download an attachment (same access as the appeal; guests with `?code=`); served as an attachment with its sniffed type',
-  params: AttachmentParams,
-  query: CodeQuery,
-})
-appealsRouter.get(
-  '/appeals/:id/attachments/:attachmentId',
-  validate({ params: AttachmentParams, query: CodeQuery }),
-  async (req, res) => {
-    const { id, attachmentId } = input(req, 'params', AttachmentParams)
-    const q = input(req, 'query', CodeQuery)
-    const file = await guarded(req, Boolean(q.code), () =>
-      queries.attachmentFor(actorOf(req), id, attachmentId, q.code),
+route(
+  appealsRouter,
+  {
+    method: 'get',
+    path: '/appeals/public',
+    auth: 'public',
+    tags,
+    summary: 'Public Q&A: answered appeals whose authors allowed it; names, e-mails and phone numbers removed',
+    query: PublicQuery,
+    response: PublicPage,
+  },
+  ({ query }) => queries.listPublic(query),
+)
+
+route(
+  appealsRouter,
+  {
+    method: 'get',
+    path: '/councils/{councilId}/appeals',
+    auth: 'appeal.read_council',
+    scope: ({ params }) => ({ councilId: params.councilId }),
+    tags,
+    summary: "The council's appeals, soonest due first (moderator/admin reads are audit-logged)",
+    params: CouncilAppealsParams,
+    query: CouncilAppealsQuery,
+    response: AppealPage,
+  },
+  ({ actor, params, query }) => queries.listCouncil(actor, params.councilId, query),
+)
+
+route(
+  appealsRouter,
+  {
+    method: 'get',
+    path: '/councils/{councilId}/appeals.csv',
+    auth: 'appeal.read_council',
+    scope: ({ params }) => ({ councilId: params.councilId }),
+    tags,
+    responseType: 'text/csv',
+    summary:
+      "CSV export of the council's appeals (same filters as the list); headers in the request's language, UTF-8 with BOM",
+    params: CouncilAppealsParams,
+    query: CsvQuery,
+  },
+  async ({ actor, params, query, req, res }) => {
+    const csv = await queries.exportCouncil(actor, params.councilId, query, req.lng)
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8')
+    res.setHeader('Content-Disposition', `attachment; filename="appeals-${params.councilId}.csv"`)
+    res.setHeader('Cache-Control', 'private, no-store')
+    res.send(csv)
+  },
+)
+
+route(
+  appealsRouter,
+  {
+    method: 'get',
+    path: '/appeals/{id}',
+    auth: 'public',
+    tags,
+    summary: 'One appeal: its author (account or `?code=`), its council members, moderators/admins (audit-logged)',
+    params: AppealParams,
+    query: CodeQuery,
+    response: AppealView,
+    errors: [401, 403, 404, 429],
+  },
+  ({ actor, params, query, req, res }) => {
+    res.setHeader('Cache-Control', 'private, no-store')
+    return guarded(req, Boolean(query.code), () => queries.getAppeal(actor, params.id, query.code))
+  },
+)
+
+route(
+  appealsRouter,
+  {
+    method: 'get',
+    path: '/appeals/{id}/attachments/{attachmentId}',
+    auth: 'public',
+    tags,
+    responseType: 'application/octet-stream',
+    errors: [401, 403, 404, 429],
+    summary:
+      'Download an attachment (same access as the appeal; guests with `?code=`); served as an attachment with its sniffed type',
+    params: AttachmentParams,
+    query: CodeQuery,
+  },
+  async ({ actor, params, query, req, res }) => {
+    const file = await guarded(req, Boolean(query.code), () =>
+      queries.attachmentFor(actor, params.id, params.attachmentId, query.code),
     )
     res.attachment(file.name)
     res.setHeader('Content-Type', file.mime)
@@ -261,111 +256,77 @@ appealsRouter.get(
   },
 )
 
-describeRoute({
-  method: 'post',
-  path: '/appeals/{id}/replies',
-  tags,
-  status: 201,
-  params: AppealParams,
-  query: CodeQuery,
-  body: ReplyBody,
-  response: ReplyResponse,
-  errors: [401, 403, 404, 409, 429],
-  summary:
-    'Reply in the thread: its council members (→ `answered`), the author (an answered appeal → `in_progress` with a new term); guests use `?code=`; 409 on closed/rejected',
-})
-appealsRouter.post(
-  '/appeals/:id/replies',
-  validate({ params: AppealParams, query: CodeQuery, body: ReplyBody }),
-  async (req, res) => {
-    const q = input(req, 'query', CodeQuery)
-    const { id } = input(req, 'params', AppealParams)
-    res
-      .status(201)
-      .json(
-        await guarded(req, Boolean(q.code), () =>
-          workflow.addReply(actorOf(req), id, q.code, input(req, 'body', ReplyBody).text),
-        ),
-      )
+route(
+  appealsRouter,
+  {
+    method: 'post',
+    path: '/appeals/{id}/replies',
+    auth: 'public',
+    tags,
+    status: 201,
+    params: AppealParams,
+    query: CodeQuery,
+    body: ReplyBody,
+    response: ReplyResponse,
+    errors: [401, 403, 404, 409, 429],
+    summary:
+      'Reply in the thread: its council members (→ `answered`), the author (an answered appeal → `in_progress` with a new term); guests use `?code=`; 409 on closed/rejected',
   },
+  ({ actor, params, query, body, req }) =>
+    guarded(req, Boolean(query.code), () => workflow.addReply(actor, params.id, query.code, body.text)),
 )
 
-describeRoute({
-  method: 'patch',
-  path: '/appeals/{id}/status',
-  tags,
-  auth: 'appeal.change_status',
-  params: AppealParams,
-  body: StatusBody,
-  response: AppealView,
-  errors: [404, 409],
-  summary:
-    'Change the status: `in_progress`, `closed` (after an answer), `rejected` (reason), `redirected` (reason + `councilId`: the appeal moves there with a new term); 409 `appeals.invalid_transition`',
-})
-appealsRouter.patch(
-  '/appeals/:id/status',
-  requireAuth,
-  validate({ params: AppealParams, body: StatusBody }),
-  async (req, res) => {
-    const doc = await workflow.changeStatus(
-      actorOf(req)!,
-      input(req, 'params', AppealParams).id,
-      input(req, 'body', StatusBody),
-    )
-    res.json(toAppealView(doc, { withHistory: true }))
+route(
+  appealsRouter,
+  {
+    method: 'patch',
+    path: '/appeals/{id}/status',
+    auth: 'appeal.change_status',
+    scope: appealCouncil,
+    tags,
+    params: AppealParams,
+    body: StatusBody,
+    response: AppealView,
+    errors: [404, 409],
+    summary:
+      'Change the status: `in_progress`, `closed` (after an answer), `rejected` (reason), `redirected` (reason + `councilId`: the appeal moves there with a new term); 409 `appeals.invalid_transition`',
   },
+  ({ actor, params, body }) => workflow.changeStatus(actor, params.id, body),
 )
 
-describeRoute({
-  method: 'post',
-  path: '/appeals/{id}/extend',
-  tags,
-  auth: 'appeal.answer',
-  params: AppealParams,
-  body: ExtendBody,
-  response: AppealView,
-  errors: [404, 409],
-  summary:
-    'Extend the due date once, with a reason, to at most 2 months after registration (default: that limit); the author is e-mailed. 409 `appeals.already_extended`',
-})
-appealsRouter.post(
-  '/appeals/:id/extend',
-  requireAuth,
-  validate({ params: AppealParams, body: ExtendBody }),
-  async (req, res) => {
-    const doc = await workflow.extendAppeal(
-      actorOf(req)!,
-      input(req, 'params', AppealParams).id,
-      input(req, 'body', ExtendBody),
-    )
-    res.json(toAppealView(doc, { withHistory: true }))
+route(
+  appealsRouter,
+  {
+    method: 'post',
+    path: '/appeals/{id}/extend',
+    auth: 'appeal.answer',
+    scope: appealCouncil,
+    tags,
+    params: AppealParams,
+    body: ExtendBody,
+    response: AppealView,
+    errors: [404, 409],
+    summary:
+      'Extend the due date once, with a reason, to at most 2 months after registration (default: that limit); the author is e-mailed. 409 `appeals.already_extended`',
   },
+  ({ actor, params, body }) => workflow.extendAppeal(actor, params.id, body),
 )
 
-describeRoute({
-  method: 'post',
-  path: '/appeals/{id}/rating',
-  tags,
-  status: 201,
-  params: AppealParams,
-  query: CodeQuery,
-  body: RatingBody,
-  errors: [401, 403, 404, 409, 429],
-  summary:
-    'The author rates the answer (1–5) once it is answered; 409 `appeals.not_answered` / `appeals.already_rated`',
-})
-appealsRouter.post(
-  '/appeals/:id/rating',
-  validate({ params: AppealParams, query: CodeQuery, body: RatingBody }),
-  async (req, res) => {
-    const q = input(req, 'query', CodeQuery)
-    const { id } = input(req, 'params', AppealParams)
-    res
-      .status(201)
-      .json(
-        await guarded(req, Boolean(q.code), () =>
-          workflow.rateAppeal(actorOf(req), id, q.code, input(req, 'body', RatingBody)),
-        ),
-      )
+route(
+  appealsRouter,
+  {
+    method: 'post',
+    path: '/appeals/{id}/rating',
+    auth: 'public',
+    tags,
+    status: 201,
+    params: AppealParams,
+    query: CodeQuery,
+    body: RatingBody,
+    errors: [401, 403, 404, 409, 429],
+    summary:
+      'The author rates the answer (1–5) once it is answered; 409 `appeals.not_answered` / `appeals.already_rated`',
   },
+  ({ actor, params, query, body, req }) =>
+    guarded(req, Boolean(query.code), () => workflow.rateAppeal(actor, params.id, query.code, body)),
 )

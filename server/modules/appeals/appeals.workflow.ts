@@ -11,6 +11,7 @@ import { notifyAuthor, notifyCouncil } from './appeals.notify.js'
 import { councilStatsChanged } from './appeals.stats.js'
 import { auditStaffAccess, loadAppealFor } from './appeals.policy.js'
 import { registration } from './appeals.submit.js'
+import { toAppealView } from './appeals.view.js'
 
 /**
  * The life of a registered appeal: replies, status changes (with redirect), the one extension,
@@ -150,7 +151,7 @@ export async function changeStatus(actor: Actor, id: string, body: StatusBody) {
   } else {
     await notifyAuthor(doc, 'status_changed')
   }
-  return doc
+  return toAppealView(doc, { withHistory: true })
 }
 
 export async function extendAppeal(actor: Actor, id: string, body: { reason: string; dueAt?: string }) {
@@ -184,7 +185,7 @@ export async function extendAppeal(actor: Actor, id: string, body: { reason: str
   councilStatsChanged(doc.councilId)
   await scheduleDeadlineJobs(doc)
   await notifyAuthor(doc, 'extended', { reason: body.reason })
-  return doc
+  return toAppealView(doc, { withHistory: true })
 }
 
 export async function rateAppeal(
