@@ -37,31 +37,51 @@ export interface JobContext {
   heartbeat(): Promise<void>
   signal: AbortSignal
 }
+/**
+ * Every job's payload, by name. Each module adds its own by declaration merging, so a wrong
+ * payload does not compile:
+ * `declare module '../../core/jobs.js' { interface JobPayloads { 'news.publish': { newsId: string } } }`
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface JobPayloads {}
+export type JobName = keyof JobPayloads
 type Handler<P> = (payload: P, ctx: JobContext) => Promise<void>
+export interface JobOptions {
+  maxAttempts?: number
+  leaseMs?: number
+  backoffMs?: (attempt: number) => number
+}
+/** A module's job handlers (`KenesModule.jobs`), by name. */
+export type JobHandlers = { [N in JobName]?: { run: Handler<JobPayloads[N]> } & JobOptions }
 interface Definition {
-  handler: Handler<any>
+  /** Payloads come back from the database untyped; `enqueueJob` typed them on the way in. */
+  handler: Handler<unknown>
   maxAttempts: number
   leaseMs: number
   backoffMs: (attempt: number) => number
 }
 const definitions = new Map<string, Definition>()
 
-export function defineJob<P>(
-  name: string,
-  handler: Handler<P>,
-  opts: { maxAttempts?: number; leaseMs?: number; backoffMs?: (attempt: number) => number } = {},
-): void {
+/** Registers one handler (core's own jobs; modules list theirs in `KenesModule.jobs`). */
+export function defineJob<N extends JobName>(name: N, handler: Handler<JobPayloads[N]>, opts: JobOptions = {}): void {
   definitions.set(name, {
-    handler,
+    handler: handler as Handler<unknown>,
     maxAttempts: opts.maxAttempts ?? 5,
     leaseMs: opts.leaseMs ?? 60_000,
     backoffMs: opts.backoffMs ?? ((a) => Math.min(2 ** a * 1000, 15 * 60_000)),
   })
 }
 
-export async function enqueueJob(
-  name: string,
-  payload: Record<string, unknown> = {},
+/** Registers a module's handlers (called by the server for every module before the worker starts). */
+export function registerJobs(handlers: JobHandlers): void {
+  for (const [name, def] of Object.entries(handlers) as [JobName, { run: Handler<never> } & JobOptions][]) {
+    defineJob(name, def.run as Handler<JobPayloads[JobName]>, def)
+  }
+}
+
+export async function enqueueJob<N extends JobName>(
+  name: N,
+  payload: JobPayloads[N],
   opts: { runAt?: Date; dedupeKey?: string } = {},
 ): Promise<string> {
   const def = definitions.get(name)

@@ -46,7 +46,7 @@ export async function sendMail(req: MailRequest): Promise<void> {
     await deliver(req)
   } catch (err) {
     log.warn({ err, to: req.to, template: req.template }, 'mail delivery failed, queued for retry')
-    await enqueueJob('mail.send', req as unknown as Record<string, unknown>)
+    await enqueueJob('mail.send', req)
   }
 }
 
@@ -89,4 +89,9 @@ async function deliver(req: MailRequest): Promise<void> {
   }
 }
 
-defineJob<MailRequest>('mail.send', deliver, { maxAttempts: 10 })
+declare module './jobs.js' {
+  interface JobPayloads {
+    'mail.send': MailRequest
+  }
+}
+defineJob('mail.send', deliver, { maxAttempts: 10 })

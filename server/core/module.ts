@@ -2,6 +2,7 @@ import type { Router } from 'express'
 import type { Server as SocketServer } from 'socket.io'
 import type { RequestHandler } from 'express'
 import type { Config } from './config.js'
+import type { JobHandlers } from './jobs.js'
 
 /** What the server gives each module when it starts. */
 export interface ServerContext {
@@ -12,11 +13,13 @@ export interface ServerContext {
 }
 
 /**
- * A business module (server/modules/<domain>/index.ts). Its routers are mounted by app.ts; its
- * jobs are defined when its files are imported (core/jobs.ts `defineJob`).
+ * A business module (server/modules/<domain>/index.ts). Its routers are mounted by app.ts and its
+ * job handlers registered by the server before the worker starts (nothing registers on import).
  */
 export interface KenesModule {
   name: string
+  /** Its job handlers by name (payload types: `JobPayloads` in core/jobs.ts, extended by the module). */
+  jobs?: JobHandlers | ((config: Config) => JobHandlers)
   /** Mounted under /api/v1. */
   api?: Router
   /** Mounted at the site root, before the web client (e.g. /media/..., /metrics). */

@@ -6,7 +6,7 @@ import { createApp } from './app.js'
 import { invalidateLocalPublicCache, relayPublicCacheInvalidations, withPublicCache } from './cache.js'
 import { connectCacheBus, type CacheBus } from './cache-bus.js'
 import { connectDatabase, type Database } from './db.js'
-import { startJobWorker, stopJobWorker } from './jobs.js'
+import { registerJobs, startJobWorker, stopJobWorker } from './jobs.js'
 import { createLogger, log, setLogger } from './logger.js'
 import { resetMailTransport } from './mail.js'
 import type { KenesModule, ServerContext } from './module.js'
@@ -48,6 +48,7 @@ export async function startServer(config: Config, modules: readonly KenesModule[
     relayPublicCacheInvalidations(cacheBus?.publish)
     const ctx: ServerContext = { config, io, sessionMiddleware: createSessionStack(config) }
 
+    for (const m of modules) if (m.jobs) registerJobs(typeof m.jobs === 'function' ? m.jobs(config) : m.jobs)
     for (const m of modules) await m.start?.(ctx)
     const app = createApp(ctx, modules)
     // Hot anonymous public GETs are answered from memory before Express (core/cache.ts).

@@ -1,6 +1,6 @@
 import mongoose from 'mongoose'
 import { OPEN_STATUSES } from '../../../shared/schemas/appeals.js'
-import { cancelJob, defineJob, enqueueJob } from '../../core/jobs.js'
+import { cancelJob, enqueueJob, type JobHandlers } from '../../core/jobs.js'
 import { log } from '../../core/logger.js'
 import { removeStored } from '../../core/storage.js'
 import { Appeal, type AppealDoc } from './appeal.model.js'
@@ -20,6 +20,12 @@ interface ReminderPayload {
   appealId: string
   kind: ReminderKind
   dueAt: string
+}
+declare module '../../core/jobs.js' {
+  interface JobPayloads {
+    'appeals.reminder': ReminderPayload
+    'appeals.purge_unconfirmed': { appealId: string }
+  }
 }
 
 const reminderKey = (id: string, kind: ReminderKind) => `appeals.reminder:${id}:${kind}`
@@ -54,7 +60,7 @@ export async function schedulePurge(id: string, at: Date): Promise<void> {
 }
 export const cancelPurge = (id: string): Promise<void> => cancelJob(purgeKey(id))
 
-defineJob<ReminderPayload>('appeals.reminder', async ({ appealId, kind, dueAt }) => {
+async function remind({ appealId, kind, dueAt }: ReminderPayload): Promise<void> {
   const due = new Date(dueAt)
   const field = kind === 'due_soon' ? 'reminded.dueSoon' : 'reminded.overdue'
   // Claim the reminder on the stored appeal first: a retried job (or a second worker) sends nothing twice.
@@ -74,9 +80,9 @@ defineJob<ReminderPayload>('appeals.reminder', async ({ appealId, kind, dueAt })
   if (kind === 'overdue') councilStatsChanged(appeal.councilId)
   const sent = await notifyCouncil(appeal, kind === 'due_soon' ? 'reminder_due_soon' : 'reminder_overdue')
   log.info({ appealId, kind, sent }, 'appeal reminder sent')
-})
+}
 
-defineJob<{ appealId: string }>('appeals.purge_unconfirmed', async ({ appealId }) => {
+async function purgeUnconfirmed({ appealId }: { appealId: string }): Promise<void> {
   const gone = await Appeal.findOneAndDelete({
     _id: appealId,
     status: 'unconfirmed',
@@ -85,4 +91,9 @@ defineJob<{ appealId: string }>('appeals.purge_unconfirmed', async ({ appealId }
   if (!gone) return
   await removeStored(`appeals/${appealId}`)
   log.info({ appealId, trackingNumber: gone.trackingNumber }, 'unconfirmed appeal purged')
-})
+}
+
+export const appealsJobs: JobHandlers = {
+  'appeals.reminder': { run: remind },
+  'appeals.purge_unconfirmed': { run: purgeUnconfirmed },
+}

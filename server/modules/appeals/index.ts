@@ -1,6 +1,6 @@
 import type { KenesModule } from '../../core/module.js'
 import { registerCouncilStats } from '../councils/index.js'
-import './appeals.jobs.js'
+import { appealsJobs } from './appeals.jobs.js'
 import { councilAppealStats, startResponseDaysBackfill, stopResponseDaysBackfill } from './appeals.stats.js'
 import { appealsRouter } from './appeals.routes.js'
 
@@ -9,6 +9,7 @@ registerCouncilStats('appeals', councilAppealStats)
 export const appealsModule: KenesModule = {
   name: 'appeals',
   api: appealsRouter,
+  jobs: appealsJobs,
   start: startResponseDaysBackfill,
   stop: stopResponseDaysBackfill,
 }

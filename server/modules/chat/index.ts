@@ -2,6 +2,7 @@ import type { KenesModule } from '../../core/module.js'
 import { setChatNamespace } from './chat.bus.js'
 import './chat.docs.js'
 import './chat.revoke.js'
+import { chatJobs } from './chat.jobs.js'
 import { chatRouter } from './chat.routes.js'
 import { setupChatSockets } from './chat.socket.js'
 
@@ -11,6 +12,7 @@ export { dialogueParticipants, dialogueParticipation } from './chat.participatio
 export const chatModule: KenesModule = {
   name: 'chat',
   api: chatRouter,
+  jobs: chatJobs,
   sockets(ctx) {
     setupChatSockets(ctx)
   },

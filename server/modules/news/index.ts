@@ -2,7 +2,7 @@ import type { KenesModule } from '../../core/module.js'
 import { onCouncilChange, registerCouncilStats } from '../councils/index.js'
 import { log } from '../../core/logger.js'
 import { seedDemoNews } from './news.seed.js'
-import { startViewPruning } from './news.jobs.js'
+import { newsJobs, startViewPruning } from './news.jobs.js'
 import { newsRouter } from './news.routes.js'
 import { followCouncil, publishedNewsCount } from './news.service.js'
 
@@ -12,6 +12,7 @@ onCouncilChange(followCouncil)
 export const newsModule: KenesModule = {
   name: 'news',
   api: newsRouter,
+  jobs: newsJobs,
   async start(ctx) {
     if (ctx.config.jobsEnabled) await startViewPruning()
   },

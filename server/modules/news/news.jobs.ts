@@ -1,6 +1,6 @@
 import mongoose from 'mongoose'
 import { invalidatePublicCache } from '../../core/cache.js'
-import { cancelJob, defineJob, enqueueJob } from '../../core/jobs.js'
+import { cancelJob, enqueueJob, type JobHandlers } from '../../core/jobs.js'
 import { councilCacheTag } from '../councils/index.js'
 import { News, NewsView } from './news.model.js'
 
@@ -18,7 +18,14 @@ const publishKey = (id: string) => `news.publish:${id}`
  * and runs on whichever process claims it. Idempotent: it only flips an article that is still
  * scheduled and due, so a moved or cancelled schedule makes an old job a no-op.
  */
-defineJob<{ newsId: string }>('news.publish', async ({ newsId }) => {
+declare module '../../core/jobs.js' {
+  interface JobPayloads {
+    'news.publish': { newsId: string }
+    'news.views.prune': Record<string, never>
+  }
+}
+
+async function publishDue({ newsId }: { newsId: string }): Promise<void> {
   const now = new Date()
   const n = await News.findOne(
     { _id: newsId, status: 'scheduled', publishAt: mongoose.trusted({ $lte: now }) },
@@ -30,13 +37,18 @@ defineJob<{ newsId: string }>('news.publish', async ({ newsId }) => {
     { $set: { status: 'published', publishedAt: n.publishAt ?? now } },
   )
   if (res.modifiedCount) newsChanged(n.councilId)
-})
+}
 
 /** Forgets view-window rows whose window has passed, then runs again in an hour. */
-defineJob('news.views.prune', async () => {
+async function pruneViews(): Promise<void> {
   await NewsView.deleteMany({ expiresAt: mongoose.trusted({ $lt: new Date() }) })
   await enqueueJob('news.views.prune', {}, { runAt: new Date(Date.now() + 3600_000), dedupeKey: 'news.views.prune' })
-})
+}
+
+export const newsJobs: JobHandlers = {
+  'news.publish': { run: publishDue },
+  'news.views.prune': { run: pruneViews },
+}
 
 export async function schedulePublication(id: string, publishAt: Date): Promise<void> {
   await enqueueJob('news.publish', { newsId: id }, { runAt: publishAt, dedupeKey: publishKey(id) })

@@ -1,6 +1,6 @@
 import { Router } from 'express'
 import { registerAuthProvider } from '../../core/auth/session.js'
-import { defineJob } from '../../core/jobs.js'
+import type { JobHandlers } from '../../core/jobs.js'
 import type { KenesModule } from '../../core/module.js'
 import { createRateLimiter } from '../../core/rate-limit.js'
 import { authRouter } from './auth.routes.js'
@@ -10,24 +10,31 @@ import { ensureAdmin, loadActor, sendPasswordResetMail, verifyCredentials } from
 registerAuthProvider({ verifyCredentials, loadActor })
 /** At most 5 reset mails per address and hour; more requests still get 202 but send nothing. */
 const perAddress = createRateLimiter({ name: 'password_forgot_email', points: 5, durationSec: 3600 })
-defineJob<{ email: string }>(
-  'users.password_reset_mail',
-  async ({ email }) => {
-    try {
-      await perAddress.consume(email)
-    } catch {
-      return
-    }
-    await sendPasswordResetMail(email)
+declare module '../../core/jobs.js' {
+  interface JobPayloads {
+    'users.password_reset_mail': { email: string }
+  }
+}
+const jobs: JobHandlers = {
+  'users.password_reset_mail': {
+    async run({ email }) {
+      try {
+        await perAddress.consume(email)
+      } catch {
+        return
+      }
+      await sendPasswordResetMail(email)
+    },
+    maxAttempts: 3,
   },
-  { maxAttempts: 3 },
-)
+}
 
 const api = Router()
 api.use(authRouter, usersRouter)
 
 export const usersModule: KenesModule = {
   name: 'users',
+  jobs,
   api,
   async start({ config }) {
     if (config.adminEmail && config.adminPassword) await ensureAdmin(config.adminEmail, config.adminPassword)

@@ -1,28 +1,30 @@
 import type { KenesModule } from '../../core/module.js'
-import { defineJob, enqueueJob } from '../../core/jobs.js'
+import { enqueueJob, type JobHandlers } from '../../core/jobs.js'
 import { log } from '../../core/logger.js'
 import { registerCouncilStats } from '../councils/index.js'
-import { registerVideoJobs } from './videos.jobs.js'
+import { processingJobs } from './videos.jobs.js'
 import { mediaRouter } from './videos.media.js'
 import { videosRouter } from './videos.routes.js'
 import { countPublished } from './videos.service.js'
 import { cleanupExpiredTusUploads, createTusServer } from './videos.tus.js'
 
-const TUS_CLEANUP = 'videos.tus_cleanup'
+const TUS_CLEANUP = 'videos.tus_cleanup' as const
 const HOUR_MS = 3600_000
 const scheduleCleanup = () =>
   enqueueJob(TUS_CLEANUP, {}, { runAt: new Date(Date.now() + HOUR_MS), dedupeKey: TUS_CLEANUP })
 
+declare module '../../core/jobs.js' {
+  interface JobPayloads {
+    'videos.tus_cleanup': Record<string, never>
+  }
+}
+
 /** Hourly: unfinished resumable uploads older than a day are removed; then the next run is queued. */
-defineJob(
-  TUS_CLEANUP,
-  async () => {
-    const removed = await cleanupExpiredTusUploads()
-    if (removed) log.info({ removed }, 'expired resumable uploads removed')
-    await scheduleCleanup()
-  },
-  { maxAttempts: 3 },
-)
+async function cleanupTusUploads(): Promise<void> {
+  const removed = await cleanupExpiredTusUploads()
+  if (removed) log.info({ removed }, 'expired resumable uploads removed')
+  await scheduleCleanup()
+}
 
 registerCouncilStats('videos', async (councilId) => ({ videos: await countPublished(councilId) }))
 
@@ -30,8 +32,11 @@ export const videosModule: KenesModule = {
   name: 'videos',
   api: videosRouter,
   root: mediaRouter,
+  jobs: (config): JobHandlers => ({
+    ...processingJobs({ leaseMs: config.videoJobLeaseMs }),
+    [TUS_CLEANUP]: { run: cleanupTusUploads, maxAttempts: 3 },
+  }),
   async start({ config }) {
-    registerVideoJobs({ leaseMs: config.videoJobLeaseMs })
     createTusServer(config)
     await scheduleCleanup()
   },

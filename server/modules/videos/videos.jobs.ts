@@ -2,7 +2,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { currentConfig } from '../../core/config.js'
 import { t } from '../../core/i18n.js'
-import { defineJob, type JobContext } from '../../core/jobs.js'
+import type { JobContext, JobHandlers } from '../../core/jobs.js'
 import { log } from '../../core/logger.js'
 import { sendMail } from '../../core/mail.js'
 import { resolveStored } from '../../core/storage.js'
@@ -46,14 +46,21 @@ class PermanentFailure extends Error {
   }
 }
 
-export function registerVideoJobs(opts: { leaseMs: number }): void {
-  defineJob<{ videoId: string }>(PROCESS_JOB, processVideo, {
+declare module '../../core/jobs.js' {
+  interface JobPayloads {
+    'videos.process': { videoId: string }
+  }
+}
+
+/** The transcoding handler; its lease comes from the configuration (`VIDEO_JOB_LEASE_MS`). */
+export const processingJobs = (opts: { leaseMs: number }): JobHandlers => ({
+  [PROCESS_JOB]: {
+    run: processVideo,
     leaseMs: opts.leaseMs,
     maxAttempts: MAX_ATTEMPTS,
     backoffMs: (a) => Math.min(2 ** a * 5000, 10 * 60_000),
-  })
-}
-registerVideoJobs({ leaseMs: 60_000 })
+  },
+})
 
 export async function processVideo(payload: { videoId: string }, ctx: JobContext): Promise<void> {
   const started = new Date()

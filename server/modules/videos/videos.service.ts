@@ -17,7 +17,7 @@ import { afterVisibilityChange } from './videos.hooks.js'
 import { canDeleteVideo, canEditVideo, canSeeVideo } from './videos.policy.js'
 import { pageOf, toDetails, toSummary } from './videos.view.js'
 
-export const PROCESS_JOB = 'videos.process'
+export const PROCESS_JOB = 'videos.process' as const
 
 const validId = (id: string) => /^[0-9a-f]{24}$/i.test(id)
 

@@ -6,14 +6,14 @@
 import mongoose from 'mongoose'
 import '../../../server/core/db.js'
 import { loadConfig, setActiveConfig } from '../../../server/core/config.js'
-import { startJobWorker } from '../../../server/core/jobs.js'
+import { registerJobs, startJobWorker } from '../../../server/core/jobs.js'
 import { createLogger, setLogger } from '../../../server/core/logger.js'
-import { registerVideoJobs } from '../../../server/modules/videos/videos.jobs.js'
+import { processingJobs } from '../../../server/modules/videos/videos.jobs.js'
 
 const config = loadConfig(process.env)
 setActiveConfig(config)
 setLogger(createLogger(config.logLevel))
 await mongoose.connect(config.mongodbUri!, { dbName: config.mongodbDb })
-registerVideoJobs({ leaseMs: config.videoJobLeaseMs })
+registerJobs(processingJobs({ leaseMs: config.videoJobLeaseMs }))
 startJobWorker({ concurrency: 1, pollMs: 200 })
 process.stdout.write('ready\n')
