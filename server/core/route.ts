@@ -10,6 +10,8 @@ import { assertCan, type Actor, type Scope } from './policy.js'
 /** Who may call a route: anyone, any signed-in user, or holders of a right (shared/permissions.ts). */
 export type RouteAuth = 'public' | 'user' | Right
 type Schema = z.ZodType | undefined
+/** The documented methods, plus `head` and `options` for protocols that use them (tus). */
+export type RouteMethod = RouteDescription['method'] | 'head' | 'options'
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined
 
 export interface RouteContext<A extends RouteAuth, P extends Schema, Q extends Schema, B extends Schema> {
@@ -24,8 +26,9 @@ export interface RouteContext<A extends RouteAuth, P extends Schema, Q extends S
 
 export interface RouteSpec<A extends RouteAuth, P extends Schema, Q extends Schema, B extends Schema> extends Omit<
   RouteDescription,
-  'auth' | 'params' | 'query' | 'body' | 'tags' | 'summary'
+  'method' | 'auth' | 'params' | 'query' | 'body' | 'tags' | 'summary'
 > {
+  method: RouteMethod
   auth: A
   /** The council(s) the right is checked against, from the parsed path; may throw 404 (unknown resource). */
   scope?: (input: { params: Parsed<P>; req: Request }) => Scope | Promise<Scope>
@@ -40,11 +43,17 @@ export interface RouteSpec<A extends RouteAuth, P extends Schema, Q extends Sche
   use?: RequestHandler[]
   /** What `body` parses, when the raw body needs shaping first (multipart fields). */
   bodyFrom?: (req: Request) => unknown
+  /**
+   * `false`: mounted and in the route table, but no OpenAPI operation of its own: a protocol request
+   * documented on a sibling's entry (tus HEAD/DELETE/OPTIONS) or a file outside the API. Required
+   * for `head` and `options`.
+   */
+  openapi?: false
 }
 
 /** One row of the route table: what a test (or the role × route matrix) walks. */
 export interface RouteEntry {
-  method: RouteDescription['method']
+  method: RouteMethod
   /** Full OpenAPI-style path, e.g. `/api/v1/councils/{id}`. */
   path: string
   auth: RouteAuth
@@ -82,8 +91,12 @@ export function route<
   Q extends Schema = undefined,
   B extends Schema = undefined,
 >(router: Router, spec: RouteSpec<A, P, Q, B>, handler: (ctx: RouteContext<A, P, Q, B>) => unknown): void {
-  const { auth, scope, before = [], use = [], bodyFrom, ...doc } = spec
-  describeRoute({ ...doc, auth })
+  const { auth, scope, before = [], use = [], bodyFrom, openapi, method, ...doc } = spec
+  if (openapi !== false) {
+    if (method === 'head' || method === 'options')
+      throw new Error(`${method} ${spec.path}: declare with openapi: false`)
+    describeRoute({ ...doc, method, auth })
+  }
   table.push({ method: spec.method, path: fullPath(spec.path), auth, scoped: Boolean(scope), tags: spec.tags })
 
   const chain: RequestHandler[] = [...before]
