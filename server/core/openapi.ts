@@ -2,6 +2,8 @@ import { Router } from 'express'
 import { z } from 'zod'
 import { RIGHTS, type Right } from '../../shared/permissions.js'
 import { currentConfig } from './config.js'
+// route.ts imports describeRoute from here: a cycle that is safe, neither calls the other while loading.
+import { route } from './route.js'
 
 /**
  * OpenAPI 3.1, generated: each module describes its routes at import time with the same zod
@@ -226,8 +228,19 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
 /** Serves the document at `/openapi.json` (mounted under /api/v1 by the health module). */
 export function openApiRouter(version?: string): Router {
   const router = Router()
-  router.get('/openapi.json', (_req, res) => {
-    res.type('application/json').send(JSON.stringify(buildOpenApiDocument(version ?? currentConfig().version)))
-  })
+  route(
+    router,
+    {
+      method: 'get',
+      path: '/openapi.json',
+      auth: 'public',
+      tags: ['operations'],
+      summary: 'This document (OpenAPI 3.1, generated from the zod schemas)',
+      responseType: 'application/json',
+    },
+    ({ res }) => {
+      res.type('application/json').send(JSON.stringify(buildOpenApiDocument(version ?? currentConfig().version)))
+    },
+  )
   return router
 }
