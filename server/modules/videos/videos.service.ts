@@ -115,6 +115,13 @@ export async function getVideo(actor: MaybeActor, id: string, lng: Lang) {
   return toDetails(doc, actor, lng)
 }
 
+/** The council of a video the actor may see, for the route's access check; 404 otherwise (existence does not leak). */
+export async function videoScope(actor: MaybeActor, id: string): Promise<{ councilId: string }> {
+  const doc = validId(id) ? await Video.findById(id, { councilId: 1, status: 1 }).lean() : null
+  if (!doc || !canSeeVideo(actor, doc)) throw notFound('video')
+  return { councilId: String(doc.councilId) }
+}
+
 /** For media serving: the fields needed to decide and to find files, or null when hidden. */
 export async function findVisibleMedia(actor: MaybeActor, id: string) {
   if (!validId(id)) return null

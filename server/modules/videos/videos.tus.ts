@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { Readable } from 'node:stream'
-import type { NextFunction, Request, Response } from 'express'
+import type { Request, Response } from 'express'
 import { FileStore } from '@tus/file-store'
 import { Server as TusServer, type Upload } from '@tus/server'
 import { actorOf } from '../../core/auth/middleware.js'
@@ -161,9 +161,12 @@ export async function cleanupExpiredTusUploads(): Promise<number> {
   return tus ? tus.cleanUpExpiredUploads() : 0
 }
 
-/** The Express end of the chain: hands the request to tus and turns its errors into problem+json. */
-export async function tusHandler(req: Request, res: Response, next: NextFunction): Promise<void> {
-  if (!tus) return next(new AppError(503, 'service.unavailable'))
+/**
+ * The end of the declared tus routes (videos.routes.ts): hands the request to tus, answers with its
+ * response, and throws its errors as problem+json.
+ */
+export async function handleTus(req: Request, res: Response): Promise<void> {
+  if (!tus) throw new AppError(503, 'service.unavailable')
   const abort = new AbortController()
   res.once('close', () => {
     if (!res.writableFinished) abort.abort()
@@ -189,7 +192,7 @@ export async function tusHandler(req: Request, res: Response, next: NextFunction
   })
   if (response.status >= 400) {
     const text = await response.text()
-    return next(ctx.error ?? tusError(response.status, text))
+    throw ctx.error ?? tusError(response.status, text)
   }
   res.status(response.status)
   const body = Buffer.from(await response.arrayBuffer())
