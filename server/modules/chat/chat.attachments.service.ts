@@ -6,7 +6,7 @@ import { can, type Actor } from '../../core/policy.js'
 import { randomName, removeStored, resolveStored, storeFile, writeStored } from '../../core/storage.js'
 import { safeFileName, type UploadedFile } from '../../core/uploads.js'
 import { ChatAttachmentModel, ChatMessageModel } from './chat.model.js'
-import { loadRoomFor } from './chat.rooms.service.js'
+import { loadRoomFor, roomScope } from './chat.rooms.service.js'
 import { toAttachment } from './chat.serialize.js'
 
 const isId = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{24}$/i.test(v)
@@ -43,6 +43,13 @@ export async function storeAttachment(actor: Actor, roomId: string, file: Upload
     await removeStored(key)
     throw err
   }
+}
+
+/** The councils of an attachment's room, for the route's access check; 404 unknown. */
+export async function attachmentScope(id: string): Promise<{ councilIds: string[] }> {
+  const doc = isId(id) ? await ChatAttachmentModel.findById(id, { roomId: 1 }).lean() : null
+  if (!doc) throw notFound('attachment')
+  return roomScope(String(doc.roomId))
 }
 
 /**

@@ -8,7 +8,7 @@ import { ChatAttachmentModel, ChatMessageModel, ChatReadModel } from './chat.mod
 import { canDeleteMessage, canEditMessage, speakingCouncil } from './chat.policy.js'
 import { chatMessages } from './chat.metrics.js'
 import { recordParticipation } from './chat.participation.js'
-import { loadRoomFor } from './chat.rooms.service.js'
+import { loadRoomFor, roomScope } from './chat.rooms.service.js'
 import { toMessage } from './chat.serialize.js'
 import { roomForSend, storeMessage } from './chat.store.js'
 
@@ -92,6 +92,13 @@ async function claimAttachments(actor: Actor, roomId: unknown, messageId: mongoo
 
 async function releaseAttachments(messageId: mongoose.Types.ObjectId): Promise<void> {
   await ChatAttachmentModel.updateMany({ messageId }, { $set: { messageId: null } })
+}
+
+/** The councils of a message's room, for the route's access check; 404 unknown. */
+export async function messageScope(messageId: string): Promise<{ councilIds: string[] }> {
+  const msg = isId(messageId) ? await ChatMessageModel.findById(messageId, { roomId: 1 }).lean() : null
+  if (!msg) throw notFound('message')
+  return roomScope(String(msg.roomId))
 }
 
 async function loadMessageFor(actor: Actor, messageId: string): Promise<any> {

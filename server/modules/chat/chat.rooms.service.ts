@@ -27,6 +27,13 @@ export async function loadRoomFor(actor: Actor, roomId: string): Promise<any> {
   return room
 }
 
+/** The councils of a room, for the route's access check (`chat.room_access`); 404 unknown. */
+export async function roomScope(roomId: string): Promise<{ councilIds: string[] }> {
+  const room = isId(roomId) ? await ChatRoomModel.findById(roomId, { councilIds: 1 }).lean() : null
+  if (!room) throw notFound('room')
+  return { councilIds: room.councilIds.map(String) }
+}
+
 /** Councils named in a request, all of which must exist (not archived). */
 async function resolveCouncils(ids: string[]): Promise<CouncilSummary[]> {
   const unique = [...new Set(ids)]
