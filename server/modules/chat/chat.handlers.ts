@@ -1,4 +1,3 @@
-import mongoose from 'mongoose'
 import type { Socket } from 'socket.io'
 import type { z } from 'zod'
 import {
@@ -10,15 +9,15 @@ import {
   RoomLeavePayload,
   TypingPayload,
 } from '../../../shared/schemas/chat.js'
-import { SESSIONS_COLLECTION } from '../../core/auth/session.js'
+import { sessionAlive } from '../../core/auth/session.js'
 import { AppError, authRequired, forbidden, rateLimited } from '../../core/errors.js'
 import { errorPayload, toAppError } from '../../core/error-handler.js'
 import { parseOrThrow } from '../../core/http.js'
 import { log } from '../../core/logger.js'
 import { can, type Actor } from '../../core/policy.js'
-import { createRateLimiter } from '../../core/rate-limit.js'
 import { loadActor } from '../users/index.js'
 import { roomChannel, userChannel } from './chat.bus.js'
+import { messageLimiter } from './chat.limits.js'
 import { chatEventErrors } from './chat.metrics.js'
 import { deleteMessage, editMessage, markRead, missedSince, sendMessage } from './chat.messages.service.js'
 import type { Presence } from './chat.presence.js'
@@ -26,13 +25,6 @@ import { getRoom } from './chat.rooms.service.js'
 
 /** A socket may follow this many rooms at once (a council's busiest member has a few dozen). */
 export const MAX_ROOMS_PER_SOCKET = 100
-/** Messages per user: a burst of 20 in 10 seconds, across tabs (and processes, through Redis). */
-export const messageLimiter = createRateLimiter({
-  name: 'chat_message',
-  points: 20,
-  durationSec: 10,
-  memoryUnlessRedis: true,
-})
 /** At most one `typing` per user and room every 2 seconds is passed on. */
 const TYPING_INTERVAL_MS = 2000
 /** The socket's copy of its user is reloaded at least this often (roles and councils change). */
@@ -84,21 +76,6 @@ function on<S extends z.ZodType>(
       }
     })()
   })
-}
-
-/** Whether the session the socket was opened with still exists (not logged out, not expired). */
-export async function sessionAlive(sid: string | undefined, userId: string): Promise<boolean> {
-  const db = mongoose.connection.db
-  if (!db) return true // shutting down: the next event finds out
-  if (!sid) return false
-  const doc = await db
-    .collection<{ _id: string }>(SESSIONS_COLLECTION)
-    .findOne({ _id: sid }, { projection: { 'session.passport': 1, expires: 1 } })
-  return Boolean(
-    doc &&
-    String((doc as any).session?.passport?.user) === userId &&
-    (!(doc as any).expires || (doc as any).expires > new Date()),
-  )
 }
 
 /**
