@@ -32,7 +32,7 @@ const tokensOf = (n: { title?: Localized; summary?: Localized | null; body?: Loc
   indexTokens(n.title, n.summary ?? undefined, (n.tags ?? []).join(' '), bodyText(n.body?.kk), bodyText(n.body?.ru))
 
 const takenSlugs = async (slugs: string[]) =>
-  (await News.find({ slug: mongoose.trusted({ $in: slugs }) }, { slug: 1 }).lean()).map((d: any) => d.slug as string)
+  (await News.find({ slug: mongoose.trusted({ $in: slugs }) }, { slug: 1 }).lean()).map((d) => d.slug)
 
 /** The council an article belongs to (404 if the article does not exist): route scope for `authorize`. */
 export async function newsCouncilId(id: string): Promise<string> {
