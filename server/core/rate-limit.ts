@@ -34,6 +34,8 @@ export interface RateLimiter {
   consume(key: string, points?: number): Promise<void>
   /** Forgets a key (e.g. a successful login). */
   reset(key: string): Promise<void>
+  /** Gives points back (a reserved attempt that turned out fine). */
+  reward(key: string, points?: number): Promise<void>
   /** Points used in the current window and the seconds until it (or the block) ends; null when unused. */
   peek(key: string): Promise<{ consumed: number; retryAfterSec: number } | null>
 }
@@ -71,6 +73,9 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
     },
     async reset(key) {
       await get().delete(key)
+    },
+    async reward(key, points = 1) {
+      await get().reward(key, points)
     },
     async peek(key) {
       const res = await get().get(key)

@@ -18,7 +18,7 @@ import { AppError, validationFailed } from '../../core/errors.js'
 import { enqueueJob } from '../../core/jobs.js'
 import { createRateLimiter, rateLimit, type RateLimiter } from '../../core/rate-limit.js'
 import { route } from '../../core/route.js'
-import { assertNotLocked, recordFailure, recordSuccess } from './login-guard.js'
+import { recordFailure, recordSuccess, reserveAttempt } from './login-guard.js'
 import * as users from './users.service.js'
 
 export const authRouter = Router()
@@ -87,14 +87,14 @@ route(
   },
   async ({ body, req, res }) => {
     const config = currentConfig()
-    await assertNotLocked(config, body.email, ipOf(req))
+    await reserveAttempt(config, body.email, ipOf(req))
     req.body = body // passport-local reads req.body: give it the checked, normalized values
     const actor = await authenticateLocal(req, res)
     if (!actor) {
-      await recordFailure(config, body.email, ipOf(req))
+      await recordFailure(config, body.email)
       throw new AppError(401, 'auth.invalid_credentials')
     }
-    await recordSuccess(config, body.email)
+    await recordSuccess(config, body.email, ipOf(req))
     return { user: await users.findUserById(actor.id) }
   },
 )
@@ -230,10 +230,11 @@ route(
   async ({ actor, body, req }) => {
     const config = currentConfig()
     // A stolen session must not be a way around the login lockout.
-    await assertNotLocked(config, actor.email, ipOf(req))
+    await reserveAttempt(config, actor.email, ipOf(req))
     if (!(await users.changePassword(actor, body.currentPassword, body.newPassword, req.sessionID))) {
-      await recordFailure(config, actor.email, ipOf(req))
+      await recordFailure(config, actor.email)
       throw validationFailed([{ path: 'body.currentPassword', code: 'wrong_password' }])
     }
+    await recordSuccess(config, actor.email, ipOf(req))
   },
 )
