@@ -8,7 +8,7 @@ import {
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible'
 import { currentConfig } from './config.js'
-import { rateLimited } from './errors.js'
+import { AppError, rateLimited } from './errors.js'
 import { log } from './logger.js'
 
 export interface RateLimiterOptions {
@@ -99,6 +99,43 @@ export function rateLimit(limiter: RateLimiter | (() => RateLimiter), keyOf: (re
     }
   }
 }
+
+/**
+ * Runs a secret check (an access code, a token) under an attempt budget: one attempt is reserved
+ * atomically before `check` runs (429 `rate_limited` when none is left) and given back unless the
+ * check failed on a wrong secret. So N parallel guesses evaluate at most the budget, where a
+ * check-then-record guard would let them all through while the first ones are still running.
+ */
+export async function withAttemptBudget<T>(
+  limiter: RateLimiter,
+  key: string,
+  check: () => Promise<T>,
+  isWrongSecret: (err: unknown) => boolean,
+): Promise<T> {
+  await limiter.consume(key)
+  try {
+    const result = await check()
+    await limiter.reward(key).catch(() => {})
+    return result
+  } catch (err) {
+    if (!isWrongSecret(err)) await limiter.reward(key).catch(() => {})
+    throw err
+  }
+}
+
+/**
+ * Wrong e-mailed tokens (e-mail verification, password reset, appeal confirmation) per client IP:
+ * the tokens are long and random, but guessing must stay bounded all the same.
+ */
+export const tokenFailures = createRateLimiter({
+  name: 'token_failures_ip',
+  points: 30,
+  durationSec: 900,
+  blockSec: 900,
+})
+/** `withAttemptBudget` for an e-mailed token: a 400 `*.invalid_token` keeps the attempt counted. */
+export const checkToken = <T>(ip: string, check: () => Promise<T>): Promise<T> =>
+  withAttemptBudget(tokenFailures, ip, check, (err) => err instanceof AppError && /invalid_token$/.test(err.code))
 
 type Settings = { keyPrefix: string; points: number; duration: number; blockDuration: number }
 const MEMORY = Symbol('memory')

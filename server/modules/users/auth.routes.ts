@@ -16,7 +16,7 @@ import { authenticateLocal, logIn, logOut } from '../../core/auth/session.js'
 import { currentConfig } from '../../core/config.js'
 import { AppError, validationFailed } from '../../core/errors.js'
 import { enqueueJob } from '../../core/jobs.js'
-import { createRateLimiter, rateLimit, type RateLimiter } from '../../core/rate-limit.js'
+import { checkToken, createRateLimiter, rateLimit, type RateLimiter } from '../../core/rate-limit.js'
 import { route } from '../../core/route.js'
 import { recordFailure, recordSuccess, reserveAttempt } from './login-guard.js'
 import * as users from './users.service.js'
@@ -154,9 +154,10 @@ route(
     summary: 'Confirm the e-mail address with the token from the e-mailed link (single use, 24 h)',
     body: VerifyEmailBody,
     status: 204,
+    errors: [429],
   },
-  async ({ body }) => {
-    await users.verifyEmail(body.token)
+  async ({ body, req }) => {
+    await checkToken(ipOf(req), () => users.verifyEmail(body.token))
   },
 )
 
@@ -189,9 +190,10 @@ route(
     summary: "Set a new password with the token from the e-mailed link (single use); ends the user's sessions",
     body: ResetPasswordBody,
     status: 204,
+    errors: [429],
   },
-  async ({ body }) => {
-    await users.resetPassword(body.token, body.password)
+  async ({ body, req }) => {
+    await checkToken(ipOf(req), () => users.resetPassword(body.token, body.password))
   },
 )
 
