@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { ROOT_DIR } from './config.js'
 import { errorHandler, notFoundHandler } from './error-handler.js'
 import { languageMiddleware } from './i18n.js'
-import { log } from './logger.js'
+import { log, serializeRequest } from './logger.js'
 import type { KenesModule, ServerContext } from './module.js'
 import { csrfProtection, hasSessionCookie } from './auth/csrf.js'
 import { metricsMiddleware } from './metrics.js'
@@ -79,14 +79,9 @@ function requestLogger(): RequestHandler {
     logger: log,
     genReqId,
     autoLogging: { ignore: (req) => req.url === '/api/v1/health' },
-    // Lean request logs: no headers (cookies, CSRF tokens and Set-Cookie must never reach the logs).
+    // Lean request logs: no headers (cookies, CSRF tokens, Set-Cookie) and secret query values redacted.
     serializers: {
-      req: (req: { id?: unknown; method?: string; url?: string; remoteAddress?: string }) => ({
-        id: req.id,
-        method: req.method,
-        url: req.url,
-        remoteAddress: req.remoteAddress,
-      }),
+      req: serializeRequest,
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
     },
   })

@@ -28,7 +28,7 @@ export interface RunningServer {
 /** Starts the app with the given modules (server/main.ts passes server/modules/index.ts; core knows no domain). */
 export async function startServer(config: Config, modules: readonly KenesModule[]): Promise<RunningServer> {
   setActiveConfig(config)
-  setLogger(createLogger(config.logLevel))
+  setLogger(createLogger(config.logLevel, config.logFile))
   resetMailTransport()
   const db = await connectDatabase(config)
   await initRateLimitStore()
