@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'upload.unsupported_type',
   'upload.too_many_files',
   'upload.missing_file',
+  'upload.malformed',
+  'auth.already_signed_in',
   'server.error',
   'service.unavailable',
 ] as const

@@ -42,7 +42,7 @@ export const CreateNews = z
   .superRefine((v, ctx) => {
     if (v.status === 'scheduled' && !v.publishAt)
       ctx.addIssue({ code: 'custom', path: ['publishAt'], message: 'publish_at_required' })
-    if (v.status === 'scheduled' && v.publishAt && v.publishAt.getTime() <= Date.now())
+    if (v.status === 'scheduled' && v.publishAt instanceof Date && v.publishAt.getTime() <= Date.now())
       ctx.addIssue({ code: 'custom', path: ['publishAt'], message: 'publish_at_past' })
   })
 export type CreateNews = z.infer<typeof CreateNews>
@@ -59,7 +59,7 @@ export const UpdateNews = z
   .partial()
   .refine((v) => Object.keys(v).length > 0, { message: 'empty_update' })
   .superRefine((v, ctx) => {
-    if (v.status === 'scheduled' && v.publishAt && v.publishAt.getTime() <= Date.now())
+    if (v.status === 'scheduled' && v.publishAt instanceof Date && v.publishAt.getTime() <= Date.now())
       ctx.addIssue({ code: 'custom', path: ['publishAt'], message: 'publish_at_past' })
   })
 export type UpdateNews = z.infer<typeof UpdateNews>

@@ -14,7 +14,7 @@ import { csrfTokenFor } from '../../core/auth/csrf.js'
 import { actorOf } from '../../core/auth/middleware.js'
 import { authenticateLocal, logIn, logOut } from '../../core/auth/session.js'
 import { currentConfig } from '../../core/config.js'
-import { AppError, validationFailed } from '../../core/errors.js'
+import { AppError, conflict, validationFailed } from '../../core/errors.js'
 import { enqueueJob } from '../../core/jobs.js'
 import { checkToken, createRateLimiter, rateLimit, type RateLimiter } from '../../core/rate-limit.js'
 import { route } from '../../core/route.js'
@@ -58,14 +58,16 @@ route(
     path: '/auth/register',
     auth: 'public',
     tags,
-    summary: 'Create a citizen account; signs the new user in (session cookie) and e-mails a verification link',
+    summary:
+      'Create a citizen account; signs the new user in (session cookie) and e-mails a verification link. 409 `auth.already_signed_in` for a signed-in caller (sign out first: the session is never silently replaced)',
     body: RegisterBody,
     response: UserResponse,
     status: 201,
     errors: [409, 429],
     before: [rateLimit(registerLimit, ipOf)],
   },
-  async ({ body, req }) => {
+  async ({ actor: current, body, req }) => {
+    if (current) throw conflict('auth.already_signed_in')
     const { user, actor } = await users.register(body, req.lng)
     await logIn(req, actor)
     return { user }
