@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   'upload.missing_file',
   'upload.malformed',
   'auth.already_signed_in',
+  'method_not_allowed',
   'server.error',
   'service.unavailable',
 ] as const

@@ -12,6 +12,7 @@ import { languageMiddleware } from './i18n.js'
 import { log, serializeRequest } from './logger.js'
 import type { KenesModule, ServerContext } from './module.js'
 import { csrfProtection, hasSessionCookie } from './auth/csrf.js'
+import { methodNotAllowed } from './route.js'
 import { metricsMiddleware } from './metrics.js'
 import { publicMediaRouter } from './media.js'
 
@@ -46,6 +47,7 @@ export function createApp(ctx: ServerContext, modules: readonly KenesModule[]): 
   app.use(express.json({ limit: '1mb', strict: true }))
   app.use(express.urlencoded({ extended: false, limit: '100kb' }))
   app.use(sessionWhenNeeded(ctx.sessionMiddleware))
+  app.use(methodNotAllowed)
   app.use(csrfProtection)
 
   const api = express.Router()
