@@ -9,10 +9,10 @@ import { assertCan, can, type Actor } from '../../core/policy.js'
 import { indexTokens, normalize, relevance, searchFilter, queryGroups } from '../../core/search.js'
 import { findRegion, findRegionById } from '../regions/index.js'
 import { councilStats } from './council-stats.js'
-import { Council } from './council.model.js'
+import { Council, type CouncilDoc } from './council.model.js'
 import { emitCouncilChange } from './councils.events.js'
 import { slugify, uniqueSlug } from '../../core/slug.js'
-import { LEVEL_RANK, toListItem, toProfile } from './councils.view.js'
+import { LEVEL_RANK, toListItem, toProfile, type CouncilListDoc } from './councils.view.js'
 
 const isObjectId = (s: string) => /^[0-9a-f]{24}$/i.test(s)
 /** The fields a council list item needs (plus its sort key, for the cursor). */
@@ -32,7 +32,12 @@ async function regionOrFail(
   return region
 }
 
-function derived(c: { name?: any; stateBody?: any; description?: any; level: string }, regionName: unknown) {
+type LocalizedField = { kk?: string | null; ru?: string | null } | null | undefined
+
+function derived(
+  c: { name?: LocalizedField; stateBody?: LocalizedField; description?: LocalizedField; level: string },
+  regionName: unknown,
+) {
   return {
     levelRank: LEVEL_RANK[c.level as keyof typeof LEVEL_RANK] ?? 9,
     sortName: normalize(c.name?.kk || c.name?.ru || ''),
@@ -49,7 +54,9 @@ const members = (list: CreateCouncil['members']) =>
   (list ?? []).map((m, order) => ({ fullName: m.fullName, position: m.position, userId: m.userId ?? null, order }))
 
 const takenSlugs = async (slugs: string[]) =>
-  (await Council.find({ slug: mongoose.trusted({ $in: slugs }) }, { slug: 1 }).lean()).map((d: any) => d.slug as string)
+  (await Council.find({ slug: mongoose.trusted({ $in: slugs }) }, { slug: 1 }).lean<Pick<CouncilDoc, 'slug'>[]>()).map(
+    (d) => d.slug,
+  )
 
 export async function createCouncil(actor: Actor, body: CreateCouncil, opts: { demo?: boolean } = {}) {
   assertCan(actor, 'council.create')
@@ -151,10 +158,12 @@ export async function archiveCouncil(actor: Actor, id: string): Promise<void> {
 }
 
 /** Finds a live council by id or slug (404 for malformed, unknown or archived). */
-export async function findLiveCouncil(idOrSlug: string): Promise<any> {
+export async function findLiveCouncil(idOrSlug: string): Promise<Omit<CouncilDoc, 'searchTokens'>> {
   const filter = isObjectId(idOrSlug) ? { _id: idOrSlug.toLowerCase() } : { slug: String(idOrSlug) }
   // searchTokens is the search index's field, never shown: it is most of a council's bytes.
-  const c = await Council.findOne({ ...filter, archivedAt: null }, { searchTokens: 0 }).lean()
+  const c = await Council.findOne({ ...filter, archivedAt: null }, { searchTokens: 0 }).lean<
+    Omit<CouncilDoc, 'searchTokens'>
+  >()
   if (!c) throw notFound('council')
   return c
 }
@@ -175,6 +184,9 @@ export async function resolveRegionFilter(region: string | undefined): Promise<s
  * Lists live councils: level (republican first) then name, or relevance first when searching.
  * Cursor = the last item's sort key, so pages never repeat or skip even when councils are added.
  */
+/** A row read with `LIST_FIELDS`: a list item and its sort key. */
+type ListRow = CouncilListDoc & Pick<CouncilDoc, 'levelRank' | 'sortName'>
+
 export async function listCouncils(query: CouncilListQuery): Promise<Page<ReturnType<typeof toListItem>>> {
   const filter: Record<string, unknown> = { archivedAt: null }
   const regionId = await resolveRegionFilter(query.region)
@@ -198,10 +210,10 @@ export async function listCouncils(query: CouncilListQuery): Promise<Page<Return
   const docs = await Council.find(filter, LIST_FIELDS)
     .sort({ levelRank: 1, sortName: 1, _id: 1 })
     .limit(query.limit + 1)
-    .lean()
+    .lean<ListRow[]>()
   const more = docs.length > query.limit
   const page = docs.slice(0, query.limit)
-  const last: any = page.at(-1)
+  const last = page.at(-1)
   return {
     items: page.map(toListItem),
     nextCursor: more && last ? encodeCursor([last.levelRank, last.sortName, String(last._id)]) : null,
@@ -213,9 +225,9 @@ async function searchCouncils(filter: Record<string, unknown>, query: CouncilLis
   const groups = queryGroups(query.q ?? '')
   const docs = await Council.find(filter, { ...LIST_FIELDS, searchTokens: 1 })
     .limit(2000)
-    .lean()
+    .lean<(ListRow & Pick<CouncilDoc, 'searchTokens'>)[]>()
   const keyed = docs
-    .map((d: any) => ({
+    .map((d) => ({
       d,
       key: [-relevance(d.searchTokens, groups), d.levelRank, d.sortName, String(d._id)] as [
         number,
