@@ -20,7 +20,7 @@ describeRoute({
     '- `message:delete { messageId }` → `{ roomId, messageId }` (extension; as `DELETE /chat/messages/{id}`).',
     "- `typing { roomId }` (room joined; passed on at most once per 2 s per user and room, never to the typist's own sockets) → `{ throttled }`.",
     '- `message:read { roomId, messageId }` → `{ advanced }` — broadcast `read { roomId, userId, messageId }` when the read mark moved forward.',
-    'Any socket: more than 200 events in 10 s are refused with `rate_limited`; more than 1000 close the connection. A frame over 64 KiB closes the connection.',
+    'Any socket: more than 200 events in 10 s are refused with `rate_limited`; more than 1000 close the connection. An event over the schema limits (e.g. a text over 4000 characters) gets a `validation.failed` ack; a frame over 1 MiB closes the connection and stores nothing.',
     "Server → client: `message:new { message }`, `message:edited { message }`, `message:deleted { roomId, messageId }`, `typing { roomId, userId }`, `read { roomId, userId, messageId }`, `presence { userId, online }` (a user's first socket connects / last one leaves, to the whole namespace), `room:updated { roomId, councilIds, councils }`.",
     '`message` = `{ id, roomId, senderId, senderName, councilId, text, clientId, attachments: [{ id, name, mime, size, url }], createdAt, editedAt, deletedAt }`.',
     'Reconnection: connection state recovery keeps rooms and replays missed events for 2 minutes on a single process; otherwise re-join with `lastMessageId`. Messages have stable ids: keep them by id.',
