@@ -1,13 +1,11 @@
-import { describeRoute } from '../../core/openapi.js'
+import { describeSocket } from '../../core/openapi.js'
 
 /**
  * The socket contract in the generated OpenAPI document (it has no native place for events):
  * API.md "Chat between councils" plus the extensions marked "extension".
  */
-describeRoute({
-  method: 'get',
-  path: '/socket.io/chat',
-  tags: ['chat'],
+describeSocket('/chat', {
+  path: '/socket.io',
   auth: 'chat.connect',
   summary: 'Socket.io namespace `/chat` (path `/socket.io`): real-time chat between councils',
   description: [
