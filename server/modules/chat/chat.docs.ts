@@ -13,7 +13,7 @@ describeSocket('/chat', {
     'Every client event takes an optional acknowledgement `{ ok: true, ... }` or `{ ok: false, error: { code, message, errors? } }` (`validation.failed`, `rate_limited`, `auth.forbidden`, `not_found`, …):',
     "- `room:join { roomId, lastMessageId? }` → `{ room, online: userId[], missed?: message[], missedMore?: boolean }`. `missed` (oldest first, at most 200) are the room's messages after `lastMessageId`: a client that reconnects without connection state recovery (`socket.recovered` false, e.g. behind the Redis adapter) re-joins its rooms this way. At most 100 rooms per socket (`chat.too_many_rooms`).",
     '- `room:leave { roomId }` (extension).',
-    '- `message:send { roomId, text (≤ 4000; may be empty with attachments), clientId (8..64 of A-Z a-z 0-9 _ -), attachmentIds?, councilId? }` → `{ message }`; the same clientId again returns the same message and broadcasts nothing. 20 messages per 10 s per user, then `rate_limited`.',
+    '- `message:send { roomId, text (≤ 4000; may be empty with attachments), clientId (any string of 1..100 characters, unique per sender), attachmentIds?, councilId? }` → `{ message }`; the same clientId again returns the same message and broadcasts nothing. 20 messages per 10 s per user, then `rate_limited`.',
     '- `message:edit { messageId, text }` → `{ message }` (extension; sender within 15 minutes) — broadcast `message:edited { message }`.',
     '- `message:delete { messageId }` → `{ roomId, messageId }` (extension; as `DELETE /chat/messages/{id}`).',
     "- `typing { roomId }` (room joined; passed on at most once per 2 s per user and room, never to the typist's own sockets) → `{ throttled }`.",
