@@ -1,4 +1,5 @@
 import type { Request, RequestHandler } from 'express'
+import type * as Redis from 'redis'
 import mongoose from 'mongoose'
 import {
   RateLimiterMemory,
@@ -139,7 +140,7 @@ export const checkToken = <T>(ip: string, check: () => Promise<T>): Promise<T> =
 
 type Settings = { keyPrefix: string; points: number; duration: number; blockDuration: number }
 const MEMORY = Symbol('memory')
-let redis: { url: string; client: any } | undefined
+let redis: { url: string; client: ReturnType<typeof Redis.createClient> } | undefined
 
 /** What the limiter's data lives in right now: the Redis client, the MongoClient, or memory. */
 function storeOwner(): unknown {
