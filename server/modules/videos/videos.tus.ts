@@ -172,7 +172,12 @@ export async function handleTus(req: Request, res: Response): Promise<void> {
     if (!res.writableFinished) abort.abort()
   })
   if (req.method === 'HEAD' && (await answerFinished(req, res))) return
-  const hasBody = req.method === 'POST' || req.method === 'PATCH'
+  // tus bodies are raw bytes: a PATCH of anything else is refused (tus: 415), and a body a JSON or
+  // form parser has already read cannot be streamed to tus again (a creation then carries no data).
+  if (req.method === 'PATCH' && !req.is('application/offset+octet-stream'))
+    throw new AppError(415, 'upload.unsupported_type', { allowed: 'application/offset+octet-stream' })
+  const consumed = req.readableEnded || (req as { _body?: boolean })._body === true
+  const hasBody = (req.method === 'POST' || req.method === 'PATCH') && !consumed
   const request = new globalThis.Request(new URL(req.originalUrl, `http://${req.headers.host ?? 'localhost'}`), {
     method: req.method,
     headers: Object.entries(req.headers).flatMap(([k, v]) =>
