@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { api, withQuery } from '../lib/api.js'
-import { useCouncilMap } from '../lib/directory.js'
+import { useCouncilMap } from '../api/directory.js'
 import { formatBytes, formatDate, pick } from '../lib/format.js'
 import { useSubmit } from '../lib/form.js'
 import { useLang } from '../lib/hooks.js'

@@ -4,7 +4,7 @@ import { ApiError } from '../../lib/api.js'
 import { formatBytes, formatNumber } from '../../lib/format.js'
 import { useLang } from '../../lib/hooks.js'
 import type { ChatAttachment } from '../../lib/types.js'
-import { postForm } from '../../lib/xhr.js'
+import { uploadAttachment } from '../../api/chat.js'
 import { problemText } from '../../components/status.js'
 
 // Mirrors MESSAGE_MAX_ATTACHMENTS, ATTACHMENT_TYPES and ATTACHMENT_MAX_BYTES of shared/schemas/chat.ts
@@ -54,15 +54,8 @@ export function useAttachments(roomId: string): Attachments {
   const upload = async (p: PendingFile) => {
     const ctl = new AbortController()
     uploads.current.set(p.key, ctl)
-    const form = new FormData()
-    form.set('file', p.file)
     try {
-      const attachment = await postForm<ChatAttachment>(
-        `/chat/rooms/${roomId}/attachments`,
-        form,
-        (sent, total) => update(p.key, { sent, total }),
-        ctl.signal,
-      )
+      const attachment = await uploadAttachment(roomId, p.file, (sent, total) => update(p.key, { sent, total }), ctl.signal)
       update(p.key, { attachment, sent: p.total })
     } catch (err) {
       if ((err as Error).name === 'AbortError') return

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router-dom'
 import { api } from '../../lib/api.js'
-import { useCouncilMap } from '../../lib/directory.js'
+import { useCouncilMap } from '../../api/directory.js'
 import { formatDate, formatDuration, pick, pickLang } from '../../lib/format.js'
 import { useLang, useLoad, useTitle } from '../../lib/hooks.js'
 import type { Video } from '../../lib/types.js'
