@@ -89,14 +89,16 @@ function useAppealChanged() {
 export function useReplyMutation(id: string, code?: string) {
   const changed = useAppealChanged()
   return useMutation({
-    mutationFn: (text: string) => endpoints.replyToAppeal({ params: { id }, query: code ? { code } : {}, body: { text } }),
+    mutationFn: (text: string) =>
+      endpoints.replyToAppeal({ params: { id }, query: code ? { code } : {}, body: { text } }),
     onSuccess: () => changed(id),
   })
 }
 export function useRateMutation(id: string, code?: string) {
   const changed = useAppealChanged()
   return useMutation({
-    mutationFn: (body: BodyOf<'rateAppeal'>) => endpoints.rateAppeal({ params: { id }, query: code ? { code } : {}, body }),
+    mutationFn: (body: BodyOf<'rateAppeal'>) =>
+      endpoints.rateAppeal({ params: { id }, query: code ? { code } : {}, body }),
     onSuccess: () => changed(id),
   })
 }

@@ -47,8 +47,13 @@ export function useLogoutMutation() {
   })
 }
 
+/** Registration signs in: a new session, as after login. */
 export function useRegisterMutation() {
-  return useMutation({ mutationFn: endpoints.register })
+  const changed = useSessionChanged()
+  return useMutation({
+    mutationFn: (body: BodyOf<'register'>) => endpoints.register({ body }),
+    onSuccess: ({ user }) => changed(user),
+  })
 }
 
 /** PATCH /auth/me; the answer replaces the cached user. */

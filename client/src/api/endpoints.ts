@@ -23,6 +23,11 @@ interface Spec {
   body?: z.ZodType
   /** multipart/form-data instead of (or besides) a JSON body */
   form?: true
+  /**
+   * A form's body that the server validates field by field (its problem+json names each missing
+   * or wrong field next to the input): fields may be missing here.
+   */
+  draft?: true
   response?: z.ZodType
 }
 /** Query values as a page holds them: a missing filter may be null or '' (dropped on the wire). */
@@ -30,7 +35,11 @@ type Loose<T> = { [K in keyof T]?: T[K] | null | '' }
 
 export type ArgsOf<S extends Spec> = (S['params'] extends z.ZodType ? { params: z.input<S['params']> } : unknown) &
   (S['query'] extends z.ZodType ? { query?: Loose<z.input<S['query']>> } : unknown) &
-  (S['body'] extends z.ZodType ? (S['form'] extends true ? { body?: never } : { body: z.input<S['body']> }) : unknown) &
+  (S['body'] extends z.ZodType
+    ? S['form'] extends true
+      ? { body?: never }
+      : { body: S['draft'] extends true ? Partial<z.input<S['body']>> : z.input<S['body']> }
+    : unknown) &
   (S['form'] extends true ? { form: FormData } : unknown) & { signal?: AbortSignal }
 export type ResultOf<S extends Spec> = S['response'] extends z.ZodType ? z.output<S['response']> : void
 
@@ -120,12 +129,14 @@ export const endpoints = {
   createNews: endpoint<{
     params: typeof News.CouncilNewsParams
     body: typeof News.CreateNews
+    draft: true
     response: typeof News.NewsItem
   }>('POST', '/councils/:councilId/news'),
-  updateNews: endpoint<{ params: typeof News.NewsIdParams; body: typeof News.UpdateNews; response: typeof News.NewsItem }>(
-    'PATCH',
-    '/news/:id',
-  ),
+  updateNews: endpoint<{
+    params: typeof News.NewsIdParams
+    body: typeof News.UpdateNews
+    response: typeof News.NewsItem
+  }>('PATCH', '/news/:id'),
   deleteNews: endpoint<{ params: typeof News.NewsIdParams }>('DELETE', '/news/:id'),
   uploadNewsCover: endpoint<{ params: typeof News.NewsIdParams; form: true; response: typeof News.NewsItem }>(
     'POST',
@@ -213,10 +224,11 @@ export const endpoints = {
     body: typeof Appeals.ExtendBody
     response: typeof Appeals.AppealView
   }>('POST', '/appeals/:id/extend'),
-  rateAppeal: endpoint<{ params: typeof Appeals.AppealParams; query: typeof Appeals.CodeQuery; body: typeof Appeals.RatingBody }>(
-    'POST',
-    '/appeals/:id/rating',
-  ),
+  rateAppeal: endpoint<{
+    params: typeof Appeals.AppealParams
+    query: typeof Appeals.CodeQuery
+    body: typeof Appeals.RatingBody
+  }>('POST', '/appeals/:id/rating'),
 
   // ---- chat (REST side; the socket events are typed in shared/socket-events.ts) ----
   listRooms: endpoint<{ query: typeof Chat.RoomListQuery; response: typeof Chat.ChatRoomPage }>('GET', '/chat/rooms'),

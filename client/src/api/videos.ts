@@ -41,7 +41,11 @@ export function useVideoQuery(id: string | undefined) {
   })
 }
 
-const moderationCall = { approve: endpoints.approveVideo, reject: endpoints.rejectVideo, unpublish: endpoints.unpublishVideo }
+const moderationCall = {
+  approve: endpoints.approveVideo,
+  reject: endpoints.rejectVideo,
+  unpublish: endpoints.unpublishVideo,
+}
 
 /** approve / reject / unpublish: the answer is the video as it is now; every list refreshes. */
 export function useModerateVideoMutation(id: string) {

@@ -1,6 +1,12 @@
 import { useEffect, useRef, useState } from 'react'
 import { io, type Socket } from 'socket.io-client'
-import type { AckOf, ClientEvent, PayloadOf, ClientToServerEvents, ServerToClientEvents } from '../../../shared/socket-events.js'
+import type {
+  AckOf,
+  ClientEvent,
+  PayloadOf,
+  ClientToServerEvents,
+  ServerToClientEvents,
+} from '../../../shared/socket-events.js'
 
 export type ConnState = 'connecting' | 'online' | 'offline' | 'refused'
 /** The `/chat` socket, typed by the shared event maps. */

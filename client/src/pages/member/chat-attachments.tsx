@@ -55,7 +55,12 @@ export function useAttachments(roomId: string): Attachments {
     const ctl = new AbortController()
     uploads.current.set(p.key, ctl)
     try {
-      const attachment = await uploadAttachment(roomId, p.file, (sent, total) => update(p.key, { sent, total }), ctl.signal)
+      const attachment = await uploadAttachment(
+        roomId,
+        p.file,
+        (sent, total) => update(p.key, { sent, total }),
+        ctl.signal,
+      )
       update(p.key, { attachment, sent: p.total })
     } catch (err) {
       if ((err as Error).name === 'AbortError') return

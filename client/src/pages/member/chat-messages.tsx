@@ -8,7 +8,6 @@ import type { ChatMessage } from '../../lib/types.js'
 import { MESSAGE_EDIT_WINDOW_MS as EDIT_WINDOW_MS } from '../../../../shared/schemas/chat.js'
 import { AttachButton, MessageFiles, PendingFiles, useAttachments } from './chat-attachments.js'
 
-
 interface Props {
   socket: ChatSocket
   roomId: string

@@ -6,7 +6,7 @@ import { useVideosQuery } from '../../api/videos.js'
 import { formatNumber, pick, pickLang } from '../../lib/format.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
 import { canUser, useSession } from '../../lib/session.js'
-import type { CouncilMember, CouncilProfile } from '../../lib/types.js'
+import type { CouncilMember } from '../../lib/types.js'
 import { NewsCard, VideoCard } from '../../components/cards.js'
 import { Empty, ErrorBox, Loading } from '../../components/status.js'
 
