@@ -7,11 +7,14 @@ import type { ChatAttachment } from '../../lib/types.js'
 import { uploadAttachment } from '../../api/chat.js'
 import { problemText } from '../../components/status.js'
 
-// Mirrors MESSAGE_MAX_ATTACHMENTS, ATTACHMENT_TYPES and ATTACHMENT_MAX_BYTES of shared/schemas/chat.ts
-// (importing them would bring zod into the bundle). The server checks again, by the bytes.
-const MAX_FILES = 5
-const ACCEPT = 'image/jpeg,image/png,image/webp,application/pdf'
-const MAX_BYTES = 10 * 1024 * 1024
+import {
+  ATTACHMENT_MAX_BYTES as MAX_BYTES,
+  ATTACHMENT_TYPES,
+  MESSAGE_MAX_ATTACHMENTS as MAX_FILES,
+} from '../../../../shared/domain.js'
+
+// The limits of shared/domain.ts (zod-free); the server checks again, by the bytes.
+const ACCEPT = ATTACHMENT_TYPES.join(',')
 
 export interface PendingFile {
   key: string

@@ -5,7 +5,7 @@ import { formatDate, formatTime } from '../../lib/format.js'
 import { useLang } from '../../lib/hooks.js'
 import { useSession } from '../../lib/session.js'
 import type { ChatMessage } from '../../lib/types.js'
-import { MESSAGE_EDIT_WINDOW_MS as EDIT_WINDOW_MS } from '../../../../shared/schemas/chat.js'
+import { MESSAGE_EDIT_WINDOW_MS as EDIT_WINDOW_MS } from '../../../../shared/domain.js'
 import { AttachButton, MessageFiles, PendingFiles, useAttachments } from './chat-attachments.js'
 
 interface Props {

@@ -7,6 +7,7 @@ import { useSubmit } from '../../lib/form.js'
 import { useTitle } from '../../lib/hooks.js'
 import { hasRole, useSession } from '../../lib/session.js'
 import type { CouncilMember, Lang } from '../../lib/types.js'
+import { MEMBER_POSITIONS } from '../../../../shared/domain.js'
 import { LangColumns } from '../../components/lang-columns.js'
 import { errFor, SelectField, TextArea, TextField } from '../../components/field.js'
 import { ErrorBox, Loading, Notice } from '../../components/status.js'
@@ -149,7 +150,7 @@ export function CouncilProfileEdit({ councilId }: { councilId: string }) {
                 value={m.position}
                 onChange={(e) => setMember(i, { position: e.target.value as MemberRow['position'] })}
               >
-                {(['chair', 'deputy_chair', 'secretary', 'member'] as const).map((p) => (
+                {MEMBER_POSITIONS.map((p) => (
                   <option key={p} value={p}>
                     {t(`position.${p}`)}
                   </option>

@@ -8,12 +8,12 @@ import { useSubmit } from '../../lib/form.js'
 import { htmlText } from '../../lib/html.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
 import type { Lang, NewsArticle, NewsStatus } from '../../lib/types.js'
+import { LANGS } from '../../../../shared/domain.js'
 import { LangColumns } from '../../components/lang-columns.js'
 import { errFor, SelectField, TextArea, TextField } from '../../components/field.js'
 import { RichEditor } from '../../components/rich-editor.js'
 import { ErrorBox, Loading, Notice } from '../../components/status.js'
 
-const LANGS: Lang[] = ['kk', 'ru']
 type L = Record<Lang, string>
 const empty = (): L => ({ kk: '', ru: '' })
 /** `{kk, ru}` without the empty languages (the API wants at least one, never an empty string). */
