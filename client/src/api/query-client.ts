@@ -1,13 +1,14 @@
-import { QueryClient } from '@tanstack/react-query'
+import { hydrate, QueryClient, type DehydratedState } from '@tanstack/react-query'
 import { ApiError } from '../lib/api.js'
 
 /**
  * The one factory of the query cache. No module holds data: the browser makes one client in
- * main.tsx; server-side rendering will make one per request, prefetch, `dehydrate()` it into the
- * page and the browser `hydrate()`s that state into its own client before the first render.
+ * main.tsx; server-side rendering makes one per request, prefetches with the same hooks' keys and
+ * endpoint table, puts `dehydrate(client)` into the page (`window.__KENES_QUERY_STATE__`), and
+ * the browser's client starts from that state (`initial`) before the first render.
  */
-export function createQueryClient(): QueryClient {
-  return new QueryClient({
+export function createQueryClient(initial?: DehydratedState): QueryClient {
+  const client = new QueryClient({
     defaultOptions: {
       queries: {
         // A page shows the last answer at once and refreshes it when it is mounted again.
@@ -20,6 +21,8 @@ export function createQueryClient(): QueryClient {
       mutations: { retry: false },
     },
   })
+  if (initial) hydrate(client, initial)
+  return client
 }
 
 /** Any error the hooks surface is an ApiError (a thrown non-API error becomes a `network` one). */
