@@ -21,13 +21,16 @@ export function useMeQuery() {
   })
 }
 
-/** After sign-in or sign-out every cached answer may differ (drafts, rights): start afresh. */
+/**
+ * After sign-in or sign-out every cached answer may differ (drafts, rights): the cache starts
+ * afresh (what is on screen refetches with the new session); regions are the same for everyone.
+ */
 function useSessionChanged() {
   const qc = useQueryClient()
   return (user: User | null) => {
     resetCsrf()
-    qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'auth' && q.queryKey[0] !== 'regions' })
     qc.setQueryData(authKeys.me, user)
+    void qc.resetQueries({ predicate: (q) => q.queryKey[0] !== 'auth' && q.queryKey[0] !== 'regions' })
   }
 }
 
