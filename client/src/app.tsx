@@ -1,7 +1,8 @@
-import { lazy, Suspense, useCallback, useRef } from 'react'
+import { QueryClientProvider, useQueryClient, type QueryClient } from '@tanstack/react-query'
+import { lazy, Suspense, useCallback, useEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import { BrowserRouter, Route, Routes } from 'react-router-dom'
-import { api } from './lib/api.js'
+import { useUpdateMeMutation } from './api/auth.js'
 import { PrefsProvider, usePrefs } from './lib/prefs.js'
 import { SessionProvider, useSession } from './lib/session.js'
 import type { AccessibilityPrefs, User } from './lib/types.js'
@@ -32,9 +33,10 @@ const MemberArea = lazy(() => import('./pages/member/area.js'))
 const ModerationArea = lazy(() => import('./pages/moderator/area.js'))
 const NotFound = lazy(() => import('./pages/public/not-found.js'))
 
-export function App() {
+/** `queryClient` comes from createQueryClient() (api/query-client.ts): one per browser tab or per server render. */
+export function App({ queryClient }: { queryClient: QueryClient }) {
   return (
-    <Providers>
+    <Providers queryClient={queryClient}>
       <BrowserRouter>
         <Suspense fallback={<Loading />}>
           <Routes>
@@ -87,17 +89,20 @@ export function App() {
  * Session and preferences know each other: a signed-in person's saved language and accessibility
  * settings are applied on sign-in, and changes made on any page are saved to the profile.
  */
-function Providers({ children }: { children: React.ReactNode }) {
+function Providers({ children, queryClient }: { children: React.ReactNode; queryClient: QueryClient }) {
   const bridge = useRef<{ onUser?: (u: User) => void; onPrefs?: (p: AccessibilityPrefs) => void }>({})
   const onUser = useCallback((u: User) => bridge.current.onUser?.(u), [])
   const onPrefs = useCallback((p: AccessibilityPrefs) => bridge.current.onPrefs?.(p), [])
   return (
-    <SessionProvider onUser={onUser}>
-      <PrefsProvider onChange={onPrefs}>
-        <Bridge bridge={bridge} />
-        {children}
-      </PrefsProvider>
-    </SessionProvider>
+    <QueryClientProvider client={queryClient}>
+      <SessionProvider onUser={onUser}>
+        <PrefsProvider onChange={onPrefs}>
+          <Bridge bridge={bridge} />
+          <RefetchOnLanguage />
+          {children}
+        </PrefsProvider>
+      </SessionProvider>
+    </QueryClientProvider>
   )
 }
 
@@ -107,6 +112,7 @@ function Bridge({
   bridge: React.RefObject<{ onUser?: (u: User) => void; onPrefs?: (p: AccessibilityPrefs) => void }>
 }) {
   const { user } = useSession()
+  const updateMe = useUpdateMeMutation()
   const { replace } = usePrefs()
   const { i18n } = useTranslation()
   const seen = useRef<string | null>(null)
@@ -117,7 +123,19 @@ function Bridge({
     if (u.accessibility) replace(u.accessibility)
   }
   bridge.current.onPrefs = (p: AccessibilityPrefs) => {
-    if (user) void api('/auth/me', { method: 'PATCH', body: { accessibility: p } }).catch(() => {})
+    if (user) updateMe.mutate({ accessibility: p })
   }
+  return null
+}
+
+/** API answers are in the request's language (cookie `lng`): a new language refreshes what is cached. */
+function RefetchOnLanguage() {
+  const qc = useQueryClient()
+  const { i18n } = useTranslation()
+  useEffect(() => {
+    const refetch = () => void qc.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'auth' })
+    i18n.on('languageChanged', refetch)
+    return () => i18n.off('languageChanged', refetch)
+  }, [qc, i18n])
   return null
 }

@@ -1,10 +1,10 @@
 import { z } from 'zod'
 import { LimitParam, localizedText, ObjectIdString } from './common.js'
 
-export const COUNCIL_LEVELS = ['republican', 'oblast', 'city', 'district'] as const
+import { COUNCIL_LEVELS, MEMBER_POSITIONS } from '../domain.js'
+export { COUNCIL_LEVELS, MEMBER_POSITIONS } from '../domain.js'
 export type CouncilLevel = (typeof COUNCIL_LEVELS)[number]
 export const CouncilLevel = z.enum(COUNCIL_LEVELS)
-export const MEMBER_POSITIONS = ['chair', 'deputy_chair', 'secretary', 'member'] as const
 export const MemberPosition = z.enum(MEMBER_POSITIONS)
 
 const Phone = z

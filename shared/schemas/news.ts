@@ -1,8 +1,9 @@
 import { z } from 'zod'
 import { LimitParam, localizedText, ObjectIdString } from './common.js'
 
-export const NEWS_STATUSES = ['draft', 'scheduled', 'published', 'archived'] as const
-export type NewsStatus = (typeof NEWS_STATUSES)[number]
+import { NEWS_STATUSES } from '../domain.js'
+export { NEWS_STATUSES } from '../domain.js'
+export type { NewsStatus } from '../domain.js'
 export const MAX_TAGS = 10
 
 /** Tags are stored normalized: lowercase, no '#', inner spaces as '-', letters/digits/'-' only. */

@@ -74,6 +74,16 @@ describe('web client: first-load JavaScript of public pages', function () {
     }
     const hls = Object.values(manifest).find((c) => c.file.includes('hls'))
     expect(hls && entryFiles.has(hls.file), 'hls.js is not in the first load').to.equal(false)
+    // The editor (TipTap) and the upload client (tus-js-client) load only where they are used.
+    const publicFirstLoad = new Set(PUBLIC_PAGES.flatMap((p) => js(closure(p))))
+    for (const lazyPart of ['rich-editor-tiptap', 'video-upload']) {
+      const chunk = Object.values(manifest).find((c) => c.file.includes(lazyPart))
+      expect(chunk, `${lazyPart} is a chunk of its own`).to.not.equal(undefined)
+      expect(
+        entryFiles.has(chunk!.file) || publicFirstLoad.has(chunk!.file),
+        `${lazyPart} is not in a first load`,
+      ).to.equal(false)
+    }
     console.log(`      first-load JS, gzipped:\n${rows.map((r) => `        ${r}`).join('\n')}`)
   })
 })

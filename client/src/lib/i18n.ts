@@ -1,6 +1,6 @@
 import i18next from 'i18next'
 import { initReactI18next } from 'react-i18next'
-import { DEFAULT_LANG, LANGS, type Lang } from '../../../shared/schemas/common.js'
+import { DEFAULT_LANG, LANGS, type Lang } from '../../../shared/domain.js'
 
 /**
  * The client reads the repo's own locale files (shared/locales/<lng>/<ns>.json): `web` is the

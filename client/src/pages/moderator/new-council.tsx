@@ -1,16 +1,14 @@
 import { useMemo, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
-import { api } from '../../lib/api.js'
-import { forgetCouncils, useRegions } from '../../lib/directory.js'
+import { useCreateCouncilMutation, useRegions } from '../../api/directory.js'
 import { pick } from '../../lib/format.js'
 import { useSubmit } from '../../lib/form.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
 import type { CouncilLevel, CouncilProfile } from '../../lib/types.js'
+import { COUNCIL_LEVELS as LEVELS } from '../../../../shared/domain.js'
 import { errFor, SelectField, TextField } from '../../components/field.js'
 import { ErrorBox, Notice } from '../../components/status.js'
-
-const LEVELS: CouncilLevel[] = ['republican', 'oblast', 'city', 'district']
 
 export function NewCouncil() {
   const { t } = useTranslation()
@@ -27,6 +25,7 @@ export function NewCouncil() {
   const [regionId, setRegionId] = useState('')
   const [created, setCreated] = useState<CouncilProfile | null>(null)
   const s = useSubmit()
+  const create = useCreateCouncilMutation()
   const loc = (v: { kk: string; ru: string }) =>
     Object.fromEntries(
       Object.entries(v)
@@ -35,15 +34,16 @@ export function NewCouncil() {
     )
   const submit = async (e: FormEvent) => {
     e.preventDefault()
+    // The directory (every council list) refreshes from the cache's invalidation.
     const r = await s.run(() =>
-      api<CouncilProfile>('/councils', {
-        body: { name: loc(name), stateBody: loc(stateBody), level, ...(level === 'republican' ? {} : { regionId }) },
+      create.mutateAsync({
+        name: loc(name),
+        stateBody: loc(stateBody),
+        level,
+        ...(level === 'republican' ? {} : { regionId }),
       }),
     )
-    if (r) {
-      forgetCouncils()
-      setCreated(r)
-    }
+    if (r) setCreated(r)
   }
   const f = s.fields
   return (
