@@ -259,6 +259,24 @@ describe('councils API', () => {
       expect(none.body.items.map((c: any) => c.id)).to.not.include(councilA.id)
     })
 
+    it('should find a ministry council by the ordinary inflected Kazakh forms (voiced stems: -лік/-лігі, -лық/-лығы)', async () => {
+      const ministry = await makeCouncil(moderator, {
+        name: {
+          kk: 'Денсаулық сақтау министрлігінің жанындағы қоғамдық кеңес',
+          ru: 'Общественный совет при Министерстве здравоохранения',
+        },
+        level: 'republican',
+        stateBody: { kk: 'Денсаулық сақтау министрлігі', ru: 'Министерство здравоохранения' },
+      })
+      for (const q of ['министрлік', 'денсаулығы', 'денсаулығын', 'министрлігі', 'денсаулық сақтау', 'министерства']) {
+        const res = await guest.get(`/api/v1/councils?q=${encodeURIComponent(q)}`)
+        expect(
+          res.body.items.map((c: any) => c.id),
+          q,
+        ).to.include(ministry.id)
+      }
+    })
+
     it('should cap the page at 100 and walk every council once with nextCursor', async () => {
       for (let i = 0; i < 12; i++)
         await makeCouncil(moderator, {
