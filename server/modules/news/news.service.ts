@@ -1,4 +1,5 @@
 import mongoose from 'mongoose'
+import type { Lang } from '../../../shared/schemas/common.js'
 import type { CreateNews, UpdateNews } from '../../../shared/schemas/news.js'
 import { audit } from '../../core/audit.js'
 import { invalidatePublicCache } from '../../core/cache.js'
@@ -45,13 +46,16 @@ export async function createNews(
   actor: Actor,
   councilId: string,
   body: CreateNews,
-  opts: { demo?: boolean; publishedAt?: Date } = {},
+  opts: { demo?: boolean; publishedAt?: Date; lng?: Lang } = {},
 ) {
   assertCan(actor, 'news.publish', { councilId })
   const council = await findCouncilSummary(councilId)
   if (!council) throw notFound('council')
   const html = cleanBody(body.body)
-  const base = slugify(body.title.ru || body.title.kk || '')
+  // The slug follows the language the author writes in (the request's), so a Kazakh article gets a
+  // transliteration of its Kazakh title, not of its Russian translation.
+  const lng = opts.lng ?? 'kk'
+  const base = slugify(body.title[lng] || body.title[lng === 'kk' ? 'ru' : 'kk'] || '')
   const published = body.status === 'published'
   for (let attempt = 0; ; attempt++) {
     const slug = await uniqueSlug(base, takenSlugs, 'news')
