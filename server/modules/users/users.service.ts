@@ -1,5 +1,6 @@
 import crypto from 'node:crypto'
 import mongoose from 'mongoose'
+import { t } from '../../core/i18n.js'
 import { hash, verify } from '@node-rs/argon2'
 import type { Role } from '../../../shared/permissions.js'
 import { DEFAULT_ACCESSIBILITY, type RegisterBody, type UpdateMeBody } from '../../../shared/schemas/auth.js'
@@ -402,7 +403,8 @@ export async function ensureAdmin(email: string, password: string): Promise<void
     const user = await createUserDirect({
       email,
       password,
-      displayName: 'Administrator',
+      // The portal's default language, as everything a person sees (the admin renames it in the profile).
+      displayName: t('kk', 'users:first_admin_name'),
       roles: ['admin'],
       emailVerified: true,
     })
