@@ -40,13 +40,19 @@ const councilFields = {
   members: z.array(CouncilMemberInput).max(200).optional(),
 }
 
-/** POST /councils. A republican council has no region; every other level needs one. */
-export const CreateCouncil = z.strictObject(councilFields).superRefine((v, ctx) => {
-  if (v.level === 'republican' && v.regionId)
-    ctx.addIssue({ code: 'custom', path: ['regionId'], message: 'region_not_allowed' })
-  if (v.level !== 'republican' && !v.regionId)
-    ctx.addIssue({ code: 'custom', path: ['regionId'], message: 'region_required' })
-})
+/**
+ * POST /councils. A republican council has no region; every other level needs one. A name already
+ * used by a live council of the same region (or republic-level) is 409 `councils.duplicate_name`
+ * unless `allowDuplicate: true` says the person has seen that and confirmed.
+ */
+export const CreateCouncil = z
+  .strictObject({ ...councilFields, allowDuplicate: z.boolean().optional() })
+  .superRefine((v, ctx) => {
+    if (v.level === 'republican' && v.regionId)
+      ctx.addIssue({ code: 'custom', path: ['regionId'], message: 'region_not_allowed' })
+    if (v.level !== 'republican' && !v.regionId)
+      ctx.addIssue({ code: 'custom', path: ['regionId'], message: 'region_required' })
+  })
 export type CreateCouncil = z.infer<typeof CreateCouncil>
 
 /** PATCH /councils/:id: any subset; `level`/`regionId` only for moderators and admins. */

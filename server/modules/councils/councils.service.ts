@@ -3,7 +3,7 @@ import type { CouncilListQuery, CreateCouncil, UpdateCouncil } from '../../../sh
 import type { Page } from '../../../shared/schemas/common.js'
 import { audit } from '../../core/audit.js'
 import { invalidatePublicCache } from '../../core/cache.js'
-import { forbidden, isDuplicateKey, notFound, validationFailed } from '../../core/errors.js'
+import { conflict, forbidden, isDuplicateKey, notFound, validationFailed } from '../../core/errors.js'
 import { compareCursorKeys, decodeCursor, encodeCursor, invalidCursor } from '../../core/http.js'
 import { assertCan, can, type Actor } from '../../core/policy.js'
 import { indexTokens, normalize, relevance, searchFilter, queryGroups } from '../../core/search.js'
@@ -61,6 +61,7 @@ const takenSlugs = async (slugs: string[]) =>
 export async function createCouncil(actor: Actor, body: CreateCouncil, opts: { demo?: boolean } = {}) {
   assertCan(actor, 'council.create')
   const region = await regionOrFail(body.level === 'republican' ? null : body.regionId)
+  if (!body.allowDuplicate) await refuseDuplicateName(body.name, region?.id ?? null)
   const base = slugify(body.name.ru || body.name.kk || '')
   for (let attempt = 0; ; attempt++) {
     const slug = await uniqueSlug(base, takenSlugs, 'council')
@@ -91,6 +92,16 @@ export async function createCouncil(actor: Actor, body: CreateCouncil, opts: { d
       throw err
     }
   }
+}
+
+/** 409 `councils.duplicate_name` when a live council of the same region already has this kk or ru name. */
+async function refuseDuplicateName(name: { kk?: string; ru?: string }, regionId: string | null): Promise<void> {
+  const wanted = [name.kk, name.ru].filter((n): n is string => Boolean(n)).map(normalize)
+  const sameRegion = await Council.find({ regionId, archivedAt: null }, { name: 1, slug: 1 }).lean<
+    Pick<CouncilDoc, '_id' | 'name' | 'slug'>[]
+  >()
+  const twin = sameRegion.find((c) => [c.name?.kk, c.name?.ru].some((n) => n && wanted.includes(normalize(n))))
+  if (twin) throw conflict('councils.duplicate_name', { slug: twin.slug })
 }
 
 async function liveCouncil(id: string) {

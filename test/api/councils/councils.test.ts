@@ -63,7 +63,16 @@ describe('councils API', () => {
         appeals: { received: 0, answered: 0, overdue: 0 },
         medianResponseDays: null,
       })
-      const b = await admin.post('/api/v1/councils', body)
+      // The same name again (a double submit, or a real twin) needs a confirmation.
+      const twin = await admin.post('/api/v1/councils', body)
+      expect(twin.status).to.equal(409)
+      expect(twin.body.code).to.equal('councils.duplicate_name')
+      expect(
+        (await moderator.get('/api/v1/councils?level=republican&limit=100')).body.items.filter((c: any) =>
+          c.slug.startsWith('obshchestvennyy-sovet-pri-ministerstve-finansov'),
+        ),
+      ).to.have.length(1)
+      const b = await admin.post('/api/v1/councils', { ...body, allowDuplicate: true })
       expect(b.status).to.equal(201)
       expect(b.body.slug).to.equal('obshchestvennyy-sovet-pri-ministerstve-finansov-2')
     })

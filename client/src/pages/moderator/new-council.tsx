@@ -32,8 +32,7 @@ export function NewCouncil() {
         .filter(([, x]) => x.trim())
         .map(([k, x]) => [k, x.trim()]),
     )
-  const submit = async (e: FormEvent) => {
-    e.preventDefault()
+  const send = async (allowDuplicate: boolean) => {
     // The directory (every council list) refreshes from the cache's invalidation.
     const r = await s.run(() =>
       create.mutateAsync({
@@ -41,10 +40,21 @@ export function NewCouncil() {
         stateBody: loc(stateBody),
         level,
         ...(level === 'republican' ? {} : { regionId }),
+        ...(allowDuplicate ? { allowDuplicate } : {}),
       }),
     )
-    if (r) setCreated(r)
+    if (r) {
+      setCreated(r)
+      // A second press of the button must not make a twin: the form starts empty again.
+      setName({ kk: '', ru: '' })
+      setStateBody({ kk: '', ru: '' })
+    }
   }
+  const submit = (e: FormEvent) => {
+    e.preventDefault()
+    void send(false)
+  }
+  const duplicate = s.error?.code === 'councils.duplicate_name'
   const f = s.fields
   return (
     <section aria-labelledby="nc-h">
@@ -55,6 +65,13 @@ export function NewCouncil() {
         </Notice>
       )}
       <ErrorBox error={s.error} />
+      {duplicate && (
+        <p>
+          <button type="button" className="btn" disabled={s.busy} onClick={() => void send(true)}>
+            {t('moderation.createAnyway')}
+          </button>
+        </p>
+      )}
       <form className="form" onSubmit={submit} noValidate>
         <TextField
           label={t('moderation.nameKk')}
