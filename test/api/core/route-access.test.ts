@@ -5,6 +5,7 @@ import { routeTable } from '../../../server/core/route.js'
 import { Council } from '../../../server/modules/councils/council.model.js'
 import { Video } from '../../../server/modules/videos/video.model.js'
 import { CALLERS, ROUTE_ACCESS, type Caller, type Outcome } from '../../../shared/route-access.js'
+import type { VideoStatus } from '../../../shared/schemas/videos.js'
 import { Agent, type TestResponse } from '../../helpers/agent.js'
 import { startTestServer, type TestServer } from '../../helpers/server.js'
 import { loginAs, type UserOptions } from '../../helpers/users.js'
@@ -108,7 +109,7 @@ describe('role × route matrix (shared/route-access.ts)', function () {
       await closeAll(s)
     }
   }
-  async function insertVideo(status: string): Promise<string> {
+  async function insertVideo(status: VideoStatus): Promise<string> {
     const v = await Video.create({
       councilId: fx.councilA,
       uploaderId: agents.owner.user!.id,
