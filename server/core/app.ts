@@ -13,6 +13,8 @@ import { log, serializeRequest } from './logger.js'
 import type { KenesModule, ServerContext } from './module.js'
 import { csrfProtection, hasSessionCookie } from './auth/csrf.js'
 import { methodNotAllowed } from './route.js'
+import compression from 'compression'
+import { isCapturedForCache } from './cache.js'
 import { metricsMiddleware } from './metrics.js'
 import { publicMediaRouter } from './media.js'
 
@@ -43,6 +45,16 @@ export function createApp(ctx: ServerContext, modules: readonly KenesModule[]): 
       strictTransportSecurity: config.production,
     }),
   )
+  // Compressed answers for slow lines (brotli or gzip as the client accepts), except media (video,
+  // HLS segments, files: already compressed, and streamed with Range) and what the public cache
+  // records (it compresses its hits itself, from the plain body it keeps).
+  const compress = compression({
+    threshold: 1024,
+    filter: (req, res) =>
+      !req.path.startsWith('/media/') && !req.path.includes('/videos/tus') ? compression.filter(req, res) : false,
+  })
+  // Not even installed on what the cache records: compression's wrapper sends the headers early.
+  app.use((req, res, next) => (isCapturedForCache(req) ? next() : compress(req, res, next)))
   app.use(languageMiddleware)
   app.use(express.json({ limit: '1mb', strict: true }))
   app.use(express.urlencoded({ extended: false, limit: '100kb' }))

@@ -4,7 +4,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import multer from 'multer'
 import { fileTypeFromFile } from 'file-type'
 import { currentConfig } from './config.js'
-import { AppError, validationFailed } from './errors.js'
+import { AppError } from './errors.js'
 
 /** A file received by `acceptUpload`, its type decided from its bytes, not the client's header. */
 export interface UploadedFile {
@@ -99,15 +99,9 @@ export function acceptUpload(rule: UploadRule): RequestHandler {
               { path: rule.field, code: 'invalid_value' },
             ]),
           )
-        // Anything else multer or busboy refuse is the request's fault (a broken multipart body, a
-        // field over its limits), never a server failure: 400, and nothing stored.
-        if (e.name === 'MulterError')
-          return next(
-            validationFailed([
-              { path: `body.${(err as { field?: string }).field ?? rule.field}`, code: 'invalid_value' },
-            ]),
-          )
-        if (!isSystemError(err)) return next(new AppError(400, 'upload.malformed'))
+        // MulterError limits are mapped by the error handler; a body busboy cannot parse (a broken
+        // multipart body) is the request's fault, never a server failure: 400, nothing stored.
+        if (e.name !== 'MulterError' && !isSystemError(err)) return next(new AppError(400, 'upload.malformed'))
         return next(err)
       }
       void sniffAll(req, rule)
