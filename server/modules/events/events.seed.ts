@@ -1,0 +1,3 @@
+export async function seedDemoEvents(): Promise<{ events: number }> {
+  return { events: 0 }
+}
