@@ -30,6 +30,10 @@ import { eventIcs } from './events.notify.js'
 import { cancelMine, checkIn, register } from './events.registrations.js'
 
 export const eventsRouter = Router()
+const councilsNamed = (body: unknown): string[] => {
+  const ids = (body as { organizerCouncilIds?: unknown } | undefined)?.organizerCouncilIds
+  return Array.isArray(ids) ? ids.filter((v): v is string => typeof v === 'string') : []
+}
 const tags = ['events']
 const organizerScope = ({ params }: { params: { id: string } }) => events.eventScope(params.id)
 const noStore = (res: { setHeader(k: string, v: string): unknown }) =>
@@ -41,6 +45,8 @@ route(
     method: 'post',
     path: '/events',
     auth: 'event.create',
+    // The councils named in the body (read raw: a malformed list simply names none, so only staff pass).
+    scope: ({ req }) => ({ councilIds: councilsNamed(req.body) }),
     tags,
     status: 201,
     summary:
@@ -282,6 +288,30 @@ route(
     },
   },
   ({ actor, params, body, req }) => events.addMaterial(actor, params.id, req.uploads![0], body.title),
+)
+
+route(
+  eventsRouter,
+  {
+    method: 'get',
+    path: '/events/{id}/materials/{materialId}',
+    auth: 'public',
+    tags,
+    responseType: 'application/octet-stream',
+    summary: 'Download a material (same visibility as the event), as an attachment with its sniffed type',
+    params: MaterialParams,
+    errors: [404],
+  },
+  async ({ actor, params, res }) => {
+    const file = await events.materialFile(actor, params.id, params.materialId)
+    res.attachment(file.name)
+    res.setHeader('Content-Type', file.mime)
+    res.setHeader('X-Content-Type-Options', 'nosniff')
+    res.setHeader('Cache-Control', 'private, max-age=300')
+    await new Promise<void>((resolve, reject) =>
+      res.sendFile(file.path, { dotfiles: 'deny' }, (err) => (err ? reject(err) : resolve())),
+    )
+  },
 )
 
 route(

@@ -9,7 +9,7 @@ import { afterKey, decodeCursor, encodeCursor, invalidCursor } from '../../core/
 import { assertCan, can, type Actor, type MaybeActor } from '../../core/policy.js'
 import { slugify, uniqueSlug } from '../../core/slug.js'
 import { localized } from '../../core/i18n.js'
-import { randomName, removeStored, storeFile } from '../../core/storage.js'
+import { randomName, removeStored, resolveStored, storeFile } from '../../core/storage.js'
 import { safeFileName, type UploadedFile } from '../../core/uploads.js'
 import { openDialogueRoom } from '../chat/index.js'
 import { findCouncilSummaries, type CouncilSummary } from '../councils/index.js'
@@ -396,4 +396,13 @@ function truncate(text: { kk?: string; ru?: string }, max: number) {
   const out: { kk?: string; ru?: string } = {}
   for (const l of ['kk', 'ru'] as const) if (text[l]) out[l] = text[l]!.slice(0, max)
   return out
+}
+
+/** A material's file, with the event's visibility (drafts: organizers only). */
+export async function materialFile(actor: MaybeActor, id: string, materialId: string) {
+  const view = await getEvent(actor, id)
+  const e = await loadEvent(view.id)
+  const m = (e.materials ?? []).find((x) => String(x._id) === materialId)
+  if (!m) throw notFound('material')
+  return { path: resolveStored(m.key), name: m.fileName, mime: m.mime }
 }

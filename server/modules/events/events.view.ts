@@ -1,7 +1,6 @@
 import type { EventSummary, EventView } from '../../../shared/schemas/events.js'
 import { localized } from '../../core/i18n.js'
 import { can, type MaybeActor } from '../../core/policy.js'
-import { storedUrl } from '../../core/storage.js'
 import type { CouncilSummary } from '../councils/index.js'
 import type { EventDoc } from './events.model.js'
 
@@ -63,7 +62,7 @@ export function toView(
       fileName: m.fileName,
       mime: m.mime,
       size: m.size,
-      url: storedUrl(m.key)!,
+      url: `/api/v1/events/${String(e._id)}/materials/${String(m._id)}`,
       uploadedAt: iso(m.uploadedAt)!,
     })),
     outcome: o
