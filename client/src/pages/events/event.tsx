@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { Link, useLocation, useParams } from 'react-router-dom'
 import { eventEndpoints, eventLinks, useEvent, type EventView } from '../../api/events.js'
 import { ErrorBox, Loading, Notice } from '../../components/status.js'
-import { formatBytes, formatDate, pick } from '../../lib/format.js'
+import { formatBytes, formatDate, pick, pickLang } from '../../lib/format.js'
 import { useSubmit } from '../../lib/form.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
 import { hasRole, useSession } from '../../lib/session.js'
@@ -29,7 +29,7 @@ export default function EventPage() {
         <span className="badge">{t(`events:kind.${e.kind}`)}</span>{' '}
         {e.status !== 'published' && <span className="badge badge-muted">{t(`events:status.${e.status}`)}</span>}
       </p>
-      <h1>{pick(e.title, lng)}</h1>
+      <h1 lang={pickLang(e.title, lng)}>{pick(e.title, lng)}</h1>
       <dl className="event-facts">
         <dt>{t('events:web.event.when')}</dt>
         <dd>
@@ -87,7 +87,9 @@ export default function EventPage() {
         </a>
       </p>
       {upcoming && e.status === 'published' && <RegisterBox e={e} onChange={ev.reload} />}
-      <div className="prose prewrap">{pick(e.description, lng)}</div>
+      <div className="prose prewrap" lang={pickLang(e.description, lng)}>
+        {pick(e.description, lng)}
+      </div>
       <Materials e={e} />
       {e.outcome && <Outcome e={e} />}
       {e.canOrganize && <OrganizerTools e={e} onChange={ev.reload} />}
@@ -183,7 +185,9 @@ function Outcome({ e }: { e: EventView }) {
   return (
     <section aria-labelledby="out-h">
       <h2 id="out-h">{t('events:web.event.outcome')}</h2>
-      <div className="prose prewrap">{pick(o.summary, lng)}</div>
+      <div className="prose prewrap" lang={pickLang(o.summary, lng)}>
+        {pick(o.summary, lng)}
+      </div>
       {o.recommendations.length > 0 && (
         <>
           <h3>{t('events:web.event.recommendations')}</h3>
