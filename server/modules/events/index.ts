@@ -16,3 +16,4 @@ export const eventsModule: KenesModule = {
 
 // The front door: what other modules may use.
 export { attendeesInYear, checkedInMembers } from './events.stats.js'
+export { seedDemoEvents } from './events.seed.js'
