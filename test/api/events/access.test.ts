@@ -164,4 +164,23 @@ describe('events: who may do what', () => {
         expect(actions).to.include(`${action}:${memberA.user!.id}`)
     })
   })
+
+  it('should describe every events route in OpenAPI', async () => {
+    const doc = (await guest.get('/api/v1/openapi.json')).body
+    for (const [path, method] of [
+      ['/api/v1/events', 'post'],
+      ['/api/v1/events', 'get'],
+      ['/api/v1/events/mine', 'get'],
+      ['/api/v1/events/{idOrSlug}', 'get'],
+      ['/api/v1/events/{idOrSlug}/calendar.ics', 'get'],
+      ['/api/v1/events/{id}', 'patch'],
+      ['/api/v1/events/{id}/registrations', 'post'],
+      ['/api/v1/events/{id}/registrations/mine', 'delete'],
+      ['/api/v1/events/{id}/registrations', 'get'],
+      ['/api/v1/events/{id}/check-in', 'post'],
+      ['/api/v1/events/{id}/outcome', 'put'],
+      ['/api/v1/events/{id}/materials', 'post'],
+    ])
+      expect(doc.paths[path]?.[method], `${method} ${path}`).to.be.an('object')
+  })
 })
