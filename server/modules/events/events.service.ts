@@ -23,6 +23,7 @@ const oid = (id: string) => new mongoose.Types.ObjectId(id)
 export const isObjectId = (s: string) => /^[0-9a-f]{24}$/i.test(s)
 /** Statuses everyone sees; drafts and cancelled events only their organizers (and registrants, cancelled). */
 const PUBLIC_STATUSES = ['published', 'finished']
+const RESERVED_SLUGS = ['mine', 'new']
 
 const takenSlugs = async (slugs: string[]) =>
   (await EventModel.find({ slug: mongoose.trusted({ $in: slugs }) }, { slug: 1 }).lean()).map(
@@ -88,7 +89,9 @@ export async function createEvent(actor: Actor, body: CreateEventBody, opts: { d
   assertMayOrganize(actor, body.kind, councilIds)
   const councils = await resolveCouncils(councilIds)
   await checkRegion(body.venue?.regionId)
-  const base = slugify(body.title.ru || body.title.kk || '')
+  const slugged = slugify(body.title.ru || body.title.kk || '')
+  // `/events/mine` and `/events/new` are pages and routes of their own.
+  const base = RESERVED_SLUGS.includes(slugged) ? `${slugged}-event` : slugged
   for (let attempt = 0; ; attempt++) {
     const slug = await uniqueSlug(base, takenSlugs, 'event')
     try {
