@@ -49,6 +49,7 @@ describe('web client: events', function () {
     await page.waitForSelector('[aria-invalid="true"]')
     expect(await page.locator('.field-error').count()).to.be.greaterThan(2)
     expect(await axeProblems(page), 'event form (kk) with errors').to.deep.equal([])
+    await shot(page, 'event-form-errors-kk')
 
     await field(page, kk.form.titleKk).fill('Алматы мен Шымкент: қалалық бюджет диалогы')
     await field(page, kk.form.titleRu).fill('Алматы и Шымкент: диалог о городском бюджете')
@@ -90,6 +91,7 @@ describe('web client: events', function () {
     await mp.goto('/events')
     await settled(mp)
     expect(await axeProblems(mp), 'calendar (ru, 375 px)').to.deep.equal([])
+    await shot(mp, 'events-calendar-ru-375')
     expect(await mp.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(375)
     await mp.getByRole('link', { name: 'Алматы и Шымкент: диалог о городском бюджете' }).click()
     await mp.getByRole('heading', { level: 1, name: 'Алматы и Шымкент: диалог о городском бюджете' }).waitFor()
@@ -124,6 +126,7 @@ describe('web client: events', function () {
     await field(page, kk.checkin.code).fill('ZZZZ-ZZZZ')
     await page.getByRole('button', { name: kk.checkin.submit }).click()
     await page.getByText(kk.checkin.unknown).waitFor()
+    await shot(page, 'event-check-in-kk')
 
     // The registration list with counts against capacity.
     await page.goto(`/events/${eventId}/registrations`)
@@ -131,6 +134,7 @@ describe('web client: events', function () {
     expect(await page.locator('.counts').textContent()).to.contain('1')
     expect(await page.getByRole('link', { name: kk.registrations.csv }).getAttribute('href')).to.contain('format=csv')
     expect(await axeProblems(page), 'registrations (kk)').to.deep.equal([])
+    await shot(page, 'event-registrations-kk')
     await ctx.close()
   })
 
@@ -173,6 +177,7 @@ describe('web client: events', function () {
         .first()
         .waitFor()
       expect(await axeProblems(page), `month view (${lng})`).to.deep.equal([])
+      await shot(page, `events-month-${lng}-375`)
       await page.goto(`/events/${created.body.slug}`)
       await settled(page)
       expect(await page.getByRole('link', { name: ev(lng).web.event.addToCalendar }).getAttribute('href')).to.contain(

@@ -5,7 +5,7 @@ import { EVENT_KINDS, useEventList, useMonthEvents, type EventSummary } from '..
 import { FilterSelect } from '../../components/filter-select.js'
 import { More } from '../../components/more.js'
 import { Empty, ErrorBox, Loading } from '../../components/status.js'
-import { INTL_LOCALE, pick } from '../../lib/format.js'
+import { pick } from '../../lib/format.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
 import { useQueryParams } from '../../lib/query-params.js'
 import { hasRole, useSession } from '../../lib/session.js'
@@ -129,11 +129,9 @@ function MonthView({ filters }: { filters: { kind: string; regionId: string } })
     }
     return map
   }, [data.data])
-  const locale = INTL_LOCALE[lng]
-  const title = new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric' }).format(first)
-  const weekdays = Array.from({ length: 7 }, (_, i) =>
-    new Intl.DateTimeFormat(locale, { weekday: 'short' }).format(new Date(2024, 0, 1 + i)),
-  )
+  // Names from our own strings: some Chromium builds ship without Kazakh calendar data.
+  const title = `${t('events:web.calendar.months').split(',')[m - 1]} ${y}`
+  const weekdays = t('events:web.calendar.weekdays').split(',')
   const offset = (first.getDay() + 6) % 7 // weeks start on Monday in Kazakhstan
   const days = Array.from({ length: 42 }, (_, i) => new Date(y, m - 1, 1 - offset + i))
   const weeks = Array.from({ length: 6 }, (_, w) => days.slice(w * 7, w * 7 + 7)).filter(
