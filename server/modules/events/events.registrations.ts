@@ -123,7 +123,12 @@ export async function register(actor: Actor, eventId: string) {
     } catch (err) {
       if (!isDuplicateKey(err)) throw err
       const dup = err as { keyPattern?: Record<string, unknown> }
-      if (dup.keyPattern && 'userId' in dup.keyPattern) throw conflict('conflict')
+      if (dup.keyPattern && 'userId' in dup.keyPattern) {
+        // A row left `pending` by a request that died mid-way is cleared (and the counters
+        // recounted) instead of blocking the person for good.
+        if (attempt < 2 && (await clearStalePending(e._id, oid(actor.id)))) continue
+        throw conflict('conflict')
+      }
       if (attempt > 5) throw err
     }
   }
@@ -156,6 +161,56 @@ export async function register(actor: Actor, eventId: string) {
   }
 }
 
+const STALE_PENDING_MS = 60_000
+
+/**
+ * A registration stays `pending` only for the milliseconds between its insert and the seat
+ * decision; one older than a minute belongs to a request that died (a crash or kill -9). It is
+ * removed and the event's counters are recounted from the registrations, under the `seq` version
+ * (any seat change meanwhile makes the recount start again) and only while no live request is
+ * between its insert and its decision. True if the person's own stale row was removed.
+ */
+export async function clearStalePending(eventId: unknown, userId: mongoose.Types.ObjectId): Promise<boolean> {
+  const cutoff = new Date(Date.now() - STALE_PENDING_MS)
+  const mine = await RegistrationModel.deleteOne({
+    eventId,
+    userId,
+    status: 'pending',
+    createdAt: mongoose.trusted({ $lt: cutoff }),
+  })
+  if (!mine.deletedCount) return false
+  await RegistrationModel.deleteMany({ eventId, status: 'pending', createdAt: mongoose.trusted({ $lt: cutoff }) })
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const e = await EventModel.findById(eventId, { seq: 1, capacity: 1 }).lean<EventDoc>()
+    if (!e || (await RegistrationModel.exists({ eventId, status: 'pending' }))) break
+    const regs = await RegistrationModel.find(
+      { eventId, status: mongoose.trusted({ $in: ['registered', 'waitlisted'] }) },
+      { status: 1, regionId: 1 },
+    ).lean<RegistrationDoc[]>()
+    const regionCounts: Record<string, number> = {}
+    let registered = 0
+    for (const r of regs)
+      if (r.status === 'registered') {
+        registered++
+        regionCounts[regionKey(r.regionId)] = (regionCounts[regionKey(r.regionId)] ?? 0) + 1
+      }
+    const fixed = await EventModel.updateOne(
+      { _id: eventId, seq: e.seq },
+      {
+        $set: {
+          registeredCount: registered,
+          seatsLeft: e.capacity - registered,
+          waitlistedCount: regs.length - registered,
+          regionCounts,
+        },
+        $inc: { seq: 1 },
+      },
+    )
+    if (fixed.modifiedCount) break
+  }
+  return true
+}
+
 /**
  * Moves people up from the waiting list, in arrival order, while seats are free. Someone whose
  * region is at its quota is passed over (they keep their place). Safe to run concurrently: a
@@ -185,7 +240,7 @@ export async function promoteWaitlisted(eventId: string): Promise<number> {
         await releaseSeat(eventId, w.regionId)
         continue
       }
-      await EventModel.updateOne({ _id: eventId }, { $inc: { waitlistedCount: -1 } })
+      await EventModel.updateOne({ _id: eventId }, { $inc: { waitlistedCount: -1, seq: 1 } })
       await enqueueRegistrationMail(String(w._id), 'promoted')
       promoted++
       progressed = true

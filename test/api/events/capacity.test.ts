@@ -61,3 +61,50 @@ describe('events: capacity and quota changes', () => {
     )
   })
 })
+
+describe('events: a registration left half-done by a dead request', () => {
+  let t: TestServer
+  before(async () => {
+    t = await startTestServer()
+  })
+  after(() => t?.close())
+
+  it('should clear it, recount the seats and let the person register again', async () => {
+    const { EventModel, RegistrationModel } = await import('../../../server/modules/events/events.model.js')
+    const mongoose = (await import('mongoose')).default
+    const a = await createCouncil(9)
+    const organizer = await loginAs(t, { roles: ['moderator'] })
+    const e = await publishedEvent(organizer, eventBody([a.id], a.regionId!, { capacity: 2 }))
+    const other = await loginAs(t, { roles: ['council_member'], councilIds: [a.id] })
+    expect((await other.post(`/api/v1/events/${e.id}/registrations`, {})).body.status).to.equal('registered')
+    // A request that inserted its row and took a seat, then the process died (two minutes ago).
+    const person = await loginAs(t, { roles: ['council_member'], councilIds: [a.id] })
+    await RegistrationModel.collection.insertOne({
+      eventId: new mongoose.Types.ObjectId(e.id),
+      userId: new mongoose.Types.ObjectId(person.user!.id),
+      name: 'x',
+      email: person.user!.email,
+      lng: 'kk',
+      councilId: null,
+      regionId: null,
+      status: 'pending',
+      seq: null,
+      code: 'STALE123',
+      checkedInAt: null,
+      mailed: [],
+      createdAt: new Date(Date.now() - 120_000),
+      updatedAt: new Date(Date.now() - 120_000),
+    })
+    await EventModel.updateOne(
+      { _id: e.id },
+      { $inc: { registeredCount: 1, seatsLeft: -1, 'regionCounts.none': 1, seq: 1 } },
+    )
+    const res = await person.post(`/api/v1/events/${e.id}/registrations`, {})
+    expect(res.status).to.equal(201)
+    expect(res.body.status).to.equal('registered')
+    const view = await organizer.get(`/api/v1/events/${e.id}`)
+    expect(view.body).to.include({ registered: 2, waitlisted: 0, placesLeft: 0 })
+    // A fresh duplicate is still a conflict.
+    expect((await person.post(`/api/v1/events/${e.id}/registrations`, {})).status).to.equal(409)
+  })
+})
