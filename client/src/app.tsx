@@ -31,6 +31,12 @@ const Reset = lazy(() => import('./pages/account/reset.js'))
 const Profile = lazy(() => import('./pages/account/profile.js'))
 const MemberArea = lazy(() => import('./pages/member/area.js'))
 const ModerationArea = lazy(() => import('./pages/moderator/area.js'))
+const EventsCalendar = lazy(() => import('./pages/events/calendar.js'))
+const EventPage = lazy(() => import('./pages/events/event.js'))
+const MyEvents = lazy(() => import('./pages/events/mine.js'))
+const EventEditor = lazy(() => import('./pages/events/editor.js'))
+const EventRegistrations = lazy(() => import('./pages/events/registrations.js'))
+const EventCheckIn = lazy(() => import('./pages/events/check-in.js'))
 const NotFound = lazy(() => import('./pages/public/not-found.js'))
 
 /** `queryClient` comes from createQueryClient() (api/query-client.ts): one per browser tab or per server render. */
@@ -49,6 +55,13 @@ export function App({ queryClient }: { queryClient: QueryClient }) {
               <Route path="videos" element={<Videos />} />
               <Route path="videos/:id" element={<VideoPage />} />
               <Route path="qa" element={<Qa />} />
+              <Route path="events" element={<EventsCalendar />} />
+              <Route path="events/new" element={<EventEditor />} />
+              <Route path="events/mine" element={<MyEvents />} />
+              <Route path="events/:idOrSlug" element={<EventPage />} />
+              <Route path="events/:idOrSlug/edit" element={<EventEditor />} />
+              <Route path="events/:idOrSlug/registrations" element={<EventRegistrations />} />
+              <Route path="events/:idOrSlug/check-in" element={<EventCheckIn />} />
               <Route path="appeals/new" element={<AppealForm />} />
               <Route path="appeals/confirm" element={<AppealConfirm />} />
               <Route path="appeals/track" element={<AppealTrack />} />

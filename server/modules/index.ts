@@ -3,6 +3,7 @@ import { appealsModule } from './appeals/index.js'
 import { chatModule } from './chat/index.js'
 import { newsModule } from './news/index.js'
 import { councilsModule } from './councils/index.js'
+import { eventsModule } from './events/index.js'
 import { healthModule } from './health/index.js'
 import { regionsModule } from './regions/index.js'
 import { usersModule } from './users/index.js'
@@ -21,4 +22,5 @@ export const modules: KenesModule[] = [
   chatModule,
   videosModule,
   appealsModule,
+  eventsModule,
 ]

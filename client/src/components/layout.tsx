@@ -84,6 +84,7 @@ function MainNav() {
   const items: [string, string][] = [
     ['/', t('nav.home')],
     ['/councils', t('nav.councils')],
+    ['/events', t('nav.events')],
     ['/news', t('nav.news')],
     ['/videos', t('nav.videos')],
     ['/qa', t('nav.qa')],
@@ -127,6 +128,7 @@ function AccountMenu() {
     <div className="account">
       <span className="account-name">{user.displayName}</span>
       <Link to="/appeals/mine">{t('nav.myAppeals')}</Link>
+      <Link to="/events/mine">{t('nav.myEvents')}</Link>
       <Link to="/profile">{t('nav.profile')}</Link>
       <button type="button" className="btn btn-ghost" onClick={() => void signOut()}>
         {t('nav.logout')}

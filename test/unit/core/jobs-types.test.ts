@@ -31,6 +31,9 @@ describe('typed jobs', () => {
       'videos.process',
       'videos.tus_cleanup',
       'chat.attachment_expire',
+      'events.mail',
+      'events.reminder',
+      'events.cancelled',
     ]
     expect([...owners.keys()].sort()).to.deep.equal([...expected].sort())
   })
