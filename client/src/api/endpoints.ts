@@ -11,6 +11,7 @@ import type * as Auth from '../../../shared/schemas/auth.js'
 import type * as Chat from '../../../shared/schemas/chat.js'
 import type * as Common from '../../../shared/schemas/common.js'
 import type * as Councils from '../../../shared/schemas/councils.js'
+import type * as Events from '../../../shared/schemas/events.js'
 import type * as News from '../../../shared/schemas/news.js'
 import type * as Regions from '../../../shared/schemas/regions.js'
 import type * as Users from '../../../shared/schemas/users.js'
@@ -243,6 +244,56 @@ export const endpoints = {
   listMessages: endpoint<{ params: Id; query: typeof Chat.HistoryQuery; response: typeof Chat.ChatMessagePage }>(
     'GET',
     '/chat/rooms/:id/messages',
+  ),
+
+  // ---- events ----
+  listEvents: endpoint<{ query: typeof Events.EventListQuery; response: typeof Events.EventPage }>('GET', '/events'),
+  myEvents: endpoint<{ query: typeof Events.MineQuery; response: typeof Events.MyRegistrationPage }>(
+    'GET',
+    '/events/mine',
+  ),
+  getEvent: endpoint<{ params: typeof Events.EventRefParams; response: typeof Events.EventView }>(
+    'GET',
+    '/events/:idOrSlug',
+  ),
+  createEvent: endpoint<{ body: typeof Events.CreateEventBody; draft: true; response: typeof Events.EventView }>(
+    'POST',
+    '/events',
+  ),
+  updateEvent: endpoint<{
+    params: typeof Events.EventIdParams
+    body: typeof Events.UpdateEventBody
+    draft: true
+    response: typeof Events.EventView
+  }>('PATCH', '/events/:id'),
+  registerForEvent: endpoint<{ params: typeof Events.EventIdParams; response: typeof Events.RegistrationResult }>(
+    'POST',
+    '/events/:id/registrations',
+  ),
+  cancelMyRegistration: endpoint<{ params: typeof Events.EventIdParams }>('DELETE', '/events/:id/registrations/mine'),
+  eventRegistrations: endpoint<{
+    params: typeof Events.EventIdParams
+    query: typeof Events.RegistrationListQuery
+    response: typeof Events.RegistrationPage
+  }>('GET', '/events/:id/registrations'),
+  checkIn: endpoint<{
+    params: typeof Events.EventIdParams
+    body: typeof Events.CheckInBody
+    response: typeof Events.CheckInResult
+  }>('POST', '/events/:id/check-in'),
+  setEventOutcome: endpoint<{
+    params: typeof Events.EventIdParams
+    body: typeof Events.OutcomeBody
+    draft: true
+    response: typeof Events.EventView
+  }>('PUT', '/events/:id/outcome'),
+  addEventMaterial: endpoint<{ params: typeof Events.EventIdParams; form: true; response: typeof Events.EventView }>(
+    'POST',
+    '/events/:id/materials',
+  ),
+  openEventChatRoom: endpoint<{ params: typeof Events.EventIdParams; response: typeof Events.ChatRoomResult }>(
+    'POST',
+    '/events/:id/chat-room',
   ),
 } as const
 

@@ -1,15 +1,14 @@
 /**
- * Every HTTP call of the events pages, typed by the shared schemas (`import type`: no zod in the
- * bundle). Pages never write a path: they call these functions and hooks. Shaped like the
- * TanStack Query data layer (`/work/wt-client`: a key factory, one endpoint per call, hooks per
- * domain) so that the switch is a change of this file only: `eventKeys` become query keys and the
- * hooks become `useQuery`/`useMutation` over the same endpoints.
+ * The events pages' data: query keys, hooks on the typed endpoint table (`endpoints.ts`) and the
+ * writes, which refresh the cached event, lists and registrations they change.
  */
+import { useQuery, useQueryClient } from '@tanstack/react-query'
 import type { z } from 'zod'
 import type * as S from '../../../shared/schemas/events.js'
-import { api, API, withQuery, type Query } from '../lib/api.js'
-import { useLoad } from '../lib/hooks.js'
-import { usePaged } from '../lib/paged.js'
+import { API, withQuery, type ApiError } from '../lib/api.js'
+import { endpoints, type BodyOf, type QueryOf } from './endpoints.js'
+import { usePagedQuery } from './paged.js'
+import { asApiError } from './query-client.js'
 
 export type EventSummary = z.output<typeof S.EventSummary>
 export type EventView = z.output<typeof S.EventView>
@@ -20,9 +19,9 @@ export type RegistrationRow = z.output<typeof S.RegistrationRow>
 export type RegistrationPage = z.output<typeof S.RegistrationPage>
 export type RegistrationResult = z.output<typeof S.RegistrationResult>
 export type CheckInResult = z.output<typeof S.CheckInResult>
-export type CreateEventInput = z.input<typeof S.CreateEventBody>
-export type UpdateEventInput = z.input<typeof S.UpdateEventBody>
-export type OutcomeInput = z.input<typeof S.OutcomeBody>
+export type CreateEventInput = BodyOf<'createEvent'>
+export type UpdateEventInput = BodyOf<'updateEvent'>
+export type OutcomeInput = BodyOf<'setEventOutcome'>
 export type EventListFilters = { kind?: string; regionId?: string; when?: string; from?: string; to?: string }
 
 export const EVENT_KINDS: EventKind[] = ['dialogue', 'forum', 'assembly', 'meeting']
@@ -31,55 +30,94 @@ export const EVENT_FORMATS: EventFormat[] = ['offline', 'online', 'hybrid']
 export const eventKeys = {
   all: ['events'] as const,
   list: (q: EventListFilters) => ['events', 'list', q] as const,
+  month: (from: string, to: string, q: EventListFilters) => ['events', 'month', from, to, q] as const,
   one: (idOrSlug: string) => ['events', 'one', idOrSlug] as const,
   mine: () => ['events', 'mine'] as const,
   registrations: (id: string) => ['events', 'registrations', id] as const,
 }
 
-const enc = encodeURIComponent
+const listQuery = (q: EventListFilters & { limit: number }) => q as QueryOf<'listEvents'>
+
+/** The writes of the events pages (each answers what the server answered). */
 export const eventEndpoints = {
-  list: (query: Query, signal?: AbortSignal) =>
-    api<{ items: EventSummary[]; nextCursor: string | null }>('/events', { query, signal }),
-  get: (idOrSlug: string, signal?: AbortSignal) => api<EventView>(`/events/${enc(idOrSlug)}`, { signal }),
-  create: (body: CreateEventInput) => api<EventView>('/events', { method: 'POST', body }),
-  update: (id: string, body: UpdateEventInput) => api<EventView>(`/events/${enc(id)}`, { method: 'PATCH', body }),
-  register: (id: string) => api<RegistrationResult>(`/events/${enc(id)}/registrations`, { method: 'POST', body: {} }),
-  cancelMine: (id: string) => api<void>(`/events/${enc(id)}/registrations/mine`, { method: 'DELETE' }),
-  registrations: (id: string, query: Query, signal?: AbortSignal) =>
-    api<RegistrationPage>(`/events/${enc(id)}/registrations`, { query, signal }),
-  checkIn: (id: string, code: string) =>
-    api<CheckInResult>(`/events/${enc(id)}/check-in`, { method: 'POST', body: { code } }),
-  setOutcome: (id: string, body: OutcomeInput) => api<EventView>(`/events/${enc(id)}/outcome`, { method: 'PUT', body }),
-  addMaterial: (id: string, form: FormData) => api<EventView>(`/events/${enc(id)}/materials`, { method: 'POST', form }),
-  openChatRoom: (id: string) =>
-    api<{ chatRoomId: string; created: boolean }>(`/events/${enc(id)}/chat-room`, { method: 'POST', body: {} }),
+  create: (body: CreateEventInput) => endpoints.createEvent({ body }),
+  update: (id: string, body: UpdateEventInput) => endpoints.updateEvent({ params: { id }, body }),
+  register: (id: string) => endpoints.registerForEvent({ params: { id } }),
+  cancelMine: (id: string) => endpoints.cancelMyRegistration({ params: { id } }),
+  checkIn: (id: string, code: string) => endpoints.checkIn({ params: { id }, body: { code } }),
+  setOutcome: (id: string, body: OutcomeInput) => endpoints.setEventOutcome({ params: { id }, body }),
+  addMaterial: (id: string, form: FormData) => endpoints.addEventMaterial({ params: { id }, form }),
+  openChatRoom: (id: string) => endpoints.openEventChatRoom({ params: { id } }),
 }
 
 /** Links (not fetches): the browser downloads these itself. */
 export const eventLinks = {
-  ics: (idOrSlug: string, lng: string) => withQuery(`${API}/events/${enc(idOrSlug)}/calendar.ics`, { lng }),
-  csv: (id: string, lng: string) => withQuery(`${API}/events/${enc(id)}/registrations`, { format: 'csv', lng }),
+  ics: (idOrSlug: string, lng: string) =>
+    withQuery(`${API}/events/${encodeURIComponent(idOrSlug)}/calendar.ics`, { lng }),
+  csv: (id: string, lng: string) =>
+    withQuery(`${API}/events/${encodeURIComponent(id)}/registrations`, { format: 'csv', lng }),
+}
+
+/** A query as the events pages read it: data, error, loading, reload, and a local update. */
+export interface Loaded<T> {
+  data: T | undefined
+  error: ApiError | null
+  loading: boolean
+  reload(): void
+  setData(v: T): void
+}
+function useLoaded<T>(
+  key: readonly unknown[],
+  fetch: (signal: AbortSignal) => Promise<T>,
+  enabled: boolean,
+): Loaded<T> {
+  const qc = useQueryClient()
+  const q = useQuery({ queryKey: key, queryFn: ({ signal }) => fetch(signal), enabled })
+  return {
+    data: q.data,
+    error: asApiError(q.error),
+    loading: enabled && q.isPending,
+    reload: () => {
+      // A write on this event changes its lists and registrations too.
+      void qc.invalidateQueries({ queryKey: eventKeys.all })
+    },
+    setData: (v) => qc.setQueryData(key, v),
+  }
 }
 
 export function useEventList(filters: EventListFilters) {
-  return usePaged<EventSummary>('/events', { limit: 50, ...filters })
+  return usePagedQuery(eventKeys.list(filters), (cursor, signal) =>
+    endpoints.listEvents({ query: listQuery({ limit: 50, ...filters, ...(cursor ? { cursor } : {}) }), signal }),
+  )
 }
 export function useMyRegistrations() {
-  return usePaged<MyRegistration>('/events/mine', { limit: 50 })
+  return usePagedQuery(eventKeys.mine(), (cursor, signal) =>
+    endpoints.myEvents({ query: { limit: 50, ...(cursor ? { cursor } : {}) }, signal }),
+  )
 }
 export function useEvent(idOrSlug: string | undefined) {
-  return useLoad((signal) => (idOrSlug ? eventEndpoints.get(idOrSlug, signal) : Promise.resolve(undefined)), [idOrSlug])
+  return useLoaded(
+    eventKeys.one(idOrSlug ?? ''),
+    (signal) => endpoints.getEvent({ params: { idOrSlug: idOrSlug! }, signal }),
+    Boolean(idOrSlug),
+  )
 }
 export function useRegistrations(id: string | undefined) {
-  return useLoad(
-    (signal) => (id ? eventEndpoints.registrations(id, { limit: 100 }, signal) : Promise.resolve(undefined)),
-    [id],
+  return useLoaded(
+    eventKeys.registrations(id ?? ''),
+    (signal) => endpoints.eventRegistrations({ params: { id: id! }, query: { limit: 100 }, signal }),
+    Boolean(id),
   )
 }
 /** Every event of a month (the month view), whatever the list filters page through. */
 export function useMonthEvents(from: string, to: string, filters: EventListFilters) {
-  return useLoad(
-    (signal) => eventEndpoints.list({ limit: 100, from, to, kind: filters.kind, regionId: filters.regionId }, signal),
-    [from, to, filters.kind, filters.regionId],
+  return useLoaded(
+    eventKeys.month(from, to, filters),
+    (signal) =>
+      endpoints.listEvents({
+        query: listQuery({ limit: 100, from, to, kind: filters.kind, regionId: filters.regionId }),
+        signal,
+      }),
+    true,
   )
 }

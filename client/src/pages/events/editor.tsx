@@ -11,7 +11,7 @@ import {
 } from '../../api/events.js'
 import { SelectField, TextArea, TextField } from '../../components/field.js'
 import { ErrorBox, Loading, Notice } from '../../components/status.js'
-import { useCouncils } from '../../lib/directory.js'
+import { useCouncils } from '../../api/directory.js'
 import { pick } from '../../lib/format.js'
 import { useSubmit } from '../../lib/form.js'
 import { useLang, useTitle } from '../../lib/hooks.js'

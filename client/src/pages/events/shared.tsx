@@ -7,7 +7,7 @@ import type { Region } from '../../lib/types.js'
 import './i18n.js'
 import './events.css'
 
-export { useRegions } from '../../lib/directory.js'
+export { useRegions } from '../../api/directory.js'
 
 export function regionName(regions: Region[], id: string | null | undefined, lng: 'kk' | 'ru'): string {
   const r = regions.find((x) => x.id === id)
