@@ -78,6 +78,23 @@ describe('role × route matrix (shared/route-access.ts)', function () {
     })
     expect(att.status, att.text).to.equal(201)
     fx.chatAttachment = att.body.id
+    const day = 24 * 3600_000
+    const event = await owner.post('/api/v1/events', {
+      kind: 'meeting',
+      title: { kk: 'Кездесу' },
+      description: { kk: 'Күн тәртібі' },
+      format: 'online',
+      onlineUrl: 'https://meet.example.kz/kenes',
+      startsAt: new Date(Date.now() + 10 * day).toISOString(),
+      endsAt: new Date(Date.now() + 10 * day + 3600_000).toISOString(),
+      registrationClosesAt: new Date(Date.now() + 9 * day).toISOString(),
+      organizerCouncilIds: [councilA],
+      capacity: 50,
+      audience: 'public',
+    })
+    expect(event.status, event.text.slice(0, 300)).to.equal(201)
+    fx.event = event.body.id
+    expect((await owner.patch(`/api/v1/events/${fx.event}`, { status: 'published' })).status).to.equal(200)
     fx.video = await pendingVideo(owner, councilA)
     fx.publishedVideo = await insertVideo('published')
 
@@ -154,11 +171,13 @@ describe('role × route matrix (shared/route-access.ts)', function () {
       [/^\/api\/v1\/chat\/messages\/\{id\}/, message],
       [/^\/api\/v1\/chat\/attachments\/\{id\}/, fx.chatAttachment],
       [/^\/api\/v1\/users\/\{id\}/, fx.citizenId],
+      [/^\/api\/v1\/events\/\{(id|idOrSlug)\}/, fx.event],
     ]
     const main = byResource.find(([re]) => re.test(template))?.[1]
     return template
       .replace(/\{(id|idOrSlug|councilId)\}/, main ?? 'missing')
       .replace('{attachmentId}', fx.appealAttachment)
+      .replace('{materialId}', 'b'.repeat(24))
       .replace('{uploadId}', 'a'.repeat(32))
       .replace('{rendition}', '360p')
       .replace('{file}', 'nothing.ts')
@@ -171,10 +190,13 @@ describe('role × route matrix (shared/route-access.ts)', function () {
    * Bodies for routes that decide access after reading a valid body (the service checks the appeal's
    * author or its access code): an empty body would be refused as invalid before anyone is asked.
    */
-  const PROBES: Record<string, unknown> = {
-    'POST /api/v1/appeals/{id}/replies': { text: 'Матрица тексеруі' },
-    'POST /api/v1/appeals/{id}/rating': { score: 5 },
-  }
+  const probe = (key: string): unknown =>
+    ({
+      'POST /api/v1/appeals/{id}/replies': { text: 'Матрица тексеруі' },
+      'POST /api/v1/appeals/{id}/rating': { score: 5 },
+      // The right is scoped to the organizer councils the body names (the rest is missing: 400).
+      'POST /api/v1/events': { kind: 'meeting', organizerCouncilIds: [fx.councilA] },
+    })[key] ?? {}
 
   const verdict = (res: TestResponse): Outcome | number =>
     res.status === 401 || res.status === 403 || res.status === 404 ? res.status : res.status < 500 ? 'ok' : res.status
@@ -204,7 +226,7 @@ describe('role × route matrix (shared/route-access.ts)', function () {
         const path = await pathFor(key, caller)
         const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(method)
         const agent = agents[caller]
-        const res = await agent.request(method, path, unsafe && method !== 'DELETE' ? { json: PROBES[key] ?? {} } : {})
+        const res = await agent.request(method, path, unsafe && method !== 'DELETE' ? { json: probe(key) } : {})
         const got = verdict(res)
         const want = ROUTE_ACCESS[key][caller]
         if (got !== want) wrong.push(`${key} as ${caller}: want ${want}, got ${res.status} ${res.text.slice(0, 120)}`)
