@@ -5,7 +5,7 @@ import { reencodeImage } from '../../core/images.js'
 import { can, type Actor } from '../../core/policy.js'
 import { randomName, removeStored, resolveStored, storeFile, writeStored } from '../../core/storage.js'
 import { safeFileName, type UploadedFile } from '../../core/uploads.js'
-import { ChatAttachmentModel, ChatMessageModel } from './chat.model.js'
+import { ChatAttachmentModel, ChatMessageModel, type ChatAttachmentDoc, type ChatMessageDoc } from './chat.model.js'
 import { loadRoomFor, roomScope } from './chat.rooms.service.js'
 import { toAttachment } from './chat.serialize.js'
 
@@ -58,14 +58,16 @@ export async function attachmentScope(id: string): Promise<{ councilIds: string[
  */
 export async function openAttachment(actor: Actor, id: string): Promise<{ path: string; mime: string; name: string }> {
   if (!isId(id)) throw notFound('attachment')
-  const doc: any = await ChatAttachmentModel.findById(id).lean()
+  const doc = await ChatAttachmentModel.findById(id).lean<ChatAttachmentDoc>()
   if (!doc) throw notFound('attachment')
   await loadRoomFor(actor, String(doc.roomId))
   const staff = can(actor, 'chat.moderate')
   if (!doc.messageId) {
     if (String(doc.uploaderId) !== actor.id && !staff) throw notFound('attachment')
   } else if (!staff) {
-    const msg: any = await ChatMessageModel.findById(doc.messageId, { deletedAt: 1 }).lean()
+    const msg = await ChatMessageModel.findById(doc.messageId, { deletedAt: 1 }).lean<
+      Pick<ChatMessageDoc, 'deletedAt'>
+    >()
     if (!msg || msg.deletedAt) throw notFound('attachment')
   }
   return { path: resolveStored(doc.key), mime: doc.mime, name: doc.name }
@@ -77,10 +79,10 @@ export async function openAttachment(actor: Actor, id: string): Promise<{ path: 
  */
 export async function expireAttachment(id: string): Promise<boolean> {
   if (!isId(id)) return false
-  const doc: any = await ChatAttachmentModel.findOneAndDelete({
+  const doc = await ChatAttachmentModel.findOneAndDelete({
     _id: new mongoose.Types.ObjectId(id),
     messageId: null,
-  }).lean()
+  }).lean<ChatAttachmentDoc>()
   if (!doc) return false
   await removeStored(doc.key)
   return true
