@@ -63,7 +63,10 @@ export function FeedPage<T extends { id: string; councilId: string }>({
           {t('councils.find')}
         </button>
       </form>
-      {!list.loading && !list.error && list.items.length === 0 && <Empty>{t(`${section}.empty`)}</Empty>}
+      {!list.loading && !list.error && list.items.length === 0 && (
+        // A search or filter that matched nothing says so; an empty portal says there is nothing yet.
+        <Empty>{t(query.q || query.council || query.tag ? 'list.nothingFound' : `${section}.empty`)}</Empty>
+      )}
       <div className={gridClass}>{list.items.map((item) => render(item, councils.get(item.councilId)))}</div>
       <More list={list} />
     </>
