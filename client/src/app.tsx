@@ -3,6 +3,7 @@ import { lazy, Suspense, useCallback, useEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import { BrowserRouter, Route, Routes } from 'react-router-dom'
 import { useUpdateMeMutation } from './api/auth.js'
+import { isLang, langPicked } from './lib/i18n.js'
 import { PrefsProvider, usePrefs } from './lib/prefs.js'
 import { SessionProvider, useSession } from './lib/session.js'
 import type { AccessibilityPrefs, User } from './lib/types.js'
@@ -132,7 +133,10 @@ function Bridge({
   bridge.current.onUser = (u: User) => {
     if (seen.current === u.id) return
     seen.current = u.id // apply the profile once per sign-in, not on every refresh
-    if (u.locale && u.locale !== i18n.language) void i18n.changeLanguage(u.locale)
+    // A language chosen before signing in wins and becomes the profile's; otherwise the profile's applies.
+    if (langPicked()) {
+      if (u.locale !== i18n.language && isLang(i18n.language)) updateMe.mutate({ locale: i18n.language })
+    } else if (u.locale && u.locale !== i18n.language) void i18n.changeLanguage(u.locale)
     if (u.accessibility) replace(u.accessibility)
   }
   bridge.current.onPrefs = (p: AccessibilityPrefs) => {

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next'
+import { markLangPicked } from '../lib/i18n.js'
 import { useUpdateMeMutation } from '../api/auth.js'
 import { useLang } from '../lib/hooks.js'
 import { useSession } from '../lib/session.js'
@@ -20,6 +21,7 @@ export function LangSwitch() {
   const updateMe = useUpdateMeMutation()
   const change = (next: Lang) => {
     if (next === lng) return
+    markLangPicked()
     void i18n.changeLanguage(next)
     // The answer replaces the cached user; a failure leaves the profile as it was.
     if (user && user.locale !== next) updateMe.mutate({ locale: next })
