@@ -1,10 +1,9 @@
 import mongoose from 'mongoose'
-import type { Namespace } from 'socket.io'
 import { onAccessChanged } from '../../core/auth/revocation.js'
 import { sessionAlive } from '../../core/auth/session.js'
 import { can } from '../../core/policy.js'
 import { loadActor } from '../users/index.js'
-import { chatNamespace, roomChannel, userChannel } from './chat.bus.js'
+import { chatNamespace, roomChannel, userChannel, type ChatNamespace } from './chat.bus.js'
 import { ChatRoomModel } from './chat.model.js'
 import { canUseRoom } from './chat.policy.js'
 
@@ -78,7 +77,7 @@ const vetted = new WeakSet<object>()
  * session ended, gets no recovery (a new connection goes through the namespace's checks), and a
  * member moved out of a council recovers neither that council's rooms nor what was said there.
  */
-export function vetRecoveredSessions(ns: Namespace): void {
+export function vetRecoveredSessions(ns: ChatNamespace): void {
   const adapter = ns.adapter as unknown as { restoreSession?: (pid: string, offset: string) => Promise<Recovered> }
   if (typeof adapter.restoreSession !== 'function' || vetted.has(adapter)) return
   vetted.add(adapter)
