@@ -31,7 +31,12 @@ export function clone<T>(v: T): T {
   if (v instanceof Date) return new Date(v.getTime()) as T
   if (isPlainObject(v)) {
     const out: Doc = {}
-    for (const k of Object.keys(v)) out[k] = clone(v[k])
+    for (const k of Object.keys(v)) {
+      // An own `__proto__` field is data (BSON allows it): define it rather than set the prototype.
+      if (k === '__proto__')
+        Object.defineProperty(out, k, { value: clone(v[k]), enumerable: true, writable: true, configurable: true })
+      else out[k] = clone(v[k])
+    }
     return out as T
   }
   return v
@@ -162,6 +167,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     return ka.every((k, i) => kb[i] === k && deepEqual(a[k], b[k]))
   }
   if (typeOrder(a) !== typeOrder(b)) return false
+  if (a instanceof Binary && b instanceof Binary && a.sub_type !== b.sub_type) return false
   if (typeof a === 'number' && typeof b === 'number') return Number.isNaN(a) && Number.isNaN(b)
   return compareValues(a, b) === 0 && String(a) === String(b)
 }

@@ -1,6 +1,7 @@
 // mingo wrappers: filtering, sorting (MongoDB's cross-type order), projection and update application.
 // mingo mutates the objects it is handed, so update inputs are deep-copied first.
-import { Query, update as mingoUpdate, updateOne as mingoUpdateOne, find as mingoFind } from 'mingo'
+import { Query, updateOne as mingoUpdateOne, find as mingoFind } from 'mingo'
+import { applyOps } from './update/apply.js'
 import { BSON, clone, compareValues, deepEqual, getPath, isPlainObject, type Doc } from './bson-utils.js'
 import { MongoError, fromMingo } from './errors.js'
 
@@ -159,7 +160,7 @@ function withIdFirst(doc: Doc, id: unknown): Doc {
 export function applyUpdate(
   old: Doc,
   u: UpdateSpec,
-  opts: { arrayFilters?: Doc[]; insert?: boolean; vars?: Doc } = {},
+  opts: { arrayFilters?: Doc[]; insert?: boolean; vars?: Doc; query?: Doc } = {},
 ): Doc {
   const kind = updateKind(u)
   let next: Doc
@@ -180,49 +181,26 @@ export function applyUpdate(
     if (next._id === undefined && old._id !== undefined) next = withIdFirst(next, old._id)
     if (old._id !== undefined && !deepEqual(next._id, old._id)) throw immutable()
   } else {
-    const ops = { ...(u as Doc) }
-    if (ops.$setOnInsert) {
-      if (opts.insert) ops.$set = { ...((ops.$set as Doc) ?? {}), ...(ops.$setOnInsert as Doc) }
-      delete ops.$setOnInsert
-    }
-    for (const op of Object.values(ops) as Doc[]) {
-      for (const path of Object.keys(op)) {
-        if ((path === '_id' || path.startsWith('_id.')) && old._id !== undefined && !opts.insert) {
-          if (!('$set' in ops && deepEqual((ops.$set as Doc)[path], getPath(old, path)))) throw immutable()
-        }
-      }
-    }
-    // mingo refuses any $set of _id; mongod allows it to the current value, and to any value when an
-    // upsert inserts a document whose query gave no _id (connect-mongo relies on the first case).
-    let idFromSet: unknown
-    const setOps = ops.$set as Doc | undefined
-    if (setOps && '_id' in setOps && (old._id === undefined ? opts.insert : deepEqual(setOps._id, old._id))) {
-      const { _id, ...rest } = setOps
-      idFromSet = _id
-      if (Object.keys(rest).length) ops.$set = rest
-      else delete ops.$set
-    }
-    next = clone(old)
-    if (idFromSet !== undefined && next._id === undefined) next = withIdFirst(next, idFromSet)
-    if (Object.keys(ops).length) {
-      try {
-        mingoUpdate(next, ops as never, opts.arrayFilters, undefined, { cloneMode: 'deep' })
-      } catch (e) {
-        throw fromMingo(e, 'update')
-      }
-    }
+    next = applyOps(old, u as Doc, { query: opts.query, arrayFilters: opts.arrayFilters, insert: opts.insert })
     if (old._id !== undefined && !deepEqual(next._id, old._id)) throw immutable()
   }
-  checkStorable(next)
+  checkStorable(next, true)
   return deepEqual(next, old) ? old : next
 }
+
+const MAX_BSON = 16 * 1024 * 1024
 
 function immutable(): MongoError {
   return new MongoError(66, "Performing an update on the path '_id' would modify the immutable field '_id'")
 }
 
 /** Field-name rules mongod enforces on stored documents. */
-export function checkStorable(doc: Doc): void {
+export function checkStorable(doc: Doc, updated = false): void {
+  const size = BSON.calculateObjectSize(doc)
+  if (size > MAX_BSON)
+    throw updated
+      ? new MongoError(17419, `Resulting document after update is larger than ${MAX_BSON}`)
+      : new MongoError(10334, `object to insert too large. size in bytes: ${size}, max size: ${MAX_BSON}`)
   if (Array.isArray(doc._id)) throw new MongoError(2, "can't use an array for _id")
   if (doc._id instanceof RegExp) throw new MongoError(2, "can't use a regex for _id")
 }
@@ -268,7 +246,7 @@ export function buildUpsert(filter: Doc, u: UpdateSpec, arrayFilters?: Doc[], va
     doc = clone(u as Doc)
     if (doc._id === undefined && seed._id !== undefined) doc._id = seed._id
   } else {
-    doc = applyUpdate(seed, u, { arrayFilters, insert: true, vars })
+    doc = applyUpdate(seed, u, { arrayFilters, insert: true, vars, query: filter })
     if (doc === seed) doc = clone(seed)
   }
   const id = idOf(doc) === undefined ? new BSON.ObjectId() : doc._id

@@ -94,7 +94,7 @@ const update: Handler = async (env) => {
       if (targets.length) {
         const c = existing!
         for (const old of targets) {
-          const next = applyUpdate(old, s.u as UpdateSpec, { arrayFilters: s.arrayFilters, vars })
+          const next = applyUpdate(old, s.u as UpdateSpec, { arrayFilters: s.arrayFilters, vars, query: s.q })
           n++
           if (next !== old) {
             env.ctx.replace(c, next)
@@ -175,6 +175,7 @@ const findAndModify: Handler = async (env) => {
       const next = applyUpdate(old, u!, {
         arrayFilters: cmd.arrayFilters as Doc[] | undefined,
         vars: cmd.let as Doc | undefined,
+        query,
       })
       if (next !== old) env.ctx.replace(existing!, next)
       reply = { lastErrorObject: { n: 1, updatedExisting: true }, value: out(cmd.new ? next : old) }
