@@ -58,6 +58,7 @@ export function typeOrder(v: unknown): number {
     default:
       break
   }
+  if (v instanceof Timestamp) return 10 // before Long: Timestamp extends Long
   if (v instanceof Long || v instanceof Decimal128 || v instanceof Double || v instanceof Int32) return 2
   if (v instanceof BSONSymbol) return 3
   if (Array.isArray(v)) return 5
@@ -121,7 +122,11 @@ export function compareValues(a: unknown, b: unknown): number {
     case 6: {
       const x = a instanceof Binary ? a.buffer : (a as Uint8Array),
         y = b instanceof Binary ? b.buffer : (b as Uint8Array)
-      return cmpBytes(x, y)
+      // MongoDB orders BinData by length, then subtype, then bytes.
+      if (x.length !== y.length) return x.length - y.length
+      const sa = a instanceof Binary ? a.sub_type : 0,
+        sb = b instanceof Binary ? b.sub_type : 0
+      return sa !== sb ? sa - sb : cmpBytes(x, y)
     }
     case 7:
       return cmpBytes((a as BSON.ObjectId).id, (b as BSON.ObjectId).id)

@@ -1,7 +1,7 @@
 // Per-command execution context: reads through the planner (seeing the session's transaction overlay, if
 // any) and writes either straight to committed state (journaled when the command finishes) or into the
 // transaction's overlay.
-import { Aggregator, type Query } from 'mingo'
+import { Aggregator, type Query } from './mingo-ctx.js'
 import { clone, keyString, type Doc } from './bson-utils.js'
 import type { Collection } from './collection.js'
 import { MongoError, fromMingo } from './errors.js'

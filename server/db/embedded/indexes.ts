@@ -1,6 +1,6 @@
 // Secondary (and _id) indexes: a sorted list of (key tuple, doc id) entries (blocked, see sorted-list.ts).
 // Binary search gives equality, prefix, $in and range lookups and ordered iteration for sorts.
-import { Query } from 'mingo'
+import { Query } from './mingo-ctx.js'
 import { compareValues, getPath, isPlainObject, keyString, shellString, type Doc } from './bson-utils.js'
 import { MongoError } from './errors.js'
 import { SortedList, type Pos } from './sorted-list.js'

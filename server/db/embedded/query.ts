@@ -1,6 +1,7 @@
 // mingo wrappers: filtering, sorting (MongoDB's cross-type order), projection and update application.
 // mingo mutates the objects it is handed, so update inputs are deep-copied first.
-import { Query, updateOne as mingoUpdateOne, find as mingoFind } from 'mingo'
+import { updateOne as mingoUpdateOne, find as mingoFind } from 'mingo'
+import { Query } from './mingo-ctx.js'
 import { applyOps } from './update/apply.js'
 import { BSON, clone, compareValues, deepEqual, getPath, isPlainObject, type Doc } from './bson-utils.js'
 import { MongoError, fromMingo } from './errors.js'

@@ -1,6 +1,6 @@
 // Catalog commands: create, drop, dropDatabase, createIndexes, listIndexes, dropIndexes, listCollections,
 // listDatabases. Each change is journaled before the reply.
-import { Query } from 'mingo'
+import { Query } from '../mingo-ctx.js'
 import { BSON, isPlainObject, type Doc } from '../bson-utils.js'
 import { MongoError } from '../errors.js'
 import { defaultIndexName, sameKey, validateSpec, type IndexSpec } from '../indexes.js'

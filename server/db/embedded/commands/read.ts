@@ -1,5 +1,5 @@
 // Read commands: find, getMore, killCursors, aggregate, count, distinct, explain.
-import { Aggregator } from 'mingo'
+import { Aggregator } from '../mingo-ctx.js'
 import { clone, getPath, isPlainObject, keyString, type Doc } from '../bson-utils.js'
 import { MongoError, fromMingo } from '../errors.js'
 import { project } from '../query.js'

@@ -1,6 +1,6 @@
 // Operator-style updates ({$set: …, $inc: …}) applied the way mongod does: every path validated and
 // checked for conflicts first, then applied in MongoDB 5's field order to a copy of the document.
-import { Query } from 'mingo'
+import { Query } from '../mingo-ctx.js'
 import { clone, isPlainObject, type Doc } from '../bson-utils.js'
 import { MongoError, fromMingo } from '../errors.js'
 import { OPS } from './ops.js'

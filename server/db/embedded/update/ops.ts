@@ -1,6 +1,6 @@
 // The update operators with mongod's type rules: TypeMismatch (14) for arithmetic on non-numbers,
 // BadValue (2) for array operators on non-arrays, PathNotViable (28) from path resolution.
-import { Query } from 'mingo'
+import { Query } from '../mingo-ctx.js'
 import { BSON, clone, compareValues, isPlainObject, shellString, type Doc } from '../bson-utils.js'
 import { MongoError } from '../errors.js'
 import { sortDocs } from '../query.js'

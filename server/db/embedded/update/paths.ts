@@ -1,7 +1,7 @@
 // Update paths the way mongod resolves them: validation, conflict detection (component prefixes, so
 // `kids.$[].x` and `kids.$[].y` do not clash), MongoDB 5's processing order, and expansion of a path
 // (with `$`, `$[]` and `$[id]`) into the concrete (parent, key) slots an operator changes.
-import { Query } from 'mingo'
+import { Query } from '../mingo-ctx.js'
 import { isPlainObject, shellString, type Doc } from '../bson-utils.js'
 import { MongoError } from '../errors.js'
 import { typeName } from './values.js'

@@ -12,6 +12,7 @@ export function typeName(v: unknown): string {
   if (typeof v === 'boolean') return 'bool'
   if (Array.isArray(v)) return 'array'
   if (v instanceof Date) return 'date'
+  if (v instanceof Timestamp) return 'timestamp' // a Timestamp is also a Long subclass: test it first
   if (v instanceof Long || typeof v === 'bigint') return 'long'
   if (v instanceof Decimal128) return 'decimal'
   if (v instanceof Int32) return 'int'
