@@ -26,8 +26,7 @@ const DOCS: AnyDoc[] = [
   { _id: 18, v: new BSON.Binary(Buffer.from([0x01, 0x02]), 0) },
 ]
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- filters of every BSON type
-const ROWS: { name: string; filter: any; ids?: number[]; code?: number }[] = [
+const ROWS: { name: string; filter: BSON.Document; ids?: number[]; code?: number }[] = [
   { name: '$type objectId', filter: { v: { $type: 'objectId' } }, ids: [6] },
   { name: '$type binData', filter: { v: { $type: 'binData' } }, ids: [7, 18] },
   { name: '$type timestamp', filter: { v: { $type: 'timestamp' } }, ids: [8] },

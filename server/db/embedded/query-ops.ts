@@ -7,8 +7,6 @@ import { MongoError } from './errors.js'
 import { typeName } from './update/values.js'
 
 type Pred = (o: unknown) => boolean
-// mingo hands operator implementations its own options object; the engine passes it back untouched.
-type MingoOpts = any // eslint-disable-line @typescript-eslint/no-explicit-any
 type QueryFactory = (condition: Doc) => { test(o: unknown): boolean }
 let makeQuery: QueryFactory
 
@@ -221,7 +219,7 @@ function collectArrays(doc: unknown, parts: string[], i: number, out: unknown[])
 
 const wrap =
   (f: (selector: string, value: unknown) => Pred) =>
-  (selector: string, value: unknown, _options: MingoOpts): Pred =>
+  (selector: string, value: unknown, _options?: unknown): Pred =>
     f(selector, value)
 
 export const ENGINE_QUERY_OPS = {
