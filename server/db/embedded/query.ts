@@ -1,6 +1,6 @@
 // mingo wrappers: filtering, sorting (MongoDB's cross-type order), projection and update application.
 // mingo mutates the objects it is handed, so update inputs are deep-copied first.
-import { updateOne as mingoUpdateOne, find as mingoFind } from 'mingo'
+import { updateOne as mingoUpdateOne } from 'mingo'
 import { Query } from './mingo-ctx.js'
 import { applyOps } from './update/apply.js'
 import { BSON, clone, compareValues, deepEqual, getPath, isPlainObject, type Doc } from './bson-utils.js'
@@ -53,47 +53,7 @@ export function sortDocs(docs: Doc[], sort: Doc | undefined): Doc[] {
   })
 }
 
-/**
- * Plain top-level inclusion or exclusion (`{ a: 1, b: 1 }`, `{ a: 0 }`, with or without `_id`): built by
- * copying references (stored documents are never mutated, so sharing values is safe). Anything else
- * (dotted paths, operators, expressions) returns undefined and goes through mingo.
- */
-function simpleProjection(projection: Doc): ((d: Doc) => Doc) | undefined {
-  let include: boolean | undefined
-  let keepId = true
-  const fields = new Set<string>()
-  for (const [k, v] of Object.entries(projection)) {
-    if (k.includes('.') || k.startsWith('$')) return undefined
-    const on = v === 1 || v === true ? true : v === 0 || v === false ? false : undefined
-    if (on === undefined) return undefined
-    if (k === '_id') {
-      keepId = on
-      continue
-    }
-    if (include !== undefined && include !== on) return undefined // mixed: let mingo raise the error
-    include = on
-    fields.add(k)
-  }
-  if (include === undefined) include = false
-  return (d) => {
-    const out: Doc = {}
-    for (const k in d) {
-      if (k === '_id' ? keepId : fields.has(k) === include) out[k] = d[k]
-    }
-    return out
-  }
-}
-
-export function project(docs: Doc[], projection: Doc | undefined): Doc[] {
-  if (!projection || !isPlainObject(projection) || Object.keys(projection).length === 0) return docs
-  const fast = simpleProjection(projection)
-  if (fast) return docs.map(fast)
-  try {
-    return mingoFind(docs.map(clone), {}, projection).all() as Doc[]
-  } catch (e) {
-    throw fromMingo(e, 'query')
-  }
-}
+export { project } from './projection.js'
 
 const UPDATE_OPS = new Set([
   '$set',

@@ -165,7 +165,7 @@ const findAndModify: Handler = async (env) => {
   const fields = isPlainObject(cmd.fields) ? cmd.fields : undefined
   const existing = env.ctx.coll(ns)
   const old = env.ctx.select(existing, query, { sort, limit: 1 })[0]
-  const out = (d: Doc | undefined): Doc | null => (d ? project([d], fields)[0] : null)
+  const out = (d: Doc | undefined): Doc | null => (d ? project([d], fields, query)[0] : null)
   let reply: Doc
   try {
     if (remove) {

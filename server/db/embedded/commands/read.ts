@@ -31,7 +31,7 @@ function runFind(env: CommandEnv, cmd: Doc): FindResult {
     limit: limit ? skip + limit : undefined,
   })
   const page = matched.slice(skip, limit ? skip + limit : undefined)
-  return { docs: project(page, cmd.projection as Doc | undefined), ns }
+  return { docs: project(page, cmd.projection as Doc | undefined, cmd.filter as Doc | undefined), ns }
 }
 
 const find: Handler = (env) => {

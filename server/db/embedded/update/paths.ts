@@ -120,22 +120,25 @@ function clausesFor(filter: Doc, prefix: string, out: Doc[]): void {
   }
 }
 
+/** Index of the first element of `arr` (at `prefix`) that the query's clauses on that array match, or -1. */
+export function queryMatchIndex(query: Doc | undefined, prefix: string[], arr: unknown[]): number {
+  const key = prefix.join('.')
+  const clauses: Doc[] = []
+  if (query) clausesFor(query, key, clauses)
+  if (!clauses.length) return -1
+  const all = new Query({ $and: clauses })
+  const found = arr.findIndex((e) => all.test(wrap(prefix, e)))
+  if (found >= 0) return found
+  const last = new Query(clauses[clauses.length - 1])
+  return arr.findIndex((e) => last.test(wrap(prefix, e)))
+}
+
 /** Index of the array element the query matched (mongod's positional `$`), or BadValue 2. */
 function positionalIndex(ctx: PathCtx, prefix: string[], arr: unknown[]): number {
   const key = prefix.join('.')
   const known = ctx.positional.get(key)
   if (known !== undefined) return known
-  const clauses: Doc[] = []
-  if (ctx.query) clausesFor(ctx.query, key, clauses)
-  let found = -1
-  if (clauses.length) {
-    const all = new Query({ $and: clauses })
-    found = arr.findIndex((e) => all.test(wrap(prefix, e)))
-    if (found < 0) {
-      const last = new Query(clauses[clauses.length - 1])
-      found = arr.findIndex((e) => last.test(wrap(prefix, e)))
-    }
-  }
+  const found = queryMatchIndex(ctx.query, prefix, arr)
   if (found < 0) throw new MongoError(2, 'The positional operator did not find the match needed from the query.')
   ctx.positional.set(key, found)
   return found
