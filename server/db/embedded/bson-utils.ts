@@ -87,7 +87,7 @@ function cmpBytes(a: Uint8Array, b: Uint8Array): number {
 }
 
 /** Compare two BSON values the way MongoDB orders them in sorts and indexes. */
-export function compareValues(a: unknown, b: unknown): number {
+export function compareValues(a: unknown, b: unknown, coll?: (x: string, y: string) => number): number {
   const ta = typeOrder(a),
     tb = typeOrder(b)
   if (ta !== tb) return ta < tb ? -1 : 1
@@ -106,15 +106,16 @@ export function compareValues(a: unknown, b: unknown): number {
     case 3: {
       const x = String(a),
         y = String(b)
+      if (coll) return Math.sign(coll(x, y))
       return x < y ? -1 : x > y ? 1 : 0
     }
     case 4:
-      return compareDocs(a as Doc, b as Doc)
+      return compareDocs(a as Doc, b as Doc, coll)
     case 5: {
       const x = a as unknown[],
         y = b as unknown[]
       for (let i = 0; i < Math.min(x.length, y.length); i++) {
-        const c = compareValues(x[i], y[i])
+        const c = compareValues(x[i], y[i], coll)
         if (c) return c
       }
       return x.length - y.length
@@ -144,14 +145,14 @@ export function compareValues(a: unknown, b: unknown): number {
   }
 }
 
-function compareDocs(a: Doc, b: Doc): number {
+function compareDocs(a: Doc, b: Doc, coll?: (x: string, y: string) => number): number {
   const ka = Object.keys(a),
     kb = Object.keys(b)
   for (let i = 0; i < Math.min(ka.length, kb.length); i++) {
     const t = typeOrder(a[ka[i]]) - typeOrder(b[kb[i]])
     if (t) return t < 0 ? -1 : 1
     if (ka[i] !== kb[i]) return ka[i] < kb[i] ? -1 : 1
-    const c = compareValues(a[ka[i]], b[kb[i]])
+    const c = compareValues(a[ka[i]], b[kb[i]], coll)
     if (c) return c
   }
   return ka.length - kb.length

@@ -3,6 +3,7 @@
 // transaction's overlay.
 import { Aggregator, type Query } from './mingo-ctx.js'
 import { clone, keyString, type Doc } from './bson-utils.js'
+import { collatorFor, effectiveCollation } from './collation.js'
 import type { Collection } from './collection.js'
 import { MongoError, fromMingo } from './errors.js'
 import { plan, type Plan } from './planner.js'
@@ -19,6 +20,7 @@ export interface Stats {
 export interface SelectOpts {
   sort?: Doc
   /** stop after this many matches (only when order is already known) */ limit?: number
+  /** the command's collation (the collection's default applies when absent) */ collation?: unknown
 }
 
 /** The version a committed write replaced (undefined: the document did not exist), to roll it back. */
@@ -71,10 +73,15 @@ export class Ctx {
 
   /** Matching documents (stored references: callers must not mutate them), sorted if asked. */
   select(c: Collection | undefined, filter: Doc | undefined, opts: SelectOpts = {}): Doc[] {
-    const q = compileFilter(filter)
+    const collation = effectiveCollation(opts.collation, c?.options)
+    const coll = collatorFor(collation)
+    const q = compileFilter(filter, coll ? collation : undefined)
     if (!c) return []
     if (c.options.viewOn) return this.selectView(c, q, opts)
-    const p = plan(c, filter ?? {}, opts.sort, opts.limit)
+    // Index keys are in binary order: under a collation, strings compare differently, so scan.
+    const p: Plan = coll
+      ? { ids: null, sorted: !opts.sort, stage: 'COLLSCAN' }
+      : plan(c, filter ?? {}, opts.sort, opts.limit)
     this.lastPlan = p
     const ov = this.txn?.overlays.get(c)
     const out: Doc[] = []
@@ -121,7 +128,7 @@ export class Ctx {
           out.push(d)
         }
     this.count(scanned, p)
-    return opts.sort ? sortDocs(out, opts.sort) : out
+    return opts.sort ? sortDocs(out, opts.sort, coll) : out
   }
 
   /** Read-only views: run the view's pipeline over its source, then filter/sort the output. */
@@ -138,7 +145,7 @@ export class Ctx {
       throw fromMingo(e, 'pipeline')
     }
     out = out.filter((d) => matches(q, d))
-    return opts.sort ? sortDocs(out, opts.sort) : out
+    return opts.sort ? sortDocs(out, opts.sort, collatorFor(opts.collation)) : out
   }
 
   private count(n: number, p: Plan): void {

@@ -2,6 +2,7 @@
 // Binary search gives equality, prefix, $in and range lookups and ordered iteration for sorts.
 import { Query } from './mingo-ctx.js'
 import { compareValues, getPath, isPlainObject, keyString, shellString, type Doc } from './bson-utils.js'
+import { collatorFor } from './collation.js'
 import { MongoError } from './errors.js'
 import { SortedList, type Pos } from './sorted-list.js'
 
@@ -213,6 +214,11 @@ export function validateSpec(spec: Doc): IndexSpec {
       throw new MongoError(67, `Values in index key pattern must be numbers or 'hashed': ${f}`)
   }
   if (typeof spec.name !== 'string' || !spec.name) throw new MongoError(9, 'The index name must be a non-empty string')
+  const coll = collatorFor(spec.collation)
+  if (!coll) delete spec.collation // { locale: 'simple' } is the default
+  // Keys are kept in binary order, so uniqueness under a collation ('a' == 'A' at strength 2) cannot be checked.
+  if (coll && spec.unique)
+    throw new MongoError(67, 'unique indexes with a non-simple collation are not supported by the embedded engine')
   return spec as IndexSpec
 }
 

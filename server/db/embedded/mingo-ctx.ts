@@ -37,4 +37,4 @@ export class Aggregator extends BaseAggregator {
   }
 }
 
-setQueryFactory((c) => new Query(c))
+setQueryFactory((c, collation) => new Query(c, collation ? { collation: collation as never } : {}))

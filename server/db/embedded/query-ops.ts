@@ -2,12 +2,14 @@
 // context (see mingo-ctx.ts): $type (every BSON alias and number), comparisons across all BSON types with
 // MongoDB's type bracketing (BinData, ObjectId, MinKey/MaxKey), $all on non-arrays, the $bits* operators
 // on BinData, and $elemMatch on DBRefs ({$id, $ref}).
+import * as mingoOps from 'mingo/operators/query'
 import { BSON, compareValues, isPlainObject, typeOrder, type Doc } from './bson-utils.js'
+import { collatorFor, type Collator } from './collation.js'
 import { MongoError } from './errors.js'
 import { typeName } from './update/values.js'
 
 type Pred = (o: unknown) => boolean
-type QueryFactory = (condition: Doc) => { test(o: unknown): boolean }
+type QueryFactory = (condition: Doc, collation?: unknown) => { test(o: unknown): boolean }
 let makeQuery: QueryFactory
 
 /** Set by mingo-ctx.ts (the Query class depends on these operators, so it is injected, not imported). */
@@ -97,7 +99,7 @@ const $type = (selector: string, value: unknown): Pred => {
 }
 
 function comparison(test: (c: number) => boolean, nullMatches: boolean) {
-  return (selector: string, rhs: unknown): Pred => {
+  return (selector: string, rhs: unknown, coll?: Collator): Pred => {
     const parts = selector.split('.')
     const bracket = typeOrder(rhs)
     return (o) => {
@@ -105,16 +107,18 @@ function comparison(test: (c: number) => boolean, nullMatches: boolean) {
       if (nullMatches && rhs === null && (vals.length === 0 || vals.some((v) => v === null))) return true
       return vals.some((v) => {
         if (rhs instanceof BSON.MinKey || rhs instanceof BSON.MaxKey) return test(compareValues(v, rhs))
-        return typeOrder(v) === bracket && test(compareValues(v, rhs))
+        return typeOrder(v) === bracket && test(compareValues(v, rhs, coll))
       })
     }
   }
 }
 
-const $all = (selector: string, value: unknown): Pred => {
+const $all = (selector: string, value: unknown, _c?: Collator, collation?: unknown): Pred => {
   if (!Array.isArray(value)) throw new MongoError(2, '$all needs an array')
   if (!value.length) return () => false
-  const qs = value.map((e) => makeQuery({ [selector]: isPlainObject(e) && '$elemMatch' in e ? e : { $eq: e } }))
+  const qs = value.map((e) =>
+    makeQuery({ [selector]: isPlainObject(e) && '$elemMatch' in e ? e : { $eq: e } }, collation),
+  )
   return (o) => qs.every((q) => q.test(o))
 }
 
@@ -174,7 +178,7 @@ function bits(kind: 'allSet' | 'allClear' | 'anySet' | 'anyClear') {
 }
 
 /** $elemMatch, extended to DBRef elements and `{ $id: … }` criteria (mingo reads `$id` as an operator). */
-const $elemMatch = (selector: string, criteria: unknown): Pred => {
+const $elemMatch = (selector: string, criteria: unknown, _c?: Collator, collation?: unknown): Pred => {
   if (!isPlainObject(criteria)) throw new MongoError(2, '$elemMatch needs an Object')
   const parts = selector.split('.')
   const keys = Object.keys(criteria)
@@ -183,16 +187,16 @@ const $elemMatch = (selector: string, criteria: unknown): Pred => {
   const wrapped = !refKeys && keys.length > 0 && keys.every((k) => k.startsWith('$') && !logical.includes(k))
   let match: (e: unknown) => boolean
   if (refKeys) {
-    const qs = keys.map((k) => [k, makeQuery({ v: criteria[k] as never })] as const)
+    const qs = keys.map((k) => [k, makeQuery({ v: criteria[k] as never }, collation)] as const)
     match = (e) => {
       const d = e instanceof BSON.DBRef ? dbrefDoc(e) : isPlainObject(e) ? e : undefined
       return !!d && qs.every(([k, q]) => k in d && q.test({ v: d[k] }))
     }
   } else if (wrapped) {
-    const q = makeQuery({ v: criteria })
+    const q = makeQuery({ v: criteria }, collation)
     match = (e) => q.test({ v: e })
   } else {
-    const q = makeQuery(criteria)
+    const q = makeQuery(criteria, collation)
     match = (e) => (isPlainObject(e) ? q.test(e) : e instanceof BSON.DBRef ? q.test(dbrefDoc(e)) : false)
   }
   return (o) => {
@@ -217,10 +221,32 @@ function collectArrays(doc: unknown, parts: string[], i: number, out: unknown[])
   if (isPlainObject(doc)) collectArrays(doc[parts[i]], parts, i + 1, out)
 }
 
+type MingoOptions = { collation?: unknown } | undefined
+type Factory = (selector: string, value: unknown, coll?: Collator, collation?: unknown) => Pred
+
 const wrap =
-  (f: (selector: string, value: unknown) => Pred) =>
-  (selector: string, value: unknown, _options?: unknown): Pred =>
-    f(selector, value)
+  (f: Factory) =>
+  (selector: string, value: unknown, options?: MingoOptions): Pred => {
+    const collation = options?.collation
+    return f(selector, value, collatorFor(collation), collation)
+  }
+
+/** Equality with a collation: strings compare equal under the collator; anything else as mingo does. */
+function collated(name: '$eq' | '$ne' | '$in' | '$nin') {
+  const base = mingoOps[name] as unknown as (s: string, v: unknown, o?: MingoOptions) => Pred
+  return (selector: string, value: unknown, options?: MingoOptions): Pred => {
+    const coll = collatorFor(options?.collation)
+    const list = name === '$in' || name === '$nin' ? value : [value]
+    if (!coll || !Array.isArray(list) || !list.some((x) => typeof x === 'string')) return base(selector, value, options)
+    const strings = list.filter((x): x is string => typeof x === 'string')
+    const others = list.filter((x) => typeof x !== 'string')
+    const parts = selector.split('.')
+    const rest = others.length ? (mingoOps.$in as unknown as typeof base)(selector, others, options) : () => false
+    const any: Pred = (o) =>
+      valuesAt(o, parts).some((v) => typeof v === 'string' && strings.some((x) => coll(v, x) === 0)) || rest(o)
+    return name === '$ne' || name === '$nin' ? (o) => !any(o) : any
+  }
+}
 
 export const ENGINE_QUERY_OPS = {
   $type: wrap($type),
@@ -234,4 +260,8 @@ export const ENGINE_QUERY_OPS = {
   $bitsAnySet: wrap(bits('anySet')),
   $bitsAnyClear: wrap(bits('anyClear')),
   $elemMatch: wrap($elemMatch),
+  $eq: collated('$eq'),
+  $ne: collated('$ne'),
+  $in: collated('$in'),
+  $nin: collated('$nin'),
 }

@@ -4,13 +4,14 @@ import { updateOne as mingoUpdateOne } from 'mingo'
 import { Query } from './mingo-ctx.js'
 import { applyOps } from './update/apply.js'
 import { BSON, clone, compareValues, deepEqual, getPath, isPlainObject, type Doc } from './bson-utils.js'
+import type { Collator } from './collation.js'
 import { MongoError, fromMingo } from './errors.js'
 
-export function compileFilter(filter: unknown): Query {
+export function compileFilter(filter: unknown, collation?: unknown): Query {
   if (filter !== undefined && filter !== null && !isPlainObject(filter))
     throw new MongoError(14, "BSON field 'filter' is the wrong type, expected an object")
   try {
-    const q = new Query((filter ?? {}) as Doc, { scriptEnabled: false })
+    const q = new Query((filter ?? {}) as Doc, collation ? { collation: collation as never } : {})
     // mingo compiles lazily on some paths; probe once so bad operators fail before any write happens.
     q.test({})
     return q
@@ -27,15 +28,15 @@ export function matches(q: Query, doc: Doc): boolean {
   }
 }
 
-function sortValue(doc: Doc, path: string, dir: number): unknown {
+function sortValue(doc: Doc, path: string, dir: number, coll?: Collator): unknown {
   const v = getPath(doc, path)
   if (!Array.isArray(v)) return v === undefined ? null : v
   if (v.length === 0) return undefined
   // Arrays sort by their smallest element ascending, largest descending (MongoDB rule).
-  return v.reduce((m, x) => (compareValues(x, m) * dir < 0 ? x : m))
+  return v.reduce((m, x) => (compareValues(x, m, coll) * dir < 0 ? x : m))
 }
 
-export function sortDocs(docs: Doc[], sort: Doc | undefined): Doc[] {
+export function sortDocs(docs: Doc[], sort: Doc | undefined, coll?: Collator): Doc[] {
   if (!sort || !isPlainObject(sort)) return docs
   const keys = Object.entries(sort).map(([k, d]) => {
     if (isPlainObject(d)) throw new MongoError(2, `$meta sort by '${k}' is not supported by the embedded engine`)
@@ -46,7 +47,7 @@ export function sortDocs(docs: Doc[], sort: Doc | undefined): Doc[] {
   if (!keys.length) return docs
   return docs.slice().sort((a, b) => {
     for (const [k, dir] of keys) {
-      const c = compareValues(sortValue(a, k, dir), sortValue(b, k, dir))
+      const c = compareValues(sortValue(a, k, dir, coll), sortValue(b, k, dir, coll), coll)
       if (c) return c * dir
     }
     return 0

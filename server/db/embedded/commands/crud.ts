@@ -69,6 +69,7 @@ interface UpdateStmt {
   multi?: boolean
   arrayFilters?: Doc[]
   sort?: Doc
+  collation?: Doc
 }
 
 const update: Handler = async (env) => {
@@ -89,7 +90,11 @@ const update: Handler = async (env) => {
       if (s.arrayFilters !== undefined && kind !== 'ops')
         throw new MongoError(9, 'arrayFilters may not be specified for pipeline-syle updates')
       const existing = env.ctx.coll(ns)
-      const matched = env.ctx.select(existing, s.q ?? {}, { sort: s.sort, limit: s.multi ? undefined : 1 })
+      const matched = env.ctx.select(existing, s.q ?? {}, {
+        sort: s.sort,
+        limit: s.multi ? undefined : 1,
+        collation: s.collation,
+      })
       const targets = s.multi ? matched : matched.slice(0, 1)
       if (targets.length) {
         const c = existing!
@@ -120,7 +125,7 @@ const update: Handler = async (env) => {
 
 const del: Handler = async (env) => {
   const ns = nsOf(env, 'delete')
-  const stmts = arrayOf(env.cmd.deletes, 'delete.deletes') as { q?: Doc; limit?: number }[]
+  const stmts = arrayOf(env.cmd.deletes, 'delete.deletes') as { q?: Doc; limit?: number; collation?: Doc }[]
   const ordered = env.cmd.ordered !== false
   let n = 0
   const errors: Doc[] = []
@@ -131,7 +136,7 @@ const del: Handler = async (env) => {
       if (lim !== 0 && lim !== 1)
         throw new MongoError(9, 'The limit field in delete objects must be 0 or 1. Got ' + lim)
       const c = env.ctx.coll(ns)
-      const docs = env.ctx.select(c, s.q ?? {}, { limit: lim || undefined })
+      const docs = env.ctx.select(c, s.q ?? {}, { limit: lim || undefined, collation: s.collation })
       for (const d of lim ? docs.slice(0, 1) : docs) {
         env.ctx.remove(c!, d)
         n++
@@ -164,7 +169,7 @@ const findAndModify: Handler = async (env) => {
   const sort = isPlainObject(cmd.sort) ? cmd.sort : undefined
   const fields = isPlainObject(cmd.fields) ? cmd.fields : undefined
   const existing = env.ctx.coll(ns)
-  const old = env.ctx.select(existing, query, { sort, limit: 1 })[0]
+  const old = env.ctx.select(existing, query, { sort, limit: 1, collation: cmd.collation })[0]
   const out = (d: Doc | undefined): Doc | null => (d ? project([d], fields, query)[0] : null)
   let reply: Doc
   try {

@@ -1,6 +1,7 @@
 // Read commands: find, getMore, killCursors, aggregate, count, distinct, explain.
 import { Aggregator } from '../mingo-ctx.js'
 import { clone, getPath, isPlainObject, keyString, type Doc } from '../bson-utils.js'
+import { effectiveCollation } from '../collation.js'
 import { MongoError, fromMingo } from '../errors.js'
 import { project } from '../query.js'
 import type { CommandEnv, Handler } from './context.js'
@@ -28,6 +29,7 @@ function runFind(env: CommandEnv, cmd: Doc): FindResult {
   const sort = isPlainObject(cmd.sort) && Object.keys(cmd.sort).length ? cmd.sort : undefined
   const matched = env.ctx.select(env.ctx.coll(ns), cmd.filter as Doc | undefined, {
     sort,
+    collation: cmd.collation,
     limit: limit ? skip + limit : undefined,
   })
   const page = matched.slice(skip, limit ? skip + limit : undefined)
@@ -105,7 +107,7 @@ function runAggregate(env: CommandEnv, cmd: Doc): { docs: Doc[]; ns: string } {
     // A $limit right after (the $sort) lets the scan stop early; the stage itself still runs below.
     const lim = pipeline[sort ? 2 : 1]?.$limit
     const limit = typeof lim === 'number' && lim > 0 ? lim : undefined
-    input = env.ctx.select(c, pipeline[0].$match as Doc, { sort, limit })
+    input = env.ctx.select(c, pipeline[0].$match as Doc, { sort, limit, collation: cmd.collation })
     rest = pipeline.slice(sort ? 2 : 1)
     // countDocuments() is [$match, {$group: {_id: 1, n: {$sum: 1}}}]: answer it without mingo.
     if (rest.length === 1 && isCountGroup(rest[0]))
@@ -120,7 +122,7 @@ function runAggregate(env: CommandEnv, cmd: Doc): { docs: Doc[]; ns: string } {
     const agg = new Aggregator(rest, {
       collectionResolver: resolver,
       variables: cmd.let as Doc | undefined,
-      scriptEnabled: false,
+      collation: effectiveCollation(cmd.collation, c?.options) as never,
     })
     return { docs: rest.length ? (agg.run(readOnly ? input : input.map(clone)) as Doc[]) : input, ns }
   } catch (e) {
@@ -143,7 +145,7 @@ const count: Handler = (env) => {
   const q = env.cmd.query as Doc | undefined
   let n: number
   if (c && !c.options.viewOn && !env.ctx.txn && (!q || Object.keys(q).length === 0)) n = c.docs.size
-  else n = env.ctx.select(c, q ?? {}).length
+  else n = env.ctx.select(c, q ?? {}, { collation: env.cmd.collation }).length
   const skip = num(env.cmd.skip, 0)!
   n = Math.max(0, n - skip)
   const limit = Math.abs(num(env.cmd.limit, 0)!)
@@ -156,7 +158,7 @@ const distinct: Handler = (env) => {
   const key = env.cmd.key
   if (typeof key !== 'string') throw new MongoError(14, "BSON field 'distinct.key' is missing but a required field")
   const seen = new Map<string, unknown>()
-  for (const d of env.ctx.select(env.ctx.coll(ns), (env.cmd.query ?? {}) as Doc)) {
+  for (const d of env.ctx.select(env.ctx.coll(ns), (env.cmd.query ?? {}) as Doc, { collation: env.cmd.collation })) {
     const v = getPath(d, key)
     for (const x of Array.isArray(v) ? v : [v]) {
       if (x === undefined) continue
