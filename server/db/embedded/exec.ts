@@ -2,10 +2,11 @@
 // any) and writes either straight to committed state (journaled when the command finishes) or into the
 // transaction's overlay.
 import { Aggregator, type Query } from './mingo-ctx.js'
-import { clone, keyString, type Doc } from './bson-utils.js'
+import { clone, isPlainObject, keyString, type Doc } from './bson-utils.js'
 import { collatorFor, effectiveCollation } from './collation.js'
 import type { Collection } from './collection.js'
 import { MongoError, fromMingo } from './errors.js'
+import { sameKey } from './indexes.js'
 import { plan, type Plan } from './planner.js'
 import { compileFilter, matches, sortDocs } from './query.js'
 import type { Op, Storage } from './storage.js'
@@ -21,6 +22,20 @@ export interface SelectOpts {
   sort?: Doc
   /** stop after this many matches (only when order is already known) */ limit?: number
   /** the command's collation (the collection's default applies when absent) */ collation?: unknown
+  /** index name or key pattern, or {$natural: 1} */ hint?: unknown
+}
+
+/** The index a hint names; BadValue (2) if there is none, as in mongod. '$natural' forces a scan. */
+function hintedIndex(c: Collection, hint: unknown): string | undefined {
+  if (hint === undefined || hint === null || (typeof hint === 'object' && !Object.keys(hint).length)) return undefined
+  if (isPlainObject(hint) && '$natural' in hint) return '$natural'
+  for (const ix of c.indexes.values()) {
+    if (typeof hint === 'string' ? ix.spec.name === hint : sameKey(ix.spec.key, hint as Doc)) return ix.spec.name
+  }
+  throw new MongoError(
+    2,
+    'error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index',
+  )
 }
 
 /** The version a committed write replaced (undefined: the document did not exist), to roll it back. */
@@ -79,9 +94,11 @@ export class Ctx {
     if (!c) return []
     if (c.options.viewOn) return this.selectView(c, q, opts)
     // Index keys are in binary order: under a collation, strings compare differently, so scan.
-    const p: Plan = coll
-      ? { ids: null, sorted: !opts.sort, stage: 'COLLSCAN' }
-      : plan(c, filter ?? {}, opts.sort, opts.limit)
+    const hinted = hintedIndex(c, opts.hint)
+    const p: Plan =
+      coll || hinted === '$natural'
+        ? { ids: null, sorted: !opts.sort, stage: 'COLLSCAN' }
+        : plan(c, filter ?? {}, opts.sort, opts.limit, hinted)
     this.lastPlan = p
     const ov = this.txn?.overlays.get(c)
     const out: Doc[] = []

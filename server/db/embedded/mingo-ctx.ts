@@ -11,6 +11,7 @@ import * as query from 'mingo/operators/query'
 import * as window from 'mingo/operators/window'
 import { Query as BaseQuery } from 'mingo/query'
 import type { Doc } from './bson-utils.js'
+import { compileSchema } from './json-schema.js'
 import { ENGINE_QUERY_OPS, setQueryFactory } from './query-ops.js'
 
 export const CONTEXT = Context.init({
@@ -22,18 +23,20 @@ export const CONTEXT = Context.init({
   window,
 })
 
+const schemaValidator = (schema: unknown): ((o: unknown) => boolean) => compileSchema(schema)
+
 type QueryOptions = ConstructorParameters<typeof BaseQuery>[1]
 type AggOptions = NonNullable<ConstructorParameters<typeof BaseAggregator>[1]>
 
 export class Query extends BaseQuery {
   constructor(condition: Doc, options: Partial<QueryOptions> = {}) {
-    super(condition, { scriptEnabled: false, ...options, context: CONTEXT })
+    super(condition, { scriptEnabled: false, jsonSchemaValidator: schemaValidator, ...options, context: CONTEXT })
   }
 }
 
 export class Aggregator extends BaseAggregator {
   constructor(stages: Doc[], options: Partial<AggOptions> = {}) {
-    super(stages, { scriptEnabled: false, ...options, context: CONTEXT })
+    super(stages, { scriptEnabled: false, jsonSchemaValidator: schemaValidator, ...options, context: CONTEXT })
   }
 }
 

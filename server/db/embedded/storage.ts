@@ -15,6 +15,7 @@ export type Op =
   | { op: 'del'; ns: string; id: unknown }
   | { op: 'cc'; ns: string; options: Doc; uuid: string }
   | { op: 'dc'; ns: string }
+  | { op: 'co'; ns: string; options: Doc }
   | { op: 'ci'; ns: string; spec: IndexSpec }
   | { op: 'di'; ns: string; name: string }
   | { op: 'ddb'; db: string }
@@ -105,9 +106,15 @@ export class Storage {
       case 'dc':
         this.drop(o.ns)
         break
+      case 'co': {
+        const c = this.get(o.ns)
+        if (c) c.options = o.options
+        break
+      }
       case 'ci': {
         const c = this.ensure(o.ns)
         if (!c.indexes.has(o.spec.name)) c.addIndex(o.spec)
+        else Object.assign(c.indexes.get(o.spec.name)!.spec, o.spec) // collMod's index changes
         break
       }
       case 'di':

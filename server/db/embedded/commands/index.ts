@@ -5,12 +5,19 @@ import { collatorFor } from '../collation.js'
 import { MongoError } from '../errors.js'
 import { Ctx } from '../exec.js'
 import { adminCommands } from './admin.js'
+import { catalogExtraCommands } from './catalog-extra.js'
 import type { CommandEnv, Handler } from './context.js'
 import { crudCommands } from './crud.js'
 import { ddlCommands } from './ddl.js'
 import { readCommands } from './read.js'
 
-const HANDLERS: Record<string, Handler> = { ...adminCommands, ...crudCommands, ...readCommands, ...ddlCommands }
+const HANDLERS: Record<string, Handler> = {
+  ...adminCommands,
+  ...crudCommands,
+  ...readCommands,
+  ...ddlCommands,
+  ...catalogExtraCommands,
+}
 const RETRYABLE = new Set(['insert', 'update', 'delete', 'findAndModify', 'findandmodify'])
 const TXN_CONTROL = new Set(['commitTransaction', 'abortTransaction'])
 /** Still answered after a journal failure, so drivers can connect and see the error on real commands. */
