@@ -59,6 +59,14 @@ const ROWS: { name: string; filter: BSON.Document; ids?: number[]; code?: number
   { name: '$gt only within the number bracket', filter: { v: { $gt: 2 } }, ids: [2, 3, 16] },
   { name: '$gte null matches null and missing', filter: { v: { $gte: null } }, ids: [12, 17] },
   { name: '$gt ObjectId', filter: { v: { $gt: new BSON.ObjectId('64b000000000000000000000') as never } }, ids: [6] },
+  // plain equality / $in / $ne / null (the engine's fast path): arrays match by element, null matches missing
+  { name: 'equality matches an array element', filter: { v: 1 }, ids: [1, 11] },
+  { name: 'string equality inside an array', filter: { v: 'a' }, ids: [11] },
+  { name: '$in', filter: { v: { $in: [1, 'str'] } }, ids: [1, 5, 11] },
+  { name: '$ne', filter: { v: { $ne: 1 } }, ids: [2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15, 16, 17, 18] },
+  { name: 'null matches null and missing', filter: { v: null }, ids: [12, 17] },
+  { name: '$nin with null', filter: { v: { $nin: [null, 1] } }, ids: [2, 3, 4, 5, 6, 7, 8, 9, 10, 13, 14, 15, 16, 18] },
+  { name: 'a range and an equality together', filter: { _id: { $gte: 5, $lt: 8 }, v: { $ne: 'str' } }, ids: [6, 7] },
   { name: '$elemMatch {$id} on DBRefs', filter: { refs: { $elemMatch: { $id: oid } } }, ids: [17] },
   { name: '$elemMatch with operators only', filter: { v: { $elemMatch: { $gte: 1 } } }, ids: [11] },
 ]

@@ -1,7 +1,8 @@
 // Per-command execution context: reads through the planner (seeing the session's transaction overlay, if
 // any) and writes either straight to committed state (journaled when the command finishes) or into the
 // transaction's overlay.
-import { Aggregator, type Query } from './mingo-ctx.js'
+import type { Matcher } from './fast-filter.js'
+import { Aggregator } from './mingo-ctx.js'
 import { clone, isPlainObject, keyString, type Doc } from './bson-utils.js'
 import { collatorFor, effectiveCollation } from './collation.js'
 import type { Collection } from './collection.js'
@@ -149,7 +150,7 @@ export class Ctx {
   }
 
   /** Read-only views: run the view's pipeline over its source, then filter/sort the output. */
-  private selectView(v: Collection, q: Query, opts: SelectOpts, depth = 0): Doc[] {
+  private selectView(v: Collection, q: Matcher, opts: SelectOpts, depth = 0): Doc[] {
     if (depth > 20) throw new MongoError(1, 'view nesting too deep')
     const src = this.coll(`${v.db}.${String(v.options.viewOn)}`)
     const input = (

@@ -5,11 +5,16 @@ import { Query } from './mingo-ctx.js'
 import { applyOps } from './update/apply.js'
 import { BSON, clone, compareValues, deepEqual, getPath, isPlainObject, type Doc } from './bson-utils.js'
 import type { Collator } from './collation.js'
+import { fastFilter, type Matcher } from './fast-filter.js'
 import { MongoError, fromMingo } from './errors.js'
 
-export function compileFilter(filter: unknown, collation?: unknown): Query {
+export function compileFilter(filter: unknown, collation?: unknown): Matcher {
   if (filter !== undefined && filter !== null && !isPlainObject(filter))
     throw new MongoError(14, "BSON field 'filter' is the wrong type, expected an object")
+  if (!collation) {
+    const fast = fastFilter((filter ?? {}) as Doc)
+    if (fast) return fast
+  }
   try {
     const q = new Query((filter ?? {}) as Doc, collation ? { collation: collation as never } : {})
     // mingo compiles lazily on some paths; probe once so bad operators fail before any write happens.
@@ -20,7 +25,7 @@ export function compileFilter(filter: unknown, collation?: unknown): Query {
   }
 }
 
-export function matches(q: Query, doc: Doc): boolean {
+export function matches(q: Matcher, doc: Doc): boolean {
   try {
     return q.test(doc)
   } catch (e) {
