@@ -207,6 +207,8 @@ export function validateSpec(spec: Doc): IndexSpec {
   if (!isPlainObject(key) || Object.keys(key).length === 0)
     throw new MongoError(67, 'Index keys cannot be an empty object.')
   for (const [f, v] of Object.entries(key)) {
+    if (f === '$**' || f.endsWith('.$**'))
+      throw new MongoError(67, `wildcard index '${f}' is not supported by the embedded engine`)
     if (v === 'text' || v === '2dsphere' || v === '2d' || v === 'geoHaystack') {
       throw new MongoError(67, `index type '${String(v)}' on field '${f}' is not supported by the embedded engine`)
     }
