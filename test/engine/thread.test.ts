@@ -102,7 +102,7 @@ describe('embedded engine in a worker thread', function () {
   })
 
   it('restarts at once after kill -9, 20 times in a row (the lock dies with the process)', async function () {
-    this.timeout(180_000)
+    this.timeout(300_000)
     let prev: ChildProcess | undefined
     for (let i = 0; i < 20; i++) {
       const run = runCli(dbPath) // started right after the kill, as a supervisor would, without waiting
