@@ -1,7 +1,7 @@
 // Read commands: find, getMore, killCursors, aggregate, count, distinct, explain.
 import { Aggregator } from '../mingo-ctx.js'
 import { clone, getPath, isPlainObject, keyString, type Doc } from '../bson-utils.js'
-import { effectiveCollation } from '../collation.js'
+import { collatorFor, effectiveCollation } from '../collation.js'
 import { MongoError, fromMingo } from '../errors.js'
 import { project } from '../query.js'
 import type { CommandEnv, Handler } from './context.js'
@@ -173,12 +173,18 @@ const distinct: Handler = (env) => {
   const key = env.cmd.key
   if (typeof key !== 'string') throw new MongoError(14, "BSON field 'distinct.key' is missing but a required field")
   const seen = new Map<string, unknown>()
+  const c = env.ctx.coll(ns)
+  const coll = collatorFor(effectiveCollation(env.cmd.collation, c?.options))
   for (const d of env.ctx.select(env.ctx.coll(ns), (env.cmd.query ?? {}) as Doc, { collation: env.cmd.collation })) {
     const v = getPath(d, key)
     for (const x of Array.isArray(v) ? v : [v]) {
       if (x === undefined) continue
       const k = keyString(x)
-      if (!seen.has(k)) seen.set(k, x)
+      if (seen.has(k)) continue
+      // Under a collation, strings equal to one already seen ('Алма' and 'алма' at strength 2) are one value.
+      if (coll && typeof x === 'string' && [...seen.values()].some((y) => typeof y === 'string' && coll(x, y) === 0))
+        continue
+      seen.set(k, x)
     }
   }
   return { values: [...seen.values()], ok: 1 }
