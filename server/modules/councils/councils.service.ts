@@ -218,7 +218,10 @@ export async function listCouncils(query: CouncilListQuery): Promise<Page<Return
       { levelRank: rank, sortName: name, _id: mongoose.trusted({ $gt: new mongoose.Types.ObjectId(id) }) },
     ]
   }
+  // Kazakh alphabet order (Ә after А, Ғ after Г, … І last), on MongoDB and the embedded engine alike; the
+  // keyset filter above compares under the same collation.
   const docs = await Council.find(filter, LIST_FIELDS)
+    .collation({ locale: 'kk' })
     .sort({ levelRank: 1, sortName: 1, _id: 1 })
     .limit(query.limit + 1)
     .lean<ListRow[]>()

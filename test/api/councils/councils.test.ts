@@ -255,6 +255,17 @@ describe('councils API', () => {
       expect((await guest.get('/api/v1/councils?unknown=1')).status).to.equal(200)
     })
 
+    it('should list councils of one level in Kazakh alphabet order (collation kk)', async () => {
+      const words = ['Ұлытау', 'Әйтеке', 'Ғабит', 'Арал', 'Қазалы', 'Бурабай', 'Іле', 'Өскемен', 'Үржар', 'Гүлшат']
+      for (const w of words)
+        await makeCouncil(moderator, { level: 'district', regionId: astana.id, name: { kk: `${w} ауданының кеңесі` } })
+      const res = await guest.get(`/api/v1/councils?region=${astana.id}&level=district&limit=100`)
+      const got = res.body.items.map((c: any) => c.name.kk.split(' ')[0])
+      expect(got).to.deep.equal([...words].sort(new Intl.Collator('kk').compare))
+      expect(got.slice(0, 4)).to.deep.equal(['Арал', 'Әйтеке', 'Бурабай', 'Гүлшат'])
+      expect(got.at(-1)).to.equal('Іле')
+    })
+
     it('should find councils by inflected words in both languages', async () => {
       for (const q of ['Алматының', 'алматы кеңес', 'совета Алматы', 'советов', 'ӘКІМДІГІ']) {
         const res = await guest.get(`/api/v1/councils?q=${encodeURIComponent(q)}`)
