@@ -3,6 +3,8 @@ import { appealsModule } from './appeals/index.js'
 import { chatModule } from './chat/index.js'
 import { newsModule } from './news/index.js'
 import { councilsModule } from './councils/index.js'
+import { controlModule } from './control/index.js'
+import { grantsModule } from './grants/index.js'
 import { healthModule } from './health/index.js'
 import { regionsModule } from './regions/index.js'
 import { usersModule } from './users/index.js'
@@ -21,4 +23,6 @@ export const modules: KenesModule[] = [
   chatModule,
   videosModule,
   appealsModule,
+  grantsModule,
+  controlModule,
 ]
