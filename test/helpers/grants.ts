@@ -74,7 +74,10 @@ export async function publishedCall(
   const admin = opts.admin ?? (await loginAs(t, { roles: ['admin'] }))
   const experts: Agent[] = []
   for (let i = 0; i < (opts.experts ?? 0); i++) experts.push(await loginAs(t, { roles: ['expert'] }))
-  const created = await admin.post('/api/v1/grants/calls', callBody({ expertIds: experts.map((e) => e.user!.id), ...opts.call }))
+  const created = await admin.post(
+    '/api/v1/grants/calls',
+    callBody({ expertIds: experts.map((e) => e.user!.id), ...opts.call }),
+  )
   expect(created.status, created.text).to.equal(201)
   const pub = await admin.patch(`/api/v1/grants/calls/${created.body.id}`, { status: 'published' })
   expect(pub.status, pub.text).to.equal(200)
@@ -90,7 +93,10 @@ export async function submittedApplication(
   const councilId = opts.councilId ?? (await createCouncil())
   const member = opts.member ?? (await loginAs(t, { roles: ['council_member'], councilIds: [councilId] }))
   const budget = (opts.budget ?? [500_000 * TENGE]).map((amountTiyn, i) => ({ item: `Line ${i + 1}`, amountTiyn }))
-  const created = await member.post(`/api/v1/grants/calls/${callId}/applications`, applicationBody(councilId, { budget }))
+  const created = await member.post(
+    `/api/v1/grants/calls/${callId}/applications`,
+    applicationBody(councilId, { budget }),
+  )
   expect(created.status, created.text).to.equal(201)
   const sub = await member.post(`/api/v1/grants/applications/${created.body.id}/submit`, {})
   expect(sub.status, sub.text).to.equal(200)

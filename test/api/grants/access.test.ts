@@ -37,7 +37,8 @@ describe('grants: who sees what', () => {
 
   it('should show a draft only to its council (admin, experts, others: 403; guests 401)', async () => {
     expect((await member.get(`/api/v1/grants/applications/${draftId}`)).status).to.equal(200)
-    for (const a of [admin, expertA, otherMember]) expect((await a.get(`/api/v1/grants/applications/${draftId}`)).status).to.equal(403)
+    for (const a of [admin, expertA, otherMember])
+      expect((await a.get(`/api/v1/grants/applications/${draftId}`)).status).to.equal(403)
     expect((await new Agent(t.url).get(`/api/v1/grants/applications/${draftId}`)).status).to.equal(401)
     const ranked = await admin.get(`/api/v1/grants/calls/${callId}/applications`)
     expect(ranked.body.items.map((a: { id: string }) => a.id)).to.not.include(draftId)
@@ -48,12 +49,18 @@ describe('grants: who sees what', () => {
   it('should refuse a council member to create, edit or submit for another council', async () => {
     const res = await otherMember.post(`/api/v1/grants/calls/${callId}/applications`, applicationBody(councilId))
     expect(res.status).to.equal(403)
-    expect((await otherMember.patch(`/api/v1/grants/applications/${draftId}`, { title: { ru: 'X' } })).status).to.equal(403)
+    expect((await otherMember.patch(`/api/v1/grants/applications/${draftId}`, { title: { ru: 'X' } })).status).to.equal(
+      403,
+    )
     expect((await otherMember.post(`/api/v1/grants/applications/${draftId}/submit`, {})).status).to.equal(403)
     expect((await otherMember.post(`/api/v1/grants/applications/${draftId}/withdraw`, {})).status).to.equal(403)
-    expect((await otherMember.get(`/api/v1/grants/calls/${callId}/applications?councilId=${councilId}`)).status).to.equal(403)
+    expect(
+      (await otherMember.get(`/api/v1/grants/calls/${callId}/applications?councilId=${councilId}`)).status,
+    ).to.equal(403)
     const citizen = await loginAs(t, { roles: ['citizen'] })
-    expect((await citizen.post(`/api/v1/grants/calls/${callId}/applications`, applicationBody(councilId))).status).to.equal(403)
+    expect(
+      (await citizen.post(`/api/v1/grants/calls/${callId}/applications`, applicationBody(councilId))).status,
+    ).to.equal(403)
   })
 
   it('should show submitted applications to the admin and the call’s experts only, not to other experts', async () => {
@@ -96,7 +103,10 @@ describe('grants: who sees what', () => {
     expect(seenByCouncil.score).to.equal(null)
     const entries = await listAudit({ action: 'grants.review_scored', targetId: submitted.id })
     expect(entries.map((e) => e.actorId)).to.have.members([expertA.user!.id, expertB.user!.id])
-    expect(entries.find((e) => e.actorId === expertA.user!.id)!.details.scores).to.deep.equal({ relevance: 8, reach: 4 })
+    expect(entries.find((e) => e.actorId === expertA.user!.id)!.details.scores).to.deep.equal({
+      relevance: 8,
+      reach: 4,
+    })
   })
 
   it('should refuse an expert who is a member of the applying council (403)', async () => {
@@ -151,8 +161,14 @@ describe('grants: who sees what', () => {
     const unscored = await submittedApplication(t, world.call.id)
     const [e] = world.experts
     // low: relevance 2 (w3), reach 10 (w1) → 4; high: relevance 6, reach 0 → 4.5 (an unweighted mean would rank low first)
-    await e.post(`/api/v1/grants/applications/${low.id}/reviews`, { conflictOfInterest: false, scores: { relevance: 2, reach: 10 } })
-    await e.post(`/api/v1/grants/applications/${high.id}/reviews`, { conflictOfInterest: false, scores: { relevance: 6, reach: 0 } })
+    await e.post(`/api/v1/grants/applications/${low.id}/reviews`, {
+      conflictOfInterest: false,
+      scores: { relevance: 2, reach: 10 },
+    })
+    await e.post(`/api/v1/grants/applications/${high.id}/reviews`, {
+      conflictOfInterest: false,
+      scores: { relevance: 6, reach: 0 },
+    })
     const list = (await admin.get(`/api/v1/grants/calls/${world.call.id}/applications`)).body.items
     expect(list.map((a: { id: string }) => a.id)).to.deep.equal([high.id, low.id, unscored.id])
     expect(list.map((a: { score: { mean: number | null } }) => a.score.mean)).to.deep.equal([4.5, 4, null])
@@ -162,7 +178,9 @@ describe('grants: who sees what', () => {
     const world = await publishedCall(t, { admin, call: { year: 2032 } })
     const app = await submittedApplication(t, world.call.id)
     await closeCall(admin, world.call.id)
-    expect((await admin.post(`/api/v1/grants/calls/${world.call.id}/awards`, { applicationIds: [app.id] })).status).to.equal(201)
+    expect(
+      (await admin.post(`/api/v1/grants/calls/${world.call.id}/awards`, { applicationIds: [app.id] })).status,
+    ).to.equal(201)
     const guest = new Agent(t.url)
     const res = await guest.get('/api/v1/grants/awards?year=2032')
     expect(res.status).to.equal(200)
@@ -182,7 +200,11 @@ describe('grants: who sees what', () => {
     expect((await admin.get(`/api/v1/grants/calls/${created.body.id}`)).status).to.equal(200)
     const list = await new Agent(t.url).get('/api/v1/grants/calls?limit=100')
     expect(list.body.items.map((c: { id: string }) => c.id)).to.not.include(created.body.id)
-    expect((await member.post('/api/v1/grants/calls', (await import('../../helpers/grants.js')).callBody())).status).to.equal(403)
-    expect((await expertA.patch(`/api/v1/grants/calls/${created.body.id}`, { status: 'published' })).status).to.equal(403)
+    expect(
+      (await member.post('/api/v1/grants/calls', (await import('../../helpers/grants.js')).callBody())).status,
+    ).to.equal(403)
+    expect((await expertA.patch(`/api/v1/grants/calls/${created.body.id}`, { status: 'published' })).status).to.equal(
+      403,
+    )
   })
 })

@@ -54,7 +54,10 @@ describe('grants: money is exact and the budget holds', () => {
       expect(res.status, String(amountTiyn)).to.equal(400)
     }
     const admin = await loginAs(t, { roles: ['admin'] })
-    const bad = await admin.post('/api/v1/grants/calls', { ...(await import('../../helpers/grants.js')).callBody(), budgetTiyn: 1.5 })
+    const bad = await admin.post('/api/v1/grants/calls', {
+      ...(await import('../../helpers/grants.js')).callBody(),
+      budgetTiyn: 1.5,
+    })
     expect(bad.status).to.equal(400)
   })
 
@@ -89,7 +92,9 @@ describe('grants: money is exact and the budget holds', () => {
     const both = await admin.post(`/api/v1/grants/calls/${call.id}/awards`, { applicationIds: [a.id, b.id] })
     expect(both.status).to.equal(409)
     expect(both.body.code).to.equal('grants.over_budget')
-    expect((await admin.post(`/api/v1/grants/calls/${call.id}/awards`, { applicationIds: [a.id] })).status).to.equal(201)
+    expect((await admin.post(`/api/v1/grants/calls/${call.id}/awards`, { applicationIds: [a.id] })).status).to.equal(
+      201,
+    )
   })
 
   it('should never exceed the budget when two admins award at the same moment', async () => {
@@ -125,7 +130,9 @@ describe('grants: money is exact and the budget holds', () => {
     const a = await submittedApplication(t, call.id)
     await closeCall(admin, call.id)
     const results = await Promise.all(
-      [admin, admin2, admin, admin2].map((x) => x.post(`/api/v1/grants/calls/${call.id}/awards`, { applicationIds: [a.id] })),
+      [admin, admin2, admin, admin2].map((x) =>
+        x.post(`/api/v1/grants/calls/${call.id}/awards`, { applicationIds: [a.id] }),
+      ),
     )
     expect(results.filter((r) => r.status === 201)).to.have.length(1)
     const stored = await GrantCall.findById(call.id).lean<{ awardedCount: number; awardedTiyn: number }>()
@@ -149,7 +156,9 @@ describe('grants: money is exact and the budget holds', () => {
     const a = await submittedApplication(t, call.id, { budget: [1, 2] })
     const b = await submittedApplication(t, call.id, { budget: [499_999_99] })
     await closeCall(admin, call.id)
-    expect((await admin.post(`/api/v1/grants/calls/${call.id}/awards`, { applicationIds: [a.id, b.id] })).status).to.equal(201)
+    expect(
+      (await admin.post(`/api/v1/grants/calls/${call.id}/awards`, { applicationIds: [a.id, b.id] })).status,
+    ).to.equal(201)
     const pub = await admin.get('/api/v1/grants/awards?year=2031')
     expect(pub.body.totals).to.deep.equal({ awards: 2, amountTiyn: 3 + 499_999_99, councils: 2 })
   })

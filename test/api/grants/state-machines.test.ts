@@ -1,6 +1,11 @@
 import { expect } from 'chai'
 import { GrantCall } from '../../../server/modules/grants/grants.model.js'
-import { applicationMachine, awardMachine, callMachine, reportMachine } from '../../../server/modules/grants/grants.machine.js'
+import {
+  applicationMachine,
+  awardMachine,
+  callMachine,
+  reportMachine,
+} from '../../../server/modules/grants/grants.machine.js'
 import { startTestServer, type TestServer } from '../../helpers/server.js'
 import { loginAs } from '../../helpers/users.js'
 import {
@@ -26,7 +31,9 @@ describe('grants: state machines and optimistic versions', () => {
 
   it('should allow exactly the documented transitions', () => {
     const allowed = (m: { states: readonly string[]; can(a: string, b: string): boolean }) =>
-      pairs(m as never).filter(([a, b]) => m.can(a, b)).map(([a, b]) => `${a}>${b}`)
+      pairs(m as never)
+        .filter(([a, b]) => m.can(a, b))
+        .map(([a, b]) => `${a}>${b}`)
     expect(allowed(callMachine)).to.have.members(['draft>published', 'published>closed'])
     expect(allowed(applicationMachine)).to.have.members([
       'draft>submitted',
@@ -72,7 +79,9 @@ describe('grants: state machines and optimistic versions', () => {
     const edit = await member.patch(`/api/v1/grants/applications/${draft.id}`, { title: { ru: 'Новое' } })
     expect(edit.status).to.equal(409)
     expect(edit.body.code).to.equal('grants.not_draft')
-    expect((await member.post(`/api/v1/grants/applications/${draft.id}/withdraw`, {})).body.status).to.equal('withdrawn')
+    expect((await member.post(`/api/v1/grants/applications/${draft.id}/withdraw`, {})).body.status).to.equal(
+      'withdrawn',
+    )
     for (const step of ['submit', 'withdraw']) {
       const res = await member.post(`/api/v1/grants/applications/${draft.id}/${step}`, {})
       expect(res.status, step).to.equal(409)
@@ -83,7 +92,9 @@ describe('grants: state machines and optimistic versions', () => {
     const dup = await member.post(`/api/v1/grants/calls/${call.id}/applications`, applicationBody(councilId))
     expect(dup.status).to.equal(409)
     expect(dup.body.code).to.equal('grants.already_applied')
-    expect((await member.post(`/api/v1/grants/applications/${second.id}/withdraw`, {})).body.status).to.equal('withdrawn')
+    expect((await member.post(`/api/v1/grants/applications/${second.id}/withdraw`, {})).body.status).to.equal(
+      'withdrawn',
+    )
   })
 
   it('application: awarded is final (no withdrawal, no second award); a withdrawn one cannot be awarded', async () => {
@@ -95,11 +106,15 @@ describe('grants: state machines and optimistic versions', () => {
     expect((await admin.post(`/api/v1/grants/calls/${call.id}/awards`, { applicationIds: [w.id] })).body.code).to.equal(
       'grants.not_awardable',
     )
-    expect((await admin.post(`/api/v1/grants/calls/${call.id}/awards`, { applicationIds: [a.id] })).status).to.equal(201)
+    expect((await admin.post(`/api/v1/grants/calls/${call.id}/awards`, { applicationIds: [a.id] })).status).to.equal(
+      201,
+    )
     const withdraw = await a.member.post(`/api/v1/grants/applications/${a.id}/withdraw`, {})
     expect(withdraw.status).to.equal(409)
     expect(withdraw.body.code).to.equal('grants.invalid_transition')
-    expect((await admin.post(`/api/v1/grants/calls/${call.id}/awards`, { applicationIds: [a.id] })).status).to.equal(409)
+    expect((await admin.post(`/api/v1/grants/calls/${call.id}/awards`, { applicationIds: [a.id] })).status).to.equal(
+      409,
+    )
   })
 
   it('should refuse to award before the deadline (409 grants.call_open)', async () => {
@@ -169,7 +184,9 @@ describe('grants: state machines and optimistic versions', () => {
   it('should refuse a stale call version (409 conflict)', async () => {
     const admin = await loginAs(t, { roles: ['admin'] })
     const c = (await admin.post('/api/v1/grants/calls', callBody())).body
-    expect((await admin.patch(`/api/v1/grants/calls/${c.id}`, { grantsCount: 12, version: c.version })).status).to.equal(200)
+    expect(
+      (await admin.patch(`/api/v1/grants/calls/${c.id}`, { grantsCount: 12, version: c.version })).status,
+    ).to.equal(200)
     const stale = await admin.patch(`/api/v1/grants/calls/${c.id}`, { grantsCount: 11, version: c.version })
     expect(stale.status).to.equal(409)
     expect(stale.body.code).to.equal('conflict')
