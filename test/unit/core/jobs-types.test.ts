@@ -31,6 +31,8 @@ describe('typed jobs', () => {
       'videos.process',
       'videos.tus_cleanup',
       'chat.attachment_expire',
+      'grants.milestone_reminder',
+      'control.overdue_reminder',
     ]
     expect([...owners.keys()].sort()).to.deep.equal([...expected].sort())
   })
