@@ -30,6 +30,7 @@ const Reset = lazy(() => import('./pages/account/reset.js'))
 const Profile = lazy(() => import('./pages/account/profile.js'))
 const MemberArea = lazy(() => import('./pages/member/area.js'))
 const ModerationArea = lazy(() => import('./pages/moderator/area.js'))
+const GrantsArea = lazy(() => import('./pages/grants/area.js'))
 const NotFound = lazy(() => import('./pages/public/not-found.js'))
 
 export function App() {
@@ -71,6 +72,14 @@ export function App() {
                 element={
                   <Suspense fallback={<Loading />}>
                     <ModerationArea />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="grants/*"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <GrantsArea />
                   </Suspense>
                 }
               />

@@ -252,19 +252,4 @@ export const PublicAwardPage = z.object({
 })
 export const CallIdParams = z.strictObject({ id: ObjectIdString })
 
-/** "500 000 ₸" from tiyn (integer arithmetic; kopeck-like tiyn shown only when present). */
-export function formatTenge(tiyn: number): string {
-  const whole = Math.trunc(tiyn / 100)
-  const rest = Math.abs(tiyn % 100)
-  const grouped = String(Math.abs(whole)).replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0')
-  return `${tiyn < 0 ? '−' : ''}${grouped}${rest ? `,${String(rest).padStart(2, '0')}` : ''}\u00a0₸`
-}
-/** "500 000" / "500000,50" typed in tenge → integer tiyn, or null when it is not an amount. */
-export function parseTenge(text: string): number | null {
-  const m = /^\s*(\d{1,12}(?:[\s\u00a0]\d{3})*|\d+)(?:[.,](\d{1,2}))?\s*(₸)?\s*$/.exec(text)
-  if (!m) return null
-  const whole = Number(m[1].replace(/[\s\u00a0]/g, ''))
-  const frac = m[2] ? Number(m[2].padEnd(2, '0')) : 0
-  const tiyn = whole * 100 + frac
-  return Number.isSafeInteger(tiyn) ? tiyn : null
-}
+export { formatTenge, parseTenge } from '../money.js'

@@ -53,7 +53,7 @@ async function remindOverdue({ recommendationId, dueAt }: OverduePayload): Promi
         stateBody: pick(rec.stateBody, m.locale),
         sentAt: new Date(rec.sentAt).toISOString().slice(0, 10),
         dueAt: dueAt.slice(0, 10),
-        link: `/member/control`,
+        link: `/grants/recommendations`,
       },
     })
   log.info({ recommendationId, sent: members.length }, 'recommendation overdue reminder sent')

@@ -139,7 +139,7 @@ async function transition(
   await mailCouncil(String(app.councilId), `application_${to}`, (lng) => ({
     title: pick(app.title, lng),
     call: pick(call.title, lng),
-    link: `/member/grants/applications/${id}`,
+    link: `/grants/applications/${id}`,
   }))
   return { app: updated, call }
 }

@@ -1,5 +1,6 @@
 import mongoose from 'mongoose'
 import type { PublicAward } from '../../../shared/schemas/grants.js'
+import { formatTenge } from '../../../shared/money.js'
 import { audit } from '../../core/audit.js'
 import { AppError, conflict, validationFailed } from '../../core/errors.js'
 import { decodeCursor, encodeCursor, invalidCursor } from '../../core/http.js'
@@ -114,8 +115,8 @@ export async function awardGrants(actor: Actor, callId: string, applicationIds: 
     await mailCouncil(String(a.councilId), 'awarded', (lng) => ({
       title: pick(a.title, lng),
       call: pick(call.title, lng),
-      amount: formatAmount(a.totalTiyn),
-      link: `/member/grants/applications/${String(a._id)}`,
+      amount: formatTenge(a.totalTiyn),
+      link: `/grants/applications/${String(a._id)}`,
     }))
     await scheduleMilestoneReminders(
       awards[i].id,
@@ -124,9 +125,6 @@ export async function awardGrants(actor: Actor, callId: string, applicationIds: 
   }
   return { items: awards }
 }
-
-const formatAmount = (tiyn: number) =>
-  `${String(Math.trunc(tiyn / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ' ')}${tiyn % 100 ? `,${String(tiyn % 100).padStart(2, '0')}` : ''} ₸`
 
 /**
  * The public results of a year: awarded councils, what they control, amounts, milestones and

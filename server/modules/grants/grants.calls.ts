@@ -86,7 +86,7 @@ export async function updateCall(actor: Actor, id: string, body: UpdateCallBody)
     await mailUsers((updated.expertIds ?? []).map(String), 'expert_assigned', (lng) => ({
       title: pick(updated.title, lng),
       closesAt: new Date(updated.closesAt).toISOString().slice(0, 10),
-      link: `/grants/review/${id}`,
+      link: `/grants/review?call=${id}`,
     }))
   return toCallView(updated, actor)
 }

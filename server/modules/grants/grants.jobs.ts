@@ -53,7 +53,7 @@ async function remindMilestone({ awardId, index, dueAt }: MilestonePayload): Pro
     title: pick(app.title, lng),
     milestone: step.title,
     dueAt: dueAt.slice(0, 10),
-    link: `/member/grants/awards/${awardId}`,
+    link: `/grants/awards/${awardId}`,
   }))
   log.info({ awardId, index, sent }, 'grant milestone reminder sent')
 }

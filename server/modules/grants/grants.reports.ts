@@ -87,7 +87,7 @@ export async function decideReport(actor: Actor, id: string, body: ReportDecisio
     title: pick(app?.title, lng),
     kind: report.kind,
     comment: body.comment,
-    link: `/member/grants/awards/${String(award._id)}`,
+    link: `/grants/awards/${String(award._id)}`,
   }))
   return toReportView(updated)
 }

@@ -11,7 +11,7 @@ import { Checkbox, errFor, TextField } from '../../components/field.js'
 import { More } from '../../components/more.js'
 import { Empty, ErrorBox, Notice } from '../../components/status.js'
 
-const ROLES: Role[] = ['citizen', 'council_member', 'moderator', 'admin']
+const ROLES: Role[] = ['citizen', 'council_member', 'moderator', 'admin', 'expert']
 
 /** Admins: find people, change their roles and councils, disable accounts (audit-logged by the server). */
 export function Users() {

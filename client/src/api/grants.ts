@@ -1,0 +1,97 @@
+/**
+ * Small grants: every HTTP call the grant pages make, typed by the shared schemas (types only, so
+ * zod stays out of the bundle). Pages never write a path; they call these functions or hooks.
+ * (The TanStack Query data layer is in progress on another branch; these keep the same shape:
+ * key factories + one function per endpoint, so moving them onto query hooks is mechanical.)
+ */
+import type { z } from 'zod'
+import type * as G from '../../../shared/schemas/grants.js'
+import { api } from '../lib/api.js'
+import { useLoad } from '../lib/hooks.js'
+
+export type Call = z.output<typeof G.CallView>
+export type Application = z.output<typeof G.ApplicationView>
+export type Report = z.output<typeof G.ReportView>
+export type PublicAward = z.output<typeof G.PublicAward>
+export type AwardsPage = z.output<typeof G.PublicAwardPage>
+export type NewCall = z.input<typeof G.CreateCallBody>
+export type CallPatch = z.input<typeof G.UpdateCallBody>
+export type NewApplication = z.input<typeof G.CreateApplicationBody>
+export type ApplicationPatch = z.input<typeof G.UpdateApplicationBody>
+export type NewReview = z.input<typeof G.ReviewBody>
+export type NewReport = z.input<typeof G.ReportBody>
+interface Page<T> {
+  items: T[]
+  nextCursor: string | null
+}
+
+export const grantKeys = {
+  calls: (q: object) => ['grants', 'calls', q] as const,
+  call: (id: string) => ['grants', 'call', id] as const,
+  applications: (callId: string, councilId?: string) => ['grants', 'applications', callId, councilId ?? null] as const,
+  application: (id: string) => ['grants', 'application', id] as const,
+  awards: (year: number) => ['grants', 'awards', year] as const,
+  reports: (awardId: string) => ['grants', 'reports', awardId] as const,
+}
+
+export const grantsApi = {
+  listCalls: (query: { year?: number; status?: string; mine?: 'true'; limit?: number }, signal?: AbortSignal) =>
+    api<Page<Call>>('/grants/calls', { query: { limit: 100, ...query }, signal }),
+  getCall: (id: string, signal?: AbortSignal) => api<Call>(`/grants/calls/${encodeURIComponent(id)}`, { signal }),
+  createCall: (body: NewCall) => api<Call>('/grants/calls', { method: 'POST', body }),
+  updateCall: (id: string, body: CallPatch) =>
+    api<Call>(`/grants/calls/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
+  listApplications: (callId: string, councilId?: string, signal?: AbortSignal) =>
+    api<Page<Application>>(`/grants/calls/${encodeURIComponent(callId)}/applications`, {
+      query: { councilId },
+      signal,
+    }),
+  myApplications: (signal?: AbortSignal) => api<Page<Application>>('/grants/applications/mine', { signal }),
+  getApplication: (id: string, signal?: AbortSignal) =>
+    api<Application>(`/grants/applications/${encodeURIComponent(id)}`, { signal }),
+  createApplication: (callId: string, body: NewApplication) =>
+    api<Application>(`/grants/calls/${encodeURIComponent(callId)}/applications`, { method: 'POST', body }),
+  updateApplication: (id: string, body: ApplicationPatch) =>
+    api<Application>(`/grants/applications/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
+  submitApplication: (id: string, version?: number) =>
+    api<Application>(`/grants/applications/${encodeURIComponent(id)}/submit`, { method: 'POST', body: { version } }),
+  withdrawApplication: (id: string, version?: number) =>
+    api<Application>(`/grants/applications/${encodeURIComponent(id)}/withdraw`, { method: 'POST', body: { version } }),
+  review: (id: string, body: NewReview) =>
+    api<Application>(`/grants/applications/${encodeURIComponent(id)}/reviews`, { method: 'POST', body }),
+  award: (callId: string, applicationIds: string[]) =>
+    api<{ items: { id: string; applicationId: string }[] }>(`/grants/calls/${encodeURIComponent(callId)}/awards`, {
+      method: 'POST',
+      body: { applicationIds },
+    }),
+  /** Users who can be assigned as experts (admin). */
+  listExperts: (signal?: AbortSignal) =>
+    api<Page<{ id: string; displayName: string; email: string }>>('/users', {
+      query: { role: 'expert', limit: 100 },
+      signal,
+    }),
+  publicAwards: (year: number, signal?: AbortSignal) =>
+    api<AwardsPage>('/grants/awards', { query: { year, limit: 100 }, signal }),
+  reports: (awardId: string, signal?: AbortSignal) =>
+    api<{ items: Report[] }>(`/grants/awards/${encodeURIComponent(awardId)}/reports`, { signal }),
+  createReport: (awardId: string, body: NewReport) =>
+    api<Report>(`/grants/awards/${encodeURIComponent(awardId)}/reports`, { method: 'POST', body }),
+  decideReport: (id: string, body: { status: 'accepted' | 'returned'; comment: string; version?: number }) =>
+    api<Report>(`/grants/reports/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
+}
+
+export const useCalls = (query: { year?: number; status?: string; mine?: 'true' }) =>
+  useLoad((signal) => grantsApi.listCalls(query, signal), [JSON.stringify(query)])
+export const useCall = (id: string) => useLoad((signal) => grantsApi.getCall(id, signal), [id])
+export const useCallApplications = (callId: string, councilId?: string) =>
+  useLoad((signal) => grantsApi.listApplications(callId, councilId, signal), [callId, councilId])
+export const useMyApplications = (enabled: boolean) =>
+  useLoad(
+    (signal) => (enabled ? grantsApi.myApplications(signal) : Promise.resolve({ items: [], nextCursor: null })),
+    [enabled],
+  )
+export const useApplication = (id: string | undefined) =>
+  useLoad((signal) => (id ? grantsApi.getApplication(id, signal) : Promise.resolve(undefined)), [id])
+export const usePublicAwards = (year: number) => useLoad((signal) => grantsApi.publicAwards(year, signal), [year])
+export const useReports = (awardId: string) => useLoad((signal) => grantsApi.reports(awardId, signal), [awardId])
+export const useExperts = () => useLoad((signal) => grantsApi.listExperts(signal), [])

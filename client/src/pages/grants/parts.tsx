@@ -1,0 +1,76 @@
+import { useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { formatTenge, parseTenge } from '../../../../shared/money.js'
+import type { Recommendation } from '../../api/control.js'
+import { formatDate } from '../../lib/format.js'
+import { useLang } from '../../lib/hooks.js'
+
+/** A recommendation's state in words: sent (overdue?), the answer's decision, the implementation. */
+export function RecommendationStatus({ r }: { r: Recommendation }) {
+  const { t } = useTranslation()
+  const lng = useLang()
+  return (
+    <span>
+      {t(`control:status.${r.status}`)}
+      {r.response && <> · {t(`control:decision.${r.response.decision}`)}</>}
+      {r.implementation && <> · {t(`control:implementation.${r.implementation.status}`)}</>}
+      {r.overdue && (
+        <>
+          {' '}
+          <span className="badge badge-danger">{t('grants:web.overdue')}</span>
+        </>
+      )}
+      {r.status === 'sent' && (
+        <span className="small muted"> ({t('grants:web.dueAt', { date: formatDate(r.dueAt, lng) })})</span>
+      )}
+    </span>
+  )
+}
+
+/**
+ * An amount typed in tenge ("500 000"), kept as integer tiyn: the text is what the person typed,
+ * the number is parsed with integer arithmetic (null while it is not an amount).
+ */
+export function TengeInput({
+  id,
+  label,
+  tiyn,
+  onChange,
+  error,
+}: {
+  id: string
+  label: string
+  tiyn: number | null
+  onChange: (tiyn: number | null) => void
+  error?: string
+}) {
+  const { t } = useTranslation()
+  const [text, setText] = useState(tiyn == null ? '' : formatTenge(tiyn).replace(/\u00a0₸$/, ''))
+  const invalid = text.trim() !== '' && parseTenge(text) == null
+  const msg = invalid ? t('grants:web.badAmount') : error
+  return (
+    <div className={`field${msg ? ' has-error' : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        inputMode="decimal"
+        value={text}
+        aria-invalid={msg ? true : undefined}
+        aria-describedby={msg ? `${id}-err` : undefined}
+        onChange={(e) => {
+          setText(e.target.value)
+          onChange(parseTenge(e.target.value))
+        }}
+      />
+      {msg && (
+        <span className="field-error" id={`${id}-err`}>
+          {msg}
+        </span>
+      )}
+    </div>
+  )
+}
+
+/** "2026-05-01" for a date input from an ISO instant (local date), and back to an ISO instant at local noon. */
+export const toDateInput = (iso: string | null | undefined) => (iso ? iso.slice(0, 10) : '')
+export const fromDateInput = (d: string) => (d ? new Date(`${d}T12:00:00`).toISOString() : '')
