@@ -8,6 +8,7 @@ import { currentConfig } from '../../core/config.js'
 import { log } from '../../core/logger.js'
 import { almatyYear, workingDeadline } from '../appeals/index.js'
 import { listDemoCouncils } from '../councils/index.js'
+import { findCouncilAwardIds } from '../grants/index.js'
 import { Recommendation } from './control.model.js'
 import { stateBodyKey } from './control.service.js'
 
@@ -46,6 +47,7 @@ export async function seedControl(): Promise<void> {
   const now = Date.now()
   let n = 0
   for (const [ci, c] of councils.slice(0, 12).entries()) {
+    const [awardId] = await findCouncilAwardIds(c.id, 2026)
     for (const [si, st] of STATES.entries()) {
       if ((ci + si) % 3 === 2) continue // not every council in every state
       const body = BODIES[(ci + si) % BODIES.length]
@@ -64,6 +66,7 @@ export async function seedControl(): Promise<void> {
         sentAt,
         year: almatyYear(sentAt),
         dueAt,
+        awardId: si % 2 === 0 ? (awardId ?? null) : null,
         status: receivedAt ? 'answered' : 'sent',
         response: receivedAt
           ? {

@@ -7,3 +7,10 @@ export async function findAwardSummary(id: string): Promise<{ id: string; counci
   const a = await GrantAward.findById(id).lean<AwardDoc>()
   return a ? { id: String(a._id), councilId: String(a.councilId), year: a.year } : null
 }
+
+/** The awards of a council in a year (demo data links recommendations to them). */
+export async function findCouncilAwardIds(councilId: string, year: number): Promise<string[]> {
+  if (!mongoose.isValidObjectId(councilId)) return []
+  const docs = await GrantAward.find({ councilId, year }, { _id: 1 }).lean<AwardDoc[]>()
+  return docs.map((d) => String(d._id))
+}

@@ -6,4 +6,5 @@ import { seedGrants } from './grants.seed.js'
 export const grantsModule: KenesModule = { name: 'grants', api: grantsRouter, jobs: grantsJobs, seed: seedGrants }
 
 // The front door: what other modules may use.
-export { findAwardSummary } from './grants.lookup.js'
+export { findAwardSummary, findCouncilAwardIds } from './grants.lookup.js'
+export { seedGrants } from './grants.seed.js'
