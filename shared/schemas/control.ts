@@ -37,7 +37,7 @@ export const UpdateRecommendationBody = z
     version: z.number().int().min(0).optional().describe('Optimistic version: a stale value answers 409 `conflict`'),
   })
   .refine((b) => Boolean(b.response) !== Boolean(b.implementation), {
-    message: 'response_or_implementation',
+    message: 'control.response_or_implementation',
     path: ['response'],
   })
 export type UpdateRecommendationBody = z.infer<typeof UpdateRecommendationBody>

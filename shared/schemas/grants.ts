@@ -47,9 +47,9 @@ const datesInOrder = (c: { opensAt?: string; closesAt?: string }) =>
 
 export const CreateCallBody = z
   .strictObject(callFields)
-  .refine(uniqueKeys, { path: ['criteria'], message: 'duplicate_key' })
-  .refine(datesInOrder, { path: ['closesAt'], message: 'before_opens_at' })
-  .refine((c) => c.maxAmountTiyn <= c.budgetTiyn, { path: ['maxAmountTiyn'], message: 'over_budget' })
+  .refine(uniqueKeys, { path: ['criteria'], message: 'grants.duplicate_key' })
+  .refine(datesInOrder, { path: ['closesAt'], message: 'grants.before_opens_at' })
+  .refine((c) => c.maxAmountTiyn <= c.budgetTiyn, { path: ['maxAmountTiyn'], message: 'grants.over_budget' })
 export type CreateCallBody = z.infer<typeof CreateCallBody>
 
 export const UpdateCallBody = z
@@ -67,8 +67,8 @@ export const UpdateCallBody = z
     status: z.enum(['published', 'closed']).optional(),
     version: Version.optional(),
   })
-  .refine(uniqueKeys, { path: ['criteria'], message: 'duplicate_key' })
-  .refine(datesInOrder, { path: ['closesAt'], message: 'before_opens_at' })
+  .refine(uniqueKeys, { path: ['criteria'], message: 'grants.duplicate_key' })
+  .refine(datesInOrder, { path: ['closesAt'], message: 'grants.before_opens_at' })
 export type UpdateCallBody = z.infer<typeof UpdateCallBody>
 
 export const CallView = z.object({

@@ -91,9 +91,6 @@ function MainNav() {
     ['/appeals/track', t('nav.track')],
     ['/grants', t('nav.grants')],
   ]
-  if (hasRole(user, 'council_member')) items.push(['/grants/mine', t('nav.myGrants')])
-  if (hasRole(user, 'expert')) items.push(['/grants/review', t('nav.review')])
-  if (hasRole(user, 'admin')) items.push(['/grants/admin', t('nav.grantsAdmin')])
   if (hasRole(user, 'council_member', 'moderator', 'admin')) items.push(['/member', t('nav.member')])
   if (hasRole(user, 'moderator', 'admin')) items.push(['/moderation', t('nav.moderation')])
   return (

@@ -25,7 +25,7 @@ route(
     summary: 'Record a recommendation the council sent to a state body (its council members)',
     description:
       '`dueAt` = `sentAt` + `RECOMMENDATION_DUE_WORKING_DAYS` (default 15) working days of the Kazakhstan calendar, end of that day in Almaty. ' +
-      '`awardId` must be an award of the same council (400 `unknown_award`); `eventId` is kept as given. The council is e-mailed once when the answer is overdue.',
+      '`awardId` must be an award of the same council (400 `control.unknown_award`); `eventId` is kept as given. The council is e-mailed once when the answer is overdue.',
     body: CreateRecommendationBody,
     response: RecommendationView,
     status: 201,

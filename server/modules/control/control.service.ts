@@ -82,11 +82,12 @@ export async function createRecommendation(actor: Actor, body: CreateRecommendat
   const council = await findCouncilSummary(body.councilId)
   if (!council) throw validationFailed([{ path: 'body.councilId', code: 'unknown_council' }])
   const sentAt = new Date(body.sentAt)
-  if (sentAt.getTime() > Date.now() + 60_000) throw validationFailed([{ path: 'body.sentAt', code: 'in_future' }])
+  if (sentAt.getTime() > Date.now() + 60_000)
+    throw validationFailed([{ path: 'body.sentAt', code: 'control.in_future' }])
   if (body.awardId) {
     const award = await findAwardSummary(body.awardId)
     if (!award || award.councilId !== body.councilId)
-      throw validationFailed([{ path: 'body.awardId', code: 'unknown_award' }])
+      throw validationFailed([{ path: 'body.awardId', code: 'control.unknown_award' }])
   }
   const dueAt = workingDeadline(sentAt, currentConfig().recommendationDueWorkingDays)
   const doc = await Recommendation.create({
@@ -127,7 +128,7 @@ export async function updateRecommendation(
     recommendationMachine.assert(rec.status, 'answered')
     const receivedAt = new Date(body.response.receivedAt)
     if (receivedAt < rec.sentAt || receivedAt.getTime() > Date.now() + 60_000)
-      throw validationFailed([{ path: 'body.response.receivedAt', code: 'out_of_range' }])
+      throw validationFailed([{ path: 'body.response.receivedAt', code: 'control.out_of_range' }])
     set.status = 'answered'
     set.response = { receivedAt, text: body.response.text, decision: body.response.decision }
     set.answeredLate = receivedAt > new Date(rec.dueAt)

@@ -28,7 +28,11 @@ function totalWithin(budget: { amountTiyn: number }[], call: CallDoc): number {
   const total = sumTiyn(budget)
   if (total > call.maxAmountTiyn)
     throw validationFailed([
-      { path: 'body.budget', code: 'over_max_amount', params: { totalTiyn: total, maxAmountTiyn: call.maxAmountTiyn } },
+      {
+        path: 'body.budget',
+        code: 'grants.over_max_amount',
+        params: { totalTiyn: total, maxAmountTiyn: call.maxAmountTiyn },
+      },
     ])
   return total
 }

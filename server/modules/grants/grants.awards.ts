@@ -46,7 +46,8 @@ export async function awardGrants(actor: Actor, callId: string, applicationIds: 
   if (call.status === 'published' && Date.now() <= new Date(call.closesAt).getTime())
     throw new AppError(409, 'grants.call_open')
   const ids = [...new Set(applicationIds)]
-  if (ids.length !== applicationIds.length) throw validationFailed([{ path: 'body.applicationIds', code: 'duplicate' }])
+  if (ids.length !== applicationIds.length)
+    throw validationFailed([{ path: 'body.applicationIds', code: 'grants.duplicate' }])
   const apps = await GrantApplication.find({ _id: mongoose.trusted({ $in: ids }), callId }).lean<ApplicationDoc[]>()
   if (apps.length !== ids.length || apps.some((a) => a.status !== 'submitted'))
     throw new AppError(409, 'grants.not_awardable')

@@ -19,7 +19,8 @@ async function assertExperts(ids: string[]): Promise<void> {
   const users = await findUsersByIds(ids)
   const experts = new Set(users.filter((u) => u.roles.includes('expert')).map((u) => u.id))
   const bad = ids.map((id, i) => ({ id, i })).filter(({ id }) => !experts.has(id))
-  if (bad.length) throw validationFailed(bad.map(({ i }) => ({ path: `body.expertIds.${i}`, code: 'not_an_expert' })))
+  if (bad.length)
+    throw validationFailed(bad.map(({ i }) => ({ path: `body.expertIds.${i}`, code: 'grants.not_an_expert' })))
 }
 
 export async function loadCall(id: string): Promise<CallDoc> {
@@ -61,9 +62,9 @@ export async function updateCall(actor: Actor, id: string, body: UpdateCallBody)
   }
   const next = { ...call, ...set } as CallDoc
   if (new Date(next.opensAt) >= new Date(next.closesAt))
-    throw validationFailed([{ path: 'body.closesAt', code: 'before_opens_at' }])
+    throw validationFailed([{ path: 'body.closesAt', code: 'grants.before_opens_at' }])
   if (next.maxAmountTiyn > next.budgetTiyn)
-    throw validationFailed([{ path: 'body.maxAmountTiyn', code: 'over_budget' }])
+    throw validationFailed([{ path: 'body.maxAmountTiyn', code: 'grants.over_budget' }])
   if (status && status !== call.status) {
     callMachine.assert(call.status as CallView['status'], status)
     set.status = status

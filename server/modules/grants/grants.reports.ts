@@ -30,7 +30,7 @@ export async function createReport(actor: Actor, awardId: string, body: ReportBo
   const spentTiyn = sumTiyn(body.spending)
   if (spentTiyn > award.amountTiyn)
     throw validationFailed([
-      { path: 'body.spending', code: 'over_award', params: { spentTiyn, amountTiyn: award.amountTiyn } },
+      { path: 'body.spending', code: 'grants.over_award', params: { spentTiyn, amountTiyn: award.amountTiyn } },
     ])
   const pending = await GrantReport.exists({ awardId, kind: body.kind, status: 'submitted' })
   if (pending) throw new AppError(409, 'grants.report_pending')

@@ -27,14 +27,14 @@ export async function reviewApplication(
   const given = Object.keys(body.scores ?? {})
   let scores: Record<string, number> = {}
   if (body.conflictOfInterest) {
-    if (given.length) throw validationFailed([{ path: 'body.scores', code: 'conflict_of_interest' }])
+    if (given.length) throw validationFailed([{ path: 'body.scores', code: 'grants.conflict_of_interest' }])
   } else {
     const missing = keys.filter((k) => !given.includes(k))
     const unknown = given.filter((k) => !keys.includes(k))
     if (missing.length || unknown.length)
       throw validationFailed([
         ...missing.map((k) => ({ path: `body.scores.${k}`, code: 'required' })),
-        ...unknown.map((k) => ({ path: `body.scores.${k}`, code: 'unknown_criterion' })),
+        ...unknown.map((k) => ({ path: `body.scores.${k}`, code: 'grants.unknown_criterion' })),
       ])
     scores = Object.fromEntries(keys.map((k) => [k, body.scores![k]]))
   }

@@ -108,7 +108,7 @@ route(
     tags,
     summary: 'Apply for a council (its council members); starts as `draft`',
     description:
-      'A budget whose total exceeds the call’s `maxAmountTiyn` → 400 `validation.failed` (`body.budget`, `over_max_amount`). ' +
+      'A budget whose total exceeds the call’s `maxAmountTiyn` → 400 `validation.failed` (`body.budget`, `grants.over_max_amount`). ' +
       'After `closesAt` (or once closed) → 409 `grants.call_closed`; one live application per council and call (409 `grants.already_applied`).',
     params: IdParams,
     body: CreateApplicationBody,

@@ -59,7 +59,7 @@ describe('control: recommendations to state bodies', () => {
     const m2 = await loginAs(t, { roles: ['council_member'], councilIds: [otherCouncil] })
     const foreign = await m2.post('/api/v1/control/recommendations', body(otherCouncil, { awardId: award.id }))
     expect(foreign.status).to.equal(400)
-    expect(foreign.body.errors[0]).to.include({ path: 'body.awardId', code: 'unknown_award' })
+    expect(foreign.body.errors[0]).to.include({ path: 'body.awardId', code: 'control.unknown_award' })
     const byAward = await new Agent(t.url).get(`/api/v1/control/recommendations?awardId=${award.id}`)
     expect(byAward.body.items.map((r: { id: string }) => r.id)).to.deep.equal([linked.body.id])
   })

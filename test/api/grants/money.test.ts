@@ -32,7 +32,9 @@ describe('grants: money is exact and the budget holds', () => {
     const res = await member.post(`/api/v1/grants/calls/${call.id}/applications`, over)
     expect(res.status).to.equal(400)
     expect(res.body.code).to.equal('validation.failed')
-    expect(res.body.errors[0]).to.include({ path: 'body.budget', code: 'over_max_amount' })
+    expect(res.body.errors[0]).to.include({ path: 'body.budget', code: 'grants.over_max_amount' })
+    // Localized from the grants namespace (errors.field.over_max_amount), with the amounts.
+    expect(res.body.errors[0].message).to.include('50000001').and.include('тиын')
     // Exactly the maximum is fine, and the total is the integer sum.
     const ok = await member.post(`/api/v1/grants/calls/${call.id}/applications`, applicationBody(councilId))
     expect(ok.status, ok.text).to.equal(201)

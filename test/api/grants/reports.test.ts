@@ -75,7 +75,7 @@ describe('grants: awards, reports and e-mails', () => {
       spending: [{ item: 'A', amountTiyn: 500_000 * TENGE + 1 }],
     })
     expect(over.status).to.equal(400)
-    expect(over.body.errors[0].code).to.equal('over_award')
+    expect(over.body.errors[0].code).to.equal('grants.over_award')
     const other = await loginAs(t, { roles: ['council_member'], councilIds: [await createCouncil()] })
     expect((await other.post(url, { kind: 'interim', text: 'X', spending: [] })).status).to.equal(403)
 

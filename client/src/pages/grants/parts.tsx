@@ -1,9 +1,11 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { Link } from 'react-router-dom'
 import { formatTenge, parseTenge } from '../../../../shared/money.js'
 import type { Recommendation } from '../../api/control.js'
 import { formatDate } from '../../lib/format.js'
 import { useLang } from '../../lib/hooks.js'
+import { hasRole, useSession } from '../../lib/session.js'
 
 /** A recommendation's state in words: sent (overdue?), the answer's decision, the implementation. */
 export function RecommendationStatus({ r }: { r: Recommendation }) {
@@ -74,3 +76,28 @@ export function TengeInput({
 /** "2026-05-01" for a date input from an ISO instant (local date), and back to an ISO instant at local noon. */
 export const toDateInput = (iso: string | null | undefined) => (iso ? iso.slice(0, 10) : '')
 export const fromDateInput = (d: string) => (d ? new Date(`${d}T12:00:00`).toISOString() : '')
+
+/** Where each role works in the programme (the main menu only links the public results, to keep the first load small). */
+export function RoleLinks() {
+  const { t } = useTranslation()
+  const { user } = useSession()
+  const links: [string, string][] = []
+  if (hasRole(user, 'council_member')) links.push(['/grants/mine', t('grants:web.mine.title')])
+  if (hasRole(user, 'council_member')) links.push(['/grants/recommendations', t('grants:web.recs.title')])
+  if (hasRole(user, 'expert')) links.push(['/grants/review', t('grants:web.review.title')])
+  if (hasRole(user, 'admin')) links.push(['/grants/admin', t('grants:web.admin.title')])
+  if (!links.length) return null
+  return (
+    <nav aria-label={t('grants:web.workspace')}>
+      <ul className="inline-list">
+        {links.map(([to, label]) => (
+          <li key={to}>
+            <Link className="btn" to={to}>
+              {label}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  )
+}

@@ -6,7 +6,7 @@ import { useRecommendations } from '../../api/control.js'
 import { formatDate, pick } from '../../lib/format.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
 import { Empty, ErrorBox, Loading } from '../../components/status.js'
-import { RecommendationStatus } from './parts.js'
+import { RecommendationStatus, RoleLinks } from './parts.js'
 
 const THIS_YEAR = new Date().getFullYear()
 const YEARS = Array.from({ length: 4 }, (_, i) => THIS_YEAR + 1 - i)
@@ -24,6 +24,7 @@ export default function Results() {
     <>
       <h1>{t('grants:web.results.title', { year })}</h1>
       <p className="lead">{t('grants:web.results.lead')}</p>
+      <RoleLinks />
       <div className="filters">
         <label htmlFor="year-select">{t('grants:web.year')}</label>{' '}
         <select id="year-select" value={year} onChange={(e) => setParams({ year: e.target.value })}>
