@@ -151,6 +151,24 @@ export const ScoreView = z.object({
   reviews: z.number(),
   conflicts: z.number(),
 })
+/** Attachments: pdf, docx, xlsx, jpeg, png by content, ≤ 10 MB each, at most 10 per application or report. */
+export const FILE_MAX_BYTES = 10 * 1024 * 1024
+export const MAX_FILES = 10
+export const FILE_TYPES = [
+  'application/pdf',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'image/jpeg',
+  'image/png',
+] as const
+export const AttachmentView = z.object({
+  id: z.string(),
+  name: z.string(),
+  mime: z.string(),
+  size: z.number(),
+  url: z.string(),
+})
+export const FileParams = z.strictObject({ id: ObjectIdString, fileId: ObjectIdString })
 export const ApplicationView = z.object({
   id: z.string(),
   callId: z.string(),
@@ -171,6 +189,7 @@ export const ApplicationView = z.object({
   /** Admin only (null otherwise): experts never see the others' marks. */
   score: ScoreView.nullable(),
   awardId: z.string().nullable(),
+  attachments: z.array(AttachmentView),
 })
 export type ApplicationView = z.infer<typeof ApplicationView>
 export const ApplicationList = z.object({ items: z.array(ApplicationView), nextCursor: z.string().nullable() })
@@ -213,6 +232,7 @@ export const ReportView = z.object({
   status: z.enum(REPORT_STATUSES),
   comment: z.string(),
   decidedAt: z.string().nullable(),
+  files: z.array(AttachmentView),
   version: z.number(),
   createdAt: z.string(),
 })

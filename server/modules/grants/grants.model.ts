@@ -12,6 +12,11 @@ import {
  * people edit carries `version`, bumped by each conditional update (optimistic concurrency).
  */
 const LocalizedField = { kk: { type: String }, ru: { type: String } }
+/** Files kept under UPLOADS_DIR (`grants/...`), type sniffed from their bytes. */
+const AttachmentSchema = new Schema(
+  { key: String, name: String, mime: String, size: Number, createdAt: { type: Date, default: () => new Date() } },
+  { _id: true },
+)
 const tiyn = { type: Number, required: true, min: 0, validate: { validator: Number.isSafeInteger } }
 
 const CallSchema = new Schema(
@@ -54,6 +59,7 @@ const ApplicationSchema = new Schema(
     submittedBy: { type: Schema.Types.ObjectId, default: null },
     submittedAt: { type: Date, default: null },
     awardId: { type: Schema.Types.ObjectId, default: null },
+    attachments: { type: [AttachmentSchema], default: [] },
     version: { type: Number, default: 0 },
   },
   { collection: 'grant_applications', timestamps: true, versionKey: false },
@@ -109,6 +115,7 @@ const ReportSchema = new Schema(
     submittedBy: { type: Schema.Types.ObjectId, required: true },
     decidedBy: { type: Schema.Types.ObjectId, default: null },
     decidedAt: { type: Date, default: null },
+    files: { type: [AttachmentSchema], default: [] },
     version: { type: Number, default: 0 },
   },
   { collection: 'grant_reports', timestamps: true, versionKey: false },
@@ -120,6 +127,14 @@ type Id = Types.ObjectId
 interface Localized {
   kk?: string
   ru?: string
+}
+export interface AttachmentDoc {
+  _id: Id
+  key: string
+  name: string
+  mime: string
+  size: number
+  createdAt: Date
 }
 interface Stamped {
   _id: Id
@@ -157,6 +172,7 @@ export interface ApplicationDoc extends Stamped {
   submittedBy: Id | null
   submittedAt: Date | null
   awardId: Id | null
+  attachments: AttachmentDoc[]
   version: number
 }
 export interface ReviewDoc extends Stamped {
@@ -190,5 +206,6 @@ export interface ReportDoc extends Stamped {
   submittedBy: Id
   decidedBy: Id | null
   decidedAt: Date | null
+  files: AttachmentDoc[]
   version: number
 }

@@ -1,4 +1,4 @@
-import { Router } from 'express'
+import { Router, type Response } from 'express'
 import { IdParams } from '../../../shared/schemas/common.js'
 import {
   ApplicationList,
@@ -11,6 +11,10 @@ import {
   CallView,
   CreateApplicationBody,
   CreateCallBody,
+  FILE_MAX_BYTES,
+  FILE_TYPES,
+  FileParams,
+  MAX_FILES,
   PublicAwardPage,
   PublicAwardsQuery,
   ReportBody,
@@ -23,9 +27,11 @@ import {
   UpdateCallBody,
 } from '../../../shared/schemas/grants.js'
 import { route } from '../../core/route.js'
+import { acceptUpload } from '../../core/uploads.js'
 import * as applications from './grants.applications.js'
 import { awardGrants, listPublicAwards } from './grants.awards.js'
 import * as calls from './grants.calls.js'
+import { applicationFile, attachToApplication, attachToReport, reportFile } from './grants.files.js'
 import { createReport, decideReport, listReports } from './grants.reports.js'
 import { reviewApplication } from './grants.reviews.js'
 
@@ -318,4 +324,84 @@ route(
     errors: [400, 401, 403, 404, 409],
   },
   ({ actor, params, body }) => decideReport(actor, params.id, body),
+)
+
+const upload = acceptUpload({ field: 'files', maxCount: MAX_FILES, maxBytes: FILE_MAX_BYTES, allowed: FILE_TYPES })
+async function sendStored(res: Response, file: { path: string; name: string; mime: string }) {
+  res.attachment(file.name)
+  res.setHeader('Content-Type', file.mime)
+  res.setHeader('X-Content-Type-Options', 'nosniff')
+  res.setHeader('Cache-Control', 'private, no-store')
+  await new Promise<void>((resolve, reject) =>
+    res.sendFile(file.path, { dotfiles: 'deny' }, (err) => (err ? reject(err) : resolve())),
+  )
+}
+
+route(
+  grantsRouter,
+  {
+    method: 'post',
+    path: '/grants/applications/{id}/attachments',
+    auth: 'user',
+    tags,
+    summary: 'Attach files to a draft application (its council’s members)',
+    description:
+      'multipart/form-data with up to 10 `files` in all (pdf, docx, xlsx, jpeg, png by content, ≤ 10 MB each): 413 `upload.too_large`, 415 `upload.unsupported_type`. Bumps `version`.',
+    params: IdParams,
+    multipart: true,
+    response: ApplicationView,
+    status: 201,
+    errors: [400, 401, 403, 404, 409, 413, 415],
+    use: [upload],
+  },
+  ({ actor, params, req }) => attachToApplication(actor, params.id, req.uploads ?? []),
+)
+
+route(
+  grantsRouter,
+  {
+    method: 'get',
+    path: '/grants/applications/{id}/attachments/{fileId}',
+    auth: 'public',
+    tags,
+    summary: 'Download an application’s file (same access as the application)',
+    params: FileParams,
+    responseType: 'application/octet-stream',
+    errors: [401, 403, 404],
+  },
+  async ({ actor, params, res }) => sendStored(res, await applicationFile(actor, params.id, params.fileId)),
+)
+
+route(
+  grantsRouter,
+  {
+    method: 'post',
+    path: '/grants/reports/{id}/files',
+    auth: 'user',
+    tags,
+    summary: 'Attach files to a report awaiting its decision (the award’s council)',
+    description: 'multipart/form-data, up to 10 `files` (pdf, docx, xlsx, jpeg, png; ≤ 10 MB each).',
+    params: IdParams,
+    multipart: true,
+    response: ReportView,
+    status: 201,
+    errors: [400, 401, 403, 404, 409, 413, 415],
+    use: [upload],
+  },
+  ({ actor, params, req }) => attachToReport(actor, params.id, req.uploads ?? []),
+)
+
+route(
+  grantsRouter,
+  {
+    method: 'get',
+    path: '/grants/reports/{id}/files/{fileId}',
+    auth: 'public',
+    tags,
+    summary: 'Download a report’s file (its council and the admin; anyone once the report is accepted)',
+    params: FileParams,
+    responseType: 'application/octet-stream',
+    errors: [403, 404],
+  },
+  async ({ actor, params, res }) => sendStored(res, await reportFile(actor, params.id, params.fileId)),
 )

@@ -1,10 +1,19 @@
 import type { ApplicationView, CallView, ReportView } from '../../../shared/schemas/grants.js'
 import { localized } from '../../core/i18n.js'
 import type { Actor } from '../../core/policy.js'
-import type { ApplicationDoc, CallDoc, ReportDoc, ReviewDoc } from './grants.model.js'
+import type { ApplicationDoc, AttachmentDoc, CallDoc, ReportDoc, ReviewDoc } from './grants.model.js'
 
 const iso = (d: Date | string | null | undefined): string | null => (d ? new Date(d).toISOString() : null)
 type Criteria = { key: string; weight: number }[]
+
+const files = (list: AttachmentDoc[] | undefined, base: string) =>
+  (list ?? []).map((f) => ({
+    id: String(f._id),
+    name: f.name,
+    mime: f.mime,
+    size: f.size,
+    url: `/api/v1${base}/${String(f._id)}`,
+  }))
 
 export function isCallOpen(call: Pick<CallDoc, 'status' | 'opensAt' | 'closesAt'>, now = Date.now()): boolean {
   return (
@@ -113,6 +122,7 @@ export function toApplicationView(app: ApplicationDoc, ctx: ApplicationContext):
     }),
     score: ctx.full ? scoreOf(ctx.reviews, ctx.criteria).view : null,
     awardId: app.awardId ? String(app.awardId) : null,
+    attachments: files(app.attachments, `/grants/applications/${String(app._id)}/attachments`),
   }
 }
 
@@ -127,6 +137,7 @@ export function toReportView(r: ReportDoc): ReportView {
     status: r.status as ReportView['status'],
     comment: r.comment ?? '',
     decidedAt: iso(r.decidedAt),
+    files: files(r.files, `/grants/reports/${String(r._id)}/files`),
     version: r.version ?? 0,
     createdAt: iso(r.createdAt)!,
   }
