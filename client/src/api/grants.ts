@@ -59,6 +59,16 @@ export const grantsApi = {
     api<Application>(`/grants/applications/${encodeURIComponent(id)}/withdraw`, { method: 'POST', body: { version } }),
   review: (id: string, body: NewReview) =>
     api<Application>(`/grants/applications/${encodeURIComponent(id)}/reviews`, { method: 'POST', body }),
+  attachToApplication: (id: string, files: File[]) => {
+    const form = new FormData()
+    for (const f of files) form.append('files', f)
+    return api<Application>(`/grants/applications/${encodeURIComponent(id)}/attachments`, { method: 'POST', form })
+  },
+  attachToReport: (id: string, files: File[]) => {
+    const form = new FormData()
+    for (const f of files) form.append('files', f)
+    return api<Report>(`/grants/reports/${encodeURIComponent(id)}/files`, { method: 'POST', form })
+  },
   award: (callId: string, applicationIds: string[]) =>
     api<{ items: { id: string; applicationId: string }[] }>(`/grants/calls/${encodeURIComponent(callId)}/awards`, {
       method: 'POST',

@@ -13,7 +13,7 @@ import { errFor, SelectField, TextArea, TextField } from '../../components/field
 import { LangColumns } from '../../components/lang-columns.js'
 import { ErrorBox, Loading, Notice } from '../../components/status.js'
 import { SignInFirst } from '../account/sign-in-first.js'
-import { TengeInput, fromDateInput, toDateInput } from './parts.js'
+import { Files, TengeInput, fromDateInput, toDateInput } from './parts.js'
 
 type Text = { kk: string; ru: string }
 interface Draft {
@@ -255,6 +255,20 @@ export default function ApplicationPage() {
           </p>
           {errFor(submit.fields, 'budget') && <p className="field-error">{errFor(submit.fields, 'budget')}</p>}
         </fieldset>
+        {app && (
+          <Files
+            label={t('grants:web.files.attachments')}
+            files={app.attachments}
+            upload={
+              app.status === 'draft'
+                ? async (files) => {
+                    const r = await submit.run(() => grantsApi.attachToApplication(app.id, files))
+                    if (r) existing.setData(r)
+                  }
+                : undefined
+            }
+          />
+        )}
         <div className="actions">
           {editable && (
             <button type="submit" className="btn" disabled={submit.busy}>

@@ -9,7 +9,7 @@ import { useLang, useTitle } from '../../lib/hooks.js'
 import { hasRole, useSession } from '../../lib/session.js'
 import { errFor, SelectField, TextArea, TextField } from '../../components/field.js'
 import { Empty, ErrorBox, Loading, Notice } from '../../components/status.js'
-import { TengeInput } from './parts.js'
+import { Files, TengeInput } from './parts.js'
 
 /** An award's reports: the council files interim and final ones; the operator accepts or returns them. */
 export default function AwardPage() {
@@ -148,6 +148,17 @@ function ReportCard({
           ))}
         </ul>
         <p>{t('grants:web.award.spent', { amount: formatTenge(r.spentTiyn) })}</p>
+        <Files
+          label={`${t('grants:web.files.attachments')} (${t(`grants:reportKind.${r.kind}`)})`}
+          files={r.files}
+          upload={
+            !admin && r.status === 'submitted'
+              ? async (files) => {
+                  if (await submit.run(() => grantsApi.attachToReport(r.id, files))) onChange()
+                }
+              : undefined
+          }
+        />
         {admin && r.status === 'submitted' && (
           <>
             <ErrorBox error={submit.error} />

@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useId, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
 import { formatTenge, parseTenge } from '../../../../shared/money.js'
@@ -99,5 +99,71 @@ export function RoleLinks() {
         ))}
       </ul>
     </nav>
+  )
+}
+
+/** Files of an application or a report: links, and (when allowed) an upload field. */
+export function Files({
+  files,
+  upload,
+  label,
+}: {
+  files: { id: string; name: string; url: string; size: number }[]
+  upload?: (files: File[]) => Promise<unknown>
+  label: string
+}) {
+  const { t } = useTranslation()
+  const input = useRef<HTMLInputElement>(null)
+  const [busy, setBusy] = useState(false)
+  const id = useId()
+  return (
+    <fieldset>
+      <legend>{label}</legend>
+      {files.length > 0 && (
+        <ul className="file-list">
+          {files.map((f) => (
+            <li key={f.id}>
+              <a href={f.url} download={f.name}>
+                {f.name}
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
+      {upload && (
+        <div className="field">
+          <label htmlFor={`${id}-files`}>{t('grants:web.files.choose')}</label>
+          <input
+            ref={input}
+            id={`${id}-files`}
+            type="file"
+            multiple
+            accept=".pdf,.docx,.xlsx,.jpg,.jpeg,.png"
+            aria-describedby={`${id}-files-hint`}
+          />
+          <span className="hint" id={`${id}-files-hint`}>
+            {t('grants:web.files.hint')}
+          </span>
+          <button
+            type="button"
+            className="btn btn-small"
+            disabled={busy}
+            onClick={async () => {
+              const chosen = [...(input.current?.files ?? [])]
+              if (!chosen.length) return
+              setBusy(true)
+              try {
+                await upload(chosen)
+                if (input.current) input.current.value = ''
+              } finally {
+                setBusy(false)
+              }
+            }}
+          >
+            {t('grants:web.files.upload')}
+          </button>
+        </div>
+      )}
+    </fieldset>
   )
 }
