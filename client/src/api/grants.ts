@@ -92,7 +92,9 @@ export const grantsApi = {
 
 export const useCalls = (query: { year?: number; status?: string; mine?: 'true' }) =>
   useLoad((signal) => grantsApi.listCalls(query, signal), [JSON.stringify(query)])
-export const useCall = (id: string) => useLoad((signal) => grantsApi.getCall(id, signal), [id])
+/** One call; nothing is fetched until the id is known (an empty id would ask for the list). */
+export const useCall = (id: string) =>
+  useLoad((signal) => (id ? grantsApi.getCall(id, signal) : Promise.resolve(undefined)), [id])
 export const useCallApplications = (callId: string, councilId?: string) =>
   useLoad((signal) => grantsApi.listApplications(callId, councilId, signal), [callId, councilId])
 export const useMyApplications = (enabled: boolean) =>

@@ -29,7 +29,8 @@ export default function ReviewPage() {
   const [comment, setComment] = useState('')
   useTitle(t('grants:web.review.one'))
   if (app.error) return <ErrorBox error={app.error} />
-  if (!app.data || !call.data) return <Loading />
+  // The call's criteria must be this application's (not a previous answer still in place).
+  if (!app.data || !call.data || call.data.id !== app.data.callId) return <Loading />
   const a = app.data
   const mine = a.reviews.find((r) => r.expertId === user?.id)
 
