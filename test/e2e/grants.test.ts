@@ -176,4 +176,32 @@ describe('web client: small grants in a real browser', function () {
       await ctx.close()
     }
   })
+  it('every other grant page is axe-clean in kk and ru (member, expert, admin workspaces)', async () => {
+    const awardId = (await admin.get(`/api/v1/grants/awards?year=${year}`)).body.items[0].id as string
+    for (const lng of ['kk', 'ru'] as const) {
+      const pages: [{ email: string; password: string }, string[]][] = [
+        [
+          await s.member(council, { locale: lng }),
+          [
+            '/grants/mine',
+            '/grants/recommendations',
+            `/grants/awards/${awardId}`,
+            `/grants/applications/${applicationId}`,
+          ],
+        ],
+        [await createUser(s.t, { roles: ['expert'], locale: lng }), ['/grants/review']],
+        [await createUser(s.t, { roles: ['admin'], locale: lng }), ['/grants/admin', `/grants/awards/${awardId}`]],
+      ]
+      for (const [user, urls] of pages) {
+        const { ctx, page } = await s.signedIn(user, { lng })
+        for (const url of urls) {
+          await page.goto(url)
+          await settled(page)
+          await page.locator('h1').first().waitFor()
+          await axeClean(page, `${url} (${lng})`)
+        }
+        await ctx.close()
+      }
+    }
+  })
 })
