@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
 import { controlApi, useRecommendations, type Recommendation } from '../../api/control.js'
+import { useMyApplications } from '../../api/grants.js'
 import { useCouncilMap } from '../../lib/directory.js'
 import { formatDate, pick } from '../../lib/format.js'
 import { useSubmit } from '../../lib/form.js'
@@ -32,6 +33,9 @@ export default function Recommendations() {
   const [stateBody, setStateBody] = useState<Text>({ kk: '', ru: '' })
   const [text, setText] = useState<Text>({ kk: '', ru: '' })
   const [sentAt, setSentAt] = useState(today())
+  const [awardId, setAwardId] = useState('')
+  const apps = useMyApplications(Boolean(user))
+  const awarded = (apps.data?.items ?? []).filter((a) => a.awardId && a.councilId === cid)
   const [notice, setNotice] = useState('')
   useTitle(t('grants:web.recs.title'))
   if (loading) return <Loading />
@@ -99,6 +103,21 @@ export default function Recommendations() {
           error={errFor(submit.fields, 'sentAt')}
           onChange={(e) => setSentAt(e.target.value)}
         />
+        {awarded.length > 0 && (
+          <SelectField
+            label={t('grants:web.recs.fromAward')}
+            value={awardId}
+            error={errFor(submit.fields, 'awardId')}
+            onChange={(e) => setAwardId(e.target.value)}
+          >
+            <option value="">{t('grants:web.recs.noAward')}</option>
+            {awarded.map((a) => (
+              <option key={a.awardId!} value={a.awardId!}>
+                {pick(a.title, lng)}
+              </option>
+            ))}
+          </SelectField>
+        )}
         <button type="submit" className="btn btn-primary" disabled={submit.busy}>
           {t('grants:web.recs.record')}
         </button>
