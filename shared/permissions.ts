@@ -51,6 +51,13 @@ export const RIGHTS = {
   // events: organizers are staff or members of one of the event's organizer councils
   'event.create': { global: staff, council: ['council_member'] },
   'event.organize': { global: staff, council: ['council_member'] },
+  // small grants (the call's experts: grants.policy.ts; an expert never reviews their own council)
+  'grants.manage': { global: ['admin'] },
+  'grants.apply': { global: [], council: ['council_member'] },
+  'grants.review': { global: ['expert'] },
+  // public control: recommendations to state bodies
+  'control.record': { global: [], council: ['council_member'] },
+  'control.update': { global: ['moderator'], council: ['council_member'] },
   // content moderation across the portal
   'content.hide': { global: staff },
 } as const satisfies Record<string, Rule>

@@ -38,6 +38,7 @@ const MyEvents = lazy(() => import('./pages/events/mine.js'))
 const EventEditor = lazy(() => import('./pages/events/editor.js'))
 const EventRegistrations = lazy(() => import('./pages/events/registrations.js'))
 const EventCheckIn = lazy(() => import('./pages/events/check-in.js'))
+const GrantsArea = lazy(() => import('./pages/grants/area.js'))
 const NotFound = lazy(() => import('./pages/public/not-found.js'))
 
 /** `queryClient` comes from createQueryClient() (api/query-client.ts): one per browser tab or per server render. */
@@ -87,6 +88,14 @@ export function App({ queryClient }: { queryClient: QueryClient }) {
                 element={
                   <Suspense fallback={<Loading />}>
                     <ModerationArea />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="grants/*"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <GrantsArea />
                   </Suspense>
                 }
               />

@@ -4,6 +4,8 @@ import { chatModule } from './chat/index.js'
 import { newsModule } from './news/index.js'
 import { councilsModule } from './councils/index.js'
 import { eventsModule } from './events/index.js'
+import { controlModule } from './control/index.js'
+import { grantsModule } from './grants/index.js'
 import { healthModule } from './health/index.js'
 import { regionsModule } from './regions/index.js'
 import { usersModule } from './users/index.js'
@@ -23,4 +25,6 @@ export const modules: KenesModule[] = [
   videosModule,
   appealsModule,
   eventsModule,
+  grantsModule,
+  controlModule,
 ]

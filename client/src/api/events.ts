@@ -2,13 +2,12 @@
  * The events pages' data: query keys, hooks on the typed endpoint table (`endpoints.ts`) and the
  * writes, which refresh the cached event, lists and registrations they change.
  */
-import { useQuery, useQueryClient } from '@tanstack/react-query'
 import type { z } from 'zod'
 import type * as S from '../../../shared/schemas/events.js'
-import { API, withQuery, type ApiError } from '../lib/api.js'
+import { API, withQuery } from '../lib/api.js'
 import { endpoints, type BodyOf, type QueryOf } from './endpoints.js'
 import { usePagedQuery } from './paged.js'
-import { asApiError } from './query-client.js'
+import { useLoaded } from './loaded.js'
 
 export type EventSummary = z.output<typeof S.EventSummary>
 export type EventView = z.output<typeof S.EventView>
@@ -56,33 +55,6 @@ export const eventLinks = {
     withQuery(`${API}/events/${encodeURIComponent(idOrSlug)}/calendar.ics`, { lng }),
   csv: (id: string, lng: string) =>
     withQuery(`${API}/events/${encodeURIComponent(id)}/registrations`, { format: 'csv', lng }),
-}
-
-/** A query as the events pages read it: data, error, loading, reload, and a local update. */
-export interface Loaded<T> {
-  data: T | undefined
-  error: ApiError | null
-  loading: boolean
-  reload(): void
-  setData(v: T): void
-}
-function useLoaded<T>(
-  key: readonly unknown[],
-  fetch: (signal: AbortSignal) => Promise<T>,
-  enabled: boolean,
-): Loaded<T> {
-  const qc = useQueryClient()
-  const q = useQuery({ queryKey: key, queryFn: ({ signal }) => fetch(signal), enabled })
-  return {
-    data: q.data,
-    error: asApiError(q.error),
-    loading: enabled && q.isPending,
-    reload: () => {
-      // A write on this event changes its lists and registrations too.
-      void qc.invalidateQueries({ queryKey: eventKeys.all })
-    },
-    setData: (v) => qc.setQueryData(key, v),
-  }
 }
 
 export function useEventList(filters: EventListFilters) {

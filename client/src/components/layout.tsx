@@ -90,6 +90,7 @@ function MainNav() {
     ['/qa', t('nav.qa')],
     ['/appeals/new', t('nav.appeal')],
     ['/appeals/track', t('nav.track')],
+    ['/grants', t('nav.grants')],
   ]
   if (hasRole(user, 'council_member', 'moderator', 'admin')) items.push(['/member', t('nav.member')])
   if (hasRole(user, 'moderator', 'admin')) items.push(['/moderation', t('nav.moderation')])
@@ -98,7 +99,7 @@ function MainNav() {
       <ul className="container">
         {items.map(([to, label]) => (
           <li key={to}>
-            <NavLink to={to} end={to === '/'}>
+            <NavLink to={to} end={to === '/' || to === '/grants'}>
               {label}
             </NavLink>
           </li>

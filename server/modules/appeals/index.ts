@@ -13,3 +13,6 @@ export const appealsModule: KenesModule = {
   start: startResponseDaysBackfill,
   stop: stopResponseDaysBackfill,
 }
+
+// The front door: Kazakhstan's working-day calendar, for other deadlines (grants, recommendations).
+export { almatyDay, almatyYear, workingDaysBefore, workingDeadline } from './calendar.js'

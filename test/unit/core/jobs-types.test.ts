@@ -34,6 +34,8 @@ describe('typed jobs', () => {
       'events.mail',
       'events.reminder',
       'events.cancelled',
+      'grants.milestone_reminder',
+      'control.overdue_reminder',
     ]
     expect([...owners.keys()].sort()).to.deep.equal([...expected].sort())
   })
