@@ -142,4 +142,35 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRow>> = {
   'GET /api/v1/events/{id}/materials/{materialId}': NOTHING,
   'DELETE /api/v1/events/{id}/materials/{materialId}': row(401, 403, 404, 403, 404, 404),
   'POST /api/v1/events/{id}/chat-room': OWN_COUNCIL,
+  // small grants (the fixture call is published; the application is the owner council's draft;
+  // awards, reports and files are placeholders that name nothing)
+  'POST /api/v1/grants/calls': ADMIN,
+  'PATCH /api/v1/grants/calls/{id}': ADMIN,
+  'GET /api/v1/grants/calls': PUBLIC,
+  'GET /api/v1/grants/calls/{id}': PUBLIC,
+  'POST /api/v1/grants/calls/{id}/applications': row(401, 403, 'ok', 403, 403, 403),
+  // the admin and the call's experts; a council sees its own through /applications/mine
+  'GET /api/v1/grants/calls/{id}/applications': row(401, 403, 403, 403, 403, 'ok'),
+  'GET /api/v1/grants/applications/mine': SIGNED_IN,
+  // a draft is its council's alone (the admin sees it once submitted)
+  'GET /api/v1/grants/applications/{id}': row(401, 403, 'ok', 403, 403, 403),
+  'PATCH /api/v1/grants/applications/{id}': row(401, 403, 'ok', 403, 403, 403),
+  'POST /api/v1/grants/applications/{id}/submit': row(401, 403, 'ok', 403, 403, 403),
+  'POST /api/v1/grants/applications/{id}/withdraw': row(401, 403, 'ok', 403, 403, 403),
+  'POST /api/v1/grants/applications/{id}/reviews': row(401, 403, 403, 403, 403, 403),
+  'POST /api/v1/grants/calls/{id}/awards': ADMIN,
+  'GET /api/v1/grants/awards': PUBLIC,
+  'POST /api/v1/grants/awards/{id}/reports': row(401, 404, 404, 404, 404, 404),
+  'GET /api/v1/grants/awards/{id}/reports': NOTHING,
+  'PATCH /api/v1/grants/reports/{id}': row(401, 403, 403, 403, 403, 404),
+  // the upload is read (and thrown away) before the service decides: the probe's missing file is a 400
+  'POST /api/v1/grants/applications/{id}/attachments': SIGNED_IN,
+  'GET /api/v1/grants/applications/{id}/attachments/{fileId}': row(401, 403, 404, 403, 403, 404),
+  'POST /api/v1/grants/reports/{id}/files': SIGNED_IN,
+  'GET /api/v1/grants/reports/{id}/files/{fileId}': NOTHING,
+  // public control (a placeholder recommendation names nothing)
+  'POST /api/v1/control/recommendations': row(401, 403, 'ok', 403, 403, 403),
+  'PATCH /api/v1/control/recommendations/{id}': row(401, 404, 404, 404, 404, 404),
+  'GET /api/v1/control/recommendations': PUBLIC,
+  'GET /api/v1/control/scorecard': PUBLIC,
 }

@@ -12,6 +12,7 @@ import { loginAs, type UserOptions } from '../../helpers/users.js'
 import { ask, closeAll, connectChat, createCouncil } from '../../socket/chat.helpers.js'
 import { PNG } from '../appeals/fixtures.js'
 import { pendingVideo } from '../videos/helpers.js'
+import { applicationBody, callBody } from '../../helpers/grants.js'
 
 /**
  * Every route of the route table, called as every caller of the matrix (shared/route-access.ts)
@@ -95,6 +96,13 @@ describe('role × route matrix (shared/route-access.ts)', function () {
     expect(event.status, event.text.slice(0, 300)).to.equal(201)
     fx.event = event.body.id
     expect((await owner.patch(`/api/v1/events/${fx.event}`, { status: 'published' })).status).to.equal(200)
+    const call = await agents.admin.post('/api/v1/grants/calls', callBody())
+    expect(call.status, call.text.slice(0, 300)).to.equal(201)
+    fx.call = call.body.id
+    expect((await agents.admin.patch(`/api/v1/grants/calls/${fx.call}`, { status: 'published' })).status).to.equal(200)
+    const application = await owner.post(`/api/v1/grants/calls/${fx.call}/applications`, applicationBody(councilA))
+    expect(application.status, application.text.slice(0, 300)).to.equal(201)
+    fx.application = application.body.id
     fx.video = await pendingVideo(owner, councilA)
     fx.publishedVideo = await insertVideo('published')
 
@@ -172,12 +180,16 @@ describe('role × route matrix (shared/route-access.ts)', function () {
       [/^\/api\/v1\/chat\/attachments\/\{id\}/, fx.chatAttachment],
       [/^\/api\/v1\/users\/\{id\}/, fx.citizenId],
       [/^\/api\/v1\/events\/\{(id|idOrSlug)\}/, fx.event],
+      [/^\/api\/v1\/grants\/calls\/\{id\}/, fx.call],
+      [/^\/api\/v1\/grants\/applications\/\{id\}/, fx.application],
+      [/^\/api\/v1\/(grants\/(awards|reports)|control\/recommendations)\/\{id\}/, 'c'.repeat(24)],
     ]
     const main = byResource.find(([re]) => re.test(template))?.[1]
     return template
       .replace(/\{(id|idOrSlug|councilId)\}/, main ?? 'missing')
       .replace('{attachmentId}', fx.appealAttachment)
       .replace('{materialId}', 'b'.repeat(24))
+      .replace('{fileId}', 'd'.repeat(24))
       .replace('{uploadId}', 'a'.repeat(32))
       .replace('{rendition}', '360p')
       .replace('{file}', 'nothing.ts')
@@ -196,6 +208,16 @@ describe('role × route matrix (shared/route-access.ts)', function () {
       'POST /api/v1/appeals/{id}/rating': { score: 5 },
       // The right is scoped to the organizer councils the body names (the rest is missing: 400).
       'POST /api/v1/events': { kind: 'meeting', organizerCouncilIds: [fx.councilA] },
+      'POST /api/v1/grants/calls/{id}/applications': applicationBody(fx.councilA),
+      'POST /api/v1/grants/awards/{id}/reports': { kind: 'interim', text: 'Есеп', spending: [] },
+      'PATCH /api/v1/grants/reports/{id}': { status: 'accepted', comment: 'Қабылданды' },
+      'POST /api/v1/control/recommendations': {
+        councilId: fx.councilA,
+        stateBody: { kk: 'Әкімдік' },
+        text: { kk: 'Ұсыныс' },
+        sentAt: new Date().toISOString(),
+      },
+      'PATCH /api/v1/control/recommendations/{id}': { implementation: 'in_progress', note: 'Орындалуда' },
     })[key] ?? {}
 
   const verdict = (res: TestResponse): Outcome | number =>
