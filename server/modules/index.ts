@@ -5,6 +5,7 @@ import { newsModule } from './news/index.js'
 import { councilsModule } from './councils/index.js'
 import { healthModule } from './health/index.js'
 import { regionsModule } from './regions/index.js'
+import { supportModule } from './support/index.js'
 import { usersModule } from './users/index.js'
 import { videosModule } from './videos/index.js'
 
@@ -21,4 +22,5 @@ export const modules: KenesModule[] = [
   chatModule,
   videosModule,
   appealsModule,
+  supportModule,
 ]

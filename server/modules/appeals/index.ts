@@ -13,3 +13,6 @@ export const appealsModule: KenesModule = {
   start: startResponseDaysBackfill,
   stop: stopResponseDaysBackfill,
 }
+
+// The front door: the working-day calendar other modules count terms in.
+export { almatyDay, almatyYear, endOfAlmatyDay, workingDeadline, ALMATY_OFFSET_MS } from './calendar.js'
