@@ -50,7 +50,10 @@ export function foldTicketFields(fields: Record<string, unknown>): Record<string
 export const CreateTicketResponse = z.object({
   id: z.string(),
   number: z.string().describe('e.g. `SD-2026-000042`'),
-  accessCode: z.string().optional().describe("Guests only: with the number it opens the ticket; shown here and e-mailed"),
+  accessCode: z
+    .string()
+    .optional()
+    .describe('Guests only: with the number it opens the ticket; shown here and e-mailed'),
   status: z.literal('new'),
   firstResponseDueAt: z.string(),
 })
@@ -75,7 +78,9 @@ export const TicketView = z.object({
   firstResponseDueAt: z.string(),
   firstResponseAt: z.string().nullable(),
   overdue: z.boolean().describe('No staff answer yet, still open, and `firstResponseDueAt` has passed'),
-  attachments: z.array(z.object({ id: z.string(), name: z.string(), mime: z.string(), size: z.number(), url: z.string() })),
+  attachments: z.array(
+    z.object({ id: z.string(), name: z.string(), mime: z.string(), size: z.number(), url: z.string() }),
+  ),
   messages: z.array(TicketMessage),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -86,7 +91,10 @@ export const TicketPage = z.object({ items: z.array(TicketView), nextCursor: z.s
 const TicketFilters = {
   status: z.enum(TICKET_STATUSES).optional(),
   category: z.enum(TICKET_CATEGORIES).optional(),
-  assignee: z.union([ObjectIdString, z.literal('none')]).optional().describe('Staff: a user id, or `none` (unassigned)'),
+  assignee: z
+    .union([ObjectIdString, z.literal('none')])
+    .optional()
+    .describe('Staff: a user id, or `none` (unassigned)'),
   overdue: QueryBoolean.optional(),
 }
 export const TicketListQuery = z.object({

@@ -15,10 +15,7 @@ export function newAccessCode(): string {
   return out
 }
 export const hashCode = (code: string): string =>
-  crypto
-    .createHash('sha256')
-    .update(code.toUpperCase().replace(/[\s-]/g, ''))
-    .digest('hex')
+  crypto.createHash('sha256').update(code.toUpperCase().replace(/[\s-]/g, '')).digest('hex')
 
 export function codeMatches(code: string | undefined, storedHash: string | null | undefined): boolean {
   if (!code || !storedHash) return false

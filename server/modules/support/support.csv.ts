@@ -5,7 +5,19 @@ import type { TicketDoc } from './support.model.js'
 import { isTicketOverdue } from './support.view.js'
 
 /** CSV of the queue: UTF-8 with BOM, CRLF, RFC 4180 quoting, cells that look like formulas defused. */
-const COLUMNS = ['number', 'createdAt', 'category', 'subject', 'author', 'email', 'status', 'assigneeId', 'firstResponseDueAt', 'firstResponseAt', 'overdue'] as const
+const COLUMNS = [
+  'number',
+  'createdAt',
+  'category',
+  'subject',
+  'author',
+  'email',
+  'status',
+  'assigneeId',
+  'firstResponseDueAt',
+  'firstResponseAt',
+  'overdue',
+] as const
 
 export function csvCell(value: unknown): string {
   let s = value == null ? '' : String(value)

@@ -35,7 +35,12 @@ const openPerEmail = createRateLimiter({ name: 'support_open_email', points: 10,
  * Guessing codes: every code-based request takes a point before the code is looked at (count
  * first, then check), so parallel guesses cannot slip past a check-then-count window.
  */
-export const codeChecks = createRateLimiter({ name: 'support_code_checks', points: 60, durationSec: 900, blockSec: 900 })
+export const codeChecks = createRateLimiter({
+  name: 'support_code_checks',
+  points: 60,
+  durationSec: 900,
+  blockSec: 900,
+})
 const countCode = (code: string | undefined, req: Request) => (code ? codeChecks.consume(ipOf(req)) : Promise.resolve())
 
 const upload = acceptUpload({
@@ -86,7 +91,8 @@ route(
     query: TicketListQuery,
     response: TicketPage,
     errors: [400, 401, 429],
-    summary: 'Staff: the queue, newest first (`status`, `category`, `assignee` = id or `none`, `overdue`). Others: their own tickets; guests `?number=&code=` (one ticket or none)',
+    summary:
+      'Staff: the queue, newest first (`status`, `category`, `assignee` = id or `none`, `overdue`). Others: their own tickets; guests `?number=&code=` (one ticket or none)',
   },
   async ({ actor, query, req, res }) => {
     privateNoStore(res)

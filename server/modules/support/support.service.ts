@@ -221,7 +221,11 @@ export async function updateTicket(actor: Actor, id: string, body: UpdateTicketB
   }
   const statusChanged = body.status !== undefined && body.status !== ticket.status
   if (statusChanged) set.status = body.status
-  const doc = await Ticket.findOneAndUpdate({ _id: ticket._id }, { $set: set }, { returnDocument: 'after' }).lean<TicketDoc>()
+  const doc = await Ticket.findOneAndUpdate(
+    { _id: ticket._id },
+    { $set: set },
+    { returnDocument: 'after' },
+  ).lean<TicketDoc>()
   if (!doc) throw notFound('ticket')
   if (statusChanged) await notifyTicketAuthor(doc, 'status_changed')
   return toTicketView(doc, 'staff')

@@ -4,7 +4,10 @@ import type { TicketDoc } from './support.model.js'
 
 const iso = (d: Date | string | null | undefined): string | null => (d ? new Date(d).toISOString() : null)
 
-export function isTicketOverdue(t: Pick<TicketDoc, 'status' | 'firstResponseAt' | 'firstResponseDueAt'>, now = new Date()) {
+export function isTicketOverdue(
+  t: Pick<TicketDoc, 'status' | 'firstResponseAt' | 'firstResponseDueAt'>,
+  now = new Date(),
+) {
   return (
     !t.firstResponseAt &&
     (TICKET_OPEN_STATUSES as readonly string[]).includes(t.status) &&
