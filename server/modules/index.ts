@@ -6,6 +6,8 @@ import { councilsModule } from './councils/index.js'
 import { healthModule } from './health/index.js'
 import { regionsModule } from './regions/index.js'
 import { supportModule } from './support/index.js'
+import { practicesModule } from './practices/index.js'
+import { statsModule } from './stats/index.js'
 import { usersModule } from './users/index.js'
 import { videosModule } from './videos/index.js'
 
@@ -23,4 +25,6 @@ export const modules: KenesModule[] = [
   videosModule,
   appealsModule,
   supportModule,
+  practicesModule,
+  statsModule,
 ]

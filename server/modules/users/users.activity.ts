@@ -1,0 +1,109 @@
+import mongoose, { Schema } from 'mongoose'
+import { log } from '../../core/logger.js'
+
+/**
+ * Active users for the grant's indicator 1 ("did anything signed-in in the period"), without a
+ * browsing log. What is kept, per account:
+ * - `user_activity_days`: `{ userId, day }` — one document per user and Almaty calendar day on
+ *   which any signed-in request (or a login) happened. No time, path, address or device. Removed
+ *   after 800 days (TTL on `expiresAt`): enough for this year against the last.
+ * - `user_activity_months`: `{ userId, month }` — one per user and month (monthly active users).
+ * - `user_activity_years`: `{ userId, year, firstMonth }` — one per user and year, with the month
+ *   of the first active day: distinct active users of a year, and how many joined each month,
+ *   are index-range counts, never a scan of the user-days.
+ * Each process writes them at most once per user and day (the first signed-in request of the day).
+ */
+const ObjectId = Schema.Types.ObjectId
+const DAY_TTL_SEC = 800 * 86_400
+const ALMATY_OFFSET_MS = 5 * 3600_000
+
+const DaySchema = new Schema(
+  { userId: { type: ObjectId, required: true }, day: { type: String, required: true }, expiresAt: { type: Date } },
+  { collection: 'user_activity_days', versionKey: false },
+)
+DaySchema.index({ day: 1, userId: 1 }, { unique: true })
+DaySchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 })
+
+const MonthSchema = new Schema(
+  { userId: { type: ObjectId, required: true }, month: { type: String, required: true } },
+  { collection: 'user_activity_months', versionKey: false },
+)
+MonthSchema.index({ month: 1, userId: 1 }, { unique: true })
+
+const YearSchema = new Schema(
+  {
+    userId: { type: ObjectId, required: true },
+    year: { type: Number, required: true },
+    firstMonth: { type: Number, required: true, min: 1, max: 12 },
+  },
+  { collection: 'user_activity_years', versionKey: false },
+)
+YearSchema.index({ year: 1, userId: 1 }, { unique: true })
+YearSchema.index({ year: 1, firstMonth: 1 })
+
+export const ActivityDay = mongoose.models.UserActivityDay ?? mongoose.model('UserActivityDay', DaySchema)
+export const ActivityMonth = mongoose.models.UserActivityMonth ?? mongoose.model('UserActivityMonth', MonthSchema)
+export const ActivityYear = mongoose.models.UserActivityYear ?? mongoose.model('UserActivityYear', YearSchema)
+
+/** `YYYY-MM-DD` of the Almaty calendar day (UTC+5, the whole country since March 2024). */
+export const almatyDayKey = (at: Date): string => new Date(at.getTime() + ALMATY_OFFSET_MS).toISOString().slice(0, 10)
+
+const seen = new Map<string, string>()
+
+async function upsertIgnoringRace(model: mongoose.Model<any>, filter: object, update: object): Promise<void> {
+  try {
+    await model.updateOne(filter, update, { upsert: true })
+  } catch (err) {
+    // Two processes inserting the same key: the other one's document is already there.
+    if ((err as { code?: number }).code !== 11000) throw err
+  }
+}
+
+/** Records that the user was active (signed in) on the day of `at`; idempotent, cheap after the first call of a day. */
+export async function recordUserActivity(userId: string, at = new Date()): Promise<void> {
+  const day = almatyDayKey(at)
+  if (seen.get(userId) === day) return
+  seen.set(userId, day)
+  if (seen.size > 100_000) seen.clear()
+  const uid = new mongoose.Types.ObjectId(userId)
+  const month = day.slice(0, 7)
+  await upsertIgnoringRace(
+    ActivityDay,
+    { day, userId: uid },
+    { $setOnInsert: { expiresAt: new Date(at.getTime() + DAY_TTL_SEC * 1000) } },
+  )
+  await upsertIgnoringRace(ActivityMonth, { month, userId: uid }, { $setOnInsert: {} })
+  await upsertIgnoringRace(
+    ActivityYear,
+    { year: Number(day.slice(0, 4)), userId: uid },
+    { $min: { firstMonth: Number(day.slice(5, 7)) } },
+  )
+}
+
+/** Fire and forget from request paths: a failed count must never fail the request. */
+export function noteUserActivity(userId: string): void {
+  recordUserActivity(userId).catch((err) => {
+    seen.delete(userId)
+    log.warn({ err }, 'user activity not recorded')
+  })
+}
+
+export interface ActiveUserCounts {
+  /** Distinct users active in the year. */
+  distinct: number
+  /** Index 0..11: users whose first active day of the year fell in that month. */
+  firstActiveByMonth: number[]
+  /** Index 0..11: distinct users active in that month. */
+  monthly: number[]
+}
+
+/** Counts for a year, each an index-range count in the database (no documents leave it). */
+export async function activeUserCounts(year: number): Promise<ActiveUserCounts> {
+  const months = Array.from({ length: 12 }, (_, i) => i + 1)
+  const [distinct, firstActiveByMonth, monthly] = await Promise.all([
+    ActivityYear.countDocuments({ year }),
+    Promise.all(months.map((m) => ActivityYear.countDocuments({ year, firstMonth: m }))),
+    Promise.all(months.map((m) => ActivityMonth.countDocuments({ month: `${year}-${String(m).padStart(2, '0')}` }))),
+  ])
+  return { distinct, firstActiveByMonth, monthly }
+}
