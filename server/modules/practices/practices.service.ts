@@ -8,7 +8,7 @@ import {
   type PracticeView,
 } from '../../../shared/schemas/practices.js'
 import { audit } from '../../core/audit.js'
-import { conflict, notFound, validationFailed } from '../../core/errors.js'
+import { authRequired, conflict, notFound, validationFailed } from '../../core/errors.js'
 import { afterKey, decodeCursor, encodeCursor, invalidCursor } from '../../core/http.js'
 import { reencodeImage } from '../../core/images.js'
 import { assertCan, can, type Actor, type MaybeActor } from '../../core/policy.js'
@@ -128,6 +128,7 @@ export async function moderatePractice(actor: Actor, id: string, body: ModerateP
 export async function listPractices(actor: MaybeActor, q: PracticeListQuery): Promise<Page<PracticeView>> {
   const status = q.status ?? 'approved'
   if (status !== 'approved' && !can(actor, 'practice.moderate')) {
+    if (!actor) throw authRequired()
     if (!q.councilId) throw validationFailed([{ path: 'query.councilId', code: 'required' }])
     assertCan(actor, 'practice.propose', { councilId: q.councilId })
   }
