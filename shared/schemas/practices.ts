@@ -39,7 +39,9 @@ export const PracticeListQuery = z.object({
   status: z
     .enum(PRACTICE_STATUSES)
     .optional()
-    .describe('Extension: `proposed`/`rejected` for moderators (and a council’s own members with `councilId`); default `approved`'),
+    .describe(
+      'Extension: `proposed`/`rejected` for moderators (and a council’s own members with `councilId`); default `approved`',
+    ),
 })
 export type PracticeListQuery = z.infer<typeof PracticeListQuery>
 
@@ -55,7 +57,9 @@ export const PracticeView = z.object({
   source: z.object({ kind: z.enum(PRACTICE_SOURCE_KINDS), id: z.string() }).nullable(),
   images: z.array(z.object({ id: z.string(), url: z.string() })),
   status: z.enum(PRACTICE_STATUSES),
-  moderation: z.array(z.object({ at: z.string(), decision: z.enum(['approved', 'rejected']), reason: z.string().nullable() })),
+  moderation: z.array(
+    z.object({ at: z.string(), decision: z.enum(['approved', 'rejected']), reason: z.string().nullable() }),
+  ),
   createdAt: z.string(),
   approvedAt: z.string().nullable(),
 })
@@ -70,7 +74,15 @@ export const CompendiumStatus = z.object({
   status: z.enum(['none', 'queued', 'running', 'done', 'failed']),
   progress: z.number().describe('0..100 of the current run'),
   jobId: z.string().nullable(),
-  files: z.array(z.object({ lng: z.enum(['kk', 'ru']), url: z.string(), generatedAt: z.string(), pages: z.number(), practices: z.number() })),
+  files: z.array(
+    z.object({
+      lng: z.enum(['kk', 'ru']),
+      url: z.string(),
+      generatedAt: z.string(),
+      pages: z.number(),
+      practices: z.number(),
+    }),
+  ),
   error: z.string().nullable(),
 })
 export type CompendiumStatus = z.infer<typeof CompendiumStatus>

@@ -22,7 +22,10 @@ export const IndicatorsQuery = z.object({
 
 export const SeriesPoint = z.object({
   month: z.string().describe('`YYYY-MM`'),
-  value: z.number().nullable().describe('The value for January up to the end of that month; null for months still ahead'),
+  value: z
+    .number()
+    .nullable()
+    .describe('The value for January up to the end of that month; null for months still ahead'),
 })
 
 export const Indicator = z.object({

@@ -61,7 +61,13 @@ export async function renderCompendium(
   lng: Lang,
   onProgress: (done: number, total: number) => Promise<void> | void = () => {},
 ): Promise<{ pdf: Buffer; pages: number }> {
-  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, bufferPages: true, lang: lng, info: { Title: texts.title } })
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: MARGIN,
+    bufferPages: true,
+    lang: lng,
+    info: { Title: texts.title },
+  })
   const chunks: Buffer[] = []
   doc.on('data', (c: Buffer) => chunks.push(c))
   const ended = new Promise<void>((resolve, reject) => {
@@ -94,7 +100,8 @@ export async function renderCompendium(
     toc.push({ text: section.heading, page: pageNo(), level: 0 })
     doc.font('bold').fontSize(20).text(section.heading, { width })
     doc.moveDown(0.8)
-    if (!section.practices.length) doc.font('body').fontSize(11).fillColor('#555555').text(texts.empty).fillColor('black')
+    if (!section.practices.length)
+      doc.font('body').fontSize(11).fillColor('#555555').text(texts.empty).fillColor('black')
     for (const p of section.practices) {
       if (doc.y > bottom() - 120) doc.addPage()
       toc.push({ text: p.title, page: pageNo(), level: 1 })

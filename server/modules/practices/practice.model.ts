@@ -16,12 +16,20 @@ const PracticeSchema = new Schema(
     year: { type: Number, required: true },
     title: Localized,
     summary: Localized,
-    source: { type: new Schema({ kind: { type: String, enum: PRACTICE_SOURCE_KINDS }, id: ObjectId }, { _id: false }), default: null },
+    source: {
+      type: new Schema({ kind: { type: String, enum: PRACTICE_SOURCE_KINDS }, id: ObjectId }, { _id: false }),
+      default: null,
+    },
     images: { type: [new Schema({ key: { type: String, required: true } })], default: [] },
     status: { type: String, enum: PRACTICE_STATUSES, default: 'proposed' },
     proposedBy: { type: ObjectId, required: true },
     moderation: {
-      type: [new Schema({ by: ObjectId, at: Date, decision: String, reason: { type: String, default: null } }, { _id: false })],
+      type: [
+        new Schema(
+          { by: ObjectId, at: Date, decision: String, reason: { type: String, default: null } },
+          { _id: false },
+        ),
+      ],
       default: [],
     },
     approvedAt: { type: Date, default: null },
@@ -62,10 +70,7 @@ const CompendiumSchema = new Schema(
     error: { type: String, default: null },
     files: {
       type: [
-        new Schema(
-          { lng: String, key: String, generatedAt: Date, pages: Number, practices: Number },
-          { _id: false },
-        ),
+        new Schema({ lng: String, key: String, generatedAt: Date, pages: Number, practices: Number }, { _id: false }),
       ],
       default: [],
     },
@@ -82,4 +87,5 @@ export interface CompendiumDoc {
   files: { lng: 'kk' | 'ru'; key: string; generatedAt: Date; pages: number; practices: number }[]
   firstGeneratedAt: Date | null
 }
-export const Compendium = mongoose.models.BestPracticeCompendium ?? mongoose.model('BestPracticeCompendium', CompendiumSchema)
+export const Compendium =
+  mongoose.models.BestPracticeCompendium ?? mongoose.model('BestPracticeCompendium', CompendiumSchema)

@@ -27,7 +27,10 @@ export async function requestCompendium(actor: Actor, year: number): Promise<{ j
   const jobId = await enqueueJob('practices.compendium', { year }, { dedupeKey: `practices.compendium:${year}` })
   await Compendium.updateOne(
     { _id: year },
-    { $set: { status: 'queued', progress: 0, jobId, error: null }, $setOnInsert: { files: [], firstGeneratedAt: null } },
+    {
+      $set: { status: 'queued', progress: 0, jobId, error: null },
+      $setOnInsert: { files: [], firstGeneratedAt: null },
+    },
     { upsert: true },
   )
   return { jobId }
@@ -78,7 +81,8 @@ async function sections(practices: PracticeDoc[], lng: Lang): Promise<Compendium
     summary: text(p.summary),
     images: (p.images ?? []).map((i) => resolveStored(i.key)),
   })
-  const byRegion = (id: string | null) => practices.filter((p) => (p.regionId ? String(p.regionId) : null) === id).map(shape)
+  const byRegion = (id: string | null) =>
+    practices.filter((p) => (p.regionId ? String(p.regionId) : null) === id).map(shape)
   return [
     ...ordered.map((r) => ({ heading: r.name[lng], practices: byRegion(r.id) })),
     { heading: t(lng, 'practices:compendium.republican'), practices: byRegion(null) },

@@ -58,7 +58,8 @@ route(
     body: CompendiumBody,
     response: z.object({ jobId: z.string() }),
     status: 202,
-    summary: "Generate (again) the year's compendium in both languages as a background job; follow it at `…/compendium/{year}/status`",
+    summary:
+      "Generate (again) the year's compendium in both languages as a background job; follow it at `…/compendium/{year}/status`",
   },
   ({ actor, body }) => requestCompendium(actor, body.year),
 )
@@ -110,7 +111,10 @@ route(
     summary: 'Approved practices, newest first; `year`, `regionId` (or `republican`), `councilId` narrow the list',
   },
   ({ actor, query, res }) => {
-    res.setHeader('Cache-Control', query.status && query.status !== 'approved' ? 'private, no-store' : 'public, max-age=60')
+    res.setHeader(
+      'Cache-Control',
+      query.status && query.status !== 'approved' ? 'private, no-store' : 'public, max-age=60',
+    )
     return practices.listPractices(actor, query)
   },
 )
@@ -125,7 +129,8 @@ route(
     params: PracticeParams,
     response: PracticeView,
     errors: [404],
-    summary: 'One practice: approved for everyone; proposed or rejected ones only for its council and moderators (404 otherwise)',
+    summary:
+      'One practice: approved for everyone; proposed or rejected ones only for its council and moderators (404 otherwise)',
   },
   ({ actor, params }) => practices.getPractice(actor, params.id),
 )
@@ -157,7 +162,13 @@ route(
     multipart: true,
     body: z.object({}),
     use: [
-      acceptUpload({ field: 'file', maxBytes: PRACTICE_IMAGE_MAX_BYTES, allowed: IMAGE_TYPES, required: true, maxFields: 0 }),
+      acceptUpload({
+        field: 'file',
+        maxBytes: PRACTICE_IMAGE_MAX_BYTES,
+        allowed: IMAGE_TYPES,
+        required: true,
+        maxFields: 0,
+      }),
     ],
     response: PracticeView,
     status: 201,

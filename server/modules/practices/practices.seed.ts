@@ -12,7 +12,10 @@ export async function seedDemoPractices(): Promise<{ practices: number }> {
   const year = new Date().getUTCFullYear()
   const systemUser = new mongoose.Types.ObjectId('000000000000000000000000')
   for (const c of councils) {
-    const title = { kk: `[Демо] Ашық қабылдау күндері — ${c.name.kk ?? ''}`, ru: `[Демо] Дни открытого приёма — ${c.name.ru ?? ''}` }
+    const title = {
+      kk: `[Демо] Ашық қабылдау күндері — ${c.name.kk ?? ''}`,
+      ru: `[Демо] Дни открытого приёма — ${c.name.ru ?? ''}`,
+    }
     await Practice.updateOne(
       { councilId: new mongoose.Types.ObjectId(c.id), 'title.ru': title.ru },
       {

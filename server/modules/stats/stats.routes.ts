@@ -12,7 +12,8 @@ route(
     path: '/stats/indicators',
     auth: 'public',
     tags: ['stats'],
-    summary: "The grant's indicators for a year, computed live, each against its target, with a monthly year-to-date series",
+    summary:
+      "The grant's indicators for a year, computed live, each against its target, with a monthly year-to-date series",
     description:
       'Keys and targets as in API.md. `series[m]` is the value for January up to the end of month m (null for months still ahead); ' +
       '`active_users_growth` compares January..m with the same months of the year before. Indicators whose module is not installed ' +

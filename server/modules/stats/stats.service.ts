@@ -1,4 +1,10 @@
-import { INDICATOR_KEYS, type Indicator, type IndicatorKey, type IndicatorUnit, type IndicatorsResponse } from '../../../shared/schemas/stats.js'
+import {
+  INDICATOR_KEYS,
+  type Indicator,
+  type IndicatorKey,
+  type IndicatorUnit,
+  type IndicatorsResponse,
+} from '../../../shared/schemas/stats.js'
 import type { Lang } from '../../../shared/schemas/common.js'
 import { t } from '../../core/i18n.js'
 import { indicatorProvider, type YearRange } from './indicators.registry.js'
@@ -59,11 +65,29 @@ const csvCell = (v: unknown): string => {
 
 /** One row per indicator, a column per month; UTF-8 with BOM for spreadsheets, CRLF. */
 export function indicatorsCsv(r: IndicatorsResponse, lng: Lang): string {
-  const head = ['key', 'name', 'unit', 'target', 'value', 'met', 'source', ...r.indicators[0].series.map((p) => p.month)]
+  const head = [
+    'key',
+    'name',
+    'unit',
+    'target',
+    'value',
+    'met',
+    'source',
+    ...r.indicators[0].series.map((p) => p.month),
+  ]
   const rows = [head.map(csvCell).join(',')]
   for (const i of r.indicators)
     rows.push(
-      [i.key, i.name, t(lng, `stats:unit.${i.unit}`), i.target, i.value, i.met, i.source, ...i.series.map((p) => p.value)]
+      [
+        i.key,
+        i.name,
+        t(lng, `stats:unit.${i.unit}`),
+        i.target,
+        i.value,
+        i.met,
+        i.source,
+        ...i.series.map((p) => p.value),
+      ]
         .map(csvCell)
         .join(','),
     )

@@ -50,7 +50,11 @@ export const almatyDayKey = (at: Date): string => new Date(at.getTime() + ALMATY
 
 const seen = new Map<string, string>()
 
-async function upsertIgnoringRace(model: mongoose.Model<any>, filter: object, update: object): Promise<void> {
+async function upsertIgnoringRace(
+  model: Pick<typeof ActivityDay, 'updateOne'>,
+  filter: object,
+  update: object,
+): Promise<void> {
   try {
     await model.updateOne(filter, update, { upsert: true })
   } catch (err) {
@@ -80,9 +84,9 @@ export async function recordUserActivity(userId: string, at = new Date()): Promi
   )
 }
 
-/** Fire and forget from request paths: a failed count must never fail the request. */
-export function noteUserActivity(userId: string): void {
-  recordUserActivity(userId).catch((err) => {
+/** From request paths (awaited: once per user and day it costs three upserts): a failed count never fails the request. */
+export async function noteUserActivity(userId: string): Promise<void> {
+  await recordUserActivity(userId).catch((err) => {
     seen.delete(userId)
     log.warn({ err }, 'user activity not recorded')
   })

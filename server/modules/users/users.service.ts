@@ -177,7 +177,7 @@ export async function verifyCredentials(email: string, password: string): Promis
   }
   if (!(await verifyPassword(doc.passwordHash, password))) return null
   if (doc.disabled) throw new AppError(403, 'auth.disabled')
-  noteUserActivity(String(doc._id))
+  await noteUserActivity(String(doc._id))
   const now = new Date()
   await User.updateOne(
     { _id: doc._id },
@@ -192,7 +192,7 @@ export async function loadActor(id: string): Promise<Actor | null> {
   if (!validId(id)) return null
   const doc = await User.findById(id).lean<UserDoc>()
   if (!doc || doc.disabled) return null
-  noteUserActivity(id)
+  await noteUserActivity(id)
   const now = Date.now()
   if (!doc.lastActiveAt || now - new Date(doc.lastActiveAt).getTime() > HOUR_MS) {
     // "Active users" counts people who did anything signed in; hourly resolution is plenty.

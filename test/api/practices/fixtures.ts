@@ -19,7 +19,9 @@ export async function createCouncil(regionId: string | null, name = 'Кеңес'
   return String(c._id)
 }
 
-export async function regions(agent: Agent): Promise<{ id: string; code: string; name: { kk: string; ru: string }; kind: string }[]> {
+export async function regions(
+  agent: Agent,
+): Promise<{ id: string; code: string; name: { kk: string; ru: string }; kind: string }[]> {
   return (await agent.get('/api/v1/regions')).body
 }
 

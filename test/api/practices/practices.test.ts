@@ -38,7 +38,10 @@ describe('best practices and the yearly compendium', () => {
     councilId,
     year: YEAR,
     title: { kk: title, ru: `${title} (ru)` },
-    summary: { kk: 'Әкімдікпен бірлескен қоғамдық тыңдау: үңгірлер, ұңғымалар, һәм іс-шаралар.', ru: 'Совместные слушания.' },
+    summary: {
+      kk: 'Әкімдікпен бірлескен қоғамдық тыңдау: үңгірлер, ұңғымалар, һәм іс-шаралар.',
+      ru: 'Совместные слушания.',
+    },
     ...extra,
   })
 
@@ -52,7 +55,10 @@ describe('best practices and the yearly compendium', () => {
     expect((await guest.post('/api/v1/best-practices', body(councilA, 'x'))).status).to.equal(401)
     const bad = await member.post('/api/v1/best-practices', { ...body(councilA, 'x'), title: { en: 'x' } })
     expect(bad.status).to.equal(400)
-    const rep = await moderator.post('/api/v1/best-practices', body(republican, 'Үкіметпен диалог — республикалық деңгей'))
+    const rep = await moderator.post(
+      '/api/v1/best-practices',
+      body(republican, 'Үкіметпен диалог — республикалық деңгей'),
+    )
     expect(rep.status).to.equal(201)
     expect(rep.body.regionId).to.equal(null)
     ids.republican = rep.body.id
@@ -142,7 +148,9 @@ describe('best practices and the yearly compendium', () => {
     const tocLine = pages[1].split('\n').find((l) => l.includes(oblast.name.kk))!
     expect(tocLine.trim().endsWith(String(sectionPage))).to.equal(true)
 
-    const ru = await pdfText(Buffer.from(await (await fetch(`${t.url}/api/v1/best-practices/compendium/${YEAR}.pdf?lng=ru`)).arrayBuffer()))
+    const ru = await pdfText(
+      Buffer.from(await (await fetch(`${t.url}/api/v1/best-practices/compendium/${YEAR}.pdf?lng=ru`)).arrayBuffer()),
+    )
     expect(ru).to.include('Ашық әкімдік: ғимарат, қоңырау, өтініш (ru)')
     expect(ru).to.include('Советы республиканского уровня')
     expect(ru).to.include(oblast.name.ru)
@@ -154,7 +162,9 @@ describe('best practices and the yearly compendium', () => {
     await moderator.post('/api/v1/best-practices/compendium', { year: YEAR })
     const status = await waitForCompendium(moderator, YEAR)
     expect(status.files[0].practices).to.equal(3)
-    const text = await pdfText(Buffer.from(await (await fetch(`${t.url}/api/v1/best-practices/compendium/${YEAR}.pdf?lng=kk`)).arrayBuffer()))
+    const text = await pdfText(
+      Buffer.from(await (await fetch(`${t.url}/api/v1/best-practices/compendium/${YEAR}.pdf?lng=kk`)).arrayBuffer()),
+    )
     expect(text).to.include('Жаңа тәжірибе: құдық')
   })
 })
