@@ -31,6 +31,11 @@ const Profile = lazy(() => import('./pages/account/profile.js'))
 const MemberArea = lazy(() => import('./pages/member/area.js'))
 const ModerationArea = lazy(() => import('./pages/moderator/area.js'))
 const NotFound = lazy(() => import('./pages/public/not-found.js'))
+const Indicators = lazy(() => import('./pages/grant/indicators.js'))
+const Help = lazy(() => import('./pages/grant/help.js'))
+const Ticket = lazy(() => import('./pages/grant/ticket.js'))
+const SupportQueue = lazy(() => import('./pages/grant/queue.js'))
+const Practices = lazy(() => import('./pages/grant/practices.js'))
 
 export function App() {
   return (
@@ -52,6 +57,11 @@ export function App() {
               <Route path="appeals/track" element={<AppealTrack />} />
               <Route path="appeals/mine" element={<MyAppeals />} />
               <Route path="appeals/mine/:id" element={<MyAppeal />} />
+              <Route path="indicators" element={<Indicators />} />
+              <Route path="best-practices" element={<Practices />} />
+              <Route path="help" element={<Help />} />
+              <Route path="help/tickets/:id" element={<Ticket />} />
+              <Route path="help/queue" element={<SupportQueue />} />
               <Route path="login" element={<Login />} />
               <Route path="register" element={<Register />} />
               <Route path="verify-email" element={<VerifyEmail />} />

@@ -27,6 +27,9 @@ const PUBLIC_PAGES = [
   'src/pages/appeals/confirm.tsx',
   'src/pages/account/login.tsx',
   'src/pages/account/register.tsx',
+  'src/pages/grant/indicators.tsx',
+  'src/pages/grant/help.tsx',
+  'src/pages/grant/practices.tsx',
 ]
 
 /**

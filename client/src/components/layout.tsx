@@ -89,6 +89,9 @@ function MainNav() {
     ['/qa', t('nav.qa')],
     ['/appeals/new', t('nav.appeal')],
     ['/appeals/track', t('nav.track')],
+    ['/best-practices', t('nav.practices')],
+    ['/indicators', t('nav.indicators')],
+    ['/help', t('nav.help')],
   ]
   if (hasRole(user, 'council_member', 'moderator', 'admin')) items.push(['/member', t('nav.member')])
   if (hasRole(user, 'moderator', 'admin')) items.push(['/moderation', t('nav.moderation')])
