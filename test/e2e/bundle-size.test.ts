@@ -77,6 +77,14 @@ describe('web client: first-load JavaScript of public pages', function () {
     }
     const hls = Object.values(manifest).find((c) => c.file.includes('hls'))
     expect(hls && entryFiles.has(hls.file), 'hls.js is not in the first load').to.equal(false)
+    // The chart library comes with the indicators page only.
+    for (const f of entryFiles)
+      expect(fs.readFileSync(path.join(DIST, f), 'utf8').includes('u-over'), `uPlot in ${f}`).to.equal(false)
+    expect(
+      js(closure('src/pages/grant/indicators.tsx')).some((f) =>
+        fs.readFileSync(path.join(DIST, f), 'utf8').includes('u-over'),
+      ),
+    ).to.equal(true)
     console.log(`      first-load JS, gzipped:\n${rows.map((r) => `        ${r}`).join('\n')}`)
   })
 })

@@ -58,7 +58,7 @@ function IndicatorCard({ indicator: i }: { indicator: Indicator }) {
   const show = (v: number | null) => (v === null ? t('web.noValue') : `${formatNumber(v, lng)} ${unit}`)
   const headingId = `ind-${i.key}`
   return (
-    <li className="card indicator" aria-labelledby={headingId}>
+    <li className="card card-pad indicator" aria-labelledby={headingId}>
       <h2 id={headingId} className="card-title">
         {i.name}
       </h2>

@@ -53,7 +53,7 @@ export default function PracticesPage() {
       {!list.loading && !list.error && list.items.length === 0 && <p className="muted">{t('web.empty')}</p>}
       <ul className="practice-list">
         {list.items.map((p) => (
-          <li key={p.id} className="card">
+          <li key={p.id} className="card card-pad">
             <h2 className="card-title">{pick(p.title, lng)}</h2>
             <p className="meta">{pick(p.councilName, lng) || pick(councils.get(p.councilId)?.name, lng)}</p>
             <p className="prewrap">{pick(p.summary, lng)}</p>
@@ -90,13 +90,13 @@ function Compendium({ year }: { year: number }) {
   }, [running, polling, status])
   const files = status.data?.files ?? []
   return (
-    <section aria-labelledby="compendium-title" className="card">
+    <section aria-labelledby="compendium-title" className="card card-pad">
       <h2 id="compendium-title">{t('web.compendium', { year })}</h2>
       {files.length ? (
         <p className="compendium-links">
           {files.map((f) => (
             <a key={f.lng} className="btn" href={compendiumPdfUrl(year, f.lng)} hrefLang={f.lng} type="application/pdf">
-              {t('web.download', { lng: f.lng === 'kk' ? 'Қазақша' : 'Русский' })}
+              {t('web.download', { language: f.lng === 'kk' ? 'Қазақша' : 'Русский' })}
             </a>
           ))}
         </p>

@@ -70,7 +70,7 @@ export default function QueuePage() {
       {!list.loading && list.items.length === 0 && <p className="muted">{t('web.empty')}</p>}
       <ul className="ticket-list">
         {list.items.map((tk) => (
-          <li key={tk.id} className={`card${tk.overdue ? ' ticket-overdue' : ''}`}>
+          <li key={tk.id} className={`card card-pad${tk.overdue ? ' ticket-overdue' : ''}`}>
             <Link to={`/help/tickets/${tk.id}`}>
               {tk.number}: {tk.subject}
             </Link>

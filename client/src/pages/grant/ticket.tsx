@@ -65,7 +65,7 @@ export default function TicketPage() {
       <h2>{t('web.messages')}</h2>
       <ol className="ticket-thread">
         {tk.messages.map((m) => (
-          <li key={m.id} className={`card ticket-msg ticket-${m.by}`}>
+          <li key={m.id} className={`card card-pad ticket-msg ticket-${m.by}`}>
             <p className="meta">
               {m.by === 'staff' ? t('web.staff') : m.authorName} ·{' '}
               <time dateTime={m.createdAt}>{formatDate(m.createdAt, lng, true)}</time>
