@@ -74,23 +74,25 @@ function IndicatorCard({ indicator: i }: { indicator: Indicator }) {
           target={i.target}
           labels={{ value: t('web.monthValue'), target: t('web.target', { target: i.target }) }}
         />
-        <table className="sr-only">
-          <caption>{t('web.table', { name: i.name })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('web.month')}</th>
-              <th scope="col">{t('web.monthValue')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {i.series.map((p) => (
-              <tr key={p.month}>
-                <th scope="row">{p.month}</th>
-                <td>{show(p.value)}</td>
+        <div className="sr-only">
+          <table>
+            <caption>{t('web.table', { name: i.name })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('web.month')}</th>
+                <th scope="col">{t('web.monthValue')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {i.series.map((p) => (
+                <tr key={p.month}>
+                  <th scope="row">{p.month}</th>
+                  <td>{show(p.value)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </div>
     </li>
   )
