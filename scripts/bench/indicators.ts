@@ -19,7 +19,7 @@ const PARTICIPATION_DAYS = 20_000
 const VIDEOS = 300
 const YEAR = 2026
 const RUNS = Number(process.env.BENCH_RUNS ?? 9)
-const BATCH = 5_000
+const BATCH = 10_000
 const ALMATY_OFFSET_MS = 5 * 3600_000
 
 const { loadConfig } = await import('../../server/core/config.js')
@@ -44,6 +44,7 @@ async function insert(name: string, docs: Iterable<Record<string, unknown>>): Pr
     }
   }
   if (batch.length) n += (await coll.insertMany(batch, { ordered: false })).insertedCount
+  console.log(`  ${name}: +${n}`)
   return n
 }
 

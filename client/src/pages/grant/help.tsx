@@ -16,24 +16,24 @@ const FAQ = [1, 2, 3, 4, 5]
 
 /** Help: frequent questions in kk and ru, a ticket form for anyone, and the way back to a ticket. */
 export default function HelpPage() {
-  const { t } = useTranslation('support')
-  useTitle(t('web.title'))
+  const { t } = useTranslation()
+  useTitle(t('support:web.title'))
   const { user } = useSession()
   return (
     <>
-      <h1>{t('web.title')}</h1>
-      <p>{t('web.intro')}</p>
+      <h1>{t('support:web.title')}</h1>
+      <p>{t('support:web.intro')}</p>
       {hasRole(user, 'moderator', 'admin') && (
         <p>
-          <Link to="/help/queue">{t('web.queueTitle')}</Link>
+          <Link to="/help/queue">{t('support:web.queueTitle')}</Link>
         </p>
       )}
       <section aria-labelledby="faq-title">
-        <h2 id="faq-title">{t('web.faqTitle')}</h2>
+        <h2 id="faq-title">{t('support:web.faqTitle')}</h2>
         {FAQ.map((n) => (
           <details key={n} className="faq">
-            <summary>{t(`web.faq.q${n}`)}</summary>
-            <p>{t(`web.faq.a${n}`)}</p>
+            <summary>{t(`support:web.faq.q${n}`)}</summary>
+            <p>{t(`support:web.faq.a${n}`)}</p>
           </details>
         ))}
       </section>
@@ -44,7 +44,7 @@ export default function HelpPage() {
 }
 
 function TicketForm() {
-  const { t } = useTranslation('support')
+  const { t } = useTranslation()
   const lng = useLang()
   const { user } = useSession()
   const s = useSubmit()
@@ -73,24 +73,24 @@ function TicketForm() {
   }
   return (
     <section aria-labelledby="ticket-form-title">
-      <h2 id="ticket-form-title">{t('web.formTitle')}</h2>
+      <h2 id="ticket-form-title">{t('support:web.formTitle')}</h2>
       {done && (
         <Notice kind="success">
-          <p>{t('web.sent', { number: done.number, due: formatDate(done.firstResponseDueAt, lng, true) })}</p>
-          {done.accessCode && <p>{t('web.codeNote', { code: done.accessCode })}</p>}
+          <p>{t('support:web.sent', { number: done.number, due: formatDate(done.firstResponseDueAt, lng, true) })}</p>
+          {done.accessCode && <p>{t('support:web.codeNote', { code: done.accessCode })}</p>}
         </Notice>
       )}
       <ErrorBox error={s.error} />
       <form className="form" onSubmit={submit} noValidate>
-        <SelectField label={t('web.category')} value={category} onChange={(e) => setCategory(e.target.value)} required>
+        <SelectField label={t('support:web.category')} value={category} onChange={(e) => setCategory(e.target.value)} required>
           {TICKET_CATEGORIES.map((c) => (
             <option key={c} value={c}>
-              {t(`category.${c}`)}
+              {t(`support:category.${c}`)}
             </option>
           ))}
         </SelectField>
         <TextField
-          label={t('web.subject')}
+          label={t('support:web.subject')}
           required
           value={subject}
           maxLength={200}
@@ -98,7 +98,7 @@ function TicketForm() {
           error={s.fields.subject}
         />
         <TextArea
-          label={t('web.text')}
+          label={t('support:web.text')}
           required
           rows={5}
           value={text}
@@ -108,7 +108,7 @@ function TicketForm() {
         {!user && (
           <>
             <TextField
-              label={t('web.name')}
+              label={t('support:web.name')}
               required
               autoComplete="name"
               value={name}
@@ -116,7 +116,7 @@ function TicketForm() {
               error={errFor(s.fields, 'contact.name', 'contact')}
             />
             <TextField
-              label={t('web.email')}
+              label={t('support:web.email')}
               required
               type="email"
               autoComplete="email"
@@ -127,7 +127,7 @@ function TicketForm() {
           </>
         )}
         <div className="field">
-          <label htmlFor="ticket-files">{t('web.files')}</label>
+          <label htmlFor="ticket-files">{t('support:web.files')}</label>
           <input
             id="ticket-files"
             type="file"
@@ -137,7 +137,7 @@ function TicketForm() {
           />
         </div>
         <button className="btn btn-primary" type="submit" disabled={s.busy}>
-          {t('web.send')}
+          {t('support:web.send')}
         </button>
       </form>
     </section>
@@ -145,7 +145,7 @@ function TicketForm() {
 }
 
 function TrackTicket() {
-  const { t } = useTranslation('support')
+  const { t } = useTranslation()
   const navigate = useNavigate()
   const [number, setNumber] = useState('')
   const [code, setCode] = useState('')
@@ -159,12 +159,12 @@ function TrackTicket() {
   }
   return (
     <section aria-labelledby="track-title">
-      <h2 id="track-title">{t('web.trackTitle')}</h2>
-      {missing && <Notice kind="error">{t('web.notFound')}</Notice>}
+      <h2 id="track-title">{t('support:web.trackTitle')}</h2>
+      {missing && <Notice kind="error">{t('support:web.notFound')}</Notice>}
       <ErrorBox error={s.error} />
       <form className="form form-inline" onSubmit={submit}>
         <TextField
-          label={t('web.number')}
+          label={t('support:web.number')}
           required
           value={number}
           autoComplete="off"
@@ -172,14 +172,14 @@ function TrackTicket() {
           onChange={(e) => setNumber(e.target.value)}
         />
         <TextField
-          label={t('web.code')}
+          label={t('support:web.code')}
           required
           value={code}
           autoComplete="off"
           onChange={(e) => setCode(e.target.value)}
         />
         <button className="btn" type="submit" disabled={s.busy}>
-          {t('web.open')}
+          {t('support:web.open')}
         </button>
       </form>
     </section>
@@ -187,20 +187,20 @@ function TrackTicket() {
 }
 
 function MyTickets() {
-  const { t } = useTranslation('support')
+  const { t } = useTranslation()
   const lng = useLang()
   const list = useTickets(true)
   return (
     <section aria-labelledby="mine-title">
-      <h2 id="mine-title">{t('web.mine')}</h2>
-      {!list.loading && list.items.length === 0 && <p className="muted">{t('web.empty')}</p>}
+      <h2 id="mine-title">{t('support:web.mine')}</h2>
+      {!list.loading && list.items.length === 0 && <p className="muted">{t('support:web.empty')}</p>}
       <ul className="ticket-list">
         {list.items.map((tk) => (
           <li key={tk.id}>
             <Link to={`/help/tickets/${tk.id}`}>
               {tk.number}: {tk.subject}
             </Link>{' '}
-            <span className="badge">{t(`status.${tk.status}`)}</span>{' '}
+            <span className="badge">{t(`support:status.${tk.status}`)}</span>{' '}
             <time dateTime={tk.createdAt}>{formatDate(tk.createdAt, lng)}</time>
           </li>
         ))}

@@ -13,19 +13,19 @@ const YEARS = [THIS_YEAR, THIS_YEAR - 1, THIS_YEAR - 2]
 
 /** The grant's indicators against their targets, a chart and a table per indicator, by year. */
 export default function IndicatorsPage() {
-  const { t } = useTranslation('stats')
-  useTitle(t('web.title'))
+  const { t } = useTranslation()
+  useTitle(t('stats:web.title'))
   const lng = useLang()
   const qp = useQueryParams()
   const year = Number(qp.get('year')) || THIS_YEAR
   const data = useIndicators(year)
   return (
     <>
-      <h1>{t('web.title')}</h1>
-      <p>{t('web.intro')}</p>
+      <h1>{t('stats:web.title')}</h1>
+      <p>{t('stats:web.intro')}</p>
       <div className="filters">
         <div className="field">
-          <label htmlFor="ind-year">{t('web.year')}</label>
+          <label htmlFor="ind-year">{t('stats:web.year')}</label>
           <select id="ind-year" value={String(year)} onChange={(e) => qp.set('year', e.target.value)}>
             {YEARS.map((y) => (
               <option key={y} value={y}>
@@ -35,7 +35,7 @@ export default function IndicatorsPage() {
           </select>
         </div>
         <a className="btn btn-ghost" href={indicatorsCsvUrl(year, lng)} download>
-          {t('web.csv')}
+          {t('stats:web.csv')}
         </a>
       </div>
       {data.loading && <Loading />}
@@ -52,10 +52,10 @@ export default function IndicatorsPage() {
 }
 
 function IndicatorCard({ indicator: i }: { indicator: Indicator }) {
-  const { t } = useTranslation('stats')
+  const { t } = useTranslation()
   const lng = useLang()
-  const unit = t(`unit.${i.unit}`)
-  const show = (v: number | null) => (v === null ? t('web.noValue') : `${formatNumber(v, lng)} ${unit}`)
+  const unit = t(`stats:unit.${i.unit}`)
+  const show = (v: number | null) => (v === null ? t('stats:web.noValue') : `${formatNumber(v, lng)} ${unit}`)
   const headingId = `ind-${i.key}`
   return (
     <li className="card card-pad indicator" aria-labelledby={headingId}>
@@ -63,24 +63,24 @@ function IndicatorCard({ indicator: i }: { indicator: Indicator }) {
         {i.name}
       </h2>
       <p className="indicator-figures">
-        <span>{t('web.value', { value: show(i.value) })}</span>
-        <span>{t('web.target', { target: `${formatNumber(i.target, lng)} ${unit}` })}</span>
-        <span className={`badge ${i.met ? 'badge-ok' : 'badge-danger'}`}>{i.met ? t('web.met') : t('web.notMet')}</span>
+        <span>{t('stats:web.value', { value: show(i.value) })}</span>
+        <span>{t('stats:web.target', { target: `${formatNumber(i.target, lng)} ${unit}` })}</span>
+        <span className={`badge ${i.met ? 'badge-ok' : 'badge-danger'}`}>{i.met ? t('stats:web.met') : t('stats:web.notMet')}</span>
       </p>
-      {i.source === 'pending' && <p className="muted">{t('web.pending')}</p>}
+      {i.source === 'pending' && <p className="muted">{t('stats:web.pending')}</p>}
       <div className="indicator-body">
         <IndicatorChart
           values={i.series.map((p) => p.value)}
           target={i.target}
-          labels={{ value: t('web.monthValue'), target: t('web.target', { target: i.target }) }}
+          labels={{ value: t('stats:web.monthValue'), target: t('stats:web.target', { target: i.target }) }}
         />
         <div className="sr-only">
           <table>
-            <caption>{t('web.table', { name: i.name })}</caption>
+            <caption>{t('stats:web.table', { name: i.name })}</caption>
             <thead>
               <tr>
-                <th scope="col">{t('web.month')}</th>
-                <th scope="col">{t('web.monthValue')}</th>
+                <th scope="col">{t('stats:web.month')}</th>
+                <th scope="col">{t('stats:web.monthValue')}</th>
               </tr>
             </thead>
             <tbody>

@@ -17,8 +17,8 @@ const YEARS = [THIS_YEAR, THIS_YEAR - 1, THIS_YEAR - 2]
 
 /** Approved best practices by year and region, and the year's compendium in kk and ru. */
 export default function PracticesPage() {
-  const { t } = useTranslation('practices')
-  useTitle(t('web.title'))
+  const { t } = useTranslation()
+  useTitle(t('practices:web.title'))
   const lng = useLang()
   const qp = useQueryParams()
   const year = Number(qp.get('year')) || THIS_YEAR
@@ -28,12 +28,12 @@ export default function PracticesPage() {
   const list = usePractices(year, regionId)
   return (
     <>
-      <h1>{t('web.title')}</h1>
-      <p>{t('web.intro')}</p>
+      <h1>{t('practices:web.title')}</h1>
+      <p>{t('practices:web.intro')}</p>
       <div className="filters">
         <FilterSelect
           id="bp-year"
-          label={t('web.year')}
+          label={t('practices:web.year')}
           name="year"
           qp={qp}
           fallback={String(THIS_YEAR)}
@@ -41,16 +41,16 @@ export default function PracticesPage() {
         />
         <FilterSelect
           id="bp-region"
-          label={t('web.region')}
+          label={t('practices:web.region')}
           name="region"
           qp={qp}
-          all={t('web.allRegions')}
-          options={[...regions.map((r) => [r.id, r.name[lng]] as const), ['republican', t('web.republican')] as const]}
+          all={t('practices:web.allRegions')}
+          options={[...regions.map((r) => [r.id, r.name[lng]] as const), ['republican', t('practices:web.republican')] as const]}
         />
       </div>
       <Compendium year={year} />
       <ErrorBox error={list.error} />
-      {!list.loading && !list.error && list.items.length === 0 && <p className="muted">{t('web.empty')}</p>}
+      {!list.loading && !list.error && list.items.length === 0 && <p className="muted">{t('practices:web.empty')}</p>}
       <ul className="practice-list">
         {list.items.map((p) => (
           <li key={p.id} className="card card-pad">
@@ -73,7 +73,7 @@ export default function PracticesPage() {
 }
 
 function Compendium({ year }: { year: number }) {
-  const { t } = useTranslation('practices')
+  const { t } = useTranslation()
   const { user } = useSession()
   const status = useCompendium(year)
   const s = useSubmit()
@@ -91,21 +91,21 @@ function Compendium({ year }: { year: number }) {
   const files = status.data?.files ?? []
   return (
     <section aria-labelledby="compendium-title" className="card card-pad">
-      <h2 id="compendium-title">{t('web.compendium', { year })}</h2>
+      <h2 id="compendium-title">{t('practices:web.compendium', { year })}</h2>
       {files.length ? (
         <p className="compendium-links">
           {files.map((f) => (
             <a key={f.lng} className="btn" href={compendiumPdfUrl(year, f.lng)} hrefLang={f.lng} type="application/pdf">
-              {t('web.download', { language: f.lng === 'kk' ? 'Қазақша' : 'Русский' })}
+              {t('practices:web.download', { language: f.lng === 'kk' ? 'Қазақша' : 'Русский' })}
             </a>
           ))}
         </p>
       ) : (
-        <p className="muted">{t('web.noCompendium')}</p>
+        <p className="muted">{t('practices:web.noCompendium')}</p>
       )}
       {running && (
         <p role="status" aria-live="polite">
-          {t('web.progress', { progress: status.data?.progress ?? 0 })}
+          {t('practices:web.progress', { progress: status.data?.progress ?? 0 })}
         </p>
       )}
       <ErrorBox error={s.error} />
@@ -125,7 +125,7 @@ function Compendium({ year }: { year: number }) {
               })
           }
         >
-          {t('web.generate')}
+          {t('practices:web.generate')}
         </button>
       )}
     </section>

@@ -13,8 +13,8 @@ import './grant.css'
 
 /** Support staff's queue: filters in the address, overdue tickets marked, CSV of the same filters. */
 export default function QueuePage() {
-  const { t } = useTranslation('support')
-  useTitle(t('web.queueTitle'))
+  const { t } = useTranslation()
+  useTitle(t('support:web.queueTitle'))
   const lng = useLang()
   const { user } = useSession()
   const qp = useQueryParams()
@@ -28,46 +28,46 @@ export default function QueuePage() {
   const list = useTickets(staff, filters)
   return (
     <>
-      <h1>{t('web.queueTitle')}</h1>
+      <h1>{t('support:web.queueTitle')}</h1>
       <div className="filters">
         <FilterSelect
           id="q-status"
-          label={t('web.statusLabel')}
+          label={t('support:web.statusLabel')}
           name="status"
           qp={qp}
-          all={t('web.all')}
-          options={TICKET_STATUSES.map((s) => [s, t(`status.${s}`)] as const)}
+          all={t('support:web.all')}
+          options={TICKET_STATUSES.map((s) => [s, t(`support:status.${s}`)] as const)}
         />
         <FilterSelect
           id="q-category"
-          label={t('web.category')}
+          label={t('support:web.category')}
           name="category"
           qp={qp}
-          all={t('web.all')}
-          options={TICKET_CATEGORIES.map((c) => [c, t(`category.${c}`)] as const)}
+          all={t('support:web.all')}
+          options={TICKET_CATEGORIES.map((c) => [c, t(`support:category.${c}`)] as const)}
         />
         <FilterSelect
           id="q-assignee"
-          label={t('csv.assigneeId')}
+          label={t('support:csv.assigneeId')}
           name="assignee"
           qp={qp}
-          all={t('web.all')}
-          options={[['none', t('web.unassigned')], ...(user ? [[user.id, user.displayName] as const] : [])]}
+          all={t('support:web.all')}
+          options={[['none', t('support:web.unassigned')], ...(user ? [[user.id, user.displayName] as const] : [])]}
         />
         <FilterSelect
           id="q-overdue"
-          label={t('web.overdue')}
+          label={t('support:web.overdue')}
           name="overdue"
           qp={qp}
-          all={t('web.all')}
-          options={[['true', t('web.onlyOverdue')]]}
+          all={t('support:web.all')}
+          options={[['true', t('support:web.onlyOverdue')]]}
         />
         <a className="btn btn-ghost" href={ticketsCsvUrl(filters)} download>
-          {t('web.exportCsv')}
+          {t('support:web.exportCsv')}
         </a>
       </div>
       <ErrorBox error={list.error} />
-      {!list.loading && list.items.length === 0 && <p className="muted">{t('web.empty')}</p>}
+      {!list.loading && list.items.length === 0 && <p className="muted">{t('support:web.empty')}</p>}
       <ul className="ticket-list">
         {list.items.map((tk) => (
           <li key={tk.id} className={`card card-pad${tk.overdue ? ' ticket-overdue' : ''}`}>
@@ -75,9 +75,9 @@ export default function QueuePage() {
               {tk.number}: {tk.subject}
             </Link>
             <p className="meta">
-              <span className="badge">{t(`status.${tk.status}`)}</span> {t(`category.${tk.category}`)} ·{' '}
+              <span className="badge">{t(`support:status.${tk.status}`)}</span> {t(`support:category.${tk.category}`)} ·{' '}
               {tk.author.name} · <time dateTime={tk.createdAt}>{formatDate(tk.createdAt, lng, true)}</time>
-              {tk.overdue && <span className="badge badge-danger"> {t('web.overdue')}</span>}
+              {tk.overdue && <span className="badge badge-danger"> {t('support:web.overdue')}</span>}
             </p>
             {user && tk.assigneeId !== user.id && (
               <button
@@ -85,7 +85,7 @@ export default function QueuePage() {
                 type="button"
                 onClick={() => void updateTicket(tk.id, { assigneeId: user.id }).then(list.reload)}
               >
-                {t('web.assignToMe')}
+                {t('support:web.assignToMe')}
               </button>
             )}
           </li>

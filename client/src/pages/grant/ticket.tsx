@@ -13,7 +13,7 @@ import './grant.css'
 
 /** One support ticket and its conversation: the author (account or code) and staff. */
 export default function TicketPage() {
-  const { t } = useTranslation('support')
+  const { t } = useTranslation()
   const lng = useLang()
   const { id } = useParams()
   const [params] = useSearchParams()
@@ -22,7 +22,7 @@ export default function TicketPage() {
   const staff = hasRole(user, 'moderator', 'admin')
   const ticket = useTicket(id, code)
   const tk = ticket.data
-  useTitle(tk ? `${tk.number}: ${tk.subject}` : t('web.trackTitle'))
+  useTitle(tk ? `${tk.number}: ${tk.subject}` : t('support:web.trackTitle'))
   const [text, setText] = useState('')
   const [status, setStatus] = useState('')
   const s = useSubmit()
@@ -48,9 +48,9 @@ export default function TicketPage() {
         {tk.number}: {tk.subject}
       </h1>
       <p className="meta">
-        <span className="badge">{t(`status.${tk.status}`)}</span> {t(`category.${tk.category}`)} ·{' '}
-        {t('web.dueBy', { date: formatDate(tk.firstResponseDueAt, lng, true) })}
-        {tk.overdue && <span className="badge badge-danger"> {t('web.overdue')}</span>}
+        <span className="badge">{t(`support:status.${tk.status}`)}</span> {t(`support:category.${tk.category}`)} ·{' '}
+        {t('support:web.dueBy', { date: formatDate(tk.firstResponseDueAt, lng, true) })}
+        {tk.overdue && <span className="badge badge-danger"> {t('support:web.overdue')}</span>}
       </p>
       <p className="prewrap">{tk.text}</p>
       {tk.attachments.length > 0 && (
@@ -62,12 +62,12 @@ export default function TicketPage() {
           ))}
         </ul>
       )}
-      <h2>{t('web.messages')}</h2>
+      <h2>{t('support:web.messages')}</h2>
       <ol className="ticket-thread">
         {tk.messages.map((m) => (
           <li key={m.id} className={`card card-pad ticket-msg ticket-${m.by}`}>
             <p className="meta">
-              {m.by === 'staff' ? t('web.staff') : m.authorName} ·{' '}
+              {m.by === 'staff' ? t('support:web.staff') : m.authorName} ·{' '}
               <time dateTime={m.createdAt}>{formatDate(m.createdAt, lng, true)}</time>
             </p>
             <p className="prewrap">{m.text}</p>
@@ -78,7 +78,7 @@ export default function TicketPage() {
       {tk.status !== 'closed' && (
         <form className="form" onSubmit={send}>
           <TextArea
-            label={t('web.reply')}
+            label={t('support:web.reply')}
             required
             rows={4}
             value={text}
@@ -86,22 +86,22 @@ export default function TicketPage() {
             error={s.fields.text}
           />
           <button className="btn btn-primary" type="submit" disabled={s.busy || !text.trim()}>
-            {t('web.send')}
+            {t('support:web.send')}
           </button>
         </form>
       )}
       {staff && (
         <form className="form form-inline" onSubmit={change}>
-          <SelectField label={t('web.statusLabel')} value={status} onChange={(e) => setStatus(e.target.value)}>
+          <SelectField label={t('support:web.statusLabel')} value={status} onChange={(e) => setStatus(e.target.value)}>
             <option value="" />
             {TICKET_STATUSES.filter((x) => x !== 'new').map((x) => (
               <option key={x} value={x}>
-                {t(`status.${x}`)}
+                {t(`support:status.${x}`)}
               </option>
             ))}
           </SelectField>
           <button className="btn" type="submit" disabled={s.busy || !status}>
-            {t('web.save')}
+            {t('support:web.save')}
           </button>
         </form>
       )}
