@@ -36,6 +36,7 @@ const Help = lazy(() => import('./pages/grant/help.js'))
 const Ticket = lazy(() => import('./pages/grant/ticket.js'))
 const SupportQueue = lazy(() => import('./pages/grant/queue.js'))
 const Practices = lazy(() => import('./pages/grant/practices.js'))
+const PracticesManage = lazy(() => import('./pages/grant/practices-manage.js'))
 
 export function App() {
   return (
@@ -59,6 +60,7 @@ export function App() {
               <Route path="appeals/mine/:id" element={<MyAppeal />} />
               <Route path="indicators" element={<Indicators />} />
               <Route path="best-practices" element={<Practices />} />
+              <Route path="best-practices/manage" element={<PracticesManage />} />
               <Route path="help" element={<Help />} />
               <Route path="help/tickets/:id" element={<Ticket />} />
               <Route path="help/queue" element={<SupportQueue />} />

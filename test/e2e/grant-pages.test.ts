@@ -178,6 +178,30 @@ describe('web client: indicators, help and best practices in a real browser', fu
     await ctx.close()
   })
 
+  it('lets a member propose a practice on the page and a moderator approve it there', async () => {
+    const bp = texts('practices', 'kk')
+    const council = await s.council({ kk: 'Ұлытау облысының кеңесі', ru: 'Совет области Улытау', regionCode: 'KZ-62' })
+    const author = await s.signedIn(await s.member(council), { lng: 'kk' })
+    await open(author.page, '/best-practices/manage')
+    const kk = author.page.locator('fieldset[lang=kk]')
+    await field(kk, bp.web.titleField).fill('Жастар кеңесімен бірлескен жоба')
+    await field(kk, bp.web.summaryField).fill('Жастар ұсыныстары әкімдікке жеткізілді.')
+    await author.page.getByRole('button', { name: bp.web.send }).click()
+    await author.page.getByText(bp.web.proposed).waitFor()
+    expect(await axeProblems(author.page)).to.deep.equal([])
+    await author.ctx.close()
+
+    const { createUser } = await import('../helpers/users.js')
+    const mod = await s.signedIn(await createUser(s.t, { roles: ['moderator'], locale: 'kk' }), { lng: 'kk' })
+    await open(mod.page, '/best-practices/manage')
+    const card = mod.page.locator('.practice-list > li').filter({ hasText: 'Жастар кеңесімен бірлескен жоба' })
+    await card.getByRole('button', { name: bp.web.approve }).click()
+    await card.waitFor({ state: 'detached' })
+    await open(mod.page, '/best-practices')
+    await mod.page.getByRole('heading', { name: 'Жастар кеңесімен бірлескен жоба' }).waitFor()
+    await mod.ctx.close()
+  })
+
   it('lays the pages out on a 375 px phone without horizontal scrolling', async () => {
     const ctx = await s.context({ lng: 'kk', width: 375 })
     const page = await ctx.newPage()

@@ -23,3 +23,22 @@ export function useCompendium(year: number) {
 export const requestCompendium = (year: number) =>
   api<{ jobId: string }>('/best-practices/compendium', { method: 'POST', body: { year } })
 export const compendiumPdfUrl = (year: number, lng: string) => `${API}/best-practices/compendium/${year}.pdf?lng=${lng}`
+
+type NewPractice = {
+  councilId: string
+  year: number
+  title: { kk?: string; ru?: string }
+  summary: { kk?: string; ru?: string }
+}
+export const proposePractice = (body: NewPractice) => api<Practice>('/best-practices', { method: 'POST', body })
+export function addPracticeImage(id: string, file: File) {
+  const form = new FormData()
+  form.append('file', file)
+  return api<Practice>(`/best-practices/${encodeURIComponent(id)}/images`, { method: 'POST', form })
+}
+export const moderatePractice = (id: string, body: { status: 'approved' | 'rejected'; reason?: string }) =>
+  api<Practice>(`/best-practices/${encodeURIComponent(id)}`, { method: 'PATCH', body })
+/** Proposals awaiting review (moderators), or one council's (its members). */
+export function useProposals(enabled: boolean, councilId?: string) {
+  return usePaged<Practice>(enabled ? '/best-practices' : null, { status: 'proposed', councilId, limit: 20 })
+}

@@ -82,7 +82,12 @@ function TicketForm() {
       )}
       <ErrorBox error={s.error} />
       <form className="form" onSubmit={submit} noValidate>
-        <SelectField label={t('support:web.category')} value={category} onChange={(e) => setCategory(e.target.value)} required>
+        <SelectField
+          label={t('support:web.category')}
+          value={category}
+          onChange={(e) => setCategory(e.target.value)}
+          required
+        >
           {TICKET_CATEGORIES.map((c) => (
             <option key={c} value={c}>
               {t(`support:category.${c}`)}

@@ -65,7 +65,9 @@ function IndicatorCard({ indicator: i }: { indicator: Indicator }) {
       <p className="indicator-figures">
         <span>{t('stats:web.value', { value: show(i.value) })}</span>
         <span>{t('stats:web.target', { target: `${formatNumber(i.target, lng)} ${unit}` })}</span>
-        <span className={`badge ${i.met ? 'badge-ok' : 'badge-danger'}`}>{i.met ? t('stats:web.met') : t('stats:web.notMet')}</span>
+        <span className={`badge ${i.met ? 'badge-ok' : 'badge-danger'}`}>
+          {i.met ? t('stats:web.met') : t('stats:web.notMet')}
+        </span>
       </p>
       {i.source === 'pending' && <p className="muted">{t('stats:web.pending')}</p>}
       <div className="indicator-body">

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { Link } from 'react-router-dom'
 import { compendiumPdfUrl, requestCompendium, useCompendium, usePractices } from '../../api/practices.js'
 import { FilterSelect } from '../../components/filter-select.js'
 import { More } from '../../components/more.js'
@@ -26,10 +27,16 @@ export default function PracticesPage() {
   const regions = useRegions()
   const councils = useCouncilMap()
   const list = usePractices(year, regionId)
+  const { user } = useSession()
   return (
     <>
       <h1>{t('practices:web.title')}</h1>
       <p>{t('practices:web.intro')}</p>
+      {hasRole(user, 'council_member', 'moderator', 'admin') && (
+        <p>
+          <Link to="/best-practices/manage">{t('practices:web.manageLink')}</Link>
+        </p>
+      )}
       <div className="filters">
         <FilterSelect
           id="bp-year"
@@ -45,7 +52,10 @@ export default function PracticesPage() {
           name="region"
           qp={qp}
           all={t('practices:web.allRegions')}
-          options={[...regions.map((r) => [r.id, r.name[lng]] as const), ['republican', t('practices:web.republican')] as const]}
+          options={[
+            ...regions.map((r) => [r.id, r.name[lng]] as const),
+            ['republican', t('practices:web.republican')] as const,
+          ]}
         />
       </div>
       <Compendium year={year} />
