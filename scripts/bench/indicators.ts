@@ -28,7 +28,13 @@ const { modules } = await import('../../server/modules/index.js')
 
 /** A small deterministic generator: the same data on every run. */
 let seed = 42
-const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff
+const rand = () => {
+  // mulberry32: integer arithmetic only (an LCG in doubles loses precision and cycles)
+  seed = (seed + 0x6d2b79f5) | 0
+  let x = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+  x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x
+  return ((x ^ (x >>> 14)) >>> 0) / 4294967296
+}
 const pick = (n: number) => Math.floor(rand() * n)
 const dayKey = (d: number) => new Date(Date.UTC(YEAR, 0, 1) + d * 86_400_000).toISOString().slice(0, 10)
 
@@ -87,6 +93,7 @@ async function seedYear(): Promise<void> {
     days.set(u, set)
     total++
   }
+  console.log(`  generated ${total} user-days of ${days.size} users`)
   const expiresAt = new Date(Date.UTC(YEAR + 2, 0, 1))
   function* dayDocs() {
     for (const [u, set] of days) for (const d of set) yield { userId: users[u], day: dayKey(d), expiresAt }
