@@ -98,27 +98,15 @@ async function seedYear(): Promise<void> {
   function* dayDocs() {
     for (const [u, set] of days) for (const d of set) yield { userId: users[u], day: dayKey(d), expiresAt }
   }
-  function* monthDocs() {
-    for (const [u, set] of days)
-      for (const m of new Set([...set].map((d) => dayKey(d).slice(0, 7)))) yield { userId: users[u], month: m }
-  }
   function* yearDocs() {
     for (const [u, set] of days)
       yield { userId: users[u], year: YEAR, firstMonth: Number(dayKey(Math.min(...set)).slice(5, 7)) }
     for (let i = 0; i < PREV_ACTIVE; i++) yield { userId: users[i], year: YEAR - 1, firstMonth: 1 + pick(12) }
   }
-  function* prevMonthDocs() {
-    for (let i = 0; i < PREV_ACTIVE; i++)
-      yield { userId: users[i], month: `${YEAR - 1}-${String(1 + pick(12)).padStart(2, '0')}` }
-  }
   const t0 = performance.now()
   const n = await insert('user_activity_days', dayDocs())
-  const m =
-    (await insert('user_activity_months', monthDocs())) + (await insert('user_activity_months', prevMonthDocs()))
   const y = await insert('user_activity_years', yearDocs())
-  console.log(
-    `seeded ${n} user-days, ${m} user-months, ${y} user-years in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
-  )
+  console.log(`seeded ${n} user-days, ${y} user-years in ${((performance.now() - t0) / 1000).toFixed(0)} s`)
   function* participation() {
     for (let i = 0; i < PARTICIPATION_DAYS; i++) {
       const at = new Date(Date.UTC(YEAR, 0, 1) - ALMATY_OFFSET_MS + pick(365) * 86_400_000 + 3600_000 * 10)

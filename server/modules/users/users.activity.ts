@@ -7,7 +7,6 @@ import { log } from '../../core/logger.js'
  * - `user_activity_days`: `{ userId, day }` — one document per user and Almaty calendar day on
  *   which any signed-in request (or a login) happened. No time, path, address or device. Removed
  *   after 800 days (TTL on `expiresAt`): enough for this year against the last.
- * - `user_activity_months`: `{ userId, month }` — one per user and month (monthly active users).
  * - `user_activity_years`: `{ userId, year, firstMonth }` — one per user and year, with the month
  *   of the first active day: distinct active users of a year, and how many joined each month,
  *   are index-range counts, never a scan of the user-days.
@@ -24,12 +23,6 @@ const DaySchema = new Schema(
 DaySchema.index({ day: 1, userId: 1 }, { unique: true })
 DaySchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 })
 
-const MonthSchema = new Schema(
-  { userId: { type: ObjectId, required: true }, month: { type: String, required: true } },
-  { collection: 'user_activity_months', versionKey: false },
-)
-MonthSchema.index({ month: 1, userId: 1 }, { unique: true })
-
 const YearSchema = new Schema(
   {
     userId: { type: ObjectId, required: true },
@@ -42,7 +35,6 @@ YearSchema.index({ year: 1, userId: 1 }, { unique: true })
 YearSchema.index({ year: 1, firstMonth: 1 })
 
 export const ActivityDay = mongoose.models.UserActivityDay ?? mongoose.model('UserActivityDay', DaySchema)
-export const ActivityMonth = mongoose.models.UserActivityMonth ?? mongoose.model('UserActivityMonth', MonthSchema)
 export const ActivityYear = mongoose.models.UserActivityYear ?? mongoose.model('UserActivityYear', YearSchema)
 
 /** `YYYY-MM-DD` of the Almaty calendar day (UTC+5, the whole country since March 2024). */
@@ -70,13 +62,11 @@ export async function recordUserActivity(userId: string, at = new Date()): Promi
   seen.set(userId, day)
   if (seen.size > 100_000) seen.clear()
   const uid = new mongoose.Types.ObjectId(userId)
-  const month = day.slice(0, 7)
   await upsertIgnoringRace(
     ActivityDay,
     { day, userId: uid },
     { $setOnInsert: { expiresAt: new Date(at.getTime() + DAY_TTL_SEC * 1000) } },
   )
-  await upsertIgnoringRace(ActivityMonth, { month, userId: uid }, { $setOnInsert: {} })
   await upsertIgnoringRace(
     ActivityYear,
     { year: Number(day.slice(0, 4)), userId: uid },
@@ -97,17 +87,15 @@ export interface ActiveUserCounts {
   distinct: number
   /** Index 0..11: users whose first active day of the year fell in that month. */
   firstActiveByMonth: number[]
-  /** Index 0..11: distinct users active in that month. */
-  monthly: number[]
 }
 
-/** Counts for a year, each an index-range count in the database (no documents leave it). */
+/**
+ * Counts for a year: twelve equality counts on the `{ year, firstMonth }` index (the engine answers
+ * a count from the index; no document leaves the database). Their sum is the year's distinct users.
+ */
 export async function activeUserCounts(year: number): Promise<ActiveUserCounts> {
-  const months = Array.from({ length: 12 }, (_, i) => i + 1)
-  const [distinct, firstActiveByMonth, monthly] = await Promise.all([
-    ActivityYear.countDocuments({ year }),
-    Promise.all(months.map((m) => ActivityYear.countDocuments({ year, firstMonth: m }))),
-    Promise.all(months.map((m) => ActivityMonth.countDocuments({ month: `${year}-${String(m).padStart(2, '0')}` }))),
-  ])
-  return { distinct, firstActiveByMonth, monthly }
+  const firstActiveByMonth = await Promise.all(
+    Array.from({ length: 12 }, (_, m) => ActivityYear.countDocuments({ year, firstMonth: m + 1 })),
+  )
+  return { distinct: firstActiveByMonth.reduce((a, b) => a + b, 0), firstActiveByMonth }
 }
