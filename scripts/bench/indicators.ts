@@ -4,7 +4,7 @@
 //                            with: 264 councils, 4,000 council members, 50,000 active users and
 //                            500,000 user-days in the year (+ the previous year's 45,000 active users),
 //                            20,000 dialogue-room participation days, 300 published videos   (target < 1000 ms)
-// Run: npx tsx scripts/bench/indicators.ts   (exit 1 when the target is missed; about 2 minutes, mostly seeding)
+// Run: npx tsx scripts/bench/indicators.ts   (exit 1 when the target is missed; 3-5 minutes, mostly seeding)
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
