@@ -105,7 +105,18 @@ async function seedYear(): Promise<void> {
   }
   const t0 = performance.now()
   const n = await insert('user_activity_days', dayDocs())
-  const y = await insert('user_activity_years', yearDocs())
+  const years = [...yearDocs()]
+  const y = await insert('user_activity_years', years)
+  // The counters the users module keeps next to the user-years (one $inc per inserted user-year).
+  const counters = new Map<string, number>()
+  for (const d of years) {
+    const key = `${d.year}-${String(d.firstMonth).padStart(2, '0')}`
+    counters.set(key, (counters.get(key) ?? 0) + 1)
+  }
+  await insert(
+    'user_activity_counters',
+    [...counters].map(([_id, firstActive]) => ({ _id, firstActive })),
+  )
   console.log(`seeded ${n} user-days, ${y} user-years in ${((performance.now() - t0) / 1000).toFixed(0)} s`)
   function* participation() {
     for (let i = 0; i < PARTICIPATION_DAYS; i++) {

@@ -8,8 +8,8 @@ import { log } from '../../core/logger.js'
  *   which any signed-in request (or a login) happened. No time, path, address or device. Removed
  *   after 800 days (TTL on `expiresAt`): enough for this year against the last.
  * - `user_activity_years`: `{ userId, year, firstMonth }` — one per user and year, with the month
- *   of the first active day: distinct active users of a year, and how many joined each month,
- *   are index-range counts, never a scan of the user-days.
+ *   of the first active day, and `user_activity_counters` `{ _id: 'YYYY-MM', firstActive }`: how many
+ *   users were first active in the year that month (their sum: the year's distinct active users).
  * Each process writes them at most once per user and day (the first signed-in request of the day).
  */
 const ObjectId = Schema.Types.ObjectId
@@ -32,10 +32,22 @@ const YearSchema = new Schema(
   { collection: 'user_activity_years', versionKey: false },
 )
 YearSchema.index({ year: 1, userId: 1 }, { unique: true })
-YearSchema.index({ year: 1, firstMonth: 1 })
 
 export const ActivityDay = mongoose.models.UserActivityDay ?? mongoose.model('UserActivityDay', DaySchema)
 export const ActivityYear = mongoose.models.UserActivityYear ?? mongoose.model('UserActivityYear', YearSchema)
+
+/**
+ * `{ _id: 'YYYY-MM', firstActive }`: how many user-year documents have that year and first month,
+ * incremented right after such a document is inserted. Counting ~50,000 index entries per year on
+ * every request was too slow on the embedded engine (scripts/bench/README.md); this is the same
+ * number kept as the data arrives (a crash between the two writes undercounts by one).
+ */
+const CounterSchema = new Schema(
+  { _id: { type: String }, firstActive: { type: Number, default: 0 } },
+  { collection: 'user_activity_counters', versionKey: false },
+)
+export const ActivityCounter =
+  mongoose.models.UserActivityCounter ?? mongoose.model('UserActivityCounter', CounterSchema)
 
 /** `YYYY-MM-DD` of the Almaty calendar day (UTC+5, the whole country since March 2024). */
 export const almatyDayKey = (at: Date): string => new Date(at.getTime() + ALMATY_OFFSET_MS).toISOString().slice(0, 10)
@@ -67,11 +79,24 @@ export async function recordUserActivity(userId: string, at = new Date()): Promi
     { day, userId: uid },
     { $setOnInsert: { expiresAt: new Date(at.getTime() + DAY_TTL_SEC * 1000) } },
   )
-  await upsertIgnoringRace(
-    ActivityYear,
-    { year: Number(day.slice(0, 4)), userId: uid },
-    { $min: { firstMonth: Number(day.slice(5, 7)) } },
-  )
+  const year = Number(day.slice(0, 4))
+  const firstMonth = Number(day.slice(5, 7))
+  let inserted = false
+  try {
+    const r = await ActivityYear.updateOne({ year, userId: uid }, { $setOnInsert: { firstMonth } }, { upsert: true })
+    inserted = r.upsertedCount === 1
+  } catch (err) {
+    if ((err as { code?: number }).code !== 11000) throw err
+  }
+  if (!inserted) return
+  const inc = { $inc: { firstActive: 1 } }
+  try {
+    await ActivityCounter.updateOne({ _id: day.slice(0, 7) }, inc, { upsert: true })
+  } catch (err) {
+    // Two processes creating the month's counter at once: it exists now; count on it.
+    if ((err as { code?: number }).code !== 11000) throw err
+    await ActivityCounter.updateOne({ _id: day.slice(0, 7) }, inc)
+  }
 }
 
 /** From request paths (awaited: once per user and day it costs three upserts): a failed count never fails the request. */
@@ -89,13 +114,12 @@ export interface ActiveUserCounts {
   firstActiveByMonth: number[]
 }
 
-/**
- * Counts for a year: twelve equality counts on the `{ year, firstMonth }` index (the engine answers
- * a count from the index; no document leaves the database). Their sum is the year's distinct users.
- */
+/** Counts for a year from the twelve monthly counters (one indexed read of at most 12 documents). */
 export async function activeUserCounts(year: number): Promise<ActiveUserCounts> {
-  const firstActiveByMonth = await Promise.all(
-    Array.from({ length: 12 }, (_, m) => ActivityYear.countDocuments({ year, firstMonth: m + 1 })),
-  )
+  const docs = await ActivityCounter.find({
+    _id: mongoose.trusted({ $gte: `${year}-01`, $lte: `${year}-12` }),
+  }).lean<{ _id: string; firstActive: number }[]>()
+  const firstActiveByMonth = Array<number>(12).fill(0)
+  for (const d of docs) firstActiveByMonth[Number(d._id.slice(5, 7)) - 1] = d.firstActive
   return { distinct: firstActiveByMonth.reduce((a, b) => a + b, 0), firstActiveByMonth }
 }
