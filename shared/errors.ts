@@ -21,6 +21,9 @@ export const ERROR_CODES = [
   'upload.unsupported_type',
   'upload.too_many_files',
   'upload.missing_file',
+  'upload.malformed',
+  'auth.already_signed_in',
+  'method_not_allowed',
   'server.error',
   'service.unavailable',
 ] as const

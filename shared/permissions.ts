@@ -8,7 +8,7 @@
  * sender within 15 minutes, a video's publication state) combine a right from here with a
  * predicate in the domain's `*.policy.ts`, which still calls `can()` from server/core/policy.ts.
  */
-export const ROLES = ['citizen', 'council_member', 'moderator', 'admin'] as const
+export const ROLES = ['citizen', 'council_member', 'moderator', 'admin', 'expert'] as const
 export type Role = (typeof ROLES)[number]
 
 interface Rule {
@@ -48,6 +48,16 @@ export const RIGHTS = {
   'chat.room_access': { global: staff, council: ['council_member'] },
   'chat.create_room': { global: staff, council: ['council_member'] },
   'chat.moderate': { global: staff },
+  // events: organizers are staff or members of one of the event's organizer councils
+  'event.create': { global: staff, council: ['council_member'] },
+  'event.organize': { global: staff, council: ['council_member'] },
+  // small grants (the call's experts: grants.policy.ts; an expert never reviews their own council)
+  'grants.manage': { global: ['admin'] },
+  'grants.apply': { global: [], council: ['council_member'] },
+  'grants.review': { global: ['expert'] },
+  // public control: recommendations to state bodies
+  'control.record': { global: [], council: ['council_member'] },
+  'control.update': { global: ['moderator'], council: ['council_member'] },
   // content moderation across the portal
   'content.hide': { global: staff },
   // best practices and the yearly compendium

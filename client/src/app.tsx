@@ -1,7 +1,9 @@
-import { lazy, Suspense, useCallback, useRef } from 'react'
+import { QueryClientProvider, useQueryClient, type QueryClient } from '@tanstack/react-query'
+import { lazy, Suspense, useCallback, useEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import { BrowserRouter, Route, Routes } from 'react-router-dom'
-import { api } from './lib/api.js'
+import { useUpdateMeMutation } from './api/auth.js'
+import { isLang, langPicked } from './lib/i18n.js'
 import { PrefsProvider, usePrefs } from './lib/prefs.js'
 import { SessionProvider, useSession } from './lib/session.js'
 import type { AccessibilityPrefs, User } from './lib/types.js'
@@ -30,6 +32,13 @@ const Reset = lazy(() => import('./pages/account/reset.js'))
 const Profile = lazy(() => import('./pages/account/profile.js'))
 const MemberArea = lazy(() => import('./pages/member/area.js'))
 const ModerationArea = lazy(() => import('./pages/moderator/area.js'))
+const EventsCalendar = lazy(() => import('./pages/events/calendar.js'))
+const EventPage = lazy(() => import('./pages/events/event.js'))
+const MyEvents = lazy(() => import('./pages/events/mine.js'))
+const EventEditor = lazy(() => import('./pages/events/editor.js'))
+const EventRegistrations = lazy(() => import('./pages/events/registrations.js'))
+const EventCheckIn = lazy(() => import('./pages/events/check-in.js'))
+const GrantsArea = lazy(() => import('./pages/grants/area.js'))
 const NotFound = lazy(() => import('./pages/public/not-found.js'))
 const Indicators = lazy(() => import('./pages/grant/indicators.js'))
 const Help = lazy(() => import('./pages/grant/help.js'))
@@ -38,9 +47,10 @@ const SupportQueue = lazy(() => import('./pages/grant/queue.js'))
 const Practices = lazy(() => import('./pages/grant/practices.js'))
 const PracticesManage = lazy(() => import('./pages/grant/practices-manage.js'))
 
-export function App() {
+/** `queryClient` comes from createQueryClient() (api/query-client.ts): one per browser tab or per server render. */
+export function App({ queryClient }: { queryClient: QueryClient }) {
   return (
-    <Providers>
+    <Providers queryClient={queryClient}>
       <BrowserRouter>
         <Suspense fallback={<Loading />}>
           <Routes>
@@ -53,6 +63,13 @@ export function App() {
               <Route path="videos" element={<Videos />} />
               <Route path="videos/:id" element={<VideoPage />} />
               <Route path="qa" element={<Qa />} />
+              <Route path="events" element={<EventsCalendar />} />
+              <Route path="events/new" element={<EventEditor />} />
+              <Route path="events/mine" element={<MyEvents />} />
+              <Route path="events/:idOrSlug" element={<EventPage />} />
+              <Route path="events/:idOrSlug/edit" element={<EventEditor />} />
+              <Route path="events/:idOrSlug/registrations" element={<EventRegistrations />} />
+              <Route path="events/:idOrSlug/check-in" element={<EventCheckIn />} />
               <Route path="appeals/new" element={<AppealForm />} />
               <Route path="appeals/confirm" element={<AppealConfirm />} />
               <Route path="appeals/track" element={<AppealTrack />} />
@@ -86,6 +103,14 @@ export function App() {
                   </Suspense>
                 }
               />
+              <Route
+                path="grants/*"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <GrantsArea />
+                  </Suspense>
+                }
+              />
               <Route path="*" element={<NotFound />} />
             </Route>
           </Routes>
@@ -99,17 +124,20 @@ export function App() {
  * Session and preferences know each other: a signed-in person's saved language and accessibility
  * settings are applied on sign-in, and changes made on any page are saved to the profile.
  */
-function Providers({ children }: { children: React.ReactNode }) {
+function Providers({ children, queryClient }: { children: React.ReactNode; queryClient: QueryClient }) {
   const bridge = useRef<{ onUser?: (u: User) => void; onPrefs?: (p: AccessibilityPrefs) => void }>({})
   const onUser = useCallback((u: User) => bridge.current.onUser?.(u), [])
   const onPrefs = useCallback((p: AccessibilityPrefs) => bridge.current.onPrefs?.(p), [])
   return (
-    <SessionProvider onUser={onUser}>
-      <PrefsProvider onChange={onPrefs}>
-        <Bridge bridge={bridge} />
-        {children}
-      </PrefsProvider>
-    </SessionProvider>
+    <QueryClientProvider client={queryClient}>
+      <SessionProvider onUser={onUser}>
+        <PrefsProvider onChange={onPrefs}>
+          <Bridge bridge={bridge} />
+          <RefetchOnLanguage />
+          {children}
+        </PrefsProvider>
+      </SessionProvider>
+    </QueryClientProvider>
   )
 }
 
@@ -119,17 +147,33 @@ function Bridge({
   bridge: React.RefObject<{ onUser?: (u: User) => void; onPrefs?: (p: AccessibilityPrefs) => void }>
 }) {
   const { user } = useSession()
+  const updateMe = useUpdateMeMutation()
   const { replace } = usePrefs()
   const { i18n } = useTranslation()
   const seen = useRef<string | null>(null)
   bridge.current.onUser = (u: User) => {
     if (seen.current === u.id) return
     seen.current = u.id // apply the profile once per sign-in, not on every refresh
-    if (u.locale && u.locale !== i18n.language) void i18n.changeLanguage(u.locale)
+    // A language chosen before signing in wins and becomes the profile's; otherwise the profile's applies.
+    if (langPicked()) {
+      if (u.locale !== i18n.language && isLang(i18n.language)) updateMe.mutate({ locale: i18n.language })
+    } else if (u.locale && u.locale !== i18n.language) void i18n.changeLanguage(u.locale)
     if (u.accessibility) replace(u.accessibility)
   }
   bridge.current.onPrefs = (p: AccessibilityPrefs) => {
-    if (user) void api('/auth/me', { method: 'PATCH', body: { accessibility: p } }).catch(() => {})
+    if (user) updateMe.mutate({ accessibility: p })
   }
+  return null
+}
+
+/** API answers are in the request's language (cookie `lng`): a new language refreshes what is cached. */
+function RefetchOnLanguage() {
+  const qc = useQueryClient()
+  const { i18n } = useTranslation()
+  useEffect(() => {
+    const refetch = () => void qc.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'auth' })
+    i18n.on('languageChanged', refetch)
+    return () => i18n.off('languageChanged', refetch)
+  }, [qc, i18n])
   return null
 }

@@ -28,6 +28,8 @@ import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { CouncilDoc } from '../../server/modules/councils/council.model.js'
+import type { NewsDoc } from '../../server/modules/news/news.model.js'
 
 const SELF = fileURLToPath(import.meta.url)
 const ROOT = path.resolve(path.dirname(SELF), '..', '..')
@@ -170,7 +172,9 @@ async function serveFloor(dataDir: string): Promise<void> {
   const engine = await startEmbeddedMongoInWorker({ dbPath: path.join(dataDir, 'db'), port: 0, host: '127.0.0.1' })
   const client = await MongoClient.connect(engine.uri)
   const db = client.db(process.env.MONGODB_DB ?? 'kenes')
-  const [councils, news, videos, appeals] = ['councils', 'news', 'videos', 'appeals'].map((c) => db.collection<any>(c))
+  const councils = db.collection<CouncilDoc>('councils')
+  const news = db.collection<NewsDoc>('news')
+  const [videos, appeals] = [db.collection('videos'), db.collection('appeals')]
   const PAGE = 20
   const routes: Record<string, () => Promise<unknown>> = {
     '/api/v1/councils': async () => {
@@ -197,7 +201,7 @@ async function serveFloor(dataDir: string): Promise<void> {
       ])
       // The bench seeds no appeals, so Kenes makes no median query either (it needs an answered one).
       const a = appealCounts[0] ?? { received: 0, answered: 0, overdue: 0 }
-      return toProfile(c, {
+      return toProfile(c!, {
         news: newsCount,
         videos: videoCount,
         appeals: { received: a.received, answered: a.answered, overdue: a.overdue },
@@ -213,7 +217,8 @@ async function serveFloor(dataDir: string): Promise<void> {
       const last = docs[PAGE - 1]
       return {
         items: docs.slice(0, PAGE).map(newsItem),
-        nextCursor: docs.length > PAGE ? encodeCursor([new Date(last.publishedAt).getTime(), String(last._id)]) : null,
+        nextCursor:
+          docs.length > PAGE ? encodeCursor([new Date(last.publishedAt!).toISOString(), String(last._id)]) : null,
       }
     },
   }

@@ -26,6 +26,7 @@ import fsp from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { VideoDetails } from '../../shared/schemas/videos.js'
 import { hlsArgs, planRenditions, probe, run, thumbnailArgs } from '../../server/modules/videos/ffmpeg.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -182,7 +183,8 @@ class Client {
   cookie = ''
   csrf = ''
   constructor(readonly base: string) {}
-  async json(method: string, p: string, body?: unknown): Promise<{ status: number; body: any }> {
+  /** `T` is what the caller expects the route to answer (not checked: a bench, not a test). */
+  async json<T = unknown>(method: string, p: string, body?: unknown): Promise<{ status: number; body: T }> {
     const res = await fetch(new URL(p, this.base), {
       method,
       headers: {
@@ -195,7 +197,7 @@ class Client {
     const set = res.headers.getSetCookie().map((c) => c.split(';')[0])
     if (set.length) this.cookie = set.join('; ')
     const text = await res.text()
-    return { status: res.status, body: text ? JSON.parse(text) : null }
+    return { status: res.status, body: text ? (JSON.parse(text) as T) : (null as T) }
   }
   async login(): Promise<void> {
     const r = await this.json('POST', '/api/v1/auth/login', {
@@ -203,7 +205,7 @@ class Client {
       password: 'bench-password-123',
     })
     if (r.status !== 200) throw new Error(`login: ${r.status} ${JSON.stringify(r.body)}`)
-    this.csrf = (await this.json('GET', '/api/v1/auth/csrf')).body.csrfToken
+    this.csrf = (await this.json<{ csrfToken: string }>('GET', '/api/v1/auth/csrf')).body.csrfToken
   }
   upload(councilId: string, head: string, padding: number) {
     return worker({
@@ -291,9 +293,9 @@ async function byJob(client: Client, councilId: string, clip: string): Promise<n
   if (res.status !== 202) throw new Error(`upload: ${res.status} ${res.body}`)
   const id = JSON.parse(res.body).id
   const c0 = cpu(server!.pid!)
-  let v: { status: number; body: any }
+  let v: { status: number; body: VideoDetails }
   for (;;) {
-    v = await client.json('GET', `/api/v1/videos/${id}`)
+    v = await client.json<VideoDetails>('GET', `/api/v1/videos/${id}`)
     if (v.body.status === 'pending_review') break
     if (v.body.status !== 'processing') throw new Error(`job ended in ${v.body.status}`)
     // The job is timed by its own clock, so polling can be slow: fewer requests competing with ffmpeg.
@@ -302,7 +304,8 @@ async function byJob(client: Client, councilId: string, clip: string): Promise<n
   jobServerCpu.push(total(cpuSince(server!.pid!, c0)))
   await client.json('DELETE', `/api/v1/videos/${id}`)
   // The job's own clock (recorded on the video): from its start to the commit of the new media.
-  return (Date.parse(v.body.processing.finishedAt) - Date.parse(v.body.processing.startedAt)) / 1000
+  const timing = v.body.processing!
+  return (Date.parse(timing.finishedAt!) - Date.parse(timing.startedAt!)) / 1000
 }
 
 const line = (name: string, value: string, target: string, ok: boolean) =>
@@ -315,7 +318,7 @@ async function main(): Promise<number> {
   const url = await startServer()
   const client = new Client(url)
   await client.login()
-  const council = await client.json('POST', '/api/v1/councils', {
+  const council = await client.json<{ id: string }>('POST', '/api/v1/councils', {
     name: { kk: 'Бенчмарк кеңесі', ru: 'Совет бенчмарка' },
     level: 'republican',
     stateBody: { kk: 'Министрлік', ru: 'Министерство' },

@@ -9,9 +9,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { ROOT_DIR } from './config.js'
 import { errorHandler, notFoundHandler } from './error-handler.js'
 import { languageMiddleware } from './i18n.js'
-import { log } from './logger.js'
+import { log, serializeRequest } from './logger.js'
 import type { KenesModule, ServerContext } from './module.js'
 import { csrfProtection, hasSessionCookie } from './auth/csrf.js'
+import { methodNotAllowed } from './route.js'
+import compression from 'compression'
+import { isCapturedForCache } from './cache.js'
 import { metricsMiddleware } from './metrics.js'
 import { publicMediaRouter } from './media.js'
 
@@ -42,10 +45,21 @@ export function createApp(ctx: ServerContext, modules: readonly KenesModule[]): 
       strictTransportSecurity: config.production,
     }),
   )
+  // Compressed answers for slow lines (brotli or gzip as the client accepts), except media (video,
+  // HLS segments, files: already compressed, and streamed with Range) and what the public cache
+  // records (it compresses its hits itself, from the plain body it keeps).
+  const compress = compression({
+    threshold: 1024,
+    filter: (req, res) =>
+      !req.path.startsWith('/media/') && !req.path.includes('/videos/tus') ? compression.filter(req, res) : false,
+  })
+  // Not even installed on what the cache records: compression's wrapper sends the headers early.
+  app.use((req, res, next) => (isCapturedForCache(req) ? next() : compress(req, res, next)))
   app.use(languageMiddleware)
   app.use(express.json({ limit: '1mb', strict: true }))
   app.use(express.urlencoded({ extended: false, limit: '100kb' }))
   app.use(sessionWhenNeeded(ctx.sessionMiddleware))
+  app.use(methodNotAllowed)
   app.use(csrfProtection)
 
   const api = express.Router()
@@ -79,14 +93,9 @@ function requestLogger(): RequestHandler {
     logger: log,
     genReqId,
     autoLogging: { ignore: (req) => req.url === '/api/v1/health' },
-    // Lean request logs: no headers (cookies, CSRF tokens and Set-Cookie must never reach the logs).
+    // Lean request logs: no headers (cookies, CSRF tokens, Set-Cookie) and secret query values redacted.
     serializers: {
-      req: (req: { id?: unknown; method?: string; url?: string; remoteAddress?: string }) => ({
-        id: req.id,
-        method: req.method,
-        url: req.url,
-        remoteAddress: req.remoteAddress,
-      }),
+      req: serializeRequest,
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
     },
   })

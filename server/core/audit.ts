@@ -1,6 +1,5 @@
 import mongoose, { Schema } from 'mongoose'
-import { validationFailed } from './errors.js'
-import { afterKey, decodeCursor, encodeCursor } from './http.js'
+import { keysetPage } from './paging.js'
 import { log } from './logger.js'
 
 /**
@@ -20,7 +19,25 @@ const AuditLogSchema = new Schema(
 )
 AuditLogSchema.index({ at: -1 })
 AuditLogSchema.index({ action: 1, at: -1 })
-export const AuditLog = mongoose.models.AuditLog ?? mongoose.model('AuditLog', AuditLogSchema)
+interface AuditDoc {
+  _id: mongoose.Types.ObjectId
+  actorId: mongoose.Types.ObjectId | null
+  action: string
+  target: Record<string, unknown> | null
+  details: Record<string, unknown>
+  at: Date
+}
+export const AuditLog: mongoose.Model<AuditDoc> =
+  mongoose.models.AuditLog ?? mongoose.model<AuditDoc>('AuditLog', AuditLogSchema)
+
+const toAuditView = (d: AuditDoc) => ({
+  id: String(d._id),
+  actorId: d.actorId ? String(d.actorId) : null,
+  action: d.action,
+  target: d.target,
+  details: d.details,
+  at: new Date(d.at).toISOString(),
+})
 
 export interface AuditEntry {
   /** Who did it (a user id), null for the system. */
@@ -51,15 +68,8 @@ export async function listAudit(filter: { action?: string; targetId?: string } =
   const q: Record<string, unknown> = {}
   if (filter.action) q.action = filter.action
   if (filter.targetId) q['target.id'] = filter.targetId
-  const docs = await AuditLog.find(q).sort({ at: -1 }).limit(limit).lean()
-  return docs.map((d: any) => ({
-    id: String(d._id),
-    actorId: d.actorId ? String(d.actorId) : null,
-    action: d.action,
-    target: d.target,
-    details: d.details,
-    at: new Date(d.at).toISOString(),
-  }))
+  const docs = await AuditLog.find(q).sort({ at: -1 }).limit(limit).lean<AuditDoc[]>()
+  return docs.map(toAuditView)
 }
 
 export interface AuditQuery {
@@ -78,36 +88,12 @@ export async function pageAudit(q: AuditQuery) {
   if (q.actorId) filter.actorId = new mongoose.Types.ObjectId(q.actorId)
   if (q.targetKind) filter['target.kind'] = q.targetKind
   if (q.targetId) filter['target.id'] = q.targetId
-  const cursor = decodeCursor(q.cursor)
-  if (cursor) {
-    const [at, id] = cursor
-    if (
-      typeof at !== 'string' ||
-      typeof id !== 'string' ||
-      !/^[0-9a-f]{24}$/.test(id) ||
-      Number.isNaN(Date.parse(at))
-    ) {
-      throw validationFailed([{ path: 'query.cursor', code: 'invalid_format' }])
-    }
-    filter.$or = afterKey('at', new Date(at), id)
-  }
-  const docs = await AuditLog.find(filter)
-    .sort({ at: -1, _id: -1 })
-    .limit(q.limit + 1)
-    .lean()
-  const page = docs.slice(0, q.limit)
-  const items = page.map((d: any) => ({
-    id: String(d._id),
-    actorId: d.actorId ? String(d.actorId) : null,
-    action: d.action,
-    target: d.target,
-    details: d.details,
-    at: new Date(d.at).toISOString(),
-  }))
-  const last = page[page.length - 1] as any
-  return {
-    items,
-    nextCursor:
-      docs.length > q.limit && last ? encodeCursor([new Date(last.at).toISOString(), String(last._id)]) : null,
-  }
+  return keysetPage({
+    filter,
+    field: 'at',
+    cursor: q.cursor,
+    limit: q.limit,
+    find: (f, sort, limit) => AuditLog.find(f).sort(sort).limit(limit).lean<AuditDoc[]>(),
+    map: toAuditView,
+  })
 }

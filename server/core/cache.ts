@@ -1,3 +1,4 @@
+import zlib from 'node:zlib'
 import crypto from 'node:crypto'
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
 import type { Response } from 'express'
@@ -33,6 +34,8 @@ export interface PublicCacheOptions {
 
 interface Entry {
   body: Buffer
+  /** The body compressed for clients that accept it, made on the first hit that asks (slow lines). */
+  encoded?: { br?: Buffer; gzip?: Buffer }
   headers: Record<string, string | string[]>
   etag: string
   tags: readonly string[]
@@ -222,23 +225,65 @@ export function withPublicCache(app: RequestListener, opts: PublicCacheOptions):
     }
     res.once('finish', release)
     res.once('close', release)
-    capture(cache, key, res)
+    // The cache keeps the plain body: the app's compression leaves this response alone.
+    ;(req as IncomingMessage & { [CAPTURED]?: boolean })[CAPTURED] = true
+    capture(cache, key, req, res)
     app(req, res)
   }
+}
+
+const CAPTURED = Symbol.for('kenes.publicCache.captured')
+/** True for a response the public cache is recording (app.ts's compression skips it). */
+export const isCapturedForCache = (req: IncomingMessage): boolean =>
+  (req as IncomingMessage & { [CAPTURED]?: boolean })[CAPTURED] === true
+
+const COMPRESS_MIN_BYTES = 1024
+const varyOf = (hit: Entry) =>
+  [...new Set([...String(hit.headers.vary ?? '').split(/,\s*/), 'Accept-Encoding'].filter(Boolean))].join(', ')
+function encodingFor(req: IncomingMessage, hit: Entry): 'br' | 'gzip' | undefined {
+  if (hit.body.length < COMPRESS_MIN_BYTES) return undefined
+  const accept = String(req.headers['accept-encoding'] ?? '')
+  if (/\bbr\b/.test(accept)) return 'br'
+  if (/\bgzip\b/.test(accept)) return 'gzip'
+  return undefined
 }
 
 function answer(req: IncomingMessage, res: ServerResponse, hit: Entry): void {
   if (ifNoneMatch(req.headers['if-none-match'], hit.etag)) {
     res.writeHead(304, hit.notModified)
     res.end()
-  } else {
-    res.writeHead(200, hit.headers)
-    res.end(req.method === 'HEAD' ? undefined : hit.body)
+    return
   }
+  const encoding = encodingFor(req, hit)
+  if (!encoding) {
+    res.writeHead(200, { ...hit.headers, vary: varyOf(hit) })
+    res.end(req.method === 'HEAD' ? undefined : hit.body)
+    return
+  }
+  const body = encoded(hit, encoding)
+  res.writeHead(200, {
+    ...hit.headers,
+    'content-encoding': encoding,
+    'content-length': String(body.length),
+    vary: varyOf(hit),
+  })
+  res.end(req.method === 'HEAD' ? undefined : body)
 }
 
-/** Records what the app sends for a miss and stores it if the route opted in. */
-function capture(cache: PublicCache, key: string, res: ServerResponse): void {
+/** The entry's body in `encoding`, compressed once and kept with the entry. */
+function encoded(hit: Entry, encoding: 'br' | 'gzip'): Buffer {
+  hit.encoded ??= {}
+  return (hit.encoded[encoding] ??=
+    encoding === 'br'
+      ? zlib.brotliCompressSync(hit.body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } })
+      : zlib.gzipSync(hit.body, { level: 6 }))
+}
+
+/**
+ * Records what the app sends for a miss and stores it if the route opted in; the miss itself is
+ * then sent compressed like a hit (the app's compression middleware leaves captured responses alone).
+ */
+function capture(cache: PublicCache, key: string, req: IncomingMessage, res: ServerResponse): void {
   const generation = cache.generation
   const chunks: Buffer[] = []
   const marked = () => (res as ServerResponse & { locals?: { publicCache?: readonly string[] } }).locals?.publicCache
@@ -258,10 +303,39 @@ function capture(cache: PublicCache, key: string, res: ServerResponse): void {
   } as typeof res.write
   res.end = function (this: ServerResponse, chunk?: unknown, ...rest: unknown[]) {
     const tags = marked()
-    if (tags && res.statusCode === 200 && !res.headersSent) {
+    if (res.statusCode !== 200 || res.headersSent)
+      return (origEnd as (...a: unknown[]) => ServerResponse).call(this, chunk, ...rest)
+    let entry: Entry | undefined
+    if (tags) {
       take(chunk, rest[0])
       res.setHeader('X-Cache', 'MISS')
-      store(cache, key, res, Buffer.concat(chunks), tags, generation)
+      entry = store(cache, key, res, Buffer.concat(chunks), tags, generation)
+    } else if (
+      chunks.length === 0 &&
+      (Buffer.isBuffer(chunk) || typeof chunk === 'string') &&
+      /json|text|xml/.test(String(res.getHeader('content-type')))
+    ) {
+      // Not for the cache, sent whole: compressed here, as the app's compression would have.
+      const body = Buffer.isBuffer(chunk)
+        ? chunk
+        : Buffer.from(chunk, typeof rest[0] === 'string' ? (rest[0] as BufferEncoding) : 'utf8')
+      entry = {
+        body,
+        headers: { vary: String(res.getHeader('vary') ?? '') },
+        etag: '',
+        tags: [],
+        expires: 0,
+        notModified: {},
+      }
+      take(chunk, rest[0])
+    }
+    const encoding = entry && chunks.length === 1 ? encodingFor(req, entry) : undefined
+    if (entry && encoding) {
+      const body = encoded(entry, encoding)
+      res.setHeader('Content-Encoding', encoding)
+      res.setHeader('Content-Length', String(body.length))
+      res.setHeader('Vary', varyOf(entry))
+      return (origEnd as (...a: unknown[]) => ServerResponse).call(this, req.method === 'HEAD' ? undefined : body)
     }
     return (origEnd as (...a: unknown[]) => ServerResponse).call(this, chunk, ...rest)
   } as typeof res.end
@@ -274,8 +348,8 @@ function store(
   body: Buffer,
   tags: readonly string[],
   generation: number,
-): void {
-  if (cache.generation !== generation || res.hasHeader('set-cookie')) return
+): Entry | undefined {
+  if (cache.generation !== generation || res.hasHeader('set-cookie')) return undefined
   const headers: Record<string, string | string[]> = {}
   for (const [name, value] of Object.entries(res.getHeaders())) {
     if (value === undefined || DROP_HEADERS.has(name)) continue
@@ -291,7 +365,9 @@ function store(
   headers['x-cache'] = 'HIT'
   const notModified: Record<string, string | string[]> = {}
   for (const h of KEEP_ON_304) if (headers[h] !== undefined) notModified[h] = headers[h]
-  cache.set(key, { body, headers, etag, tags, expires: Date.now() + cache.opts.ttlMs, notModified })
+  const entry: Entry = { body, headers, etag, tags, expires: Date.now() + cache.opts.ttlMs, notModified }
+  cache.set(key, entry)
+  return entry
 }
 
 /** For tests and the bench: forget everything. */

@@ -42,8 +42,10 @@ const EnvSchema = z.object({
   FFPROBE_PATH: z.string().min(1).default('ffprobe'),
   VIDEO_JOB_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
   APPEAL_DUE_WORKING_DAYS: z.coerce.number().int().min(1).max(60).default(15),
+  RECOMMENDATION_DUE_WORKING_DAYS: z.coerce.number().int().min(1).max(60).default(15),
   METRICS_TOKEN: optional,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  LOG_FILE: z.string().min(1).optional(),
   JOBS_ENABLED: z.enum(['true', 'false']).default('true'),
   TRUST_PROXY: z.string().optional(),
   /** The in-memory response cache for hot public GETs (core/cache.ts); `false` for benchmarks and debugging. */
@@ -98,8 +100,11 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
     /** Lease of a transcoding job; its heartbeat renews it every third of this. */
     videoJobLeaseMs: e.VIDEO_JOB_LEASE_MS,
     appealDueWorkingDays: e.APPEAL_DUE_WORKING_DAYS,
+    /** A state body's answer to a council's recommendation is due this many working days after sending. */
+    recommendationDueWorkingDays: e.RECOMMENDATION_DUE_WORKING_DAYS,
     metricsToken: e.METRICS_TOKEN,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+    logFile: e.LOG_FILE,
     jobsEnabled: e.JOBS_ENABLED === 'true',
     trustProxy: e.TRUST_PROXY,
     publicCache: { enabled: e.PUBLIC_CACHE === 'true', ttlMs: e.PUBLIC_CACHE_TTL_SEC * 1000 },

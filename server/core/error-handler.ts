@@ -50,7 +50,14 @@ function translationBase(code: string, lng: Lang): string {
 }
 
 export function localizeFieldError(e: FieldError, lng: Lang): { path: string; code: string; message: string } {
-  const key = hasKey(lng, `errors:field.${e.code}`) ? `errors:field.${e.code}` : 'errors:field.custom'
+  // A domain's own field codes (`grants.over_max_amount`) live in its namespace under `errors.field.`.
+  const [ns, ...rest] = e.code.split('.')
+  const domainKey = rest.length ? `${ns}:errors.field.${rest.join('.')}` : ''
+  const key = hasKey(lng, `errors:field.${e.code}`)
+    ? `errors:field.${e.code}`
+    : domainKey && hasKey(lng, domainKey)
+      ? domainKey
+      : 'errors:field.custom'
   return { path: e.path, code: e.code, message: e.message ?? t(lng, key, e.params ?? {}) }
 }
 

@@ -70,7 +70,7 @@ export function zodIssuesToFieldErrors(issues: z.core.$ZodIssue[], prefix: strin
     if (issue.code === 'too_small') params.minimum = Number((issue as { minimum: unknown }).minimum)
     if (issue.code === 'too_big') params.maximum = Number((issue as { maximum: unknown }).maximum)
     if (issue.code === 'unrecognized_keys') params.keys = (issue as { keys: string[] }).keys.join(', ')
-    if ((issue.code === 'custom' || issue.code === 'invalid_format') && /^[a-z_]+$/.test(issue.message))
+    if ((issue.code === 'custom' || issue.code === 'invalid_format') && /^[a-z_]+(\.[a-z_]+)?$/.test(issue.message))
       code = issue.message
     return { path, code, params }
   })

@@ -104,7 +104,7 @@ export function languageMiddleware(req: Request, res: Response, next: NextFuncti
 }
 
 /** Picks the text for a language from a `{kk, ru}` value, falling back to the other language. */
-export function pick(text: { kk?: string; ru?: string } | undefined | null, lng: Lang): string {
+export function pick(text: { kk?: string | null; ru?: string | null } | undefined | null, lng: Lang): string {
   if (!text) return ''
   return text[lng] || text[lng === 'kk' ? 'ru' : 'kk'] || ''
 }

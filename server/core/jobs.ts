@@ -28,7 +28,14 @@ const JobSchema = new Schema(
 )
 JobSchema.index({ status: 1, runAt: 1 })
 JobSchema.index({ dedupeKey: 1 }, { unique: true, sparse: true })
-export const Job = mongoose.models.Job ?? mongoose.model('Job', JobSchema)
+/** A stored job as `lean()` returns it; `payload` is typed by `JobPayloads` on the way in only. */
+type JobDoc = Omit<mongoose.InferSchemaType<typeof JobSchema>, 'payload'> & {
+  _id: mongoose.Types.ObjectId
+  payload: unknown
+  createdAt: Date
+  updatedAt: Date
+}
+export const Job: mongoose.Model<JobDoc> = mongoose.models.Job ?? mongoose.model<JobDoc>('Job', JobSchema)
 
 export interface JobContext {
   jobId: string
@@ -182,10 +189,10 @@ class Worker {
         $unset: { dedupeKey: 1 },
       },
       { sort: { runAt: 1 }, returnDocument: 'after' },
-    ).lean()
+    ).lean<JobDoc>()
   }
 
-  private async run(job: any): Promise<void> {
+  private async run(job: JobDoc): Promise<void> {
     const def = definitions.get(job.name)!
     const extend = async () => {
       await Job.updateOne(

@@ -19,6 +19,14 @@ export interface MailRequest {
   lng: Lang
   template: string
   vars?: Record<string, unknown>
+  /** Files sent along (base64 so a queued retry can persist them), e.g. a QR code or an `.ics`. */
+  attachments?: MailAttachment[]
+}
+export interface MailAttachment {
+  filename: string
+  contentType: string
+  /** Base64 of the bytes. */
+  content: string
 }
 
 let transport: Transporter | undefined
@@ -61,6 +69,11 @@ async function deliver(req: MailRequest): Promise<void> {
     subject,
     text,
     headers: { 'Content-Language': req.lng },
+    attachments: req.attachments?.map((a) => ({
+      filename: a.filename,
+      contentType: a.contentType,
+      content: Buffer.from(a.content, 'base64'),
+    })),
   })
   if (!config.smtpUrl) {
     await fs.mkdir(config.outboxDir, { recursive: true })
@@ -80,6 +93,11 @@ async function deliver(req: MailRequest): Promise<void> {
           text,
           template: req.template,
           vars: req.vars ?? {},
+          attachments: (req.attachments ?? []).map((a) => ({
+            filename: a.filename,
+            contentType: a.contentType,
+            size: Buffer.byteLength(a.content, 'base64'),
+          })),
           createdAt: new Date().toISOString(),
         },
         null,

@@ -1,5 +1,7 @@
-import { Router, type NextFunction, type Request, type Response } from 'express'
+import { Router, type Response } from 'express'
+import { z } from 'zod'
 import { notFound } from './errors.js'
+import { route } from './route.js'
 import { resolveStored } from './storage.js'
 
 /**
@@ -10,18 +12,41 @@ import { resolveStored } from './storage.js'
  * of `..`, encoded slashes or dot files gets past the pattern. Keys change with the content, so
  * the answer is cached for a year.
  */
-const PUBLIC_KEY = /^\/media\/files\/((?:councils|news)\/[0-9a-f]{24}\/[a-z]+-[0-9a-f]{24}\.(webp|jpg|png))$/
+const PublicKey = z.strictObject({
+  folder: z.enum(['councils', 'news']),
+  owner: z.string().regex(/^[0-9a-f]{24}$/),
+  name: z.string().regex(/^[a-z]+-[0-9a-f]{24}\.(webp|jpg|png)$/),
+})
 const TYPES: Record<string, string> = { webp: 'image/webp', jpg: 'image/jpeg', png: 'image/png' }
 
-export const publicMediaRouter = Router()
-publicMediaRouter.get(PUBLIC_KEY, (req: Request, res: Response, next: NextFunction) => {
-  const params = req.params as unknown as Record<string, string>
-  const [key, ext] = [params[0], params[1]]
-  res.sendFile(
-    resolveStored(key),
-    { headers: { 'Content-Type': TYPES[ext] }, maxAge: '365d', immutable: true, dotfiles: 'deny' },
-    (err) => {
-      if (err && !res.headersSent) next(notFound())
-    },
+/** `res.sendFile` as a promise: settles once the file is sent (or the client went away); rejects if nothing was. */
+export function sendFileDone(res: Response, file: string, options: Parameters<Response['sendFile']>[1]): Promise<void> {
+  return new Promise((resolve, reject) =>
+    res.sendFile(file, options ?? {}, (err) => (err && !res.headersSent ? reject(err) : resolve())),
   )
-})
+}
+
+export const publicMediaRouter = Router()
+route(
+  publicMediaRouter,
+  {
+    method: 'get',
+    path: '/media/files/{folder}/{owner}/{name}',
+    tags: ['media'],
+    summary: 'A public stored image (council logo, member photo, news cover)',
+    auth: 'public',
+    params: PublicKey,
+    openapi: false,
+  },
+  async ({ params: { folder, owner, name }, res }) => {
+    const ext = name.slice(name.lastIndexOf('.') + 1)
+    await sendFileDone(res, resolveStored(`${folder}/${owner}/${name}`), {
+      headers: { 'Content-Type': TYPES[ext] },
+      maxAge: '365d',
+      immutable: true,
+      dotfiles: 'deny',
+    }).catch(() => {
+      throw notFound()
+    })
+  },
+)

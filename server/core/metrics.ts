@@ -1,12 +1,10 @@
 import crypto from 'node:crypto'
-import type { Request, RequestHandler } from 'express'
+import type { Request, RequestHandler, Response } from 'express'
 import express, { Router } from 'express'
 import mongoose from 'mongoose'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import { currentConfig } from './config.js'
-import { actorOf } from './auth/middleware.js'
-import { AppError } from './errors.js'
-import { can } from './policy.js'
+import { route } from './route.js'
 
 /**
  * One registry per process (created once: prom-client refuses to register a metric name twice,
@@ -90,23 +88,39 @@ function joinPattern(base: string | undefined, path: unknown): string {
   return p === '/' ? base : `${base}${p}`
 }
 
-/** `GET /metrics`: Prometheus text for an admin session or `Authorization: Bearer METRICS_TOKEN`. */
-export const metricsRouter = Router()
-metricsRouter.get('/metrics', async (req, res) => {
-  if (!metricsAllowed(req))
-    throw actorOf(req) ? new AppError(403, 'auth.forbidden') : new AppError(401, 'auth.required')
+async function sendMetrics(res: Response): Promise<void> {
   res.setHeader('Content-Type', registry.contentType)
   res.setHeader('Cache-Control', 'no-store')
   res.send(await registry.metrics())
-})
+}
 
-function metricsAllowed(req: Request): boolean {
+/** A scraper's `Authorization: Bearer METRICS_TOKEN` is answered before the session check. */
+const scraperToken: RequestHandler = async (req, res, next) => {
+  if (!bearerMatches(req)) return next()
+  await sendMetrics(res)
+}
+
+function bearerMatches(req: Request): boolean {
   const token = currentConfig().metricsToken
   const header = req.get('authorization')
-  if (token && header?.startsWith('Bearer ')) {
-    const sent = Buffer.from(header.slice(7).trim())
-    const want = Buffer.from(token)
-    if (sent.length === want.length && crypto.timingSafeEqual(sent, want)) return true
-  }
-  return can(actorOf(req), 'metrics.read')
+  if (!token || !header?.startsWith('Bearer ')) return false
+  const sent = Buffer.from(header.slice(7).trim())
+  const want = Buffer.from(token)
+  return sent.length === want.length && crypto.timingSafeEqual(sent, want)
 }
+
+/** `GET /metrics`: Prometheus text for an admin session or `Authorization: Bearer METRICS_TOKEN`. */
+export const metricsRouter = Router()
+route(
+  metricsRouter,
+  {
+    method: 'get',
+    path: '/metrics',
+    auth: 'metrics.read',
+    tags: ['operations'],
+    summary: 'Prometheus metrics (text format): an admin session or `Authorization: Bearer METRICS_TOKEN`',
+    responseType: 'text/plain; version=0.0.4',
+    before: [scraperToken],
+  },
+  ({ res }) => sendMetrics(res),
+)

@@ -2,6 +2,8 @@ import { Router } from 'express'
 import { z } from 'zod'
 import { RIGHTS, type Right } from '../../shared/permissions.js'
 import { currentConfig } from './config.js'
+// route.ts imports describeRoute from here: a cycle that is safe, neither calls the other while loading.
+import { route } from './route.js'
 
 /**
  * OpenAPI 3.1, generated: each module describes its routes at import time with the same zod
@@ -33,6 +35,25 @@ export interface RouteDescription {
 }
 
 const routes = new Map<string, RouteDescription>()
+/** Socket.io namespaces: not HTTP operations, so they go in the `x-socket-io` extension of the document. */
+const sockets = new Map<string, Record<string, unknown>>()
+
+/** Describes a socket.io namespace (events, acks, errors) in the document's `x-socket-io` extension. */
+export function describeSocket(
+  namespace: string,
+  doc: { path: string; auth: Right; summary: string; description: string },
+): void {
+  sockets.set(namespace, doc)
+}
+
+const LNG_PARAMETER = {
+  name: 'lng',
+  in: 'query',
+  required: false,
+  schema: { type: 'string' },
+  description:
+    'Response language, `kk` or `ru`; any other value is ignored (then cookie `lng`, then Accept-Language, then kk)',
+}
 
 export function describeRoute(d: RouteDescription): void {
   routes.set(`${d.method} ${fullPath(d.path)}`, d)
@@ -107,7 +128,9 @@ function operationFor(d: RouteDescription): Record<string, unknown> {
           },
         }
   const errors = new Set(d.errors ?? [])
-  if (d.body || d.params || d.query) errors.add(400)
+  if (d.body || d.query) errors.add(400)
+  // A malformed or unknown id in the path names nothing that exists.
+  if (d.params) errors.add(404)
   if (auth !== 'public') errors.add(401)
   if (auth !== 'public' && auth !== 'user') errors.add(403)
   if (unsafe) errors.add(403)
@@ -117,23 +140,14 @@ function operationFor(d: RouteDescription): Record<string, unknown> {
       content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } },
     }
   }
+  const query = parametersOf(d.query, 'query') as { name: string }[]
   const op: Record<string, unknown> = {
     tags: d.tags,
     summary: d.summary,
     operationId: `${d.method}${fullPath(d.path)
       .replace(/[{}]/g, '')
       .replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
-    parameters: [
-      ...pathParameters(d),
-      ...parametersOf(d.query, 'query'),
-      {
-        name: 'lng',
-        in: 'query',
-        required: false,
-        schema: { type: 'string', enum: ['kk', 'ru'] },
-        description: 'Response language (else cookie `lng`, then Accept-Language, then kk)',
-      },
-    ],
+    parameters: [...pathParameters(d), ...query, ...(query.some((p) => p.name === 'lng') ? [] : [LNG_PARAMETER])],
     responses,
   }
   const notes: string[] = []
@@ -148,8 +162,9 @@ function operationFor(d: RouteDescription): Record<string, unknown> {
     )
   }
   if (notes.length) op.description = notes.join('\n\n')
-  op.security =
-    auth === 'public' ? [{}, { cookieAuth: [] }] : unsafe ? [{ cookieAuth: [], csrfToken: [] }] : [{ cookieAuth: [] }]
+  // A public write needs no session, but one sent with the session cookie needs the CSRF header too.
+  const signedIn = unsafe ? { cookieAuth: [], csrfToken: [] } : { cookieAuth: [] }
+  op.security = auth === 'public' ? [{}, signedIn] : [signedIn]
   if (d.body) {
     op.requestBody = {
       required: true,
@@ -203,6 +218,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
     },
     servers: [{ url: currentConfig().publicUrl }],
     paths,
+    'x-socket-io': Object.fromEntries(sockets),
     components: {
       schemas: { ProblemDetails },
       securitySchemes: {
@@ -226,8 +242,23 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
 /** Serves the document at `/openapi.json` (mounted under /api/v1 by the health module). */
 export function openApiRouter(version?: string): Router {
   const router = Router()
-  router.get('/openapi.json', (_req, res) => {
-    res.type('application/json').send(JSON.stringify(buildOpenApiDocument(version ?? currentConfig().version)))
-  })
+  route(
+    router,
+    {
+      method: 'get',
+      path: '/openapi.json',
+      auth: 'public',
+      tags: ['operations'],
+      summary: 'This document (OpenAPI 3.1, generated from the zod schemas)',
+      response: z.looseObject({
+        openapi: z.string(),
+        info: z.looseObject({}),
+        paths: z.record(z.string(), z.unknown()),
+      }),
+    },
+    ({ res }) => {
+      res.type('application/json').send(JSON.stringify(buildOpenApiDocument(version ?? currentConfig().version)))
+    },
+  )
   return router
 }

@@ -1,4 +1,5 @@
 import type { Request, RequestHandler } from 'express'
+import type * as Redis from 'redis'
 import mongoose from 'mongoose'
 import {
   RateLimiterMemory,
@@ -8,7 +9,7 @@ import {
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible'
 import { currentConfig } from './config.js'
-import { rateLimited } from './errors.js'
+import { AppError, rateLimited } from './errors.js'
 import { log } from './logger.js'
 
 export interface RateLimiterOptions {
@@ -34,6 +35,8 @@ export interface RateLimiter {
   consume(key: string, points?: number): Promise<void>
   /** Forgets a key (e.g. a successful login). */
   reset(key: string): Promise<void>
+  /** Gives points back (a reserved attempt that turned out fine). */
+  reward(key: string, points?: number): Promise<void>
   /** Points used in the current window and the seconds until it (or the block) ends; null when unused. */
   peek(key: string): Promise<{ consumed: number; retryAfterSec: number } | null>
 }
@@ -72,6 +75,9 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
     async reset(key) {
       await get().delete(key)
     },
+    async reward(key, points = 1) {
+      await get().reward(key, points)
+    },
     async peek(key) {
       const res = await get().get(key)
       if (!res) return null
@@ -95,9 +101,46 @@ export function rateLimit(limiter: RateLimiter | (() => RateLimiter), keyOf: (re
   }
 }
 
+/**
+ * Runs a secret check (an access code, a token) under an attempt budget: one attempt is reserved
+ * atomically before `check` runs (429 `rate_limited` when none is left) and given back unless the
+ * check failed on a wrong secret. So N parallel guesses evaluate at most the budget, where a
+ * check-then-record guard would let them all through while the first ones are still running.
+ */
+export async function withAttemptBudget<T>(
+  limiter: RateLimiter,
+  key: string,
+  check: () => Promise<T>,
+  isWrongSecret: (err: unknown) => boolean,
+): Promise<T> {
+  await limiter.consume(key)
+  try {
+    const result = await check()
+    await limiter.reward(key).catch(() => {})
+    return result
+  } catch (err) {
+    if (!isWrongSecret(err)) await limiter.reward(key).catch(() => {})
+    throw err
+  }
+}
+
+/**
+ * Wrong e-mailed tokens (e-mail verification, password reset, appeal confirmation) per client IP:
+ * the tokens are long and random, but guessing must stay bounded all the same.
+ */
+export const tokenFailures = createRateLimiter({
+  name: 'token_failures_ip',
+  points: 30,
+  durationSec: 900,
+  blockSec: 900,
+})
+/** `withAttemptBudget` for an e-mailed token: a 400 `*.invalid_token` keeps the attempt counted. */
+export const checkToken = <T>(ip: string, check: () => Promise<T>): Promise<T> =>
+  withAttemptBudget(tokenFailures, ip, check, (err) => err instanceof AppError && /invalid_token$/.test(err.code))
+
 type Settings = { keyPrefix: string; points: number; duration: number; blockDuration: number }
 const MEMORY = Symbol('memory')
-let redis: { url: string; client: any } | undefined
+let redis: { url: string; client: ReturnType<typeof Redis.createClient> } | undefined
 
 /** What the limiter's data lives in right now: the Redis client, the MongoClient, or memory. */
 function storeOwner(): unknown {

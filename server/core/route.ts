@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response, Router } from 'ex
 import type { z } from 'zod'
 import type { Right } from '../../shared/permissions.js'
 import { actorOf } from './auth/middleware.js'
-import { authRequired } from './errors.js'
+import { AppError, authRequired } from './errors.js'
 import { validate } from './http.js'
 import { describeRoute, fullPath, type RouteDescription } from './openapi.js'
 import { assertCan, type Actor, type Scope } from './policy.js'
@@ -153,4 +153,38 @@ function shapeBody(bodyFrom: (req: Request) => unknown): RequestHandler {
     req.body = bodyFrom(req)
     next()
   }
+}
+
+type CompiledPath = { re: RegExp; methods: Set<string> }
+let compiled: { size: number; paths: CompiledPath[] } | undefined
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+function compiledPaths(): CompiledPath[] {
+  if (compiled?.size === table.length) return compiled.paths
+  const byPath = new Map<string, CompiledPath>()
+  for (const r of table) {
+    const source = r.path
+      .split(/(\{\w+\})/)
+      .map((part) => (/^\{\w+\}$/.test(part) ? '[^/]+' : escapeRe(part)))
+      .join('')
+    const entry = byPath.get(source) ?? { re: new RegExp(`^${source}/?$`, 'i'), methods: new Set<string>() }
+    entry.methods.add(r.method.toUpperCase())
+    if (r.method === 'get') entry.methods.add('HEAD')
+    byPath.set(source, entry)
+  }
+  compiled = { size: table.length, paths: [...byPath.values()] }
+  return compiled.paths
+}
+
+/**
+ * 405 with `Allow` for a method no declaration has on a path that exists (before CSRF and the
+ * routers, so a cookie does not turn it into 403 `csrf.invalid`). OPTIONS is left to Express.
+ */
+export const methodNotAllowed: RequestHandler = (req, res, next) => {
+  if (req.method === 'OPTIONS') return next()
+  const matching = compiledPaths().filter((p) => p.re.test(req.path))
+  if (!matching.length || matching.some((p) => p.methods.has(req.method))) return next()
+  const allow = [...new Set(matching.flatMap((p) => [...p.methods]))].sort()
+  res.setHeader('Allow', [...allow, 'OPTIONS'].join(', '))
+  next(new AppError(405, 'method_not_allowed', { method: req.method }))
 }

@@ -134,7 +134,7 @@ const ENDINGS: Ending[] = [
   ...pair('ндағы', 'ндегі', POSS3),
   // possessive
   ...pair('сы', 'сі', V),
-  ...pair('ы', 'і', VOICED + NAS + VL),
+  ...pair('ы', 'і', VOICED + NAS + VL + 'ғ'), // ғ: a final қ voiced before the ending
   ...pair('м', 'ң', V),
   ...pair('ым', 'ім', VOICED + NAS + VL),
   ...pair('ың', 'ің', VOICED + NAS + VL),
@@ -168,10 +168,15 @@ export function kazakhStems(word: string): string[] {
       if (seen.has(rest)) continue
       seen.add(rest)
       queue.push(rest)
+      // A stem's final к/қ/п voices to г/ғ/б before a vowel ending (министрлік → министрлігі,
+      // денсаулық → денсаулығы): the voiceless form is the dictionary one, so it is a form too.
+      const devoiced = VOICING[rest.at(-1)!]
+      if (devoiced && /^[аәеиоөұүыіэюя]/.test(suffix)) seen.add(rest.slice(0, -1) + devoiced)
     }
   }
   return [...seen]
 }
+const VOICING: Record<string, string> = { г: 'к', ғ: 'қ', б: 'п' }
 
 /** The forms a word is known by: itself, its Russian stem, its Kazakh stems (deduplicated). */
 export function wordForms(word: string): string[] {

@@ -28,7 +28,7 @@ export interface RunningServer {
 /** Starts the app with the given modules (server/main.ts passes server/modules/index.ts; core knows no domain). */
 export async function startServer(config: Config, modules: readonly KenesModule[]): Promise<RunningServer> {
   setActiveConfig(config)
-  setLogger(createLogger(config.logLevel))
+  setLogger(createLogger(config.logLevel, config.logFile))
   resetMailTransport()
   const db = await connectDatabase(config)
   await initRateLimitStore()
@@ -37,7 +37,9 @@ export async function startServer(config: Config, modules: readonly KenesModule[
   const io = new SocketServer(httpServer, {
     path: '/socket.io',
     serveClient: false,
-    maxHttpBufferSize: 64 * 1024,
+    // Frames up to 1 MB reach the handlers, whose schemas answer an oversize message with a
+    // `validation.failed` ack; above it socket.io closes the connection (nothing is stored).
+    maxHttpBufferSize: 1024 * 1024,
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: true },
   })
   let cacheBus: CacheBus | undefined

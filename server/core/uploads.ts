@@ -99,6 +99,9 @@ export function acceptUpload(rule: UploadRule): RequestHandler {
               { path: rule.field, code: 'invalid_value' },
             ]),
           )
+        // MulterError limits are mapped by the error handler; a body busboy cannot parse (a broken
+        // multipart body) is the request's fault, never a server failure: 400, nothing stored.
+        if (e.name !== 'MulterError' && !isSystemError(err)) return next(new AppError(400, 'upload.malformed'))
         return next(err)
       }
       void sniffAll(req, rule)
@@ -110,6 +113,10 @@ export function acceptUpload(rule: UploadRule): RequestHandler {
     })
   }
 }
+
+/** An operating-system failure (disk full, permissions), as opposed to a parse error of the body. */
+const isSystemError = (err: unknown): boolean =>
+  typeof (err as { code?: unknown })?.code === 'string' && /^E[A-Z]+$/.test((err as { code: string }).code)
 
 async function sniffAll(req: Request, rule: UploadRule): Promise<void> {
   const files = (req.files as Express.Multer.File[] | undefined) ?? []

@@ -3,6 +3,9 @@ import { appealsModule } from './appeals/index.js'
 import { chatModule } from './chat/index.js'
 import { newsModule } from './news/index.js'
 import { councilsModule } from './councils/index.js'
+import { eventsModule } from './events/index.js'
+import { controlModule } from './control/index.js'
+import { grantsModule } from './grants/index.js'
 import { healthModule } from './health/index.js'
 import { regionsModule } from './regions/index.js'
 import { supportModule } from './support/index.js'
@@ -27,4 +30,7 @@ export const modules: KenesModule[] = [
   supportModule,
   practicesModule,
   statsModule,
+  eventsModule,
+  grantsModule,
+  controlModule,
 ]

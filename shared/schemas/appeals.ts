@@ -1,27 +1,35 @@
 import { z } from 'zod'
 import { ListQuery, ObjectIdString, QueryBoolean } from './common.js'
 
-/** Appeals (citizen feedback): API.md "Appeals", issue 8. */
-export const APPEAL_CATEGORIES = ['question', 'proposal', 'complaint', 'gratitude'] as const
-export const APPEAL_STATUSES = [
-  'unconfirmed',
-  'submitted',
-  'in_progress',
-  'answered',
-  'closed',
-  'rejected',
-  'redirected',
-] as const
-export type AppealCategory = (typeof APPEAL_CATEGORIES)[number]
-export type AppealStatus = (typeof APPEAL_STATUSES)[number]
-/** Statuses in which the council still owes an answer (overdue is counted on these). */
-export const OPEN_STATUSES = ['submitted', 'redirected', 'in_progress'] as const
+/** Appeals (citizen feedback): API.md "Appeals", issue 8. Statuses and moves: ../domain.ts. */
+import {
+  APPEAL_CATEGORIES,
+  APPEAL_SUBJECT_MAX,
+  APPEAL_TEXT_MAX,
+  APPEAL_FILE_MAX_BYTES,
+  APPEAL_FILE_TYPES,
+  APPEAL_MAX_FILES,
+  APPEAL_STATUSES,
+  STAFF_STATUSES,
+} from '../domain.js'
+export {
+  APPEAL_CATEGORIES,
+  APPEAL_STATUSES,
+  APPEAL_TRANSITIONS,
+  CLOSED_STATUSES,
+  OPEN_STATUSES,
+  QUEUE_STATUSES,
+  RATEABLE_STATUSES,
+  REPLYABLE_STATUSES,
+  STAFF_STATUSES,
+} from '../domain.js'
+export type { AppealCategory, AppealStatus } from '../domain.js'
 
-export const SUBJECT_MAX = 200
-export const TEXT_MAX = 10_000
-export const MAX_FILES = 5
-export const FILE_MAX_BYTES = 10 * 1024 * 1024
-export const FILE_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const
+export const SUBJECT_MAX = APPEAL_SUBJECT_MAX
+export const TEXT_MAX = APPEAL_TEXT_MAX
+export const MAX_FILES = APPEAL_MAX_FILES
+export const FILE_MAX_BYTES = APPEAL_FILE_MAX_BYTES
+export const FILE_TYPES = APPEAL_FILE_TYPES
 
 const Subject = z.string().trim().min(3).max(SUBJECT_MAX)
 const Text = z.string().trim().min(1).max(TEXT_MAX)
@@ -110,7 +118,7 @@ export const CouncilAppealsParams = z.strictObject({ councilId: ObjectIdString }
 export const ReplyBody = z.strictObject({ text: Text })
 export const StatusBody = z
   .strictObject({
-    status: z.enum(['in_progress', 'closed', 'rejected', 'redirected']),
+    status: z.enum(STAFF_STATUSES),
     reason: z.string().trim().min(3).max(2000).optional(),
     councilId: ObjectIdString.optional().describe('Redirect target (required with status "redirected")'),
   })

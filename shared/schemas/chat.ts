@@ -7,17 +7,17 @@ import { LimitParam, localizedText, ObjectIdString } from './common.js'
  * payloads from them, so a change here is a change of the contract.
  */
 
-export const ROOM_KINDS = ['direct', 'dialogue'] as const
-export type RoomKind = (typeof ROOM_KINDS)[number]
-
-export const MESSAGE_MAX_CHARS = 4000
-/** The most councils a dialogue platform may gather (a national forum has fewer than 20 oblasts+cities). */
-export const ROOM_MAX_COUNCILS = 50
-export const MESSAGE_MAX_ATTACHMENTS = 5
-export const ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-export const ATTACHMENT_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'] as const
-/** How long the sender may edit or delete a message. */
-export const MESSAGE_EDIT_WINDOW_MS = 15 * 60_000
+import { ROOM_KINDS, MESSAGE_MAX_CHARS, MESSAGE_MAX_ATTACHMENTS, ROOM_MAX_COUNCILS } from '../domain.js'
+export {
+  ATTACHMENT_MAX_BYTES,
+  ATTACHMENT_TYPES,
+  MESSAGE_EDIT_WINDOW_MS,
+  MESSAGE_MAX_ATTACHMENTS,
+  MESSAGE_MAX_CHARS,
+  ROOM_KINDS,
+  ROOM_MAX_COUNCILS,
+} from '../domain.js'
+export type { RoomKind } from '../domain.js'
 
 /**
  * Message text is plain text: kept as written (NFC) except for invisible control characters and
@@ -34,12 +34,8 @@ const EditedText = MessageText.min(1)
   .refine((t) => t.trim().length > 0, { message: 'required' })
 
 const CouncilIdList = z.array(ObjectIdString).min(1).max(ROOM_MAX_COUNCILS)
-/** A client-chosen idempotency key: a UUID or any short opaque token of safe characters. */
-export const ClientId = z
-  .string()
-  .min(8)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/, { message: 'invalid_format' })
+/** A client-chosen idempotency key, unique per sender: any string of 1..100 characters (API.md). */
+export const ClientId = z.string().min(1).max(100)
 
 // ---------- REST ----------
 

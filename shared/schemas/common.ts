@@ -1,9 +1,8 @@
 import { z } from 'zod'
 
-/** The two languages of the portal; Kazakh is the default everywhere. */
-export const LANGS = ['kk', 'ru'] as const
-export type Lang = (typeof LANGS)[number]
-export const DEFAULT_LANG: Lang = 'kk'
+import { LANGS } from '../domain.js'
+export { DEFAULT_LANG, LANGS } from '../domain.js'
+export type { Lang } from '../domain.js'
 export const LangSchema = z.enum(LANGS)
 
 /** A MongoDB ObjectId as a 24-hex string: anything else is rejected before it reaches the database. */

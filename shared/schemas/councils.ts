@@ -1,10 +1,10 @@
 import { z } from 'zod'
 import { LimitParam, localizedText, ObjectIdString } from './common.js'
 
-export const COUNCIL_LEVELS = ['republican', 'oblast', 'city', 'district'] as const
+import { COUNCIL_LEVELS, MEMBER_POSITIONS } from '../domain.js'
+export { COUNCIL_LEVELS, MEMBER_POSITIONS } from '../domain.js'
 export type CouncilLevel = (typeof COUNCIL_LEVELS)[number]
 export const CouncilLevel = z.enum(COUNCIL_LEVELS)
-export const MEMBER_POSITIONS = ['chair', 'deputy_chair', 'secretary', 'member'] as const
 export const MemberPosition = z.enum(MEMBER_POSITIONS)
 
 const Phone = z
@@ -40,13 +40,19 @@ const councilFields = {
   members: z.array(CouncilMemberInput).max(200).optional(),
 }
 
-/** POST /councils. A republican council has no region; every other level needs one. */
-export const CreateCouncil = z.strictObject(councilFields).superRefine((v, ctx) => {
-  if (v.level === 'republican' && v.regionId)
-    ctx.addIssue({ code: 'custom', path: ['regionId'], message: 'region_not_allowed' })
-  if (v.level !== 'republican' && !v.regionId)
-    ctx.addIssue({ code: 'custom', path: ['regionId'], message: 'region_required' })
-})
+/**
+ * POST /councils. A republican council has no region; every other level needs one. A name already
+ * used by a live council of the same region (or republic-level) is 409 `councils.duplicate_name`
+ * unless `allowDuplicate: true` says the person has seen that and confirmed.
+ */
+export const CreateCouncil = z
+  .strictObject({ ...councilFields, allowDuplicate: z.boolean().optional() })
+  .superRefine((v, ctx) => {
+    if (v.level === 'republican' && v.regionId)
+      ctx.addIssue({ code: 'custom', path: ['regionId'], message: 'region_not_allowed' })
+    if (v.level !== 'republican' && !v.regionId)
+      ctx.addIssue({ code: 'custom', path: ['regionId'], message: 'region_required' })
+  })
 export type CreateCouncil = z.infer<typeof CreateCouncil>
 
 /** PATCH /councils/:id: any subset; `level`/`regionId` only for moderators and admins. */

@@ -1,8 +1,9 @@
 import { z } from 'zod'
 import { LimitParam, localizedText, ObjectIdString } from './common.js'
 
-export const NEWS_STATUSES = ['draft', 'scheduled', 'published', 'archived'] as const
-export type NewsStatus = (typeof NEWS_STATUSES)[number]
+import { NEWS_STATUSES } from '../domain.js'
+export { NEWS_STATUSES } from '../domain.js'
+export type { NewsStatus } from '../domain.js'
 export const MAX_TAGS = 10
 
 /** Tags are stored normalized: lowercase, no '#', inner spaces as '-', letters/digits/'-' only. */
@@ -42,7 +43,7 @@ export const CreateNews = z
   .superRefine((v, ctx) => {
     if (v.status === 'scheduled' && !v.publishAt)
       ctx.addIssue({ code: 'custom', path: ['publishAt'], message: 'publish_at_required' })
-    if (v.status === 'scheduled' && v.publishAt && v.publishAt.getTime() <= Date.now())
+    if (v.status === 'scheduled' && v.publishAt instanceof Date && v.publishAt.getTime() <= Date.now())
       ctx.addIssue({ code: 'custom', path: ['publishAt'], message: 'publish_at_past' })
   })
 export type CreateNews = z.infer<typeof CreateNews>
@@ -59,7 +60,7 @@ export const UpdateNews = z
   .partial()
   .refine((v) => Object.keys(v).length > 0, { message: 'empty_update' })
   .superRefine((v, ctx) => {
-    if (v.status === 'scheduled' && v.publishAt && v.publishAt.getTime() <= Date.now())
+    if (v.status === 'scheduled' && v.publishAt instanceof Date && v.publishAt.getTime() <= Date.now())
       ctx.addIssue({ code: 'custom', path: ['publishAt'], message: 'publish_at_past' })
   })
 export type UpdateNews = z.infer<typeof UpdateNews>

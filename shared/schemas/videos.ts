@@ -1,20 +1,16 @@
 import { z } from 'zod'
 import { LimitParam, ObjectIdString } from './common.js'
 
-/** Video statuses and the moves between them (API.md "Videos"). */
-export const VIDEO_STATUSES = [
-  'processing',
-  'pending_review',
-  'published',
-  'rejected',
-  'unpublished',
-  'failed',
-] as const
-export type VideoStatus = (typeof VIDEO_STATUSES)[number]
+import { MODERATION_DECISIONS, VIDEO_STATUSES } from '../domain.js'
+export {
+  MODERATION_ACTIONS,
+  MODERATION_DECISIONS,
+  MODERATION_MOVES,
+  MODERATION_QUEUE_STATUSES,
+  VIDEO_STATUSES,
+} from '../domain.js'
+export type { ModerationAction, ModerationDecision, VideoStatus } from '../domain.js'
 export const VideoStatusSchema = z.enum(VIDEO_STATUSES)
-
-export const MODERATION_DECISIONS = ['approved', 'rejected', 'unpublished', 'republished'] as const
-export type ModerationDecision = (typeof MODERATION_DECISIONS)[number]
 
 /** Why processing failed; the uploader sees `videos:failure.<code>` in their language. */
 export const FAILURE_CODES = ['corrupt', 'truncated', 'no_video_stream', 'processing_error'] as const

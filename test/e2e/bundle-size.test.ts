@@ -85,6 +85,16 @@ describe('web client: first-load JavaScript of public pages', function () {
         fs.readFileSync(path.join(DIST, f), 'utf8').includes('u-over'),
       ),
     ).to.equal(true)
+    // The editor (TipTap) and the upload client (tus-js-client) load only where they are used.
+    const publicFirstLoad = new Set(PUBLIC_PAGES.flatMap((p) => js(closure(p))))
+    for (const lazyPart of ['rich-editor-tiptap', 'video-upload']) {
+      const chunk = Object.values(manifest).find((c) => c.file.includes(lazyPart))
+      expect(chunk, `${lazyPart} is a chunk of its own`).to.not.equal(undefined)
+      expect(
+        entryFiles.has(chunk!.file) || publicFirstLoad.has(chunk!.file),
+        `${lazyPart} is not in a first load`,
+      ).to.equal(false)
+    }
     console.log(`      first-load JS, gzipped:\n${rows.map((r) => `        ${r}`).join('\n')}`)
   })
 })

@@ -37,7 +37,7 @@ describe('embedded engine: journal failure', () => {
 
   it('takes a write whose journal record failed back out of memory', async () => {
     const store = new Storage(dbPath, true)
-    store.open()
+    await store.open()
     const stats: Stats = { scanned: 0, keysExamined: 0, collscans: 0 }
     const ok = new Ctx(store, new Sessions(), undefined, stats)
     const c = ok.collForWrite('t.c')

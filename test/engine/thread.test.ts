@@ -101,6 +101,28 @@ describe('embedded engine in a worker thread', function () {
     }
   })
 
+  it('restarts at once after kill -9, 20 times in a row (the lock dies with the process)', async function () {
+    this.timeout(300_000)
+    let prev: ChildProcess | undefined
+    for (let i = 0; i < 20; i++) {
+      const run = runCli(dbPath) // started right after the kill, as a supervisor would, without waiting
+      procs.push(run.proc)
+      const uri = await run.uri
+      const client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000 })
+      clients.push(client)
+      await client.db('t').collection<{ _id: number }>('restarts').insertOne({ _id: i })
+      prev?.kill('SIGKILL')
+      run.proc.kill('SIGKILL')
+      await client.close(true)
+      prev = run.proc
+    }
+    const last = runCli(dbPath)
+    procs.push(last.proc)
+    const client = new MongoClient(await last.uri)
+    clients.push(client)
+    expect(await client.db('t').collection('restarts').countDocuments()).to.equal(20)
+  })
+
   it('refuses a second engine on the same dbpath with one clean line, and close() releases the lock', async () => {
     const first = await startEmbeddedMongoInWorker({ dbPath, port: 0, fsync: false })
     const client = new MongoClient(first.uri)

@@ -87,17 +87,17 @@ describe('embedded engine: wire protocol', () => {
     expect(out.code).to.equal(115)
   })
 
-  it('refuses collations instead of silently ignoring them', async () => {
+  it('refuses invalid collations and unique indexes under a collation instead of ignoring them', async () => {
     const coll = t.client.db('wire').collection<AnyDoc>('coll')
     const f = await coll
-      .find({}, { collation: { locale: 'en', strength: 2 } })
+      .find({}, { collation: { locale: 'en', strength: 9 } })
       .toArray()
       .catch((e) => e)
     expect(f.code).to.equal(2)
     const ix = await coll
       .createIndex({ email: 1 }, { unique: true, collation: { locale: 'en', strength: 2 } })
       .catch((e) => e)
-    expect(ix.code).to.equal(2)
+    expect(ix.code).to.equal(67)
     expect(await coll.find({}, { collation: { locale: 'simple' } }).toArray()).to.be.an('array')
   })
 

@@ -213,11 +213,20 @@ describe('socket.io /chat: presence, typing, receipts, limits', () => {
     await delivered
     expect((await ask(a, 'room:join', { roomId: roomAB })).ok).to.equal(true)
 
+    // An oversize message within the frame limit (1 MB) gets a validation ack and keeps the connection.
+    const tooLong = await ask(a, 'message:send', { roomId: roomAB, text: 'y'.repeat(200_000), clientId: clientId() })
+    expect(tooLong.ok).to.equal(false)
+    expect(tooLong.error.code).to.equal('validation.failed')
+    expect(a.connected).to.equal(true)
+
     // A frame above maxHttpBufferSize closes only that connection.
     const big = await connect(alice)
     const closed = new Promise<string>((resolve) => big.once('disconnect', resolve))
-    big.emit('message:send', { roomId: roomAB, text: 'x'.repeat(200_000), clientId: clientId() })
+    big.emit('message:send', { roomId: roomAB, text: 'x'.repeat(1_200_000), clientId: clientId() })
     expect(await closed).to.match(/transport close|transport error/)
+    // Neither oversize message was stored, not even in part.
+    const history = await alice.get(`/api/v1/chat/rooms/${roomAB}/messages?limit=100`)
+    expect(history.body.items.some((m: { text: string }) => /^(x|y){1000}/.test(m.text))).to.equal(false)
     const still = nextEvent(b, 'message:new', (p) => p.message.text === 'әлі тірімін')
     expect((await ask(a, 'message:send', { roomId: roomAB, text: 'әлі тірімін', clientId: clientId() })).ok).to.equal(
       true,

@@ -187,6 +187,17 @@ describe('socket.io /chat', () => {
       expect(history.body.items.map((x: any) => x.text)).to.deep.equal(['barrier', 'Сәлем, <b>Бауыржан</b>!'])
     })
 
+    it('should take any clientId of 1..100 characters, as the contract says, and refuse longer ones', async () => {
+      const a = await connect(alice)
+      await ask(a, 'room:join', { roomId })
+      for (const cid of ['1', 'ab', `к ${Date.now()}`, 'x'.repeat(100)]) {
+        const ack = await ask(a, 'message:send', { roomId, text: `id ${cid.length}`, clientId: cid })
+        expect(ack.ok, cid).to.equal(true)
+        expect(ack.message.clientId).to.equal(cid)
+      }
+      const tooLong = await ask(a, 'message:send', { roomId, text: 'x', clientId: 'y'.repeat(101) })
+      expect(tooLong.error.code).to.equal('validation.failed')
+    })
     it('should return the same message for a resent clientId and broadcast nothing new', async () => {
       const [a, b] = await Promise.all([connect(alice), connect(bob)])
       for (const s of [a, b]) await ask(s, 'room:join', { roomId })

@@ -1,8 +1,7 @@
 import type { CompendiumStatus, PracticeView } from '../../../shared/schemas/practices.js'
-import { api, API } from '../lib/api.js'
-import { useLoad } from '../lib/hooks.js'
+import { request as api, API } from '../lib/api.js'
+import { useLoaded, usePagedGet } from './loaded.js'
 import { addModuleTexts } from '../lib/module-texts.js'
-import { usePaged } from '../lib/paged.js'
 
 /** Best practices and the compendium: every path of that API is written here, never in a page. */
 addModuleTexts(
@@ -13,12 +12,12 @@ addModuleTexts(
 export type Practice = PracticeView
 
 export function usePractices(year: number | null, regionId: string | null) {
-  return usePaged<Practice>('/best-practices', { year, regionId, limit: 20 })
+  return usePagedGet<Practice>('practices', '/best-practices', { year, regionId, limit: 20 })
 }
 export const getCompendiumStatus = (year: number, signal?: AbortSignal) =>
   api<CompendiumStatus>(`/best-practices/compendium/${year}/status`, { signal })
 export function useCompendium(year: number) {
-  return useLoad((signal) => getCompendiumStatus(year, signal), [year])
+  return useLoaded(['practices', 'compendium', year], (signal) => getCompendiumStatus(year, signal))
 }
 export const requestCompendium = (year: number) =>
   api<{ jobId: string }>('/best-practices/compendium', { method: 'POST', body: { year } })
@@ -40,5 +39,9 @@ export const moderatePractice = (id: string, body: { status: 'approved' | 'rejec
   api<Practice>(`/best-practices/${encodeURIComponent(id)}`, { method: 'PATCH', body })
 /** Proposals awaiting review (moderators), or one council's (its members). */
 export function useProposals(enabled: boolean, councilId?: string) {
-  return usePaged<Practice>(enabled ? '/best-practices' : null, { status: 'proposed', councilId, limit: 20 })
+  return usePagedGet<Practice>('practices', enabled ? '/best-practices' : null, {
+    status: 'proposed',
+    councilId,
+    limit: 20,
+  })
 }

@@ -1,6 +1,6 @@
 import type { IndicatorsResponse } from '../../../shared/schemas/stats.js'
-import { api, API, withQuery } from '../lib/api.js'
-import { useLoad } from '../lib/hooks.js'
+import { request as api, API, withQuery } from '../lib/api.js'
+import { useLoaded } from './loaded.js'
 import { addModuleTexts } from '../lib/module-texts.js'
 
 /** The indicators dashboard's data: every path of the stats API is written here, never in a page. */
@@ -14,5 +14,5 @@ export const indicatorsCsvUrl = (year: number, lng: string) =>
   withQuery(`${API}/stats/indicators`, { year, format: 'csv', lng })
 
 export function useIndicators(year: number) {
-  return useLoad((signal) => getIndicators(year, signal), [year])
+  return useLoaded(statsKeys.indicators(year), (signal) => getIndicators(year, signal))
 }

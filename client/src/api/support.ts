@@ -7,10 +7,9 @@ import type {
   TicketView,
   UpdateTicketBody,
 } from '../../../shared/schemas/support.js'
-import { api, API, withQuery } from '../lib/api.js'
-import { useLoad } from '../lib/hooks.js'
+import { request as api, API, withQuery } from '../lib/api.js'
+import { useLoaded, usePagedGet } from './loaded.js'
 import { addModuleTexts } from '../lib/module-texts.js'
-import { usePaged } from '../lib/paged.js'
 
 /** The support desk's data: every path of the support API is written here, never in a page. */
 addModuleTexts(
@@ -53,9 +52,9 @@ export const updateTicket = (id: string, body: UpdateTicketBody) =>
 export const ticketsCsvUrl = (f: QueueFilters) => withQuery(`${API}/support/tickets.csv`, f)
 
 export function useTicket(id: string | undefined, code?: string) {
-  return useLoad((signal) => (id ? getTicket(id, code, signal) : Promise.resolve(undefined)), [id, code])
+  return useLoaded(['support', 'ticket', id ?? '', code ?? ''], (signal) => getTicket(id!, code, signal), Boolean(id))
 }
 /** My tickets (signed in), or the staff queue with its filters. */
 export function useTickets(enabled: boolean, filters: QueueFilters = {}) {
-  return usePaged<Ticket>(enabled ? '/support/tickets' : null, { limit: 20, ...filters })
+  return usePagedGet<Ticket>('support', enabled ? '/support/tickets' : null, { limit: 20, ...filters })
 }

@@ -1,7 +1,9 @@
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import { api, withQuery } from '../lib/api.js'
-import { useCouncilMap } from '../lib/directory.js'
+import { useRateMutation, useReplyMutation } from '../api/appeals.js'
+import { withQuery } from '../lib/api.js'
+import { CLOSED_STATUSES, is, RATEABLE_STATUSES } from '../../../shared/domain.js'
+import { useCouncilMap } from '../api/directory.js'
 import { formatBytes, formatDate, pick } from '../lib/format.js'
 import { useSubmit } from '../lib/form.js'
 import { useLang } from '../lib/hooks.js'
@@ -28,24 +30,13 @@ export function StatusBadge({ status, overdue }: { status: string; overdue?: boo
  * One appeal as its author or the council sees it: facts, text, files, the thread, and (for the
  * author) follow-up and rating. `code` is the guest's access code, sent with each request.
  */
-export function AppealView({
-  appeal,
-  role,
-  code,
-  onChange,
-}: {
-  appeal: Appeal
-  role: 'author' | 'council'
-  code?: string
-  onChange(a: Appeal): void
-}) {
+export function AppealView({ appeal, role, code }: { appeal: Appeal; role: 'author' | 'council'; code?: string }) {
   const { t } = useTranslation()
   const lng = useLang()
   const councils = useCouncilMap()
   const council = councils.get(appeal.councilId)
   const q = code ? { code } : undefined
-  const refresh = async () => onChange(await api<Appeal>(`/appeals/${appeal.id}`, { query: q }))
-  const closed = ['closed', 'rejected'].includes(appeal.status)
+  const closed = is(CLOSED_STATUSES, appeal.status)
   return (
     <article className="appeal" aria-labelledby="appeal-subject">
       <h2 id="appeal-subject">{appeal.subject}</h2>
@@ -127,33 +118,24 @@ export function AppealView({
           </ol>
         )}
       </section>
-      {!closed && <ReplyForm appealId={appeal.id} query={q} role={role} onDone={refresh} />}
-      {role === 'author' && <Rating appeal={appeal} query={q} onDone={refresh} />}
+      {!closed && <ReplyForm appealId={appeal.id} code={code} role={role} />}
+      {role === 'author' && <Rating appeal={appeal} code={code} />}
     </article>
   )
 }
 
-function ReplyForm({
-  appealId,
-  query,
-  role,
-  onDone,
-}: {
-  appealId: string
-  query?: Record<string, string>
-  role: 'author' | 'council'
-  onDone(): Promise<void>
-}) {
+/** A reply; the appeal (its thread and status) refreshes from the cache's invalidation. */
+function ReplyForm({ appealId, code, role }: { appealId: string; code?: string; role: 'author' | 'council' }) {
   const { t } = useTranslation()
   const [text, setText] = useState('')
   const [ok, setOk] = useState(false)
   const s = useSubmit()
+  const reply = useReplyMutation(appealId, code)
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     setOk(false)
     const r = await s.run(async () => {
-      await api(`/appeals/${appealId}/replies`, { body: { text }, query })
-      await onDone()
+      await reply.mutateAsync(text)
       return true
     })
     if (r) {
@@ -183,30 +165,19 @@ function ReplyForm({
   )
 }
 
-function Rating({
-  appeal,
-  query,
-  onDone,
-}: {
-  appeal: Appeal
-  query?: Record<string, string>
-  onDone(): Promise<void>
-}) {
+function Rating({ appeal, code }: { appeal: Appeal; code?: string }) {
   const { t } = useTranslation()
   const [score, setScore] = useState('5')
   const [comment, setComment] = useState('')
   const s = useSubmit()
+  const rate = useRateMutation(appeal.id, code)
   if (appeal.rating) return <p className="rating-done">{t('appeal.rated', { score: appeal.rating.score })}</p>
-  if (!['answered', 'closed'].includes(appeal.status)) return null
+  if (!is(RATEABLE_STATUSES, appeal.status)) return null
   const submit = async (e: FormEvent) => {
     e.preventDefault()
-    await s.run(async () => {
-      await api(`/appeals/${appeal.id}/rating`, {
-        body: { score: Number(score), ...(comment.trim() ? { comment: comment.trim() } : {}) },
-        query,
-      })
-      await onDone()
-    })
+    await s.run(() =>
+      rate.mutateAsync({ score: Number(score), ...(comment.trim() ? { comment: comment.trim() } : {}) }),
+    )
   }
   return (
     <form className="form" onSubmit={submit} aria-labelledby="rate-h">

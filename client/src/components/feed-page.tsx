@@ -1,20 +1,29 @@
 import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
-import { useCouncilMap } from '../lib/directory.js'
+import { useCouncilMap } from '../api/directory.js'
 import { pick } from '../lib/format.js'
 import { useLang, useTitle } from '../lib/hooks.js'
-import { usePaged } from '../lib/paged.js'
+import type { Paged } from '../api/paged.js'
 import { useQueryParams, useSearchBox } from '../lib/query-params.js'
 import type { CouncilSummary } from '../lib/types.js'
 import { More } from './more.js'
 import { Empty } from './status.js'
 
+/** What a public feed asks its list for (both GET /news and GET /videos take these). */
+export interface FeedQuery {
+  council?: string | null
+  q?: string | null
+  tag?: string | null
+  limit: number
+}
+
 interface FeedProps<T> {
   /** The locale section with `title`, `search`, `searchLabel` and `empty`: 'news' or 'video'. */
   section: 'news' | 'video'
-  path: string
+  /** The list's paged query hook (useNewsPaged, useVideosPaged). */
+  useList: (query: FeedQuery) => Paged<T>
   /** Address filters passed on to the API besides `council` and `q`. */
-  filters?: string[]
+  filters?: 'tag'[]
   gridClass?: string
   render(item: T, council: CouncilSummary | undefined): ReactNode
 }
@@ -22,7 +31,7 @@ interface FeedProps<T> {
 /** A public feed (news, videos): search, an optional council filter from the address, cards, "more". */
 export function FeedPage<T extends { id: string; councilId: string }>({
   section,
-  path,
+  useList,
   filters = [],
   gridClass = 'grid',
   render,
@@ -33,10 +42,10 @@ export function FeedPage<T extends { id: string; councilId: string }>({
   const qp = useQueryParams()
   const search = useSearchBox(qp)
   const council = qp.get('council')
-  const query: Record<string, string | number> = { council, q: qp.get('q'), limit: 12 }
+  const query: FeedQuery = { council, q: qp.get('q'), limit: 12 }
   for (const f of filters) query[f] = qp.get(f)
   const councils = useCouncilMap()
-  const list = usePaged<T>(path, query)
+  const list = useList(query)
   const c = councils.get(council)
   const inputId = `${section}-q`
   return (
@@ -54,7 +63,10 @@ export function FeedPage<T extends { id: string; councilId: string }>({
           {t('councils.find')}
         </button>
       </form>
-      {!list.loading && !list.error && list.items.length === 0 && <Empty>{t(`${section}.empty`)}</Empty>}
+      {!list.loading && !list.error && list.items.length === 0 && (
+        // A search or filter that matched nothing says so; an empty portal says there is nothing yet.
+        <Empty>{t(query.q || query.council || query.tag ? 'list.nothingFound' : `${section}.empty`)}</Empty>
+      )}
       <div className={gridClass}>{list.items.map((item) => render(item, councils.get(item.councilId)))}</div>
       <More list={list} />
     </>

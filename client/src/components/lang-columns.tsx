@@ -1,8 +1,7 @@
 import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Lang } from '../lib/types.js'
-
-const LANGS: readonly Lang[] = ['kk', 'ru']
+import { LANGS } from '../../../shared/domain.js'
 
 /** Side by side (stacked on phones) Kazakh and Russian versions of the same fields, each marked with its `lang`. */
 export function LangColumns({ children }: { children: (lang: Lang) => ReactNode }) {

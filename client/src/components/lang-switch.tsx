@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next'
-import { api } from '../lib/api.js'
+import { markLangPicked } from '../lib/i18n.js'
+import { useUpdateMeMutation } from '../api/auth.js'
 import { useLang } from '../lib/hooks.js'
 import { useSession } from '../lib/session.js'
 import type { Lang } from '../lib/types.js'
@@ -16,16 +17,14 @@ const LABELS: Record<Lang, { short: string; full: string }> = {
 export function LangSwitch() {
   const { t, i18n } = useTranslation()
   const lng = useLang()
-  const { user, setUser } = useSession()
+  const { user } = useSession()
+  const updateMe = useUpdateMeMutation()
   const change = (next: Lang) => {
     if (next === lng) return
+    markLangPicked()
     void i18n.changeLanguage(next)
-    if (user && user.locale !== next) {
-      api<{ user: typeof user }>('/auth/me', { method: 'PATCH', body: { locale: next } }).then(
-        (r) => r?.user && setUser(r.user),
-        () => {},
-      )
-    }
+    // The answer replaces the cached user; a failure leaves the profile as it was.
+    if (user && user.locale !== next) updateMe.mutate({ locale: next })
   }
   return (
     <div className="lang-switch" role="group" aria-label={t('lang.label')}>

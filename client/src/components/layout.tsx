@@ -84,6 +84,7 @@ function MainNav() {
   const items: [string, string][] = [
     ['/', t('nav.home')],
     ['/councils', t('nav.councils')],
+    ['/events', t('nav.events')],
     ['/news', t('nav.news')],
     ['/videos', t('nav.videos')],
     ['/qa', t('nav.qa')],
@@ -92,6 +93,7 @@ function MainNav() {
     ['/best-practices', t('nav.practices')],
     ['/indicators', t('nav.indicators')],
     ['/help', t('nav.help')],
+    ['/grants', t('nav.grants')],
   ]
   if (hasRole(user, 'council_member', 'moderator', 'admin')) items.push(['/member', t('nav.member')])
   if (hasRole(user, 'moderator', 'admin')) items.push(['/moderation', t('nav.moderation')])
@@ -100,7 +102,7 @@ function MainNav() {
       <ul className="container">
         {items.map(([to, label]) => (
           <li key={to}>
-            <NavLink to={to} end={to === '/'}>
+            <NavLink to={to} end={to === '/' || to === '/grants'}>
               {label}
             </NavLink>
           </li>
@@ -130,6 +132,7 @@ function AccountMenu() {
     <div className="account">
       <span className="account-name">{user.displayName}</span>
       <Link to="/appeals/mine">{t('nav.myAppeals')}</Link>
+      <Link to="/events/mine">{t('nav.myEvents')}</Link>
       <Link to="/profile">{t('nav.profile')}</Link>
       <button type="button" className="btn btn-ghost" onClick={() => void signOut()}>
         {t('nav.logout')}

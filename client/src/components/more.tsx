@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next'
-import type { Paged } from '../lib/paged.js'
+import type { Paged } from '../api/paged.js'
 import { ErrorBox, Loading } from './status.js'
 
 /** Loading state, error and the "show more" button of a paged list. */

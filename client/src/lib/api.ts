@@ -43,8 +43,9 @@ export function resetCsrf(): void {
 }
 
 export type Query = Record<string, string | number | boolean | undefined | null>
+export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
+  method?: Method
   query?: Query
   body?: unknown
   form?: FormData
@@ -62,8 +63,9 @@ export function withQuery(path: string, query?: Query): string {
 /**
  * JSON over fetch with the session cookie; unsafe methods carry X-CSRF-Token (refetched once
  * if the server says it is stale). Errors become ApiError with the problem+json body.
+ * Only the typed endpoint table (`client/src/api/endpoints.ts`) calls this.
  */
-export async function api<T = unknown>(path: string, opts: RequestOptions = {}, retried = false): Promise<T> {
+export async function request<T = unknown>(path: string, opts: RequestOptions = {}, retried = false): Promise<T> {
   const method = opts.method ?? (opts.body !== undefined || opts.form ? 'POST' : 'GET')
   const headers: Record<string, string> = { Accept: 'application/json' }
   if (method !== 'GET') headers['X-CSRF-Token'] = await fetchCsrf()
@@ -90,7 +92,7 @@ export async function api<T = unknown>(path: string, opts: RequestOptions = {}, 
     const problem = await readProblem(res)
     if (problem.code === 'csrf.invalid') {
       resetCsrf()
-      return api<T>(path, opts, true)
+      return request<T>(path, opts, true)
     }
     throw new ApiError(res.status, problem)
   }

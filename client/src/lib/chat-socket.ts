@@ -1,14 +1,24 @@
 import { useEffect, useRef, useState } from 'react'
 import { io, type Socket } from 'socket.io-client'
-import type { Ack } from '../../../shared/schemas/chat.js'
+import type {
+  AckOf,
+  ClientEvent,
+  PayloadOf,
+  ClientToServerEvents,
+  ServerToClientEvents,
+} from '../../../shared/socket-events.js'
 
 export type ConnState = 'connecting' | 'online' | 'offline' | 'refused'
+/** The `/chat` socket, typed by the shared event maps. */
+export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 
 /** A request/acknowledgement round trip; a missing answer within 10 s is a failure. */
-export function emitAck<T extends object>(socket: Socket, event: string, payload: unknown): Promise<Ack<T>> {
-  return socket
-    .timeout(10_000)
-    .emitWithAck(event, payload)
+export function emitAck<E extends ClientEvent>(socket: ChatSocket, event: E, payload: PayloadOf<E>): Promise<AckOf<E>> {
+  // socket.io's typing of emitWithAck over a union of events is not expressible; the event maps
+  // above fix both the payload and the answer for the caller.
+  const emit = socket.timeout(10_000).emitWithAck as unknown as (e: E, p: PayloadOf<E>) => Promise<AckOf<E>>
+  return emit
+    .call(socket.timeout(10_000), event, payload)
     .catch(() => ({ ok: false as const, error: { code: 'timeout', message: '' } }))
 }
 
@@ -16,13 +26,13 @@ export function emitAck<T extends object>(socket: Socket, event: string, payload
  * One socket to the `/chat` namespace for the page's lifetime, authenticated by the session
  * cookie. Its state drives the reconnect banner; `refused` carries the server's reason.
  */
-export function useChatSocket(lng: string): { socket: Socket | null; state: ConnState; refusal: string } {
+export function useChatSocket(lng: string): { socket: ChatSocket | null; state: ConnState; refusal: string } {
   const [state, setState] = useState<ConnState>('connecting')
   const [refusal, setRefusal] = useState('')
-  const ref = useRef<Socket | null>(null)
+  const ref = useRef<ChatSocket | null>(null)
   const [, force] = useState(0)
   useEffect(() => {
-    const s = io('/chat', {
+    const s: ChatSocket = io('/chat', {
       path: '/socket.io',
       withCredentials: true,
       auth: { lng },

@@ -78,20 +78,19 @@ export function formatNumber(n: number | null | undefined, lng: Lang, opts?: Int
   if (n === null || n === undefined || Number.isNaN(n)) return '—'
   return new Intl.NumberFormat(INTL_LOCALE[lng], opts).format(n)
 }
+/** Size units as Kazakh and Russian write them (ICU data for kk units is missing in some browsers). */
+const BYTE_UNITS: Record<Lang, readonly string[]> = { kk: ['Б', 'КБ', 'МБ', 'ГБ'], ru: ['Б', 'КБ', 'МБ', 'ГБ'] }
 export function formatBytes(n: number, lng: Lang): string {
-  const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const
   let i = 0
   let v = n
-  while (v >= 1024 && i < units.length - 1) {
+  while (v >= 1024 && i < BYTE_UNITS[lng].length - 1) {
     v /= 1024
     i++
   }
-  return new Intl.NumberFormat(INTL_LOCALE[lng], {
-    style: 'unit',
-    unit: units[i],
-    unitDisplay: 'short',
-    maximumFractionDigits: 1,
-  }).format(v)
+  // Kazakh writes numbers as Russian does (space groups, decimal comma): without kk data, use ru's.
+  const locale = lng === 'kk' && !hasKk ? INTL_LOCALE.ru : INTL_LOCALE[lng]
+  const num = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(v)
+  return `${num}\u00a0${BYTE_UNITS[lng][i]}`
 }
 export function formatDuration(sec: number | null | undefined): string {
   if (!sec && sec !== 0) return ''

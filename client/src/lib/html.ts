@@ -1,100 +1,89 @@
+import DOMPurify from 'dompurify'
+
 /**
- * A second line of defence for rich text (the server's sanitize-html is the first): only the
- * markup the news editor produces survives, links only to http(s)/mailto, no attributes else.
+ * The client's second line of defence for rich text (the server's sanitize-html in
+ * server/modules/news/news.sanitize.ts is the first), on DOMPurify with the same allow-list:
+ * the same tags, attributes per tag, link schemes (http, https, mailto; relative), images only
+ * from https or our own /media/, and external links opening safely.
  */
-const ALLOWED = new Set([
-  'P',
-  'BR',
-  'STRONG',
-  'B',
-  'EM',
-  'I',
-  'U',
-  'S',
-  'H2',
-  'H3',
-  'H4',
-  'UL',
-  'OL',
-  'LI',
-  'A',
-  'BLOCKQUOTE',
-  'IMG',
-  'FIGURE',
-  'FIGCAPTION',
-  'TABLE',
-  'THEAD',
-  'TBODY',
-  'TR',
-  'TH',
-  'TD',
-  'HR',
-])
-const DROP_WITH_CONTENT = new Set([
-  'SCRIPT',
-  'STYLE',
-  'IFRAME',
-  'OBJECT',
-  'EMBED',
-  'TEMPLATE',
-  'NOSCRIPT',
-  'SVG',
-  'MATH',
-])
-
-function safeUrl(v: string | null, img = false): string | null {
-  if (!v) return null
-  const s = v.trim()
-  if (img) return /^(https?:|\/)/i.test(s) ? s : null
-  return /^(https?:|mailto:|\/|#)/i.test(s) ? s : null
+export const ALLOWED_TAGS = [
+  'p',
+  'h2',
+  'h3',
+  'h4',
+  'strong',
+  'em',
+  'u',
+  's',
+  'a',
+  'ul',
+  'ol',
+  'li',
+  'blockquote',
+  'br',
+  'img',
+  'figure',
+  'figcaption',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+  'caption',
+]
+const ATTRS_BY_TAG: Record<string, readonly string[]> = {
+  a: ['href', 'rel', 'target'],
+  img: ['src', 'alt', 'width', 'height'],
+  th: ['colspan', 'rowspan', 'scope'],
+  td: ['colspan', 'rowspan'],
 }
+const ALLOWED_ATTR = [...new Set(Object.values(ATTRS_BY_TAG).flat())]
+/** Absolute http(s)/mailto, or relative (DOMPurify's default rule without its other schemes). */
+const HREF = /^(?:(?:https?|mailto):|[^a-z]|[a-z+.-]+(?:[^a-z+.\-:]|$))/i
+const IMG_SRC = /^https:\/\/[^\s"'<>]+$|^\/media\/[A-Za-z0-9/_.-]+$/i
+const SIZE = /^\d{1,4}$/
 
-function clean(node: Node, doc: Document): Node | null {
-  if (node.nodeType === Node.TEXT_NODE) return doc.createTextNode(node.textContent ?? '')
-  if (node.nodeType !== Node.ELEMENT_NODE) return null
-  const el = node as Element
-  const tag = el.tagName.toUpperCase()
-  if (DROP_WITH_CONTENT.has(tag)) return null
-  const kids = [...el.childNodes].map((c) => clean(c, doc)).filter((c): c is Node => c !== null)
-  if (!ALLOWED.has(tag)) {
-    // unknown wrapper (div, span, font…): keep its content, and keep DIVs as paragraphs
-    const frag = doc.createDocumentFragment()
-    if (tag === 'DIV') {
-      const p = doc.createElement('p')
-      kids.forEach((k) => p.appendChild(k))
-      if (p.childNodes.length) frag.appendChild(p)
-    } else kids.forEach((k) => frag.appendChild(k))
-    return frag
-  }
-  const out = doc.createElement(tag === 'B' ? 'strong' : tag === 'I' ? 'em' : tag.toLowerCase())
-  if (tag === 'A') {
-    const href = safeUrl(el.getAttribute('href'))
-    if (!href) {
-      const frag = doc.createDocumentFragment()
-      kids.forEach((k) => frag.appendChild(k))
-      return frag
+let purify: ReturnType<typeof DOMPurify> | null = null
+function instance(): ReturnType<typeof DOMPurify> {
+  if (purify) return purify
+  const p = DOMPurify(window)
+  p.addHook('uponSanitizeAttribute', (node, data) => {
+    const allowed = ATTRS_BY_TAG[node.nodeName.toLowerCase()] ?? []
+    if (!allowed.includes(data.attrName)) data.keepAttr = false
+  })
+  p.addHook('afterSanitizeAttributes', (node) => {
+    const tag = node.nodeName.toLowerCase()
+    if (tag === 'a') {
+      const href = node.getAttribute('href') ?? ''
+      node.removeAttribute('rel')
+      node.removeAttribute('target')
+      if (!href || href.startsWith('//') || !HREF.test(href)) node.removeAttribute('href')
+      else if (/^https?:\/\//i.test(href)) {
+        node.setAttribute('rel', 'noopener noreferrer')
+        node.setAttribute('target', '_blank')
+      }
+    } else if (tag === 'img') {
+      const src = node.getAttribute('src') ?? ''
+      // The server drops an image that has no acceptable source.
+      if (!IMG_SRC.test(src) || src.includes('..')) return void node.parentNode?.removeChild(node)
+      for (const k of ['width', 'height']) if (!SIZE.test(node.getAttribute(k) ?? '')) node.removeAttribute(k)
     }
-    out.setAttribute('href', href)
-    if (/^https?:/i.test(href)) out.setAttribute('rel', 'noopener noreferrer')
-  }
-  if (tag === 'IMG') {
-    const src = safeUrl(el.getAttribute('src'), true)
-    if (!src) return null
-    out.setAttribute('src', src)
-    out.setAttribute('alt', el.getAttribute('alt') ?? '')
-  }
-  kids.forEach((k) => out.appendChild(k))
-  return out
+  })
+  purify = p
+  return p
 }
 
 export function sanitizeHtml(html: string): string {
-  const doc = new DOMParser().parseFromString(`<body>${html}</body>`, 'text/html')
-  const out = doc.createElement('div')
-  for (const c of [...doc.body.childNodes]) {
-    const n = clean(c, doc)
-    if (n) out.appendChild(n)
-  }
-  return out.innerHTML
+  return instance().sanitize(html, {
+    ALLOWED_TAGS,
+    ALLOWED_ATTR,
+    ALLOW_DATA_ATTR: false,
+    ALLOW_ARIA_ATTR: false,
+    ALLOWED_URI_REGEXP: HREF,
+    FORBID_CONTENTS: ['script', 'style', 'textarea', 'option', 'noscript', 'iframe', 'object', 'embed', 'svg', 'math'],
+    KEEP_CONTENT: true,
+  })
 }
 
 /** Plain text of some HTML (for the "is the body empty?" check). */

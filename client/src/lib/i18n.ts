@@ -1,6 +1,6 @@
 import i18next from 'i18next'
 import { initReactI18next } from 'react-i18next'
-import { DEFAULT_LANG, LANGS, type Lang } from '../../../shared/schemas/common.js'
+import { DEFAULT_LANG, LANGS, type Lang } from '../../../shared/domain.js'
 
 /**
  * The client reads the repo's own locale files (shared/locales/<lng>/<ns>.json): `web` is the
@@ -30,8 +30,26 @@ export function readLangCookie(): Lang | null {
 /** `?lng=` in the address, then the `lng` cookie, then Kazakh (the portal's default). */
 export function initialLang(): Lang {
   const q = new URLSearchParams(location.search).get('lng')
-  if (isLang(q)) return q
+  if (isLang(q)) {
+    markLangPicked()
+    return q
+  }
   return readLangCookie() ?? DEFAULT_LANG
+}
+
+const PICKED = 'kenes.lngPicked'
+/** The person chose the language with the switch (or `?lng=`) in this browser session. */
+export function markLangPicked(): void {
+  try {
+    sessionStorage.setItem(PICKED, '1')
+  } catch {}
+}
+export function langPicked(): boolean {
+  try {
+    return sessionStorage.getItem(PICKED) === '1'
+  } catch {
+    return false
+  }
 }
 
 export function rememberLang(lng: Lang): void {

@@ -1,5 +1,6 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
-import { api, ApiError, resetCsrf } from './api.js'
+import { useQueryClient } from '@tanstack/react-query'
+import { createContext, useCallback, useContext, useEffect, useMemo, type ReactNode } from 'react'
+import { authKeys, useLoginMutation, useLogoutMutation, useMeQuery } from '../api/auth.js'
 import type { Role, User } from './types.js'
 import { RIGHTS, type Right } from '../../../shared/permissions.js'
 
@@ -13,47 +14,29 @@ interface SessionValue {
 }
 const SessionContext = createContext<SessionValue | null>(null)
 
-/** Who is signed in (GET /auth/me at start; a 401 simply means a guest). */
+/** Who is signed in: the cached GET /auth/me (a 401 simply means a guest). */
 export function SessionProvider({ children, onUser }: { children: ReactNode; onUser?: (u: User) => void }) {
-  const [user, setUserState] = useState<User | null>(null)
-  const [loading, setLoading] = useState(true)
-  const setUser = useCallback(
-    (u: User) => {
-      setUserState(u)
-      onUser?.(u)
-    },
-    [onUser],
-  )
+  const qc = useQueryClient()
+  const me = useMeQuery()
+  const user = me.data ?? null
+  const loading = me.isPending
+  const login = useLoginMutation()
+  const logout = useLogoutMutation()
+  useEffect(() => {
+    if (user) onUser?.(user)
+  }, [user, onUser])
 
-  const refresh = useCallback(async () => {
-    try {
-      const { user: u } = await api<{ user: User }>('/auth/me')
-      setUser(u)
-    } catch (err) {
-      if (err instanceof ApiError && (err.status === 401 || err.status === 403)) setUserState(null)
-    } finally {
-      setLoading(false)
-    }
-  }, [setUser])
-  useEffect(() => void refresh(), [refresh])
-
+  const setUser = useCallback((u: User) => qc.setQueryData(authKeys.me, u), [qc])
+  const refresh = useCallback(() => qc.invalidateQueries({ queryKey: authKeys.me }), [qc])
+  const { mutateAsync: loginAsync } = login
+  const { mutateAsync: logoutAsync } = logout
   const signIn = useCallback(
-    async (email: string, password: string) => {
-      const { user: u } = await api<{ user: User }>('/auth/login', { body: { email, password } })
-      resetCsrf()
-      setUser(u)
-      return u
-    },
-    [setUser],
+    async (email: string, password: string) => (await loginAsync({ email, password })).user,
+    [loginAsync],
   )
   const signOut = useCallback(async () => {
-    try {
-      await api('/auth/logout', { method: 'POST' })
-    } finally {
-      resetCsrf()
-      setUserState(null)
-    }
-  }, [])
+    await logoutAsync()
+  }, [logoutAsync])
 
   const value = useMemo(
     () => ({ user, loading, signIn, signOut, refresh, setUser }),

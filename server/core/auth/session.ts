@@ -128,6 +128,27 @@ export async function logOut(req: Request, res: Response): Promise<void> {
   if (userId) await accessChanged(userId)
 }
 
+/** A stored session as connect-mongo keeps it (`stringify: false`). */
+interface StoredSession {
+  _id: string
+  session?: { passport?: { user?: unknown } }
+  expires?: Date
+}
+
+/**
+ * Whether a session still exists and is the user's (not logged out, not expired): a socket opened
+ * with it checks this, since no HTTP request passes through express-session for it.
+ */
+export async function sessionAlive(sid: string | undefined, userId: string): Promise<boolean> {
+  const db = mongoose.connection.db
+  if (!db) return true // shutting down: the next event finds out
+  if (!sid) return false
+  const doc = await db
+    .collection<StoredSession>(SESSIONS_COLLECTION)
+    .findOne({ _id: sid }, { projection: { 'session.passport': 1, expires: 1 } })
+  return Boolean(doc && String(doc.session?.passport?.user) === userId && (!doc.expires || doc.expires > new Date()))
+}
+
 /** Ends every stored session of a user (password reset, account disabled). */
 export async function destroyUserSessions(userId: string, exceptSessionId?: string): Promise<void> {
   const db = mongoose.connection.db

@@ -31,7 +31,12 @@ export function clone<T>(v: T): T {
   if (v instanceof Date) return new Date(v.getTime()) as T
   if (isPlainObject(v)) {
     const out: Doc = {}
-    for (const k of Object.keys(v)) out[k] = clone(v[k])
+    for (const k of Object.keys(v)) {
+      // An own `__proto__` field is data (BSON allows it): define it rather than set the prototype.
+      if (k === '__proto__')
+        Object.defineProperty(out, k, { value: clone(v[k]), enumerable: true, writable: true, configurable: true })
+      else out[k] = clone(v[k])
+    }
     return out as T
   }
   return v
@@ -53,6 +58,7 @@ export function typeOrder(v: unknown): number {
     default:
       break
   }
+  if (v instanceof Timestamp) return 10 // before Long: Timestamp extends Long
   if (v instanceof Long || v instanceof Decimal128 || v instanceof Double || v instanceof Int32) return 2
   if (v instanceof BSONSymbol) return 3
   if (Array.isArray(v)) return 5
@@ -81,7 +87,7 @@ function cmpBytes(a: Uint8Array, b: Uint8Array): number {
 }
 
 /** Compare two BSON values the way MongoDB orders them in sorts and indexes. */
-export function compareValues(a: unknown, b: unknown): number {
+export function compareValues(a: unknown, b: unknown, coll?: (x: string, y: string) => number): number {
   const ta = typeOrder(a),
     tb = typeOrder(b)
   if (ta !== tb) return ta < tb ? -1 : 1
@@ -100,15 +106,16 @@ export function compareValues(a: unknown, b: unknown): number {
     case 3: {
       const x = String(a),
         y = String(b)
+      if (coll) return Math.sign(coll(x, y))
       return x < y ? -1 : x > y ? 1 : 0
     }
     case 4:
-      return compareDocs(a as Doc, b as Doc)
+      return compareDocs(a as Doc, b as Doc, coll)
     case 5: {
       const x = a as unknown[],
         y = b as unknown[]
       for (let i = 0; i < Math.min(x.length, y.length); i++) {
-        const c = compareValues(x[i], y[i])
+        const c = compareValues(x[i], y[i], coll)
         if (c) return c
       }
       return x.length - y.length
@@ -116,7 +123,11 @@ export function compareValues(a: unknown, b: unknown): number {
     case 6: {
       const x = a instanceof Binary ? a.buffer : (a as Uint8Array),
         y = b instanceof Binary ? b.buffer : (b as Uint8Array)
-      return cmpBytes(x, y)
+      // MongoDB orders BinData by length, then subtype, then bytes.
+      if (x.length !== y.length) return x.length - y.length
+      const sa = a instanceof Binary ? a.sub_type : 0,
+        sb = b instanceof Binary ? b.sub_type : 0
+      return sa !== sb ? sa - sb : cmpBytes(x, y)
     }
     case 7:
       return cmpBytes((a as BSON.ObjectId).id, (b as BSON.ObjectId).id)
@@ -134,14 +145,14 @@ export function compareValues(a: unknown, b: unknown): number {
   }
 }
 
-function compareDocs(a: Doc, b: Doc): number {
+function compareDocs(a: Doc, b: Doc, coll?: (x: string, y: string) => number): number {
   const ka = Object.keys(a),
     kb = Object.keys(b)
   for (let i = 0; i < Math.min(ka.length, kb.length); i++) {
     const t = typeOrder(a[ka[i]]) - typeOrder(b[kb[i]])
     if (t) return t < 0 ? -1 : 1
     if (ka[i] !== kb[i]) return ka[i] < kb[i] ? -1 : 1
-    const c = compareValues(a[ka[i]], b[kb[i]])
+    const c = compareValues(a[ka[i]], b[kb[i]], coll)
     if (c) return c
   }
   return ka.length - kb.length
@@ -162,6 +173,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     return ka.every((k, i) => kb[i] === k && deepEqual(a[k], b[k]))
   }
   if (typeOrder(a) !== typeOrder(b)) return false
+  if (a instanceof Binary && b instanceof Binary && a.sub_type !== b.sub_type) return false
   if (typeof a === 'number' && typeof b === 'number') return Number.isNaN(a) && Number.isNaN(b)
   return compareValues(a, b) === 0 && String(a) === String(b)
 }

@@ -1,10 +1,13 @@
 // Per-command execution context: reads through the planner (seeing the session's transaction overlay, if
 // any) and writes either straight to committed state (journaled when the command finishes) or into the
 // transaction's overlay.
-import { Aggregator, type Query } from 'mingo'
-import { clone, keyString, type Doc } from './bson-utils.js'
+import type { Matcher } from './fast-filter.js'
+import { Aggregator } from './mingo-ctx.js'
+import { clone, isPlainObject, keyString, type Doc } from './bson-utils.js'
+import { collatorFor, effectiveCollation } from './collation.js'
 import type { Collection } from './collection.js'
 import { MongoError, fromMingo } from './errors.js'
+import { sameKey } from './indexes.js'
 import { plan, type Plan } from './planner.js'
 import { compileFilter, matches, sortDocs } from './query.js'
 import type { Op, Storage } from './storage.js'
@@ -19,6 +22,21 @@ export interface Stats {
 export interface SelectOpts {
   sort?: Doc
   /** stop after this many matches (only when order is already known) */ limit?: number
+  /** the command's collation (the collection's default applies when absent) */ collation?: unknown
+  /** index name or key pattern, or {$natural: 1} */ hint?: unknown
+}
+
+/** The index a hint names; BadValue (2) if there is none, as in mongod. '$natural' forces a scan. */
+function hintedIndex(c: Collection, hint: unknown): string | undefined {
+  if (hint === undefined || hint === null || (typeof hint === 'object' && !Object.keys(hint).length)) return undefined
+  if (isPlainObject(hint) && '$natural' in hint) return '$natural'
+  for (const ix of c.indexes.values()) {
+    if (typeof hint === 'string' ? ix.spec.name === hint : sameKey(ix.spec.key, hint as Doc)) return ix.spec.name
+  }
+  throw new MongoError(
+    2,
+    'error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index',
+  )
 }
 
 /** The version a committed write replaced (undefined: the document did not exist), to roll it back. */
@@ -71,10 +89,17 @@ export class Ctx {
 
   /** Matching documents (stored references: callers must not mutate them), sorted if asked. */
   select(c: Collection | undefined, filter: Doc | undefined, opts: SelectOpts = {}): Doc[] {
-    const q = compileFilter(filter)
+    const collation = effectiveCollation(opts.collation, c?.options)
+    const coll = collatorFor(collation)
+    const q = compileFilter(filter, coll ? collation : undefined)
     if (!c) return []
     if (c.options.viewOn) return this.selectView(c, q, opts)
-    const p = plan(c, filter ?? {}, opts.sort, opts.limit)
+    // Index keys are in binary order: under a collation, strings compare differently, so scan.
+    const hinted = hintedIndex(c, opts.hint)
+    const p: Plan =
+      coll || hinted === '$natural'
+        ? { ids: null, sorted: !opts.sort, stage: 'COLLSCAN' }
+        : plan(c, filter ?? {}, opts.sort, opts.limit, hinted)
     this.lastPlan = p
     const ov = this.txn?.overlays.get(c)
     const out: Doc[] = []
@@ -121,11 +146,11 @@ export class Ctx {
           out.push(d)
         }
     this.count(scanned, p)
-    return opts.sort ? sortDocs(out, opts.sort) : out
+    return opts.sort ? sortDocs(out, opts.sort, coll) : out
   }
 
   /** Read-only views: run the view's pipeline over its source, then filter/sort the output. */
-  private selectView(v: Collection, q: Query, opts: SelectOpts, depth = 0): Doc[] {
+  private selectView(v: Collection, q: Matcher, opts: SelectOpts, depth = 0): Doc[] {
     if (depth > 20) throw new MongoError(1, 'view nesting too deep')
     const src = this.coll(`${v.db}.${String(v.options.viewOn)}`)
     const input = (
@@ -138,7 +163,7 @@ export class Ctx {
       throw fromMingo(e, 'pipeline')
     }
     out = out.filter((d) => matches(q, d))
-    return opts.sort ? sortDocs(out, opts.sort) : out
+    return opts.sort ? sortDocs(out, opts.sort, collatorFor(opts.collation)) : out
   }
 
   private count(n: number, p: Plan): void {

@@ -23,7 +23,7 @@ export const REPLICA_SET_NAME = 'kenes'
 export async function startEmbeddedMongo(opts: EmbeddedMongoOptions): Promise<EmbeddedMongo> {
   const host = opts.host ?? '127.0.0.1'
   const store = new Storage(opts.dbPath, opts.fsync !== false)
-  store.open()
+  await store.open()
   const sessions = new Sessions()
   const stats: Stats = { scanned: 0, keysExamined: 0, collscans: 0 }
   const info = { host, port: 0, setName: REPLICA_SET_NAME, startedAt: new Date(), connections: () => wire.connections }

@@ -1,7 +1,8 @@
 // Secondary (and _id) indexes: a sorted list of (key tuple, doc id) entries (blocked, see sorted-list.ts).
 // Binary search gives equality, prefix, $in and range lookups and ordered iteration for sorts.
-import { Query } from 'mingo'
+import { Query } from './mingo-ctx.js'
 import { compareValues, getPath, isPlainObject, keyString, shellString, type Doc } from './bson-utils.js'
+import { collatorFor } from './collation.js'
 import { MongoError } from './errors.js'
 import { SortedList, type Pos } from './sorted-list.js'
 
@@ -206,6 +207,8 @@ export function validateSpec(spec: Doc): IndexSpec {
   if (!isPlainObject(key) || Object.keys(key).length === 0)
     throw new MongoError(67, 'Index keys cannot be an empty object.')
   for (const [f, v] of Object.entries(key)) {
+    if (f === '$**' || f.endsWith('.$**'))
+      throw new MongoError(67, `wildcard index '${f}' is not supported by the embedded engine`)
     if (v === 'text' || v === '2dsphere' || v === '2d' || v === 'geoHaystack') {
       throw new MongoError(67, `index type '${String(v)}' on field '${f}' is not supported by the embedded engine`)
     }
@@ -213,6 +216,11 @@ export function validateSpec(spec: Doc): IndexSpec {
       throw new MongoError(67, `Values in index key pattern must be numbers or 'hashed': ${f}`)
   }
   if (typeof spec.name !== 'string' || !spec.name) throw new MongoError(9, 'The index name must be a non-empty string')
+  const coll = collatorFor(spec.collation)
+  if (!coll) delete spec.collation // { locale: 'simple' } is the default
+  // Keys are kept in binary order, so uniqueness under a collation ('a' == 'A' at strength 2) cannot be checked.
+  if (coll && spec.unique)
+    throw new MongoError(67, 'unique indexes with a non-simple collation are not supported by the embedded engine')
   return spec as IndexSpec
 }
 

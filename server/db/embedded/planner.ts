@@ -182,17 +182,19 @@ function usable(ix: Index, fc: FieldCond): boolean {
  * range on the next field), an index giving the sort order (so a limit stops the scan early), $in/range on
  * an index's first field, or a collection scan. Costs come from exact entry counts (binary searches).
  */
-export function plan(coll: Collection, filter: Doc, sort?: Doc, limit?: number): Plan {
+/** `only`: a hinted index name (the caller checked it exists); its plan is taken whatever its cost. */
+export function plan(coll: Collection, filter: Doc, sort?: Doc, limit?: number, only?: string): Plan {
   const conds = new Map<string, FieldCond>()
   const rest = { any: false }
   collect(filter, conds, rest)
   const s = sort && Object.keys(sort).length ? sort : undefined
   let best: Candidate | null = null
   for (const ix of coll.indexes.values()) {
+    if (only !== undefined && ix.spec.name !== only) continue
     const c = candidate(ix, conds, rest.any, s, limit)
     if (c && (!best || c.cost < best.cost || (c.cost === best.cost && c.prefix > best.prefix))) best = c
   }
   const scanCost = costOf(coll.docs.size, !!s, limit, !rest.any && conds.size === 0)
-  if (best && best.cost <= scanCost) return best.make()
+  if (best && (only !== undefined || best.cost <= scanCost)) return best.make()
   return { ids: null, sorted: !s, stage: 'COLLSCAN' }
 }

@@ -1,14 +1,22 @@
 // mingo wrappers: filtering, sorting (MongoDB's cross-type order), projection and update application.
 // mingo mutates the objects it is handed, so update inputs are deep-copied first.
-import { Query, update as mingoUpdate, updateOne as mingoUpdateOne, find as mingoFind } from 'mingo'
+import { updateOne as mingoUpdateOne } from 'mingo'
+import { Query } from './mingo-ctx.js'
+import { applyOps } from './update/apply.js'
 import { BSON, clone, compareValues, deepEqual, getPath, isPlainObject, type Doc } from './bson-utils.js'
+import type { Collator } from './collation.js'
+import { fastFilter, type Matcher } from './fast-filter.js'
 import { MongoError, fromMingo } from './errors.js'
 
-export function compileFilter(filter: unknown): Query {
+export function compileFilter(filter: unknown, collation?: unknown): Matcher {
   if (filter !== undefined && filter !== null && !isPlainObject(filter))
     throw new MongoError(14, "BSON field 'filter' is the wrong type, expected an object")
+  if (!collation) {
+    const fast = fastFilter((filter ?? {}) as Doc)
+    if (fast) return fast
+  }
   try {
-    const q = new Query((filter ?? {}) as Doc, { scriptEnabled: false })
+    const q = new Query((filter ?? {}) as Doc, collation ? { collation: collation as never } : {})
     // mingo compiles lazily on some paths; probe once so bad operators fail before any write happens.
     q.test({})
     return q
@@ -17,7 +25,7 @@ export function compileFilter(filter: unknown): Query {
   }
 }
 
-export function matches(q: Query, doc: Doc): boolean {
+export function matches(q: Matcher, doc: Doc): boolean {
   try {
     return q.test(doc)
   } catch (e) {
@@ -25,15 +33,15 @@ export function matches(q: Query, doc: Doc): boolean {
   }
 }
 
-function sortValue(doc: Doc, path: string, dir: number): unknown {
+function sortValue(doc: Doc, path: string, dir: number, coll?: Collator): unknown {
   const v = getPath(doc, path)
   if (!Array.isArray(v)) return v === undefined ? null : v
   if (v.length === 0) return undefined
   // Arrays sort by their smallest element ascending, largest descending (MongoDB rule).
-  return v.reduce((m, x) => (compareValues(x, m) * dir < 0 ? x : m))
+  return v.reduce((m, x) => (compareValues(x, m, coll) * dir < 0 ? x : m))
 }
 
-export function sortDocs(docs: Doc[], sort: Doc | undefined): Doc[] {
+export function sortDocs(docs: Doc[], sort: Doc | undefined, coll?: Collator): Doc[] {
   if (!sort || !isPlainObject(sort)) return docs
   const keys = Object.entries(sort).map(([k, d]) => {
     if (isPlainObject(d)) throw new MongoError(2, `$meta sort by '${k}' is not supported by the embedded engine`)
@@ -44,54 +52,14 @@ export function sortDocs(docs: Doc[], sort: Doc | undefined): Doc[] {
   if (!keys.length) return docs
   return docs.slice().sort((a, b) => {
     for (const [k, dir] of keys) {
-      const c = compareValues(sortValue(a, k, dir), sortValue(b, k, dir))
+      const c = compareValues(sortValue(a, k, dir, coll), sortValue(b, k, dir, coll), coll)
       if (c) return c * dir
     }
     return 0
   })
 }
 
-/**
- * Plain top-level inclusion or exclusion (`{ a: 1, b: 1 }`, `{ a: 0 }`, with or without `_id`): built by
- * copying references (stored documents are never mutated, so sharing values is safe). Anything else
- * (dotted paths, operators, expressions) returns undefined and goes through mingo.
- */
-function simpleProjection(projection: Doc): ((d: Doc) => Doc) | undefined {
-  let include: boolean | undefined
-  let keepId = true
-  const fields = new Set<string>()
-  for (const [k, v] of Object.entries(projection)) {
-    if (k.includes('.') || k.startsWith('$')) return undefined
-    const on = v === 1 || v === true ? true : v === 0 || v === false ? false : undefined
-    if (on === undefined) return undefined
-    if (k === '_id') {
-      keepId = on
-      continue
-    }
-    if (include !== undefined && include !== on) return undefined // mixed: let mingo raise the error
-    include = on
-    fields.add(k)
-  }
-  if (include === undefined) include = false
-  return (d) => {
-    const out: Doc = {}
-    for (const k in d) {
-      if (k === '_id' ? keepId : fields.has(k) === include) out[k] = d[k]
-    }
-    return out
-  }
-}
-
-export function project(docs: Doc[], projection: Doc | undefined): Doc[] {
-  if (!projection || !isPlainObject(projection) || Object.keys(projection).length === 0) return docs
-  const fast = simpleProjection(projection)
-  if (fast) return docs.map(fast)
-  try {
-    return mingoFind(docs.map(clone), {}, projection).all() as Doc[]
-  } catch (e) {
-    throw fromMingo(e, 'query')
-  }
-}
+export { project } from './projection.js'
 
 const UPDATE_OPS = new Set([
   '$set',
@@ -159,7 +127,7 @@ function withIdFirst(doc: Doc, id: unknown): Doc {
 export function applyUpdate(
   old: Doc,
   u: UpdateSpec,
-  opts: { arrayFilters?: Doc[]; insert?: boolean; vars?: Doc } = {},
+  opts: { arrayFilters?: Doc[]; insert?: boolean; vars?: Doc; query?: Doc } = {},
 ): Doc {
   const kind = updateKind(u)
   let next: Doc
@@ -180,49 +148,26 @@ export function applyUpdate(
     if (next._id === undefined && old._id !== undefined) next = withIdFirst(next, old._id)
     if (old._id !== undefined && !deepEqual(next._id, old._id)) throw immutable()
   } else {
-    const ops = { ...(u as Doc) }
-    if (ops.$setOnInsert) {
-      if (opts.insert) ops.$set = { ...((ops.$set as Doc) ?? {}), ...(ops.$setOnInsert as Doc) }
-      delete ops.$setOnInsert
-    }
-    for (const op of Object.values(ops) as Doc[]) {
-      for (const path of Object.keys(op)) {
-        if ((path === '_id' || path.startsWith('_id.')) && old._id !== undefined && !opts.insert) {
-          if (!('$set' in ops && deepEqual((ops.$set as Doc)[path], getPath(old, path)))) throw immutable()
-        }
-      }
-    }
-    // mingo refuses any $set of _id; mongod allows it to the current value, and to any value when an
-    // upsert inserts a document whose query gave no _id (connect-mongo relies on the first case).
-    let idFromSet: unknown
-    const setOps = ops.$set as Doc | undefined
-    if (setOps && '_id' in setOps && (old._id === undefined ? opts.insert : deepEqual(setOps._id, old._id))) {
-      const { _id, ...rest } = setOps
-      idFromSet = _id
-      if (Object.keys(rest).length) ops.$set = rest
-      else delete ops.$set
-    }
-    next = clone(old)
-    if (idFromSet !== undefined && next._id === undefined) next = withIdFirst(next, idFromSet)
-    if (Object.keys(ops).length) {
-      try {
-        mingoUpdate(next, ops as never, opts.arrayFilters, undefined, { cloneMode: 'deep' })
-      } catch (e) {
-        throw fromMingo(e, 'update')
-      }
-    }
+    next = applyOps(old, u as Doc, { query: opts.query, arrayFilters: opts.arrayFilters, insert: opts.insert })
     if (old._id !== undefined && !deepEqual(next._id, old._id)) throw immutable()
   }
-  checkStorable(next)
+  checkStorable(next, true)
   return deepEqual(next, old) ? old : next
 }
+
+const MAX_BSON = 16 * 1024 * 1024
 
 function immutable(): MongoError {
   return new MongoError(66, "Performing an update on the path '_id' would modify the immutable field '_id'")
 }
 
 /** Field-name rules mongod enforces on stored documents. */
-export function checkStorable(doc: Doc): void {
+export function checkStorable(doc: Doc, updated = false): void {
+  const size = BSON.calculateObjectSize(doc)
+  if (size > MAX_BSON)
+    throw updated
+      ? new MongoError(17419, `Resulting document after update is larger than ${MAX_BSON}`)
+      : new MongoError(10334, `object to insert too large. size in bytes: ${size}, max size: ${MAX_BSON}`)
   if (Array.isArray(doc._id)) throw new MongoError(2, "can't use an array for _id")
   if (doc._id instanceof RegExp) throw new MongoError(2, "can't use a regex for _id")
 }
@@ -268,7 +213,7 @@ export function buildUpsert(filter: Doc, u: UpdateSpec, arrayFilters?: Doc[], va
     doc = clone(u as Doc)
     if (doc._id === undefined && seed._id !== undefined) doc._id = seed._id
   } else {
-    doc = applyUpdate(seed, u, { arrayFilters, insert: true, vars })
+    doc = applyUpdate(seed, u, { arrayFilters, insert: true, vars, query: filter })
     if (doc === seed) doc = clone(seed)
   }
   const id = idOf(doc) === undefined ? new BSON.ObjectId() : doc._id

@@ -1,4 +1,4 @@
-// The catalog (databases → collections) plus persistence: dbpath lock, snapshot + journal replay on start,
+// The catalog (databases → collections) plus persistence: dbpath lock (dblock.ts), snapshot + journal replay on start,
 // journaling of committed changes, and background compaction of the journal into a new snapshot.
 import fs from 'node:fs'
 import path from 'node:path'
@@ -6,6 +6,7 @@ import { keyString, type Doc } from './bson-utils.js'
 import { Collection } from './collection.js'
 import { MongoError } from './errors.js'
 import type { IndexSpec } from './indexes.js'
+import { acquireDbLock, type DbLock } from './dblock.js'
 import { Journal, frame, readLog, syncDir } from './journal.js'
 
 /** One logged change. Documents are stored whole (redo log), so replay is idempotent. */
@@ -14,6 +15,7 @@ export type Op =
   | { op: 'del'; ns: string; id: unknown }
   | { op: 'cc'; ns: string; options: Doc; uuid: string }
   | { op: 'dc'; ns: string }
+  | { op: 'co'; ns: string; options: Doc }
   | { op: 'ci'; ns: string; spec: IndexSpec }
   | { op: 'di'; ns: string; name: string }
   | { op: 'ddb'; db: string }
@@ -25,41 +27,13 @@ function splitNs(ns: string): [string, string] {
   return [ns.slice(0, i), ns.slice(i + 1)]
 }
 
-function acquireLock(dbPath: string): string {
-  const lock = path.join(dbPath, 'mongod.lock')
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' })
-      return lock
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
-      const pid = Number(fs.readFileSync(lock, 'utf8').trim())
-      let alive = false
-      if (pid > 0) {
-        try {
-          process.kill(pid, 0)
-          alive = true
-        } catch (err) {
-          alive = (err as NodeJS.ErrnoException).code === 'EPERM'
-        }
-      }
-      if (alive)
-        throw new Error(
-          `dbPath ${dbPath} is already in use by process ${pid} (lock file ${lock}); stop that process or use another --dbpath`,
-        )
-      fs.rmSync(lock, { force: true }) // stale lock left by a dead process: take it over
-    }
-  }
-  throw new Error(`could not acquire lock ${lock}`)
-}
-
 export class Storage {
   readonly dbs = new Map<string, Map<string, Collection>>()
   seq = 0
   private journal!: Journal
   private gen = 0
   private compacting = false
-  private lockFile = ''
+  private lock: DbLock | undefined
   readonly dbPath: string
   private readonly fsync: boolean
 
@@ -71,9 +45,19 @@ export class Storage {
   /** True while open() replays the snapshot and journal. */
   private replaying = false
 
-  open(): void {
+  async open(): Promise<void> {
     fs.mkdirSync(this.dbPath, { recursive: true })
-    this.lockFile = acquireLock(this.dbPath)
+    this.lock = await acquireDbLock(this.dbPath)
+    try {
+      this.load()
+    } catch (e) {
+      await this.lock.release()
+      this.lock = undefined
+      throw e
+    }
+  }
+
+  private load(): void {
     this.replaying = true
     const files = fs.readdirSync(this.dbPath)
     const gens = (prefix: string): number[] =>
@@ -122,9 +106,15 @@ export class Storage {
       case 'dc':
         this.drop(o.ns)
         break
+      case 'co': {
+        const c = this.get(o.ns)
+        if (c) c.options = o.options
+        break
+      }
       case 'ci': {
         const c = this.ensure(o.ns)
         if (!c.indexes.has(o.spec.name)) c.addIndex(o.spec)
+        else Object.assign(c.indexes.get(o.spec.name)!.spec, o.spec) // collMod's index changes
         break
       }
       case 'di':
@@ -264,7 +254,8 @@ export class Storage {
   async close(): Promise<void> {
     if (this.compaction) await this.compaction
     await this.journal.close()
-    fs.rmSync(this.lockFile, { force: true })
+    await this.lock?.release()
+    this.lock = undefined
   }
 
   ns(db: string, coll: unknown): string {

@@ -103,11 +103,14 @@ export type AppealDoc = Omit<InferSchemaType<typeof AppealSchema>, 'author'> & {
   createdAt: Date
   updatedAt: Date
 }
-export const Appeal = mongoose.models.Appeal ?? mongoose.model('Appeal', AppealSchema)
+export const Appeal: mongoose.Model<AppealDoc> =
+  mongoose.models.Appeal ?? mongoose.model<AppealDoc>('Appeal', AppealSchema)
 
 /** One document per year (`_id: 'appeal:2026'`) whose `seq` is taken with an atomic `$inc`. */
 const CounterSchema = new Schema(
   { _id: { type: String, required: true }, seq: { type: Number, default: 0 } },
   { collection: 'appeal_counters', versionKey: false },
 )
-export const AppealCounter = mongoose.models.AppealCounter ?? mongoose.model('AppealCounter', CounterSchema)
+type AppealCounterDoc = { _id: string; seq: number }
+export const AppealCounter: mongoose.Model<AppealCounterDoc> =
+  mongoose.models.AppealCounter ?? mongoose.model<AppealCounterDoc>('AppealCounter', CounterSchema)

@@ -2,8 +2,8 @@ import mongoose from 'mongoose'
 import { OPEN_STATUSES, type CouncilAppealsQuery } from '../../../shared/schemas/appeals.js'
 import type { Lang, ListQuery, Page } from '../../../shared/schemas/common.js'
 import { audit } from '../../core/audit.js'
-import { notFound, validationFailed } from '../../core/errors.js'
-import { afterKey, decodeCursor, encodeCursor } from '../../core/http.js'
+import { notFound } from '../../core/errors.js'
+import { keysetPage } from '../../core/paging.js'
 import { assertCan, type Actor, type MaybeActor } from '../../core/policy.js'
 import { resolveStored } from '../../core/storage.js'
 import { Appeal, type AppealDoc } from './appeal.model.js'
@@ -14,15 +14,6 @@ import { toAppealView, toListItem, toPublicAppeal } from './appeals.view.js'
 
 /** Reads: one appeal, tracking, the author's and the council's lists, the public Q&A, stats. */
 const trusted = mongoose.trusted
-const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null)
-
-/** Keyset pagination after a `[sortValue (ISO date), id]` cursor. */
-function keyset(field: string, op: '$lt' | '$gt', after: unknown[]): Record<string, unknown>[] {
-  const value = new Date(String(after[0]))
-  if (Number.isNaN(value.getTime()) || !mongoose.isValidObjectId(String(after[1])))
-    throw validationFailed([{ path: 'query.cursor', code: 'invalid_format' }])
-  return afterKey(field, value, String(after[1]), op)
-}
 
 /**
  * The council an appeal is with, for a route's early access check. 404 exactly where
@@ -60,19 +51,14 @@ export async function attachmentFor(actor: MaybeActor, id: string, attachmentId:
 }
 
 export async function listMine(actor: Actor, q: ListQuery): Promise<Page<ReturnType<typeof toListItem>>> {
-  const filter: Record<string, unknown> = { 'author.userId': actor.id }
-  const after = decodeCursor(q.cursor)
-  if (after) filter.$or = keyset('createdAt', '$lt', after)
-  const docs = await Appeal.find(filter)
-    .sort({ createdAt: -1, _id: -1 })
-    .limit(q.limit + 1)
-    .lean<AppealDoc[]>()
-  const page = docs.slice(0, q.limit)
-  const last = page[page.length - 1]
-  return {
-    items: page.map((d) => toListItem(d)),
-    nextCursor: docs.length > q.limit && last ? encodeCursor([iso(last.createdAt), String(last._id)]) : null,
-  }
+  return keysetPage({
+    filter: { 'author.userId': actor.id },
+    field: 'createdAt',
+    cursor: q.cursor,
+    limit: q.limit,
+    find: (f, sort, limit) => Appeal.find(f).sort(sort).limit(limit).lean<AppealDoc[]>(),
+    map: (d) => toListItem(d),
+  })
 }
 
 function councilFilter(councilId: string, q: Omit<CouncilAppealsQuery, 'limit' | 'cursor'>): Record<string, unknown> {
@@ -101,23 +87,17 @@ export async function listCouncil(
   q: CouncilAppealsQuery,
 ): Promise<Page<ReturnType<typeof toListItem>>> {
   assertCan(actor, 'appeal.read_council', { councilId })
-  const filter = councilFilter(councilId, q)
-  const after = decodeCursor(q.cursor)
-  if (after) {
-    filter.$and = [{ $or: keyset('dueAt', '$gt', after) }, ...(filter.$or ? [{ $or: filter.$or }] : [])]
-    delete filter.$or
-  }
-  const docs = await Appeal.find(filter)
-    .sort({ dueAt: 1, _id: 1 })
-    .limit(q.limit + 1)
-    .lean<AppealDoc[]>()
-  const page = docs.slice(0, q.limit)
-  await auditCouncilRead(actor, councilId, 'appeal.council_list_read', page.length)
-  const last = page[page.length - 1]
-  return {
-    items: page.map((d) => toListItem(d, { withAuthor: true })),
-    nextCursor: docs.length > q.limit && last ? encodeCursor([iso(last.dueAt), String(last._id)]) : null,
-  }
+  const page = await keysetPage({
+    filter: councilFilter(councilId, q),
+    field: 'dueAt',
+    order: 'asc',
+    cursor: q.cursor,
+    limit: q.limit,
+    find: (f, sort, limit) => Appeal.find(f).sort(sort).limit(limit).lean<AppealDoc[]>(),
+    map: (d) => toListItem(d, { withAuthor: true }),
+  })
+  await auditCouncilRead(actor, councilId, 'appeal.council_list_read', page.items.length)
+  return page
 }
 
 /** Every matching appeal as CSV (bounded: a council's yearly report, not a dump); headers in `lng`. */
@@ -145,16 +125,12 @@ export async function listPublic(q: ListQuery & { council?: string }) {
     status: trusted({ $in: ['answered', 'closed'] }),
   }
   if (q.council) filter.councilId = q.council
-  const after = decodeCursor(q.cursor)
-  if (after) filter.$or = keyset('answeredAt', '$lt', after)
-  const docs = await Appeal.find(filter)
-    .sort({ answeredAt: -1, _id: -1 })
-    .limit(q.limit + 1)
-    .lean<AppealDoc[]>()
-  const page = docs.slice(0, q.limit)
-  const last = page[page.length - 1]
-  return {
-    items: page.map(toPublicAppeal),
-    nextCursor: docs.length > q.limit && last ? encodeCursor([iso(last.answeredAt), String(last._id)]) : null,
-  }
+  return keysetPage({
+    filter,
+    field: 'answeredAt',
+    cursor: q.cursor,
+    limit: q.limit,
+    find: (f, sort, limit) => Appeal.find(f).sort(sort).limit(limit).lean<AppealDoc[]>(),
+    map: (d) => toPublicAppeal(d),
+  })
 }

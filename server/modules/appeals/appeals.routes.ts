@@ -28,9 +28,9 @@ import {
   foldMultipartFields,
 } from '../../../shared/schemas/appeals.js'
 import { actorOf } from '../../core/auth/middleware.js'
-import { AppError, rateLimited } from '../../core/errors.js'
+import { AppError } from '../../core/errors.js'
 import { assertCan } from '../../core/policy.js'
-import { createRateLimiter, rateLimit } from '../../core/rate-limit.js'
+import { checkToken, createRateLimiter, rateLimit, withAttemptBudget } from '../../core/rate-limit.js'
 import { route } from '../../core/route.js'
 import { acceptUpload } from '../../core/uploads.js'
 import * as queries from './appeals.queries.js'
@@ -52,18 +52,11 @@ export const codeFailures = createRateLimiter({
   blockSec: 900,
 })
 
-/** Runs a code-based lookup; a 401/404 counts as a failed guess against the caller's IP. */
+const wrongCode = (err: unknown) => err instanceof AppError && (err.status === 404 || err.status === 401)
+/** Runs a code-based lookup under the caller IP's guessing budget; a 401/404 keeps the attempt counted. */
 async function guarded<T>(req: Request, usesCode: boolean, fn: () => Promise<T>): Promise<T> {
   if (!usesCode) return fn()
-  const used = await codeFailures.peek(ipOf(req))
-  if (used && used.consumed >= codeFailures.points) throw rateLimited(used.retryAfterSec)
-  try {
-    return await fn()
-  } catch (err) {
-    if (err instanceof AppError && (err.status === 404 || err.status === 401))
-      await codeFailures.consume(ipOf(req)).catch(() => {})
-    throw err
-  }
+  return withAttemptBudget(codeFailures, ipOf(req), fn, wrongCode)
 }
 
 const upload = acceptUpload({
@@ -119,8 +112,9 @@ route(
       'Confirm a guest appeal with the token from the e-mailed link (idempotent); 400 `appeals.invalid_token` if unknown or expired',
     body: ConfirmAppealBody,
     response: ConfirmAppealResponse,
+    errors: [429],
   },
-  ({ body }) => confirmAppeal(body.token),
+  ({ body, req }) => checkToken(ipOf(req), () => confirmAppeal(body.token)),
 )
 
 route(

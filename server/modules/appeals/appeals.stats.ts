@@ -27,7 +27,7 @@ export async function councilAppealStats(councilId: string) {
   }
 }
 
-const REGISTERED = { $ne: 'unconfirmed' }
+const REGISTERED = { $ne: 'unconfirmed' as const }
 
 /** These councils' profiles show changed stats: their cached answers go (core/cache.ts). */
 export function councilStatsChanged(...councilIds: unknown[]): void {

@@ -5,8 +5,8 @@ import { reencodeImage } from '../../core/images.js'
 import { can, type Actor } from '../../core/policy.js'
 import { randomName, removeStored, resolveStored, storeFile, writeStored } from '../../core/storage.js'
 import { safeFileName, type UploadedFile } from '../../core/uploads.js'
-import { ChatAttachmentModel, ChatMessageModel } from './chat.model.js'
-import { loadRoomFor } from './chat.rooms.service.js'
+import { ChatAttachmentModel, ChatMessageModel, type ChatAttachmentDoc, type ChatMessageDoc } from './chat.model.js'
+import { loadRoomFor, roomScope } from './chat.rooms.service.js'
 import { toAttachment } from './chat.serialize.js'
 
 const isId = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{24}$/i.test(v)
@@ -45,20 +45,29 @@ export async function storeAttachment(actor: Actor, roomId: string, file: Upload
   }
 }
 
+/** The councils of an attachment's room, for the route's access check; 404 unknown. */
+export async function attachmentScope(id: string): Promise<{ councilIds: string[] }> {
+  const doc = isId(id) ? await ChatAttachmentModel.findById(id, { roomId: 1 }).lean() : null
+  if (!doc) throw notFound('attachment')
+  return roomScope(String(doc.roomId))
+}
+
 /**
  * The stored file behind GET /chat/attachments/:id. Members of the room see the files of its
  * messages; a file not yet sent is its uploader's; a deleted message's files are staff-only.
  */
 export async function openAttachment(actor: Actor, id: string): Promise<{ path: string; mime: string; name: string }> {
   if (!isId(id)) throw notFound('attachment')
-  const doc: any = await ChatAttachmentModel.findById(id).lean()
+  const doc = await ChatAttachmentModel.findById(id).lean<ChatAttachmentDoc>()
   if (!doc) throw notFound('attachment')
   await loadRoomFor(actor, String(doc.roomId))
   const staff = can(actor, 'chat.moderate')
   if (!doc.messageId) {
     if (String(doc.uploaderId) !== actor.id && !staff) throw notFound('attachment')
   } else if (!staff) {
-    const msg: any = await ChatMessageModel.findById(doc.messageId, { deletedAt: 1 }).lean()
+    const msg = await ChatMessageModel.findById(doc.messageId, { deletedAt: 1 }).lean<
+      Pick<ChatMessageDoc, 'deletedAt'>
+    >()
     if (!msg || msg.deletedAt) throw notFound('attachment')
   }
   return { path: resolveStored(doc.key), mime: doc.mime, name: doc.name }
@@ -70,10 +79,10 @@ export async function openAttachment(actor: Actor, id: string): Promise<{ path: 
  */
 export async function expireAttachment(id: string): Promise<boolean> {
   if (!isId(id)) return false
-  const doc: any = await ChatAttachmentModel.findOneAndDelete({
+  const doc = await ChatAttachmentModel.findOneAndDelete({
     _id: new mongoose.Types.ObjectId(id),
     messageId: null,
-  }).lean()
+  }).lean<ChatAttachmentDoc>()
   if (!doc) return false
   await removeStored(doc.key)
   return true

@@ -1,5 +1,3 @@
-import mongoose from 'mongoose'
-import type { Socket } from 'socket.io'
 import type { z } from 'zod'
 import {
   MessageDeletePayload,
@@ -10,15 +8,16 @@ import {
   RoomLeavePayload,
   TypingPayload,
 } from '../../../shared/schemas/chat.js'
-import { SESSIONS_COLLECTION } from '../../core/auth/session.js'
+import { sessionAlive } from '../../core/auth/session.js'
 import { AppError, authRequired, forbidden, rateLimited } from '../../core/errors.js'
 import { errorPayload, toAppError } from '../../core/error-handler.js'
 import { parseOrThrow } from '../../core/http.js'
 import { log } from '../../core/logger.js'
 import { can, type Actor } from '../../core/policy.js'
-import { createRateLimiter } from '../../core/rate-limit.js'
 import { loadActor } from '../users/index.js'
-import { roomChannel, userChannel } from './chat.bus.js'
+import { roomChannel, userChannel, type ChatSocket } from './chat.bus.js'
+import type { ClientToServerEvents } from '../../../shared/socket-events.js'
+import { messageLimiter } from './chat.limits.js'
 import { chatEventErrors } from './chat.metrics.js'
 import { deleteMessage, editMessage, markRead, missedSince, sendMessage } from './chat.messages.service.js'
 import type { Presence } from './chat.presence.js'
@@ -26,13 +25,6 @@ import { getRoom } from './chat.rooms.service.js'
 
 /** A socket may follow this many rooms at once (a council's busiest member has a few dozen). */
 export const MAX_ROOMS_PER_SOCKET = 100
-/** Messages per user: a burst of 20 in 10 seconds, across tabs (and processes, through Redis). */
-export const messageLimiter = createRateLimiter({
-  name: 'chat_message',
-  points: 20,
-  durationSec: 10,
-  memoryUnlessRedis: true,
-})
 /** At most one `typing` per user and room every 2 seconds is passed on. */
 const TYPING_INTERVAL_MS = 2000
 /** The socket's copy of its user is reloaded at least this often (roles and councils change). */
@@ -45,7 +37,7 @@ const EVENTS_HARD = 1000
 const WINDOW_MS = 10_000
 
 /** Counts the socket's events in a fixed window; returns the count so far. */
-function countEvent(socket: Socket): number {
+function countEvent(socket: ChatSocket): number {
   const now = Date.now()
   const w = (socket.data.window ??= { start: now, count: 0 }) as { start: number; count: number }
   if (now - w.start >= WINDOW_MS) Object.assign(w, { start: now, count: 0 })
@@ -61,12 +53,13 @@ type Ack = (response: unknown) => void
  * sends can throw out of a handler.
  */
 function on<S extends z.ZodType>(
-  socket: Socket,
-  event: string,
+  socket: ChatSocket,
+  event: keyof ClientToServerEvents,
   schema: S,
   handle: (payload: z.output<S>, actor: Actor) => Promise<object | void>,
 ) {
-  socket.on(event, (...args: unknown[]) => {
+  // Every event is parsed from unknown input (a client need not be ours), so the listener is untyped.
+  ;(socket as unknown as { on(e: string, l: (...args: unknown[]) => void): void }).on(event, (...args: unknown[]) => {
     const ack: Ack | undefined = typeof args.at(-1) === 'function' ? (args.pop() as Ack) : undefined
     void (async () => {
       try {
@@ -86,26 +79,11 @@ function on<S extends z.ZodType>(
   })
 }
 
-/** Whether the session the socket was opened with still exists (not logged out, not expired). */
-export async function sessionAlive(sid: string | undefined, userId: string): Promise<boolean> {
-  const db = mongoose.connection.db
-  if (!db) return true // shutting down: the next event finds out
-  if (!sid) return false
-  const doc = await db
-    .collection<{ _id: string }>(SESSIONS_COLLECTION)
-    .findOne({ _id: sid }, { projection: { 'session.passport': 1, expires: 1 } })
-  return Boolean(
-    doc &&
-    String((doc as any).session?.passport?.user) === userId &&
-    (!(doc as any).expires || (doc as any).expires > new Date()),
-  )
-}
-
 /**
  * The socket's user, reloaded when stale: a disabled or demoted user, or one who logged out,
  * loses the socket at the next event (at once on `room:join`).
  */
-async function currentActor(socket: Socket, force = false): Promise<Actor> {
+async function currentActor(socket: ChatSocket, force = false): Promise<Actor> {
   const stale = Date.now() - (socket.data.actorLoadedAt ?? 0) > ACTOR_TTL_MS
   if (force || stale) {
     const [actor, alive] = await Promise.all([
@@ -121,9 +99,9 @@ async function currentActor(socket: Socket, force = false): Promise<Actor> {
   return actor
 }
 
-const joinedRooms = (socket: Socket) => [...socket.rooms].filter((r) => r.startsWith('room:'))
+const joinedRooms = (socket: ChatSocket) => [...socket.rooms].filter((r) => r.startsWith('room:'))
 
-export function registerChatHandlers(socket: Socket, presence: Presence): void {
+export function registerChatHandlers(socket: ChatSocket, presence: Presence): void {
   // Every incoming packet counts, known event or not; a client that floods is cut off.
   socket.use((_packet, next) => {
     if (countEvent(socket) > EVENTS_HARD) {

@@ -4,11 +4,17 @@ import type { Page } from '../../../shared/schemas/common.js'
 import { AppError, conflict, isDuplicateKey, notFound } from '../../core/errors.js'
 import { log } from '../../core/logger.js'
 import type { Actor } from '../../core/policy.js'
-import { ChatAttachmentModel, ChatMessageModel, ChatReadModel } from './chat.model.js'
+import {
+  ChatAttachmentModel,
+  ChatMessageModel,
+  ChatReadModel,
+  type ChatAttachmentDoc,
+  type ChatMessageDoc,
+} from './chat.model.js'
 import { canDeleteMessage, canEditMessage, speakingCouncil } from './chat.policy.js'
 import { chatMessages } from './chat.metrics.js'
 import { recordParticipation } from './chat.participation.js'
-import { loadRoomFor } from './chat.rooms.service.js'
+import { loadRoomFor, roomScope } from './chat.rooms.service.js'
 import { toMessage } from './chat.serialize.js'
 import { roomForSend, storeMessage } from './chat.store.js'
 
@@ -29,7 +35,7 @@ export async function sendMessage(
   if (!isId(input.roomId)) throw notFound('room')
   const key = { roomId: oid(input.roomId), senderId: oid(actor.id), clientId: input.clientId }
   const resent = async () => {
-    const existing = await ChatMessageModel.findOne(key).lean()
+    const existing = await ChatMessageModel.findOne(key).lean<ChatMessageDoc>()
     return existing ? { message: toMessage(existing), created: false } : null
   }
   if (input.attachmentIds?.length) {
@@ -42,7 +48,7 @@ export async function sendMessage(
   const _id = new mongoose.Types.ObjectId()
   const attachments = await claimAttachments(actor, room._id, _id, input.attachmentIds ?? [])
   const now = new Date()
-  let stored: Record<string, unknown>
+  let stored: ChatMessageDoc
   try {
     stored = await storeMessage({
       _id,
@@ -74,7 +80,12 @@ export async function sendMessage(
 }
 
 /** Marks the sender's own, not yet used uploads of this room as the message's; all or nothing. */
-async function claimAttachments(actor: Actor, roomId: unknown, messageId: mongoose.Types.ObjectId, ids: string[]) {
+async function claimAttachments(
+  actor: Actor,
+  roomId: mongoose.Types.ObjectId,
+  messageId: mongoose.Types.ObjectId,
+  ids: string[],
+) {
   const unique = [...new Set(ids)]
   if (!unique.length) return []
   const filter = { _id: mongoose.trusted({ $in: unique.map(oid) }), roomId, uploaderId: oid(actor.id), messageId: null }
@@ -83,20 +94,29 @@ async function claimAttachments(actor: Actor, roomId: unknown, messageId: mongoo
     await releaseAttachments(messageId)
     throw new AppError(400, 'chat.attachment_unavailable')
   }
-  const docs = await ChatAttachmentModel.find({ messageId }).lean()
-  const byId = new Map(docs.map((d: any) => [String(d._id), d]))
+  const docs = await ChatAttachmentModel.find({ messageId }).lean<ChatAttachmentDoc[]>()
+  const byId = new Map(docs.map((d) => [String(d._id), d]))
   return unique
-    .map((id) => byId.get(id))
-    .map((d: any) => ({ attachmentId: d._id, name: d.name, mime: d.mime, size: d.size }))
+    .map((id) => byId.get(id)!) // every one was claimed above
+    .map((d) => ({ attachmentId: d._id, name: d.name, mime: d.mime, size: d.size }))
 }
 
 async function releaseAttachments(messageId: mongoose.Types.ObjectId): Promise<void> {
   await ChatAttachmentModel.updateMany({ messageId }, { $set: { messageId: null } })
 }
 
-async function loadMessageFor(actor: Actor, messageId: string): Promise<any> {
+/** The councils of a message's room, for the route's access check; 404 unknown. */
+export async function messageScope(messageId: string): Promise<{ councilIds: string[] }> {
+  const msg = isId(messageId)
+    ? await ChatMessageModel.findById(messageId, { roomId: 1 }).lean<Pick<ChatMessageDoc, 'roomId'>>()
+    : null
+  if (!msg) throw notFound('message')
+  return roomScope(String(msg.roomId))
+}
+
+async function loadMessageFor(actor: Actor, messageId: string): Promise<ChatMessageDoc> {
   if (!isId(messageId)) throw notFound('message')
-  const msg = await ChatMessageModel.findById(messageId).lean()
+  const msg = await ChatMessageModel.findById(messageId).lean<ChatMessageDoc>()
   if (!msg) throw notFound('message')
   await loadRoomFor(actor, String(msg.roomId))
   return msg
@@ -113,7 +133,7 @@ export async function editMessage(actor: Actor, messageId: string, text: string)
     { _id: msg._id, deletedAt: null },
     { $set: { text, editedAt: new Date() } },
     { returnDocument: 'after' },
-  ).lean()
+  ).lean<ChatMessageDoc>()
   if (!updated) throw conflict('chat.message_deleted')
   return toMessage(updated)
 }
@@ -149,26 +169,28 @@ export async function history(actor: Actor, roomId: string, q: HistoryQuery): Pr
   const docs = await ChatMessageModel.find(filter)
     .sort({ seq: -1 })
     .limit(q.limit + 1)
-    .lean()
+    .lean<ChatMessageDoc[]>()
   const items = docs.slice(0, q.limit).map(toMessage)
   return { items, nextCursor: docs.length > q.limit ? items.at(-1)!.id : null }
 }
 
 /** Messages of a room after `lastMessageId`, oldest first (the `missed` of `room:join`). */
 export async function missedSince(
-  roomId: unknown,
+  roomId: mongoose.Types.ObjectId | string,
   lastMessageId: string,
 ): Promise<{ messages: ChatMessage[]; more: boolean }> {
   const after = await seqOf(roomId, lastMessageId)
   const docs = await ChatMessageModel.find({ roomId, seq: mongoose.trusted({ $gt: after }) })
     .sort({ seq: 1 })
     .limit(MISSED_MAX + 1)
-    .lean()
+    .lean<ChatMessageDoc[]>()
   return { messages: docs.slice(0, MISSED_MAX).map(toMessage), more: docs.length > MISSED_MAX }
 }
 
-async function seqOf(roomId: unknown, messageId: string): Promise<number> {
-  const m = await ChatMessageModel.findOne({ _id: oid(messageId), roomId }, { seq: 1 }).lean()
+async function seqOf(roomId: mongoose.Types.ObjectId | string, messageId: string): Promise<number> {
+  const m = await ChatMessageModel.findOne({ _id: oid(messageId), roomId }, { seq: 1 }).lean<
+    Pick<ChatMessageDoc, 'seq'>
+  >()
   if (!m) throw new AppError(404, 'chat.message_not_in_room')
   return m.seq
 }

@@ -99,9 +99,26 @@ const AttachmentSchema = new Schema(
 )
 AttachmentSchema.index({ roomId: 1, uploaderId: 1 })
 
-export const ChatRoomModel = mongoose.models.ChatRoom ?? mongoose.model('ChatRoom', RoomSchema)
-export const ChatMessageModel = mongoose.models.ChatMessage ?? mongoose.model('ChatMessage', MessageSchema)
-export const ChatReadModel = mongoose.models.ChatRead ?? mongoose.model('ChatRead', ReadSchema)
-export const ChatParticipationModel =
-  mongoose.models.ChatParticipation ?? mongoose.model('ChatParticipation', ParticipationSchema)
-export const ChatAttachmentModel = mongoose.models.ChatAttachment ?? mongoose.model('ChatAttachment', AttachmentSchema)
+type Id = mongoose.Types.ObjectId
+/** Stored documents as `lean()` returns them. */
+export type ChatRoomDoc = mongoose.InferSchemaType<typeof RoomSchema> & { _id: Id; createdAt: Date; updatedAt: Date }
+export type ChatMessageDoc = Omit<mongoose.InferSchemaType<typeof MessageSchema>, 'attachments'> & {
+  _id: Id
+  createdAt: Date
+  /** Copied whole from the attachment (inference leaves each sub-path optional). */
+  attachments: { attachmentId: Id; name: string; mime: string; size: number }[]
+}
+export type ChatReadDoc = mongoose.InferSchemaType<typeof ReadSchema> & { _id: Id; updatedAt: Date }
+export type ChatParticipationDoc = mongoose.InferSchemaType<typeof ParticipationSchema> & { _id: Id }
+export type ChatAttachmentDoc = mongoose.InferSchemaType<typeof AttachmentSchema> & { _id: Id; createdAt: Date }
+
+export const ChatRoomModel: mongoose.Model<ChatRoomDoc> =
+  mongoose.models.ChatRoom ?? mongoose.model<ChatRoomDoc>('ChatRoom', RoomSchema)
+export const ChatMessageModel: mongoose.Model<ChatMessageDoc> =
+  mongoose.models.ChatMessage ?? mongoose.model<ChatMessageDoc>('ChatMessage', MessageSchema)
+export const ChatReadModel: mongoose.Model<ChatReadDoc> =
+  mongoose.models.ChatRead ?? mongoose.model<ChatReadDoc>('ChatRead', ReadSchema)
+export const ChatParticipationModel: mongoose.Model<ChatParticipationDoc> =
+  mongoose.models.ChatParticipation ?? mongoose.model<ChatParticipationDoc>('ChatParticipation', ParticipationSchema)
+export const ChatAttachmentModel: mongoose.Model<ChatAttachmentDoc> =
+  mongoose.models.ChatAttachment ?? mongoose.model<ChatAttachmentDoc>('ChatAttachment', AttachmentSchema)

@@ -1,5 +1,5 @@
 import mongoose from 'mongoose'
-import { ChatParticipationModel } from './chat.model.js'
+import { ChatParticipationModel, type ChatParticipationDoc } from './chat.model.js'
 
 /**
  * Participation in inter-regional dialogue platforms (grant indicator 2 of DESIGN.md §6): one
@@ -62,9 +62,9 @@ export async function dialogueParticipation({
   const docs = await ChatParticipationModel.find(
     { lastAt: mongoose.trusted({ $gte: from }), firstAt: mongoose.trusted({ $lt: to }) },
     { roomId: 1, userId: 1 },
-  ).lean()
+  ).lean<Pick<ChatParticipationDoc, 'roomId' | 'userId'>[]>()
   const byRoom = new Map<string, Set<string>>()
-  for (const d of docs as any[]) {
+  for (const d of docs) {
     const set = byRoom.get(String(d.roomId)) ?? new Set<string>()
     set.add(String(d.userId))
     byRoom.set(String(d.roomId), set)

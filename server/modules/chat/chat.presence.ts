@@ -1,6 +1,5 @@
-import type { Namespace, Socket } from 'socket.io'
 import { log } from '../../core/logger.js'
-import { userChannel } from './chat.bus.js'
+import { userChannel, type ChatNamespace, type ChatSocket } from './chat.bus.js'
 
 /**
  * `presence { userId, online }` when a user's first socket connects and when the last one
@@ -13,10 +12,10 @@ import { userChannel } from './chat.bus.js'
  * Presence goes to the whole namespace: every chat user is a council member or staff, and a
  * council's contacts are public anyway.
  */
-export function createPresence(ns: Namespace) {
+export function createPresence(ns: ChatNamespace) {
   const announced = new Map<string, boolean>()
 
-  const others = async (userId: string, self: Socket) => {
+  const others = async (userId: string, self: ChatSocket) => {
     const sockets = await ns.in(userChannel(userId)).fetchSockets()
     return sockets.filter((s) => s.id !== self.id)
   }
@@ -26,7 +25,7 @@ export function createPresence(ns: Namespace) {
   }
 
   return {
-    async connected(socket: Socket): Promise<void> {
+    async connected(socket: ChatSocket): Promise<void> {
       const userId: string = socket.data.actor.id
       const mine = socket.data.connectedAt as number
       try {
@@ -40,7 +39,7 @@ export function createPresence(ns: Namespace) {
         log.warn({ err }, 'chat presence (connect) failed')
       }
     },
-    async disconnected(socket: Socket): Promise<void> {
+    async disconnected(socket: ChatSocket): Promise<void> {
       const userId: string | undefined = socket.data.actor?.id
       if (!userId) return
       try {

@@ -1,10 +1,9 @@
 import mongoose from 'mongoose'
-import type { Namespace } from 'socket.io'
 import { onAccessChanged } from '../../core/auth/revocation.js'
+import { sessionAlive } from '../../core/auth/session.js'
 import { can } from '../../core/policy.js'
 import { loadActor } from '../users/index.js'
-import { chatNamespace, roomChannel, userChannel } from './chat.bus.js'
-import { sessionAlive } from './chat.handlers.js'
+import { chatNamespace, roomChannel, userChannel, type ChatNamespace } from './chat.bus.js'
 import { ChatRoomModel } from './chat.model.js'
 import { canUseRoom } from './chat.policy.js'
 
@@ -53,7 +52,7 @@ async function usableRooms(
     { _id: mongoose.trusted({ $in: ids.map((id) => new mongoose.Types.ObjectId(id)) }) },
     { councilIds: 1 },
   ).lean()
-  return new Set(docs.filter((d: any) => canUseRoom(actor, d)).map((d: any) => roomChannel(String(d._id))))
+  return new Set(docs.filter((d) => canUseRoom(actor, d)).map((d) => roomChannel(String(d._id))))
 }
 
 /** The chat room an event is about (`{ roomId }` or `{ message: { roomId } }`), if any. */
@@ -63,6 +62,13 @@ function roomOfPacket(data: unknown[]): string | null {
   return typeof id === 'string' ? roomChannel(id) : null
 }
 
+/** What the adapter restores (socket.io's `Session`), as far as it is vetted here. */
+type Recovered = {
+  data?: { actor?: { id?: string }; sid?: string }
+  rooms?: string[]
+  missedPackets?: unknown[][]
+} | null
+
 const vetted = new WeakSet<object>()
 /**
  * Connection state recovery hands a reconnecting client its old rooms and the packets it missed
@@ -71,15 +77,15 @@ const vetted = new WeakSet<object>()
  * session ended, gets no recovery (a new connection goes through the namespace's checks), and a
  * member moved out of a council recovers neither that council's rooms nor what was said there.
  */
-export function vetRecoveredSessions(ns: Namespace): void {
-  const adapter = ns.adapter as unknown as { restoreSession?: (pid: string, offset: string) => Promise<any> }
+export function vetRecoveredSessions(ns: ChatNamespace): void {
+  const adapter = ns.adapter as unknown as { restoreSession?: (pid: string, offset: string) => Promise<Recovered> }
   if (typeof adapter.restoreSession !== 'function' || vetted.has(adapter)) return
   vetted.add(adapter)
   const restore = adapter.restoreSession.bind(adapter)
   adapter.restoreSession = async (pid, offset) => {
     const session = await restore(pid, offset)
     if (!session) return session
-    const userId = session.data?.actor?.id as string | undefined
+    const userId = session.data?.actor?.id
     const actor = userId ? await loadActor(userId) : null
     if (!actor || !can(actor, 'chat.connect') || !(await sessionAlive(session.data?.sid, actor.id))) return null
     const allowed = await usableRooms(actor, session.rooms ?? [])

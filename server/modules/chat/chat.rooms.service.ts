@@ -8,10 +8,17 @@ import type {
 } from '../../../shared/schemas/chat.js'
 import type { Page } from '../../../shared/schemas/common.js'
 import { AppError, conflict, isDuplicateKey, notFound } from '../../core/errors.js'
-import { decodeCursor, encodeCursor } from '../../core/http.js'
+import { keysetPage } from '../../core/paging.js'
 import { assertCan, can, type Actor } from '../../core/policy.js'
 import { findCouncilSummaries, type CouncilSummary } from '../councils/index.js'
-import { ChatMessageModel, ChatReadModel, ChatRoomModel } from './chat.model.js'
+import {
+  ChatMessageModel,
+  ChatReadModel,
+  ChatRoomModel,
+  type ChatMessageDoc,
+  type ChatReadDoc,
+  type ChatRoomDoc,
+} from './chat.model.js'
 import { assertUseRoom } from './chat.policy.js'
 import { toMessage, toRoom } from './chat.serialize.js'
 
@@ -19,12 +26,21 @@ const oid = (id: string) => new mongoose.Types.ObjectId(id)
 const isId = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{24}$/i.test(v)
 
 /** The room document if it exists and the actor may use it: 404 unknown, 403 not theirs. */
-export async function loadRoomFor(actor: Actor, roomId: string): Promise<any> {
+export async function loadRoomFor(actor: Actor, roomId: string): Promise<ChatRoomDoc> {
   if (!isId(roomId)) throw notFound('room')
-  const room = await ChatRoomModel.findById(roomId).lean()
+  const room = await ChatRoomModel.findById(roomId).lean<ChatRoomDoc>()
   if (!room) throw notFound('room')
   assertUseRoom(actor, room)
   return room
+}
+
+/** The councils of a room, for the route's access check (`chat.room_access`); 404 unknown. */
+export async function roomScope(roomId: string): Promise<{ councilIds: string[] }> {
+  const room = isId(roomId)
+    ? await ChatRoomModel.findById(roomId, { councilIds: 1 }).lean<Pick<ChatRoomDoc, 'councilIds'>>()
+    : null
+  if (!room) throw notFound('room')
+  return { councilIds: room.councilIds.map(String) }
 }
 
 /** Councils named in a request, all of which must exist (not archived). */
@@ -65,7 +81,7 @@ export async function createRoom(actor: Actor, body: CreateRoomBody): Promise<{ 
   const now = new Date()
   if (body.kind === 'direct') {
     const key = `direct:${[...ids].sort().join(':')}`
-    const existing = await ChatRoomModel.findOne({ key }).lean()
+    const existing = await ChatRoomModel.findOne({ key }).lean<ChatRoomDoc>()
     if (existing) return { room: await roomView(actor, existing), created: false }
     try {
       const doc = await ChatRoomModel.create({
@@ -79,7 +95,7 @@ export async function createRoom(actor: Actor, body: CreateRoomBody): Promise<{ 
     } catch (err) {
       // Both councils opened the room at the same moment: the other insert won, return its room.
       if (!isDuplicateKey(err)) throw err
-      const winner = await ChatRoomModel.findOne({ key }).lean()
+      const winner = await ChatRoomModel.findOne({ key }).lean<ChatRoomDoc>()
       if (!winner) throw err
       return { room: await roomView(actor, winner), created: false }
     }
@@ -116,9 +132,10 @@ export async function addCouncils(
         roomId,
         { $addToSet: { councilIds: { $each: added.map(oid) } } },
         { returnDocument: 'after' },
-      ).lean()
+      ).lean<ChatRoomDoc>()
     : room
-  return { room: await roomView(actor, updated), added }
+  // The room was loaded just before: only a concurrent removal (none exists) could make it null.
+  return { room: await roomView(actor, updated!), added }
 }
 
 export async function getRoom(actor: Actor, roomId: string): Promise<ChatRoom> {
@@ -134,47 +151,34 @@ export async function listRooms(actor: Actor, q: RoomListQuery): Promise<Page<Ch
   if (!can(actor, 'chat.moderate'))
     filter.councilIds = mongoose.trusted({ $in: actor.councilIds.filter(isId).map(oid) })
   if (q.kind) filter.kind = q.kind
-  const cursor = decodeCursor(q.cursor)
-  if (cursor) {
-    const [at, id] = cursor
-    if (typeof at !== 'string' || !isId(id) || Number.isNaN(Date.parse(at)))
-      throw new AppError(400, 'validation.failed', {}, [{ path: 'query.cursor', code: 'invalid_format' }])
-    filter.$or = [
-      { activityAt: mongoose.trusted({ $lt: new Date(at) }) },
-      { activityAt: new Date(at), _id: mongoose.trusted({ $lt: oid(id) }) },
-    ]
-  }
-  const docs = await ChatRoomModel.find(filter)
-    .sort({ activityAt: -1, _id: -1 })
-    .limit(q.limit + 1)
-    .lean()
-  const page = docs.slice(0, q.limit)
-  const items = await roomViews(actor, page)
-  const last = page.at(-1)
-  return {
-    items,
-    nextCursor:
-      docs.length > q.limit && last ? encodeCursor([new Date(last.activityAt).toISOString(), String(last._id)]) : null,
-  }
+  const page = await keysetPage({
+    filter,
+    field: 'activityAt',
+    cursor: q.cursor,
+    limit: q.limit,
+    find: (f, sort, limit) => ChatRoomModel.find(f).sort(sort).limit(limit).lean<ChatRoomDoc[]>(),
+    map: (doc) => doc,
+  })
+  return { items: await roomViews(actor, page.items), nextCursor: page.nextCursor }
 }
 
-async function roomView(actor: Actor, doc: any): Promise<ChatRoom> {
+async function roomView(actor: Actor, doc: ChatRoomDoc): Promise<ChatRoom> {
   return (await roomViews(actor, [doc]))[0]
 }
 
-async function roomViews(actor: Actor, docs: any[]): Promise<ChatRoom[]> {
-  const councilIds = [...new Set(docs.flatMap((d) => d.councilIds.map(String)))] as string[]
+async function roomViews(actor: Actor, docs: ChatRoomDoc[]): Promise<ChatRoom[]> {
+  const councilIds = [...new Set(docs.flatMap((d) => d.councilIds.map(String)))]
   const summaries = new Map((await findCouncilSummaries(councilIds)).map((c) => [c.id, c]))
   const reads = await ChatReadModel.find({
     userId: oid(actor.id),
     roomId: mongoose.trusted({ $in: docs.map((d) => d._id) }),
-  }).lean()
-  const readSeq = new Map(reads.map((r: any) => [String(r.roomId), r.lastReadSeq as number]))
+  }).lean<ChatReadDoc[]>()
+  const readSeq = new Map(reads.map((r) => [String(r.roomId), r.lastReadSeq]))
   return Promise.all(
     docs.map(async (doc) => {
       const seen = readSeq.get(String(doc._id)) ?? 0
       const [last, unread] = await Promise.all([
-        doc.seq > 0 ? ChatMessageModel.findOne({ roomId: doc._id }).sort({ seq: -1 }).lean() : null,
+        doc.seq > 0 ? ChatMessageModel.findOne({ roomId: doc._id }).sort({ seq: -1 }).lean<ChatMessageDoc>() : null,
         doc.seq > seen
           ? ChatMessageModel.countDocuments({
               roomId: doc._id,
@@ -185,9 +189,9 @@ async function roomViews(actor: Actor, docs: any[]): Promise<ChatRoom[]> {
           : 0,
       ])
       const councils: ChatRoomCouncil[] = doc.councilIds
-        .map((id: unknown) => summaries.get(String(id)))
-        .filter(Boolean)
-        .map((c: CouncilSummary) => ({ id: c.id, slug: c.slug, name: c.name, regionId: c.regionId }))
+        .map((id) => summaries.get(String(id)))
+        .filter((c): c is CouncilSummary => Boolean(c))
+        .map((c) => ({ id: c.id, slug: c.slug, name: c.name, regionId: c.regionId }))
       return toRoom(doc, { councils, lastMessage: last ? toMessage(last) : null, unread })
     }),
   )

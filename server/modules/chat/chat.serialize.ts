@@ -1,5 +1,6 @@
 import type { ChatAttachment, ChatMessage, ChatRoom, ChatRoomCouncil } from '../../../shared/schemas/chat.js'
 import type { LocalizedText } from '../../../shared/schemas/common.js'
+import type { ChatAttachmentDoc, ChatMessageDoc, ChatRoomDoc } from './chat.model.js'
 
 /** Database documents → the API's shapes (ids as strings, ISO times, no `_id`). */
 
@@ -7,7 +8,7 @@ const iso = (d: Date | null | undefined): string | null => (d ? new Date(d).toIS
 
 export const attachmentUrl = (id: string) => `/api/v1/chat/attachments/${id}`
 
-export function toMessage(doc: any): ChatMessage {
+export function toMessage(doc: ChatMessageDoc): ChatMessage {
   const deleted = Boolean(doc.deletedAt)
   return {
     id: String(doc._id),
@@ -24,21 +25,21 @@ export function toMessage(doc: any): ChatMessage {
   }
 }
 
-function toAttachmentRef(a: any): ChatAttachment {
+function toAttachmentRef(a: ChatMessageDoc['attachments'][number]): ChatAttachment {
   const id = String(a.attachmentId)
   return { id, name: a.name, mime: a.mime, size: a.size, url: attachmentUrl(id) }
 }
 
-export function toAttachment(doc: any): ChatAttachment {
+export function toAttachment(doc: Pick<ChatAttachmentDoc, '_id' | 'name' | 'mime' | 'size'>): ChatAttachment {
   const id = String(doc._id)
   return { id, name: doc.name, mime: doc.mime, size: doc.size, url: attachmentUrl(id) }
 }
 
-const localized = (v: any): LocalizedText | null =>
+const localized = (v: { kk?: string | null; ru?: string | null } | null | undefined): LocalizedText | null =>
   v && (v.kk || v.ru) ? { ...(v.kk ? { kk: v.kk } : {}), ...(v.ru ? { ru: v.ru } : {}) } : null
 
 export function toRoom(
-  doc: any,
+  doc: ChatRoomDoc,
   extra: { councils: ChatRoomCouncil[]; lastMessage: ChatMessage | null; unread: number },
 ): ChatRoom {
   return {

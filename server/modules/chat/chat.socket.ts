@@ -1,13 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { RequestHandler } from 'express'
-import type { Namespace, Socket } from 'socket.io'
 import type { Lang } from '../../../shared/schemas/common.js'
 import { isSameOrigin } from '../../core/auth/csrf.js'
 import { fromAcceptLanguage, isLang, t } from '../../core/i18n.js'
 import { log } from '../../core/logger.js'
 import type { ServerContext } from '../../core/module.js'
 import { can, type Actor } from '../../core/policy.js'
-import { setChatNamespace, userChannel } from './chat.bus.js'
+import { setChatNamespace, userChannel, type ChatNamespace, type ChatSocket } from './chat.bus.js'
 import { registerChatHandlers } from './chat.handlers.js'
 import { countSocketsWith } from './chat.metrics.js'
 import { createPresence } from './chat.presence.js'
@@ -46,7 +45,7 @@ function readCookie(header: string | undefined, name: string): string | undefine
 }
 
 /** The socket's language: `auth.lng` or `?lng=` of the handshake, the `lng` cookie, the user's locale, Accept-Language, kk. */
-export function socketLanguage(socket: Socket, actor: Actor | null): Lang {
+export function socketLanguage(socket: ChatSocket, actor: Actor | null): Lang {
   const fromAuth = (socket.handshake.auth as { lng?: unknown } | undefined)?.lng
   if (isLang(fromAuth)) return fromAuth
   const q = socket.handshake.query.lng
@@ -64,13 +63,14 @@ function refusal(code: 'auth.required' | 'auth.forbidden', lng: Lang): Error {
 }
 
 /** The `/chat` namespace: authentication, presence, and the event handlers. */
-export function setupChatSockets(ctx: ServerContext): Namespace {
+export function setupChatSockets(ctx: ServerContext): ChatNamespace {
   const { io } = ctx
   if (!applied.has(io.engine)) {
     applied.add(io.engine)
     for (const mw of ctx.sessionMiddleware) io.engine.use(onlyForHandshake(mw, ctx.config.publicUrl))
   }
-  const ns = io.of('/chat')
+  // The io server hosts any namespace, untyped; this one's events are the shared event maps.
+  const ns = io.of('/chat') as unknown as ChatNamespace
   vetRecoveredSessions(ns)
   ns.use((socket, next) => {
     const actor = (socket.request as EngineRequest).user ?? null

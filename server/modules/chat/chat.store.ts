@@ -1,7 +1,7 @@
 import mongoose from 'mongoose'
 import { notFound } from '../../core/errors.js'
 import type { Actor } from '../../core/policy.js'
-import { ChatMessageModel, ChatRoomModel } from './chat.model.js'
+import { ChatMessageModel, ChatRoomModel, type ChatMessageDoc } from './chat.model.js'
 import { canUseRoom } from './chat.policy.js'
 import { loadRoomFor } from './chat.rooms.service.js'
 
@@ -36,11 +36,8 @@ export async function roomForSend(actor: Actor, roomId: string): Promise<CachedR
 }
 
 /** A message as stored, before its `seq` is known. */
-export type NewMessage = Record<string, unknown> & {
-  _id: mongoose.Types.ObjectId
-  roomId: mongoose.Types.ObjectId
-  createdAt: Date
-}
+/** A message as the service builds it; the store numbers it (`seq`). */
+export type NewMessage = Omit<ChatMessageDoc, 'seq'>
 interface Pending {
   doc: NewMessage
   resolve(doc: NewMessage & { seq: number }): void
@@ -87,7 +84,8 @@ async function writeBatch(batch: Pending[]): Promise<void> {
   } catch (err) {
     const writeErrors = (err as { writeErrors?: unknown }).writeErrors
     if (!writeErrors) throw err
-    for (const we of ([] as any[]).concat(writeErrors))
+    type WriteError = { index: number; errmsg?: string; code?: number }
+    for (const we of ([] as WriteError[]).concat(writeErrors as WriteError | WriteError[]))
       failed.set(we.index, Object.assign(new Error(we.errmsg ?? 'write error'), { code: we.code }))
   }
   batch.forEach((p, i) => (failed.has(i) ? p.reject(failed.get(i)) : p.resolve(docs[i])))

@@ -1,4 +1,7 @@
 import type { KenesModule } from '../../core/module.js'
+import type { Actor } from '../../core/policy.js'
+import type { LocalizedText } from '../../../shared/schemas/common.js'
+import { createRoom } from './chat.rooms.service.js'
 import { setChatNamespace } from './chat.bus.js'
 import './chat.docs.js'
 import './chat.revoke.js'
@@ -19,4 +22,16 @@ export const chatModule: KenesModule = {
   stop() {
     setChatNamespace(undefined)
   },
+}
+
+/**
+ * Opens a dialogue room for councils from at least two regions (events call this for their
+ * dialogue platforms): the same rules as `POST /chat/rooms` with `kind: "dialogue"`.
+ */
+export async function openDialogueRoom(
+  actor: Actor,
+  input: { councilIds: string[]; title: LocalizedText; topic?: LocalizedText },
+): Promise<{ roomId: string }> {
+  const { room } = await createRoom(actor, { kind: 'dialogue', ...input })
+  return { roomId: room.id }
 }

@@ -46,5 +46,14 @@ CouncilSchema.index({ regionId: 1, level: 1 })
 CouncilSchema.index({ searchTokens: 1 })
 CouncilSchema.index({ archivedAt: 1, levelRank: 1, sortName: 1, _id: 1 })
 
-export type CouncilDoc = InferSchemaType<typeof CouncilSchema> & { _id: mongoose.Types.ObjectId }
-export const Council = mongoose.models.Council ?? mongoose.model('Council', CouncilSchema)
+/** A stored council as `lean()` returns it. */
+export type CouncilDoc = Omit<InferSchemaType<typeof CouncilSchema>, 'name' | 'stateBody'> & {
+  _id: mongoose.Types.ObjectId
+  /** Always written (the API requires a kk or ru text); inference leaves a nested path optional. */
+  name: { kk?: string | null; ru?: string | null }
+  stateBody: { kk?: string | null; ru?: string | null }
+  createdAt: Date
+  updatedAt: Date
+}
+export const Council: mongoose.Model<CouncilDoc> =
+  mongoose.models.Council ?? mongoose.model<CouncilDoc>('Council', CouncilSchema)

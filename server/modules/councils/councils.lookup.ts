@@ -1,6 +1,6 @@
 import mongoose from 'mongoose'
 import type { LocalizedText } from '../../../shared/schemas/common.js'
-import { Council } from './council.model.js'
+import { Council, type CouncilDoc } from './council.model.js'
 
 /**
  * What other modules may ask about councils (appeals, videos, chat): small, read-only, and
@@ -15,7 +15,10 @@ export interface CouncilSummary {
   archived: boolean
 }
 
-const toSummary = (c: any): CouncilSummary => ({
+type SummaryRow = Pick<CouncilDoc, '_id' | 'slug' | 'name' | 'level' | 'regionId' | 'archivedAt'>
+const SUMMARY_FIELDS = { slug: 1, name: 1, level: 1, regionId: 1, archivedAt: 1 }
+
+const toSummary = (c: SummaryRow): CouncilSummary => ({
   id: String(c._id),
   slug: c.slug,
   name: { ...(c.name?.kk ? { kk: c.name.kk } : {}), ...(c.name?.ru ? { ru: c.name.ru } : {}) },
@@ -33,7 +36,7 @@ export async function findCouncilSummary(
   opts: { includeArchived?: boolean } = {},
 ): Promise<CouncilSummary | null> {
   if (!validId(id)) return null
-  const c = await Council.findById(id, { slug: 1, name: 1, level: 1, regionId: 1, archivedAt: 1 }).lean()
+  const c = await Council.findById(id, SUMMARY_FIELDS).lean<SummaryRow>()
   if (!c || (c.archivedAt && !opts.includeArchived)) return null
   return toSummary(c)
 }
@@ -42,10 +45,9 @@ export async function findCouncilSummary(
 export async function findCouncilSummaries(ids: string[]): Promise<CouncilSummary[]> {
   const valid = [...new Set(ids.filter(validId))]
   if (!valid.length) return []
-  const docs = await Council.find(
-    { _id: mongoose.trusted({ $in: valid }), archivedAt: null },
-    { slug: 1, name: 1, level: 1, regionId: 1, archivedAt: 1 },
-  ).lean()
+  const docs = await Council.find({ _id: mongoose.trusted({ $in: valid }), archivedAt: null }, SUMMARY_FIELDS).lean<
+    SummaryRow[]
+  >()
   const byId = new Map(docs.map((d) => [String(d._id), toSummary(d)]))
   return valid.map((id) => byId.get(id)).filter((c): c is CouncilSummary => Boolean(c))
 }

@@ -3,16 +3,16 @@ import type { CouncilListQuery, CreateCouncil, UpdateCouncil } from '../../../sh
 import type { Page } from '../../../shared/schemas/common.js'
 import { audit } from '../../core/audit.js'
 import { invalidatePublicCache } from '../../core/cache.js'
-import { forbidden, isDuplicateKey, notFound, validationFailed } from '../../core/errors.js'
+import { conflict, forbidden, isDuplicateKey, notFound, validationFailed } from '../../core/errors.js'
 import { compareCursorKeys, decodeCursor, encodeCursor, invalidCursor } from '../../core/http.js'
 import { assertCan, can, type Actor } from '../../core/policy.js'
 import { indexTokens, normalize, relevance, searchFilter, queryGroups } from '../../core/search.js'
 import { findRegion, findRegionById } from '../regions/index.js'
 import { councilStats } from './council-stats.js'
-import { Council } from './council.model.js'
+import { Council, type CouncilDoc } from './council.model.js'
 import { emitCouncilChange } from './councils.events.js'
 import { slugify, uniqueSlug } from '../../core/slug.js'
-import { LEVEL_RANK, toListItem, toProfile } from './councils.view.js'
+import { LEVEL_RANK, toListItem, toProfile, type CouncilListDoc } from './councils.view.js'
 
 const isObjectId = (s: string) => /^[0-9a-f]{24}$/i.test(s)
 /** The fields a council list item needs (plus its sort key, for the cursor). */
@@ -32,7 +32,12 @@ async function regionOrFail(
   return region
 }
 
-function derived(c: { name?: any; stateBody?: any; description?: any; level: string }, regionName: unknown) {
+type LocalizedField = { kk?: string | null; ru?: string | null } | null | undefined
+
+function derived(
+  c: { name?: LocalizedField; stateBody?: LocalizedField; description?: LocalizedField; level: string },
+  regionName: unknown,
+) {
   return {
     levelRank: LEVEL_RANK[c.level as keyof typeof LEVEL_RANK] ?? 9,
     sortName: normalize(c.name?.kk || c.name?.ru || ''),
@@ -49,11 +54,14 @@ const members = (list: CreateCouncil['members']) =>
   (list ?? []).map((m, order) => ({ fullName: m.fullName, position: m.position, userId: m.userId ?? null, order }))
 
 const takenSlugs = async (slugs: string[]) =>
-  (await Council.find({ slug: mongoose.trusted({ $in: slugs }) }, { slug: 1 }).lean()).map((d: any) => d.slug as string)
+  (await Council.find({ slug: mongoose.trusted({ $in: slugs }) }, { slug: 1 }).lean<Pick<CouncilDoc, 'slug'>[]>()).map(
+    (d) => d.slug,
+  )
 
 export async function createCouncil(actor: Actor, body: CreateCouncil, opts: { demo?: boolean } = {}) {
   assertCan(actor, 'council.create')
   const region = await regionOrFail(body.level === 'republican' ? null : body.regionId)
+  if (!body.allowDuplicate) await refuseDuplicateName(body.name, region?.id ?? null)
   const base = slugify(body.name.ru || body.name.kk || '')
   for (let attempt = 0; ; attempt++) {
     const slug = await uniqueSlug(base, takenSlugs, 'council')
@@ -84,6 +92,16 @@ export async function createCouncil(actor: Actor, body: CreateCouncil, opts: { d
       throw err
     }
   }
+}
+
+/** 409 `councils.duplicate_name` when a live council of the same region already has this kk or ru name. */
+async function refuseDuplicateName(name: { kk?: string; ru?: string }, regionId: string | null): Promise<void> {
+  const wanted = [name.kk, name.ru].filter((n): n is string => Boolean(n)).map(normalize)
+  const sameRegion = await Council.find({ regionId, archivedAt: null }, { name: 1, slug: 1 }).lean<
+    Pick<CouncilDoc, '_id' | 'name' | 'slug'>[]
+  >()
+  const twin = sameRegion.find((c) => [c.name?.kk, c.name?.ru].some((n) => n && wanted.includes(normalize(n))))
+  if (twin) throw conflict('councils.duplicate_name', { slug: twin.slug })
 }
 
 async function liveCouncil(id: string) {
@@ -151,10 +169,12 @@ export async function archiveCouncil(actor: Actor, id: string): Promise<void> {
 }
 
 /** Finds a live council by id or slug (404 for malformed, unknown or archived). */
-export async function findLiveCouncil(idOrSlug: string): Promise<any> {
+export async function findLiveCouncil(idOrSlug: string): Promise<Omit<CouncilDoc, 'searchTokens'>> {
   const filter = isObjectId(idOrSlug) ? { _id: idOrSlug.toLowerCase() } : { slug: String(idOrSlug) }
   // searchTokens is the search index's field, never shown: it is most of a council's bytes.
-  const c = await Council.findOne({ ...filter, archivedAt: null }, { searchTokens: 0 }).lean()
+  const c = await Council.findOne({ ...filter, archivedAt: null }, { searchTokens: 0 }).lean<
+    Omit<CouncilDoc, 'searchTokens'>
+  >()
   if (!c) throw notFound('council')
   return c
 }
@@ -175,6 +195,9 @@ export async function resolveRegionFilter(region: string | undefined): Promise<s
  * Lists live councils: level (republican first) then name, or relevance first when searching.
  * Cursor = the last item's sort key, so pages never repeat or skip even when councils are added.
  */
+/** A row read with `LIST_FIELDS`: a list item and its sort key. */
+type ListRow = CouncilListDoc & Pick<CouncilDoc, 'levelRank' | 'sortName'>
+
 export async function listCouncils(query: CouncilListQuery): Promise<Page<ReturnType<typeof toListItem>>> {
   const filter: Record<string, unknown> = { archivedAt: null }
   const regionId = await resolveRegionFilter(query.region)
@@ -195,13 +218,16 @@ export async function listCouncils(query: CouncilListQuery): Promise<Page<Return
       { levelRank: rank, sortName: name, _id: mongoose.trusted({ $gt: new mongoose.Types.ObjectId(id) }) },
     ]
   }
+  // Kazakh alphabet order (Ә after А, Ғ after Г, … І last), on MongoDB and the embedded engine alike; the
+  // keyset filter above compares under the same collation.
   const docs = await Council.find(filter, LIST_FIELDS)
+    .collation({ locale: 'kk' })
     .sort({ levelRank: 1, sortName: 1, _id: 1 })
     .limit(query.limit + 1)
-    .lean()
+    .lean<ListRow[]>()
   const more = docs.length > query.limit
   const page = docs.slice(0, query.limit)
-  const last: any = page.at(-1)
+  const last = page.at(-1)
   return {
     items: page.map(toListItem),
     nextCursor: more && last ? encodeCursor([last.levelRank, last.sortName, String(last._id)]) : null,
@@ -213,9 +239,9 @@ async function searchCouncils(filter: Record<string, unknown>, query: CouncilLis
   const groups = queryGroups(query.q ?? '')
   const docs = await Council.find(filter, { ...LIST_FIELDS, searchTokens: 1 })
     .limit(2000)
-    .lean()
+    .lean<(ListRow & Pick<CouncilDoc, 'searchTokens'>)[]>()
   const keyed = docs
-    .map((d: any) => ({
+    .map((d) => ({
       d,
       key: [-relevance(d.searchTokens, groups), d.levelRank, d.sortName, String(d._id)] as [
         number,

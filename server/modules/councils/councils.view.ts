@@ -3,12 +3,17 @@ import type { CouncilListItem, CouncilProfile } from '../../../shared/schemas/co
 import { localized, type Localized } from '../../core/i18n.js'
 import { storedUrl } from '../../core/storage.js'
 import type { CouncilStats } from './council-stats.js'
+import type { CouncilDoc } from './council.model.js'
 
-const localizedOrNull = (v: any): Localized | null => (v?.kk || v?.ru ? localized(v) : null)
+type LocalizedField = { kk?: string | null; ru?: string | null } | null | undefined
+const localizedOrNull = (v: LocalizedField): Localized | null => (v?.kk || v?.ru ? localized(v) : null)
+
+/** What a list item reads (`LIST_FIELDS`). */
+export type CouncilListDoc = Pick<CouncilDoc, '_id' | 'slug' | 'name' | 'level' | 'regionId' | 'stateBody' | 'logo'>
 
 export const LEVEL_RANK = { republican: 0, oblast: 1, city: 2, district: 3 } as const
 
-export function toListItem(c: any): z.infer<typeof CouncilListItem> {
+export function toListItem(c: CouncilListDoc): z.infer<typeof CouncilListItem> {
   return {
     id: String(c._id),
     slug: c.slug,
@@ -20,7 +25,7 @@ export function toListItem(c: any): z.infer<typeof CouncilListItem> {
   }
 }
 
-export function toProfile(c: any, stats: CouncilStats): z.infer<typeof CouncilProfile> {
+export function toProfile(c: Omit<CouncilDoc, 'searchTokens'>, stats: CouncilStats): z.infer<typeof CouncilProfile> {
   const contacts = c.contacts ?? {}
   return {
     ...toListItem(c),
@@ -32,8 +37,8 @@ export function toProfile(c: any, stats: CouncilStats): z.infer<typeof CouncilPr
       ...(contacts.website ? { website: contacts.website } : {}),
     },
     members: [...(c.members ?? [])]
-      .sort((a: any, b: any) => (a.order ?? 0) - (b.order ?? 0))
-      .map((m: any) => ({
+      .sort((a, b) => (a.order ?? 0) - (b.order ?? 0))
+      .map((m) => ({
         id: String(m._id),
         fullName: localized(m.fullName),
         position: m.position,

@@ -4,7 +4,8 @@ import type { KenesModule } from '../../core/module.js'
 import { currentConfig } from '../../core/config.js'
 import { pingDatabase } from '../../core/db.js'
 import { metricsRouter } from '../../core/metrics.js'
-import { describeRoute, openApiRouter } from '../../core/openapi.js'
+import { openApiRouter } from '../../core/openapi.js'
+import { route } from '../../core/route.js'
 
 let started = Date.now()
 const Health = z.object({
@@ -15,41 +16,30 @@ const Health = z.object({
 })
 
 const api = Router()
-describeRoute({
-  method: 'get',
-  path: '/health',
-  tags: ['operations'],
-  summary: 'Liveness and database reachability (503 with `db: "down"`)',
-  response: Health,
-  errors: [503],
-})
-api.get('/health', async (_req, res) => {
-  const up = await pingDatabase()
-  res.setHeader('Cache-Control', 'no-store')
-  res.status(up ? 200 : 503).json({
-    status: up ? 'ok' : 'error',
-    db: up ? 'up' : 'down',
-    version: currentConfig().version,
-    uptimeSec: Math.floor((Date.now() - started) / 1000),
-  })
-})
-describeRoute({
-  method: 'get',
-  path: '/openapi.json',
-  tags: ['operations'],
-  summary: 'This document (OpenAPI 3.1, generated from the zod schemas)',
-  responseType: 'application/json',
-})
+route(
+  api,
+  {
+    method: 'get',
+    path: '/health',
+    auth: 'public',
+    tags: ['operations'],
+    summary: 'Liveness and database reachability (503 with `db: "down"`)',
+    response: Health,
+    errors: [503],
+  },
+  async ({ res }) => {
+    const up = await pingDatabase()
+    res.setHeader('Cache-Control', 'no-store')
+    res.status(up ? 200 : 503)
+    return {
+      status: up ? 'ok' : 'error',
+      db: up ? 'up' : 'down',
+      version: currentConfig().version,
+      uptimeSec: Math.floor((Date.now() - started) / 1000),
+    }
+  },
+)
 api.use(openApiRouter())
-
-describeRoute({
-  method: 'get',
-  path: '/metrics',
-  tags: ['operations'],
-  summary: 'Prometheus metrics (text format): an admin session or `Authorization: Bearer METRICS_TOKEN`',
-  auth: 'metrics.read',
-  responseType: 'text/plain; version=0.0.4',
-})
 
 export const healthModule: KenesModule = {
   name: 'health',

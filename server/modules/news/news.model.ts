@@ -35,7 +35,13 @@ NewsSchema.index({ regionId: 1, status: 1, publishedAt: -1 })
 NewsSchema.index({ tags: 1 })
 NewsSchema.index({ searchTokens: 1 })
 
-export const News = mongoose.models.News ?? mongoose.model('News', NewsSchema)
+/** A stored article as `lean()` returns it. */
+export type NewsDoc = mongoose.InferSchemaType<typeof NewsSchema> & {
+  _id: mongoose.Types.ObjectId
+  createdAt: Date
+  updatedAt: Date
+}
+export const News: mongoose.Model<NewsDoc> = mongoose.models.News ?? mongoose.model<NewsDoc>('News', NewsSchema)
 
 /**
  * One row per (article, visitor) seen recently: a view counts only if there is no row or its

@@ -3,11 +3,12 @@ import mongoose from 'mongoose'
 import type { Page } from '../../../shared/schemas/common.js'
 import type { CouncilNewsListQuery, NewsListQuery } from '../../../shared/schemas/news.js'
 import { isDuplicateKey, notFound } from '../../core/errors.js'
-import { afterKey, compareCursorKeys, decodeCursor, encodeCursor, invalidCursor } from '../../core/http.js'
+import { compareCursorKeys, decodeCursor, encodeCursor, invalidCursor } from '../../core/http.js'
+import { keysetPage } from '../../core/paging.js'
 import { can, type MaybeActor } from '../../core/policy.js'
 import { queryGroups, relevance, searchFilter } from '../../core/search.js'
 import { findLiveCouncil, resolveRegionFilter } from '../councils/index.js'
-import { News, NewsView } from './news.model.js'
+import { News, NewsView, type NewsDoc } from './news.model.js'
 import { COUNCIL_LIST_FIELDS, LIST_FIELDS, toCouncilListItem, toItem, toListItem } from './news.view.js'
 
 const isObjectId = (s: string) => /^[0-9a-f]{24}$/i.test(s)
@@ -21,7 +22,7 @@ const SEARCH_WINDOW = 1000
  */
 export async function getNews(actor: MaybeActor, idOrSlug: string, visitor: string | null) {
   const filter = isObjectId(idOrSlug) ? { _id: idOrSlug.toLowerCase() } : { slug: idOrSlug }
-  const n = await News.findOne(filter, { searchTokens: 0 }).lean() // the index field: never shown, often the biggest
+  const n = await News.findOne(filter, { searchTokens: 0 }).lean<NewsDoc>() // the index field: never shown, often the biggest
   if (!n) throw notFound('news')
   const publicNow = n.status === 'published' && !n.councilArchived
   if (!publicNow && !can(actor, 'news.read_draft', { councilId: n.councilId })) throw notFound('news')
@@ -77,22 +78,14 @@ export async function listNews(query: NewsListQuery): Promise<Page<ReturnType<ty
   const cursor = decodeCursor(query.cursor)
   const search = searchFilter(query.q)
   if (search) return searchNews({ ...filter, ...search }, query, cursor)
-  if (cursor) {
-    const [at, id] = cursor
-    if (typeof at !== 'number' || typeof id !== 'string' || !isObjectId(id)) throw invalidCursor()
-    filter.$or = afterKey('publishedAt', new Date(at), id)
-  }
-  const docs = await News.find(filter, LIST_FIELDS)
-    .sort({ publishedAt: -1, _id: -1 })
-    .limit(query.limit + 1)
-    .lean()
-  const page = docs.slice(0, query.limit)
-  const last: any = page.at(-1)
-  return {
-    items: page.map(toListItem),
-    nextCursor:
-      docs.length > query.limit && last ? encodeCursor([new Date(last.publishedAt).getTime(), String(last._id)]) : null,
-  }
+  return keysetPage({
+    filter,
+    field: 'publishedAt',
+    cursor: query.cursor,
+    limit: query.limit,
+    find: (f, sort, limit) => News.find(f, LIST_FIELDS).sort(sort).limit(limit).lean<NewsDoc[]>(),
+    map: toListItem,
+  })
 }
 
 async function searchNews(filter: Record<string, unknown>, query: NewsListQuery, cursor: unknown[] | undefined) {
@@ -100,12 +93,12 @@ async function searchNews(filter: Record<string, unknown>, query: NewsListQuery,
   const hits = await News.find(filter, { searchTokens: 1, publishedAt: 1 })
     .sort({ publishedAt: -1, _id: -1 })
     .limit(SEARCH_WINDOW)
-    .lean()
+    .lean<NewsDoc[]>()
   type Key = [number, number, string]
   const keyed = hits
-    .map((h: any) => ({
+    .map((h) => ({
       id: String(h._id),
-      key: [-relevance(h.searchTokens, groups), -new Date(h.publishedAt).getTime(), String(h._id)] as Key,
+      key: [-relevance(h.searchTokens, groups), -new Date(h.publishedAt ?? 0).getTime(), String(h._id)] as Key,
     }))
     .sort((a, b) => compareCursorKeys(a.key, b.key))
   let start = 0
@@ -115,12 +108,12 @@ async function searchNews(filter: Record<string, unknown>, query: NewsListQuery,
     if (start < 0) start = keyed.length
   }
   const page = keyed.slice(start, start + query.limit)
-  const docs = await News.find({ _id: mongoose.trusted({ $in: page.map((p) => p.id) }) }, LIST_FIELDS).lean()
-  const byId = new Map(docs.map((d: any) => [String(d._id), d]))
+  const docs = await News.find({ _id: mongoose.trusted({ $in: page.map((p) => p.id) }) }, LIST_FIELDS).lean<NewsDoc[]>()
+  const byId = new Map(docs.map((d) => [String(d._id), d]))
   return {
     items: page
       .map((p) => byId.get(p.id))
-      .filter(Boolean)
+      .filter((d): d is NewsDoc => d !== undefined)
       .map(toListItem),
     nextCursor: start + query.limit < keyed.length ? encodeCursor(page.at(-1)!.key) : null,
   }
@@ -134,24 +127,14 @@ async function searchNews(filter: Record<string, unknown>, query: NewsListQuery,
 export async function listCouncilNews(councilId: string, query: CouncilNewsListQuery) {
   const filter: Record<string, unknown> = { councilId: new mongoose.Types.ObjectId(councilId) }
   if (query.status) filter.status = query.status
-  const cursor = decodeCursor(query.cursor)
-  if (cursor) {
-    const [at, id] = cursor
-    if (cursor.length !== 2 || typeof at !== 'number' || typeof id !== 'string' || !isObjectId(id))
-      throw invalidCursor()
-    filter.$or = afterKey('updatedAt', new Date(at), id)
-  }
-  const docs = await News.find(filter, COUNCIL_LIST_FIELDS)
-    .sort({ updatedAt: -1, _id: -1 })
-    .limit(query.limit + 1)
-    .lean()
-  const page = docs.slice(0, query.limit)
-  const last: any = page.at(-1)
-  return {
-    items: page.map(toCouncilListItem),
-    nextCursor:
-      docs.length > query.limit && last ? encodeCursor([new Date(last.updatedAt).getTime(), String(last._id)]) : null,
-  }
+  return keysetPage({
+    filter,
+    field: 'updatedAt',
+    cursor: query.cursor,
+    limit: query.limit,
+    find: (f, sort, limit) => News.find(f, COUNCIL_LIST_FIELDS).sort(sort).limit(limit).lean<NewsDoc[]>(),
+    map: toCouncilListItem,
+  })
 }
 
 /** The newest published articles for a feed (optionally one council's), with that council's name. */
@@ -165,6 +148,6 @@ export async function feedItems(councilRef: string | undefined, limit = 50) {
   const docs = await News.find(filter, { ...LIST_FIELDS, body: 1 })
     .sort({ publishedAt: -1, _id: -1 })
     .limit(limit)
-    .lean()
+    .lean<NewsDoc[]>()
   return { council, items: docs }
 }

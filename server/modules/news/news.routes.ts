@@ -133,7 +133,7 @@ route(
     status: 201,
     errors: [400, 401, 403, 404],
   },
-  ({ actor, params, body }) => news.createNews(actor, params.councilId, body),
+  ({ actor, params, body, req }) => news.createNews(actor, params.councilId, body, { lng: req.lng }),
 )
 
 route(

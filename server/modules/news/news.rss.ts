@@ -1,5 +1,6 @@
 import type { Lang } from '../../../shared/schemas/common.js'
 import { pick, t } from '../../core/i18n.js'
+import type { NewsDoc } from './news.model.js'
 import { storedUrl } from '../../core/storage.js'
 import { bodyText } from './news.sanitize.js'
 
@@ -20,8 +21,8 @@ const excerpt = (s: string, max = 400) => (s.length > max ? `${s.slice(0, max).r
 export function renderFeed(opts: {
   lng: Lang
   publicUrl: string
-  council: any | null
-  items: any[]
+  council: { name: { kk?: string | null; ru?: string | null }; slug: string } | null
+  items: NewsDoc[]
   selfUrl: string
 }): string {
   const { lng, publicUrl, council, items } = opts
@@ -38,7 +39,7 @@ export function renderFeed(opts: {
       `<title>${xmlEscape(pick(n.title, lng))}</title>`,
       `<link>${xmlEscape(url)}</link>`,
       `<guid isPermaLink="true">${xmlEscape(url)}</guid>`,
-      `<pubDate>${new Date(n.publishedAt).toUTCString()}</pubDate>`,
+      `<pubDate>${new Date(n.publishedAt ?? n.createdAt).toUTCString()}</pubDate>`,
       `<description>${xmlEscape(summary)}</description>`,
       ...(n.tags ?? []).map((tag: string) => `<category>${xmlEscape(tag)}</category>`),
       cover ? `<enclosure url="${xmlEscape(publicUrl + cover)}" type="image/webp" length="0"/>` : '',

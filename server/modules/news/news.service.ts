@@ -1,4 +1,5 @@
 import mongoose from 'mongoose'
+import type { Lang } from '../../../shared/schemas/common.js'
 import type { CreateNews, UpdateNews } from '../../../shared/schemas/news.js'
 import { audit } from '../../core/audit.js'
 import { invalidatePublicCache } from '../../core/cache.js'
@@ -32,7 +33,7 @@ const tokensOf = (n: { title?: Localized; summary?: Localized | null; body?: Loc
   indexTokens(n.title, n.summary ?? undefined, (n.tags ?? []).join(' '), bodyText(n.body?.kk), bodyText(n.body?.ru))
 
 const takenSlugs = async (slugs: string[]) =>
-  (await News.find({ slug: mongoose.trusted({ $in: slugs }) }, { slug: 1 }).lean()).map((d: any) => d.slug as string)
+  (await News.find({ slug: mongoose.trusted({ $in: slugs }) }, { slug: 1 }).lean()).map((d) => d.slug)
 
 /** The council an article belongs to (404 if the article does not exist): route scope for `authorize`. */
 export async function newsCouncilId(id: string): Promise<string> {
@@ -45,13 +46,16 @@ export async function createNews(
   actor: Actor,
   councilId: string,
   body: CreateNews,
-  opts: { demo?: boolean; publishedAt?: Date } = {},
+  opts: { demo?: boolean; publishedAt?: Date; lng?: Lang } = {},
 ) {
   assertCan(actor, 'news.publish', { councilId })
   const council = await findCouncilSummary(councilId)
   if (!council) throw notFound('council')
   const html = cleanBody(body.body)
-  const base = slugify(body.title.ru || body.title.kk || '')
+  // The slug follows the language the author writes in (the request's), so a Kazakh article gets a
+  // transliteration of its Kazakh title, not of its Russian translation.
+  const lng = opts.lng ?? 'kk'
+  const base = slugify(body.title[lng] || body.title[lng === 'kk' ? 'ru' : 'kk'] || '')
   const published = body.status === 'published'
   for (let attempt = 0; ; attempt++) {
     const slug = await uniqueSlug(base, takenSlugs, 'news')

@@ -2,11 +2,13 @@ import type { z } from 'zod'
 import type { CouncilNewsListItem, NewsItem, NewsListItem } from '../../../shared/schemas/news.js'
 import { storedUrl } from '../../core/storage.js'
 import { localized } from '../../core/i18n.js'
+import type { NewsDoc } from './news.model.js'
 
 const iso = (d: unknown) => (d ? new Date(d as string).toISOString() : null)
-const localizedOrNull = (v: any) => (v?.kk || v?.ru ? localized(v) : null)
+const localizedOrNull = (v: { kk?: string | null; ru?: string | null } | null | undefined) =>
+  v?.kk || v?.ru ? localized(v) : null
 
-export function toListItem(n: any): z.infer<typeof NewsListItem> {
+export function toListItem(n: NewsDoc): z.infer<typeof NewsListItem> {
   return {
     id: String(n._id),
     slug: n.slug,
@@ -19,7 +21,7 @@ export function toListItem(n: any): z.infer<typeof NewsListItem> {
   }
 }
 
-export function toItem(n: any): z.infer<typeof NewsItem> {
+export function toItem(n: NewsDoc): z.infer<typeof NewsItem> {
   return {
     ...toListItem(n),
     body: localized(n.body),
@@ -34,7 +36,7 @@ export function toItem(n: any): z.infer<typeof NewsItem> {
 
 export const LIST_FIELDS = { slug: 1, councilId: 1, title: 1, summary: 1, cover: 1, tags: 1, publishedAt: 1 }
 
-export function toCouncilListItem(n: any): z.infer<typeof CouncilNewsListItem> {
+export function toCouncilListItem(n: NewsDoc): z.infer<typeof CouncilNewsListItem> {
   return { ...toListItem(n), status: n.status, publishAt: iso(n.publishAt), updatedAt: iso(n.updatedAt)! }
 }
 

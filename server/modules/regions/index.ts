@@ -1,21 +1,25 @@
 import { Router } from 'express'
 import { RegionList } from '../../../shared/schemas/regions.js'
 import type { KenesModule } from '../../core/module.js'
-import { describeRoute } from '../../core/openapi.js'
+import { route } from '../../core/route.js'
 import { listRegions, seedRegions } from './regions.service.js'
 
 const api = Router()
-describeRoute({
-  method: 'get',
-  path: '/regions',
-  tags: ['regions'],
-  summary: 'The 17 oblasts and 3 cities of republican significance (cities first, then oblasts by name)',
-  response: RegionList,
-})
-api.get('/regions', async (req, res) => {
-  res.setHeader('Cache-Control', 'public, max-age=300')
-  res.json(await listRegions(req.lng))
-})
+route(
+  api,
+  {
+    method: 'get',
+    path: '/regions',
+    auth: 'public',
+    tags: ['regions'],
+    summary: 'The 17 oblasts and 3 cities of republican significance (cities first, then oblasts by name)',
+    response: RegionList,
+  },
+  ({ req, res }) => {
+    res.setHeader('Cache-Control', 'public, max-age=300')
+    return listRegions(req.lng)
+  },
+)
 
 export const regionsModule: KenesModule = {
   name: 'regions',

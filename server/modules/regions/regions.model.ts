@@ -12,4 +12,11 @@ const RegionSchema = new Schema(
   { collection: 'regions', versionKey: false },
 )
 RegionSchema.index({ code: 1 }, { unique: true })
-export const RegionModel = mongoose.models.Region ?? mongoose.model('Region', RegionSchema)
+/** A stored region as `lean()` returns it. */
+export type RegionDoc = Omit<mongoose.InferSchemaType<typeof RegionSchema>, 'name'> & {
+  _id: mongoose.Types.ObjectId
+  /** Both required by the schema (inference leaves a nested path optional). */
+  name: { kk: string; ru: string }
+}
+export const RegionModel: mongoose.Model<RegionDoc> =
+  mongoose.models.Region ?? mongoose.model<RegionDoc>('Region', RegionSchema)

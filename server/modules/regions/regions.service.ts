@@ -2,9 +2,9 @@ import mongoose from 'mongoose'
 import type { Lang } from '../../../shared/schemas/common.js'
 import type { Region } from '../../../shared/schemas/regions.js'
 import { REGIONS } from './regions.data.js'
-import { RegionModel } from './regions.model.js'
+import { RegionModel, type RegionDoc } from './regions.model.js'
 
-function toRegion(d: any): Region {
+function toRegion(d: RegionDoc): Region {
   return { id: String(d._id), code: d.code, name: { kk: d.name.kk, ru: d.name.ru }, kind: d.kind }
 }
 
@@ -24,7 +24,7 @@ export async function seedRegions(): Promise<void> {
  * oblasts alphabetically in the requested language.
  */
 export async function listRegions(lng: Lang = 'kk'): Promise<Region[]> {
-  const docs = await RegionModel.find().sort({ order: 1 }).lean()
+  const docs = await RegionModel.find().sort({ order: 1 }).lean<RegionDoc[]>()
   const regions = docs.map(toRegion)
   const collator = new Intl.Collator(lng)
   const rank = (r: Region) => (r.kind === 'city' ? 0 : 1)
@@ -40,12 +40,12 @@ const sortName = (r: Region, lng: Lang) => r.name[lng].replace(/^область\
 
 export async function findRegionById(id: string): Promise<Region | null> {
   if (typeof id !== 'string' || !/^[0-9a-f]{24}$/i.test(id)) return null
-  const d = await RegionModel.findById(new mongoose.Types.ObjectId(id)).lean()
+  const d = await RegionModel.findById(new mongoose.Types.ObjectId(id)).lean<RegionDoc>()
   return d ? toRegion(d) : null
 }
 export async function findRegionByCode(code: string): Promise<Region | null> {
   if (typeof code !== 'string') return null
-  const d = await RegionModel.findOne({ code: code.toUpperCase() }).lean()
+  const d = await RegionModel.findOne({ code: code.toUpperCase() }).lean<RegionDoc>()
   return d ? toRegion(d) : null
 }
 /** By id or ISO code (`?region=` accepts both). */

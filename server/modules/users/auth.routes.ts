@@ -14,11 +14,11 @@ import { csrfTokenFor } from '../../core/auth/csrf.js'
 import { actorOf } from '../../core/auth/middleware.js'
 import { authenticateLocal, logIn, logOut } from '../../core/auth/session.js'
 import { currentConfig } from '../../core/config.js'
-import { AppError, validationFailed } from '../../core/errors.js'
+import { AppError, conflict, validationFailed } from '../../core/errors.js'
 import { enqueueJob } from '../../core/jobs.js'
-import { createRateLimiter, rateLimit, type RateLimiter } from '../../core/rate-limit.js'
+import { checkToken, createRateLimiter, rateLimit, type RateLimiter } from '../../core/rate-limit.js'
 import { route } from '../../core/route.js'
-import { assertNotLocked, recordFailure, recordSuccess } from './login-guard.js'
+import { recordFailure, recordSuccess, reserveAttempt } from './login-guard.js'
 import * as users from './users.service.js'
 
 export const authRouter = Router()
@@ -58,14 +58,16 @@ route(
     path: '/auth/register',
     auth: 'public',
     tags,
-    summary: 'Create a citizen account; signs the new user in (session cookie) and e-mails a verification link',
+    summary:
+      'Create a citizen account; signs the new user in (session cookie) and e-mails a verification link. 409 `auth.already_signed_in` for a signed-in caller (sign out first: the session is never silently replaced)',
     body: RegisterBody,
     response: UserResponse,
     status: 201,
     errors: [409, 429],
     before: [rateLimit(registerLimit, ipOf)],
   },
-  async ({ body, req }) => {
+  async ({ actor: current, body, req }) => {
+    if (current) throw conflict('auth.already_signed_in')
     const { user, actor } = await users.register(body, req.lng)
     await logIn(req, actor)
     return { user }
@@ -87,14 +89,14 @@ route(
   },
   async ({ body, req, res }) => {
     const config = currentConfig()
-    await assertNotLocked(config, body.email, ipOf(req))
+    await reserveAttempt(config, body.email, ipOf(req))
     req.body = body // passport-local reads req.body: give it the checked, normalized values
     const actor = await authenticateLocal(req, res)
     if (!actor) {
-      await recordFailure(config, body.email, ipOf(req))
+      await recordFailure(config, body.email)
       throw new AppError(401, 'auth.invalid_credentials')
     }
-    await recordSuccess(config, body.email)
+    await recordSuccess(config, body.email, ipOf(req))
     return { user: await users.findUserById(actor.id) }
   },
 )
@@ -154,9 +156,10 @@ route(
     summary: 'Confirm the e-mail address with the token from the e-mailed link (single use, 24 h)',
     body: VerifyEmailBody,
     status: 204,
+    errors: [429],
   },
-  async ({ body }) => {
-    await users.verifyEmail(body.token)
+  async ({ body, req }) => {
+    await checkToken(ipOf(req), () => users.verifyEmail(body.token))
   },
 )
 
@@ -189,9 +192,10 @@ route(
     summary: "Set a new password with the token from the e-mailed link (single use); ends the user's sessions",
     body: ResetPasswordBody,
     status: 204,
+    errors: [429],
   },
-  async ({ body }) => {
-    await users.resetPassword(body.token, body.password)
+  async ({ body, req }) => {
+    await checkToken(ipOf(req), () => users.resetPassword(body.token, body.password))
   },
 )
 
@@ -230,10 +234,11 @@ route(
   async ({ actor, body, req }) => {
     const config = currentConfig()
     // A stolen session must not be a way around the login lockout.
-    await assertNotLocked(config, actor.email, ipOf(req))
+    await reserveAttempt(config, actor.email, ipOf(req))
     if (!(await users.changePassword(actor, body.currentPassword, body.newPassword, req.sessionID))) {
-      await recordFailure(config, actor.email, ipOf(req))
+      await recordFailure(config, actor.email)
       throw validationFailed([{ path: 'body.currentPassword', code: 'wrong_password' }])
     }
+    await recordSuccess(config, actor.email, ipOf(req))
   },
 )

@@ -27,28 +27,34 @@ function get(config: Config) {
   return limiters
 }
 
-/** Throws `auth.locked` when the account or the IP has used up its failures. */
-export async function assertNotLocked(config: Config, email: string, ip: string): Promise<void> {
+/**
+ * Reserves one attempt on the account and on the IP before the password is checked, atomically in
+ * the limiter's store, so N parallel requests evaluate at most the limit (a check-then-record guard
+ * lets them all through while the slow hash runs). Throws `auth.locked` when either is used up.
+ * The caller gives the attempt back with `recordSuccess` or keeps it with `recordFailure`.
+ */
+export async function reserveAttempt(config: Config, email: string, ip: string): Promise<void> {
   const { account, ip: byIp } = get(config)
-  const [a, i] = await Promise.all([account.peek(email), byIp.peek(ip)])
-  const waits = [
-    a && a.consumed >= account.points ? a.retryAfterSec : 0,
-    i && i.consumed >= byIp.points ? i.retryAfterSec : 0,
-  ]
-  const wait = Math.max(...waits)
-  if (wait > 0) throw locked(wait)
+  const [a, i] = await Promise.allSettled([account.consume(email), byIp.consume(ip)])
+  if (a.status === 'fulfilled' && i.status === 'fulfilled') return
+  // A refused reservation must not cost the other counter a point.
+  if (a.status === 'fulfilled') await account.reward(email).catch(() => {})
+  if (i.status === 'fulfilled') await byIp.reward(ip).catch(() => {})
+  const waits = await Promise.all([account.peek(email), byIp.peek(ip)])
+  throw locked(Math.max(1, ...waits.map((w) => w?.retryAfterSec ?? 0)))
 }
 
-/** Counts a failure, then waits a little longer each time (250 ms, 500 ms, 1 s … capped at 2 s). */
-export async function recordFailure(config: Config, email: string, ip: string): Promise<void> {
-  const { account, ip: byIp } = get(config)
-  await Promise.all([account.consume(email).catch(() => {}), byIp.consume(ip).catch(() => {})])
+/** A reserved attempt failed: it stays counted; the account is marked locked at the limit, then the answer is slowed (250 ms, 500 ms, 1 s … capped at 2 s). */
+export async function recordFailure(config: Config, email: string): Promise<void> {
+  const { account } = get(config)
   const state = await account.peek(email)
   const failures = state?.consumed ?? 0
   if (failures >= account.points) await markLocked(email, new Date(Date.now() + (state?.retryAfterSec ?? 0) * 1000))
   if (failures >= 3) await sleep(Math.min(2000, 250 * 2 ** (failures - 3)))
 }
 
-export async function recordSuccess(config: Config, email: string): Promise<void> {
-  await get(config).account.reset(email)
+/** A reserved attempt succeeded: the account's failures are forgotten and the IP's point given back. */
+export async function recordSuccess(config: Config, email: string, ip: string): Promise<void> {
+  const { account, ip: byIp } = get(config)
+  await Promise.all([account.reset(email), byIp.reward(ip).catch(() => {})])
 }

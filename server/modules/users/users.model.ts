@@ -53,4 +53,10 @@ const UserTokenSchema = new Schema(
 UserTokenSchema.index({ tokenHash: 1 }, { unique: true })
 UserTokenSchema.index({ userId: 1, kind: 1 })
 UserTokenSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 7 * 24 * 3600 })
-export const UserToken = mongoose.models.UserToken ?? mongoose.model('UserToken', UserTokenSchema)
+export type UserTokenDoc = InferSchemaType<typeof UserTokenSchema> & {
+  _id: mongoose.Types.ObjectId
+  createdAt: Date
+  updatedAt: Date
+}
+export const UserToken: mongoose.Model<UserTokenDoc> =
+  mongoose.models.UserToken ?? mongoose.model<UserTokenDoc>('UserToken', UserTokenSchema)

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto'
 import mongoose from 'mongoose'
+import { t } from '../../core/i18n.js'
 import { hash, verify } from '@node-rs/argon2'
 import type { Role } from '../../../shared/permissions.js'
 import { DEFAULT_ACCESSIBILITY, type RegisterBody, type UpdateMeBody } from '../../../shared/schemas/auth.js'
@@ -10,7 +11,7 @@ import { accessChanged } from '../../core/auth/revocation.js'
 import { destroyUserSessions } from '../../core/auth/session.js'
 import { currentConfig } from '../../core/config.js'
 import { AppError, conflict, isDuplicateKey, notFound, validationFailed, type FieldError } from '../../core/errors.js'
-import { afterKey, decodeCursor, encodeCursor } from '../../core/http.js'
+import { keysetPage } from '../../core/paging.js'
 import { log } from '../../core/logger.js'
 import { sendMail } from '../../core/mail.js'
 import type { Actor } from '../../core/policy.js'
@@ -325,24 +326,14 @@ export async function listUsers(q: UserListQuery): Promise<Page<AdminUser>> {
     const rx = mongoose.trusted({ $regex: escapeRegex(q.q), $options: 'i' })
     filter.$or = [{ email: rx }, { displayName: rx }]
   }
-  const cursor = decodeCursor(q.cursor)
-  if (cursor) {
-    const [at, id] = cursor
-    if (typeof at !== 'string' || !validId(id) || Number.isNaN(Date.parse(at)))
-      throw new AppError(400, 'validation.failed', {}, [{ path: 'query.cursor', code: 'invalid_format' }])
-    filter.$and = [{ $or: afterKey('createdAt', new Date(at), String(id)) }]
-  }
-  const docs = await User.find(filter)
-    .sort({ createdAt: -1, _id: -1 })
-    .limit(q.limit + 1)
-    .lean<UserDoc[]>()
-  const page = docs.slice(0, q.limit)
-  const last = page[page.length - 1]
-  return {
-    items: page.map(toAdminUser),
-    nextCursor:
-      docs.length > q.limit && last ? encodeCursor([new Date(last.createdAt).toISOString(), String(last._id)]) : null,
-  }
+  return keysetPage({
+    filter,
+    field: 'createdAt',
+    cursor: q.cursor,
+    limit: q.limit,
+    find: (f, sort, limit) => User.find(f).sort(sort).limit(limit).lean<UserDoc[]>(),
+    map: toAdminUser,
+  })
 }
 
 /** Roles, councils and the disabled flag; every change is audit-logged. */
@@ -415,7 +406,8 @@ export async function ensureAdmin(email: string, password: string): Promise<void
     const user = await createUserDirect({
       email,
       password,
-      displayName: 'Administrator',
+      // The portal's default language, as everything a person sees (the admin renames it in the profile).
+      displayName: t('kk', 'users:first_admin_name'),
       roles: ['admin'],
       emailVerified: true,
     })

@@ -70,7 +70,17 @@ VideoSchema.index({ status: 1, createdAt: 1 })
 VideoSchema.index({ searchTokens: 1 })
 VideoSchema.index({ tusUploadId: 1 }, { sparse: true })
 
-export const Video = mongoose.models.Video ?? mongoose.model('Video', VideoSchema)
+/** A stored video as `lean()` returns it. */
+export type VideoDoc = Omit<mongoose.InferSchemaType<typeof VideoSchema>, 'source' | 'renditions'> & {
+  _id: mongoose.Types.ObjectId
+  /** Required by the schema (inference leaves a nested path optional). */
+  source: { key: string; mime: string; size: number; originalName?: string | null }
+  /** Written whole by the processing job (inference leaves each sub-path optional). */
+  renditions: { name: string; width: number; height: number; bandwidth: number }[]
+  createdAt: Date
+  updatedAt: Date
+}
+export const Video: mongoose.Model<VideoDoc> = mongoose.models.Video ?? mongoose.model<VideoDoc>('Video', VideoSchema)
 
 /**
  * One row per (video, visitor, 24 h bucket): a view counts once per visitor per window, and the
@@ -87,4 +97,6 @@ const VideoViewSchema = new Schema(
 )
 VideoViewSchema.index({ videoId: 1, visitor: 1, bucket: 1 }, { unique: true })
 VideoViewSchema.index({ createdAt: 1 }, { expireAfterSeconds: 2 * 24 * 3600 })
-export const VideoView = mongoose.models.VideoView ?? mongoose.model('VideoView', VideoViewSchema)
+type VideoViewDoc = mongoose.InferSchemaType<typeof VideoViewSchema> & { _id: mongoose.Types.ObjectId }
+export const VideoView: mongoose.Model<VideoViewDoc> =
+  mongoose.models.VideoView ?? mongoose.model<VideoViewDoc>('VideoView', VideoViewSchema)

@@ -21,7 +21,7 @@ import {
   thumbnailArgs,
   type ProbeResult,
 } from './ffmpeg.js'
-import { Video } from './video.model.js'
+import { Video, type VideoDoc } from './video.model.js'
 import { newMediaDirName, newScratchName, removeLeftovers, removeVideoFiles, videoDir } from './videos.files.js'
 import { PROCESS_JOB } from './videos.service.js'
 import { notifyModeratorsOfReview } from './videos.notify.js'
@@ -65,7 +65,7 @@ export const processingJobs = (opts: { leaseMs: number }): JobHandlers => ({
 export async function processVideo(payload: { videoId: string }, ctx: JobContext): Promise<void> {
   const started = new Date()
   const id = String(payload.videoId)
-  const doc: any = await Video.findById(id).lean()
+  const doc = await Video.findById(id).lean<VideoDoc>()
   if (!doc || doc.status !== 'processing') return // deleted, or finished by an earlier attempt
   const sourceName = path.basename(doc.source.key)
   // Scratch output of a crashed attempt goes first.
@@ -131,8 +131,8 @@ async function dropIfDeleted(id: string, mediaDir?: string): Promise<boolean> {
  * The metadata ffprobe gave at upload (`createVideo` probes before it stores; the source never
  * changes afterwards), or null when the record lacks it: then the job probes again.
  */
-function knownProbe(p: any): ProbeResult | null {
-  if (!p || !(p.width > 0) || !(p.height > 0) || !p.videoCodec) return null
+function knownProbe(p: VideoDoc['probe']): ProbeResult | null {
+  if (!p || p.width == null || !(p.width > 0) || p.height == null || !(p.height > 0) || !p.videoCodec) return null
   return {
     durationSec: p.durationSec ?? null,
     width: p.width,
@@ -191,7 +191,7 @@ export async function transcode(source: string, outDir: string, signal?: AbortSi
   return { meta, renditions }
 }
 
-async function fail(doc: any, code: FailureCode, detail: string): Promise<void> {
+async function fail(doc: VideoDoc, code: FailureCode, detail: string): Promise<void> {
   const id = String(doc._id)
   log.info({ videoId: id, code, detail }, 'video processing failed')
   const res = await Video.updateOne(

@@ -1,10 +1,11 @@
 import path from 'node:path'
-import { Router, type Request, type Response } from 'express'
-import { actorOf } from '../../core/auth/middleware.js'
+import { Router } from 'express'
+import { z } from 'zod'
 import { notFound } from '../../core/errors.js'
-import { describeRoute } from '../../core/openapi.js'
+import type { MaybeActor } from '../../core/policy.js'
+import { route } from '../../core/route.js'
 import { resolveStored } from '../../core/storage.js'
-import { IdParams } from '../../../shared/schemas/common.js'
+import { IdParams, ObjectIdString } from '../../../shared/schemas/common.js'
 import { sendFile } from './send-file.js'
 import { mediaPath, RENDITION_NAME, SEGMENT_NAME } from './videos.files.js'
 import { findVisibleMedia } from './videos.service.js'
@@ -28,9 +29,8 @@ const CACHE = {
 
 type Media = NonNullable<Awaited<ReturnType<typeof findVisibleMedia>>>
 
-async function load(req: Request): Promise<Media> {
-  const id = String(req.params.id)
-  const media = /^[0-9a-f]{24}$/.test(id) ? await findVisibleMedia(actorOf(req), id) : null
+async function load(actor: MaybeActor, id: string): Promise<Media> {
+  const media = /^[0-9a-f]{24}$/.test(id) ? await findVisibleMedia(actor, id) : null
   if (!media) throw notFound()
   return media
 }
@@ -42,52 +42,75 @@ function built(m: Media, parts: string[]): string {
   return file
 }
 
-mediaRouter.get('/media/videos/:id/master.m3u8', async (req: Request, res: Response) => {
-  const m = await load(req)
-  const file = built(m, ['master.m3u8'])
-  if (m.status === 'published' && req.method === 'GET')
-    await recordView(m.id, visitorKey(actorOf(req)?.id ?? null, req.ip, req.get('user-agent')))
-  await sendFile(req, res, file, HLS, cacheFor(m, 'master'))
+const description =
+  "Published: everyone. Otherwise only the video's council and moderators (404 for others). Cache-Control `public` when published, `private, no-store` otherwise."
+const media = (path: string, summary: string, responseType: string) => ({
+  method: 'get' as const,
+  path: `/media/videos/{id}${path}`,
+  tags: ['videos'],
+  summary,
+  auth: 'public' as const,
+  responseType,
+  errors: [404],
+  description,
 })
 
-mediaRouter.get('/media/videos/:id/thumbnail.jpg', async (req: Request, res: Response) => {
-  const m = await load(req)
-  await sendFile(req, res, built(m, ['thumbnail.jpg']), 'image/jpeg', cacheFor(m, 'file'))
-})
+route(
+  mediaRouter,
+  { ...media('/master.m3u8', 'HLS master playlist (counts a view)', HLS), params: IdParams },
+  async ({ actor, params, req, res }) => {
+    const m = await load(actor, params.id)
+    const file = built(m, ['master.m3u8'])
+    if (m.status === 'published' && req.method === 'GET')
+      await recordView(m.id, visitorKey(actor?.id ?? null, req.ip, req.get('user-agent')))
+    await sendFile(req, res, file, HLS, cacheFor(m, 'master'))
+  },
+)
 
-mediaRouter.get('/media/videos/:id/source', async (req: Request, res: Response) => {
-  const m = await load(req)
-  res.setHeader('Content-Disposition', `inline; filename="video${path.extname(m.source.key)}"`)
-  await sendFile(req, res, resolveStored(m.source.key), m.source.mime, cacheFor(m, 'file'))
-})
+route(
+  mediaRouter,
+  { ...media('/thumbnail.jpg', 'Thumbnail (JPEG)', 'image/jpeg'), params: IdParams },
+  async ({ actor, params, req, res }) => {
+    const m = await load(actor, params.id)
+    await sendFile(req, res, built(m, ['thumbnail.jpg']), 'image/jpeg', cacheFor(m, 'file'))
+  },
+)
 
-mediaRouter.get('/media/videos/:id/:rendition/:file', async (req: Request, res: Response) => {
-  const { rendition, file } = req.params as Record<string, string>
-  if (!RENDITION_NAME.test(rendition) || !SEGMENT_NAME.test(file)) throw notFound()
-  const m = await load(req)
-  const playlist = file.endsWith('.m3u8')
-  await sendFile(
-    req,
-    res,
-    built(m, [rendition, file]),
-    playlist ? HLS : 'video/mp2t',
-    cacheFor(m, playlist ? 'playlist' : 'file'),
-  )
-})
-
-const media = (p: string, summary: string, responseType: string) =>
-  describeRoute({
-    method: 'get',
-    path: `/media/videos/{id}${p}`,
-    tags: ['videos'],
-    summary,
+route(
+  mediaRouter,
+  {
+    ...media('/source', 'The original file; `Range` supported (206, 416)', 'application/octet-stream'),
     params: IdParams,
-    responseType,
-    errors: [404],
-    description:
-      "Published: everyone. Otherwise only the video's council and moderators (404 for others). Cache-Control `public` when published, `private, no-store` otherwise.",
-  })
-media('/master.m3u8', 'HLS master playlist (counts a view)', HLS)
-media('/thumbnail.jpg', 'Thumbnail (JPEG)', 'image/jpeg')
-media('/source', 'The original file; `Range` supported (206, 416)', 'application/octet-stream')
-media('/{rendition}/{file}', 'Variant playlist (`index.m3u8`) or MPEG-TS segment (`seg_00000.ts`)', 'video/mp2t')
+  },
+  async ({ actor, params, req, res }) => {
+    const m = await load(actor, params.id)
+    res.setHeader('Content-Disposition', `inline; filename="video${path.extname(m.source.key)}"`)
+    await sendFile(req, res, resolveStored(m.source.key), m.source.mime, cacheFor(m, 'file'))
+  },
+)
+
+// The names are matched below, before the video is looked up (the schema only takes them as text).
+const SegmentParams = z.strictObject({ id: ObjectIdString, rendition: z.string(), file: z.string() })
+route(
+  mediaRouter,
+  {
+    ...media(
+      '/{rendition}/{file}',
+      'Variant playlist (`index.m3u8`) or MPEG-TS segment (`seg_00000.ts`)',
+      'video/mp2t',
+    ),
+    params: SegmentParams,
+  },
+  async ({ actor, params: { id, rendition, file }, req, res }) => {
+    if (!RENDITION_NAME.test(rendition) || !SEGMENT_NAME.test(file)) throw notFound()
+    const m = await load(actor, id)
+    const playlist = file.endsWith('.m3u8')
+    await sendFile(
+      req,
+      res,
+      built(m, [rendition, file]),
+      playlist ? HLS : 'video/mp2t',
+      cacheFor(m, playlist ? 'playlist' : 'file'),
+    )
+  },
+)

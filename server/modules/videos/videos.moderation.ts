@@ -8,9 +8,9 @@ import { searchFilter } from '../../core/search.js'
 import type { Lang } from '../../../shared/schemas/common.js'
 import type { ModerationDecision, VideoStatus } from '../../../shared/schemas/videos.js'
 import { findUserById } from '../users/index.js'
-import { Video } from './video.model.js'
+import { Video, type VideoDoc } from './video.model.js'
 import { afterVisibilityChange } from './videos.hooks.js'
-import { pageOf, toDetails, toSummary } from './videos.view.js'
+import { pageOf, toDetails } from './videos.view.js'
 
 /**
  * Moderation (API.md): pending_review → published | rejected; published → unpublished →
@@ -29,9 +29,9 @@ const MOVES: Record<Action, Partial<Record<VideoStatus, { to: VideoStatus; decis
 
 export async function moderate(actor: MaybeActor, id: string, action: Action, reason: string | undefined, lng: Lang) {
   assertCan(actor, 'video.moderate')
-  const doc: any = /^[0-9a-f]{24}$/i.test(id) ? await Video.findById(id).lean() : null
+  const doc = /^[0-9a-f]{24}$/i.test(id) ? await Video.findById(id).lean<VideoDoc>() : null
   if (!doc) throw notFound('video')
-  const move = MOVES[action][doc.status as VideoStatus]
+  const move = MOVES[action][doc.status]
   if (!move) throw new AppError(409, 'conflict', { from: doc.status })
   const now = new Date()
   const entry = { by: actor.id, byName: actor.displayName, at: now, decision: move.decision, reason: reason || null }
@@ -41,11 +41,11 @@ export async function moderate(actor: MaybeActor, id: string, action: Action, re
     if (!doc.firstPublishedAt) set.firstPublishedAt = now
   }
   // Conditional on the status we read: two moderators deciding at once cannot both win.
-  const updated: any = await Video.findOneAndUpdate(
+  const updated = await Video.findOneAndUpdate(
     { _id: id, status: doc.status },
     { $set: set, $push: { moderation: entry } },
     { returnDocument: 'after' },
-  ).lean()
+  ).lean<VideoDoc>()
   if (!updated) throw new AppError(409, 'conflict', { from: doc.status })
   await audit({
     actorId: actor.id,
@@ -58,7 +58,11 @@ export async function moderate(actor: MaybeActor, id: string, action: Action, re
   return toDetails(updated, actor, lng)
 }
 
-async function notifyUploader(video: any, decision: ModerationDecision, reason: string | undefined): Promise<void> {
+async function notifyUploader(
+  video: Pick<VideoDoc, '_id' | 'uploaderId' | 'title'>,
+  decision: ModerationDecision,
+  reason: string | undefined,
+): Promise<void> {
   try {
     const user = await findUserById(String(video.uploaderId))
     if (!user) return
@@ -91,6 +95,5 @@ export async function moderationQueue(
   }
   // The review queue is first come, first served; other statuses show the newest first.
   const dir = q.status === 'pending_review' || q.status === 'processing' ? 1 : -1
-  const page = await pageOf(filter, 'createdAt', dir, q.limit, q.cursor)
-  return { items: page.docs.map(toSummary), nextCursor: page.nextCursor }
+  return pageOf(filter, 'createdAt', dir, q.limit, q.cursor)
 }

@@ -12,7 +12,7 @@ import { findUsersByRole } from '../users/index.js'
 export async function notifyModeratorsOfReview(video: {
   _id: unknown
   councilId: unknown
-  title: { kk?: string; ru?: string }
+  title?: { kk?: string | null; ru?: string | null } | null
 }): Promise<void> {
   const videoId = String(video._id)
   try {

@@ -1,11 +1,11 @@
 import fs from 'node:fs/promises'
 import { Router, type NextFunction, type Request, type Response } from 'express'
-import { actorOf, authorize } from '../../core/auth/middleware.js'
+import { actorOf } from '../../core/auth/middleware.js'
 import { cachePublicResponse } from '../../core/cache.js'
 import { currentConfig } from '../../core/config.js'
-import { input, parseOrThrow, validate } from '../../core/http.js'
-import { describeRoute } from '../../core/openapi.js'
+import { parseOrThrow } from '../../core/http.js'
 import { createRateLimiter, rateLimit } from '../../core/rate-limit.js'
+import { route } from '../../core/route.js'
 import { acceptUpload, VIDEO_TYPES } from '../../core/uploads.js'
 import { IdParams } from '../../../shared/schemas/common.js'
 import {
@@ -31,14 +31,22 @@ import {
   listCouncilVideos,
   listPublished,
   updateVideo,
+  videoScope,
 } from './videos.service.js'
 import { VIDEO_CACHE_TAGS } from './videos.hooks.js'
-import { tusHandler } from './videos.tus.js'
+import { handleTus } from './videos.tus.js'
 
 /** HTTP for videos (API.md "Videos"): translation only; the service and policy decide. */
 export const videosRouter = Router()
+const tags = ['videos']
 
-const councilScope = (req: Request) => ({ councilId: req.params.councilId })
+const councilScope = ({ params }: { params: { councilId: string } }) => ({ councilId: params.councilId })
+const ofVideo = ({ params, req }: { params: { id: string }; req: Request }) => videoScope(actorOf(req), params.id)
+/** A guest gets 404, not 401, for a video it may not see: as for anyone else, its existence does not leak. */
+const hiddenFromGuests = async (req: Request, _res: Response, next: NextFunction) => {
+  if (!req.user) await videoScope(null, String(req.params.id))
+  next()
+}
 const councilOpen = async (req: Request, _res: Response, next: NextFunction) => {
   await assertCouncilOpen(String(req.params.councilId))
   next()
@@ -46,8 +54,7 @@ const councilOpen = async (req: Request, _res: Response, next: NextFunction) => 
 /** Uploads started per user and hour (multipart, and tus creations): a flood stops here, before any byte is stored. */
 export const UPLOADS_PER_HOUR = 50
 const uploadLimiter = createRateLimiter({ name: 'video_upload', points: UPLOADS_PER_HOUR, durationSec: 3600 })
-const limitUploads = (req: Request, res: Response, next: NextFunction) =>
-  req.method === 'POST' ? rateLimit(uploadLimiter, (r) => actorOf(r)!.id)(req, res, next) : next()
+const limitUploads = rateLimit(uploadLimiter, (r) => actorOf(r)!.id)
 // Created per request so VIDEO_MAX_BYTES is read from the running configuration.
 const receiveVideo = (req: Request, res: Response, next: NextFunction) =>
   acceptUpload({
@@ -59,234 +66,213 @@ const receiveVideo = (req: Request, res: Response, next: NextFunction) =>
     maxFields: 4,
   })(req, res, next)
 
-videosRouter.post(
-  '/councils/:councilId/videos',
-  validate({ params: CouncilVideoParams }),
-  authorize('video.upload', councilScope),
-  councilOpen,
-  limitUploads,
-  receiveVideo,
-  async (req: Request, res: Response) => {
+route(
+  videosRouter,
+  {
+    method: 'post',
+    path: '/councils/{councilId}/videos',
+    tags,
+    summary: 'Upload a video (multipart `file` + title/description fields)',
+    auth: 'video.upload',
+    scope: councilScope,
+    params: CouncilVideoParams,
+    use: [councilOpen, limitUploads, receiveVideo],
+    multipart: true,
+    response: UploadAccepted,
+    status: 202,
+    errors: [404, 413, 415, 429],
+    description:
+      'Streams to disk; type by magic bytes then ffprobe (a video stream is required). Over VIDEO_MAX_BYTES → 413 `upload.too_large`; not a video → 415 `upload.unsupported_type`. Nothing is kept on failure or abort. At most 50 uploads per user and hour (429). Fields: `title.kk`, `title.ru` (one required), `description.kk`, `description.ru`.',
+  },
+  async ({ actor, params, req, res }) => {
     const file = req.uploads![0]
     // The client hanging up before we commit means nothing is kept.
     const gone = new AbortController()
     res.once('close', () => gone.abort())
     try {
+      // Parsed here, not by `body`: a refused upload's temp file goes before the answer does.
       const fields = parseOrThrow(VideoUploadFields, { ...req.body })
-      const created = await createVideo(actorOf(req)!, String(req.params.councilId), file, fields, gone.signal)
-      res.status(202).location(`/api/v1/videos/${created.id}`).json(created)
+      const created = await createVideo(actor, params.councilId, file, fields, gone.signal)
+      res.location(`/api/v1/videos/${created.id}`)
+      return created
     } catch (err) {
-      // Refused: the temp file goes before the answer does (acceptUpload would remove it a moment later).
       await fs.rm(file.path, { force: true })
       throw err
     }
   },
 )
-describeRoute({
-  method: 'post',
-  path: '/councils/{councilId}/videos',
-  tags: ['videos'],
-  summary: 'Upload a video (multipart `file` + title/description fields)',
-  auth: 'video.upload',
-  params: CouncilVideoParams,
-  multipart: true,
-  response: UploadAccepted,
-  status: 202,
-  errors: [404, 413, 415, 429],
-  description:
-    'Streams to disk; type by magic bytes then ffprobe (a video stream is required). Over VIDEO_MAX_BYTES → 413 `upload.too_large`; not a video → 415 `upload.unsupported_type`. Nothing is kept on failure or abort. At most 50 uploads per user and hour (429). Fields: `title.kk`, `title.ru` (one required), `description.kk`, `description.ru`.',
-})
 
-// tus resumable uploads: same authorization as above (CSRF applies to POST/PATCH/DELETE).
-const tusPath = '/councils/:councilId/videos/tus{/:uploadId}'
-videosRouter.options(tusPath, tusHandler)
-videosRouter.all(
-  tusPath,
-  validate({ params: TusParams }),
-  authorize('video.upload', councilScope),
-  councilOpen,
-  limitUploads,
+// tus resumable uploads: authorized like the multipart upload (CSRF applies to POST/PATCH/DELETE).
+// The protocol's HEAD, DELETE, GET and OPTIONS are described on the PATCH entry.
+const tus = '/councils/{councilId}/videos/tus'
+const upload = `${tus}/{uploadId}`
+const tusDescription =
+  'The tus protocol (creation, creation-with-upload, termination, expiration: 24 h). When the last byte arrives the file is checked like a multipart upload and the response carries `X-Video-Id`.'
+const tusRequest = { tags, auth: 'video.upload', scope: councilScope, params: TusParams } as const
+const tusHandler = ({ req, res }: { req: Request; res: Response }) => handleTus(req, res)
+
+for (const path of [tus, upload])
+  route(
+    videosRouter,
+    { method: 'options', path, tags, summary: 'tus capabilities (CORS preflight)', auth: 'public', openapi: false },
+    tusHandler,
+  )
+route(
+  videosRouter,
+  {
+    ...tusRequest,
+    method: 'post',
+    path: tus,
+    summary: 'Create a resumable upload (tus 1.0; Upload-Metadata `title.kk` …)',
+    use: [councilOpen, limitUploads],
+    status: 201,
+    errors: [404, 409, 413, 415],
+    description: tusDescription,
+  },
   tusHandler,
 )
-for (const method of ['post', 'patch'] as const)
-  describeRoute({
-    method,
-    path: method === 'post' ? '/councils/{councilId}/videos/tus' : '/councils/{councilId}/videos/tus/{uploadId}',
-    tags: ['videos'],
-    auth: 'video.upload',
-    params: TusParams,
-    summary:
-      method === 'post'
-        ? 'Create a resumable upload (tus 1.0; Upload-Metadata `title.kk` …)'
-        : 'Append to a resumable upload (tus 1.0; also HEAD for the offset, DELETE to cancel)',
-    status: method === 'post' ? 201 : 204,
+route(
+  videosRouter,
+  {
+    ...tusRequest,
+    method: 'patch',
+    path: upload,
+    summary: 'Append to a resumable upload (tus 1.0; also HEAD for the offset, DELETE to cancel)',
+    use: [councilOpen],
+    status: 204,
     errors: [404, 409, 413, 415],
-    description:
-      'The tus protocol (creation, creation-with-upload, termination, expiration: 24 h). When the last byte arrives the file is checked like a multipart upload and the response carries `X-Video-Id`.',
-  })
+    description: tusDescription,
+  },
+  tusHandler,
+)
+for (const [method, summary] of [
+  ['head', 'The offset of a resumable upload (tus 1.0)'],
+  ['delete', 'Cancel a resumable upload (tus 1.0 termination)'],
+  ['get', 'The bytes of an unfinished upload, for its uploader (tus)'],
+] as const)
+  route(videosRouter, { ...tusRequest, method, path: upload, summary, use: [councilOpen], openapi: false }, tusHandler)
 
-videosRouter.get('/videos', validate({ query: PublicVideoListQuery }), async (req: Request, res: Response) => {
-  cachePublicResponse(res, VIDEO_CACHE_TAGS)
-  res.json(await listPublished(input(req, 'query', PublicVideoListQuery)))
-})
-describeRoute({
-  method: 'get',
-  path: '/videos',
-  tags: ['videos'],
-  summary: 'Published videos, newest first; `council`, kk/ru search `q`',
-  query: PublicVideoListQuery,
-  response: VideoPage,
-})
-
-videosRouter.get(
-  '/councils/:councilId/videos',
-  validate({ params: CouncilVideoParams, query: CouncilVideoListQuery }),
-  authorize('video.read_unpublished', councilScope),
-  async (req: Request, res: Response) => {
-    res.json(
-      await listCouncilVideos(actorOf(req), String(req.params.councilId), input(req, 'query', CouncilVideoListQuery)),
-    )
+route(
+  videosRouter,
+  {
+    method: 'get',
+    path: '/videos',
+    tags,
+    summary: 'Published videos, newest first; `council`, kk/ru search `q`',
+    auth: 'public',
+    query: PublicVideoListQuery,
+    response: VideoPage,
+  },
+  ({ query, res }) => {
+    cachePublicResponse(res, VIDEO_CACHE_TAGS)
+    return listPublished(query)
   },
 )
-describeRoute({
-  method: 'get',
-  path: '/councils/{councilId}/videos',
-  tags: ['videos'],
-  summary: "Extension: a council's own videos in every status",
-  auth: 'video.read_unpublished',
-  params: CouncilVideoParams,
-  query: CouncilVideoListQuery,
-  response: VideoPage,
-})
 
-videosRouter.get(
-  '/moderation/videos',
-  validate({ query: ModerationListQuery }),
-  authorize('video.moderate'),
-  async (req: Request, res: Response) => {
-    res.json(await moderationQueue(actorOf(req), input(req, 'query', ModerationListQuery)))
+route(
+  videosRouter,
+  {
+    method: 'get',
+    path: '/councils/{councilId}/videos',
+    tags,
+    summary: "Extension: a council's own videos in every status",
+    auth: 'video.read_unpublished',
+    scope: councilScope,
+    params: CouncilVideoParams,
+    query: CouncilVideoListQuery,
+    response: VideoPage,
+  },
+  ({ actor, params, query }) => listCouncilVideos(actor, params.councilId, query),
+)
+
+route(
+  videosRouter,
+  {
+    method: 'get',
+    path: '/moderation/videos',
+    tags,
+    summary: 'Moderation queue (default `pending_review`, oldest first)',
+    auth: 'video.moderate',
+    query: ModerationListQuery,
+    response: VideoPage,
+  },
+  ({ actor, query }) => moderationQueue(actor, query),
+)
+
+route(
+  videosRouter,
+  {
+    method: 'get',
+    path: '/videos/{id}',
+    tags,
+    summary: 'A video (unpublished: its council and moderators; 404 for others)',
+    auth: 'public',
+    params: IdParams,
+    response: VideoDetails,
+    errors: [404],
+  },
+  async ({ actor, params, req, res }) => {
+    const video = await getVideo(actor, params.id, req.lng)
+    // Only published videos are public answers (the cache keeps nothing for signed-in requests anyway).
+    if (video.status === 'published') cachePublicResponse(res, VIDEO_CACHE_TAGS)
+    return video
   },
 )
-describeRoute({
-  method: 'get',
-  path: '/moderation/videos',
-  tags: ['videos'],
-  summary: 'Moderation queue (default `pending_review`, oldest first)',
-  auth: 'video.moderate',
-  query: ModerationListQuery,
-  response: VideoPage,
-})
 
-videosRouter.get('/videos/:id', validate({ params: IdParams }), async (req: Request, res: Response) => {
-  const video = await getVideo(actorOf(req), String(req.params.id), req.lng)
-  // Only published videos are public answers (the cache keeps nothing for signed-in requests anyway).
-  if (video.status === 'published') cachePublicResponse(res, VIDEO_CACHE_TAGS)
-  res.json(video)
-})
-describeRoute({
-  method: 'get',
-  path: '/videos/{id}',
-  tags: ['videos'],
-  summary: 'A video (unpublished: its council and moderators; 404 for others)',
-  params: IdParams,
-  response: VideoDetails,
-  errors: [404],
-})
+for (const [action, body, summary] of [
+  ['approve', ApproveBody, 'Publish: `pending_review` → `published`, or re-publish from `unpublished`'],
+  ['reject', ReasonBody, '`pending_review` → `rejected` (reason required)'],
+  ['unpublish', ReasonBody, '`published` → `unpublished` (reason required)'],
+] as const)
+  route(
+    videosRouter,
+    {
+      method: 'post',
+      path: `/videos/{id}/${action}`,
+      tags,
+      summary,
+      auth: 'video.moderate',
+      params: IdParams,
+      body,
+      response: VideoDetails,
+      errors: [404, 409],
+    },
+    ({ actor, params, body, req }) => moderate(actor, params.id, action, body.reason, req.lng),
+  )
 
-videosRouter.post(
-  '/videos/:id/approve',
-  validate({ params: IdParams, body: ApproveBody }),
-  authorize('video.moderate'),
-  async (req: Request, res: Response) => {
-    res.json(
-      await moderate(actorOf(req), String(req.params.id), 'approve', input(req, 'body', ApproveBody).reason, req.lng),
-    )
+route(
+  videosRouter,
+  {
+    method: 'patch',
+    path: '/videos/{id}',
+    tags,
+    summary: 'Extension: edit title/description (its council while not published; moderators always)',
+    auth: 'video.upload',
+    scope: ofVideo,
+    before: [hiddenFromGuests],
+    params: IdParams,
+    body: UpdateVideoBody,
+    response: VideoDetails,
+    errors: [404, 409],
+  },
+  ({ actor, params, body, req }) => updateVideo(actor, params.id, body, req.lng),
+)
+
+route(
+  videosRouter,
+  {
+    method: 'delete',
+    path: '/videos/{id}',
+    tags,
+    summary: 'Delete a video and its files (its council while not published; moderators always)',
+    auth: 'video.delete_unpublished',
+    scope: ofVideo,
+    before: [hiddenFromGuests],
+    params: IdParams,
+    status: 204,
+    errors: [404, 409],
+  },
+  async ({ actor, params }) => {
+    await deleteVideo(actor, params.id)
   },
 )
-videosRouter.post(
-  '/videos/:id/reject',
-  validate({ params: IdParams, body: ReasonBody }),
-  authorize('video.moderate'),
-  async (req: Request, res: Response) => {
-    res.json(
-      await moderate(actorOf(req), String(req.params.id), 'reject', input(req, 'body', ReasonBody).reason, req.lng),
-    )
-  },
-)
-videosRouter.post(
-  '/videos/:id/unpublish',
-  validate({ params: IdParams, body: ReasonBody }),
-  authorize('video.moderate'),
-  async (req: Request, res: Response) => {
-    res.json(
-      await moderate(actorOf(req), String(req.params.id), 'unpublish', input(req, 'body', ReasonBody).reason, req.lng),
-    )
-  },
-)
-describeRoute({
-  method: 'post',
-  path: '/videos/{id}/approve',
-  tags: ['videos'],
-  summary: 'Publish: `pending_review` → `published`, or re-publish from `unpublished`',
-  auth: 'video.moderate',
-  params: IdParams,
-  body: ApproveBody,
-  response: VideoDetails,
-  errors: [404, 409],
-})
-describeRoute({
-  method: 'post',
-  path: '/videos/{id}/reject',
-  tags: ['videos'],
-  summary: '`pending_review` → `rejected` (reason required)',
-  auth: 'video.moderate',
-  params: IdParams,
-  body: ReasonBody,
-  response: VideoDetails,
-  errors: [404, 409],
-})
-describeRoute({
-  method: 'post',
-  path: '/videos/{id}/unpublish',
-  tags: ['videos'],
-  summary: '`published` → `unpublished` (reason required)',
-  auth: 'video.moderate',
-  params: IdParams,
-  body: ReasonBody,
-  response: VideoDetails,
-  errors: [404, 409],
-})
-
-videosRouter.patch(
-  '/videos/:id',
-  validate({ params: IdParams, body: UpdateVideoBody }),
-  async (req: Request, res: Response) => {
-    res.json(await updateVideo(actorOf(req), String(req.params.id), input(req, 'body', UpdateVideoBody), req.lng))
-  },
-)
-describeRoute({
-  method: 'patch',
-  path: '/videos/{id}',
-  tags: ['videos'],
-  summary: 'Extension: edit title/description (its council while not published; moderators always)',
-  auth: 'video.upload',
-  params: IdParams,
-  body: UpdateVideoBody,
-  response: VideoDetails,
-  errors: [404, 409],
-})
-
-videosRouter.delete('/videos/:id', validate({ params: IdParams }), async (req: Request, res: Response) => {
-  await deleteVideo(actorOf(req), String(req.params.id))
-  res.status(204).end()
-})
-describeRoute({
-  method: 'delete',
-  path: '/videos/{id}',
-  tags: ['videos'],
-  summary: 'Delete a video and its files (its council while not published; moderators always)',
-  auth: 'video.delete_unpublished',
-  params: IdParams,
-  status: 204,
-  errors: [404, 409],
-})

@@ -11,11 +11,11 @@ import type { Lang } from '../../../shared/schemas/common.js'
 import type { UpdateVideoBody, VideoStatus, VideoUploadFields } from '../../../shared/schemas/videos.js'
 import { findCouncilSummary } from '../councils/index.js'
 import { probe, ProbeError, type ProbeResult } from './ffmpeg.js'
-import { Video } from './video.model.js'
+import { Video, type VideoDoc } from './video.model.js'
 import { removeVideoFiles, sourceKey, syncPath } from './videos.files.js'
 import { afterVisibilityChange } from './videos.hooks.js'
 import { canDeleteVideo, canEditVideo, canSeeVideo } from './videos.policy.js'
-import { pageOf, toDetails, toSummary } from './videos.view.js'
+import { pageOf, toDetails } from './videos.view.js'
 
 export const PROCESS_JOB = 'videos.process' as const
 
@@ -101,31 +101,42 @@ export async function createVideo(
 
 /** The video a user's finished tus upload became (for a client that missed the last response). */
 export async function findVideoOfTusUpload(actorId: string, councilId: string, uploadId: string) {
-  const doc: any = await Video.findOne(
+  const doc = await Video.findOne(
     { tusUploadId: uploadId, uploaderId: actorId, councilId },
     { status: 1, 'source.size': 1 },
-  ).lean()
-  return doc ? { id: String(doc._id), status: doc.status as VideoStatus, size: doc.source.size as number } : null
+  ).lean<Pick<VideoDoc, '_id' | 'status' | 'source'>>()
+  return doc ? { id: String(doc._id), status: doc.status, size: doc.source.size } : null
 }
 
 /** A video as the actor may see it; 404 (not 403) for what they may not see, so existence does not leak. */
 export async function getVideo(actor: MaybeActor, id: string, lng: Lang) {
-  const doc = validId(id) ? await Video.findById(id).lean() : null
-  if (!doc || !canSeeVideo(actor, doc as any)) throw notFound('video')
+  const doc = validId(id) ? await Video.findById(id).lean<VideoDoc>() : null
+  if (!doc || !canSeeVideo(actor, doc)) throw notFound('video')
   return toDetails(doc, actor, lng)
+}
+
+/** The council of a video the actor may see, for the route's access check; 404 otherwise (existence does not leak). */
+export async function videoScope(actor: MaybeActor, id: string): Promise<{ councilId: string }> {
+  const doc = validId(id)
+    ? await Video.findById(id, { councilId: 1, status: 1 }).lean<Pick<VideoDoc, '_id' | 'councilId' | 'status'>>()
+    : null
+  if (!doc || !canSeeVideo(actor, doc)) throw notFound('video')
+  return { councilId: String(doc.councilId) }
 }
 
 /** For media serving: the fields needed to decide and to find files, or null when hidden. */
 export async function findVisibleMedia(actor: MaybeActor, id: string) {
   if (!validId(id)) return null
-  const doc: any = await Video.findById(id, { councilId: 1, status: 1, mediaDir: 1, source: 1, updatedAt: 1 }).lean()
+  const doc = await Video.findById(id, { councilId: 1, status: 1, mediaDir: 1, source: 1, updatedAt: 1 }).lean<
+    Pick<VideoDoc, '_id' | 'councilId' | 'status' | 'mediaDir' | 'source' | 'updatedAt'>
+  >()
   if (!doc || !canSeeVideo(actor, doc)) return null
   return {
     id,
     councilId: String(doc.councilId),
-    status: doc.status as VideoStatus,
-    mediaDir: doc.mediaDir as string | null,
-    source: doc.source as { key: string; mime: string; size: number },
+    status: doc.status,
+    mediaDir: doc.mediaDir ?? null,
+    source: doc.source,
   }
 }
 
@@ -135,8 +146,7 @@ export async function listPublished(q: { council?: string; q?: string; limit: nu
     ...(q.council ? { councilId: q.council } : {}),
     ...(searchFilter(q.q) ?? {}),
   }
-  const page = await pageOf(filter, 'publishedAt', -1, q.limit, q.cursor)
-  return { items: page.docs.map(toSummary), nextCursor: page.nextCursor }
+  return pageOf(filter, 'publishedAt', -1, q.limit, q.cursor)
 }
 
 /** A council's own videos in every status (its members and staff): where uploaders follow their work. */
@@ -147,17 +157,17 @@ export async function listCouncilVideos(
 ) {
   assertCan(actor, 'video.read_unpublished', { councilId })
   const filter = { councilId, ...(q.status ? { status: q.status } : {}) }
-  const page = await pageOf(filter, 'createdAt', -1, q.limit, q.cursor)
-  return { items: page.docs.map(toSummary), nextCursor: page.nextCursor }
+  return pageOf(filter, 'createdAt', -1, q.limit, q.cursor)
 }
 
 /** Edits the title/description (at least one title language must remain). */
 export async function updateVideo(actor: MaybeActor, id: string, patch: UpdateVideoBody, lng: Lang) {
-  const doc: any = validId(id) ? await Video.findById(id).lean() : null
+  const doc = validId(id) ? await Video.findById(id).lean<VideoDoc>() : null
   if (!doc || !canSeeVideo(actor, doc)) throw notFound('video')
   assertCan(actor, 'video.upload', { councilId: String(doc.councilId) })
   if (!canEditVideo(actor, doc)) throw forbidden()
-  const merge = (old: any, change: Record<string, string | null | undefined> | undefined) => {
+  type Texts = { kk?: string | null; ru?: string | null } | null | undefined
+  const merge = (old: Texts, change: Record<string, string | null | undefined> | undefined) => {
     const out: Record<string, string> = { ...(old?.kk ? { kk: old.kk } : {}), ...(old?.ru ? { ru: old.ru } : {}) }
     for (const l of ['kk', 'ru'] as const) {
       if (change?.[l] === null) delete out[l]
@@ -168,11 +178,11 @@ export async function updateVideo(actor: MaybeActor, id: string, patch: UpdateVi
   const title = merge(doc.title, patch.title)
   const description = merge(doc.description, patch.description)
   if (!title.kk && !title.ru) throw validationFailed([{ path: 'body.title', code: 'localized_required' }])
-  const updated: any = await Video.findOneAndUpdate(
+  const updated = await Video.findOneAndUpdate(
     { _id: id, status: doc.status },
     { $set: { title, description, searchTokens: indexTokens(title, description) } },
     { returnDocument: 'after' },
-  ).lean()
+  ).lean<VideoDoc>()
   if (!updated) throw new AppError(409, 'conflict')
   if (updated.status === 'published') await afterVisibilityChange(String(updated.councilId))
   await audit({
@@ -186,7 +196,11 @@ export async function updateVideo(actor: MaybeActor, id: string, patch: UpdateVi
 
 /** Deletes the video and its files: staff always, the uploader's council while it is not published. */
 export async function deleteVideo(actor: MaybeActor, id: string): Promise<void> {
-  const doc: any = validId(id) ? await Video.findById(id, { councilId: 1, status: 1, title: 1 }).lean() : null
+  const doc = validId(id)
+    ? await Video.findById(id, { councilId: 1, status: 1, title: 1 }).lean<
+        Pick<VideoDoc, '_id' | 'councilId' | 'status' | 'title'>
+      >()
+    : null
   if (!doc || !canSeeVideo(actor, doc)) throw notFound('video')
   assertCan(actor, 'video.delete_unpublished', { councilId: String(doc.councilId) })
   if (!canDeleteVideo(actor, doc)) throw forbidden()

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { Readable } from 'node:stream'
-import type { NextFunction, Request, Response } from 'express'
+import type { Request, Response } from 'express'
 import { FileStore } from '@tus/file-store'
 import { Server as TusServer, type Upload } from '@tus/server'
 import { actorOf } from '../../core/auth/middleware.js'
@@ -161,15 +161,23 @@ export async function cleanupExpiredTusUploads(): Promise<number> {
   return tus ? tus.cleanUpExpiredUploads() : 0
 }
 
-/** The Express end of the chain: hands the request to tus and turns its errors into problem+json. */
-export async function tusHandler(req: Request, res: Response, next: NextFunction): Promise<void> {
-  if (!tus) return next(new AppError(503, 'service.unavailable'))
+/**
+ * The end of the declared tus routes (videos.routes.ts): hands the request to tus, answers with its
+ * response, and throws its errors as problem+json.
+ */
+export async function handleTus(req: Request, res: Response): Promise<void> {
+  if (!tus) throw new AppError(503, 'service.unavailable')
   const abort = new AbortController()
   res.once('close', () => {
     if (!res.writableFinished) abort.abort()
   })
   if (req.method === 'HEAD' && (await answerFinished(req, res))) return
-  const hasBody = req.method === 'POST' || req.method === 'PATCH'
+  // tus bodies are raw bytes: a PATCH of anything else is refused (tus: 415), and a body a JSON or
+  // form parser has already read cannot be streamed to tus again (a creation then carries no data).
+  if (req.method === 'PATCH' && !req.is('application/offset+octet-stream'))
+    throw new AppError(415, 'upload.unsupported_type', { allowed: 'application/offset+octet-stream' })
+  const consumed = req.readableEnded || (req as { _body?: boolean })._body === true
+  const hasBody = (req.method === 'POST' || req.method === 'PATCH') && !consumed
   const request = new globalThis.Request(new URL(req.originalUrl, `http://${req.headers.host ?? 'localhost'}`), {
     method: req.method,
     headers: Object.entries(req.headers).flatMap(([k, v]) =>
@@ -189,7 +197,7 @@ export async function tusHandler(req: Request, res: Response, next: NextFunction
   })
   if (response.status >= 400) {
     const text = await response.text()
-    return next(ctx.error ?? tusError(response.status, text))
+    throw ctx.error ?? tusError(response.status, text)
   }
   res.status(response.status)
   const body = Buffer.from(await response.arrayBuffer())

@@ -1,22 +1,20 @@
-import mongoose from 'mongoose'
-import { decodeCursor, encodeCursor } from '../../core/http.js'
 import { t } from '../../core/i18n.js'
+import { keysetPage } from '../../core/paging.js'
 import type { MaybeActor } from '../../core/policy.js'
-import { validationFailed } from '../../core/errors.js'
-import type { Lang } from '../../../shared/schemas/common.js'
+import type { Lang, Page } from '../../../shared/schemas/common.js'
 import type { FailureCode, VideoDetails, VideoSummary } from '../../../shared/schemas/videos.js'
-import { Video } from './video.model.js'
+import { Video, type VideoDoc } from './video.model.js'
 import { canSeeInternals } from './videos.policy.js'
 
 /** Response shapes (API.md "Videos") and cursor paging; no rules beyond what a viewer may see. */
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null)
-const localized = (v: { kk?: string | null; ru?: string | null } | undefined) => ({
+const localized = (v: { kk?: string | null; ru?: string | null } | null | undefined) => ({
   ...(v?.kk ? { kk: v.kk } : {}),
   ...(v?.ru ? { ru: v.ru } : {}),
 })
 
-export function mediaUrls(doc: any) {
+export function mediaUrls(doc: Pick<VideoDoc, '_id' | 'mediaDir'>) {
   const id = String(doc._id)
   const ready = Boolean(doc.mediaDir)
   return {
@@ -25,7 +23,7 @@ export function mediaUrls(doc: any) {
   }
 }
 
-export function toSummary(doc: any): VideoSummary {
+export function toSummary(doc: VideoDoc): VideoSummary {
   return {
     id: String(doc._id),
     councilId: String(doc.councilId),
@@ -42,12 +40,12 @@ export function toSummary(doc: any): VideoSummary {
   }
 }
 
-export function toDetails(doc: any, actor: MaybeActor, lng: Lang): VideoDetails {
+export function toDetails(doc: VideoDoc, actor: MaybeActor, lng: Lang): VideoDetails {
   const internal = canSeeInternals(actor, doc)
   return {
     ...toSummary(doc),
     moderation: internal
-      ? (doc.moderation ?? []).map((m: any) => ({
+      ? (doc.moderation ?? []).map((m) => ({
           by: String(m.by),
           byName: m.byName ?? null,
           at: iso(m.at)!,
@@ -61,7 +59,7 @@ export function toDetails(doc: any, actor: MaybeActor, lng: Lang): VideoDetails 
       internal && doc.failure
         ? { code: doc.failure as FailureCode, message: t(lng, `videos:failure.${doc.failure}`) }
         : null,
-    renditions: (doc.renditions ?? []).map((r: any) => ({
+    renditions: (doc.renditions ?? []).map((r) => ({
       name: r.name,
       width: r.width,
       height: r.height,
@@ -81,30 +79,20 @@ export function toDetails(doc: any, actor: MaybeActor, lng: Lang): VideoDetails 
  * One page of videos sorted by `field` (a date) then `_id`, with an opaque cursor of the last
  * item's pair, so paging is stable while new videos arrive.
  */
-export async function pageOf(
+export function pageOf(
   filter: Record<string, unknown>,
   field: 'createdAt' | 'publishedAt',
   dir: 1 | -1,
   limit: number,
   cursor?: string,
-) {
-  const after = decodeCursor(cursor)
-  const query: Record<string, unknown> = { ...filter }
-  if (after) {
-    const [at, id] = after
-    if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || typeof id !== 'string' || !/^[0-9a-f]{24}$/.test(id))
-      throw validationFailed([{ path: 'query.cursor', code: 'invalid_format' }])
-    const op = dir === 1 ? '$gt' : '$lt'
-    const date = new Date(at)
-    const oid = new mongoose.Types.ObjectId(id)
-    query.$or = [{ [field]: mongoose.trusted({ [op]: date }) }, { [field]: date, _id: mongoose.trusted({ [op]: oid }) }]
-  }
-  const docs = await Video.find(query)
-    .sort({ [field]: dir, _id: dir })
-    .limit(limit + 1)
-    .lean()
-  const more = docs.length > limit
-  const items = docs.slice(0, limit)
-  const last: any = items[items.length - 1]
-  return { docs: items, nextCursor: more && last ? encodeCursor([iso(last[field]), String(last._id)]) : null }
+): Promise<Page<VideoSummary>> {
+  return keysetPage({
+    filter,
+    field,
+    order: dir === 1 ? 'asc' : 'desc',
+    cursor,
+    limit,
+    find: (f, sort, n) => Video.find(f).sort(sort).limit(n).lean<VideoDoc[]>(),
+    map: toSummary,
+  })
 }

@@ -142,3 +142,23 @@ describe('appeals: a guest sends, confirms, tracks and follows an appeal', () =>
     expect(blocked.headers.get('retry-after')).to.match(/^\d+$/)
   })
 })
+
+describe('appeals: code guessing in parallel', () => {
+  let t: TestServer
+  before(async () => {
+    t = await startTestServer()
+  })
+  after(() => t?.close())
+
+  it('should evaluate at most 20 of 100 simultaneous wrong codes from one address', async () => {
+    const guest = new Agent(t.url)
+    const res = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        guest.get(`/api/v1/appeals/track?number=KK-2026-${String(i).padStart(6, '0')}&code=ZZZZZZZZZZ`),
+      ),
+    )
+    const statuses = res.map((r) => r.status)
+    expect(statuses.filter((s) => s === 404)).to.have.length(20)
+    expect(statuses.filter((s) => s === 429)).to.have.length(80)
+  })
+})

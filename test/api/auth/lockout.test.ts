@@ -73,6 +73,42 @@ describe('auth: failed logins are locked per IP address', () => {
   })
 })
 
+describe('auth: the lockout holds under parallel attempts', () => {
+  let t: TestServer
+  before(async () => {
+    t = await startTestServer({ LOGIN_MAX_FAILURES: '5', LOGIN_MAX_FAILURES_PER_IP: '8', TRUST_PROXY: '1' })
+  })
+  after(async () => {
+    await t?.close()
+  })
+  const fromAddress = (ip: string, email: string, password: string) =>
+    fetch(`${t.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+      body: JSON.stringify({ email, password }),
+    })
+
+  it('should check at most 5 of 20 simultaneous wrong passwords for one account, from 20 addresses', async () => {
+    const { email, password } = await createUser(t)
+    const res = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => fromAddress(`198.51.100.${i + 1}`, email, 'wrong-password-x')),
+    )
+    const statuses = res.map((r) => r.status)
+    expect(statuses.filter((s) => s === 401)).to.have.length(5)
+    expect(statuses.filter((s) => s === 429)).to.have.length(15)
+    expect((await fromAddress('198.51.100.99', email, password)).status, 'locked even for the right one').to.equal(429)
+  })
+
+  it('should check at most 8 of 30 simultaneous attempts from one address over many accounts', async () => {
+    const res = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => fromAddress('203.0.113.7', `spray-par-${i}@example.kz`, 'wrong-password-x')),
+    )
+    const statuses = res.map((r) => r.status)
+    expect(statuses.filter((s) => s === 401)).to.have.length(8)
+    expect(statuses.filter((s) => s === 429)).to.have.length(22)
+  })
+})
+
 describe('rate limits on registration', () => {
   let t: TestServer
   before(async () => {

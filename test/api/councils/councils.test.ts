@@ -63,7 +63,16 @@ describe('councils API', () => {
         appeals: { received: 0, answered: 0, overdue: 0 },
         medianResponseDays: null,
       })
-      const b = await admin.post('/api/v1/councils', body)
+      // The same name again (a double submit, or a real twin) needs a confirmation.
+      const twin = await admin.post('/api/v1/councils', body)
+      expect(twin.status).to.equal(409)
+      expect(twin.body.code).to.equal('councils.duplicate_name')
+      expect(
+        (await moderator.get('/api/v1/councils?level=republican&limit=100')).body.items.filter((c: any) =>
+          c.slug.startsWith('obshchestvennyy-sovet-pri-ministerstve-finansov'),
+        ),
+      ).to.have.length(1)
+      const b = await admin.post('/api/v1/councils', { ...body, allowDuplicate: true })
       expect(b.status).to.equal(201)
       expect(b.body.slug).to.equal('obshchestvennyy-sovet-pri-ministerstve-finansov-2')
     })
@@ -246,6 +255,17 @@ describe('councils API', () => {
       expect((await guest.get('/api/v1/councils?unknown=1')).status).to.equal(200)
     })
 
+    it('should list councils of one level in Kazakh alphabet order (collation kk)', async () => {
+      const words = ['Ұлытау', 'Әйтеке', 'Ғабит', 'Арал', 'Қазалы', 'Бурабай', 'Іле', 'Өскемен', 'Үржар', 'Гүлшат']
+      for (const w of words)
+        await makeCouncil(moderator, { level: 'district', regionId: astana.id, name: { kk: `${w} ауданының кеңесі` } })
+      const res = await guest.get(`/api/v1/councils?region=${astana.id}&level=district&limit=100`)
+      const got = res.body.items.map((c: any) => c.name.kk.split(' ')[0])
+      expect(got).to.deep.equal([...words].sort(new Intl.Collator('kk').compare))
+      expect(got.slice(0, 4)).to.deep.equal(['Арал', 'Әйтеке', 'Бурабай', 'Гүлшат'])
+      expect(got.at(-1)).to.equal('Іле')
+    })
+
     it('should find councils by inflected words in both languages', async () => {
       for (const q of ['Алматының', 'алматы кеңес', 'совета Алматы', 'советов', 'ӘКІМДІГІ']) {
         const res = await guest.get(`/api/v1/councils?q=${encodeURIComponent(q)}`)
@@ -257,6 +277,24 @@ describe('councils API', () => {
       }
       const none = await guest.get(`/api/v1/councils?q=${encodeURIComponent('Шымкент')}`)
       expect(none.body.items.map((c: any) => c.id)).to.not.include(councilA.id)
+    })
+
+    it('should find a ministry council by the ordinary inflected Kazakh forms (voiced stems: -лік/-лігі, -лық/-лығы)', async () => {
+      const ministry = await makeCouncil(moderator, {
+        name: {
+          kk: 'Денсаулық сақтау министрлігінің жанындағы қоғамдық кеңес',
+          ru: 'Общественный совет при Министерстве здравоохранения',
+        },
+        level: 'republican',
+        stateBody: { kk: 'Денсаулық сақтау министрлігі', ru: 'Министерство здравоохранения' },
+      })
+      for (const q of ['министрлік', 'денсаулығы', 'денсаулығын', 'министрлігі', 'денсаулық сақтау', 'министерства']) {
+        const res = await guest.get(`/api/v1/councils?q=${encodeURIComponent(q)}`)
+        expect(
+          res.body.items.map((c: any) => c.id),
+          q,
+        ).to.include(ministry.id)
+      }
     })
 
     it('should cap the page at 100 and walk every council once with nextCursor', async () => {

@@ -166,6 +166,8 @@ describe('users: the first admin from ADMIN_EMAIL / ADMIN_PASSWORD', () => {
     expect(res.status).to.equal(200)
     expect(res.body.user.roles).to.deep.equal(['admin'])
     expect(res.body.user.emailVerified).to.equal(true)
+    // Named in the portal's default language, not in English.
+    expect(res.body.user.displayName).to.equal('Портал әкімшісі')
     expect((await a.get('/api/v1/users')).status).to.equal(200)
   })
 

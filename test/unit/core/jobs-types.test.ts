@@ -32,6 +32,11 @@ describe('typed jobs', () => {
       'videos.tus_cleanup',
       'chat.attachment_expire',
       'practices.compendium',
+      'events.mail',
+      'events.reminder',
+      'events.cancelled',
+      'grants.milestone_reminder',
+      'control.overdue_reminder',
     ]
     expect([...owners.keys()].sort()).to.deep.equal([...expected].sort())
   })

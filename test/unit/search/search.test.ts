@@ -49,6 +49,12 @@ describe('core/search', () => {
       ])
         expect(kazakhStems(w), w).to.include('кеңес')
     })
+    it('reaches the dictionary form of a stem whose final к/қ voiced before the ending', () => {
+      expect(kazakhStems('министрлігінің')).to.include('министрлік')
+      expect(kazakhStems('денсаулығы')).to.include('денсаулық')
+      expect(kazakhStems('денсаулығын')).to.include('денсаулық')
+      expect(kazakhStems('кітабы')).to.include('кітап')
+    })
     it('reaches Алматы and Астана from their case forms', () => {
       expect(kazakhStems('алматының')).to.include('алматы')
       expect(kazakhStems('алматыда')).to.include('алматы')

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import { api } from '../../lib/api.js'
+import { useForgotPasswordMutation } from '../../api/auth.js'
 import { useSubmit } from '../../lib/form.js'
 import { useTitle } from '../../lib/hooks.js'
 import { errFor, TextField } from '../../components/field.js'
@@ -12,10 +12,11 @@ export default function Forgot() {
   const [email, setEmail] = useState('')
   const [sent, setSent] = useState(false)
   const s = useSubmit()
+  const forgot = useForgotPasswordMutation()
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     const r = await s.run(async () => {
-      await api('/auth/password/forgot', { body: { email } })
+      await forgot.mutateAsync(email)
       return true
     })
     if (r) setSent(true)

@@ -1,12 +1,12 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import { api } from '../../lib/api.js'
+import { useUpdateMeMutation } from '../../api/auth.js'
 import { formatDate } from '../../lib/format.js'
 import { useSubmit } from '../../lib/form.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
 import { FONT_STEPS, usePrefs } from '../../lib/prefs.js'
 import { useSession } from '../../lib/session.js'
-import type { Lang, User } from '../../lib/types.js'
+import type { Lang } from '../../lib/types.js'
 import { Checkbox, errFor, SelectField, TextField } from '../../components/field.js'
 import { ErrorBox, Loading, Notice } from '../../components/status.js'
 import { SignInFirst } from './sign-in-first.js'
@@ -16,7 +16,7 @@ export default function Profile() {
   const { t, i18n } = useTranslation()
   const lng = useLang()
   useTitle(t('profile.title'))
-  const { user, loading, setUser } = useSession()
+  const { user, loading } = useSession()
   const { prefs, replace } = usePrefs()
   const [displayName, setName] = useState('')
   const [locale, setLocale] = useState<Lang>(lng)
@@ -25,6 +25,7 @@ export default function Profile() {
   const [hideImages, setHide] = useState(prefs.hideImages)
   const [saved, setSaved] = useState(false)
   const s = useSubmit()
+  const updateMe = useUpdateMeMutation()
   useEffect(() => {
     if (!user) return
     setName(user.displayName)
@@ -36,11 +37,9 @@ export default function Profile() {
     e.preventDefault()
     setSaved(false)
     const accessibility = { fontScale, highContrast, hideImages }
-    const r = await s.run(() =>
-      api<{ user: User }>('/auth/me', { method: 'PATCH', body: { displayName, locale, accessibility } }),
-    )
+    // The answer replaces the cached user (useUpdateMeMutation).
+    const r = await s.run(() => updateMe.mutateAsync({ displayName, locale, accessibility }))
     if (!r) return
-    setUser(r.user)
     replace(r.user.accessibility ?? accessibility)
     if (locale !== i18n.language) await i18n.changeLanguage(locale)
     setSaved(true)

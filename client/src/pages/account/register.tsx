@@ -1,10 +1,9 @@
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
-import { api, resetCsrf } from '../../lib/api.js'
+import { useRegisterMutation } from '../../api/auth.js'
 import { useSubmit } from '../../lib/form.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
-import { useSession } from '../../lib/session.js'
 import type { User } from '../../lib/types.js'
 import { errFor, TextField } from '../../components/field.js'
 import { ErrorBox, Notice } from '../../components/status.js'
@@ -13,22 +12,17 @@ export default function Register() {
   const { t } = useTranslation()
   const lng = useLang()
   useTitle(t('auth.registerTitle'))
-  const { setUser } = useSession()
   const [displayName, setName] = useState('')
   const [email, setEmail] = useState('')
   const [password, setPassword] = useState('')
   const [done, setDone] = useState<User | null>(null)
   const s = useSubmit()
+  const register = useRegisterMutation()
   const submit = async (e: FormEvent) => {
     e.preventDefault()
-    const r = await s.run(() =>
-      api<{ user: User }>('/auth/register', { body: { displayName, email, password, locale: lng } }),
-    )
-    if (r) {
-      resetCsrf() // registration signs in: a new session
-      setUser(r.user)
-      setDone(r.user)
-    }
+    // Registration signs in: the mutation starts the new session in the cache.
+    const r = await s.run(() => register.mutateAsync({ displayName, email, password, locale: lng }))
+    if (r) setDone(r.user)
   }
   if (done) {
     return (

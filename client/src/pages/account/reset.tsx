@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useSearchParams } from 'react-router-dom'
-import { api } from '../../lib/api.js'
+import { useResetPasswordMutation } from '../../api/auth.js'
 import { useSubmit } from '../../lib/form.js'
 import { useTitle } from '../../lib/hooks.js'
 import { errFor, TextField } from '../../components/field.js'
@@ -17,12 +17,13 @@ export default function Reset() {
   const [mismatch, setMismatch] = useState(false)
   const [done, setDone] = useState(false)
   const s = useSubmit()
+  const reset = useResetPasswordMutation()
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     setMismatch(password !== repeat)
     if (password !== repeat) return
     const r = await s.run(async () => {
-      await api('/auth/password/reset', { body: { token, password } })
+      await reset.mutateAsync({ token, password })
       return true
     })
     if (r) setDone(true)

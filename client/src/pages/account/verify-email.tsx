@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useSearchParams } from 'react-router-dom'
-import { api, ApiError } from '../../lib/api.js'
+import { useVerifyEmailMutation } from '../../api/auth.js'
+import type { ApiError } from '../../lib/api.js'
 import { useTitle } from '../../lib/hooks.js'
-import { useSession } from '../../lib/session.js'
 import { ErrorBox, Loading, Notice } from '../../components/status.js'
 
 export default function VerifyEmail() {
@@ -11,21 +11,17 @@ export default function VerifyEmail() {
   useTitle(t('auth.verifyTitle'))
   const [params] = useSearchParams()
   const token = params.get('token') ?? ''
-  const { refresh } = useSession()
+  const verify = useVerifyEmailMutation()
+  const { mutate } = verify
   const [ok, setOk] = useState(false)
   const [error, setError] = useState<ApiError | null>(null)
   const sent = useRef(false)
   useEffect(() => {
     if (sent.current || !token) return
     sent.current = true
-    api('/auth/verify-email', { body: { token } }).then(
-      () => {
-        setOk(true)
-        void refresh()
-      },
-      (e) => setError(e instanceof ApiError ? e : null),
-    )
-  }, [token, refresh])
+    // The mutation refreshes the cached user (now verified).
+    mutate(token, { onSuccess: () => setOk(true), onError: (e) => setError(e) })
+  }, [token, mutate])
   return (
     <div className="narrow">
       <h1>{t('auth.verifyTitle')}</h1>

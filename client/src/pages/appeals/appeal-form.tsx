@@ -1,8 +1,8 @@
 import { useMemo, useRef, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useSearchParams } from 'react-router-dom'
-import { api } from '../../lib/api.js'
-import { useCouncils } from '../../lib/directory.js'
+import { useCreateAppealMutation } from '../../api/appeals.js'
+import { useCouncils } from '../../api/directory.js'
 import { formatBytes, formatDate, pick } from '../../lib/format.js'
 import { useSubmit } from '../../lib/form.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
@@ -11,10 +11,14 @@ import type { AppealCategory, AppealCreated } from '../../lib/types.js'
 import { Checkbox, errFor, SelectField, TextArea, TextField } from '../../components/field.js'
 import { ErrorBox, Notice } from '../../components/status.js'
 
-const CATEGORIES: AppealCategory[] = ['question', 'proposal', 'complaint', 'gratitude']
-const MAX_FILES = 5
-const MAX_BYTES = 10 * 1024 * 1024
-const TYPES = ['application/pdf', 'image/jpeg', 'image/png']
+import {
+  APPEAL_CATEGORIES as CATEGORIES,
+  APPEAL_FILE_MAX_BYTES as MAX_BYTES,
+  APPEAL_FILE_TYPES,
+  APPEAL_MAX_FILES as MAX_FILES,
+} from '../../../../shared/domain.js'
+
+const TYPES: readonly string[] = APPEAL_FILE_TYPES
 
 /** An appeal to a council: guests leave a name and e-mail (and confirm by the e-mailed link). */
 export default function AppealForm() {
@@ -40,6 +44,7 @@ export default function AppealForm() {
   const [done, setDone] = useState<AppealCreated | null>(null)
   const fileInput = useRef<HTMLInputElement>(null)
   const s = useSubmit()
+  const create = useCreateAppealMutation()
   const guest = !user
 
   const pickFiles = (list: FileList | null) => {
@@ -54,25 +59,13 @@ export default function AppealForm() {
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     if (fileError) return
-    const res = await s.run(() => {
-      if (files.length) {
-        const form = new FormData()
-        form.set('councilId', councilId)
-        form.set('category', category)
-        form.set('subject', subject)
-        form.set('text', text)
-        form.set('isPublic', String(isPublic))
-        if (guest) {
-          form.set('contact.name', name)
-          form.set('contact.email', email)
-        }
-        for (const f of files) form.append('files', f)
-        return api<AppealCreated>('/appeals', { form })
-      }
-      return api<AppealCreated>('/appeals', {
+    // With files it goes as multipart (the same fields), else as JSON: see useCreateAppealMutation.
+    const res = await s.run(() =>
+      create.mutateAsync({
         body: { councilId, category, subject, text, isPublic, ...(guest ? { contact: { name, email } } : {}) },
-      })
-    })
+        files,
+      }),
+    )
     if (res) {
       setDone(res)
       requestAnimationFrame(() => document.getElementById('appeal-done')?.focus())

@@ -1,17 +1,10 @@
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useSearchParams } from 'react-router-dom'
-import { api, ApiError } from '../../lib/api.js'
+import { useConfirmAppealMutation } from '../../api/appeals.js'
 import { formatDate } from '../../lib/format.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
 import { ErrorBox, Loading, Notice } from '../../components/status.js'
-
-interface Confirmed {
-  id: string
-  trackingNumber: string
-  status: string
-  dueAt: string | null
-}
 
 /** The page behind the link e-mailed to a guest: it registers the appeal with the council. */
 export default function AppealConfirm() {
@@ -20,16 +13,16 @@ export default function AppealConfirm() {
   useTitle(t('confirm.title'))
   const [params] = useSearchParams()
   const token = params.get('token') ?? ''
-  const [result, setResult] = useState<Confirmed | null>(null)
-  const [error, setError] = useState<ApiError | null>(null)
+  const confirm = useConfirmAppealMutation()
+  const { mutate } = confirm
+  const result = confirm.data
+  const error = confirm.error
   const sent = useRef(false)
   useEffect(() => {
     if (sent.current || !token) return
     sent.current = true // the token is single-use: never post it twice (StrictMode runs effects twice)
-    api<Confirmed>('/appeals/confirm', { body: { token } }).then(setResult, (e) =>
-      setError(e instanceof ApiError ? e : null),
-    )
-  }, [token])
+    mutate(token)
+  }, [token, mutate])
   return (
     <>
       <h1>{t('confirm.title')}</h1>

@@ -1,11 +1,10 @@
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
-import { useCouncilMap } from '../../lib/directory.js'
+import { useCouncilMap } from '../../api/directory.js'
 import { formatDate, pick } from '../../lib/format.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
-import { usePaged } from '../../lib/paged.js'
+import { useMyAppealsPaged } from '../../api/appeals.js'
 import { useSession } from '../../lib/session.js'
-import type { AppealListItem } from '../../lib/types.js'
 import { StatusBadge } from '../../components/appeal-view.js'
 import { More } from '../../components/more.js'
 import { Empty, Loading } from '../../components/status.js'
@@ -17,7 +16,7 @@ export default function MyAppeals() {
   useTitle(t('mine.title'))
   const { user, loading } = useSession()
   const councils = useCouncilMap()
-  const list = usePaged<AppealListItem>(user ? '/appeals/mine' : null)
+  const list = useMyAppealsPaged(Boolean(user))
   if (loading) return <Loading />
   if (!user) return <SignInFirst title={t('mine.title')} />
   return (

@@ -1,10 +1,9 @@
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useSearchParams } from 'react-router-dom'
-import { api } from '../../lib/api.js'
+import { useAppealQuery, useTrackAppealMutation } from '../../api/appeals.js'
 import { useSubmit } from '../../lib/form.js'
 import { useTitle } from '../../lib/hooks.js'
-import type { Appeal } from '../../lib/types.js'
 import { AppealView } from '../../components/appeal-view.js'
 import { TextField } from '../../components/field.js'
 import { ErrorBox } from '../../components/status.js'
@@ -16,14 +15,14 @@ export default function AppealTrack() {
   const [params] = useSearchParams()
   const [number, setNumber] = useState(params.get('number') ?? '')
   const [code, setCode] = useState('')
-  const [appeal, setAppeal] = useState<Appeal | null>(null)
-  const [usedCode, setUsedCode] = useState('')
+  const [found, setFound] = useState<{ id: string; code: string } | null>(null)
   const s = useSubmit()
+  const track = useTrackAppealMutation()
   const submit = async (e: FormEvent) => {
     e.preventDefault()
-    const a = await s.run(() => api<Appeal>('/appeals/track', { query: { number: number.trim(), code: code.trim() } }))
-    setAppeal(a ?? null)
-    if (a) setUsedCode(code.trim())
+    const used = code.trim()
+    const a = await s.run(() => track.mutateAsync({ number: number.trim(), code: used }))
+    setFound(a ? { id: a.id, code: used } : null)
   }
   return (
     <>
@@ -62,8 +61,14 @@ export default function AppealTrack() {
           ) : (
             <ErrorBox error={s.error} />
           ))}
-        {appeal && <AppealView appeal={appeal} role="author" code={usedCode} onChange={setAppeal} />}
+        {found && <TrackedAppeal id={found.id} code={found.code} />}
       </div>
     </>
   )
+}
+
+/** The tracked appeal, kept current by the query cache (a reply or rating refreshes it). */
+function TrackedAppeal({ id, code }: { id: string; code: string }) {
+  const a = useAppealQuery(id, code)
+  return a.data ? <AppealView appeal={a.data} role="author" code={code} /> : <ErrorBox error={a.error} />
 }

@@ -5,7 +5,7 @@ import { compendiumPdfUrl, requestCompendium, useCompendium, usePractices } from
 import { FilterSelect } from '../../components/filter-select.js'
 import { More } from '../../components/more.js'
 import { ErrorBox } from '../../components/status.js'
-import { useCouncilMap, useRegions } from '../../lib/directory.js'
+import { useCouncilMap, useRegions } from '../../api/directory.js'
 import { useSubmit } from '../../lib/form.js'
 import { pick } from '../../lib/format.js'
 import { useLang, useTitle } from '../../lib/hooks.js'

@@ -1,12 +1,13 @@
 import { useMemo, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router-dom'
-import { api } from '../../lib/api.js'
-import { useCouncils } from '../../lib/directory.js'
+import { useAppealQuery, useAppealStatusMutation, useExtendAppealMutation } from '../../api/appeals.js'
+import { useCouncils } from '../../api/directory.js'
 import { pick } from '../../lib/format.js'
 import { useSubmit } from '../../lib/form.js'
-import { useLang, useLoad, useTitle } from '../../lib/hooks.js'
+import { useLang, useTitle } from '../../lib/hooks.js'
 import type { Appeal } from '../../lib/types.js'
+import { is, OPEN_STATUSES, STAFF_STATUSES, type StaffStatus } from '../../../../shared/domain.js'
 import { AppealView } from '../../components/appeal-view.js'
 import { errFor, SelectField, TextArea, TextField } from '../../components/field.js'
 import { ErrorBox, Loading, Notice } from '../../components/status.js'
@@ -15,23 +16,23 @@ import { ErrorBox, Loading, Notice } from '../../components/status.js'
 export function AppealHandle({ councilId }: { councilId: string }) {
   const { t } = useTranslation()
   const { appealId = '' } = useParams()
-  const a = useLoad((signal) => api<Appeal>(`/appeals/${appealId}`, { signal }), [appealId])
+  const a = useAppealQuery(appealId)
   useTitle(a.data?.trackingNumber)
-  if (a.loading && !a.data) return <Loading />
+  if (a.isLoading) return <Loading />
   if (!a.data) return <ErrorBox error={a.error} />
   return (
     <>
       <p>
         <Link to={`/member/councils/${councilId}/appeals`}>← {t('member.appeals')}</Link>
       </p>
-      <AppealView appeal={a.data} role="council" onChange={a.setData} />
-      <StatusForm appeal={a.data} onDone={a.setData} />
-      <ExtendForm appeal={a.data} onDone={a.setData} />
+      <AppealView appeal={a.data} role="council" />
+      <StatusForm appeal={a.data} />
+      <ExtendForm appeal={a.data} />
     </>
   )
 }
 
-function StatusForm({ appeal, onDone }: { appeal: Appeal; onDone(a: Appeal): void }) {
+function StatusForm({ appeal }: { appeal: Appeal }) {
   const { t } = useTranslation()
   const lng = useLang()
   const councils = useCouncils()
@@ -42,25 +43,23 @@ function StatusForm({ appeal, onDone }: { appeal: Appeal; onDone(a: Appeal): voi
         .sort((x, y) => pick(x.name, lng).localeCompare(pick(y.name, lng), lng)),
     [councils, appeal.councilId, lng],
   )
-  const [status, setStatus] = useState('in_progress')
+  const [status, setStatus] = useState<StaffStatus>('in_progress')
   const [reason, setReason] = useState('')
   const [target, setTarget] = useState('')
   const [ok, setOk] = useState(false)
   const s = useSubmit()
+  const change = useAppealStatusMutation(appeal.id)
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     setOk(false)
-    const body: Record<string, string> = { status }
-    if (reason.trim()) body.reason = reason.trim()
-    if (status === 'redirected') body.councilId = target
-    const r = await s.run(async () => {
-      const res = await api<Appeal | undefined>(`/appeals/${appeal.id}/status`, { method: 'PATCH', body })
-      return res && 'id' in res ? res : await api<Appeal>(`/appeals/${appeal.id}`)
-    })
-    if (r) {
-      onDone(r)
-      setOk(true)
-    }
+    const r = await s.run(() =>
+      change.mutateAsync({
+        status,
+        ...(reason.trim() ? { reason: reason.trim() } : {}),
+        ...(status === 'redirected' ? { councilId: target } : {}),
+      }),
+    )
+    if (r) setOk(true)
   }
   return (
     <form className="form" onSubmit={submit} aria-labelledby="st-h">
@@ -69,10 +68,10 @@ function StatusForm({ appeal, onDone }: { appeal: Appeal; onDone(a: Appeal): voi
       <SelectField
         label={t('member.newStatus')}
         value={status}
-        onChange={(e) => setStatus(e.target.value)}
+        onChange={(e) => is(STAFF_STATUSES, e.target.value) && setStatus(e.target.value)}
         error={errFor(s.fields, 'status')}
       >
-        {['in_progress', 'closed', 'rejected', 'redirected'].map((x) => (
+        {STAFF_STATUSES.map((x) => (
           <option key={x} value={x}>
             {t(`appealStatus.${x}`)}
           </option>
@@ -112,20 +111,17 @@ function StatusForm({ appeal, onDone }: { appeal: Appeal; onDone(a: Appeal): voi
   )
 }
 
-function ExtendForm({ appeal, onDone }: { appeal: Appeal; onDone(a: Appeal): void }) {
+function ExtendForm({ appeal }: { appeal: Appeal }) {
   const { t } = useTranslation()
   const [reason, setReason] = useState('')
   const [dueAt, setDueAt] = useState('')
   const s = useSubmit()
-  if (appeal.extension || !appeal.dueAt || !['submitted', 'in_progress', 'redirected'].includes(appeal.status))
-    return null
+  const extend = useExtendAppealMutation(appeal.id)
+  if (appeal.extension || !appeal.dueAt || !is(OPEN_STATUSES, appeal.status)) return null
   const submit = async (e: FormEvent) => {
     e.preventDefault()
-    const r = await s.run(async () => {
-      await api(`/appeals/${appeal.id}/extend`, { body: { reason: reason.trim(), ...(dueAt ? { dueAt } : {}) } })
-      return api<Appeal>(`/appeals/${appeal.id}`)
-    })
-    if (r) onDone(r)
+    // The appeal on screen refreshes from the cache (useAppealChanged).
+    await s.run(() => extend.mutateAsync({ reason: reason.trim(), ...(dueAt ? { dueAt } : {}) }))
   }
   return (
     <form className="form" onSubmit={submit} aria-labelledby="ext-h">

@@ -2,15 +2,14 @@ import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
 import { formatDate } from '../../lib/format.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
-import { usePaged } from '../../lib/paged.js'
+import { useCouncilAppealsPaged } from '../../api/appeals.js'
 import { useQueryParams } from '../../lib/query-params.js'
-import type { AppealListItem } from '../../lib/types.js'
 import { StatusBadge } from '../../components/appeal-view.js'
 import { FilterSelect } from '../../components/filter-select.js'
 import { More } from '../../components/more.js'
 import { Empty } from '../../components/status.js'
 
-const STATUSES = ['submitted', 'in_progress', 'answered', 'closed', 'rejected', 'redirected'] as const
+import { is, QUEUE_STATUSES as STATUSES } from '../../../../shared/domain.js'
 
 /** The council's appeals: status and overdue filters, due dates, overdue rows marked. */
 export function AppealsQueue({ councilId }: { councilId: string }) {
@@ -20,8 +19,8 @@ export function AppealsQueue({ councilId }: { councilId: string }) {
   const qp = useQueryParams()
   const status = qp.get('status')
   const overdue = qp.get('overdue') === 'true'
-  const list = usePaged<AppealListItem>(`/councils/${councilId}/appeals`, {
-    status,
+  const list = useCouncilAppealsPaged(councilId, {
+    status: is(STATUSES, status) ? status : undefined,
     overdue: overdue ? 'true' : undefined,
     limit: 30,
   })

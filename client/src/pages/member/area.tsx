@@ -1,7 +1,7 @@
 import { lazy, Suspense } from 'react'
 import { useTranslation } from 'react-i18next'
 import { NavLink, Route, Routes, useParams } from 'react-router-dom'
-import { useCouncilMap } from '../../lib/directory.js'
+import { useCouncilMap } from '../../api/directory.js'
 import { pick } from '../../lib/format.js'
 import { useLang } from '../../lib/hooks.js'
 import { canUser, hasRole, useSession } from '../../lib/session.js'

@@ -1,7 +1,7 @@
 import { useMemo, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import { api } from '../../lib/api.js'
-import { useCouncils } from '../../lib/directory.js'
+import { useAddCouncilsMutation } from '../../api/chat.js'
+import { useCouncils } from '../../api/directory.js'
 import { pick } from '../../lib/format.js'
 import { useSubmit } from '../../lib/form.js'
 import { useLang } from '../../lib/hooks.js'
@@ -10,7 +10,7 @@ import { errFor, SelectField } from '../../components/field.js'
 import { ErrorBox } from '../../components/status.js'
 
 /** Invite more councils to a dialogue platform (direct rooms are fixed to their two councils). */
-export function AddCouncils({ room, onDone }: { room: ChatRoom; onDone(r: ChatRoom): void }) {
+export function AddCouncils({ room }: { room: ChatRoom }) {
   const { t } = useTranslation()
   const lng = useLang()
   const all = useCouncils()
@@ -24,16 +24,14 @@ export function AddCouncils({ room, onDone }: { room: ChatRoom; onDone(r: ChatRo
   const [picked, setPicked] = useState<string[]>([])
   const [open, setOpen] = useState(false)
   const s = useSubmit()
+  const add = useAddCouncilsMutation(room.id)
   if (room.kind !== 'dialogue') return null
   const submit = async (e: FormEvent) => {
     e.preventDefault()
-    const r = await s.run(() =>
-      api<{ room: ChatRoom }>(`/chat/rooms/${room.id}/councils`, { body: { councilIds: picked } }),
-    )
+    const r = await s.run(() => add.mutateAsync(picked))
     if (r) {
       setPicked([])
       setOpen(false)
-      onDone(r.room)
     }
   }
   return (

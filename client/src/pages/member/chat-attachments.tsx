@@ -4,14 +4,17 @@ import { ApiError } from '../../lib/api.js'
 import { formatBytes, formatNumber } from '../../lib/format.js'
 import { useLang } from '../../lib/hooks.js'
 import type { ChatAttachment } from '../../lib/types.js'
-import { postForm } from '../../lib/xhr.js'
+import { uploadAttachment } from '../../api/chat.js'
 import { problemText } from '../../components/status.js'
 
-// Mirrors MESSAGE_MAX_ATTACHMENTS, ATTACHMENT_TYPES and ATTACHMENT_MAX_BYTES of shared/schemas/chat.ts
-// (importing them would bring zod into the bundle). The server checks again, by the bytes.
-const MAX_FILES = 5
-const ACCEPT = 'image/jpeg,image/png,image/webp,application/pdf'
-const MAX_BYTES = 10 * 1024 * 1024
+import {
+  ATTACHMENT_MAX_BYTES as MAX_BYTES,
+  ATTACHMENT_TYPES,
+  MESSAGE_MAX_ATTACHMENTS as MAX_FILES,
+} from '../../../../shared/domain.js'
+
+// The limits of shared/domain.ts (zod-free); the server checks again, by the bytes.
+const ACCEPT = ATTACHMENT_TYPES.join(',')
 
 export interface PendingFile {
   key: string
@@ -54,12 +57,10 @@ export function useAttachments(roomId: string): Attachments {
   const upload = async (p: PendingFile) => {
     const ctl = new AbortController()
     uploads.current.set(p.key, ctl)
-    const form = new FormData()
-    form.set('file', p.file)
     try {
-      const attachment = await postForm<ChatAttachment>(
-        `/chat/rooms/${roomId}/attachments`,
-        form,
+      const attachment = await uploadAttachment(
+        roomId,
+        p.file,
         (sent, total) => update(p.key, { sent, total }),
         ctl.signal,
       )

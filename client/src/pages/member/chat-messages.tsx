@@ -1,17 +1,15 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { Socket } from 'socket.io-client'
-import { emitAck, newClientId } from '../../lib/chat-socket.js'
+import { emitAck, newClientId, type ChatSocket } from '../../lib/chat-socket.js'
 import { formatDate, formatTime } from '../../lib/format.js'
 import { useLang } from '../../lib/hooks.js'
 import { useSession } from '../../lib/session.js'
 import type { ChatMessage } from '../../lib/types.js'
+import { MESSAGE_EDIT_WINDOW_MS as EDIT_WINDOW_MS } from '../../../../shared/domain.js'
 import { AttachButton, MessageFiles, PendingFiles, useAttachments } from './chat-attachments.js'
 
-const EDIT_WINDOW_MS = 15 * 60_000
-
 interface Props {
-  socket: Socket
+  socket: ChatSocket
   roomId: string
   messages: ChatMessage[]
   hasOlder: boolean
@@ -56,7 +54,7 @@ export function MessageList({
     if (editing ? !body : (!body && !att.ids.length) || att.busy) return
     setError('')
     if (editing) {
-      const ack = await emitAck<{ message: ChatMessage }>(socket, 'message:edit', { messageId: editing, text: body })
+      const ack = await emitAck(socket, 'message:edit', { messageId: editing, text: body })
       if (!ack.ok) return setError(ack.error.message || ack.error.code)
       onSent(ack.message)
       setEditing(null)
@@ -67,7 +65,7 @@ export function MessageList({
     const ids = att.ids
     const what = `${body}\u0000${ids.join(',')}`
     if (!pending.current || pending.current.text !== what) pending.current = { clientId: newClientId(), text: what }
-    const ack = await emitAck<{ message: ChatMessage }>(socket, 'message:send', {
+    const ack = await emitAck(socket, 'message:send', {
       roomId,
       text: body,
       clientId: pending.current.clientId,

@@ -1,7 +1,7 @@
 import { useMemo, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import { api } from '../../lib/api.js'
-import { useCouncils } from '../../lib/directory.js'
+import { useCreateRoomMutation } from '../../api/chat.js'
+import { useCouncils } from '../../api/directory.js'
 import { pick } from '../../lib/format.js'
 import { useSubmit } from '../../lib/form.js'
 import { useLang } from '../../lib/hooks.js'
@@ -29,6 +29,7 @@ export function NewRoom({ onCreated }: { onCreated(r: ChatRoom): void }) {
   const [title, setTitle] = useState({ kk: '', ru: '' })
   const [topic, setTopic] = useState({ kk: '', ru: '' })
   const s = useSubmit()
+  const create = useCreateRoomMutation()
   const loc = (v: { kk: string; ru: string }) =>
     Object.fromEntries(
       Object.entries(v)
@@ -41,7 +42,7 @@ export function NewRoom({ onCreated }: { onCreated(r: ChatRoom): void }) {
       kind === 'direct'
         ? { kind, councilIds: [from || mine[0]?.id, to].filter(Boolean) }
         : { kind, councilIds: picked, title: loc(title), topic: loc(topic) }
-    const r = await s.run(() => api<{ room: ChatRoom }>('/chat/rooms', { body }))
+    const r = await s.run(() => create.mutateAsync(body))
     if (r) onCreated(r.room)
   }
   const f = s.fields

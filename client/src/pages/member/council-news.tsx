@@ -2,14 +2,13 @@ import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
 import { formatDate, pick } from '../../lib/format.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
-import { usePaged } from '../../lib/paged.js'
+import { useCouncilNewsPaged } from '../../api/news.js'
 import { useQueryParams } from '../../lib/query-params.js'
-import type { CouncilNewsItem, NewsStatus } from '../../lib/types.js'
 import { FilterSelect } from '../../components/filter-select.js'
 import { More } from '../../components/more.js'
 import { Empty } from '../../components/status.js'
 
-const STATUSES: readonly NewsStatus[] = ['draft', 'scheduled', 'published', 'archived']
+import { is, NEWS_STATUSES as STATUSES } from '../../../../shared/domain.js'
 
 /** Every article of the council (drafts, scheduled, published, archived) with edit links, and the button to write one. */
 export function CouncilNews({ councilId }: { councilId: string }) {
@@ -18,7 +17,7 @@ export function CouncilNews({ councilId }: { councilId: string }) {
   useTitle(t('member.news'))
   const qp = useQueryParams()
   const status = qp.get('status')
-  const list = usePaged<CouncilNewsItem>(`/councils/${councilId}/news`, { status, limit: 20 })
+  const list = useCouncilNewsPaged(councilId, { status: is(STATUSES, status) ? status : undefined, limit: 20 })
   return (
     <section aria-labelledby="cn-h">
       <h2 id="cn-h">{t('member.news')}</h2>

@@ -1,12 +1,13 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import { useNavigate } from 'react-router-dom'
 import { useTranslation } from 'react-i18next'
-import { api } from '../../lib/api.js'
-import { forgetCouncils } from '../../lib/directory.js'
+import { useCouncilQuery, useDeleteCouncilMutation, useUpdateCouncilMutation } from '../../api/directory.js'
+import type { BodyOf } from '../../api/endpoints.js'
 import { useSubmit } from '../../lib/form.js'
-import { useLoad, useTitle } from '../../lib/hooks.js'
+import { useTitle } from '../../lib/hooks.js'
 import { hasRole, useSession } from '../../lib/session.js'
-import type { CouncilMember, CouncilProfile, Lang } from '../../lib/types.js'
+import type { CouncilMember, Lang } from '../../lib/types.js'
+import { MEMBER_POSITIONS } from '../../../../shared/domain.js'
 import { LangColumns } from '../../components/lang-columns.js'
 import { errFor, SelectField, TextArea, TextField } from '../../components/field.js'
 import { ErrorBox, Loading, Notice } from '../../components/status.js'
@@ -29,7 +30,8 @@ interface MemberRow {
 export function CouncilProfileEdit({ councilId }: { councilId: string }) {
   const { t } = useTranslation()
   useTitle(t('member.profile'))
-  const c = useLoad((signal) => api<CouncilProfile>(`/councils/${councilId}`, { signal }), [councilId])
+  const c = useCouncilQuery(councilId)
+  const update = useUpdateCouncilMutation(councilId)
   const [desc, setDesc] = useState<L>(L0)
   const [address, setAddress] = useState<L>(L0)
   const [phone, setPhone] = useState('')
@@ -55,37 +57,28 @@ export function CouncilProfileEdit({ councilId }: { councilId: string }) {
       })),
     )
   }, [c.data])
-  if (c.loading && !c.data) return <Loading />
+  if (c.isLoading) return <Loading />
   if (!c.data) return <ErrorBox error={c.error} />
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     setOk(false)
-    const contacts: Record<string, unknown> = {}
-    if (loc(address)) contacts.address = loc(address)
+    const contacts: NonNullable<BodyOf<'updateCouncil'>['contacts']> = {}
+    const addr = loc(address)
+    if (addr) contacts.address = addr
     if (phone.trim()) contacts.phone = phone.trim()
     if (email.trim()) contacts.email = email.trim()
     if (website.trim()) contacts.website = website.trim()
     const body = {
       description: loc(desc) ?? null,
       contacts: Object.keys(contacts).length ? contacts : null,
-      members: members
-        .filter((m) => loc(m.fullName))
-        .map((m) => ({ fullName: loc(m.fullName), position: m.position, ...(m.userId ? { userId: m.userId } : {}) })),
+      members: members.flatMap((m) => {
+        const fullName = loc(m.fullName)
+        return fullName ? [{ fullName, position: m.position, ...(m.userId ? { userId: m.userId } : {}) }] : []
+      }),
     }
-    const r = await s.run(async () => {
-      let p = await api<CouncilProfile>(`/councils/${councilId}`, { method: 'PATCH', body })
-      if (logo) {
-        const form = new FormData()
-        form.set('file', logo)
-        p = await api<CouncilProfile>(`/councils/${councilId}/logo`, { form })
-      }
-      return p
-    })
-    if (r) {
-      forgetCouncils()
-      c.setData(r)
-      setOk(true)
-    }
+    // The saved profile replaces the cached one (the form shows it); directory lists refresh.
+    const r = await s.run(() => update.mutateAsync({ body, logo }))
+    if (r) setOk(true)
   }
   const f = s.fields
   const setMember = (i: number, patch: Partial<MemberRow>) =>
@@ -157,7 +150,7 @@ export function CouncilProfileEdit({ councilId }: { councilId: string }) {
                 value={m.position}
                 onChange={(e) => setMember(i, { position: e.target.value as MemberRow['position'] })}
               >
-                {(['chair', 'deputy_chair', 'secretary', 'member'] as const).map((p) => (
+                {MEMBER_POSITIONS.map((p) => (
                   <option key={p} value={p}>
                     {t(`position.${p}`)}
                   </option>
@@ -207,17 +200,15 @@ function ArchiveCouncil({ councilId }: { councilId: string }) {
   const { user } = useSession()
   const nav = useNavigate()
   const s = useSubmit()
+  const remove = useDeleteCouncilMutation()
   if (!hasRole(user, 'admin')) return null
   const archive = async () => {
     if (!window.confirm(t('member.confirmArchive'))) return
     const ok = await s.run(async () => {
-      await api(`/councils/${councilId}`, { method: 'DELETE' })
+      await remove.mutateAsync(councilId)
       return true
     })
-    if (ok) {
-      forgetCouncils()
-      nav('/councils')
-    }
+    if (ok) nav('/councils')
   }
   return (
     <section aria-labelledby="arch-h">

@@ -1,12 +1,12 @@
-import { useRef, useState, type FormEvent } from 'react'
+import { useEffect, useRef, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
-import { api, ApiError } from '../../lib/api.js'
+import { useCouncilVideosPaged, useDeleteVideoMutation, useVideoUploaded } from '../../api/videos.js'
+import { ApiError } from '../../lib/api.js'
 import { formatBytes, formatDate, formatNumber, pick } from '../../lib/format.js'
 import { useSubmit } from '../../lib/form.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
-import { usePaged } from '../../lib/paged.js'
-import { hasPartialUpload, tusUpload, type TusProgress } from '../../lib/tus.js'
+import type { TusProgress, VideoUpload } from '../../lib/video-upload.js'
 import type { Video } from '../../lib/types.js'
 import { LangColumns } from '../../components/lang-columns.js'
 import { errFor, TextArea, TextField } from '../../components/field.js'
@@ -18,10 +18,10 @@ export function CouncilVideos({ councilId }: { councilId: string }) {
   const { t } = useTranslation()
   const lng = useLang()
   useTitle(t('member.videos'))
-  const list = usePaged<Video>(`/councils/${councilId}/videos`, { limit: 20 })
+  const list = useCouncilVideosPaged(councilId, { limit: 20 })
   return (
     <>
-      <Upload councilId={councilId} onDone={list.reload} />
+      <Upload councilId={councilId} />
       <section aria-labelledby="cv-h">
         <div className="section-head">
           <h2 id="cv-h">{t('member.councilVideos')}</h2>
@@ -54,7 +54,7 @@ export function CouncilVideos({ councilId }: { councilId: string }) {
                       <span className={`badge status-${v.status}`}>{t(`videoStatus.${v.status}`)}</span>
                     </td>
                     <td>{formatDate(v.createdAt, lng, true)}</td>
-                    <td>{v.status !== 'published' && <DeleteVideo video={v} onDone={list.reload} />}</td>
+                    <td>{v.status !== 'published' && <DeleteVideo video={v} />}</td>
                   </tr>
                 ))}
               </tbody>
@@ -67,7 +67,7 @@ export function CouncilVideos({ councilId }: { councilId: string }) {
   )
 }
 
-function Upload({ councilId, onDone }: { councilId: string; onDone(): void }) {
+function Upload({ councilId }: { councilId: string }) {
   const { t } = useTranslation()
   const lng = useLang()
   const endpoint = `/api/v1/councils/${councilId}/videos/tus`
@@ -77,28 +77,63 @@ function Upload({ councilId, onDone }: { councilId: string; onDone(): void }) {
   const [progress, setProgress] = useState<TusProgress | null>(null)
   const [done, setDone] = useState<string | null>(null)
   const [interrupted, setInterrupted] = useState(false)
-  const abort = useRef<AbortController | null>(null)
+  const [resumable, setResumable] = useState(false)
+  const current = useRef<VideoUpload | null>(null)
+  const uploaded = useVideoUploaded()
   const s = useSubmit()
+  // The upload client (tus-js-client) loads with the first file chosen, not with the page.
+  useEffect(() => {
+    let live = true
+    setResumable(false)
+    if (file)
+      void import('../../lib/video-upload.js')
+        .then((m) => m.hasPartialUpload(endpoint, file))
+        .then(
+          (yes) => live && setResumable(yes),
+          () => {},
+        )
+    return () => {
+      live = false
+    }
+  }, [endpoint, file])
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     if (!file) return
+    if (s.busy && current.current) {
+      // A retry is waiting (the connection dropped): go on now.
+      setInterrupted(false)
+      current.current.resumeNow()
+      return
+    }
     setDone(null)
     setInterrupted(false)
-    const ctl = new AbortController()
-    abort.current = ctl
     const meta: Record<string, string> = {}
     if (title.kk.trim()) meta['title.kk'] = title.kk.trim()
     if (title.ru.trim()) meta['title.ru'] = title.ru.trim()
     if (desc.kk.trim()) meta['description.kk'] = desc.kk.trim()
     if (desc.ru.trim()) meta['description.ru'] = desc.ru.trim()
     try {
-      const r = await s.run(() => tusUpload(endpoint, file, meta, setProgress, ctl.signal))
+      const r = await s.run(async () => {
+        const { uploadVideo } = await import('../../lib/video-upload.js')
+        const up = uploadVideo(endpoint, file, meta, {
+          progress: (p) => {
+            setProgress(p)
+            setInterrupted(false)
+          },
+          retrying: () => setInterrupted(true),
+        })
+        current.current = up
+        return up.done
+      })
+      current.current = null
       if (r) {
         setDone(r.videoId ?? '')
         setProgress(null)
-        onDone()
+        setInterrupted(false)
+        void uploaded()
       } else setInterrupted(true)
     } catch (err) {
+      current.current = null
       if ((err as Error).name === 'AbortError') setInterrupted(true)
       else if (!(err instanceof ApiError)) throw err
     }
@@ -144,7 +179,7 @@ function Upload({ councilId, onDone }: { councilId: string; onDone(): void }) {
           />
           <span className="hint" id="video-file-hint">
             {file ? `${file.name} · ${formatBytes(file.size, lng)}` : t('member.videoHint')}
-            {file && hasPartialUpload(endpoint, file) ? ` · ${t('member.willResume')}` : ''}
+            {file && resumable ? ` · ${t('member.willResume')}` : ''}
           </span>
         </div>
         {progress && (
@@ -157,16 +192,21 @@ function Upload({ councilId, onDone }: { councilId: string; onDone(): void }) {
           </div>
         )}
         <p className="actions">
-          <button className="btn btn-primary" disabled={s.busy || !file}>
+          <button className="btn btn-primary" disabled={(s.busy && !interrupted) || !file}>
             {interrupted ? t('member.resume') : t('member.upload')}
           </button>
-          {s.busy && (
-            <button type="button" className="btn" onClick={() => abort.current?.abort()}>
+          {s.busy && !interrupted && (
+            <button type="button" className="btn" onClick={() => current.current?.pause()}>
               {t('member.pause')}
             </button>
           )}
         </p>
-        {interrupted && <Notice>{t('member.interrupted')}</Notice>}
+        {interrupted && (
+          <Notice>
+            {t('member.interrupted')}
+            {s.busy && <> {t('member.retrying')}</>}
+          </Notice>
+        )}
         {done !== null && <Notice kind="success">{t('member.uploaded')}</Notice>}
       </form>
     </section>
@@ -174,17 +214,18 @@ function Upload({ councilId, onDone }: { councilId: string; onDone(): void }) {
 }
 
 /** A council may delete its own video while it is not published (files go too). */
-export function DeleteVideo({ video, onDone }: { video: Video; onDone(): void }) {
+export function DeleteVideo({ video, onDone }: { video: Video; onDone?: () => void }) {
   const { t } = useTranslation()
   const lng = useLang()
   const s = useSubmit()
+  const remove = useDeleteVideoMutation()
   const del = async () => {
     if (!window.confirm(t('member.confirmDeleteVideo', { title: pick(video.title, lng) }))) return
     const ok = await s.run(async () => {
-      await api(`/videos/${video.id}`, { method: 'DELETE' })
+      await remove.mutateAsync(video.id)
       return true
     })
-    if (ok) onDone()
+    if (ok) onDone?.()
   }
   return (
     <>

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
-import { useCouncils } from '../../lib/directory.js'
+import { useCouncils } from '../../api/directory.js'
 import { pick } from '../../lib/format.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
 import { hasRole, useSession } from '../../lib/session.js'

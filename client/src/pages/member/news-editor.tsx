@@ -1,19 +1,19 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom'
-import { api } from '../../lib/api.js'
-import { useCouncilMap } from '../../lib/directory.js'
+import { useArticleQuery, useDeleteNewsMutation, useSaveNewsMutation } from '../../api/news.js'
+import { useCouncilMap } from '../../api/directory.js'
 import { pick, toLocalInput } from '../../lib/format.js'
 import { useSubmit } from '../../lib/form.js'
 import { htmlText } from '../../lib/html.js'
-import { useLang, useLoad, useTitle } from '../../lib/hooks.js'
+import { useLang, useTitle } from '../../lib/hooks.js'
 import type { Lang, NewsArticle, NewsStatus } from '../../lib/types.js'
+import { LANGS } from '../../../../shared/domain.js'
 import { LangColumns } from '../../components/lang-columns.js'
 import { errFor, SelectField, TextArea, TextField } from '../../components/field.js'
 import { RichEditor } from '../../components/rich-editor.js'
 import { ErrorBox, Loading, Notice } from '../../components/status.js'
 
-const LANGS: Lang[] = ['kk', 'ru']
 type L = Record<Lang, string>
 const empty = (): L => ({ kk: '', ru: '' })
 /** `{kk, ru}` without the empty languages (the API wants at least one, never an empty string). */
@@ -31,10 +31,8 @@ export function NewsEditor() {
   const [params] = useSearchParams()
   const nav = useNavigate()
   const councils = useCouncilMap()
-  const existing = useLoad(
-    (signal) => (id ? api<NewsArticle>(`/news/${id}`, { signal }) : Promise.resolve(undefined)),
-    [id],
-  )
+  const existing = useArticleQuery(id)
+  const save = useSaveNewsMutation()
   const [councilId, setCouncilId] = useState(params.get('council') ?? '')
   const [title, setTitle] = useState<L>(empty)
   const [summary, setSummary] = useState<L>(empty)
@@ -62,36 +60,34 @@ export function NewsEditor() {
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     setSaved(null)
-    const payload: Record<string, unknown> = {
+    const common = {
       title: localized(title),
       body: localized(body, true),
       tags: tags
         .split(',')
         .map((x) => x.trim())
         .filter(Boolean),
-      status,
+      ...(status === 'scheduled' && publishAt ? { publishAt: new Date(publishAt).toISOString() } : {}),
     }
     const sum = localized(summary)
-    if (sum) payload.summary = sum
-    else if (id) payload.summary = null
-    if (status === 'scheduled' && publishAt) payload.publishAt = new Date(publishAt).toISOString()
-    const n = await s.run(async () => {
-      const saved = id
-        ? await api<NewsArticle>(`/news/${id}`, { method: 'PATCH', body: payload })
-        : await api<NewsArticle>(`/councils/${councilId}/news`, { body: payload })
-      if (cover) {
-        const form = new FormData()
-        form.set('file', cover)
-        return api<NewsArticle>(`/news/${saved.id}/cover`, { form })
-      }
-      return saved
-    })
+    // Create or update, then the cover; the article and the lists refresh from the cache.
+    const n = await s.run(() =>
+      save.mutateAsync(
+        id
+          ? { id, body: { ...common, status, summary: sum ?? null }, cover }
+          : {
+              councilId,
+              body: { ...common, ...(status !== 'archived' ? { status } : {}), ...(sum ? { summary: sum } : {}) },
+              cover,
+            },
+      ),
+    )
     if (!n) return
     setSaved(n)
     if (!id) nav(`/member/news/${n.id}/edit`, { replace: true })
   }
 
-  if (id && existing.loading) return <Loading />
+  if (id && existing.isLoading) return <Loading />
   if (id && existing.error) return <ErrorBox error={existing.error} />
   const council = councils.get(councilId)
   const f = s.fields
@@ -209,10 +205,11 @@ function DeleteNews({ id, councilId }: { id: string; councilId: string }) {
   const { t } = useTranslation()
   const nav = useNavigate()
   const s = useSubmit()
+  const remove = useDeleteNewsMutation()
   const del = async () => {
     if (!window.confirm(t('editor.confirmDelete'))) return
     const ok = await s.run(async () => {
-      await api(`/news/${id}`, { method: 'DELETE' })
+      await remove.mutateAsync(id)
       return true
     })
     if (ok) nav(`/member/councils/${councilId}/news`)

@@ -1,16 +1,14 @@
 import { useMemo, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
-import { api } from '../../lib/api.js'
-import { forgetCouncils, useRegions } from '../../lib/directory.js'
+import { useCreateCouncilMutation, useRegions } from '../../api/directory.js'
 import { pick } from '../../lib/format.js'
 import { useSubmit } from '../../lib/form.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
 import type { CouncilLevel, CouncilProfile } from '../../lib/types.js'
+import { COUNCIL_LEVELS as LEVELS } from '../../../../shared/domain.js'
 import { errFor, SelectField, TextField } from '../../components/field.js'
 import { ErrorBox, Notice } from '../../components/status.js'
-
-const LEVELS: CouncilLevel[] = ['republican', 'oblast', 'city', 'district']
 
 export function NewCouncil() {
   const { t } = useTranslation()
@@ -27,24 +25,36 @@ export function NewCouncil() {
   const [regionId, setRegionId] = useState('')
   const [created, setCreated] = useState<CouncilProfile | null>(null)
   const s = useSubmit()
+  const create = useCreateCouncilMutation()
   const loc = (v: { kk: string; ru: string }) =>
     Object.fromEntries(
       Object.entries(v)
         .filter(([, x]) => x.trim())
         .map(([k, x]) => [k, x.trim()]),
     )
-  const submit = async (e: FormEvent) => {
-    e.preventDefault()
+  const send = async (allowDuplicate: boolean) => {
+    // The directory (every council list) refreshes from the cache's invalidation.
     const r = await s.run(() =>
-      api<CouncilProfile>('/councils', {
-        body: { name: loc(name), stateBody: loc(stateBody), level, ...(level === 'republican' ? {} : { regionId }) },
+      create.mutateAsync({
+        name: loc(name),
+        stateBody: loc(stateBody),
+        level,
+        ...(level === 'republican' ? {} : { regionId }),
+        ...(allowDuplicate ? { allowDuplicate } : {}),
       }),
     )
     if (r) {
-      forgetCouncils()
       setCreated(r)
+      // A second press of the button must not make a twin: the form starts empty again.
+      setName({ kk: '', ru: '' })
+      setStateBody({ kk: '', ru: '' })
     }
   }
+  const submit = (e: FormEvent) => {
+    e.preventDefault()
+    void send(false)
+  }
+  const duplicate = s.error?.code === 'councils.duplicate_name'
   const f = s.fields
   return (
     <section aria-labelledby="nc-h">
@@ -55,6 +65,13 @@ export function NewCouncil() {
         </Notice>
       )}
       <ErrorBox error={s.error} />
+      {duplicate && (
+        <p>
+          <button type="button" className="btn" disabled={s.busy} onClick={() => void send(true)}>
+            {t('moderation.createAnyway')}
+          </button>
+        </p>
+      )}
       <form className="form" onSubmit={submit} noValidate>
         <TextField
           label={t('moderation.nameKk')}

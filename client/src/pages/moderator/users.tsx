@@ -1,17 +1,16 @@
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import { api } from '../../lib/api.js'
-import { useCouncilMap } from '../../lib/directory.js'
+import { useUpdateUserMutation, useUsersPaged } from '../../api/users.js'
+import { is } from '../../../../shared/domain.js'
+import { ROLES } from '../../../../shared/permissions.js'
+import { useCouncilMap } from '../../api/directory.js'
 import { formatDate, pick } from '../../lib/format.js'
 import { useSubmit } from '../../lib/form.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
-import { usePaged } from '../../lib/paged.js'
 import type { AdminUser, Role } from '../../lib/types.js'
 import { Checkbox, errFor, TextField } from '../../components/field.js'
 import { More } from '../../components/more.js'
 import { Empty, ErrorBox, Notice } from '../../components/status.js'
-
-const ROLES: Role[] = ['citizen', 'council_member', 'moderator', 'admin']
 
 /** Admins: find people, change their roles and councils, disable accounts (audit-logged by the server). */
 export function Users() {
@@ -22,7 +21,7 @@ export function Users() {
   const [q, setQ] = useState('')
   const [query, setQuery] = useState({ role: '', q: '' })
   const [editing, setEditing] = useState<string | null>(null)
-  const list = usePaged<AdminUser>('/users', { ...query, limit: 30 })
+  const list = useUsersPaged({ q: query.q, role: is(ROLES, query.role) ? query.role : undefined, limit: 30 })
   const submit = (e: FormEvent) => {
     e.preventDefault()
     setQuery({ role, q: q.trim() })
@@ -67,13 +66,7 @@ export function Users() {
                 )}
               </p>
               {editing === u.id ? (
-                <EditUser
-                  user={u}
-                  onDone={() => {
-                    setEditing(null)
-                    list.reload()
-                  }}
-                />
+                <EditUser user={u} onDone={() => setEditing(null)} />
               ) : (
                 <button type="button" className="btn btn-small" onClick={() => setEditing(u.id)}>
                   {t('moderation.edit')}
@@ -98,11 +91,13 @@ function EditUser({ user, onDone }: { user: AdminUser; onDone(): void }) {
   const [disabled, setDisabled] = useState(user.disabled)
   const [ok, setOk] = useState(false)
   const s = useSubmit()
+  const update = useUpdateUserMutation()
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     const ids = councilIds.split(/[\s,]+/).filter(Boolean)
+    // The users list refreshes from the cache's invalidation.
     const r = await s.run(() =>
-      api(`/users/${user.id}`, { method: 'PATCH', body: { roles, councilIds: ids, disabled } }),
+      update.mutateAsync({ params: { id: user.id }, body: { roles, councilIds: ids, disabled } }),
     )
     if (r) {
       setOk(true)

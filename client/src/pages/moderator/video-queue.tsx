@@ -1,25 +1,25 @@
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
-import { useCouncilMap } from '../../lib/directory.js'
+import { useCouncilMap } from '../../api/directory.js'
 import { formatDate, formatDuration, pick } from '../../lib/format.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
-import { usePaged } from '../../lib/paged.js'
+import { useModerationVideosPaged } from '../../api/videos.js'
 import { useQueryParams } from '../../lib/query-params.js'
-import type { Video } from '../../lib/types.js'
 import { FilterSelect } from '../../components/filter-select.js'
 import { More } from '../../components/more.js'
 import { Empty } from '../../components/status.js'
 
-const STATUSES = ['pending_review', 'published', 'rejected', 'unpublished', 'processing', 'failed'] as const
+import { is, MODERATION_QUEUE_STATUSES as STATUSES } from '../../../../shared/domain.js'
 
 export function VideoQueue() {
   const { t } = useTranslation()
   const lng = useLang()
   useTitle(t('moderation.videos'))
   const qp = useQueryParams()
-  const status = qp.get('status') || 'pending_review'
+  const wanted = qp.get('status')
+  const status = is(STATUSES, wanted) ? wanted : 'pending_review'
   const councils = useCouncilMap()
-  const list = usePaged<Video>('/moderation/videos', { status, limit: 30 })
+  const list = useModerationVideosPaged({ status, limit: 30 })
   return (
     <section aria-labelledby="vq-h">
       <h2 id="vq-h">{t('moderation.videos')}</h2>

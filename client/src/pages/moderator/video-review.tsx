@@ -1,12 +1,12 @@
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useNavigate, useParams } from 'react-router-dom'
-import { api } from '../../lib/api.js'
-import { useCouncilMap } from '../../lib/directory.js'
+import { useDeleteVideoMutation, useModerateVideoMutation, useVideoQuery } from '../../api/videos.js'
+import { useCouncilMap } from '../../api/directory.js'
 import { formatDate, formatDuration, pick } from '../../lib/format.js'
 import { useSubmit } from '../../lib/form.js'
-import { useLang, useLoad, useTitle } from '../../lib/hooks.js'
-import type { Video } from '../../lib/types.js'
+import { useLang, useTitle } from '../../lib/hooks.js'
+import { canModerate, type ModerationAction } from '../../../../shared/domain.js'
 import { errFor, TextArea } from '../../components/field.js'
 import { HlsPlayer } from '../../components/hls-player.js'
 import { ErrorBox, Loading, Notice } from '../../components/status.js'
@@ -17,22 +17,23 @@ export function VideoReview() {
   const lng = useLang()
   const { id = '' } = useParams()
   const councils = useCouncilMap()
-  const v = useLoad((signal) => api<Video>(`/videos/${id}`, { signal }), [id])
+  const v = useVideoQuery(id)
+  const moderate = useModerateVideoMutation(id)
+  const remove = useDeleteVideoMutation()
   useTitle(v.data ? pick(v.data.title, lng) : t('moderation.videos'))
   const [reason, setReason] = useState('')
   const [done, setDone] = useState('')
   const s = useSubmit()
   const nav = useNavigate()
-  if (v.loading && !v.data) return <Loading />
+  if (v.isLoading) return <Loading />
   if (!v.data) return <ErrorBox error={v.error} />
   const video = v.data
-  const act = (action: 'approve' | 'reject' | 'unpublish') => async (e?: FormEvent) => {
+  const act = (action: ModerationAction) => async (e?: FormEvent) => {
     e?.preventDefault()
     setDone('')
-    const body = action === 'approve' ? (reason.trim() ? { reason: reason.trim() } : {}) : { reason: reason.trim() }
-    const r = await s.run(() => api<Video>(`/videos/${video.id}/${action}`, { body }))
+    // The answer (the video as it is now) replaces the cached one; the queues refresh.
+    const r = await s.run(() => moderate.mutateAsync({ action, reason: reason.trim() }))
     if (r) {
-      v.setData(r)
       setReason('')
       setDone(t(`moderation.done_${action}`))
     }
@@ -66,7 +67,7 @@ export function VideoReview() {
       {video.failure && <Notice kind="error">{video.failure.message}</Notice>}
       {done && <Notice kind="success">{done}</Notice>}
       <ErrorBox error={s.error} />
-      {['pending_review', 'published', 'unpublished'].includes(video.status) && (
+      {(canModerate('approve', video.status) || canModerate('unpublish', video.status)) && (
         <form className="form" onSubmit={(e) => e.preventDefault()} aria-label={t('moderation.decision')}>
           <TextArea
             label={t('moderation.reason')}
@@ -77,17 +78,17 @@ export function VideoReview() {
             hint={t('moderation.reasonHint')}
           />
           <p className="actions">
-            {video.status !== 'published' && (
+            {canModerate('approve', video.status) && (
               <button type="button" className="btn btn-primary" disabled={s.busy} onClick={() => void act('approve')()}>
                 {t('moderation.approve')}
               </button>
             )}
-            {video.status === 'pending_review' && (
+            {canModerate('reject', video.status) && (
               <button type="button" className="btn btn-danger" disabled={s.busy} onClick={() => void act('reject')()}>
                 {t('moderation.reject')}
               </button>
             )}
-            {video.status === 'published' && (
+            {canModerate('unpublish', video.status) && (
               <button
                 type="button"
                 className="btn btn-danger"
@@ -108,7 +109,7 @@ export function VideoReview() {
           onClick={async () => {
             if (!window.confirm(t('member.confirmDeleteVideo', { title: pick(video.title, lng) }))) return
             const ok = await s.run(async () => {
-              await api(`/videos/${video.id}`, { method: 'DELETE' })
+              await remove.mutateAsync(video.id)
               return true
             })
             if (ok) nav('/moderation')

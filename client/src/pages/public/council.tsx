@@ -1,11 +1,12 @@
 import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router-dom'
-import { api } from '../../lib/api.js'
-import { useRegions } from '../../lib/directory.js'
+import { useCouncilQuery, useRegions } from '../../api/directory.js'
+import { useNewsQuery } from '../../api/news.js'
+import { useVideosQuery } from '../../api/videos.js'
 import { formatNumber, pick, pickLang } from '../../lib/format.js'
-import { useLang, useLoad, useTitle } from '../../lib/hooks.js'
+import { useLang, useTitle } from '../../lib/hooks.js'
 import { canUser, useSession } from '../../lib/session.js'
-import type { CouncilMember, CouncilProfile, NewsItem, Page, Video } from '../../lib/types.js'
+import type { CouncilMember } from '../../lib/types.js'
 import { NewsCard, VideoCard } from '../../components/cards.js'
 import { Empty, ErrorBox, Loading } from '../../components/status.js'
 
@@ -18,28 +19,13 @@ export default function Council() {
   const { idOrSlug = '' } = useParams()
   const { user } = useSession()
   const regions = useRegions()
-  const c = useLoad(
-    (signal) => api<CouncilProfile>(`/councils/${encodeURIComponent(idOrSlug)}`, { signal }),
-    [idOrSlug],
-  )
+  const c = useCouncilQuery(idOrSlug)
   const council = c.data
   useTitle(council ? pick(council.name, lng) : undefined)
-  const news = useLoad(
-    (signal) =>
-      council
-        ? api<Page<NewsItem>>('/news', { query: { council: council.id, limit: 6 }, signal })
-        : Promise.resolve(undefined),
-    [council?.id],
-  )
-  const videos = useLoad(
-    (signal) =>
-      council
-        ? api<Page<Video>>('/videos', { query: { council: council.id, limit: 4 }, signal })
-        : Promise.resolve(undefined),
-    [council?.id],
-  )
+  const news = useNewsQuery({ council: council?.id, limit: 6 }, Boolean(council))
+  const videos = useVideosQuery({ council: council?.id, limit: 4 }, Boolean(council))
 
-  if (c.loading && !council) return <Loading />
+  if (c.isLoading && !council) return <Loading />
   if (c.error || !council)
     return (
       <>
@@ -153,7 +139,7 @@ export default function Council() {
           <h2 id="c-news">{t('council.news')}</h2>
           <Link to={`/news?council=${council.id}`}>{t('home.allNews')}</Link>
         </div>
-        {news.loading ? <Loading /> : <ErrorBox error={news.error} />}
+        {news.isLoading ? <Loading /> : <ErrorBox error={news.error} />}
         {news.data &&
           (news.data.items.length ? (
             <div className="grid">
@@ -171,7 +157,7 @@ export default function Council() {
           <h2 id="c-videos">{t('council.videos')}</h2>
           <Link to={`/videos?council=${council.id}`}>{t('home.allVideos')}</Link>
         </div>
-        {videos.loading ? <Loading /> : <ErrorBox error={videos.error} />}
+        {videos.isLoading ? <Loading /> : <ErrorBox error={videos.error} />}
         {videos.data &&
           (videos.data.items.length ? (
             <div className="grid grid-4">

@@ -1,17 +1,14 @@
 import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
-import { useRegions } from '../../lib/directory.js'
+import { useCouncilsPaged, useRegions } from '../../api/directory.js'
+import { COUNCIL_LEVELS as LEVELS, is } from '../../../../shared/domain.js'
 import { pick } from '../../lib/format.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
-import { usePaged } from '../../lib/paged.js'
 import { useQueryParams, useSearchBox } from '../../lib/query-params.js'
-import type { CouncilSummary } from '../../lib/types.js'
 import { CouncilCard } from '../../components/cards.js'
 import { FilterSelect } from '../../components/filter-select.js'
 import { More } from '../../components/more.js'
 import { Empty } from '../../components/status.js'
-
-const LEVELS = ['republican', 'oblast', 'city', 'district'] as const
 
 /** The council directory: region and level filters and a search that knows kk/ru inflection (server side). */
 export default function Councils() {
@@ -29,7 +26,7 @@ export default function Councils() {
     () => [...regions].sort((a, b) => pick(a.name, lng).localeCompare(pick(b.name, lng), lng)),
     [regions, lng],
   )
-  const list = usePaged<CouncilSummary>('/councils', { region, level, q, limit: 30 })
+  const list = useCouncilsPaged({ region, level: is(LEVELS, level) ? level : undefined, q, limit: 30 })
 
   return (
     <>

@@ -1,11 +1,11 @@
 import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
-import { api } from '../../lib/api.js'
-import { useCouncilMap, useCouncils, useRegions } from '../../lib/directory.js'
+import { useCouncilMap, useCouncils, useRegions } from '../../api/directory.js'
+import { useNewsQuery } from '../../api/news.js'
+import { useVideosQuery } from '../../api/videos.js'
 import { pick } from '../../lib/format.js'
-import { useLang, useLoad, useTitle } from '../../lib/hooks.js'
-import type { NewsItem, Page, Video } from '../../lib/types.js'
+import { useLang, useTitle } from '../../lib/hooks.js'
 import { NewsCard, VideoCard } from '../../components/cards.js'
 import { Empty, ErrorBox, Loading } from '../../components/status.js'
 
@@ -13,8 +13,8 @@ import { Empty, ErrorBox, Loading } from '../../components/status.js'
 export function Home() {
   const { t } = useTranslation()
   useTitle(undefined)
-  const news = useLoad((signal) => api<Page<NewsItem>>('/news', { query: { limit: 6 }, signal }), [])
-  const videos = useLoad((signal) => api<Page<Video>>('/videos', { query: { limit: 4 }, signal }), [])
+  const news = useNewsQuery({ limit: 6 })
+  const videos = useVideosQuery({ limit: 4 })
   const councils = useCouncilMap()
   return (
     <>
@@ -36,7 +36,7 @@ export function Home() {
           <h2 id="home-news">{t('home.latestNews')}</h2>
           <Link to="/news">{t('home.allNews')}</Link>
         </div>
-        {news.loading ? <Loading /> : <ErrorBox error={news.error} />}
+        {news.isLoading ? <Loading /> : <ErrorBox error={news.error} />}
         {news.data &&
           (news.data.items.length === 0 ? (
             <Empty>{t('news.empty')}</Empty>
@@ -54,7 +54,7 @@ export function Home() {
           <h2 id="home-videos">{t('home.latestVideos')}</h2>
           <Link to="/videos">{t('home.allVideos')}</Link>
         </div>
-        {videos.loading ? <Loading /> : <ErrorBox error={videos.error} />}
+        {videos.isLoading ? <Loading /> : <ErrorBox error={videos.error} />}
         {videos.data &&
           (videos.data.items.length === 0 ? (
             <Empty>{t('video.empty')}</Empty>

@@ -1,13 +1,12 @@
 import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router-dom'
-import { api } from '../../lib/api.js'
-import { useCouncilMap } from '../../lib/directory.js'
+import { useArticleQuery } from '../../api/news.js'
+import { useCouncilMap } from '../../api/directory.js'
 import { formatDate, formatNumber, pick, pickLang } from '../../lib/format.js'
 import { sanitizeHtml } from '../../lib/html.js'
-import { useLang, useLoad, useTitle } from '../../lib/hooks.js'
+import { useLang, useTitle } from '../../lib/hooks.js'
 import { canUser, useSession } from '../../lib/session.js'
-import type { NewsArticle as Article } from '../../lib/types.js'
 import { ErrorBox, Loading } from '../../components/status.js'
 
 export default function NewsArticle() {
@@ -16,11 +15,11 @@ export default function NewsArticle() {
   const { idOrSlug = '' } = useParams()
   const { user } = useSession()
   const councils = useCouncilMap()
-  const a = useLoad((signal) => api<Article>(`/news/${encodeURIComponent(idOrSlug)}`, { signal }), [idOrSlug])
+  const a = useArticleQuery(idOrSlug)
   const n = a.data
   useTitle(n ? pick(n.title, lng) : undefined)
   const body = useMemo(() => (n ? sanitizeHtml(pick(n.body, lng)) : ''), [n, lng])
-  if (a.loading && !n) return <Loading />
+  if (a.isLoading) return <Loading />
   if (a.error || !n)
     return (
       <>

@@ -1,10 +1,9 @@
 import { useTranslation } from 'react-i18next'
-import { useCouncilMap, useCouncils } from '../../lib/directory.js'
+import { useCouncilMap, useCouncils } from '../../api/directory.js'
 import { formatDate, pick } from '../../lib/format.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
-import { usePaged } from '../../lib/paged.js'
+import { usePublicAppealsPaged } from '../../api/appeals.js'
 import { useQueryParams } from '../../lib/query-params.js'
-import type { PublicQa } from '../../lib/types.js'
 import { FilterSelect } from '../../components/filter-select.js'
 import { More } from '../../components/more.js'
 import { Empty } from '../../components/status.js'
@@ -18,7 +17,7 @@ export default function Qa() {
   const council = qp.get('council')
   const councils = useCouncils()
   const byId = useCouncilMap()
-  const list = usePaged<PublicQa>('/appeals/public', { council, limit: 20 })
+  const list = usePublicAppealsPaged({ council, limit: 20 })
   return (
     <>
       <h1>{t('qa.title')}</h1>

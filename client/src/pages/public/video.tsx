@@ -1,10 +1,9 @@
 import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router-dom'
-import { api } from '../../lib/api.js'
-import { useCouncilMap } from '../../lib/directory.js'
+import { useVideoQuery } from '../../api/videos.js'
+import { useCouncilMap } from '../../api/directory.js'
 import { formatDate, formatDuration, pick, pickLang } from '../../lib/format.js'
-import { useLang, useLoad, useTitle } from '../../lib/hooks.js'
-import type { Video } from '../../lib/types.js'
+import { useLang, useTitle } from '../../lib/hooks.js'
 import { HlsPlayer } from '../../components/hls-player.js'
 import { ErrorBox, Loading, Notice } from '../../components/status.js'
 
@@ -13,10 +12,10 @@ export default function VideoPage() {
   const lng = useLang()
   const { id = '' } = useParams()
   const councils = useCouncilMap()
-  const v = useLoad((signal) => api<Video>(`/videos/${encodeURIComponent(id)}`, { signal }), [id])
+  const v = useVideoQuery(id)
   const video = v.data
   useTitle(video ? pick(video.title, lng) : undefined)
-  if (v.loading && !video) return <Loading />
+  if (v.isLoading) return <Loading />
   if (v.error || !video)
     return (
       <>

@@ -4,6 +4,7 @@ import { BSON, isPlainObject, type Doc } from '../bson-utils.js'
 import { MongoError } from '../errors.js'
 import { requireColl } from '../exec.js'
 import { applyUpdate, buildUpsert, checkStorable, project, updateKind, type UpdateSpec } from '../query.js'
+import { validateWrite } from '../validation.js'
 import type { CommandEnv, Handler } from './context.js'
 
 function nsOf(env: CommandEnv, field: string): string {
@@ -52,6 +53,7 @@ const insert: Handler = async (env) => {
     try {
       const d = withId(docs[i])
       checkStorable(d)
+      validateWrite(c, d, undefined, env.cmd)
       env.ctx.insert(c, d)
       n++
     } catch (e) {
@@ -69,6 +71,8 @@ interface UpdateStmt {
   multi?: boolean
   arrayFilters?: Doc[]
   sort?: Doc
+  collation?: Doc
+  hint?: unknown
 }
 
 const update: Handler = async (env) => {
@@ -89,14 +93,20 @@ const update: Handler = async (env) => {
       if (s.arrayFilters !== undefined && kind !== 'ops')
         throw new MongoError(9, 'arrayFilters may not be specified for pipeline-syle updates')
       const existing = env.ctx.coll(ns)
-      const matched = env.ctx.select(existing, s.q ?? {}, { sort: s.sort, limit: s.multi ? undefined : 1 })
+      const matched = env.ctx.select(existing, s.q ?? {}, {
+        sort: s.sort,
+        limit: s.multi ? undefined : 1,
+        collation: s.collation,
+        hint: s.hint,
+      })
       const targets = s.multi ? matched : matched.slice(0, 1)
       if (targets.length) {
         const c = existing!
         for (const old of targets) {
-          const next = applyUpdate(old, s.u as UpdateSpec, { arrayFilters: s.arrayFilters, vars })
+          const next = applyUpdate(old, s.u as UpdateSpec, { arrayFilters: s.arrayFilters, vars, query: s.q })
           n++
           if (next !== old) {
+            validateWrite(c, next, old, env.cmd)
             env.ctx.replace(c, next)
             nModified++
           }
@@ -104,7 +114,9 @@ const update: Handler = async (env) => {
       } else if (s.upsert) {
         const doc = buildUpsert(s.q ?? {}, s.u as UpdateSpec, s.arrayFilters, vars)
         checkStorable(doc)
-        env.ctx.insert(env.ctx.collForWrite(ns), doc)
+        const target = env.ctx.collForWrite(ns)
+        validateWrite(target, doc, undefined, env.cmd)
+        env.ctx.insert(target, doc)
         n++
         upserted.push({ index: i, _id: doc._id })
       }
@@ -120,7 +132,12 @@ const update: Handler = async (env) => {
 
 const del: Handler = async (env) => {
   const ns = nsOf(env, 'delete')
-  const stmts = arrayOf(env.cmd.deletes, 'delete.deletes') as { q?: Doc; limit?: number }[]
+  const stmts = arrayOf(env.cmd.deletes, 'delete.deletes') as {
+    q?: Doc
+    limit?: number
+    collation?: Doc
+    hint?: unknown
+  }[]
   const ordered = env.cmd.ordered !== false
   let n = 0
   const errors: Doc[] = []
@@ -131,7 +148,7 @@ const del: Handler = async (env) => {
       if (lim !== 0 && lim !== 1)
         throw new MongoError(9, 'The limit field in delete objects must be 0 or 1. Got ' + lim)
       const c = env.ctx.coll(ns)
-      const docs = env.ctx.select(c, s.q ?? {}, { limit: lim || undefined })
+      const docs = env.ctx.select(c, s.q ?? {}, { limit: lim || undefined, collation: s.collation, hint: s.hint })
       for (const d of lim ? docs.slice(0, 1) : docs) {
         env.ctx.remove(c!, d)
         n++
@@ -164,8 +181,8 @@ const findAndModify: Handler = async (env) => {
   const sort = isPlainObject(cmd.sort) ? cmd.sort : undefined
   const fields = isPlainObject(cmd.fields) ? cmd.fields : undefined
   const existing = env.ctx.coll(ns)
-  const old = env.ctx.select(existing, query, { sort, limit: 1 })[0]
-  const out = (d: Doc | undefined): Doc | null => (d ? project([d], fields)[0] : null)
+  const old = env.ctx.select(existing, query, { sort, limit: 1, collation: cmd.collation, hint: cmd.hint })[0]
+  const out = (d: Doc | undefined): Doc | null => (d ? project([d], fields, query)[0] : null)
   let reply: Doc
   try {
     if (remove) {
@@ -175,13 +192,19 @@ const findAndModify: Handler = async (env) => {
       const next = applyUpdate(old, u!, {
         arrayFilters: cmd.arrayFilters as Doc[] | undefined,
         vars: cmd.let as Doc | undefined,
+        query,
       })
-      if (next !== old) env.ctx.replace(existing!, next)
+      if (next !== old) {
+        validateWrite(existing!, next, old, cmd)
+        env.ctx.replace(existing!, next)
+      }
       reply = { lastErrorObject: { n: 1, updatedExisting: true }, value: out(cmd.new ? next : old) }
     } else if (cmd.upsert) {
       const doc = buildUpsert(query, u!, cmd.arrayFilters as Doc[] | undefined, cmd.let as Doc | undefined)
       checkStorable(doc)
-      env.ctx.insert(env.ctx.collForWrite(ns), doc)
+      const target = env.ctx.collForWrite(ns)
+      validateWrite(target, doc, undefined, cmd)
+      env.ctx.insert(target, doc)
       reply = { lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id }, value: cmd.new ? out(doc) : null }
     } else {
       reply = { lastErrorObject: { n: 0, updatedExisting: false }, value: null }

@@ -1,10 +1,16 @@
 // Catalog commands: create, drop, dropDatabase, createIndexes, listIndexes, dropIndexes, listCollections,
 // listDatabases. Each change is journaled before the reply.
-import { Query } from 'mingo'
+import { Query } from '../mingo-ctx.js'
 import { BSON, isPlainObject, type Doc } from '../bson-utils.js'
 import { MongoError } from '../errors.js'
 import { defaultIndexName, sameKey, validateSpec, type IndexSpec } from '../indexes.js'
+import { compileValidator } from '../validation.js'
 import type { Handler } from './context.js'
+
+function validClustered(v: unknown): boolean {
+  if (v === true) return true
+  return isPlainObject(v) && JSON.stringify(v.key) === '{"_id":1}' && v.unique === true
+}
 
 const create: Handler = async (env) => {
   const ns = env.store.ns(env.db, env.cmd.create)
@@ -26,8 +32,12 @@ const create: Handler = async (env) => {
       ].includes(k)
     )
       continue
-    if (['capped', 'timeseries', 'clusteredIndex'].includes(k) && v)
+    if (['capped', 'timeseries'].includes(k) && v)
       throw new MongoError(115, `collection option '${k}' is not supported by the embedded engine`)
+    // Documents are kept by _id already: a collection clustered on {_id: 1} is what the engine does anyway.
+    if (k === 'clusteredIndex' && !validClustered(v))
+      throw new MongoError(2, 'The clusteredIndex option requires key: {_id: 1} and unique: true')
+    if (k === 'validator') compileValidator(v)
     options[k] = v
   }
   if (
@@ -123,7 +133,8 @@ const listIndexes: Handler = (env) => {
   return {
     cursor: env.cursors.first(
       ns,
-      c.indexSpecs().map((s) => ({ ...s })),
+      // mongod never reports `unique` on the _id index (mongoose's syncIndexes compares these specs).
+      c.indexSpecs().map(({ unique, ...s }) => (s.name === '_id_' ? s : { ...s, ...(unique ? { unique } : {}) })),
       bs,
       false,
     ),

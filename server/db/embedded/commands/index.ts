@@ -1,15 +1,23 @@
 // Command dispatch: picks the handler, binds the session's transaction, applies retryable-write dedupe,
 // and turns every failure into MongoDB's error reply.
 import type { Doc } from '../bson-utils.js'
+import { collatorFor } from '../collation.js'
 import { MongoError } from '../errors.js'
 import { Ctx } from '../exec.js'
 import { adminCommands } from './admin.js'
+import { catalogExtraCommands } from './catalog-extra.js'
 import type { CommandEnv, Handler } from './context.js'
 import { crudCommands } from './crud.js'
 import { ddlCommands } from './ddl.js'
 import { readCommands } from './read.js'
 
-const HANDLERS: Record<string, Handler> = { ...adminCommands, ...crudCommands, ...readCommands, ...ddlCommands }
+const HANDLERS: Record<string, Handler> = {
+  ...adminCommands,
+  ...crudCommands,
+  ...readCommands,
+  ...ddlCommands,
+  ...catalogExtraCommands,
+}
 const RETRYABLE = new Set(['insert', 'update', 'delete', 'findAndModify', 'findandmodify'])
 const TXN_CONTROL = new Set(['commitTransaction', 'abortTransaction'])
 /** Still answered after a journal failure, so drivers can connect and see the error on real commands. */
@@ -57,12 +65,13 @@ export async function runCommand(base: Env, cmd: Doc, defaultDb: string): Promis
   return RETRYABLE.has(name) ? base.sessions.retryable(cmd, exec) : exec()
 }
 
-/** Collation would silently change matching/uniqueness, so anything but 'simple' is refused outright. */
+/** Every collation the command names must be valid (ICU through Intl.Collator; see collation.ts). */
 function unsupportedCollation(cmd: Doc): MongoError | undefined {
   const lists = [cmd.updates, cmd.deletes, cmd.indexes].filter(Array.isArray) as Doc[][]
-  const specs = [cmd.collation, ...lists.flat().map((d) => d?.collation)]
-  const bad = specs.find((c) => c !== undefined && !(c && typeof c === 'object' && (c as Doc).locale === 'simple'))
-  return bad === undefined
-    ? undefined
-    : new MongoError(2, 'collation is not supported by the embedded engine (only { locale: "simple" })')
+  try {
+    for (const c of [cmd.collation, ...lists.flat().map((d) => d?.collation)]) collatorFor(c)
+  } catch (e) {
+    return e instanceof MongoError ? e : new MongoError(2, String(e))
+  }
+  return undefined
 }

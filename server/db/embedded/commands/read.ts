@@ -1,6 +1,7 @@
 // Read commands: find, getMore, killCursors, aggregate, count, distinct, explain.
-import { Aggregator } from 'mingo'
+import { Aggregator } from '../mingo-ctx.js'
 import { clone, getPath, isPlainObject, keyString, type Doc } from '../bson-utils.js'
+import { collatorFor, effectiveCollation } from '../collation.js'
 import { MongoError, fromMingo } from '../errors.js'
 import { project } from '../query.js'
 import type { CommandEnv, Handler } from './context.js'
@@ -28,10 +29,12 @@ function runFind(env: CommandEnv, cmd: Doc): FindResult {
   const sort = isPlainObject(cmd.sort) && Object.keys(cmd.sort).length ? cmd.sort : undefined
   const matched = env.ctx.select(env.ctx.coll(ns), cmd.filter as Doc | undefined, {
     sort,
+    collation: cmd.collation,
+    hint: cmd.hint,
     limit: limit ? skip + limit : undefined,
   })
   const page = matched.slice(skip, limit ? skip + limit : undefined)
-  return { docs: project(page, cmd.projection as Doc | undefined), ns }
+  return { docs: project(page, cmd.projection as Doc | undefined, cmd.filter as Doc | undefined), ns }
 }
 
 const find: Handler = (env) => {
@@ -93,8 +96,22 @@ function runAggregate(env: CommandEnv, cmd: Doc): { docs: Doc[]; ns: string } {
     const name = Object.keys(st)[0]
     if (UNSUPPORTED_STAGES.has(name)) throw new MongoError(115, `${name} is not supported by the embedded engine`)
   }
-  if (typeof cmd.aggregate !== 'string')
-    throw new MongoError(115, 'database-level aggregate is not supported by the embedded engine')
+  if (typeof cmd.aggregate !== 'string') {
+    // Database-level aggregate ({aggregate: 1}): a pipeline that starts with $documents.
+    if (cmd.aggregate !== 1 || !pipeline.length || !('$documents' in pipeline[0]))
+      throw new MongoError(
+        cmd.aggregate === 1 ? 73 : 14,
+        cmd.aggregate === 1
+          ? `{aggregate: 1} is not valid for '${Object.keys(pipeline[0] ?? { '(empty)': 1 })[0]}'; a collection is required.`
+          : "'aggregate' must be a string or the number 1",
+      )
+    try {
+      const agg = new Aggregator(pipeline, { variables: cmd.let as Doc | undefined })
+      return { docs: agg.run([]) as Doc[], ns: `${env.db}.$cmd.aggregate` }
+    } catch (e) {
+      throw fromMingo(e, 'pipeline')
+    }
+  }
   const ns = env.store.ns(env.db, cmd.aggregate)
   let rest = pipeline
   let input: Doc[]
@@ -105,13 +122,13 @@ function runAggregate(env: CommandEnv, cmd: Doc): { docs: Doc[]; ns: string } {
     // A $limit right after (the $sort) lets the scan stop early; the stage itself still runs below.
     const lim = pipeline[sort ? 2 : 1]?.$limit
     const limit = typeof lim === 'number' && lim > 0 ? lim : undefined
-    input = env.ctx.select(c, pipeline[0].$match as Doc, { sort, limit })
+    input = env.ctx.select(c, pipeline[0].$match as Doc, { sort, limit, collation: cmd.collation, hint: cmd.hint })
     rest = pipeline.slice(sort ? 2 : 1)
     // countDocuments() is [$match, {$group: {_id: 1, n: {$sum: 1}}}]: answer it without mingo.
     if (rest.length === 1 && isCountGroup(rest[0]))
       return { docs: input.length ? [{ _id: 1, n: input.length }] : [], ns }
   } else {
-    input = env.ctx.select(c, {})
+    input = env.ctx.select(c, {}, { hint: cmd.hint })
   }
   const resolver = (name: string): Doc[] => env.ctx.select(env.ctx.coll(`${env.db}.${name}`), {}).map(clone)
   // mingo may modify its input in place; stored docs are shared, so copy unless every stage only reads.
@@ -120,7 +137,7 @@ function runAggregate(env: CommandEnv, cmd: Doc): { docs: Doc[]; ns: string } {
     const agg = new Aggregator(rest, {
       collectionResolver: resolver,
       variables: cmd.let as Doc | undefined,
-      scriptEnabled: false,
+      collation: effectiveCollation(cmd.collation, c?.options) as never,
     })
     return { docs: rest.length ? (agg.run(readOnly ? input : input.map(clone)) as Doc[]) : input, ns }
   } catch (e) {
@@ -143,7 +160,7 @@ const count: Handler = (env) => {
   const q = env.cmd.query as Doc | undefined
   let n: number
   if (c && !c.options.viewOn && !env.ctx.txn && (!q || Object.keys(q).length === 0)) n = c.docs.size
-  else n = env.ctx.select(c, q ?? {}).length
+  else n = env.ctx.select(c, q ?? {}, { collation: env.cmd.collation, hint: env.cmd.hint }).length
   const skip = num(env.cmd.skip, 0)!
   n = Math.max(0, n - skip)
   const limit = Math.abs(num(env.cmd.limit, 0)!)
@@ -156,12 +173,18 @@ const distinct: Handler = (env) => {
   const key = env.cmd.key
   if (typeof key !== 'string') throw new MongoError(14, "BSON field 'distinct.key' is missing but a required field")
   const seen = new Map<string, unknown>()
-  for (const d of env.ctx.select(env.ctx.coll(ns), (env.cmd.query ?? {}) as Doc)) {
+  const c = env.ctx.coll(ns)
+  const coll = collatorFor(effectiveCollation(env.cmd.collation, c?.options))
+  for (const d of env.ctx.select(env.ctx.coll(ns), (env.cmd.query ?? {}) as Doc, { collation: env.cmd.collation })) {
     const v = getPath(d, key)
     for (const x of Array.isArray(v) ? v : [v]) {
       if (x === undefined) continue
       const k = keyString(x)
-      if (!seen.has(k)) seen.set(k, x)
+      if (seen.has(k)) continue
+      // Under a collation, strings equal to one already seen ('Алма' and 'алма' at strength 2) are one value.
+      if (coll && typeof x === 'string' && [...seen.values()].some((y) => typeof y === 'string' && coll(x, y) === 0))
+        continue
+      seen.set(k, x)
     }
   }
   return { values: [...seen.values()], ok: 1 }

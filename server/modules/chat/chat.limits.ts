@@ -1,0 +1,15 @@
+import { createRateLimiter } from '../../core/rate-limit.js'
+
+/** Chat's rate limits, in one place for the REST routes and the socket handlers. */
+
+/** Messages per user, sent or edited by socket or REST: a burst of 20 in 10 seconds, across tabs (and processes, through Redis). */
+export const messageLimiter = createRateLimiter({
+  name: 'chat_message',
+  points: 20,
+  durationSec: 10,
+  memoryUnlessRedis: true,
+})
+/** Rooms opened per user and hour. */
+export const roomLimiter = createRateLimiter({ name: 'chat_room_create', points: 30, durationSec: 3600 })
+/** Attachments uploaded per user in 10 minutes. */
+export const uploadLimiter = createRateLimiter({ name: 'chat_upload', points: 30, durationSec: 600 })

@@ -1,0 +1,62 @@
+import mongoose from 'mongoose'
+import { cancelJob, enqueueJob, type JobHandlers } from '../../core/jobs.js'
+import { pick } from '../../core/i18n.js'
+import { log } from '../../core/logger.js'
+import { sendMail } from '../../core/mail.js'
+import { findCouncilMembers } from '../users/index.js'
+import { Recommendation, type RecommendationDoc } from './control.model.js'
+
+/**
+ * The council is told once when a state body has not answered by `dueAt`: a persisted job (it
+ * fires after a restart) that claims the reminder on the recommendation before mailing.
+ */
+interface OverduePayload {
+  recommendationId: string
+  dueAt: string
+}
+declare module '../../core/jobs.js' {
+  interface JobPayloads {
+    'control.overdue_reminder': OverduePayload
+  }
+}
+const key = (id: string) => `control.overdue:${id}`
+
+export async function scheduleOverdueReminder(id: string, dueAt: Date): Promise<void> {
+  await enqueueJob(
+    'control.overdue_reminder',
+    { recommendationId: id, dueAt: dueAt.toISOString() },
+    { runAt: new Date(Math.max(dueAt.getTime() + 1000, Date.now())), dedupeKey: key(id) },
+  )
+}
+export const cancelOverdueReminder = (id: string) => cancelJob(key(id))
+
+async function remindOverdue({ recommendationId, dueAt }: OverduePayload): Promise<void> {
+  const due = new Date(dueAt)
+  const rec = await Recommendation.findOneAndUpdate(
+    {
+      _id: recommendationId,
+      status: 'sent',
+      dueAt: mongoose.trusted({ $eq: due, $lt: new Date() }),
+      overdueRemindedFor: mongoose.trusted({ $ne: due }),
+    },
+    { $set: { overdueRemindedFor: due } },
+    { returnDocument: 'after' },
+  ).lean<RecommendationDoc>()
+  if (!rec) return
+  const members = await findCouncilMembers(String(rec.councilId))
+  for (const m of members)
+    await sendMail({
+      to: m.email,
+      lng: m.locale,
+      template: 'control:email.overdue',
+      vars: {
+        stateBody: pick(rec.stateBody, m.locale),
+        sentAt: new Date(rec.sentAt).toISOString().slice(0, 10),
+        dueAt: dueAt.slice(0, 10),
+        link: `/grants/recommendations`,
+      },
+    })
+  log.info({ recommendationId, sent: members.length }, 'recommendation overdue reminder sent')
+}
+
+export const controlJobs: JobHandlers = { 'control.overdue_reminder': { run: remindOverdue } }

@@ -1,0 +1,101 @@
+import mongoose from 'mongoose'
+import { cancelJob, enqueueJob, type JobHandlers } from '../../core/jobs.js'
+import { EventModel, RegistrationModel, type EventDoc, type RegistrationDoc } from './events.model.js'
+import { mailRegistrant, type RegistrationMail } from './events.notify.js'
+
+/**
+ * Event mail as persisted jobs: they survive a restart and run on whichever process claims them.
+ * Each mail is sent once: a registration records the mails it got (`mailed`) with a conditional
+ * update before sending, so a job that runs again (a dead worker's lease) sends nothing twice.
+ */
+declare module '../../core/jobs.js' {
+  interface JobPayloads {
+    'events.mail': { registrationId: string; kind: 'registered' | 'waitlisted' | 'promoted' }
+    'events.reminder': { eventId: string; startsAt: string }
+    'events.cancelled': { eventId: string }
+  }
+}
+
+const DAY_MS = 24 * 3600_000
+const reminderKey = (eventId: string) => `events.reminder:${eventId}`
+
+/** Marks the mail as sent for this registration; false if it already was. */
+async function once(r: RegistrationDoc, mark: string): Promise<boolean> {
+  const res = await RegistrationModel.updateOne(
+    { _id: r._id, mailed: mongoose.trusted({ $ne: mark }) },
+    { $addToSet: { mailed: mark } },
+  )
+  return res.modifiedCount === 1
+}
+
+async function sendRegistrationMail(p: { registrationId: string; kind: RegistrationMail }): Promise<void> {
+  const r = await RegistrationModel.findById(p.registrationId).lean<RegistrationDoc>()
+  if (!r) return // cancelled meanwhile
+  const e = await EventModel.findById(r.eventId).lean<EventDoc>()
+  if (!e) return
+  const vars: Record<string, unknown> = {}
+  if (p.kind === 'waitlisted') {
+    if (r.status !== 'waitlisted') return
+    vars.position =
+      1 +
+      (await RegistrationModel.countDocuments({
+        eventId: r.eventId,
+        status: 'waitlisted',
+        seq: mongoose.trusted({ $lt: r.seq ?? 0 }),
+      }))
+  }
+  if (!(await once(r, p.kind))) return
+  await mailRegistrant(e, r, p.kind, vars)
+}
+
+/** 24 h before the start, everyone registered (not the waiting list) gets one reminder. */
+async function sendReminders(p: { eventId: string; startsAt: string }): Promise<void> {
+  const e = await EventModel.findById(p.eventId).lean<EventDoc>()
+  // Moved or cancelled since the job was queued: the rescheduled job (or none) does the work.
+  if (!e || e.status !== 'published' || e.startsAt.toISOString() !== p.startsAt) return
+  if (e.startsAt.getTime() <= Date.now()) return
+  const mark = `reminder:${p.startsAt}`
+  const regs = await RegistrationModel.find({ eventId: e._id, status: 'registered' }).lean<RegistrationDoc[]>()
+  for (const r of regs) if (await once(r, mark)) await mailRegistrant(e, r, 'reminder')
+}
+
+async function sendCancellations(p: { eventId: string }): Promise<void> {
+  const e = await EventModel.findById(p.eventId).lean<EventDoc>()
+  if (!e || e.status !== 'cancelled') return
+  const regs = await RegistrationModel.find({
+    eventId: e._id,
+    status: mongoose.trusted({ $in: ['registered', 'waitlisted'] }),
+  }).lean<RegistrationDoc[]>()
+  for (const r of regs) if (await once(r, 'cancelled')) await mailRegistrant(e, r, 'cancelled')
+}
+
+export const eventsJobs: JobHandlers = {
+  'events.mail': { run: sendRegistrationMail },
+  'events.reminder': { run: sendReminders },
+  'events.cancelled': { run: sendCancellations, leaseMs: 5 * 60_000 },
+}
+
+export async function enqueueRegistrationMail(
+  registrationId: string,
+  kind: 'registered' | 'waitlisted' | 'promoted',
+): Promise<void> {
+  await enqueueJob('events.mail', { registrationId, kind })
+}
+
+/** (Re)schedules the reminder of a published event at start − 24 h (at once if that has passed). */
+export async function scheduleReminder(e: Pick<EventDoc, '_id' | 'startsAt'>): Promise<void> {
+  const runAt = new Date(Math.max(Date.now(), e.startsAt.getTime() - DAY_MS))
+  await enqueueJob(
+    'events.reminder',
+    { eventId: String(e._id), startsAt: e.startsAt.toISOString() },
+    { runAt, dedupeKey: reminderKey(String(e._id)) },
+  )
+}
+
+export async function cancelReminder(eventId: string): Promise<void> {
+  await cancelJob(reminderKey(eventId))
+}
+
+export async function notifyEventCancelled(eventId: string): Promise<void> {
+  await enqueueJob('events.cancelled', { eventId })
+}

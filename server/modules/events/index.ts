@@ -1,0 +1,19 @@
+import type { KenesModule } from '../../core/module.js'
+import { eventsJobs } from './events.jobs.js'
+import { eventsRouter } from './events.routes.js'
+import { seedDemoEvents } from './events.seed.js'
+import { log } from '../../core/logger.js'
+
+/** Events: dialogue platforms, the Forum, the Assembly and meetings (registrations, check-in, materials). */
+export const eventsModule: KenesModule = {
+  name: 'events',
+  api: eventsRouter,
+  jobs: eventsJobs,
+  async seed() {
+    log.info(await seedDemoEvents(), 'demo events in place (demo: true)')
+  },
+}
+
+// The front door: what other modules may use.
+export { attendeesInYear, checkedInMembers } from './events.stats.js'
+export { seedDemoEvents } from './events.seed.js'

@@ -1,0 +1,79 @@
+import { MAX_FILES, type ApplicationView, type ReportView } from '../../../shared/schemas/grants.js'
+import { AppError, conflict, forbidden, notFound, throwNotFound } from '../../core/errors.js'
+import { can, assertCan, type Actor, type MaybeActor } from '../../core/policy.js'
+import { randomName, removeStored, resolveStored, storeFile } from '../../core/storage.js'
+import type { UploadedFile } from '../../core/uploads.js'
+import { getApplication, loadApplication } from './grants.applications.js'
+import { loadCall } from './grants.calls.js'
+import { GrantApplication, GrantReport, type AttachmentDoc, type ReportDoc } from './grants.model.js'
+import { applicationAccess } from './grants.policy.js'
+import { toReportView } from './grants.view.js'
+
+async function keep(files: UploadedFile[], prefix: string) {
+  const kept: Omit<AttachmentDoc, '_id'>[] = []
+  for (const f of files) {
+    const key = await storeFile(f.path, `${prefix}/${randomName(f.ext)}`)
+    kept.push({ key, name: f.originalName, mime: f.mime, size: f.size, createdAt: new Date() })
+  }
+  return kept
+}
+const missing = () => new AppError(400, 'upload.missing_file')
+
+/** Adds files to a draft application (its council); counted against MAX_FILES. */
+export async function attachToApplication(actor: Actor, id: string, files: UploadedFile[]): Promise<ApplicationView> {
+  if (!files.length) throw missing()
+  const app = await loadApplication(id)
+  assertCan(actor, 'grants.apply', { councilId: app.councilId })
+  if (app.status !== 'draft') throw new AppError(409, 'grants.not_draft', { status: app.status })
+  if ((app.attachments?.length ?? 0) + files.length > MAX_FILES)
+    throw new AppError(400, 'upload.too_many_files', { max: MAX_FILES })
+  const kept = await keep(files, `grants/applications/${id}`)
+  const res = await GrantApplication.updateOne(
+    { _id: id, status: 'draft', version: app.version },
+    { $push: { attachments: { $each: kept } }, $inc: { version: 1 } },
+  )
+  if (res.modifiedCount !== 1) {
+    await Promise.all(kept.map((k) => removeStored(k.key)))
+    throw conflict()
+  }
+  return getApplication(actor, id)
+}
+
+export async function applicationFile(actor: MaybeActor, id: string, fileId: string) {
+  const app = await loadApplication(id)
+  const call = await loadCall(String(app.callId))
+  if (!applicationAccess(actor, app, call)) throw actor ? forbidden() : new AppError(401, 'auth.required')
+  const f = (app.attachments ?? []).find((a) => String(a._id) === fileId) ?? throwNotFound('attachment')
+  return { path: resolveStored(f.key), name: f.name, mime: f.mime }
+}
+
+/** Adds files to a report awaiting its decision (its council). */
+export async function attachToReport(actor: Actor, id: string, files: UploadedFile[]): Promise<ReportView> {
+  if (!files.length) throw missing()
+  const report = (await GrantReport.findById(id).lean<ReportDoc>()) ?? throwNotFound('grant_report')
+  assertCan(actor, 'grants.apply', { councilId: report.councilId })
+  if (report.status !== 'submitted')
+    throw new AppError(409, 'grants.invalid_transition', { from: report.status, to: report.status })
+  if ((report.files?.length ?? 0) + files.length > MAX_FILES)
+    throw new AppError(400, 'upload.too_many_files', { max: MAX_FILES })
+  const kept = await keep(files, `grants/reports/${id}`)
+  const updated = await GrantReport.findOneAndUpdate(
+    { _id: id, status: 'submitted', version: report.version },
+    { $push: { files: { $each: kept } }, $inc: { version: 1 } },
+    { returnDocument: 'after' },
+  ).lean<ReportDoc>()
+  if (!updated) {
+    await Promise.all(kept.map((k) => removeStored(k.key)))
+    throw conflict()
+  }
+  return toReportView(updated)
+}
+
+/** A report's file: its council and the admin; anyone once the report is accepted (public results). */
+export async function reportFile(actor: MaybeActor, id: string, fileId: string) {
+  const report = (await GrantReport.findById(id).lean<ReportDoc>()) ?? throwNotFound('grant_report')
+  const insider = can(actor, 'grants.manage') || can(actor, 'grants.apply', { councilId: report.councilId })
+  if (!insider && report.status !== 'accepted') throw actor ? forbidden() : notFound('grant_report')
+  const f = (report.files ?? []).find((a) => String(a._id) === fileId) ?? throwNotFound('attachment')
+  return { path: resolveStored(f.key), name: f.name, mime: f.mime }
+}

@@ -1,0 +1,63 @@
+import mongoose from 'mongoose'
+import { cancelJob, enqueueJob, type JobHandlers } from '../../core/jobs.js'
+import { pick } from '../../core/i18n.js'
+import { log } from '../../core/logger.js'
+import { workingDaysBefore } from '../appeals/index.js'
+import { GrantApplication, GrantAward, type ApplicationDoc, type AwardDoc } from './grants.model.js'
+import { mailCouncil } from './grants.notify.js'
+
+/**
+ * Reminders before each milestone of an awarded plan (the last milestone is when the final report
+ * is due): persisted jobs, so they fire after a restart; each is claimed on the award
+ * (`reminded`) before the mail goes, so a retried or duplicated job sends nothing twice.
+ */
+export const REMIND_BEFORE_WORKING_DAYS = 3
+interface MilestonePayload {
+  awardId: string
+  index: number
+  dueAt: string
+}
+declare module '../../core/jobs.js' {
+  interface JobPayloads {
+    'grants.milestone_reminder': MilestonePayload
+  }
+}
+const key = (awardId: string, index: number) => `grants.milestone:${awardId}:${index}`
+
+export async function scheduleMilestoneReminders(awardId: string, dueDates: Date[], now = Date.now()): Promise<void> {
+  for (const [index, dueAt] of dueDates.entries()) {
+    if (dueAt.getTime() <= now) continue
+    const at = workingDaysBefore(dueAt, REMIND_BEFORE_WORKING_DAYS)
+    await enqueueJob(
+      'grants.milestone_reminder',
+      { awardId, index, dueAt: dueAt.toISOString() },
+      { runAt: new Date(Math.max(at.getTime(), now)), dedupeKey: key(awardId, index) },
+    )
+  }
+}
+export const cancelMilestoneReminder = (awardId: string, index: number) => cancelJob(key(awardId, index))
+
+async function remindMilestone({ awardId, index, dueAt }: MilestonePayload): Promise<void> {
+  const tag = `${index}:${dueAt}`
+  const award = await GrantAward.findOneAndUpdate(
+    { _id: awardId, status: 'active', reminded: mongoose.trusted({ $ne: tag }) },
+    { $push: { reminded: tag } },
+    { returnDocument: 'after' },
+  ).lean<AwardDoc>()
+  if (!award) return
+  const app = await GrantApplication.findById(award.applicationId).lean<ApplicationDoc>()
+  const step = app?.plan?.[index]
+  if (!app || !step || new Date(step.dueAt!).toISOString() !== dueAt) return
+  const last = index === app.plan.length - 1
+  const sent = await mailCouncil(String(award.councilId), last ? 'final_report_due' : 'milestone_due', (lng) => ({
+    title: pick(app.title, lng),
+    milestone: step.title,
+    dueAt: dueAt.slice(0, 10),
+    link: `/grants/awards/${awardId}`,
+  }))
+  log.info({ awardId, index, sent }, 'grant milestone reminder sent')
+}
+
+export const grantsJobs: JobHandlers = {
+  'grants.milestone_reminder': { run: remindMilestone },
+}
