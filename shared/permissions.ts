@@ -60,6 +60,11 @@ export const RIGHTS = {
   'control.update': { global: ['moderator'], council: ['council_member'] },
   // content moderation across the portal
   'content.hide': { global: staff },
+  // best practices and the yearly compendium
+  'practice.propose': { global: staff, council: ['council_member'] },
+  'practice.moderate': { global: staff },
+  // support desk: staff handle the queue (authors reach their own tickets by account or code)
+  'support.manage': { global: staff },
 } as const satisfies Record<string, Rule>
 
 export type Right = keyof typeof RIGHTS

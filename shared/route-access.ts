@@ -173,4 +173,24 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRow>> = {
   'PATCH /api/v1/control/recommendations/{id}': row(401, 404, 404, 404, 404, 404),
   'GET /api/v1/control/recommendations': PUBLIC,
   'GET /api/v1/control/scorecard': PUBLIC,
+  // best practices and the compendium (placeholders: no practice, no compendium of the year)
+  'GET /api/v1/best-practices/compendium/{year}.pdf': NOTHING,
+  'POST /api/v1/best-practices/compendium': STAFF,
+  'GET /api/v1/best-practices/compendium/{year}/status': PUBLIC,
+  'POST /api/v1/best-practices': SIGNED_IN,
+  'GET /api/v1/best-practices': PUBLIC,
+  'GET /api/v1/best-practices/{id}': NOTHING,
+  'PATCH /api/v1/best-practices/{id}': STAFF,
+  'POST /api/v1/best-practices/{id}/images': SIGNED_IN,
+  // indicators
+  'GET /api/v1/stats/indicators': PUBLIC,
+  // support desk (placeholders: no ticket)
+  'POST /api/v1/support/tickets': PUBLIC,
+  // staff: the queue; others: their own tickets (a guest only with number and code)
+  'GET /api/v1/support/tickets': SIGNED_IN,
+  'GET /api/v1/support/tickets.csv': STAFF,
+  'GET /api/v1/support/tickets/{id}': NOTHING,
+  'GET /api/v1/support/tickets/{id}/attachments/{attachmentId}': NOTHING,
+  'POST /api/v1/support/tickets/{id}/messages': NOTHING,
+  'PATCH /api/v1/support/tickets/{id}': STAFF,
 }

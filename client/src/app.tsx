@@ -40,6 +40,12 @@ const EventRegistrations = lazy(() => import('./pages/events/registrations.js'))
 const EventCheckIn = lazy(() => import('./pages/events/check-in.js'))
 const GrantsArea = lazy(() => import('./pages/grants/area.js'))
 const NotFound = lazy(() => import('./pages/public/not-found.js'))
+const Indicators = lazy(() => import('./pages/grant/indicators.js'))
+const Help = lazy(() => import('./pages/grant/help.js'))
+const Ticket = lazy(() => import('./pages/grant/ticket.js'))
+const SupportQueue = lazy(() => import('./pages/grant/queue.js'))
+const Practices = lazy(() => import('./pages/grant/practices.js'))
+const PracticesManage = lazy(() => import('./pages/grant/practices-manage.js'))
 
 /** `queryClient` comes from createQueryClient() (api/query-client.ts): one per browser tab or per server render. */
 export function App({ queryClient }: { queryClient: QueryClient }) {
@@ -69,6 +75,12 @@ export function App({ queryClient }: { queryClient: QueryClient }) {
               <Route path="appeals/track" element={<AppealTrack />} />
               <Route path="appeals/mine" element={<MyAppeals />} />
               <Route path="appeals/mine/:id" element={<MyAppeal />} />
+              <Route path="indicators" element={<Indicators />} />
+              <Route path="best-practices" element={<Practices />} />
+              <Route path="best-practices/manage" element={<PracticesManage />} />
+              <Route path="help" element={<Help />} />
+              <Route path="help/tickets/:id" element={<Ticket />} />
+              <Route path="help/queue" element={<SupportQueue />} />
               <Route path="login" element={<Login />} />
               <Route path="register" element={<Register />} />
               <Route path="verify-email" element={<VerifyEmail />} />

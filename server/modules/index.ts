@@ -8,6 +8,9 @@ import { controlModule } from './control/index.js'
 import { grantsModule } from './grants/index.js'
 import { healthModule } from './health/index.js'
 import { regionsModule } from './regions/index.js'
+import { supportModule } from './support/index.js'
+import { practicesModule } from './practices/index.js'
+import { statsModule } from './stats/index.js'
 import { usersModule } from './users/index.js'
 import { videosModule } from './videos/index.js'
 
@@ -24,6 +27,9 @@ export const modules: KenesModule[] = [
   chatModule,
   videosModule,
   appealsModule,
+  supportModule,
+  practicesModule,
+  statsModule,
   eventsModule,
   grantsModule,
   controlModule,

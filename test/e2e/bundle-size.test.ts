@@ -27,6 +27,9 @@ const PUBLIC_PAGES = [
   'src/pages/appeals/confirm.tsx',
   'src/pages/account/login.tsx',
   'src/pages/account/register.tsx',
+  'src/pages/grant/indicators.tsx',
+  'src/pages/grant/help.tsx',
+  'src/pages/grant/practices.tsx',
 ]
 
 /**
@@ -74,6 +77,14 @@ describe('web client: first-load JavaScript of public pages', function () {
     }
     const hls = Object.values(manifest).find((c) => c.file.includes('hls'))
     expect(hls && entryFiles.has(hls.file), 'hls.js is not in the first load').to.equal(false)
+    // The chart library comes with the indicators page only.
+    for (const f of entryFiles)
+      expect(fs.readFileSync(path.join(DIST, f), 'utf8').includes('u-over'), `uPlot in ${f}`).to.equal(false)
+    expect(
+      js(closure('src/pages/grant/indicators.tsx')).some((f) =>
+        fs.readFileSync(path.join(DIST, f), 'utf8').includes('u-over'),
+      ),
+    ).to.equal(true)
     // The editor (TipTap) and the upload client (tus-js-client) load only where they are used.
     const publicFirstLoad = new Set(PUBLIC_PAGES.flatMap((p) => js(closure(p))))
     for (const lazyPart of ['rich-editor-tiptap', 'video-upload']) {

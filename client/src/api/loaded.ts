@@ -4,7 +4,9 @@
  * object changes the lists that show it too.
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query'
-import type { ApiError } from '../lib/api.js'
+import { request, type ApiError, type Query } from '../lib/api.js'
+import type { Page } from '../lib/types.js'
+import { usePagedQuery, type Paged } from './paged.js'
 import { asApiError } from './query-client.js'
 
 export interface Loaded<T> {
@@ -30,4 +32,16 @@ export function useLoaded<T>(
     reload: () => void qc.invalidateQueries({ queryKey: scope }),
     setData: (v) => qc.setQueryData(key, v),
   }
+}
+
+/**
+ * A `{ items, nextCursor }` list at `path` (null: not fetched) as a cached infinite query, for the
+ * domains whose calls are written in their own api file rather than the endpoint table.
+ */
+export function usePagedGet<T>(scope: string, path: string | null, query: Query): Paged<T> {
+  return usePagedQuery<T>(
+    [scope, 'paged', path, query],
+    (cursor, signal) => request<Page<T>>(path ?? '', { query: { ...query, ...(cursor ? { cursor } : {}) }, signal }),
+    path !== null,
+  )
 }

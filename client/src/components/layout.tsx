@@ -90,6 +90,9 @@ function MainNav() {
     ['/qa', t('nav.qa')],
     ['/appeals/new', t('nav.appeal')],
     ['/appeals/track', t('nav.track')],
+    ['/best-practices', t('nav.practices')],
+    ['/indicators', t('nav.indicators')],
+    ['/help', t('nav.help')],
     ['/grants', t('nav.grants')],
   ]
   if (hasRole(user, 'council_member', 'moderator', 'admin')) items.push(['/member', t('nav.member')])

@@ -14,5 +14,12 @@ export const appealsModule: KenesModule = {
   stop: stopResponseDaysBackfill,
 }
 
-// The front door: Kazakhstan's working-day calendar, for other deadlines (grants, recommendations).
-export { almatyDay, almatyYear, workingDaysBefore, workingDeadline } from './calendar.js'
+// The front door: Kazakhstan's working-day calendar, for other deadlines (grants, recommendations, tickets).
+export {
+  almatyDay,
+  almatyYear,
+  endOfAlmatyDay,
+  workingDaysBefore,
+  workingDeadline,
+  ALMATY_OFFSET_MS,
+} from './calendar.js'

@@ -73,3 +73,21 @@ export async function dialogueParticipation({
     .map(([roomId, users]) => ({ roomId, participants: users.size }))
     .sort((a, b) => b.participants - a.participants)
 }
+
+/**
+ * For the indicators (stats module): per month of an Almaty year (index 0..11), the distinct users
+ * who posted in any dialogue platform that month. One `distinct` per month over the `lastAt` index;
+ * what leaves the database is at most the set of participants, never messages.
+ */
+export async function dialogueSendersByMonth(year: number): Promise<string[][]> {
+  const ALMATY_OFFSET_MS = 5 * 3600_000
+  const start = (m: number) => new Date(Date.UTC(year, m, 1) - ALMATY_OFFSET_MS)
+  return Promise.all(
+    Array.from({ length: 12 }, async (_, m) => {
+      const ids = await ChatParticipationModel.distinct('userId', {
+        lastAt: mongoose.trusted({ $gte: start(m), $lt: start(m + 1) }),
+      })
+      return ids.map(String)
+    }),
+  )
+}

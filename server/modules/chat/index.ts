@@ -9,7 +9,7 @@ import { chatJobs } from './chat.jobs.js'
 import { chatRouter } from './chat.routes.js'
 import { setupChatSockets } from './chat.socket.js'
 
-export { dialogueParticipants, dialogueParticipation } from './chat.participation.js'
+export { dialogueParticipants, dialogueParticipation, dialogueSendersByMonth } from './chat.participation.js'
 
 /** Chat between councils: REST under /api/v1/chat, socket.io namespace /chat. */
 export const chatModule: KenesModule = {

@@ -3,6 +3,10 @@ import { eventsJobs } from './events.jobs.js'
 import { eventsRouter } from './events.routes.js'
 import { seedDemoEvents } from './events.seed.js'
 import { log } from '../../core/logger.js'
+import { registerEventIndicators } from './events.indicators.js'
+
+// The grant's indicators count what this module records (stats module's front door).
+registerEventIndicators()
 
 /** Events: dialogue platforms, the Forum, the Assembly and meetings (registrations, check-in, materials). */
 export const eventsModule: KenesModule = {
@@ -17,3 +21,4 @@ export const eventsModule: KenesModule = {
 // The front door: what other modules may use.
 export { attendeesInYear, checkedInMembers } from './events.stats.js'
 export { seedDemoEvents } from './events.seed.js'
+export { registerEventIndicators } from './events.indicators.js'

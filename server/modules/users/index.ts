@@ -42,7 +42,9 @@ export const usersModule: KenesModule = {
 }
 
 // The front door: what other modules may use.
+export { activeUserCounts, recordUserActivity, type ActiveUserCounts } from './users.activity.js'
 export {
+  councilMemberIds,
   countActiveUsers,
   createUserDirect,
   findCouncilMembers,

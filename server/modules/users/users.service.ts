@@ -16,6 +16,7 @@ import { log } from '../../core/logger.js'
 import { sendMail } from '../../core/mail.js'
 import type { Actor } from '../../core/policy.js'
 import { findLiveCouncil } from '../councils/index.js'
+import { noteUserActivity } from './users.activity.js'
 import { User, UserToken, type UserDoc } from './users.model.js'
 
 const HOUR_MS = 3600_000
@@ -177,6 +178,7 @@ export async function verifyCredentials(email: string, password: string): Promis
   }
   if (!(await verifyPassword(doc.passwordHash, password))) return null
   if (doc.disabled) throw new AppError(403, 'auth.disabled')
+  await noteUserActivity(String(doc._id))
   const now = new Date()
   await User.updateOne(
     { _id: doc._id },
@@ -191,6 +193,7 @@ export async function loadActor(id: string): Promise<Actor | null> {
   if (!validId(id)) return null
   const doc = await User.findById(id).lean<UserDoc>()
   if (!doc || doc.disabled) return null
+  await noteUserActivity(id)
   const now = Date.now()
   if (!doc.lastActiveAt || now - new Date(doc.lastActiveAt).getTime() > HOUR_MS) {
     // "Active users" counts people who did anything signed in; hourly resolution is plenty.
@@ -419,4 +422,10 @@ export async function ensureAdmin(email: string, password: string): Promise<void
       details: { from: existing.roles, to: [...existing.roles, 'admin'], reason: 'ADMIN_EMAIL' },
     })
   }
+}
+
+/** Ids of the enabled accounts holding the council_member role (the denominator of indicator 2). */
+export async function councilMemberIds(): Promise<string[]> {
+  const ids = await User.distinct('_id', { roles: 'council_member', disabled: mongoose.trusted({ $ne: true }) })
+  return ids.map(String)
 }

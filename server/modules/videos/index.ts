@@ -41,3 +41,6 @@ export const videosModule: KenesModule = {
     await scheduleCleanup()
   },
 }
+
+// The front door: what other modules may use.
+export { countPublishedBetween } from './videos.service.js'

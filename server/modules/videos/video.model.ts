@@ -63,6 +63,8 @@ const VideoSchema = new Schema(
   { timestamps: true },
 )
 VideoSchema.index({ status: 1, publishedAt: -1 })
+/** Grant indicator 5 (videos published in a year) counts on this range. */
+VideoSchema.index({ firstPublishedAt: 1 })
 VideoSchema.index({ councilId: 1, status: 1, createdAt: -1 })
 VideoSchema.index({ status: 1, createdAt: 1 })
 VideoSchema.index({ searchTokens: 1 })

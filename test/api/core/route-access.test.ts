@@ -183,6 +183,7 @@ describe('role × route matrix (shared/route-access.ts)', function () {
       [/^\/api\/v1\/grants\/calls\/\{id\}/, fx.call],
       [/^\/api\/v1\/grants\/applications\/\{id\}/, fx.application],
       [/^\/api\/v1\/(grants\/(awards|reports)|control\/recommendations)\/\{id\}/, 'c'.repeat(24)],
+      [/^\/api\/v1\/(best-practices|support\/tickets)\/\{id\}/, 'e'.repeat(24)],
     ]
     const main = byResource.find(([re]) => re.test(template))?.[1]
     return template
@@ -190,6 +191,7 @@ describe('role × route matrix (shared/route-access.ts)', function () {
       .replace('{attachmentId}', fx.appealAttachment)
       .replace('{materialId}', 'b'.repeat(24))
       .replace('{fileId}', 'd'.repeat(24))
+      .replace('{year}', '2025')
       .replace('{uploadId}', 'a'.repeat(32))
       .replace('{rendition}', '360p')
       .replace('{file}', 'nothing.ts')
@@ -218,6 +220,7 @@ describe('role × route matrix (shared/route-access.ts)', function () {
         sentAt: new Date().toISOString(),
       },
       'PATCH /api/v1/control/recommendations/{id}': { implementation: 'in_progress', note: 'Орындалуда' },
+      'POST /api/v1/support/tickets/{id}/messages': { text: 'Сұрақ' },
     })[key] ?? {}
 
   const verdict = (res: TestResponse): Outcome | number =>

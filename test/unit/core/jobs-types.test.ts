@@ -31,6 +31,7 @@ describe('typed jobs', () => {
       'videos.process',
       'videos.tus_cleanup',
       'chat.attachment_expire',
+      'practices.compendium',
       'events.mail',
       'events.reminder',
       'events.cancelled',
