@@ -56,7 +56,7 @@ export function createApp(ctx: ServerContext, modules: readonly KenesModule[]): 
   // Not even installed on what the cache records: compression's wrapper sends the headers early.
   app.use((req, res, next) => (isCapturedForCache(req) ? next() : compress(req, res, next)))
   app.use(languageMiddleware)
-  app.use(express.json({ limit: '1mb', strict: true }))
+  app.use(express.json({ limit: '1mb', strict: true, reviver: refuseLoneSurrogates }))
   app.use(express.urlencoded({ extended: false, limit: '100kb' }))
   app.use(sessionWhenNeeded(ctx.sessionMiddleware))
   app.use(methodNotAllowed)
@@ -88,6 +88,19 @@ export function createApp(ctx: ServerContext, modules: readonly KenesModule[]): 
  * something logs through `req.log` (the error handler, on a 5xx); the id and X-Request-Id are set
  * as before.
  */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+/**
+ * JSON.parse reviver: a `\ud800` escape without its pair is valid JSON but no Unicode text; stored
+ * (BSON is UTF-8) it would come back as U+FFFD, not as what was accepted. Refused as malformed JSON
+ * (400 `validation.failed`, path `body`).
+ */
+function refuseLoneSurrogates(key: string, value: unknown): unknown {
+  if (LONE_SURROGATE.test(key) || (typeof value === 'string' && LONE_SURROGATE.test(value)))
+    throw new SyntaxError('Lone surrogate in a JSON string')
+  return value
+}
+
 function requestLogger(): RequestHandler {
   const withPino = pinoHttp({
     logger: log,
