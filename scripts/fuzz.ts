@@ -1,6 +1,6 @@
 // Fuzz, the long run (issue 21): the property-based suite of `test/api/core/fuzz.test.ts` (same
 // generators, `test/helpers/fuzz.ts`) with more cases per operation and several seeds, one mocha run
-// per seed against a fresh test server. `npm test` runs it with 10 cases and one seed.
+// per seed against a fresh test server. `npm test` runs it with 8 cases and one seed.
 //
 //   npx tsx scripts/fuzz.ts [--runs=100] [--seed=1] [--seeds=3]
 // or the same as FUZZ_RUNS, FUZZ_SEED (first seed), FUZZ_SEEDS (how many consecutive seeds).

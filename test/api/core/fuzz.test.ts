@@ -38,7 +38,7 @@ import { createCouncil, eventBody, publishedEvent } from '../events/fixtures.js'
  * parameters): 1 MB strings go in bodies.
  */
 const SEED = Number(process.env.FUZZ_SEED ?? 0x6b656e)
-const RUNS = Number(process.env.FUZZ_RUNS ?? 10)
+const RUNS = Number(process.env.FUZZ_RUNS ?? 8)
 const SKIPPED = new Set(['POST /api/v1/auth/logout'])
 
 describe('fuzz: every operation of the OpenAPI document and every socket event', function () {
@@ -103,7 +103,7 @@ describe('fuzz: every operation of the OpenAPI document and every socket event',
       fc
         .tuple(naughtyString(max), fc.string({ unit: 'grapheme', minLength: min, maxLength: max }))
         .map(([a, b]) => `${a}${b}`.slice(0, max))
-        .filter((s) => isWellFormed(s) && keep(s).length >= min && keep(s).length <= max)
+        .filter((s) => keep(s).length >= min && keep(s).length <= max)
 
     it('should store a council’s texts as sent (after trimming) when POST /councils accepts them', async () => {
       let accepted = 0
@@ -117,6 +117,9 @@ describe('fuzz: every operation of the OpenAPI document and every socket event',
             allowDuplicate: true,
           }
           const res = await admin.post('/api/v1/councils', sent)
+          // A lone surrogate cannot be stored as sent (it would come back as U+FFFD): refused.
+          if (![name, stateBody, description].every(isWellFormed))
+            return void expect(res.status, res.text).to.equal(400)
           expect(res.status, res.text).to.be.oneOf([201, 400, 409])
           if (res.status !== 201) return
           accepted++
@@ -143,6 +146,8 @@ describe('fuzz: every operation of the OpenAPI document and every socket event',
           }
           const guest = new Agent(t.url)
           const res = await guest.post('/api/v1/appeals', sent)
+          if (![subject, body, name].every(isWellFormed))
+            return void expect(res.status, res.text).to.be.oneOf([400, 429])
           expect(res.status, res.text).to.be.oneOf([201, 400, 429])
           if (res.status !== 201) return
           accepted++
@@ -156,6 +161,24 @@ describe('fuzz: every operation of the OpenAPI document and every socket event',
       )
       expect(accepted, 'no generated appeal was accepted').to.be.greaterThan(0)
     })
+  })
+
+  it('should refuse a JSON string with a lone surrogate (400) rather than store U+FFFD in its place', async () => {
+    for (const [agent, path, body] of [
+      [admin, '/api/v1/councils', { name: { kk: 'Кеңес \ud800' }, level: 'republican', stateBody: { kk: 'Әкімдік' } }],
+      [admin, `/api/v1/councils/${fixtures['councils.id']}`, { name: { kk: 'Кеңес \udc00 атауы' } }],
+      [new Agent(t.url), '/api/v1/auth/login', { email: 'a@b.co', password: '\ud83d' }],
+    ] as const) {
+      const res = await agent.request(path.endsWith('councils') || path.endsWith('login') ? 'POST' : 'PATCH', path, {
+        json: body,
+      })
+      expect(res.status, `${path} ${res.text}`).to.equal(400)
+      expect(res.body.code).to.equal('validation.failed')
+    }
+    // A whole pair (an emoji) is text like any other.
+    const ok = await admin.patch(`/api/v1/councils/${fixtures['councils.id']}`, { name: { kk: 'Кеңес \ud83d\ude00' } })
+    expect(ok.status, ok.text).to.equal(200)
+    expect((await admin.get(`/api/v1/councils/${fixtures['councils.id']}`)).body.name.kk).to.equal('Кеңес 😀')
   })
 
   for (const role of ['guest', 'admin'] as const) {
