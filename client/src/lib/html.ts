@@ -1,4 +1,5 @@
 import DOMPurify from 'dompurify'
+import { RICH_TEXT_ATTRIBUTES, RICH_TEXT_TAGS } from '../../../shared/rich-text.js'
 
 /**
  * The client's second line of defence for rich text (the server's sanitize-html in
@@ -6,38 +7,8 @@ import DOMPurify from 'dompurify'
  * the same tags, attributes per tag, link schemes (http, https, mailto; relative), images only
  * from https or our own /media/, and external links opening safely.
  */
-export const ALLOWED_TAGS = [
-  'p',
-  'h2',
-  'h3',
-  'h4',
-  'strong',
-  'em',
-  'u',
-  's',
-  'a',
-  'ul',
-  'ol',
-  'li',
-  'blockquote',
-  'br',
-  'img',
-  'figure',
-  'figcaption',
-  'table',
-  'thead',
-  'tbody',
-  'tr',
-  'th',
-  'td',
-  'caption',
-]
-const ATTRS_BY_TAG: Record<string, readonly string[]> = {
-  a: ['href', 'rel', 'target'],
-  img: ['src', 'alt', 'width', 'height'],
-  th: ['colspan', 'rowspan', 'scope'],
-  td: ['colspan', 'rowspan'],
-}
+export const ALLOWED_TAGS: string[] = [...RICH_TEXT_TAGS]
+const ATTRS_BY_TAG = RICH_TEXT_ATTRIBUTES
 const ALLOWED_ATTR = [...new Set(Object.values(ATTRS_BY_TAG).flat())]
 /** Absolute http(s)/mailto, or relative (DOMPurify's default rule without its other schemes). */
 const HREF = /^(?:(?:https?|mailto):|[^a-z]|[a-z+.-]+(?:[^a-z+.\-:]|$))/i
