@@ -27,7 +27,12 @@ export type { RoomKind } from '../domain.js'
 // eslint-disable-next-line no-control-regex
 const HIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g
 export const cleanText = (s: string) => s.normalize('NFC').replace(HIDDEN, '')
-const MessageText = z.string().overwrite(cleanText)
+/** A lone UTF-16 surrogate: not text, and stored as U+FFFD it would differ from what was accepted. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+const MessageText = z
+  .string()
+  .refine((v) => !LONE_SURROGATE.test(v), { message: 'invalid_format' })
+  .overwrite(cleanText)
 /** An edit replaces the text: it cannot become blank (delete the message instead). */
 const EditedText = MessageText.min(1)
   .max(MESSAGE_MAX_CHARS)

@@ -198,6 +198,15 @@ describe('socket.io /chat', () => {
       const tooLong = await ask(a, 'message:send', { roomId, text: 'x', clientId: 'y'.repeat(101) })
       expect(tooLong.error.code).to.equal('validation.failed')
     })
+    it('should refuse text with a lone surrogate (it would be stored as U+FFFD, not as sent)', async () => {
+      const a = await connect(alice)
+      await ask(a, 'room:join', { roomId })
+      const ack = await ask(a, 'message:send', { roomId, text: 'x\ud800y', clientId: clientId() })
+      expect(ack.ok).to.equal(false)
+      expect(ack.error.code).to.equal('validation.failed')
+      const pair = await ask(a, 'message:send', { roomId, text: 'сәлем 🙂', clientId: clientId() })
+      expect(pair.ok).to.equal(true)
+    })
     it('should return the same message for a resent clientId and broadcast nothing new', async () => {
       const [a, b] = await Promise.all([connect(alice), connect(bob)])
       for (const s of [a, b]) await ask(s, 'room:join', { roomId })
