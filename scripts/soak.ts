@@ -1,12 +1,16 @@
 // Soak (issue 21): N socket.io clients of council members in chat rooms sending messages, plus M
 // HTTP connections looping over public and member routes, for a fixed time against one Kenes server.
-// Prints errors, p99 latencies and the server's RSS at start, after warm-up and at the end:
+// Prints errors, p99 latencies and the server's memory:
 //   soak.errors                 failed HTTP requests, refused acks, socket errors/disconnects   (target 0)
 //   soak.http_p99_ms            p99 of every HTTP request of the run (after warm-up)
 //   soak.chat_p99_ms            p99 send → `message:new` at each recipient (after warm-up)
-//   soak.rss_mb                 server RSS: start (after setup) / after warm-up / end / after 10 s idle
-//   soak.heap_used_mb           the server's V8 heap in use (from /metrics), the same four moments
-//   soak.rss_growth_pct         end ÷ after-warm-up − 1, each the median of 5 one-second samples   (target < 10)
+//   soak.rss_mb                 server RSS: start (after setup), at rest after warm-up, under load
+//                               (median, peak), at rest at the end
+//   soak.heap_used_mb           the server's V8 heap in use (from /metrics), the same moments
+//   soak.rss_growth_pct         at rest at the end ÷ at rest after warm-up − 1   (target < 10)
+// "At rest": the traffic pauses for 10 s (clients stay connected and in their rooms); halfway a full
+// GC is forced through the server's inspector (loopback, ephemeral port), and the figure is the
+// median of the samples after it.
 // Topology: the embedded engine and the Kenes server (no Redis) in child processes, all clients here,
 // everything on 127.0.0.1 (the servers bind loopback only). Exits 1 when a target is missed, 2 on an
 // error or the time bound (duration + 5 min); removes its temporary directory.
@@ -22,6 +26,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import mongoose from 'mongoose'
 import { io as ioClient, type Socket } from 'socket.io-client'
+import { WebSocket } from 'ws'
 
 function opt(flag: string, env: string, def: number): number {
   const a = process.argv.find((x) => x.startsWith(`--${flag}=`))
@@ -38,20 +43,29 @@ const ROOMS = Math.round(opt('rooms', 'SOAK_ROOMS', 5))
 /** Each client sends one message about every this many seconds (the per-user limit is 20 / 10 s). */
 const MESSAGE_INTERVAL_SEC = opt('message-interval', 'SOAK_MESSAGE_INTERVAL_SEC', 10)
 const PASSWORD = 'soak-password-0123456789'
+/** The pause after warm-up and after the run in which memory is measured at rest. */
+const IDLE_SEC = 10
 const WATCHDOG_MS = (DURATION_SEC + 300) * 1000
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const now = () => performance.now()
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 const children: ChildProcess[] = []
+/** The server's inspector (loopback, ephemeral port): used only to force a full GC at rest. */
+let inspectorUrl: string | undefined
 function spawnChild(args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', '--import', 'tsx', ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   children.push(child)
-  child.stderr!.resume()
+  let stderr = ''
+  child.stderr!.on('data', (c: Buffer) => {
+    if (inspectorUrl) return
+    stderr += c
+    inspectorUrl = /Debugger listening on (ws:\/\/127\.0\.0\.1:\d+\/\S+)/.exec(stderr)?.[1]
+  })
   // Logs are JSON lines on stdout: the first server errors (level 50/60) are shown.
   child.stdout!.on('data', (c: Buffer) => {
     if (errors.logged < 5 && /"level":(50|60)/.test(String(c))) {
@@ -60,6 +74,21 @@ function spawnChild(args: string[], env: Record<string, string>): ChildProcess {
     }
   })
   return child
+}
+/** A full garbage collection in the server (HeapProfiler.collectGarbage over the inspector). */
+async function collectGarbage(): Promise<void> {
+  if (!inspectorUrl) throw new Error('the server printed no inspector URL')
+  const ws = new WebSocket(inspectorUrl)
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve)
+    ws.once('error', reject)
+  })
+  for (let id = 1; id <= 2; id++) {
+    const done = new Promise<void>((resolve) => ws.on('message', (m) => JSON.parse(String(m)).id === id && resolve()))
+    ws.send(JSON.stringify({ id, method: 'HeapProfiler.collectGarbage' }))
+    await done
+  }
+  ws.close()
 }
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -326,7 +355,10 @@ async function run(tmp: string): Promise<number> {
   const heapStart = await heapUsedMb(url)
   console.log(`setup: ${SOCKETS} users signed in, ${ROOMS} rooms joined in ${((now() - t0) / 1000).toFixed(1)} s`)
 
-  const end = now() + DURATION_SEC * 1000
+  // `end` moves on by the idle pause after warm-up, so the load itself lasts DURATION_SEC.
+  let end = now() + DURATION_SEC * 1000
+  /** Set during the idle pause after warm-up: senders and HTTP loops wait on it. */
+  let paused: Promise<void> | null = null
   const httpLatencies: number[] = []
   let httpCount = 0
   let sent = 0
@@ -336,6 +368,7 @@ async function run(tmp: string): Promise<number> {
     await sleep(Math.random() * MESSAGE_INTERVAL_SEC * 1000)
     let i = 0
     while (now() < end) {
+      if (paused) await paused
       try {
         const ack = await s.timeout(30_000).emitWithAck('message:send', {
           roomId: roomOf(u),
@@ -370,6 +403,7 @@ async function run(tmp: string): Promise<number> {
     const paths = member ? memberPaths(c) : publicPaths
     let i = c
     while (now() < end) {
+      if (paused) await paused
       const p = paths[i++ % paths.length]
       const t = now()
       try {
@@ -384,31 +418,42 @@ async function run(tmp: string): Promise<number> {
     }
   })
 
-  // RSS once a second; the warm-up figure is the median of the 5 samples after warm-up, the end
-  // figure the median of the last 5.
-  const rss: { at: number; mb: number; heap: number }[] = []
+  // Memory is compared at rest, not under load (where it follows the GC's sawtooth and the queues):
+  // after warm-up the traffic pauses for IDLE_SEC (clients stay connected) and RSS and heap are the
+  // median of the samples of its second half; the same after the run. Under load they are sampled
+  // every second too (median and peak printed).
+  const sample = async () => ({ mb: await rssMb(serverPid), heap: await heapUsedMb(url) })
+  const atRest = async () => {
+    await sleep((IDLE_SEC / 2) * 1000) // in-flight requests and deliveries finish
+    await collectGarbage()
+    const got: { mb: number; heap: number }[] = []
+    while (got.length < IDLE_SEC / 2) {
+      got.push(await sample())
+      await sleep(1000)
+    }
+    return { mb: median(got.map((g) => g.mb)), heap: median(got.map((g) => g.heap)) }
+  }
+  const underLoad: { mb: number; heap: number }[] = []
+  let restWarm = { mb: NaN, heap: NaN }
   const sampler = (async () => {
-    const start = now()
+    await sleep(WARMUP_SEC * 1000)
+    let release!: () => void
+    paused = new Promise<void>((r) => (release = r))
+    const t = now()
+    restWarm = await atRest()
+    end += now() - t
+    paused = null
+    release()
+    measuring = true
     while (now() < end) {
-      rss.push({ at: (now() - start) / 1000, mb: await rssMb(serverPid), heap: await heapUsedMb(url) })
-      if (!measuring && now() - start >= WARMUP_SEC * 1000) measuring = true
+      underLoad.push(await sample())
       await sleep(1000)
     }
   })()
   await Promise.all([...senders, ...loops, sampler])
   stopping = true
-  await sleep(2000) // the last deliveries
-  const warm = rss.filter((s) => s.at >= WARMUP_SEC).slice(0, 5)
-  const last = rss.slice(-5)
-  const rssWarm = median(warm.map((s) => s.mb))
-  const rssEnd = median(last.map((s) => s.mb))
-  const heapWarm = median(warm.map((s) => s.heap))
-  const heapEnd = median(last.map((s) => s.heap))
-  // 10 s idle with every client still connected: what memory comes back to once the queues drain.
-  await sleep(10_000)
-  const rssIdle = await rssMb(serverPid)
-  const heapIdle = await heapUsedMb(url)
-  const growth = (rssEnd / rssWarm - 1) * 100
+  const restEnd = await atRest()
+  const growth = (restEnd.mb / restWarm.mb - 1) * 100
   const errorCount = errors.http + errors.ack + errors.socket
   for (const s of sockets) s.close()
 
@@ -430,12 +475,16 @@ async function run(tmp: string): Promise<number> {
     ['soak.chat_p99_ms', `${percentile(chatLatencies, 99).toFixed(1)} (p50 ${median(chatLatencies).toFixed(1)})`, true],
     [
       'soak.rss_mb',
-      `start ${rssStart.toFixed(1)}, after warm-up ${rssWarm.toFixed(1)}, end ${rssEnd.toFixed(1)}, idle 10 s later ${rssIdle.toFixed(1)}`,
+      `start ${rssStart.toFixed(1)}, at rest after warm-up ${restWarm.mb.toFixed(1)}, under load median ` +
+        `${median(underLoad.map((u) => u.mb)).toFixed(1)} peak ${Math.max(...underLoad.map((u) => u.mb)).toFixed(1)}, ` +
+        `at rest at the end ${restEnd.mb.toFixed(1)}`,
       true,
     ],
     [
       'soak.heap_used_mb',
-      `start ${heapStart.toFixed(1)}, after warm-up ${heapWarm.toFixed(1)}, end ${heapEnd.toFixed(1)}, idle 10 s later ${heapIdle.toFixed(1)}`,
+      `start ${heapStart.toFixed(1)}, at rest after warm-up ${restWarm.heap.toFixed(1)}, under load median ` +
+        `${median(underLoad.map((u) => u.heap)).toFixed(1)} peak ${Math.max(...underLoad.map((u) => u.heap)).toFixed(1)}, ` +
+        `at rest at the end ${restEnd.heap.toFixed(1)}`,
       true,
     ],
     ['soak.rss_growth_pct', `${growth.toFixed(1)} (target < 10)`, growth < 10],

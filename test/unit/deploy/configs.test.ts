@@ -79,6 +79,13 @@ describe('deploy/ example configs', function () {
       expect(io).to.match(/proxy_set_header Upgrade \$http_upgrade;/)
       expect(io).to.match(/proxy_set_header Connection \$connection_upgrade;/)
       expect(io).to.match(/proxy_pass http:\/\/kenes_sticky;/)
+      // nginx does not merge proxy_set_header into a location that sets its own: the client
+      // address and scheme must be repeated there, or req.ip and Secure cookies break on sockets.
+      for (const h of ['Host', 'X-Forwarded-For', 'X-Forwarded-Proto'])
+        expect(io).to.match(new RegExp(`proxy_set_header ${h} `), h)
+      for (const block of conf.split(/(?=\blocation\b)/).slice(1))
+        if (/proxy_set_header/.test(block.slice(0, block.indexOf('}'))))
+          expect(block.slice(0, block.indexOf('}'))).to.match(/proxy_set_header X-Forwarded-For \$remote_addr;/)
       const tus = location(/location ~ \^\/api\/v1\/councils\/\[\^\/\]\+\/videos\/tus/)
       expect(tus).to.match(/proxy_request_buffering off;/)
       expect(tus).to.match(/client_max_body_size 2g;/)
