@@ -117,7 +117,8 @@ export const CouncilProfile = CouncilListItem.extend({
       id: z.string(),
       fullName: Localized,
       position: MemberPosition,
-      userId: z.string().nullable(),
+      /** Only for those who may edit the council (its members and staff): the public has no use for user ids. */
+      userId: z.string().nullable().optional(),
       photoUrl: z.string().nullable(),
     }),
   ),

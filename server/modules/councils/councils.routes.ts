@@ -49,8 +49,8 @@ route(
     response: CouncilProfile,
     errors: [404],
   },
-  async ({ params, res }) => {
-    const profile = await councils.getCouncilProfile(params.idOrSlug)
+  async ({ actor, params, res }) => {
+    const profile = await councils.getCouncilProfile(params.idOrSlug, actor)
     cachePublicResponse(res, [...councils.COUNCIL_CACHE_TAGS, councils.councilCacheTag(profile.id)])
     return profile
   },

@@ -179,9 +179,12 @@ export async function findLiveCouncil(idOrSlug: string): Promise<Omit<CouncilDoc
   return c
 }
 
-export async function getCouncilProfile(idOrSlug: string) {
+/** The public profile; members' linked user ids only for those who may edit the council. */
+export async function getCouncilProfile(idOrSlug: string, actor: Actor | null = null) {
   const c = await findLiveCouncil(idOrSlug)
-  return toProfile(c, await councilStats(String(c._id)))
+  const profile = toProfile(c, await councilStats(String(c._id)))
+  if (can(actor, 'council.update', { councilId: profile.id })) return profile
+  return { ...profile, members: profile.members.map(({ userId: _userId, ...m }) => m) }
 }
 
 /** Resolves `?region=` (id or ISO code) to an id; an unknown region matches nothing. */

@@ -147,6 +147,18 @@ describe('councils API', () => {
   })
 
   describe('GET /api/v1/councils/:idOrSlug', () => {
+    it('should show the members’ linked user ids only to those who may edit the council', async () => {
+      const member = await loginAs(t, { roles: ['council_member'], councilIds: [councilA.id] })
+      const patched = await moderator.patch(`/api/v1/councils/${councilA.id}`, {
+        members: [{ fullName: { kk: 'Айгүл Серікқызы' }, position: 'chair', userId: member.user!.id }],
+      })
+      expect(patched.status).to.equal(200)
+      const pub = (await guest.get(`/api/v1/councils/${councilA.id}`)).body
+      expect(pub.members[0]).to.not.have.property('userId')
+      expect(JSON.stringify(pub)).to.not.include(member.user!.id)
+      expect((await memberB.get(`/api/v1/councils/${councilA.id}`)).body.members[0]).to.not.have.property('userId')
+      expect((await member.get(`/api/v1/councils/${councilA.id}`)).body.members[0].userId).to.equal(member.user!.id)
+    })
     it('should return the profile by id and by slug with members, contacts and stats', async () => {
       const byId = await guest.get(`/api/v1/councils/${councilA.id}`)
       expect(byId.status).to.equal(200)

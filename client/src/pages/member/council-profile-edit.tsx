@@ -53,7 +53,7 @@ export function CouncilProfileEdit({ councilId }: { councilId: string }) {
       p.members.map((m) => ({
         fullName: { kk: m.fullName.kk ?? '', ru: m.fullName.ru ?? '' },
         position: m.position,
-        userId: m.userId,
+        userId: m.userId ?? null,
       })),
     )
   }, [c.data])
