@@ -40,6 +40,10 @@ export const Indicator = z.object({
     .enum(['live', 'pending'])
     .describe('Extension: `pending` when the module computing it is not installed yet (value 0, not met)'),
   details: z.record(z.string(), z.number()).optional().describe('Extension: the counts behind a ratio'),
+  regions: z
+    .array(z.object({ regionId: z.string().nullable(), value: z.number() }))
+    .optional()
+    .describe("Extension: the year's value by region, where the indicator has one (regionId null: republic level)"),
 })
 export type Indicator = z.infer<typeof Indicator>
 

@@ -1,4 +1,5 @@
-import { countingIndicator, registerIndicator, type YearRange } from '../stats/index.js'
+import { findCouncilSummaries } from '../councils/index.js'
+import { countingIndicator, registerIndicator, type IndicatorProvider, type YearRange } from '../stats/index.js'
 import { GrantAward as AwardModel } from './grants.model.js'
 
 const monthOf = (range: YearRange, at: Date) => {
@@ -11,29 +12,35 @@ const monthOf = (range: YearRange, at: Date) => {
  * councils that hold one (public control under small grants), each council counted once.
  */
 export function registerGrantIndicators(): void {
-  registerIndicator(
-    'small_grants_awarded',
-    countingIndicator(async (range) => {
+  registerIndicator('small_grants_awarded', withRegions(false))
+  registerIndicator('councils_in_public_control', withRegions(true))
+}
+
+/** Awards (or awarded councils, each once) per month, and the year's count by the council's region. */
+function withRegions(councilsOnce: boolean): IndicatorProvider {
+  return async (range) => {
+    const awards = await AwardModel.find({ year: range.year }, { councilId: 1, createdAt: 1 })
+      .sort({ createdAt: 1 })
+      .lean<{ councilId: unknown; createdAt: Date }[]>()
+    const counted = councilsOnce
+      ? awards.filter((a, i) => awards.findIndex((b) => String(b.councilId) === String(a.councilId)) === i)
+      : awards
+    const regionOf = new Map(
+      (await findCouncilSummaries([...new Set(counted.map((a) => String(a.councilId)))])).map((c) => [
+        c.id,
+        c.regionId,
+      ]),
+    )
+    const byRegion = new Map<string | null, number>()
+    for (const a of counted) {
+      const r = regionOf.get(String(a.councilId)) ?? null
+      byRegion.set(r, (byRegion.get(r) ?? 0) + 1)
+    }
+    const result = await countingIndicator(async () => {
       const counts = Array<number>(12).fill(0)
-      const awards = await AwardModel.find({ year: range.year }, { createdAt: 1 }).lean<{ createdAt: Date }[]>()
-      for (const a of awards) counts[monthOf(range, new Date(a.createdAt))]++
+      for (const a of counted) counts[monthOf(range, new Date(a.createdAt))]++
       return counts
-    }),
-  )
-  registerIndicator(
-    'councils_in_public_control',
-    countingIndicator(async (range) => {
-      const counts = Array<number>(12).fill(0)
-      const awards = await AwardModel.find({ year: range.year }, { councilId: 1, createdAt: 1 })
-        .sort({ createdAt: 1 })
-        .lean<{ councilId: unknown; createdAt: Date }[]>()
-      const seen = new Set<string>()
-      for (const a of awards) {
-        if (seen.has(String(a.councilId))) continue
-        seen.add(String(a.councilId))
-        counts[monthOf(range, new Date(a.createdAt))]++
-      }
-      return counts
-    }),
-  )
+    })(range)
+    return { ...result, regions: [...byRegion].map(([regionId, value]) => ({ regionId, value })) }
+  }
 }

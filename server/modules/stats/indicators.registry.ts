@@ -22,6 +22,8 @@ export interface IndicatorResult {
   /** Twelve values, year to date: index m = January up to the end of month m. */
   series: (number | null)[]
   details?: Record<string, number>
+  /** The year's value by region (null: republic level), where the indicator has one. */
+  regions?: { regionId: string | null; value: number }[]
 }
 export type IndicatorProvider = (range: YearRange) => Promise<IndicatorResult>
 

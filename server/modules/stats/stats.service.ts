@@ -51,6 +51,7 @@ export async function computeIndicators(year: number, lng: Lang, now = new Date(
         series,
         source: provider ? 'live' : 'pending',
         ...('details' in result && result.details ? { details: result.details } : {}),
+        ...('regions' in result && result.regions ? { regions: result.regions } : {}),
       }
     }),
   )

@@ -3,6 +3,8 @@ import mongoose from 'mongoose'
 import { AttendanceModel, EventModel } from '../../../server/modules/events/events.model.js'
 import { GrantAward } from '../../../server/modules/grants/grants.model.js'
 import { Agent } from '../../helpers/agent.js'
+import { createCouncil } from '../../socket/chat.helpers.js'
+import { listRegions } from '../../../server/modules/regions/index.js'
 import { startTestServer, type TestServer } from '../../helpers/server.js'
 
 /** The indicators count what the events and grants modules record (2022: nothing else in this database). */
@@ -48,8 +50,9 @@ describe('indicators from events and grants', () => {
       )
     await attend(forum._id, 70)
     await attend(small._id, 69)
-    const councilA = oid()
-    for (const councilId of [councilA, councilA, oid()])
+    const councilA = new mongoose.Types.ObjectId(await createCouncil(0))
+    const republican = new mongoose.Types.ObjectId(await createCouncil(null))
+    for (const councilId of [councilA, councilA, republican])
       await GrantAward.create({
         callId: oid(),
         year: 2022,
@@ -66,5 +69,21 @@ describe('indicators from events and grants', () => {
     expect(by.republic_events).to.include({ value: 1, met: true })
     expect(by.small_grants_awarded).to.include({ value: 3, met: false })
     expect(by.councils_in_public_control).to.include({ value: 2, met: false })
+    // By region: the oblast council's two awards, and the republic-level council's one.
+    const regionId = (await listRegions()).map((r) => r.id)[0]
+    const sorted = (rows: { regionId: string | null; value: number }[]) =>
+      [...rows].sort((a, b) => String(a.regionId).localeCompare(String(b.regionId)))
+    expect(sorted(by.small_grants_awarded.regions)).to.deep.equal(
+      sorted([
+        { regionId, value: 2 },
+        { regionId: null, value: 1 },
+      ]),
+    )
+    expect(sorted(by.councils_in_public_control.regions)).to.deep.equal(
+      sorted([
+        { regionId, value: 1 },
+        { regionId: null, value: 1 },
+      ]),
+    )
   })
 })

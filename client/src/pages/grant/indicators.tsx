@@ -3,7 +3,8 @@ import type { IndicatorsResponse } from '../../../../shared/schemas/stats.js'
 import { indicatorsCsvUrl, useIndicators } from '../../api/stats.js'
 import { IndicatorChart } from '../../components/indicator-chart.js'
 import { ErrorBox, Loading } from '../../components/status.js'
-import { formatNumber } from '../../lib/format.js'
+import { formatNumber, pick } from '../../lib/format.js'
+import { useRegions } from '../../api/directory.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
 import { useQueryParams } from '../../lib/query-params.js'
 
@@ -70,6 +71,7 @@ function IndicatorCard({ indicator: i }: { indicator: Indicator }) {
         </span>
       </p>
       {i.source === 'pending' && <p className="muted">{t('stats:web.pending')}</p>}
+      {i.regions && i.regions.length > 0 && <RegionTable indicator={i} show={show} />}
       <div className="indicator-body">
         <IndicatorChart
           values={i.series.map((p) => p.value)}
@@ -97,5 +99,28 @@ function IndicatorCard({ indicator: i }: { indicator: Indicator }) {
         </div>
       </div>
     </li>
+  )
+}
+
+/** The year's value by region, where the indicator has one (visible to everyone, readable as a table). */
+function RegionTable({ indicator: i, show }: { indicator: Indicator; show: (v: number | null) => string }) {
+  const { t } = useTranslation()
+  const lng = useLang()
+  const regions = useRegions()
+  const nameOf = (id: string | null) =>
+    id === null ? t('stats:web.republic') : pick(regions.find((r) => r.id === id)?.name, lng) || id
+  const rows = [...(i.regions ?? [])].sort((a, b) => b.value - a.value)
+  return (
+    <table className="table indicator-regions">
+      <caption>{t('stats:web.byRegion')}</caption>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.regionId ?? 'republic'}>
+            <th scope="row">{nameOf(r.regionId)}</th>
+            <td>{show(r.value)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   )
 }
