@@ -13,18 +13,16 @@ const monthOf = (range: YearRange, at: Date) => {
 }
 
 /** Finished events of `kinds` that started in the year, per month (by their start). */
-async function finishedEvents(
-  range: YearRange,
-  kinds: string[],
-): Promise<{ _id: unknown; kind: string; startsAt: Date }[]> {
+type FinishedEvent = { _id: unknown; kind: string; startsAt: Date; venue?: { regionId?: unknown } | null }
+async function finishedEvents(range: YearRange, kinds: string[]): Promise<FinishedEvent[]> {
   return EventModel.find(
     {
       status: 'finished',
       kind: mongoose.trusted({ $in: kinds }),
       startsAt: mongoose.trusted({ $gte: range.from, $lt: range.to }),
     },
-    { kind: 1, startsAt: 1 },
-  ).lean<{ _id: unknown; kind: string; startsAt: Date }[]>()
+    { kind: 1, startsAt: 1, 'venue.regionId': 1 },
+  ).lean<FinishedEvent[]>()
 }
 
 /**
@@ -33,14 +31,19 @@ async function finishedEvents(
  * the members who attended (for `members_in_dialogue`, with the chat's dialogue-room posters).
  */
 export function registerEventIndicators(): void {
-  registerIndicator(
-    'dialogue_platforms',
-    countingIndicator(async (range) => {
-      const counts = Array<number>(12).fill(0)
-      for (const e of await finishedEvents(range, ['dialogue'])) counts[monthOf(range, e.startsAt)]++
-      return counts
-    }),
-  )
+  registerIndicator('dialogue_platforms', async (range) => {
+    const events = await finishedEvents(range, ['dialogue'])
+    const counts = Array<number>(12).fill(0)
+    // By the venue's region; an online platform (no venue) counts at republic level.
+    const byRegion = new Map<string | null, number>()
+    for (const e of events) {
+      counts[monthOf(range, e.startsAt)]++
+      const r = e.venue?.regionId ? String(e.venue.regionId) : null
+      byRegion.set(r, (byRegion.get(r) ?? 0) + 1)
+    }
+    const result = await countingIndicator(async () => counts)(range)
+    return { ...result, regions: [...byRegion].map(([regionId, value]) => ({ regionId, value })) }
+  })
   registerIndicator(
     'republic_events',
     countingIndicator(async (range) => {

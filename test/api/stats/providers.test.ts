@@ -31,8 +31,10 @@ describe('indicators from events and grants', () => {
     })
 
   it('should count finished dialogue platforms, a Forum only with its quorum, awards and awarded councils', async () => {
+    const regionId = (await listRegions()).map((r) => r.id)[0]
     await event('dialogue', at('2022-03-10'))
-    await event('dialogue', at('2022-06-10'))
+    const inRegion = await event('dialogue', at('2022-06-10'))
+    await EventModel.updateOne({ _id: inRegion._id }, { $set: { venue: { address: { kk: 'Зал' }, regionId } } })
     await event('dialogue', at('2022-07-10'), 'published') // not finished: not counted
     const forum = await event('forum', at('2022-09-20'))
     const small = await event('forum', at('2022-10-20'))
@@ -66,11 +68,19 @@ describe('indicators from events and grants', () => {
     const by = Object.fromEntries(res.body.indicators.map((i: { key: string }) => [i.key, i]))
     expect(by.dialogue_platforms).to.include({ value: 2, met: false, source: 'live' })
     expect(by.dialogue_platforms.series[5].value).to.equal(2)
+    // By venue: one in the region, one online (republic level).
+    const byKey = (rows: { regionId: string | null; value: number }[]) =>
+      [...rows].sort((a, b) => String(a.regionId).localeCompare(String(b.regionId)))
+    expect(byKey(by.dialogue_platforms.regions)).to.deep.equal(
+      byKey([
+        { regionId, value: 1 },
+        { regionId: null, value: 1 },
+      ]),
+    )
     expect(by.republic_events).to.include({ value: 1, met: true })
     expect(by.small_grants_awarded).to.include({ value: 3, met: false })
     expect(by.councils_in_public_control).to.include({ value: 2, met: false })
     // By region: the oblast council's two awards, and the republic-level council's one.
-    const regionId = (await listRegions()).map((r) => r.id)[0]
     const sorted = (rows: { regionId: string | null; value: number }[]) =>
       [...rows].sort((a, b) => String(a.regionId).localeCompare(String(b.regionId)))
     expect(sorted(by.small_grants_awarded.regions)).to.deep.equal(
