@@ -25,7 +25,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import mongoose from 'mongoose'
-import { io as ioClient, type Socket } from 'socket.io-client'
+import type { Socket } from 'socket.io-client'
+import { connectChatClients } from './bench/chat-clients.js'
 import { WebSocket } from 'ws'
 
 function opt(flag: string, env: string, def: number): number {
@@ -317,25 +318,7 @@ async function run(tmp: string): Promise<number> {
   let stopping = false
   const chatLatencies: number[] = []
   let delivered = 0
-  for (let batch = 0; batch < SOCKETS; batch += 50)
-    sockets.push(
-      ...(await Promise.all(
-        Array.from(
-          { length: Math.min(50, SOCKETS - batch) },
-          (_, k) =>
-            new Promise<Socket>((resolve, reject) => {
-              const s = ioClient(`${url}/chat`, {
-                transports: ['websocket'],
-                extraHeaders: { cookie: cookies[batch + k] },
-                reconnection: false,
-                forceNew: true,
-              })
-              s.once('connect', () => resolve(s))
-              s.once('connect_error', reject)
-            }),
-        ),
-      )),
-    )
+  sockets.push(...(await connectChatClients(url, cookies.slice(0, SOCKETS))))
   await Promise.all(
     sockets.map(async (s, u) => {
       const ack = await s.timeout(30_000).emitWithAck('room:join', { roomId: roomOf(u) })

@@ -12,7 +12,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import mongoose from 'mongoose'
-import { io as ioClient, type Socket } from 'socket.io-client'
+import { connectChatClients } from './chat-clients.js'
 import { WebSocket, WebSocketServer } from 'ws'
 
 const SOCKETS = 500
@@ -309,27 +309,7 @@ async function run(tmp: string): Promise<number> {
 
   let delivered = 0
   const latencies: number[] = []
-  const sockets: Socket[] = []
-  for (let batch = 0; batch < SOCKETS; batch += 50) {
-    sockets.push(
-      ...(await Promise.all(
-        Array.from(
-          { length: Math.min(50, SOCKETS - batch) },
-          (_, k) =>
-            new Promise<Socket>((resolve, reject) => {
-              const s = ioClient(`${url}/chat`, {
-                transports: ['websocket'],
-                extraHeaders: { cookie: cookies[batch + k] },
-                reconnection: false,
-                forceNew: true,
-              })
-              s.once('connect', () => resolve(s))
-              s.once('connect_error', reject)
-            }),
-        ),
-      )),
-    )
-  }
+  const sockets = await connectChatClients(url, cookies.slice(0, SOCKETS))
   await Promise.all(
     sockets.slice(0, ROOM_MEMBERS).map(async (s) => {
       const ack = await s.timeout(20_000).emitWithAck('room:join', { roomId })
