@@ -53,11 +53,17 @@ export function localizeFieldError(e: FieldError, lng: Lang): { path: string; co
   // A domain's own field codes (`grants.over_max_amount`) live in its namespace under `errors.field.`.
   const [ns, ...rest] = e.code.split('.')
   const domainKey = rest.length ? `${ns}:errors.field.${rest.join('.')}` : ''
-  const key = hasKey(lng, `errors:field.${e.code}`)
-    ? `errors:field.${e.code}`
-    : domainKey && hasKey(lng, domainKey)
-      ? domainKey
-      : 'errors:field.custom'
+  // A size limit says what it is about: `too_small_string`, `too_big_array`, `too_small_empty`...
+  const variant = typeof e.params?.variant === 'string' ? `errors:field.${e.code}_${e.params.variant}` : ''
+  const count = typeof e.params?.count === 'number' ? { count: e.params.count } : {}
+  const key =
+    variant && hasKey(lng, variant, count)
+      ? variant
+      : hasKey(lng, `errors:field.${e.code}`)
+        ? `errors:field.${e.code}`
+        : domainKey && hasKey(lng, domainKey)
+          ? domainKey
+          : 'errors:field.custom'
   return { path: e.path, code: e.code, message: e.message ?? t(lng, key, e.params ?? {}) }
 }
 

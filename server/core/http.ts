@@ -59,21 +59,77 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, pre
  * (key `errors:field.<code>`). Custom messages in the schemas are such codes (e.g. `invalid_id`).
  */
 export function zodIssuesToFieldErrors(issues: z.core.$ZodIssue[], prefix: string, input?: unknown): FieldError[] {
-  return issues.map((issue) => {
-    const path = [prefix, ...issue.path.map(String)].join('.')
-    let code: string = issue.code
-    const params: Record<string, unknown> = {}
-    // zod 4 leaves the input out of issues: look the value up (a missing value is "required",
-    // a present one of the wrong type, like {"$gt": ""}, stays "invalid_type").
-    if (issue.code === 'invalid_type' && isMissing(input, issue.path, issue.message)) code = 'required'
-    if (issue.code === 'invalid_format' && (issue as { format?: string }).format === 'email') code = 'invalid_email'
-    if (issue.code === 'too_small') params.minimum = Number((issue as { minimum: unknown }).minimum)
-    if (issue.code === 'too_big') params.maximum = Number((issue as { maximum: unknown }).maximum)
-    if (issue.code === 'unrecognized_keys') params.keys = (issue as { keys: string[] }).keys.join(', ')
-    if ((issue.code === 'custom' || issue.code === 'invalid_format') && /^[a-z_]+(\.[a-z_]+)?$/.test(issue.message))
-      code = issue.message
-    return { path, code, params }
-  })
+  return strictestLimits(issues.map((issue) => fieldError(issue, prefix, input)))
+}
+
+/**
+ * Chained limits (`Text.min(1)` reused as `Text.min(10)`) all fail on an empty value; only the
+ * strictest one says what the field needs, so the others are dropped.
+ */
+function strictestLimits(errors: FieldError[]): FieldError[] {
+  const strictest = new Map<string, FieldError>()
+  for (const e of errors) {
+    if (e.code !== 'too_small' && e.code !== 'too_big') continue
+    const key = `${e.path}\0${e.code}`
+    const seen = strictest.get(key)
+    const stricter = (a: FieldError, b: FieldError) =>
+      e.code === 'too_small'
+        ? Number(a.params?.minimum) > Number(b.params?.minimum)
+        : Number(a.params?.maximum) < Number(b.params?.maximum)
+    if (!seen || stricter(e, seen)) strictest.set(key, e)
+  }
+  return errors.filter(
+    (e) => (e.code !== 'too_small' && e.code !== 'too_big') || strictest.get(`${e.path}\0${e.code}`) === e,
+  )
+}
+
+function fieldError(issue: z.core.$ZodIssue, prefix: string, input?: unknown): FieldError {
+  const path = [prefix, ...issue.path.map(String)].join('.')
+  let code: string = issue.code
+  const params: Record<string, unknown> = {}
+  // zod 4 leaves the input out of issues: look the value up (a missing value is "required",
+  // a present one of the wrong type, like {"$gt": ""}, stays "invalid_type").
+  if (issue.code === 'invalid_type' && isMissing(input, issue.path, issue.message)) code = 'required'
+  if (issue.code === 'invalid_format' && (issue as { format?: string }).format === 'email') code = 'invalid_email'
+  if (issue.code === 'too_small' || issue.code === 'too_big') Object.assign(params, sizeParams(issue, input))
+  if (issue.code === 'unrecognized_keys') params.keys = (issue as { keys: string[] }).keys.join(', ')
+  if ((issue.code === 'custom' || issue.code === 'invalid_format') && /^[a-z_]+(\.[a-z_]+)?$/.test(issue.message))
+    code = issue.message
+  return { path, code, params }
+}
+
+/**
+ * What a size limit is about, so the message can say what the field needs ("at least 10
+ * characters", "at most 5 items", "not less than 1") rather than a bare number.
+ */
+function sizeParams(issue: z.core.$ZodIssue, input: unknown): Record<string, unknown> {
+  const { minimum, maximum, origin, inclusive } = issue as {
+    minimum?: unknown
+    maximum?: unknown
+    origin?: string
+    inclusive?: boolean
+  }
+  const limit = Number(issue.code === 'too_small' ? minimum : maximum)
+  const params: Record<string, unknown> = issue.code === 'too_small' ? { minimum: limit } : { maximum: limit }
+  // i18next picks the plural form (ru: символ/символа/символов) from `count`.
+  params.count = limit
+  if (origin === 'string') {
+    const value = valueAt(input, issue.path)
+    params.variant = issue.code === 'too_small' && typeof value === 'string' && value.trim() === '' ? 'empty' : 'string'
+  } else if (origin === 'array' || origin === 'set') params.variant = 'array'
+  else if (origin === 'number' || origin === 'int' || origin === 'bigint')
+    params.variant = inclusive === false ? 'number_exclusive' : 'number'
+  else if (origin === 'date') params.variant = 'date'
+  return params
+}
+
+function valueAt(input: unknown, path: PropertyKey[]): unknown {
+  let v: unknown = input
+  for (const key of path) {
+    if (v === null || typeof v !== 'object') return undefined
+    v = (v as Record<PropertyKey, unknown>)[key]
+  }
+  return v
 }
 
 function isMissing(input: unknown, path: PropertyKey[], message: string): boolean {

@@ -46,8 +46,8 @@ export function t(lng: Lang, key: string | string[], options?: Record<string, un
 export function fixedT(lng: Lang): TFunction {
   return i18n.getFixedT(lng)
 }
-export function hasKey(lng: Lang, key: string): boolean {
-  return i18n.exists(key, { lng })
+export function hasKey(lng: Lang, key: string, options: { count?: number } = {}): boolean {
+  return i18n.exists(key, { lng, ...options })
 }
 
 export function isLang(v: unknown): v is Lang {
