@@ -134,10 +134,11 @@ const ENDINGS: Ending[] = [
   ...pair('ндағы', 'ндегі', POSS3),
   // possessive
   ...pair('сы', 'сі', V),
-  ...pair('ы', 'і', VOICED + NAS + VL + 'ғ'), // ғ: a final қ voiced before the ending
+  // ғ: a final қ voiced before the ending; у: the verbal noun (тамақтану → тамақтануы) takes -ы
+  ...pair('ы', 'і', VOICED + NAS + VL + 'ғу'),
   ...pair('м', 'ң', V),
-  ...pair('ым', 'ім', VOICED + NAS + VL),
-  ...pair('ың', 'ің', VOICED + NAS + VL),
+  ...pair('ым', 'ім', VOICED + NAS + VL + 'у'),
+  ...pair('ың', 'ің', VOICED + NAS + VL + 'у'),
   ...pair('мыз', 'міз', V),
   ...pair('ымыз', 'іміз', VOICED + NAS + VL),
   ...pair('ңыз', 'ңіз', V),
@@ -183,7 +184,7 @@ export function wordForms(word: string): string[] {
   return [...new Set([word, russianStem(word), ...kazakhStems(word)])]
 }
 
-type Indexable = string | { kk?: string | null; ru?: string | null } | undefined | null
+export type Indexable = string | { kk?: string | null; ru?: string | null } | undefined | null
 
 /** Tokens to store in a document's `searchTokens` (both languages of every text, both stems). */
 export function indexTokens(...texts: Indexable[]): string[] {

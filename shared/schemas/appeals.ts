@@ -153,7 +153,11 @@ export const CouncilAppealsQuery = ListQuery.extend({
 export type CouncilAppealsQuery = z.infer<typeof CouncilAppealsQuery>
 export const CsvQuery = CouncilAppealsQuery.omit({ limit: true, cursor: true })
 export const MineQuery = ListQuery.extend({ lng: z.string().optional() })
-export const PublicQuery = ListQuery.extend({ council: ObjectIdString.optional(), lng: z.string().optional() })
+export const PublicQuery = ListQuery.extend({
+  council: ObjectIdString.optional(),
+  q: z.string().trim().max(200).optional().describe('words of the question or answer (kk/ru, inflected forms match)'),
+  lng: z.string().optional(),
+})
 
 // ---------- responses ----------
 const Reply = z.object({

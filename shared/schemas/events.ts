@@ -103,6 +103,12 @@ export const EventListQuery = z.object({
   to: IsoDate.optional().describe('events starting before this time'),
   when: z.enum(['upcoming', 'past']).optional().describe('extension: upcoming (not ended yet, soonest first) or past'),
   status: z.enum(EVENT_STATUSES).optional().describe('extension: organizers may list their drafts'),
+  q: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .describe('extension: words of the title or description (kk/ru, inflected forms match); the order stays by date'),
   limit: LimitParam,
   cursor: z.string().max(512).optional(),
 })

@@ -21,7 +21,14 @@ export type CheckInResult = z.output<typeof S.CheckInResult>
 export type CreateEventInput = BodyOf<'createEvent'>
 export type UpdateEventInput = BodyOf<'updateEvent'>
 export type OutcomeInput = BodyOf<'setEventOutcome'>
-export type EventListFilters = { kind?: string; regionId?: string; when?: string; from?: string; to?: string }
+export type EventListFilters = {
+  kind?: string
+  regionId?: string
+  when?: string
+  from?: string
+  to?: string
+  q?: string
+}
 
 export const EVENT_KINDS: EventKind[] = ['dialogue', 'forum', 'assembly', 'meeting']
 export const EVENT_FORMATS: EventFormat[] = ['offline', 'online', 'hybrid']
@@ -87,7 +94,7 @@ export function useMonthEvents(from: string, to: string, filters: EventListFilte
     eventKeys.month(from, to, filters),
     (signal) =>
       endpoints.listEvents({
-        query: listQuery({ limit: 100, from, to, kind: filters.kind, regionId: filters.regionId }),
+        query: listQuery({ limit: 100, from, to, kind: filters.kind, regionId: filters.regionId, q: filters.q }),
         signal,
       }),
     true,

@@ -71,6 +71,8 @@ const AppealSchema = new Schema(
     },
     history: { type: [HistorySchema], default: [] },
     replies: { type: [ReplySchema], default: [] },
+    /** Search tokens of the public Q&A (redacted subject, question, answers); set when a public appeal is answered. */
+    searchTokens: { type: [String], default: undefined },
     answeredAt: { type: Date, default: null },
     /**
      * Working days from registration with this council to its first answer, fixed when it answers:
@@ -95,6 +97,7 @@ AppealSchema.index({ councilId: 1, dueAt: 1 })
 AppealSchema.index({ 'author.userId': 1, createdAt: -1 })
 AppealSchema.index({ 'confirm.tokenHash': 1 }, { sparse: true })
 AppealSchema.index({ isPublic: 1, answeredAt: -1 })
+AppealSchema.index({ searchTokens: 1 }, { sparse: true })
 AppealSchema.index({ councilId: 1, responseDays: 1 })
 
 export type AppealDoc = Omit<InferSchemaType<typeof AppealSchema>, 'author'> & {

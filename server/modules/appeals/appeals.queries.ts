@@ -5,6 +5,7 @@ import { audit } from '../../core/audit.js'
 import { notFound } from '../../core/errors.js'
 import { keysetPage } from '../../core/paging.js'
 import { assertCan, type Actor, type MaybeActor } from '../../core/policy.js'
+import { searchFilter } from '../../core/search.js'
 import { resolveStored } from '../../core/storage.js'
 import { Appeal, type AppealDoc } from './appeal.model.js'
 import { appealsCsv } from './appeals.csv.js'
@@ -118,13 +119,16 @@ export async function exportCouncil(
 }
 
 /** Answered appeals whose authors allowed publication, without names or contacts. */
-export async function listPublic(q: ListQuery & { council?: string }) {
+export async function listPublic(q: ListQuery & { council?: string; q?: string }) {
   const filter: Record<string, unknown> = {
     isPublic: true,
     answeredAt: trusted({ $ne: null }),
     status: trusted({ $in: ['answered', 'closed'] }),
   }
   if (q.council) filter.councilId = q.council
+  // Words fold inflection (kk and ru) like every other search; the order stays newest answer first.
+  const search = searchFilter(q.q)
+  if (search) Object.assign(filter, search)
   return keysetPage({
     filter,
     field: 'answeredAt',

@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { AppealListItem, AppealView, PublicAppeal } from '../../../shared/schemas/appeals.js'
 import { OPEN_STATUSES } from '../../../shared/schemas/appeals.js'
+import { indexTokens } from '../../core/search.js'
 import type { AppealDoc } from './appeal.model.js'
 
 /**
@@ -118,4 +119,13 @@ export function toPublicAppeal(a: AppealDoc): z.infer<typeof PublicAppeal> {
       .map((r) => ({ text: redact(r.text, name), createdAt: iso(r.createdAt)! })),
     answeredAt: iso(a.answeredAt)!,
   }
+}
+
+/** What the public Q&A can be searched by: exactly the redacted texts it shows (never the author's name). */
+export function publicSearchTokens(
+  a: Pick<AppealDoc, 'subject' | 'text' | 'author'>,
+  councilAnswers: string[],
+): string[] {
+  const name = a.author.name
+  return indexTokens(redact(a.subject, name), redact(a.text, name), ...councilAnswers.map((t) => redact(t, name)))
 }

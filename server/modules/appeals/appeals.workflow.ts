@@ -11,7 +11,7 @@ import { notifyAuthor, notifyCouncil } from './appeals.notify.js'
 import { councilStatsChanged } from './appeals.stats.js'
 import { auditStaffAccess, loadAppealFor } from './appeals.policy.js'
 import { registration } from './appeals.submit.js'
-import { toAppealView } from './appeals.view.js'
+import { publicSearchTokens, toAppealView } from './appeals.view.js'
 
 /**
  * The life of a registered appeal: replies, status changes (with redirect), the one extension,
@@ -81,6 +81,10 @@ export async function addReply(actor: MaybeActor, id: string, code: string | und
       set.responseDays = workingDaysBetween(new Date(appeal.registeredAt), now)
     if (appeal.status !== 'answered')
       history.push({ status: 'answered', at: now, by: actor!.id, councilId: appeal.councilId })
+    if (appeal.isPublic) {
+      const answers = (appeal.replies ?? []).filter((r) => r.by === 'council').map((r) => r.text)
+      set.searchTokens = publicSearchTokens(appeal, [...answers, text])
+    }
   } else if (appeal.status === 'answered') {
     // A follow-up after the answer reopens the appeal with a fresh term for the new question.
     Object.assign(set, { status: 'in_progress', dueAt: registration(now).dueAt })

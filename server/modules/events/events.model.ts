@@ -64,12 +64,15 @@ const EventSchema = new Schema(
     publishedAt: { type: Date, default: null },
     cancelledAt: { type: Date, default: null },
     demo: { type: Boolean, default: false },
+    /** Search tokens of the title and description (kk/ru forms, `server/core/search.ts`); never shown. */
+    searchTokens: { type: [String], default: [] },
   },
   { timestamps: true, minimize: false },
 )
 EventSchema.index({ slug: 1 }, { unique: true })
 EventSchema.index({ status: 1, startsAt: 1 })
 EventSchema.index({ organizerCouncilIds: 1, startsAt: 1 })
+EventSchema.index({ searchTokens: 1 })
 export const EventModel = mongoose.models.Event ?? mongoose.model('Event', EventSchema, 'events')
 export type EventDoc = InferSchemaType<typeof EventSchema> & { _id: mongoose.Types.ObjectId }
 

@@ -10,6 +10,7 @@ import mongoose from 'mongoose'
 import { AppError } from '../../core/errors.js'
 import { listDemoCouncils } from '../councils/index.js'
 import { createUserDirect, findCouncilMembers } from '../users/index.js'
+import { indexTokens, type Indexable } from '../../core/search.js'
 import { AttendanceModel, EventModel, RegistrationModel, type EventDoc } from './events.model.js'
 import { newCode } from './events.registrations.js'
 
@@ -44,7 +45,14 @@ async function upsertEvent(slug: string, fields: Record<string, unknown>): Promi
   if (existing && !existing.demo) return null // a real event took the slug: leave it alone
   return EventModel.findOneAndUpdate(
     { slug },
-    { $set: { ...fields, demo: true }, $setOnInsert: { slug, createdBy: new mongoose.Types.ObjectId() } },
+    {
+      $set: {
+        ...fields,
+        demo: true,
+        searchTokens: indexTokens(fields.title as Indexable, fields.description as Indexable),
+      },
+      $setOnInsert: { slug, createdBy: new mongoose.Types.ObjectId() },
+    },
     { upsert: true, returnDocument: 'after' },
   ).lean<EventDoc>()
 }

@@ -7,6 +7,7 @@ import { audit } from '../../core/audit.js'
 import { conflict, forbidden, isDuplicateKey, notFound, validationFailed } from '../../core/errors.js'
 import { afterKey, decodeCursor, encodeCursor, invalidCursor } from '../../core/http.js'
 import { assertCan, can, type Actor, type MaybeActor } from '../../core/policy.js'
+import { indexTokens, searchFilter } from '../../core/search.js'
 import { slugify, uniqueSlug } from '../../core/slug.js'
 import { localized } from '../../core/i18n.js'
 import { randomName, removeStored, resolveStored, storeFile } from '../../core/storage.js'
@@ -33,8 +34,8 @@ const takenSlugs = async (slugs: string[]) =>
 /** The event document or 404. */
 export async function loadEvent(idOrSlug: string): Promise<EventDoc> {
   const e = isObjectId(idOrSlug)
-    ? await EventModel.findById(idOrSlug).lean<EventDoc>()
-    : await EventModel.findOne({ slug: idOrSlug }).lean<EventDoc>()
+    ? await EventModel.findById(idOrSlug, { searchTokens: 0 }).lean<EventDoc>()
+    : await EventModel.findOne({ slug: idOrSlug }, { searchTokens: 0 }).lean<EventDoc>()
   if (!e) throw notFound('event')
   return e
 }
@@ -115,6 +116,7 @@ export async function createEvent(actor: Actor, body: CreateEventBody, opts: { d
         status: 'draft',
         createdBy: oid(actor.id),
         demo: Boolean(opts.demo),
+        searchTokens: eventTokens(body),
       })
       await audit({
         actorId: actor.id,
@@ -189,6 +191,8 @@ async function tryUpdate(actor: Actor, e: EventDoc, body: UpdateEventBody): Prom
   for (const k of ['kind', 'title', 'description', 'format', 'audience'] as const)
     if (fields[k] !== undefined) set[k] = fields[k]
   for (const k of Object.keys(merged) as (keyof typeof merged)[]) if (k in fields) set[k] = merged[k]
+  if (fields.title || fields.description)
+    set.searchTokens = eventTokens({ title: fields.title ?? e.title, description: fields.description ?? e.description })
   if (fields.organizerCouncilIds) set.organizerCouncilIds = councilIds.map(oid)
   if (fields.capacity !== undefined) set.seatsLeft = merged.capacity - (e.registeredCount ?? 0)
   set.regionIds = regionIdsOf(merged.venue as { regionId: string } | null, councils)
@@ -240,6 +244,9 @@ export async function getEvent(actor: MaybeActor, idOrSlug: string): Promise<Eve
   return toView(e, { actor, councils, mine })
 }
 
+type Texts = { kk?: string | null; ru?: string | null } | null | undefined
+const eventTokens = (e: { title?: Texts; description?: Texts }) => indexTokens(e.title, e.description)
+
 /** The list: published and finished events for everyone, plus drafts and cancelled ones the caller organizes. */
 export async function listEvents(actor: MaybeActor, q: EventListQuery): Promise<Page<EventSummary>> {
   const filter: Record<string, unknown> = {}
@@ -252,6 +259,8 @@ export async function listEvents(actor: MaybeActor, q: EventListQuery): Promise<
   if (q.status) filter.status = q.status
   if (q.kind) filter.kind = q.kind
   if (q.regionId) filter.regionIds = oid(q.regionId)
+  const search = searchFilter(q.q)
+  if (search) and.push(search)
   const now = new Date()
   const range: Record<string, Date> = {}
   if (q.to) range.$lt = q.to
@@ -272,7 +281,7 @@ export async function listEvents(actor: MaybeActor, q: EventListQuery): Promise<
   }
   if (and.length) filter.$and = and
   const dir = desc ? -1 : 1
-  const docs = await EventModel.find(filter)
+  const docs = await EventModel.find(filter, { searchTokens: 0 })
     .sort({ startsAt: dir, _id: dir })
     .limit(q.limit + 1)
     .lean<EventDoc[]>()

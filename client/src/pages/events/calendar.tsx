@@ -7,7 +7,7 @@ import { More } from '../../components/more.js'
 import { Empty, ErrorBox, Loading } from '../../components/status.js'
 import { pick } from '../../lib/format.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
-import { useQueryParams } from '../../lib/query-params.js'
+import { useQueryParams, useSearchBox } from '../../lib/query-params.js'
 import { hasRole, useSession } from '../../lib/session.js'
 import { EventCard, useRegions } from './shared.js'
 
@@ -20,7 +20,13 @@ export default function EventsCalendar() {
   const regions = useRegions()
   useTitle(t('events:web.calendar.title'))
   const view = qp.get('view') === 'month' ? 'month' : 'list'
-  const filters = { kind: qp.get('kind'), regionId: qp.get('region'), when: qp.get('when') || 'upcoming' }
+  const search = useSearchBox(qp)
+  const filters = {
+    kind: qp.get('kind'),
+    regionId: qp.get('region'),
+    when: qp.get('when') || 'upcoming',
+    q: qp.get('q'),
+  }
   return (
     <>
       <h1>{t('events:web.calendar.title')}</h1>
@@ -36,7 +42,16 @@ export default function EventsCalendar() {
           </Link>
         )}
       </p>
-      <div className="filters">
+      <form
+        className="filters"
+        role="search"
+        aria-label={t('events:web.calendar.searchLabel')}
+        onSubmit={search.submit}
+      >
+        <div className="field">
+          <label htmlFor="ev-q">{t('events:web.calendar.search')}</label>
+          <input id="ev-q" type="search" value={search.text} onChange={(e) => search.setText(e.target.value)} />
+        </div>
         <FilterSelect
           id="ev-kind"
           label={t('events:web.calendar.kind')}
@@ -66,7 +81,10 @@ export default function EventsCalendar() {
             ]}
           />
         )}
-      </div>
+        <button type="submit" className="btn btn-primary">
+          {t('events:web.calendar.find')}
+        </button>
+      </form>
       <div className="view-switch" role="group" aria-label={t('events:web.calendar.title')}>
         <button
           type="button"
@@ -90,7 +108,7 @@ export default function EventsCalendar() {
   )
 }
 
-function ListView({ filters }: { filters: { kind: string; regionId: string; when: string } }) {
+function ListView({ filters }: { filters: { kind: string; regionId: string; when: string; q: string } }) {
   const { t } = useTranslation()
   const regions = useRegions()
   const list = useEventList(filters)
@@ -111,7 +129,7 @@ function ListView({ filters }: { filters: { kind: string; regionId: string; when
 
 const pad = (n: number) => String(n).padStart(2, '0')
 
-function MonthView({ filters }: { filters: { kind: string; regionId: string } }) {
+function MonthView({ filters }: { filters: { kind: string; regionId: string; q: string } }) {
   const { t } = useTranslation()
   const lng = useLang()
   const qp = useQueryParams()

@@ -3,7 +3,7 @@ import { useCouncilMap, useCouncils } from '../../api/directory.js'
 import { formatDate, pick } from '../../lib/format.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
 import { usePublicAppealsPaged } from '../../api/appeals.js'
-import { useQueryParams } from '../../lib/query-params.js'
+import { useQueryParams, useSearchBox } from '../../lib/query-params.js'
 import { FilterSelect } from '../../components/filter-select.js'
 import { More } from '../../components/more.js'
 import { Empty } from '../../components/status.js'
@@ -15,14 +15,20 @@ export default function Qa() {
   useTitle(t('qa.title'))
   const qp = useQueryParams()
   const council = qp.get('council')
+  const q = qp.get('q')
+  const search = useSearchBox(qp)
   const councils = useCouncils()
   const byId = useCouncilMap()
-  const list = usePublicAppealsPaged({ council, limit: 20 })
+  const list = usePublicAppealsPaged({ council, q, limit: 20 })
   return (
     <>
       <h1>{t('qa.title')}</h1>
       <p>{t('qa.lead')}</p>
-      <div className="filters">
+      <form className="filters" role="search" aria-label={t('qa.searchLabel')} onSubmit={search.submit}>
+        <div className="field">
+          <label htmlFor="qa-q">{t('qa.search')}</label>
+          <input id="qa-q" type="search" value={search.text} onChange={(e) => search.setText(e.target.value)} />
+        </div>
         <FilterSelect
           id="qa-council"
           label={t('qa.council')}
@@ -31,8 +37,13 @@ export default function Qa() {
           all={t('qa.allCouncils')}
           options={councils.map((c) => [c.id, pick(c.name, lng)] as const)}
         />
-      </div>
-      {!list.loading && !list.error && list.items.length === 0 && <Empty>{t('qa.empty')}</Empty>}
+        <button type="submit" className="btn btn-primary">
+          {t('qa.find')}
+        </button>
+      </form>
+      {!list.loading && !list.error && list.items.length === 0 && (
+        <Empty>{t(q ? 'qa.nothingFound' : 'qa.empty')}</Empty>
+      )}
       <ul className="qa-list">
         {list.items.map((q) => {
           return (
