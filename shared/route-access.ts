@@ -164,9 +164,10 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRow>> = {
   'GET /api/v1/grants/awards/{id}/reports': NOTHING,
   'PATCH /api/v1/grants/reports/{id}': row(401, 403, 403, 403, 403, 404),
   // the upload is read (and thrown away) before the service decides: the probe's missing file is a 400
-  'POST /api/v1/grants/applications/{id}/attachments': SIGNED_IN,
+  // uploads: access decided before the body is read (the route's scope)
+  'POST /api/v1/grants/applications/{id}/attachments': row(401, 403, 'ok', 403, 403, 403),
   'GET /api/v1/grants/applications/{id}/attachments/{fileId}': row(401, 403, 404, 403, 403, 404),
-  'POST /api/v1/grants/reports/{id}/files': SIGNED_IN,
+  'POST /api/v1/grants/reports/{id}/files': row(401, 404, 404, 404, 404, 404),
   'GET /api/v1/grants/reports/{id}/files/{fileId}': NOTHING,
   // public control (a placeholder recommendation names nothing)
   'POST /api/v1/control/recommendations': row(401, 403, 'ok', 403, 403, 403),

@@ -5,7 +5,13 @@ import { randomName, removeStored, resolveStored, storeFile } from '../../core/s
 import type { UploadedFile } from '../../core/uploads.js'
 import { getApplication, loadApplication } from './grants.applications.js'
 import { loadCall } from './grants.calls.js'
-import { GrantApplication, GrantReport, type AttachmentDoc, type ReportDoc } from './grants.model.js'
+import {
+  GrantApplication,
+  GrantReport,
+  type ApplicationDoc,
+  type AttachmentDoc,
+  type ReportDoc,
+} from './grants.model.js'
 import { applicationAccess } from './grants.policy.js'
 import { toReportView } from './grants.view.js'
 
@@ -20,6 +26,21 @@ async function keep(files: UploadedFile[], prefix: string) {
 const missing = () => new AppError(400, 'upload.missing_file')
 
 /** Adds files to a draft application (its council); counted against MAX_FILES. */
+/**
+ * The council an upload goes to, decided before the upload is read (route `scope`): a stranger
+ * gets 403/404 without costing a byte of disk. The service checks again (status, version).
+ */
+export async function applicationUploadScope(id: string): Promise<{ councilId: string }> {
+  const app = await GrantApplication.findById(id, { councilId: 1 }).lean<ApplicationDoc>()
+  if (!app) throwNotFound('grant_application')
+  return { councilId: String(app.councilId) }
+}
+export async function reportUploadScope(id: string): Promise<{ councilId: string }> {
+  const report = await GrantReport.findById(id, { councilId: 1 }).lean<ReportDoc>()
+  if (!report) throwNotFound('grant_report')
+  return { councilId: String(report.councilId) }
+}
+
 export async function attachToApplication(actor: Actor, id: string, files: UploadedFile[]): Promise<ApplicationView> {
   if (!files.length) throw missing()
   const app = await loadApplication(id)

@@ -31,7 +31,14 @@ import { acceptUpload } from '../../core/uploads.js'
 import * as applications from './grants.applications.js'
 import { awardGrants, listPublicAwards } from './grants.awards.js'
 import * as calls from './grants.calls.js'
-import { applicationFile, attachToApplication, attachToReport, reportFile } from './grants.files.js'
+import {
+  applicationFile,
+  applicationUploadScope,
+  attachToApplication,
+  attachToReport,
+  reportFile,
+  reportUploadScope,
+} from './grants.files.js'
 import { createReport, decideReport, listReports } from './grants.reports.js'
 import { reviewApplication } from './grants.reviews.js'
 
@@ -342,7 +349,8 @@ route(
   {
     method: 'post',
     path: '/grants/applications/{id}/attachments',
-    auth: 'user',
+    auth: 'grants.apply',
+    scope: ({ params }) => applicationUploadScope(params.id),
     tags,
     summary: 'Attach files to a draft application (its council’s members)',
     description:
@@ -377,7 +385,8 @@ route(
   {
     method: 'post',
     path: '/grants/reports/{id}/files',
-    auth: 'user',
+    auth: 'grants.apply',
+    scope: ({ params }) => reportUploadScope(params.id),
     tags,
     summary: 'Attach files to a report awaiting its decision (the award’s council)',
     description: 'multipart/form-data, up to 10 `files` (pdf, docx, xlsx, jpeg, png; ≤ 10 MB each).',

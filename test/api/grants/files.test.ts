@@ -1,4 +1,5 @@
 import { expect } from 'chai'
+import http from 'node:http'
 import { Agent } from '../../helpers/agent.js'
 import { startTestServer, type TestServer } from '../../helpers/server.js'
 import { loginAs } from '../../helpers/users.js'
@@ -74,5 +75,37 @@ describe('grants: attachments of applications and reports', () => {
       files: [{ field: 'files', filename: 'кеш.pdf', content: PDF }],
     })
     expect(after.status).to.equal(409)
+  })
+  it("should refuse another council's upload before reading its body", async () => {
+    const { call } = await publishedCall(t)
+    const councilId = await createCouncil()
+    const member = await loginAs(t, { roles: ['council_member'], councilIds: [councilId] })
+    const other = await loginAs(t, { roles: ['council_member'], councilIds: [await createCouncil()] })
+    const app = (await member.post(`/api/v1/grants/calls/${call.id}/applications`, applicationBody(councilId))).body
+    // Headers promise 8 MB; only the first part is sent. The answer must come without the rest.
+    const token = await other.csrfToken()
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(
+        new URL(`/api/v1/grants/applications/${app.id}/attachments`, t.url),
+        {
+          method: 'POST',
+          headers: {
+            cookie: other.cookieHeader(),
+            'x-csrf-token': token,
+            'content-type': 'multipart/form-data; boundary=kenesboundary',
+            'content-length': String(8 * 1024 * 1024),
+          },
+        },
+        (res) => {
+          res.resume()
+          resolve(res.statusCode ?? 0)
+          req.destroy()
+        },
+      )
+      req.on('error', (err) => (err.message.includes('socket hang up') ? undefined : reject(err)))
+      req.write('--kenesboundary\r\nContent-Disposition: form-data; name="files"; filename="a.pdf"\r\n\r\n%PDF-1.4\n')
+      setTimeout(() => reject(new Error('no answer while the body was incomplete')), 5000).unref()
+    })
+    expect(status).to.equal(403)
   })
 })
