@@ -67,7 +67,8 @@ export class RedisLocker implements Locker {
     for (const c of [client, sub]) c.on('error', (err) => log.warn({ err }, 'tus lock: redis error'))
     const locker = new RedisLocker(client, sub, opts.prefix, opts)
     try {
-      await Promise.all([client.connect(), sub.connect()])
+      // The client retries an unreachable server for ever: a start must fail instead of hanging.
+      await within(Promise.all([client.connect(), sub.connect()]), 10_000)
       await sub.subscribe(locker.channel('release'), (id) => void locker.held.get(id)?.requestRelease())
       await sub.subscribe(locker.channel('released'), (id) => locker.wake(id))
     } catch (err) {
@@ -196,4 +197,12 @@ class RedisLock implements Lock {
     this.token = undefined
     await this.locker.release(this.id, token)
   }
+}
+
+function within<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)
+  })
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer))
 }
