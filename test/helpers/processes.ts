@@ -119,3 +119,77 @@ export async function startServerProcess(env: Record<string, string>): Promise<C
     stop: stopper(child, () => fsp.rm(root, { recursive: true, force: true })),
   }
 }
+
+export const NGINX = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx'].find((p) => fs.existsSync(p))
+
+/**
+ * The embedded database engine as its own process (`server/db/embedded/cli.ts`, what `npm run db`
+ * runs) on a free port with a throw-away dbpath, for several server processes to share.
+ */
+export async function startEngine(): Promise<Child> {
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'kenes-engine-'))
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT_DIR, 'server/db/embedded/cli.ts'), '--port', '0', '--dbpath', dir, '--nofsync'],
+    { cwd: ROOT_DIR, stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  const m = await waitForLine(child, /(mongodb:\/\/\S+)/, 30_000, 'database engine')
+  child.stdout?.resume()
+  return { url: m[1], process: child, stop: stopper(child, () => fsp.rm(dir, { recursive: true, force: true })) }
+}
+
+/**
+ * A real nginx on a free loopback port, as the current user, everything (pid, logs, temp files) in
+ * a temp dir: `http(port, dir)` returns the rest of the `http { … }` block (maps, upstreams, a
+ * `server` listening on 127.0.0.1:port). Resolves once it accepts connections.
+ */
+export async function startNginx(http: (port: number, dir: string) => string): Promise<Child & { dir: string }> {
+  if (!NGINX) throw new Error('nginx is not installed')
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'kenes-nginx-'))
+  const port = await freePort()
+  const conf = path.join(dir, 'nginx.conf')
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
+  await Promise.all(temp.map((t) => fsp.mkdir(path.join(dir, t))))
+  await fsp.writeFile(
+    conf,
+    [
+      // One process, no privilege drop: it runs as whoever runs the tests.
+      'daemon off;',
+      'master_process off;',
+      'worker_processes 1;',
+      `pid ${dir}/nginx.pid;`,
+      `error_log ${dir}/error.log warn;`,
+      'events { worker_connections 512; }',
+      'http {',
+      `  access_log ${dir}/access.log;`,
+      ...temp.map((t) => `  ${t}_temp_path ${dir}/${t};`),
+      http(port, dir),
+      '}',
+      '',
+    ].join('\n'),
+  )
+  const child = spawn(NGINX, ['-p', dir, '-c', conf, '-e', path.join(dir, 'error.log')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let exited: string | undefined
+  child.once('exit', (code) => (exited = `nginx exited (${code})`))
+  // nginx prints nothing when ready: wait until the port accepts a connection (bounded).
+  const until = Date.now() + 15_000
+  for (;;) {
+    if (exited)
+      throw new Error(`${exited}:\n${await fsp.readFile(path.join(dir, 'error.log'), 'utf8').catch(() => '')}`)
+    const open = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => s.end(() => resolve(true)))
+      s.once('error', () => resolve(false))
+    })
+    if (open) break
+    if (Date.now() > until) throw new Error('nginx did not listen within 15 s')
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    dir,
+    process: child,
+    stop: stopper(child, () => fsp.rm(dir, { recursive: true, force: true })),
+  }
+}

@@ -17,7 +17,7 @@ import { can, type Actor } from '../../core/policy.js'
 import { loadActor } from '../users/index.js'
 import { roomChannel, userChannel, type ChatSocket } from './chat.bus.js'
 import type { ClientToServerEvents } from '../../../shared/socket-events.js'
-import { messageLimiter } from './chat.limits.js'
+import { messageLimiter, typingLimiter } from './chat.limits.js'
 import { chatEventErrors } from './chat.metrics.js'
 import { deleteMessage, editMessage, markRead, missedSince, sendMessage } from './chat.messages.service.js'
 import type { Presence } from './chat.presence.js'
@@ -25,12 +25,9 @@ import { getRoom } from './chat.rooms.service.js'
 
 /** A socket may follow this many rooms at once (a council's busiest member has a few dozen). */
 export const MAX_ROOMS_PER_SOCKET = 100
-/** At most one `typing` per user and room every 2 seconds is passed on. */
-const TYPING_INTERVAL_MS = 2000
 /** The socket's copy of its user is reloaded at least this often (roles and councils change). */
 const ACTOR_TTL_MS = 10_000
 
-const lastTyping = new Map<string, number>()
 /** Any events per socket in 10 s: beyond the soft limit events are refused, beyond the hard one the socket is closed. */
 const EVENTS_SOFT = 200
 const EVENTS_HARD = 1000
@@ -156,12 +153,13 @@ export function registerChatHandlers(socket: ChatSocket, presence: Presence): vo
     const channel = roomChannel(roomId)
     // Joining checked access; typing is too frequent to ask the database every time.
     if (!socket.rooms.has(channel)) throw new AppError(409, 'chat.not_joined')
-    const key = `${actor.id}:${roomId}`
-    const now = Date.now()
-    const last = lastTyping.get(key)
-    if (last !== undefined && now - last < TYPING_INTERVAL_MS) return { throttled: true }
-    if (lastTyping.size > 20_000) lastTyping.clear()
-    lastTyping.set(key, now)
+    // At most one `typing` per user and room every 2 seconds is passed on (chat.limits.ts).
+    try {
+      await typingLimiter.consume(`${actor.id}:${roomId}`)
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'rate_limited') return { throttled: true }
+      throw err
+    }
     socket.to(channel).except(userChannel(actor.id)).emit('typing', { roomId, userId: actor.id })
     return { throttled: false }
   })

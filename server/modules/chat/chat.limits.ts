@@ -13,3 +13,13 @@ export const messageLimiter = createRateLimiter({
 export const roomLimiter = createRateLimiter({ name: 'chat_room_create', points: 30, durationSec: 3600 })
 /** Attachments uploaded per user in 10 minutes. */
 export const uploadLimiter = createRateLimiter({ name: 'chat_upload', points: 30, durationSec: 600 })
+/**
+ * `typing` passed on per user and room: at most once every 2 seconds, across tabs and (through
+ * Redis) across processes; without Redis the socket server is one process and memory suffices.
+ */
+export const typingLimiter = createRateLimiter({
+  name: 'chat_typing',
+  points: 1,
+  durationSec: 2,
+  memoryUnlessRedis: true,
+})

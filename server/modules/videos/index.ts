@@ -6,7 +6,7 @@ import { processingJobs } from './videos.jobs.js'
 import { mediaRouter } from './videos.media.js'
 import { videosRouter } from './videos.routes.js'
 import { countPublished } from './videos.service.js'
-import { cleanupExpiredTusUploads, createTusServer } from './videos.tus.js'
+import { cleanupExpiredTusUploads, closeTusServer, createTusServer } from './videos.tus.js'
 
 const TUS_CLEANUP = 'videos.tus_cleanup' as const
 const HOUR_MS = 3600_000
@@ -37,9 +37,10 @@ export const videosModule: KenesModule = {
     [TUS_CLEANUP]: { run: cleanupTusUploads, maxAttempts: 3 },
   }),
   async start({ config }) {
-    createTusServer(config)
+    await createTusServer(config)
     await scheduleCleanup()
   },
+  stop: closeTusServer,
 }
 
 // The front door: what other modules may use.

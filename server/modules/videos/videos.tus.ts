@@ -14,6 +14,7 @@ import { formatBytes, VIDEO_TYPES } from '../../core/uploads.js'
 import { fileTypeFromFile } from 'file-type'
 import { VideoUploadFields } from '../../../shared/schemas/videos.js'
 import { createVideo, findVideoOfTusUpload } from './videos.service.js'
+import { RedisLocker } from './videos.tus-lock.js'
 
 /**
  * Resumable uploads (tus 1.0 via @tus/server + @tus/file-store) at
@@ -24,8 +25,10 @@ import { createVideo, findVideoOfTusUpload } from './videos.service.js'
  * `createVideo` (sniff, ffprobe, job) and the response carries `X-Video-Id`. Unfinished uploads
  * expire after a day and are swept by the `videos.tus_cleanup` job.
  *
- * One process holds the upload locks (MemoryLocker): several server processes need sticky routing
- * of /videos/tus or a shared locker.
+ * The upload's files (data and `.json` info) are read from UPLOADS_DIR on every request, so any
+ * process sharing that directory can continue an upload another one created. The upload lock is
+ * per process (tus's MemoryLocker) without REDIS_URL and shared through Redis with it
+ * (videos.tus-lock.ts): then several processes need no sticky routing of /videos/tus.
  */
 export const TUS_EXPIRY_MS = 24 * 3600 * 1000
 const CLIENT_KEYS = new Set([
@@ -50,6 +53,7 @@ interface Ctx {
 }
 const contexts = new WeakMap<globalThis.Request, Ctx>()
 let tus: TusServer | undefined
+let sharedLocker: RedisLocker | undefined
 
 export function tusDir(config: Config): string {
   return path.join(config.uploadsDir, '.tus')
@@ -63,13 +67,16 @@ const fieldsOf = (meta: Record<string, string | null> | undefined) =>
   )
 
 /** Builds the tus server for this configuration (called by the module's start). */
-export function createTusServer(config: Config): TusServer {
+export async function createTusServer(config: Config): Promise<TusServer> {
+  await closeTusServer()
+  if (config.redisUrl)
+    sharedLocker = await RedisLocker.connect({ url: config.redisUrl, prefix: `kenes:${config.mongodbDb}:tus-lock` })
   const datastore = new FileStore({ directory: tusDir(config), expirationPeriodInMilliseconds: TUS_EXPIRY_MS })
   tus = new TusServer({
     path: '/api/v1/councils/videos/tus',
     datastore,
     maxSize: () => config.videoMaxBytes,
-    locker: undefined as never, // the default MemoryLocker
+    locker: sharedLocker ?? (undefined as never), // without Redis: the default MemoryLocker
     respectForwardedHeaders: false,
     generateUrl: (req, { id }) => `/api/v1/councils/${contexts.get(req)?.councilId}/videos/tus/${id}`,
     getFileIdFromRequest: (_req, last) => (last && /^[0-9a-f]{32}$/.test(last) ? last : undefined),
@@ -147,6 +154,14 @@ export function createTusServer(config: Config): TusServer {
     },
   })
   return tus
+}
+
+/** Closes the shared lock's Redis clients (the module's stop). */
+export async function closeTusServer(): Promise<void> {
+  const locker = sharedLocker
+  sharedLocker = undefined
+  tus = undefined
+  await locker?.close()
 }
 
 async function removeUpload(store: FileStore, id: string): Promise<void> {

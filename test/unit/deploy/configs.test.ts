@@ -89,7 +89,8 @@ describe('deploy/ example configs', function () {
       const tus = location(/location ~ \^\/api\/v1\/councils\/\[\^\/\]\+\/videos\/tus/)
       expect(tus).to.match(/proxy_request_buffering off;/)
       expect(tus).to.match(/client_max_body_size 2g;/)
-      expect(tus).to.match(/proxy_pass http:\/\/kenes_sticky;/)
+      // Not sticky: the tus lock is shared through Redis (test/api/core/two-processes.test.ts).
+      expect(tus).to.match(/proxy_pass http:\/\/kenes;/)
       expect(location(/location ~ \^\/api\/v1\/councils\/\[\^\/\]\+\/videos\$/)).to.match(
         /proxy_request_buffering off;/,
       )
@@ -137,7 +138,8 @@ describe('deploy/ example configs', function () {
       const worker = fs.readFileSync(path.join(DEPLOY, 'kenes-worker.service'), 'utf8')
       expect(web).to.match(/^Environment=JOBS_ENABLED=false$/m)
       expect(web).to.match(/^Environment=PORT=%i$/m)
-      expect(web).to.match(/^Environment=TRUST_PROXY=1$/m)
+      // Only nginx's address (loopback), not any hop: a direct client cannot forge X-Forwarded-For.
+      expect(web).to.match(/^Environment=TRUST_PROXY=loopback$/m)
       expect(worker).to.match(/^Environment=JOBS_ENABLED=true$/m)
       for (const unit of [web, worker]) {
         expect(unit).to.match(/^Environment=NODE_ENV=production$/m)
