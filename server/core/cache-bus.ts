@@ -1,6 +1,7 @@
 import crypto from 'node:crypto'
 import type { Config } from './config.js'
 import { log } from './logger.js'
+import { CONNECT_MS, within } from './timeout.js'
 
 /**
  * With REDIS_URL, the public cache's invalidations (core/cache.ts) reach every server process:
@@ -62,16 +63,7 @@ export async function connectCacheBus(
   }
 }
 
-const CONNECT_MS = 10_000
 const CLOSE_MS = 2_000
-
-function within<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)
-  })
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer))
-}
 
 /** Anyone who can reach the Redis channel can publish to it: only a well-formed message is applied. */
 function parse(raw: string): Message | undefined {

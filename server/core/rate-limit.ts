@@ -11,6 +11,7 @@ import {
 import { currentConfig } from './config.js'
 import { AppError, rateLimited } from './errors.js'
 import { log } from './logger.js'
+import { CONNECT_MS, within } from './timeout.js'
 
 export interface RateLimiterOptions {
   /** Unique per limiter: the key prefix in the store. */
@@ -173,7 +174,12 @@ export async function initRateLimitStore(): Promise<void> {
   const { createClient } = await import('redis')
   const client = createClient({ url })
   client.on('error', (err) => log.warn({ err }, 'rate-limit redis error'))
-  await client.connect()
+  try {
+    await within(client.connect(), CONNECT_MS)
+  } catch (err) {
+    client.destroy()
+    throw new Error(`rate limits: cannot use Redis at REDIS_URL (${(err as Error).message})`, { cause: err })
+  }
   redis = { url, client }
 }
 

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto'
 import { ERRORS, type Lock, type Locker, type RequestRelease } from '@tus/server'
 import { log } from '../../core/logger.js'
+import { CONNECT_MS, within } from '../../core/timeout.js'
 
 /**
  * The tus upload lock shared by every server process through Redis (used when REDIS_URL is set):
@@ -68,7 +69,7 @@ export class RedisLocker implements Locker {
     const locker = new RedisLocker(client, sub, opts.prefix, opts)
     try {
       // The client retries an unreachable server for ever: a start must fail instead of hanging.
-      await within(Promise.all([client.connect(), sub.connect()]), 10_000)
+      await within(Promise.all([client.connect(), sub.connect()]), CONNECT_MS)
       await sub.subscribe(locker.channel('release'), (id) => void locker.held.get(id)?.requestRelease())
       await sub.subscribe(locker.channel('released'), (id) => locker.wake(id))
     } catch (err) {
@@ -197,12 +198,4 @@ class RedisLock implements Lock {
     this.token = undefined
     await this.locker.release(this.id, token)
   }
-}
-
-function within<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)
-  })
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer))
 }
