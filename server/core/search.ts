@@ -254,3 +254,35 @@ export function matchesQuery(text: Indexable, q: string): boolean {
   const have = new Set(indexTokens(text))
   return groups.every((g) => g.some((f) => have.has(f)))
 }
+
+/**
+ * Fills `searchTokens` of documents stored before their collection was searchable (the field is
+ * missing), in `_id` order and batches; idempotent, so an interrupted run simply continues at the
+ * next start. Returns how many documents it filled.
+ */
+export async function backfillSearchTokens<D extends { _id: mongoose.Types.ObjectId }>(
+  model: mongoose.Model<never>,
+  filter: Record<string, unknown>,
+  projection: Record<string, 1>,
+  tokensOf: (doc: D) => string[],
+  batchSize = 500,
+): Promise<number> {
+  let filled = 0
+  let after: mongoose.Types.ObjectId | undefined
+  for (;;) {
+    const missing = { ...filter, searchTokens: mongoose.trusted({ $exists: false }) }
+    if (after) Object.assign(missing, { _id: mongoose.trusted({ $gt: after }) })
+    const batch = await model.find(missing, projection).sort({ _id: 1 }).limit(batchSize).lean<D[]>()
+    if (!batch.length) return filled
+    after = batch.at(-1)!._id
+    const res = await model.bulkWrite(
+      batch.map((d) => ({
+        updateOne: {
+          filter: { _id: d._id, searchTokens: mongoose.trusted({ $exists: false }) },
+          update: { $set: { searchTokens: tokensOf(d) } },
+        },
+      })) as never,
+    )
+    filled += res.modifiedCount
+  }
+}

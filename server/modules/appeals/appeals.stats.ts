@@ -2,8 +2,10 @@ import mongoose from 'mongoose'
 import { OPEN_STATUSES } from '../../../shared/schemas/appeals.js'
 import { invalidatePublicCache } from '../../core/cache.js'
 import { log } from '../../core/logger.js'
+import { backfillSearchTokens } from '../../core/search.js'
 import { COUNCIL_CACHE_TAGS, councilCacheTag } from '../councils/index.js'
-import { Appeal } from './appeal.model.js'
+import { Appeal, type AppealDoc } from './appeal.model.js'
+import { publicSearchTokens } from './appeals.view.js'
 import { workingDaysBetween } from './calendar.js'
 
 /**
@@ -139,13 +141,28 @@ export async function backfillResponseDays(batchSize = 500): Promise<number> {
   }
 }
 
+/** Answered public appeals stored before the Q&A was searchable get their tokens. */
+const backfillQaTokens = () =>
+  backfillSearchTokens<AppealDoc>(
+    Appeal as never,
+    { isPublic: true, answeredAt: mongoose.trusted({ $ne: null }) },
+    { subject: 1, text: 1, author: 1, replies: 1 },
+    (a) =>
+      publicSearchTokens(
+        a,
+        (a.replies ?? []).filter((r) => r.by === 'council').map((r) => r.text),
+      ),
+  )
+
 let backfill: Promise<void> | undefined
 
 /** Starts the backfill beside the server (a large first run must not delay the start). */
 export function startResponseDaysBackfill(): void {
   backfill ??= backfillResponseDays()
-    .then((n) => {
+    .then(async (n) => {
       if (n) log.info({ filled: n }, 'appeals: response days filled for earlier answers')
+      const tokens = await backfillQaTokens()
+      if (tokens) log.info({ filled: tokens }, 'appeals: search tokens filled for the public Q&A')
     })
     .catch((err: unknown) =>
       log.error({ err }, 'appeals: response days backfill failed (it runs again at the next start)'),

@@ -7,7 +7,7 @@ import { audit } from '../../core/audit.js'
 import { conflict, forbidden, isDuplicateKey, notFound, validationFailed } from '../../core/errors.js'
 import { afterKey, decodeCursor, encodeCursor, invalidCursor } from '../../core/http.js'
 import { assertCan, can, type Actor, type MaybeActor } from '../../core/policy.js'
-import { indexTokens, searchFilter } from '../../core/search.js'
+import { backfillSearchTokens, indexTokens, searchFilter } from '../../core/search.js'
 import { slugify, uniqueSlug } from '../../core/slug.js'
 import { localized } from '../../core/i18n.js'
 import { randomName, removeStored, resolveStored, storeFile } from '../../core/storage.js'
@@ -246,6 +246,10 @@ export async function getEvent(actor: MaybeActor, idOrSlug: string): Promise<Eve
 
 type Texts = { kk?: string | null; ru?: string | null } | null | undefined
 const eventTokens = (e: { title?: Texts; description?: Texts }) => indexTokens(e.title, e.description)
+
+/** Events stored before the calendar was searchable get their tokens (at start-up, beside the server). */
+export const backfillEventTokens = () =>
+  backfillSearchTokens<EventDoc>(EventModel as never, {}, { title: 1, description: 1 }, eventTokens)
 
 /** The list: published and finished events for everyone, plus drafts and cancelled ones the caller organizes. */
 export async function listEvents(actor: MaybeActor, q: EventListQuery): Promise<Page<EventSummary>> {

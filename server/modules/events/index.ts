@@ -4,6 +4,7 @@ import { eventsRouter } from './events.routes.js'
 import { seedDemoEvents } from './events.seed.js'
 import { log } from '../../core/logger.js'
 import { registerEventIndicators } from './events.indicators.js'
+import { backfillEventTokens } from './events.service.js'
 
 // The grant's indicators count what this module records (stats module's front door).
 registerEventIndicators()
@@ -13,6 +14,12 @@ export const eventsModule: KenesModule = {
   name: 'events',
   api: eventsRouter,
   jobs: eventsJobs,
+  start() {
+    // Beside the server: a large first run must not delay the start; it continues at the next one.
+    void backfillEventTokens()
+      .then((n) => n && log.info({ filled: n }, 'events: search tokens filled for earlier events'))
+      .catch((err: unknown) => log.error({ err }, 'events: search tokens backfill failed'))
+  },
   async seed() {
     log.info(await seedDemoEvents(), 'demo events in place (demo: true)')
   },

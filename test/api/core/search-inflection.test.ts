@@ -1,4 +1,6 @@
 import { expect } from 'chai'
+import mongoose from 'mongoose'
+import { backfillEventTokens } from '../../../server/modules/events/events.service.js'
 import { Agent } from '../../helpers/agent.js'
 import { startTestServer, type TestServer } from '../../helpers/server.js'
 import { loginAs } from '../../helpers/users.js'
@@ -56,6 +58,15 @@ describe('search: inflected kk and ru forms find events and answered appeals', (
     expect(await found('/api/v1/events', 'экологиясы')).to.deep.equal([roads.id])
     expect(await found('/api/v1/events', 'экологическим')).to.deep.equal([])
     expect(await found('/api/v1/events', 'кездесуі')).to.deep.equal([])
+
+    // An event stored before the calendar was searchable has no tokens; the start-up backfill gives them.
+    await mongoose.connection
+      .collection('events')
+      .updateOne({ _id: new mongoose.Types.ObjectId(health.id) }, { $unset: { searchTokens: '' } })
+    expect(await found('/api/v1/events', 'денсаулығы')).to.deep.equal([])
+    expect(await backfillEventTokens()).to.equal(1)
+    expect(await backfillEventTokens()).to.equal(0)
+    expect(await found('/api/v1/events', 'денсаулығы')).to.deep.equal([health.id])
   })
 
   it("should find an answered public appeal by inflected words of the question and the answer, never by the author's name", async () => {
