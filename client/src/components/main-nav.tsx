@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react'
+import { useEffect, useId, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { NavLink, useLocation } from 'react-router-dom'
 import { hasRole, useSession } from '../lib/session.js'
@@ -62,7 +62,7 @@ export function MainNav() {
           </svg>
           {t('nav.menu')}
         </button>
-        <ul id={listId} className={`nav-list${open ? ' open' : ''}`}>
+        <ul id={listId} className={`nav-list${open ? ' open' : ''}`} onClick={closeOnLink(setOpen)}>
           {items.map(([to, label]) => (
             <li key={to}>
               <NavLink to={to} end={to === '/' || to === '/grants'}>
@@ -76,6 +76,11 @@ export function MainNav() {
       </div>
     </nav>
   )
+}
+
+/** Following a link closes the menu at once (also when it leads to the page already shown). */
+const closeOnLink = (setOpen: (open: boolean) => void) => (e: MouseEvent) => {
+  if (e.target instanceof Element && e.target.closest('a')) setOpen(false)
 }
 
 /** A disclosure inside the menu: a button that shows or hides its own list of links. */
@@ -123,7 +128,7 @@ function NavGroup({ label, items }: { label: string; items: Item[] }) {
           ▾
         </span>
       </button>
-      <ul id={id} className="nav-sub" hidden={!open}>
+      <ul id={id} className="nav-sub" hidden={!open} onClick={closeOnLink(setOpen)}>
         {items.map(([to, text]) => (
           <li key={to}>
             <NavLink to={to} end={to === '/grants'}>
