@@ -61,6 +61,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRow>> = {
   'POST /api/v1/auth/login': PUBLIC,
   'POST /api/v1/auth/logout': SIGNED_IN,
   'GET /api/v1/auth/me': SIGNED_IN,
+  'GET /api/v1/auth/session': PUBLIC,
   'PATCH /api/v1/auth/me': SIGNED_IN,
   'POST /api/v1/auth/verify-email': PUBLIC,
   'POST /api/v1/auth/verify-email/resend': SIGNED_IN,

@@ -27,6 +27,8 @@ export const AdminUser = PublicUser.extend({
 export type AdminUser = z.infer<typeof AdminUser>
 
 export const UserResponse = z.object({ user: PublicUser })
+/** GET /auth/session: who is signed in, `null` for a guest (never a 401). */
+export const SessionResponse = z.object({ user: PublicUser.nullable() })
 export const AdminUserResponse = z.object({ user: AdminUser })
 export const UserPage = z.object({ items: z.array(AdminUser), nextCursor: z.string().nullable() })
 

@@ -67,11 +67,11 @@ export async function launch(): Promise<Browser> {
 export async function newContext(
   browser: Browser,
   baseURL: string,
-  opts: { width?: number; lng?: 'kk' | 'ru' } = {},
+  opts: { width?: number; height?: number; lng?: 'kk' | 'ru' } = {},
 ): Promise<BrowserContext> {
   const ctx = await browser.newContext({
     baseURL,
-    viewport: { width: opts.width ?? 1280, height: 900 },
+    viewport: { width: opts.width ?? 1280, height: opts.height ?? 900 },
     locale: opts.lng === 'ru' ? 'ru-KZ' : 'kk-KZ',
   })
   if (opts.lng) await ctx.addCookies([{ name: 'lng', value: opts.lng, url: baseURL }])

@@ -35,7 +35,7 @@ export interface BrowserSuite {
   readonly t: TestServer
   readonly browser: Browser
   /** A fresh browser profile on the test server, with the `lng` cookie when given. */
-  context(opts?: { width?: number; lng?: Lng }): Promise<BrowserContext>
+  context(opts?: { width?: number; height?: number; lng?: Lng }): Promise<BrowserContext>
   /** A fresh profile signed in through the login page as `user`. */
   signedIn(user: Login, opts?: { lng?: Lng }): Promise<{ ctx: BrowserContext; page: Page }>
   /** A council created through the API by an administrator. */

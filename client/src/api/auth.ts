@@ -1,22 +1,18 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { ApiError, resetCsrf } from '../lib/api.js'
+import { resetCsrf } from '../lib/api.js'
 import type { User } from '../lib/types.js'
 import { endpoints, type BodyOf } from './endpoints.js'
 
 export const authKeys = { me: ['auth', 'me'] as const }
 
-/** Who is signed in; a 401/403 is simply a guest (null), not an error. */
+/**
+ * Who is signed in: GET /auth/session answers a guest `{ user: null }` with 200, so a guest's page
+ * load logs no failed request (GET /auth/me would answer 401).
+ */
 export function useMeQuery() {
   return useQuery({
     queryKey: authKeys.me,
-    queryFn: async ({ signal }): Promise<User | null> => {
-      try {
-        return (await endpoints.me({ signal })).user
-      } catch (err) {
-        if (err instanceof ApiError && (err.status === 401 || err.status === 403)) return null
-        throw err
-      }
-    },
+    queryFn: async ({ signal }): Promise<User | null> => (await endpoints.session({ signal })).user,
     staleTime: Infinity,
   })
 }

@@ -80,6 +80,7 @@ type PageOf<T extends z.ZodType> = z.ZodObject<{ items: z.ZodArray<T>; nextCurso
 export const endpoints = {
   // ---- auth and users ----
   me: endpoint<{ response: typeof Users.UserResponse }>('GET', '/auth/me'),
+  session: endpoint<{ response: typeof Users.SessionResponse }>('GET', '/auth/session'),
   updateMe: endpoint<{ body: typeof Auth.UpdateMeBody; response: typeof Users.UserResponse }>('PATCH', '/auth/me'),
   login: endpoint<{ body: typeof Auth.LoginBody; response: typeof Users.UserResponse }>('POST', '/auth/login'),
   logout: endpoint<object>('POST', '/auth/logout'),

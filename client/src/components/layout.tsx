@@ -1,9 +1,10 @@
 import { useEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Link, NavLink, Outlet, useLocation } from 'react-router-dom'
-import { hasRole, useSession } from '../lib/session.js'
+import { Link, Outlet, useLocation } from 'react-router-dom'
+import { useSession } from '../lib/session.js'
 import { A11yPanel } from './a11y-panel.js'
 import { LangSwitch } from './lang-switch.js'
+import { MainNav } from './main-nav.js'
 
 /** The frame of every page: skip link, banner, navigation, main, footer. */
 export function Layout() {
@@ -75,40 +76,6 @@ export function Layout() {
         </div>
       </footer>
     </>
-  )
-}
-
-function MainNav() {
-  const { t } = useTranslation()
-  const { user } = useSession()
-  const items: [string, string][] = [
-    ['/', t('nav.home')],
-    ['/councils', t('nav.councils')],
-    ['/events', t('nav.events')],
-    ['/news', t('nav.news')],
-    ['/videos', t('nav.videos')],
-    ['/qa', t('nav.qa')],
-    ['/appeals/new', t('nav.appeal')],
-    ['/appeals/track', t('nav.track')],
-    ['/best-practices', t('nav.practices')],
-    ['/indicators', t('nav.indicators')],
-    ['/help', t('nav.help')],
-    ['/grants', t('nav.grants')],
-  ]
-  if (hasRole(user, 'council_member', 'moderator', 'admin')) items.push(['/member', t('nav.member')])
-  if (hasRole(user, 'moderator', 'admin')) items.push(['/moderation', t('nav.moderation')])
-  return (
-    <nav className="main-nav" aria-label={t('nav.label')}>
-      <ul className="container">
-        {items.map(([to, label]) => (
-          <li key={to}>
-            <NavLink to={to} end={to === '/' || to === '/grants'}>
-              {label}
-            </NavLink>
-          </li>
-        ))}
-      </ul>
-    </nav>
   )
 }
 

@@ -14,7 +14,7 @@ interface SessionValue {
 }
 const SessionContext = createContext<SessionValue | null>(null)
 
-/** Who is signed in: the cached GET /auth/me (a 401 simply means a guest). */
+/** Who is signed in: the cached GET /auth/session (`null` for a guest). */
 export function SessionProvider({ children, onUser }: { children: ReactNode; onUser?: (u: User) => void }) {
   const qc = useQueryClient()
   const me = useMeQuery()

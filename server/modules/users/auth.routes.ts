@@ -9,7 +9,7 @@ import {
   UpdateMeBody,
   VerifyEmailBody,
 } from '../../../shared/schemas/auth.js'
-import { UserResponse } from '../../../shared/schemas/users.js'
+import { SessionResponse, UserResponse } from '../../../shared/schemas/users.js'
 import { csrfTokenFor } from '../../core/auth/csrf.js'
 import { actorOf } from '../../core/auth/middleware.js'
 import { authenticateLocal, logIn, logOut } from '../../core/auth/session.js'
@@ -129,6 +129,23 @@ route(
   async ({ actor, res }) => {
     res.setHeader('Cache-Control', 'no-store')
     return { user: await users.findUserById(actor.id) }
+  },
+)
+
+route(
+  authRouter,
+  {
+    method: 'get',
+    path: '/auth/session',
+    auth: 'public',
+    tags,
+    summary:
+      'Who is signed in, for clients probing on page load: `{ user }` when signed in, `{ user: null }` for a guest (200 either way; GET /auth/me answers a guest 401)',
+    response: SessionResponse,
+  },
+  async ({ actor, res }) => {
+    res.setHeader('Cache-Control', 'no-store')
+    return { user: actor ? await users.findUserById(actor.id) : null }
   },
 )
 

@@ -56,6 +56,23 @@ describe('auth: sessions', () => {
     expect(await countActiveUsers(since)).to.equal(before + 1)
   })
 
+  it('should answer the session probe 200 with the user, or null for a guest (where /auth/me says 401)', async () => {
+    const guest = new Agent(t.url)
+    const probe = await guest.get('/api/v1/auth/session')
+    expect(probe.status).to.equal(200)
+    expect(probe.body).to.deep.equal({ user: null })
+    expect(probe.headers.get('cache-control')).to.equal('no-store')
+    expect((await guest.get('/api/v1/auth/me')).status).to.equal(401)
+    const user = await loginAs(t, { roles: ['moderator'] })
+    const signedIn = await user.get('/api/v1/auth/session')
+    expect(signedIn.status).to.equal(200)
+    expect(signedIn.body.user.id).to.equal(user.user!.id)
+    expect(signedIn.body.user.roles).to.deep.equal(['moderator'])
+    expect(signedIn.body.user).to.deep.equal((await user.get('/api/v1/auth/me')).body.user)
+    await user.post('/api/v1/auth/logout')
+    expect((await user.get('/api/v1/auth/session')).body).to.deep.equal({ user: null })
+  })
+
   it('should fail with 401 auth.required for logout without a session', async () => {
     const res = await new Agent(t.url).post('/api/v1/auth/logout')
     expect(res.status).to.equal(401)

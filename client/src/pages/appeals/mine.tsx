@@ -9,6 +9,7 @@ import { StatusBadge } from '../../components/appeal-view.js'
 import { More } from '../../components/more.js'
 import { Empty, Loading } from '../../components/status.js'
 import { SignInFirst } from '../account/sign-in-first.js'
+import { TableRegion } from '../../components/table-region.js'
 
 export default function MyAppeals() {
   const { t } = useTranslation()
@@ -29,7 +30,7 @@ export default function MyAppeals() {
       </p>
       {!list.loading && !list.error && list.items.length === 0 && <Empty>{t('mine.empty')}</Empty>}
       {list.items.length > 0 && (
-        <div className="table-wrap">
+        <TableRegion label={t('mine.title')}>
           <table className="table">
             <caption className="sr-only">{t('mine.title')}</caption>
             <thead>
@@ -57,7 +58,7 @@ export default function MyAppeals() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       )}
       <More list={list} />
     </>

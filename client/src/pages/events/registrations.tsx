@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router-dom'
 import { eventLinks, useEvent, useRegistrations } from '../../api/events.js'
 import { Empty, ErrorBox, Loading } from '../../components/status.js'
+import { TableRegion } from '../../components/table-region.js'
 import { formatDate, pick } from '../../lib/format.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
 import { regionName, useRegions } from './shared.js'
@@ -41,7 +42,7 @@ export default function EventRegistrations() {
         </Link>
       </p>
       <h2>{t('events:web.registrations.byRegion')}</h2>
-      <div className="table-wrap">
+      <TableRegion label={t('events:web.registrations.byRegion')}>
         <table className="table">
           <thead>
             <tr>
@@ -65,9 +66,9 @@ export default function EventRegistrations() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableRegion>
       <h2>{t('events:web.registrations.byCouncil')}</h2>
-      <div className="table-wrap">
+      <TableRegion label={t('events:web.registrations.byCouncil')}>
         <table className="table">
           <thead>
             <tr>
@@ -86,12 +87,12 @@ export default function EventRegistrations() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableRegion>
       <h2>{t('events:web.event.registrations')}</h2>
       {regs.data.items.length === 0 ? (
         <Empty>{t('events:web.registrations.empty')}</Empty>
       ) : (
-        <div className="table-wrap">
+        <TableRegion label={t('events:web.event.registrations')}>
           <table className="table">
             <thead>
               <tr>
@@ -115,7 +116,7 @@ export default function EventRegistrations() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       )}
     </>
   )

@@ -7,6 +7,7 @@ import { formatDate, pick } from '../../lib/format.js'
 import { useSubmit } from '../../lib/form.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
 import { Empty, ErrorBox, Loading, Notice } from '../../components/status.js'
+import { TableRegion } from '../../components/table-region.js'
 
 /**
  * One call for the operator: publish or close it, the submitted applications ranked by the
@@ -79,7 +80,7 @@ export default function AdminCall() {
       {apps.loading && <Loading />}
       {apps.data && items.length === 0 && <Empty>{t('grants:web.review.noApplications')}</Empty>}
       {items.length > 0 && (
-        <div className="table-wrap">
+        <TableRegion label={t('grants:web.admin.ranked')}>
           <table className="table">
             <caption className="sr-only">{t('grants:web.admin.ranked')}</caption>
             <thead>
@@ -137,7 +138,7 @@ export default function AdminCall() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       )}
       {deadlinePassed && items.some((a) => a.status === 'submitted') && (
         <div className="actions">

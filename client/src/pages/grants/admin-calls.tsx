@@ -13,6 +13,7 @@ import { LangColumns } from '../../components/lang-columns.js'
 import { Empty, ErrorBox, Loading } from '../../components/status.js'
 import { SignInFirst } from '../account/sign-in-first.js'
 import { TengeInput } from './parts.js'
+import { TableRegion } from '../../components/table-region.js'
 
 type Text = { kk: string; ru: string }
 const clean = (v: Text) => Object.fromEntries(Object.entries(v).filter(([, s]) => s.trim())) as Text
@@ -33,7 +34,7 @@ export default function AdminCalls() {
       <ErrorBox error={calls.error} />
       {calls.data && calls.data.items.length === 0 && <Empty>{t('grants:web.admin.noCalls')}</Empty>}
       {calls.data && calls.data.items.length > 0 && (
-        <div className="table-wrap">
+        <TableRegion label={t('grants:web.admin.title')}>
           <table className="table">
             <caption className="sr-only">{t('grants:web.admin.title')}</caption>
             <thead>
@@ -61,7 +62,7 @@ export default function AdminCalls() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       )}
       <NewCall />
     </>

@@ -7,6 +7,7 @@ import { useLang, useTitle } from '../../lib/hooks.js'
 import { hasRole, useSession } from '../../lib/session.js'
 import { Empty, ErrorBox, Loading } from '../../components/status.js'
 import { SignInFirst } from '../account/sign-in-first.js'
+import { TableRegion } from '../../components/table-region.js'
 
 /** A council member's grants: open calls to apply to, and every application of their councils. */
 export default function MemberGrants() {
@@ -55,7 +56,7 @@ export default function MemberGrants() {
       <ErrorBox error={apps.error} />
       {apps.data && apps.data.items.length === 0 && <Empty>{t('grants:web.mine.noApplications')}</Empty>}
       {apps.data && apps.data.items.length > 0 && (
-        <div className="table-wrap">
+        <TableRegion label={t('grants:web.mine.applications')}>
           <table className="table">
             <caption className="sr-only">{t('grants:web.mine.applications')}</caption>
             <thead>
@@ -87,7 +88,7 @@ export default function MemberGrants() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       )}
     </>
   )

@@ -7,6 +7,7 @@ import { formatDate, pick } from '../../lib/format.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
 import { Empty, ErrorBox, Loading } from '../../components/status.js'
 import { RecommendationStatus, RoleLinks } from './parts.js'
+import { TableRegion } from '../../components/table-region.js'
 
 const THIS_YEAR = new Date().getFullYear()
 const YEARS = Array.from({ length: 4 }, (_, i) => THIS_YEAR + 1 - i)
@@ -103,7 +104,7 @@ export default function Results() {
       <ErrorBox error={recs.error} />
       {recs.data && recs.data.items.length === 0 && <Empty>{t('grants:web.results.noRecommendations')}</Empty>}
       {recs.data && recs.data.items.length > 0 && (
-        <div className="table-wrap">
+        <TableRegion label={t('grants:web.results.recommendations')}>
           <table className="table">
             <caption className="sr-only">{t('grants:web.results.recommendations')}</caption>
             <thead>
@@ -129,7 +130,7 @@ export default function Results() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       )}
     </>
   )

@@ -6,6 +6,7 @@ import { useRegions } from '../../api/directory.js'
 import { pick } from '../../lib/format.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
 import { Empty, ErrorBox, Loading } from '../../components/status.js'
+import { TableRegion } from '../../components/table-region.js'
 
 const THIS_YEAR = new Date().getFullYear()
 const YEARS = Array.from({ length: 4 }, (_, i) => THIS_YEAR + 1 - i)
@@ -92,7 +93,7 @@ export default function ScorecardPage() {
       {card.loading && <Loading />}
       {card.data && rows.length === 0 && <Empty>{t('grants:web.scorecard.empty')}</Empty>}
       {rows.length > 0 && (
-        <div className="table-wrap">
+        <TableRegion label={t('grants:web.scorecard.caption', { year })}>
           <table className="table">
             <caption>{t('grants:web.scorecard.caption', { year })}</caption>
             <thead>
@@ -112,7 +113,7 @@ export default function ScorecardPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       )}
     </>
   )

@@ -10,6 +10,7 @@ import { More } from '../../components/more.js'
 import { Empty } from '../../components/status.js'
 
 import { is, QUEUE_STATUSES as STATUSES } from '../../../../shared/domain.js'
+import { TableRegion } from '../../components/table-region.js'
 
 /** The council's appeals: status and overdue filters, due dates, overdue rows marked. */
 export function AppealsQueue({ councilId }: { councilId: string }) {
@@ -54,7 +55,7 @@ export function AppealsQueue({ councilId }: { councilId: string }) {
       </div>
       {!list.loading && !list.error && list.items.length === 0 && <Empty>{t('member.noAppeals')}</Empty>}
       {list.items.length > 0 && (
-        <div className="table-wrap">
+        <TableRegion label={t('member.appeals')}>
           <table className="table">
             <caption className="sr-only">{t('member.appeals')}</caption>
             <thead>
@@ -90,7 +91,7 @@ export function AppealsQueue({ councilId }: { councilId: string }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       )}
       <More list={list} />
     </section>

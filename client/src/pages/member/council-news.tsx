@@ -9,6 +9,7 @@ import { More } from '../../components/more.js'
 import { Empty } from '../../components/status.js'
 
 import { is, NEWS_STATUSES as STATUSES } from '../../../../shared/domain.js'
+import { TableRegion } from '../../components/table-region.js'
 
 /** Every article of the council (drafts, scheduled, published, archived) with edit links, and the button to write one. */
 export function CouncilNews({ councilId }: { councilId: string }) {
@@ -39,7 +40,7 @@ export function CouncilNews({ councilId }: { councilId: string }) {
       </div>
       {!list.loading && !list.error && list.items.length === 0 && <Empty>{t('news.empty')}</Empty>}
       {list.items.length > 0 && (
-        <div className="table-wrap">
+        <TableRegion label={t('member.news')}>
           <table className="table">
             <caption className="sr-only">{t('member.news')}</caption>
             <thead>
@@ -77,7 +78,7 @@ export function CouncilNews({ councilId }: { councilId: string }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       )}
       <More list={list} />
     </section>

@@ -12,6 +12,7 @@ import { LangColumns } from '../../components/lang-columns.js'
 import { errFor, TextArea, TextField } from '../../components/field.js'
 import { More } from '../../components/more.js'
 import { Empty, ErrorBox, Notice } from '../../components/status.js'
+import { TableRegion } from '../../components/table-region.js'
 
 /** Upload (resumable, with progress) and the council's own videos in every status. */
 export function CouncilVideos({ councilId }: { councilId: string }) {
@@ -31,7 +32,7 @@ export function CouncilVideos({ councilId }: { councilId: string }) {
         </div>
         {!list.loading && list.items.length === 0 && <Empty>{t('video.empty')}</Empty>}
         {list.items.length > 0 && (
-          <div className="table-wrap">
+          <TableRegion label={t('member.councilVideos')}>
             <table className="table">
               <caption className="sr-only">{t('member.councilVideos')}</caption>
               <thead>
@@ -59,7 +60,7 @@ export function CouncilVideos({ councilId }: { councilId: string }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableRegion>
         )}
         <More list={list} />
       </section>

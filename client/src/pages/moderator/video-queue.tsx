@@ -10,6 +10,7 @@ import { More } from '../../components/more.js'
 import { Empty } from '../../components/status.js'
 
 import { is, MODERATION_QUEUE_STATUSES as STATUSES } from '../../../../shared/domain.js'
+import { TableRegion } from '../../components/table-region.js'
 
 export function VideoQueue() {
   const { t } = useTranslation()
@@ -38,7 +39,7 @@ export function VideoQueue() {
       </div>
       {!list.loading && !list.error && list.items.length === 0 && <Empty>{t('moderation.queueEmpty')}</Empty>}
       {list.items.length > 0 && (
-        <div className="table-wrap">
+        <TableRegion label={t('moderation.videos')}>
           <table className="table">
             <caption className="sr-only">{t('moderation.videos')}</caption>
             <thead>
@@ -62,7 +63,7 @@ export function VideoQueue() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       )}
       <More list={list} />
     </section>
