@@ -60,6 +60,14 @@ describe('web client: accounts, profile and administration', function () {
     await other.close()
 
     // Forgotten password: the link from the e-mail sets a new one.
+    // The account's links sit under one button with the person's name (a disclosure).
+    const account = page.getByRole('button', { name: new RegExp(kk.nav.account) })
+    expect(await account.getAttribute('aria-expanded')).to.equal('false')
+    await account.press('Enter')
+    expect(await account.getAttribute('aria-expanded')).to.equal('true')
+    await page.keyboard.press('Escape')
+    expect(await account.getAttribute('aria-expanded')).to.equal('false')
+    await account.click()
     await page.getByRole('button', { name: kk.nav.logout }).click()
     await page.goto('/forgot-password')
     await field(page, kk.auth.email).fill(email)

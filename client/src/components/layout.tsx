@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
+import { useDisclosure } from '../lib/disclosure.js'
 import { Link, Outlet, useLocation } from 'react-router-dom'
 import { useSession } from '../lib/session.js'
 import { A11yPanel } from './a11y-panel.js'
@@ -95,15 +96,38 @@ function AccountMenu() {
       </div>
     )
   }
+  return <SignedInMenu name={user.displayName} signOut={signOut} />
+}
+
+/** A signed-in person's links under one button with their name: one line in the header on a phone. */
+function SignedInMenu({ name, signOut }: { name: string; signOut: () => Promise<void> | void }) {
+  const { t } = useTranslation()
+  const { open, id, boxProps, buttonProps } = useDisclosure<HTMLDivElement>()
   return (
-    <div className="account">
-      <span className="account-name">{user.displayName}</span>
-      <Link to="/appeals/mine">{t('nav.myAppeals')}</Link>
-      <Link to="/events/mine">{t('nav.myEvents')}</Link>
-      <Link to="/profile">{t('nav.profile')}</Link>
-      <button type="button" className="btn btn-ghost" onClick={() => void signOut()}>
-        {t('nav.logout')}
+    <div className="account account-menu" {...boxProps}>
+      <button className="btn btn-ghost account-name" {...buttonProps}>
+        <span className="sr-only">{t('nav.account')}: </span>
+        {name}
+        <span aria-hidden="true" className="caret">
+          ▾
+        </span>
       </button>
+      <ul id={id} className="account-sub" hidden={!open}>
+        <li>
+          <Link to="/appeals/mine">{t('nav.myAppeals')}</Link>
+        </li>
+        <li>
+          <Link to="/events/mine">{t('nav.myEvents')}</Link>
+        </li>
+        <li>
+          <Link to="/profile">{t('nav.profile')}</Link>
+        </li>
+        <li>
+          <button type="button" className="btn btn-ghost" onClick={() => void signOut()}>
+            {t('nav.logout')}
+          </button>
+        </li>
+      </ul>
     </div>
   )
 }

@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { NavLink, useLocation } from 'react-router-dom'
+import { useDisclosure } from '../lib/disclosure.js'
 import { hasRole, useSession } from '../lib/session.js'
 
 type Item = [to: string, label: string]
@@ -86,43 +87,12 @@ const closeOnLink = (setOpen: (open: boolean) => void) => (e: MouseEvent) => {
 /** A disclosure inside the menu: a button that shows or hides its own list of links. */
 function NavGroup({ label, items }: { label: string; items: Item[] }) {
   const { pathname } = useLocation()
-  const [open, setOpen] = useState(false)
-  const button = useRef<HTMLButtonElement>(null)
-  const box = useRef<HTMLLIElement>(null)
-  const id = useId()
-  useEffect(() => setOpen(false), [pathname])
-  useEffect(() => {
-    if (!open) return
-    const away = (e: PointerEvent) => {
-      if (!box.current?.contains(e.target as Node)) setOpen(false)
-    }
-    document.addEventListener('pointerdown', away)
-    return () => document.removeEventListener('pointerdown', away)
-  }, [open])
+  const { open, setOpen, id, boxProps, buttonProps } = useDisclosure<HTMLLIElement>()
   const current = items.some(([to]) => pathname === to || pathname.startsWith(`${to}/`))
 
   return (
-    <li
-      ref={box}
-      className="nav-group"
-      onKeyDown={(e) => {
-        if (e.key !== 'Escape' || !open) return
-        e.stopPropagation() // the group closes first, the whole menu on the next Escape
-        setOpen(false)
-        button.current?.focus()
-      }}
-      onBlur={(e) => {
-        if (open && !box.current?.contains(e.relatedTarget as Node | null)) setOpen(false)
-      }}
-    >
-      <button
-        ref={button}
-        type="button"
-        className={current ? 'active' : undefined}
-        aria-expanded={open}
-        aria-controls={id}
-        onClick={() => setOpen(!open)}
-      >
+    <li className="nav-group" {...boxProps}>
+      <button className={current ? 'active' : undefined} {...buttonProps}>
         {label}
         <span aria-hidden="true" className="caret">
           ▾
