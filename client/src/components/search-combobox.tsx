@@ -49,18 +49,20 @@ export function SearchCombobox({ label, hint, search, onPick, minChars = 2 }: Pr
       ctl.abort()
     }
   }, [text, minChars, search])
+  // The input is left to downshift (a controlled value drops keystrokes typed fast); picking an
+  // option empties it for the next search.
   const cb = useCombobox<Option>({
     items,
-    inputValue: text,
     itemToString: (o) => o?.label ?? '',
-    onInputValueChange: ({ inputValue, type }) => {
-      if (type === useCombobox.stateChangeTypes.InputChange) setText(inputValue ?? '')
-    },
+    onInputValueChange: ({ inputValue }) => setText(inputValue ?? ''),
     selectedItem: null,
+    stateReducer: (_state, { type, changes }) =>
+      type === useCombobox.stateChangeTypes.InputKeyDownEnter || type === useCombobox.stateChangeTypes.ItemClick
+        ? { ...changes, inputValue: '' }
+        : changes,
     onSelectedItemChange: ({ selectedItem }) => {
       if (!selectedItem) return
       onPick(selectedItem)
-      setText('')
       setItems([])
     },
   })
