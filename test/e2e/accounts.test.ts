@@ -78,7 +78,7 @@ describe('web client: accounts, profile and administration', function () {
 
   it('an admin makes a citizen a council member, who then gets the member area; a moderator cannot manage users', async () => {
     const kk = web('kk')
-    const council = await s.council({
+    await s.council({
       kk: 'Павлодар облысының қоғамдық кеңесі',
       ru: 'Общественный совет Павлодарской области',
       regionCode: 'KZ-55',
