@@ -102,6 +102,9 @@ describe('users: the admin console (search, CSV, audit filters)', () => {
         'Совет Мангистау',
         'нет',
       ])
+      // The bytes start with the UTF-8 BOM (Excel reads Cyrillic right only then).
+      const raw = await fetch(`${t.url}/api/v1/users.csv?q=csv-member`, { headers: { cookie: admin.cookieHeader() } })
+      expect([...new Uint8Array(await raw.arrayBuffer()).slice(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf])
       const kk = rows((await admin.get('/api/v1/users.csv?role=council_member&lng=kk')).text)
       expect(kk[0][0]).to.equal('Аты-жөні')
       expect(kk.slice(1).every((r) => r[2].includes('Кеңес мүшесі'))).to.equal(true)
