@@ -23,6 +23,7 @@ export const RIGHTS = {
   'user.manage': { global: ['admin'] },
   'metrics.read': { global: ['admin'] },
   'audit.read': { global: ['admin'] },
+  'jobs.manage': { global: ['admin'] }, // retry failed background jobs
   // councils
   'council.create': { global: staff },
   'council.update': { global: staff, council: ['council_member'] },

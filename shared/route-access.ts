@@ -46,6 +46,9 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRow>> = {
   'GET /api/v1/health': PUBLIC,
   'GET /api/v1/openapi.json': PUBLIC,
   'GET /metrics': ADMIN,
+  'GET /api/v1/admin/operations': ADMIN,
+  // the placeholder names no job: admins are told 404, everyone else is refused before that
+  'POST /api/v1/admin/jobs/{id}/retry': row(401, 403, 403, 403, 403, 404),
   'GET /media/files/{folder}/{owner}/{name}': NOTHING,
   // regions and councils
   'GET /api/v1/regions': PUBLIC,
@@ -69,8 +72,10 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRow>> = {
   'POST /api/v1/auth/password/reset': PUBLIC,
   'POST /api/v1/auth/password/change': SIGNED_IN,
   'GET /api/v1/users': ADMIN,
+  'GET /api/v1/users.csv': ADMIN,
   'PATCH /api/v1/users/{id}': ADMIN,
   'GET /api/v1/audit': ADMIN,
+  'GET /api/v1/audit.csv': ADMIN,
   // appeals (the fixture appeal is the citizen's, sent to the owner's council)
   'POST /api/v1/appeals': PUBLIC,
   'POST /api/v1/appeals/confirm': PUBLIC,

@@ -25,10 +25,22 @@ import type {
 type Payload<S extends z.ZodType> = z.input<S>
 type Reply<T extends object = object> = (ack: Ack<T>) => void
 
+/** How far one reader has read a room (their newest `message:read`). */
+export interface RoomRead {
+  userId: string
+  displayName: string
+  /** The reader's councils among the room's (empty for staff without a council there). */
+  councilIds: string[]
+  messageId: string
+  at: string
+}
+
 /** What `room:join` answers: the room, who is online in it, and what a returning client missed. */
 export interface RoomJoined {
   room: ChatRoom
   online: string[]
+  /** Every reader's last read message (read receipts), newest first. */
+  reads: RoomRead[]
   /** Messages after `lastMessageId`, oldest first (at most 200); only when it was given. */
   missed?: ChatMessage[]
   missedMore?: boolean
@@ -51,8 +63,16 @@ export interface ServerToClientEvents {
   'message:new': (payload: { message: ChatMessage }) => void
   'message:edited': (payload: { message: ChatMessage }) => void
   'message:deleted': (payload: { roomId: string; messageId: string }) => void
-  typing: (payload: { roomId: string; userId: string }) => void
-  read: (payload: { roomId: string; userId: string; messageId: string }) => void
+  /** `displayName` is an addition to API.md's `{ roomId, userId }`: the page names who types. */
+  typing: (payload: { roomId: string; userId: string; displayName: string }) => void
+  /** `displayName` and `councilIds` (the reader's councils in the room) are additions to API.md's payload. */
+  read: (payload: {
+    roomId: string
+    userId: string
+    messageId: string
+    displayName: string
+    councilIds: string[]
+  }) => void
   presence: (payload: { userId: string; online: boolean }) => void
   'room:updated': (payload: { roomId: string; councilIds: string[]; councils: ChatRoomCouncil[] }) => void
 }

@@ -19,6 +19,8 @@ const AuditLogSchema = new Schema(
 )
 AuditLogSchema.index({ at: -1 })
 AuditLogSchema.index({ action: 1, at: -1 })
+AuditLogSchema.index({ actorId: 1, at: -1 })
+AuditLogSchema.index({ 'target.id': 1, at: -1 })
 interface AuditDoc {
   _id: mongoose.Types.ObjectId
   actorId: mongoose.Types.ObjectId | null
@@ -72,24 +74,46 @@ export async function listAudit(filter: { action?: string; targetId?: string } =
   return docs.map(toAuditView)
 }
 
-export interface AuditQuery {
+export interface AuditFilter {
   action?: string
   actorId?: string
   targetKind?: string
   targetId?: string
+  /** `at` from this moment on (inclusive) … */
+  from?: string
+  /** … and before this one (exclusive). */
+  to?: string
+}
+export interface AuditQuery extends AuditFilter {
   limit: number
   cursor?: string
 }
+export type AuditView = ReturnType<typeof toAuditView>
 
-/** Newest first, cursor-paginated (`GET /api/v1/audit`). */
-export async function pageAudit(q: AuditQuery) {
+function auditFilter(q: AuditFilter): Record<string, unknown> {
   const filter: Record<string, unknown> = {}
   if (q.action) filter.action = q.action
   if (q.actorId) filter.actorId = new mongoose.Types.ObjectId(q.actorId)
   if (q.targetKind) filter['target.kind'] = q.targetKind
   if (q.targetId) filter['target.id'] = q.targetId
+  if (q.from || q.to)
+    filter.at = mongoose.trusted({
+      ...(q.from ? { $gte: new Date(q.from) } : {}),
+      ...(q.to ? { $lt: new Date(q.to) } : {}),
+    })
+  return filter
+}
+
+/** Every entry matching the filter, newest first, at most `max` (CSV export). */
+export async function auditRows(q: AuditFilter, max: number): Promise<AuditView[]> {
+  const docs = await AuditLog.find(auditFilter(q)).sort({ at: -1, _id: -1 }).limit(max).lean<AuditDoc[]>()
+  return docs.map(toAuditView)
+}
+
+/** Newest first, cursor-paginated (`GET /api/v1/audit`). */
+export async function pageAudit(q: AuditQuery) {
   return keysetPage({
-    filter,
+    filter: auditFilter(q),
     field: 'at',
     cursor: q.cursor,
     limit: q.limit,

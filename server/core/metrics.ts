@@ -124,3 +124,50 @@ route(
   },
   ({ res }) => sendMetrics(res),
 )
+
+export interface KeyMetrics {
+  /** HTTP requests answered since this process started. */
+  requests: number
+  /** Of those, answered with a 5xx status. */
+  serverErrors: number
+  /** serverErrors / requests (0 without requests). */
+  errorRate: number
+  /** The upper bound of the latency bucket holding the 95th percentile, in milliseconds (null without requests). */
+  p95Ms: number | null
+  /** Sockets connected to /chat in this process (the `chat_sockets` gauge, 0 when chat is not running). */
+  sockets: number
+}
+
+/**
+ * The few numbers an operator looks at first, read from this process's prom-client registry
+ * (cumulative since start, like the Prometheus series they come from).
+ */
+export async function keyMetrics(): Promise<KeyMetrics> {
+  const [req, dur] = await Promise.all([requests.get(), duration.get()])
+  let total = 0
+  let errors = 0
+  for (const v of req.values) {
+    total += v.value
+    if (String(v.labels.status ?? '').startsWith('5')) errors += v.value
+  }
+  const buckets = new Map<number, number>()
+  for (const v of dur.values) {
+    if (!v.metricName?.endsWith('_bucket')) continue
+    const raw = (v.labels as Record<string, string | number | undefined>).le // buckets carry `le` beside our labels
+    const le = raw === '+Inf' ? Infinity : Number(raw)
+    buckets.set(le, (buckets.get(le) ?? 0) + v.value)
+  }
+  const sorted = [...buckets.entries()].sort((a, b) => a[0] - b[0])
+  const count = sorted.at(-1)?.[1] ?? 0
+  let p95Ms: number | null = null
+  if (count > 0) {
+    const hit = sorted.find(([, cum]) => cum >= 0.95 * count)
+    const le = hit?.[0] ?? Infinity
+    // Beyond the largest finite bucket: report that bound (the histogram knows no more).
+    const finite = Number.isFinite(le) ? le : (sorted.filter(([b]) => Number.isFinite(b)).at(-1)?.[0] ?? 0)
+    p95Ms = Math.round(finite * 1000)
+  }
+  const socketGauge = registry.getSingleMetric('chat_sockets') as Gauge | undefined
+  const sockets = socketGauge ? ((await socketGauge.get()).values[0]?.value ?? 0) : 0
+  return { requests: total, serverErrors: errors, errorRate: total ? errors / total : 0, p95Ms, sockets }
+}

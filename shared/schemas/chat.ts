@@ -96,6 +96,9 @@ export type HistoryQuery = z.infer<typeof HistoryQuery>
 
 export const EditMessageBody = z.strictObject({ text: EditedText })
 export type EditMessageBody = z.infer<typeof EditMessageBody>
+/** Why a moderator removes someone else's message: kept in the audit log (`chat.message_deleted`). */
+export const DeleteReason = z.string().trim().min(1).max(500)
+export const DeleteMessageBody = z.strictObject({ reason: DeleteReason.optional() })
 
 // ---------- socket.io events (client → server) ----------
 
@@ -130,7 +133,7 @@ export const MessageSendPayload = z
 export type MessageSendPayload = z.infer<typeof MessageSendPayload>
 
 export const MessageEditPayload = z.strictObject({ messageId: ObjectIdString, text: EditedText })
-export const MessageDeletePayload = z.strictObject({ messageId: ObjectIdString })
+export const MessageDeletePayload = z.strictObject({ messageId: ObjectIdString, reason: DeleteReason.optional() })
 export const TypingPayload = z.strictObject({ roomId: ObjectIdString })
 export const MessageReadPayload = z.strictObject({ roomId: ObjectIdString, messageId: ObjectIdString })
 

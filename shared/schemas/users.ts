@@ -46,15 +46,28 @@ export const UpdateUserBody = z.strictObject({
 })
 export type UpdateUserBody = z.infer<typeof UpdateUserBody>
 
-export const AuditQuery = ListQuery.extend({
+/** CSV export of the user list: the list's filters, every matching row (at most 10 000). */
+export const UserCsvQuery = UserListQuery.omit({ limit: true, cursor: true })
+
+const AuditFilterFields = {
   action: z.string().trim().min(1).max(100).optional(),
   actorId: ObjectIdString.optional(),
   targetKind: z.string().trim().min(1).max(50).optional(),
   targetId: z.string().trim().min(1).max(100).optional(),
-})
+  from: z.iso.datetime({ offset: true }).optional().describe('Entries at or after this moment'),
+  to: z.iso.datetime({ offset: true }).optional().describe('Entries before this moment'),
+}
+const fromBeforeTo = (q: { from?: string; to?: string }) => !q.from || !q.to || new Date(q.from) < new Date(q.to)
+const rangeIssue = { message: 'invalid_range', path: ['to'] }
+export const AuditQuery = ListQuery.extend(AuditFilterFields).refine(fromBeforeTo, rangeIssue)
+/** CSV export of the audit log: the same filters, every matching entry (at most 10 000), newest first. */
+export const AuditCsvQuery = z.object(AuditFilterFields).refine(fromBeforeTo, rangeIssue)
 export const AuditEntry = z.object({
   id: z.string(),
   actorId: z.string().nullable(),
+  /** The actor's display name and e-mail now (null for the system or a removed account). */
+  actorName: z.string().nullable(),
+  actorEmail: z.string().nullable(),
   action: z.string(),
   target: z.record(z.string(), z.unknown()).nullable(),
   details: z.record(z.string(), z.unknown()),

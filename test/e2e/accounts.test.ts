@@ -86,7 +86,7 @@ describe('web client: accounts, profile and administration', function () {
 
   it('an admin makes a citizen a council member, who then gets the member area; a moderator cannot manage users', async () => {
     const kk = web('kk')
-    const council = await s.council({
+    await s.council({
       kk: 'Павлодар облысының қоғамдық кеңесі',
       ru: 'Общественный совет Павлодарской области',
       regionCode: 'KZ-55',
@@ -100,7 +100,13 @@ describe('web client: accounts, profile and administration', function () {
     await page.getByRole('button', { name: kk.councils.find, exact: true }).click()
     await page.getByRole('button', { name: new RegExp(`^${kk.moderation.edit}\\s*:\\s*Серік Бекұлы$`) }).click()
     await field(page, kk.role.council_member).check()
-    await field(page, kk.moderation.councilIds).fill(council.id)
+    // The council is found by its name (a combobox), never typed as an id.
+    await page.getByRole('combobox', { name: kk.console.addCouncil }).fill('Павлодар')
+    await page.getByRole('option', { name: /Павлодар облысының қоғамдық кеңесі/ }).click()
+    await page
+      .getByRole('list', { name: kk.console.councils })
+      .getByText('Павлодар облысының қоғамдық кеңесі', { exact: true })
+      .waitFor()
     await page.getByRole('button', { name: kk.profile.save }).click()
     // The list reloads with the new roles (the edit form, with its checkboxes, is gone).
     await page.locator('.user-list .meta', { hasText: kk.role.council_member }).waitFor()

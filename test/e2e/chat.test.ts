@@ -4,8 +4,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { expect } from 'chai'
 import { createUser } from '../helpers/users.js'
-import { axeProblems, field, shot } from './browser.js'
-import { browserSuite, web } from './support.js'
+import { listAudit } from '../../server/core/audit.js'
+import { axeProblems, field, settled, shot } from './browser.js'
+import { browserSuite, until, web } from './support.js'
 
 describe('web client: chat between councils', function () {
   this.timeout(120_000)
@@ -53,8 +54,8 @@ describe('web client: chat between councils', function () {
 
     // B types: A sees who is typing; B sends: A gets it live.
     await field(pb, kk.chat.message).pressSequentially('Сә')
-    // (A has no message of B's yet to learn the name from: "someone is typing")
-    await pa.locator('.typing', { hasText: kk.chat.typing.replace('{{names}}', kk.chat.someone) }).waitFor()
+    // A has no message of B's yet, yet the typing event names B.
+    await pa.locator('.typing', { hasText: kk.chat.typing.replace('{{names}}', 'Бауыржан Серікұлы') }).waitFor()
     await field(pb, kk.chat.message).fill('Сәлем! Диалог алаңын ашайық.')
     await pb.getByRole('button', { name: kk.chat.send }).click()
     await pa.locator('.message-text', { hasText: 'Сәлем! Диалог алаңын ашайық.' }).waitFor()
@@ -140,6 +141,78 @@ describe('web client: chat between councils', function () {
     expect(await edited.getByRole('button', { name: kk.chat.edit }).count()).to.equal(0)
     expect(await field(pa, kk.chat.message).inputValue(), 'the composer is back to a new message').to.equal('')
     await Promise.all([actx.close(), bctx.close()])
+  })
+
+  it('shows read receipts and lets a moderator delete a message with a reason (ru, 375 px, keyboard)', async () => {
+    const ru = web('ru')
+    const x = await s.council({ kk: 'Ақмола кеңесі', ru: 'Совет Акмолы', regionCode: 'KZ-11' })
+    const y = await s.council({ kk: 'Атырау кеңесі', ru: 'Совет Атырау', regionCode: 'KZ-23' })
+    const p = await s.member(x, { displayName: 'Павел Ким', locale: 'ru' })
+    const q = await s.member(y, { displayName: 'Қуаныш Әлиев' })
+    const mod = await createUser(s.t, { roles: ['moderator'], displayName: 'Мирас Модератов', locale: 'ru' })
+    const { ctx: pctx, page: pp } = await s.signedIn(p, { lng: 'ru' })
+    const roomId = await pp.evaluate(
+      async (councilIds) => {
+        const { csrfToken } = await (await fetch('/api/v1/auth/csrf')).json()
+        const res = await fetch('/api/v1/chat/rooms', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrfToken },
+          body: JSON.stringify({ kind: 'direct', councilIds }),
+        })
+        return (await res.json()).room.id as string
+      },
+      [x.id, y.id],
+    )
+    await pp.goto(`/member/chat/${roomId}`)
+    await pp.getByTestId('other-read').getByText(ru.chat.otherNotRead.replace('{{council}}', 'Совет Атырау')).waitFor()
+    await field(pp, ru.chat.message).fill('Коллеги, добрый день!')
+    await pp.keyboard.press('Enter')
+    await pp.locator('.message-text', { hasText: 'Коллеги, добрый день!' }).waitFor()
+    expect(await pp.getByTestId('read-receipt').count(), 'nobody has read it yet').to.equal(0)
+
+    // Q opens the room: the page marks the newest message read; P sees who read it and how far Atyrau got.
+    const { ctx: qctx, page: pq } = await s.signedIn(q, { lng: 'kk' })
+    await pq.goto(`/member/chat/${roomId}`)
+    await pq.locator('.message-text', { hasText: 'Коллеги, добрый день!' }).waitFor()
+    const receipt = pp.getByTestId('read-receipt')
+    await receipt.waitFor()
+    expect(await receipt.textContent())
+      .to.contain(ru.chat.readBy.replace('{{count}}', '1'))
+      .and.contain('Қуаныш Әлиев')
+    await pp
+      .getByTestId('other-read')
+      .getByText(/^Совет Атырау прочитал: /)
+      .waitFor()
+    // After a reload the receipt is still there (it comes from the server, not from memory).
+    await pp.reload()
+    await pp.getByTestId('read-receipt').waitFor()
+
+    // The moderator, on a phone, removes the message with a reason, using only the keyboard.
+    const { ctx: mctx, page: pm } = await s.signedIn(mod, { lng: 'ru' })
+    await pm.setViewportSize({ width: 375, height: 800 })
+    await pm.goto(`/member/chat/${roomId}`)
+    const msg = pm.locator('.message', { hasText: 'Коллеги, добрый день!' })
+    const del = msg.getByRole('button', { name: new RegExp(`^${ru.chat.deleteAsModerator}`) })
+    await del.focus()
+    await pm.keyboard.press('Enter')
+    const reason = field(pm, ru.chat.deleteReason)
+    await reason.waitFor()
+    expect(await reason.evaluate((el) => el === document.activeElement), 'focus moves to the reason').to.equal(true)
+    await pm.keyboard.type('Проверка модерации')
+    await settled(pm)
+    expect(await axeProblems(pm), 'moderation form').to.deep.equal([])
+    expect(await pm.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).to.equal(true)
+    await shot(pm, 'chat-moderate-375-ru')
+    await pm.keyboard.press('Tab')
+    await pm.keyboard.press('Enter')
+    await pp.locator('.message', { hasText: ru.chat.deleted }).waitFor()
+    await pq.locator('.message', { hasText: web('kk').chat.deleted }).waitFor()
+    const [entry] = await until('the audit entry', 10_000, async () => {
+      const rows = await listAudit({ action: 'chat.message_deleted' })
+      return rows.length ? rows : undefined
+    })
+    expect(entry.details).to.deep.include({ reason: 'Проверка модерации', senderId: p.id })
+    await Promise.all([pctx.close(), qctx.close(), mctx.close()])
   })
 
   it('keeps a citizen out of the council chat', async () => {

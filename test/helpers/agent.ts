@@ -22,7 +22,7 @@ const SESSION_COOKIE = 'kenes.sid'
  * refetched whenever the session cookie changes, e.g. after login), parses JSON bodies.
  */
 export class Agent {
-  user?: { id: string; email: string; roles: string[]; councilIds: string[] }
+  user?: { id: string; email: string; displayName: string; roles: string[]; councilIds: string[] }
   readonly cookies = new Map<string, string>()
   private csrf?: { sid: string; token: string }
 

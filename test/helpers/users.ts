@@ -42,6 +42,6 @@ export async function loginAs(t: TestServer, opts: UserOptions = {}): Promise<Ag
   const res = await agent.post('/api/v1/auth/login', { email, password })
   if (res.status !== 200) throw new Error(`loginAs(${email}): ${res.status} ${res.text}`)
   const u = res.body.user
-  agent.user = { id: u.id, email: u.email, roles: u.roles, councilIds: u.councilIds }
+  agent.user = { id: u.id, email: u.email, displayName: u.displayName, roles: u.roles, councilIds: u.councilIds }
   return agent
 }

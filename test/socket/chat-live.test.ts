@@ -75,7 +75,8 @@ describe('socket.io /chat: presence, typing, receipts, limits', () => {
     const [ra2, rb, ra1] = [record(a2), record(b), record(a1)]
     const seen = nextEvent(b, 'typing')
     expect(await ask(a1, 'typing', { roomId: roomAB })).to.deep.equal({ ok: true, throttled: false })
-    expect(await seen).to.deep.equal({ roomId: roomAB, userId: alice.user!.id })
+    // The typist's name comes along (an addition to the contract's payload), so pages can say who types.
+    expect(await seen).to.deep.equal({ roomId: roomAB, userId: alice.user!.id, displayName: 'Әлия' })
     expect(await ask(a1, 'typing', { roomId: roomAB })).to.deep.equal({ ok: true, throttled: true })
     expect(await ask(a2, 'typing', { roomId: roomAB })).to.deep.equal({ ok: true, throttled: true })
     const barrier = Promise.all([nextEvent(b, 'message:new'), nextEvent(a2, 'message:new')])
@@ -107,7 +108,13 @@ describe('socket.io /chat: presence, typing, receipts, limits', () => {
       ok: true,
       advanced: true,
     })
-    expect(await receipt).to.deep.equal({ roomId: roomAC, userId: carol.user!.id, messageId: sent[1].id })
+    expect(await receipt).to.deep.equal({
+      roomId: roomAC,
+      userId: carol.user!.id,
+      messageId: sent[1].id,
+      displayName: carol.user!.displayName,
+      councilIds: [councilC],
+    })
     expect((await unread(carol)).unread).to.equal(1)
     // Reading an older message never moves the mark back, and is not broadcast.
     expect(await ask(c, 'message:read', { roomId: roomAC, messageId: sent[0].id })).to.deep.equal({

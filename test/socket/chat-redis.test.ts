@@ -75,7 +75,7 @@ describe('socket.io /chat across two processes (Redis adapter)', function () {
     expect(received.filter((id) => id === sent.message.id)).to.have.length(1)
     const typing = nextEvent(onB, 'typing')
     await ask(onA, 'typing', { roomId })
-    expect(await typing).to.deep.equal({ roomId, userId: alice.user!.id })
+    expect(await typing).to.deep.equal({ roomId, userId: alice.user!.id, displayName: alice.user!.displayName })
   })
 
   it('should give a client that moved to the other process what it missed (room:join lastMessageId)', async () => {

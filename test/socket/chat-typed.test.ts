@@ -62,7 +62,13 @@ describe('socket.io /chat: the typed event maps of shared/socket-events.ts', () 
     const read = await sb.timeout(5000).emitWithAck('message:read', { roomId, messageId: message.id })
     if (!read.ok) throw new Error(read.error.code)
     expect(read.advanced).to.equal(true)
-    expect(await receipt).to.deep.equal({ roomId, userId: bob.user!.id, messageId: message.id })
+    expect(await receipt).to.deep.equal({
+      roomId,
+      userId: bob.user!.id,
+      messageId: message.id,
+      displayName: bob.user!.displayName,
+      councilIds: bob.user!.councilIds,
+    })
 
     const bad = await sa.timeout(5000).emitWithAck('message:send', { roomId, text: '', clientId: 'typed-test-2' })
     expect(bad.ok).to.equal(false)

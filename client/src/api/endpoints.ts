@@ -13,6 +13,7 @@ import type * as Common from '../../../shared/schemas/common.js'
 import type * as Councils from '../../../shared/schemas/councils.js'
 import type * as Events from '../../../shared/schemas/events.js'
 import type * as News from '../../../shared/schemas/news.js'
+import type * as Ops from '../../../shared/schemas/operations.js'
 import type * as Regions from '../../../shared/schemas/regions.js'
 import type * as Users from '../../../shared/schemas/users.js'
 import type * as Videos from '../../../shared/schemas/videos.js'
@@ -93,6 +94,9 @@ export const endpoints = {
     'PATCH',
     '/users/:id',
   ),
+  listAudit: endpoint<{ query: typeof Users.AuditQuery; response: typeof Users.AuditPage }>('GET', '/audit'),
+  operations: endpoint<{ response: typeof Ops.Operations }>('GET', '/admin/operations'),
+  retryJob: endpoint<{ params: Id; response: typeof Ops.RetriedJob }>('POST', '/admin/jobs/:id/retry'),
 
   // ---- regions and councils ----
   listRegions: endpoint<{ response: typeof Regions.RegionList }>('GET', '/regions'),

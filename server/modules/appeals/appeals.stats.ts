@@ -174,3 +174,14 @@ export async function stopResponseDaysBackfill(): Promise<void> {
   await backfill
   backfill = undefined
 }
+
+/** Appeals on the whole portal: all, still open, and open past their deadline (the operations page). */
+export async function portalAppealCounts(now = new Date()): Promise<{ total: number; open: number; overdue: number }> {
+  const open = { status: mongoose.trusted({ $in: [...OPEN_STATUSES] }) }
+  const [total, openCount, overdue] = await Promise.all([
+    Appeal.countDocuments({}),
+    Appeal.countDocuments(open),
+    Appeal.countDocuments({ ...open, dueAt: mongoose.trusted({ $ne: null, $lt: now }) }),
+  ])
+  return { total, open: openCount, overdue }
+}

@@ -14,6 +14,8 @@ export const appealsModule: KenesModule = {
   stop: stopResponseDaysBackfill,
 }
 
+export { portalAppealCounts } from './appeals.stats.js'
+
 // The front door: Kazakhstan's working-day calendar, for other deadlines (grants, recommendations, tickets).
 export {
   almatyDay,

@@ -21,6 +21,7 @@ import { messageLimiter, typingLimiter } from './chat.limits.js'
 import { chatEventErrors } from './chat.metrics.js'
 import { deleteMessage, editMessage, markRead, missedSince, sendMessage } from './chat.messages.service.js'
 import type { Presence } from './chat.presence.js'
+import { roomReads } from './chat.reads.js'
 import { getRoom } from './chat.rooms.service.js'
 
 /** A socket may follow this many rooms at once (a council's busiest member has a few dozen). */
@@ -119,8 +120,11 @@ export function registerChatHandlers(socket: ChatSocket, presence: Presence): vo
     // broadcast to us, or both (same id: clients keep messages by id), never in neither.
     await socket.join(channel)
     const missed = lastMessageId ? await missedSince(room.id, lastMessageId) : undefined
-    const online = await presence.usersIn(channel).catch(() => [actor.id])
-    return { room, online, ...(missed ? { missed: missed.messages, missedMore: missed.more } : {}) }
+    const [online, reads] = await Promise.all([
+      presence.usersIn(channel).catch(() => [actor.id]),
+      roomReads(room.id, room.councilIds),
+    ])
+    return { room, online, reads, ...(missed ? { missed: missed.messages, missedMore: missed.more } : {}) }
   })
 
   on(socket, 'room:leave', RoomLeavePayload, async ({ roomId }) => {
@@ -142,8 +146,8 @@ export function registerChatHandlers(socket: ChatSocket, presence: Presence): vo
     return { message }
   })
 
-  on(socket, 'message:delete', MessageDeletePayload, async ({ messageId }, actor) => {
-    const res = await deleteMessage(actor, messageId)
+  on(socket, 'message:delete', MessageDeletePayload, async ({ messageId, reason }, actor) => {
+    const res = await deleteMessage(actor, messageId, reason)
     if (res.changed)
       socket.to(roomChannel(res.roomId)).emit('message:deleted', { roomId: res.roomId, messageId: res.messageId })
     return { roomId: res.roomId, messageId: res.messageId }
@@ -160,13 +164,19 @@ export function registerChatHandlers(socket: ChatSocket, presence: Presence): vo
       if (err instanceof AppError && err.code === 'rate_limited') return { throttled: true }
       throw err
     }
-    socket.to(channel).except(userChannel(actor.id)).emit('typing', { roomId, userId: actor.id })
+    socket
+      .to(channel)
+      .except(userChannel(actor.id))
+      .emit('typing', { roomId, userId: actor.id, displayName: actor.displayName })
     return { throttled: false }
   })
 
   on(socket, 'message:read', MessageReadPayload, async ({ roomId, messageId }, actor) => {
-    const { advanced } = await markRead(actor, roomId, messageId)
-    if (advanced) socket.to(roomChannel(roomId)).emit('read', { roomId, userId: actor.id, messageId })
+    const { advanced, councilIds } = await markRead(actor, roomId, messageId)
+    if (advanced)
+      socket
+        .to(roomChannel(roomId))
+        .emit('read', { roomId, userId: actor.id, messageId, displayName: actor.displayName, councilIds })
     return { advanced }
   })
 }

@@ -1,6 +1,7 @@
 import mongoose from 'mongoose'
 import type { ChatMessage, HistoryQuery, MessageSendPayload } from '../../../shared/schemas/chat.js'
 import type { Page } from '../../../shared/schemas/common.js'
+import { audit } from '../../core/audit.js'
 import { AppError, conflict, isDuplicateKey, notFound } from '../../core/errors.js'
 import { log } from '../../core/logger.js'
 import type { Actor } from '../../core/policy.js'
@@ -140,11 +141,13 @@ export async function editMessage(actor: Actor, messageId: string, text: string)
 
 /**
  * Soft delete: the text and attachments disappear for everyone, the message's place in the
- * history stays. `changed: false` when it was already deleted (nothing to broadcast).
+ * history stays. `changed: false` when it was already deleted (nothing to broadcast). Removing
+ * someone else's message is moderation: audit-logged as `chat.message_deleted` with the reason.
  */
 export async function deleteMessage(
   actor: Actor,
   messageId: string,
+  reason?: string,
 ): Promise<{ roomId: string; messageId: string; changed: boolean }> {
   const msg = await loadMessageFor(actor, messageId)
   const out = { roomId: String(msg.roomId), messageId: String(msg._id) }
@@ -158,7 +161,20 @@ export async function deleteMessage(
     { _id: msg._id, deletedAt: null },
     { $set: { deletedAt: new Date(), deletedBy: oid(actor.id) } },
   )
-  return { ...out, changed: res.modifiedCount === 1 }
+  const changed = res.modifiedCount === 1
+  if (changed && String(msg.senderId) !== actor.id)
+    await audit({
+      actorId: actor.id,
+      action: 'chat.message_deleted',
+      target: { kind: 'chat_message', id: out.messageId },
+      details: {
+        roomId: out.roomId,
+        senderId: String(msg.senderId),
+        senderName: msg.senderName,
+        reason: reason ?? null,
+      },
+    })
+  return { ...out, changed }
 }
 
 /** GET /chat/rooms/:id/messages: newest first; `nextCursor` is the `before` of the next page. */
@@ -200,18 +216,25 @@ async function seqOf(roomId: mongoose.Types.ObjectId | string, messageId: string
  * the conditional upsert matches a lower mark or inserts; a higher mark makes the insert hit the
  * unique index, which means "already read further" (`advanced: false`, nothing to broadcast).
  */
-export async function markRead(actor: Actor, roomId: string, messageId: string): Promise<{ advanced: boolean }> {
+export async function markRead(
+  actor: Actor,
+  roomId: string,
+  messageId: string,
+): Promise<{ advanced: boolean; councilIds: string[] }> {
   const room = await loadRoomFor(actor, roomId)
   const seq = await seqOf(room._id, messageId)
+  const inRoom = new Set(room.councilIds.map(String))
+  // The reader's councils in this room, for "how far has the other council read".
+  const councilIds = actor.councilIds.filter((c) => inRoom.has(c))
   try {
     await ChatReadModel.updateOne(
       { userId: oid(actor.id), roomId: room._id, lastReadSeq: mongoose.trusted({ $lt: seq }) },
       { $set: { lastReadSeq: seq, lastReadMessageId: oid(messageId) } },
       { upsert: true },
     )
-    return { advanced: true }
+    return { advanced: true, councilIds }
   } catch (err) {
-    if (isDuplicateKey(err)) return { advanced: false }
+    if (isDuplicateKey(err)) return { advanced: false, councilIds }
     throw err
   }
 }

@@ -64,6 +64,8 @@ const ReadSchema = new Schema(
   { timestamps: { createdAt: false, updatedAt: true }, collection: 'chat_reads' },
 )
 ReadSchema.index({ userId: 1, roomId: 1 }, { unique: true })
+/** A room's read receipts, furthest first (`room:join` hands them out). */
+ReadSchema.index({ roomId: 1, lastReadSeq: -1 })
 
 /**
  * Who took part (posted) in which dialogue platform, one document per user, room and UTC day:

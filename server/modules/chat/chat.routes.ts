@@ -9,6 +9,7 @@ import {
   ChatRoomPage,
   ChatRoomResponse,
   CreateRoomBody,
+  DeleteMessageBody,
   EditMessageBody,
   HistoryQuery,
   RoomListQuery,
@@ -223,13 +224,14 @@ route(
     auth: 'chat.room_access',
     scope: ({ params }) => messageScope(params.id),
     params: IdParams,
+    body: DeleteMessageBody,
     status: 204,
-    errors: [404],
+    errors: [400, 404],
     summary:
-      'Delete (soft) a message: the sender within 15 minutes, a moderator any time. The room gets `message:deleted { roomId, messageId }`',
+      "Delete (soft) a message: the sender within 15 minutes, a moderator any time. Optional JSON body `{ reason }` (1..500 chars): a moderator removing someone else's message is audit-logged as `chat.message_deleted` with it. The room gets `message:deleted { roomId, messageId }`",
   },
-  async ({ actor, params }) => {
-    const r = await deleteMessage(actor, params.id)
+  async ({ actor, params, body }) => {
+    const r = await deleteMessage(actor, params.id, body.reason)
     if (r.changed) emitToRoom(r.roomId, 'message:deleted', { roomId: r.roomId, messageId: r.messageId })
   },
 )

@@ -1,44 +1,11 @@
 import { Router } from 'express'
-import { z } from 'zod'
 import type { KenesModule } from '../../core/module.js'
-import { currentConfig } from '../../core/config.js'
-import { pingDatabase } from '../../core/db.js'
 import { metricsRouter } from '../../core/metrics.js'
 import { openApiRouter } from '../../core/openapi.js'
-import { route } from '../../core/route.js'
-
-let started = Date.now()
-const Health = z.object({
-  status: z.enum(['ok', 'error']),
-  db: z.enum(['up', 'down']),
-  version: z.string(),
-  uptimeSec: z.number().int(),
-})
+import { markStarted, operationsRoutes } from './operations.js'
 
 const api = Router()
-route(
-  api,
-  {
-    method: 'get',
-    path: '/health',
-    auth: 'public',
-    tags: ['operations'],
-    summary: 'Liveness and database reachability (503 with `db: "down"`)',
-    response: Health,
-    errors: [503],
-  },
-  async ({ res }) => {
-    const up = await pingDatabase()
-    res.setHeader('Cache-Control', 'no-store')
-    res.status(up ? 200 : 503)
-    return {
-      status: up ? 'ok' : 'error',
-      db: up ? 'up' : 'down',
-      version: currentConfig().version,
-      uptimeSec: Math.floor((Date.now() - started) / 1000),
-    }
-  },
-)
+operationsRoutes(api)
 api.use(openApiRouter())
 
 export const healthModule: KenesModule = {
@@ -46,6 +13,6 @@ export const healthModule: KenesModule = {
   api,
   root: metricsRouter,
   start() {
-    started = Date.now()
+    markStarted()
   },
 }

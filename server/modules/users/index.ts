@@ -42,6 +42,7 @@ export const usersModule: KenesModule = {
 }
 
 // The front door: what other modules may use.
+export { countUsers } from './users.admin.js'
 export { activeUserCounts, recordUserActivity, type ActiveUserCounts } from './users.activity.js'
 export {
   councilMemberIds,

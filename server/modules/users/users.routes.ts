@@ -2,15 +2,25 @@ import { Router } from 'express'
 import { IdParams } from '../../../shared/schemas/common.js'
 import {
   AdminUserResponse,
+  AuditCsvQuery,
   AuditPage,
   AuditQuery,
   UpdateUserBody,
+  UserCsvQuery,
   UserListQuery,
   UserPage,
 } from '../../../shared/schemas/users.js'
-import { pageAudit } from '../../core/audit.js'
+import type { Response } from 'express'
 import { route } from '../../core/route.js'
+import { auditCsv, auditPage, usersCsv } from './users.admin.js'
 import * as users from './users.service.js'
+
+function sendCsv(res: Response, name: string, csv: string): void {
+  res.setHeader('Content-Type', 'text/csv; charset=utf-8')
+  res.setHeader('Content-Disposition', `attachment; filename="${name}"`)
+  res.setHeader('Cache-Control', 'private, no-store')
+  res.send(csv)
+}
 
 export const usersRouter = Router()
 const tags = ['users']
@@ -27,6 +37,21 @@ route(
     response: UserPage,
   },
   ({ query }) => users.listUsers(query),
+)
+
+route(
+  usersRouter,
+  {
+    method: 'get',
+    path: '/users.csv',
+    auth: 'user.list',
+    tags,
+    responseType: 'text/csv',
+    summary:
+      "CSV export of the user list (same `role`/`q` filters, at most 10 000 rows, newest first); headers, roles and council names in the request's language, UTF-8 with BOM",
+    query: UserCsvQuery,
+  },
+  async ({ query, req, res }) => sendCsv(res, 'users.csv', await usersCsv(query, req.lng)),
 )
 
 route(
@@ -53,9 +78,25 @@ route(
     path: '/audit',
     auth: 'audit.read',
     tags,
-    summary: 'The audit log (role changes, moderation, access to personal data), newest first',
+    summary:
+      'The audit log (role changes, moderation, access to personal data), newest first; filters: `actorId`, `action`, `targetKind`/`targetId`, `from` (inclusive) and `to` (exclusive) ISO times. Each entry names its actor (`actorName`, `actorEmail`)',
     query: AuditQuery,
     response: AuditPage,
   },
-  ({ query }) => pageAudit(query),
+  ({ query }) => auditPage(query),
+)
+
+route(
+  usersRouter,
+  {
+    method: 'get',
+    path: '/audit.csv',
+    auth: 'audit.read',
+    tags,
+    responseType: 'text/csv',
+    summary:
+      "CSV export of the audit log (the list's filters, at most 10 000 entries, newest first), headers in the request's language, UTF-8 with BOM",
+    query: AuditCsvQuery,
+  },
+  async ({ query, req, res }) => sendCsv(res, 'audit.csv', await auditCsv(query, req.lng)),
 )

@@ -17,6 +17,7 @@ import { sendMail } from '../../core/mail.js'
 import type { Actor } from '../../core/policy.js'
 import { findLiveCouncil } from '../councils/index.js'
 import { noteUserActivity } from './users.activity.js'
+import { userFilter } from './users.admin.js'
 import { User, UserToken, type UserDoc } from './users.model.js'
 
 const HOUR_MS = 3600_000
@@ -317,17 +318,9 @@ export async function updateMe(actor: Actor, body: UpdateMeBody): Promise<Public
 }
 
 // ---------- administration ----------
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-
 export async function listUsers(q: UserListQuery): Promise<Page<AdminUser>> {
-  const filter: Record<string, unknown> = {}
-  if (q.role) filter.roles = q.role
-  if (q.q) {
-    const rx = mongoose.trusted({ $regex: escapeRegex(q.q), $options: 'i' })
-    filter.$or = [{ email: rx }, { displayName: rx }]
-  }
   return keysetPage({
-    filter,
+    filter: userFilter(q),
     field: 'createdAt',
     cursor: q.cursor,
     limit: q.limit,

@@ -1,10 +1,13 @@
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react'
+import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { emitAck, newClientId, type ChatSocket } from '../../lib/chat-socket.js'
 import { formatDate, formatTime } from '../../lib/format.js'
 import { useLang } from '../../lib/hooks.js'
 import { useSession } from '../../lib/session.js'
-import type { ChatMessage } from '../../lib/types.js'
+import type { ChatMessage, ChatRoom } from '../../lib/types.js'
+import type { RoomRead } from '../../../../shared/socket-events.js'
+import { hasRole } from '../../lib/session.js'
+import { pick } from '../../lib/format.js'
 import { MESSAGE_EDIT_WINDOW_MS as EDIT_WINDOW_MS } from '../../../../shared/domain.js'
 import { AttachButton, MessageFiles, PendingFiles, useAttachments } from './chat-attachments.js'
 
@@ -18,6 +21,9 @@ interface Props {
   typingNames: string[]
   online: Set<string>
   connected: boolean
+  room: ChatRoom
+  /** Other people's read marks in this room. */
+  reads: RoomRead[]
 }
 
 /** The message log (a live region), the typing line and the composer of one room. */
@@ -31,6 +37,8 @@ export function MessageList({
   typingNames,
   online,
   connected,
+  room,
+  reads,
 }: Props) {
   const { t } = useTranslation()
   const lng = useLang()
@@ -38,6 +46,10 @@ export function MessageList({
   const [text, setText] = useState('')
   const [error, setError] = useState('')
   const [editing, setEditing] = useState<string | null>(null)
+  // A moderator removing someone else's message: which one, and why (kept in the audit log).
+  const [moderating, setModerating] = useState<string | null>(null)
+  const [reason, setReason] = useState('')
+  const moderator = hasRole(user, 'moderator', 'admin')
   const pending = useRef<{ clientId: string; text: string } | null>(null)
   const log = useRef<HTMLDivElement>(null)
   const lastTyping = useRef(0)
@@ -94,12 +106,15 @@ export function MessageList({
       void emitAck(socket, 'typing', { roomId })
     }
   }
-  const remove = async (m: ChatMessage) => {
-    if (!window.confirm(t('chat.confirmDelete'))) return
-    const ack = await emitAck(socket, 'message:delete', { messageId: m.id })
-    if (!ack.ok) setError(ack.error.message || ack.error.code)
-    else onSent({ ...m, text: '', deletedAt: new Date().toISOString() })
+  const remove = async (m: ChatMessage, why?: string) => {
+    if (!why && !window.confirm(t('chat.confirmDelete'))) return
+    const ack = await emitAck(socket, 'message:delete', { messageId: m.id, ...(why ? { reason: why } : {}) })
+    if (!ack.ok) return setError(ack.error.message || ack.error.code)
+    onSent({ ...m, text: '', deletedAt: new Date().toISOString() })
+    setModerating(null)
+    setReason('')
   }
+  const receipts = useReceipts(messages, reads, room, user?.id, user?.councilIds ?? [])
 
   let lastDay = ''
   return (
@@ -150,6 +165,49 @@ export function MessageList({
                   <p className="prewrap message-text">{m.text}</p>
                 )}
                 {!m.deletedAt && m.attachments?.length > 0 && <MessageFiles files={m.attachments} />}
+                {m.id === receipts.lastMineId && receipts.readers.length > 0 && (
+                  <p className="read-receipt muted" data-testid="read-receipt">
+                    {t('chat.readBy', { count: receipts.readers.length })}
+                    {receipts.readers.length <= 3 && <> ({receipts.readers.join(', ')})</>}
+                  </p>
+                )}
+                {!mine && !m.deletedAt && moderator && moderating !== m.id && (
+                  <p className="message-actions">
+                    <button type="button" className="btn-link" onClick={() => setModerating(m.id)}>
+                      {t('chat.deleteAsModerator')}
+                      <span className="sr-only">: {m.senderName}</span>
+                    </button>
+                  </p>
+                )}
+                {moderating === m.id && (
+                  <form
+                    className="form moderate-form"
+                    onSubmit={(e) => {
+                      e.preventDefault()
+                      if (reason.trim()) void remove(m, reason.trim())
+                    }}
+                  >
+                    <label htmlFor={`reason-${m.id}`}>{t('chat.deleteReason')}</label>
+                    <textarea
+                      id={`reason-${m.id}`}
+                      rows={2}
+                      maxLength={500}
+                      required
+                      value={reason}
+                      autoFocus
+                      onChange={(e) => setReason(e.target.value)}
+                      onKeyDown={(e) => e.key === 'Escape' && setModerating(null)}
+                    />
+                    <p className="actions">
+                      <button className="btn btn-small btn-danger" disabled={!reason.trim()}>
+                        {t('chat.confirmDeleteBtn')}
+                      </button>{' '}
+                      <button type="button" className="btn btn-small" onClick={() => setModerating(null)}>
+                        {t('moderation.cancel')}
+                      </button>
+                    </p>
+                  </form>
+                )}
                 {editable && (
                   <p className="message-actions">
                     <button
@@ -172,6 +230,13 @@ export function MessageList({
           })}
         </ol>
       </div>
+      {receipts.other && (
+        <p className="small muted" data-testid="other-read">
+          {receipts.other.time
+            ? t('chat.otherRead', { council: receipts.other.council, time: receipts.other.time })
+            : t('chat.otherNotRead', { council: receipts.other.council })}
+        </p>
+      )}
       <p className="typing" aria-live="polite">
         {typingNames.length ? t('chat.typing', { names: typingNames.join(', ') }) : ''}
       </p>
@@ -206,4 +271,40 @@ export function MessageList({
       </form>
     </>
   )
+}
+
+/**
+ * Read receipts for the page: who has read the newest message of mine (their read mark is at it
+ * or after it), and in a direct room how far the other council has read (its members' furthest
+ * mark), as the time of that message.
+ */
+function useReceipts(
+  messages: ChatMessage[],
+  reads: RoomRead[],
+  room: ChatRoom,
+  me: string | undefined,
+  mine: string[],
+) {
+  const lng = useLang()
+  return useMemo(() => {
+    const index = new Map(messages.map((m, i) => [m.id, i]))
+    const at = (r: RoomRead) => index.get(r.messageId) ?? -1
+    let lastMine = -1
+    for (let i = messages.length - 1; i >= 0; i--)
+      if (messages[i].senderId === me && !messages[i].deletedAt) {
+        lastMine = i
+        break
+      }
+    const readers = lastMine < 0 ? [] : reads.filter((r) => at(r) >= lastMine).map((r) => r.displayName)
+    let other: { council: string; time: string | null } | null = null
+    const otherCouncil = room.kind === 'direct' ? room.councils.find((c) => !mine.includes(c.id)) : undefined
+    if (otherCouncil && room.councils.some((c) => mine.includes(c.id))) {
+      const furthest = Math.max(-1, ...reads.filter((r) => r.councilIds.includes(otherCouncil.id)).map(at))
+      other = {
+        council: pick(otherCouncil.name, lng),
+        time: furthest >= 0 ? formatTime(messages[furthest].createdAt, lng) : null,
+      }
+    }
+    return { lastMineId: lastMine >= 0 ? messages[lastMine].id : null, readers, other }
+  }, [messages, reads, room, me, mine.join(','), lng])
 }

@@ -18,6 +18,7 @@ import { pick } from '../../lib/format.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
 import { useSession } from '../../lib/session.js'
 import type { ChatMessage, ChatRoom } from '../../lib/types.js'
+import type { RoomRead } from '../../../../shared/socket-events.js'
 import { ErrorBox, Loading } from '../../components/status.js'
 import { NewRoom } from './chat-new-room.js'
 import { MessageList } from './chat-messages.js'
@@ -40,6 +41,9 @@ export default function Chat() {
   const older = useOlderMessagesMutation(roomId ?? '')
   const [typing, setTyping] = useState<Record<string, Record<string, number>>>({})
   const [online, setOnline] = useState<Set<string>>(new Set())
+  // Read receipts by room and reader (from room:join, then each `read`), and the names of typists.
+  const [reads, setReads] = useState<Record<string, Record<string, RoomRead>>>({})
+  const typistNames = useRef(new Map<string, string>())
   const [creating, setCreating] = useState(false)
   const roomRef = useRef(roomId)
   roomRef.current = roomId
@@ -59,6 +63,7 @@ export default function Chat() {
       }).then((ack) => {
         if (!ack.ok) return
         if (ack.online) setOnline((o) => new Set([...o, ...ack.online]))
+        if (ack.reads) setReads((all) => ({ ...all, [r.id]: Object.fromEntries(ack.reads.map((x) => [x.userId, x])) }))
         if (ack.missed?.length) putMessages(qc, r.id, ack.missed)
         patchRoom(qc, r.id, (x) => ({ unread: ack.room.unread, lastMessage: ack.room.lastMessage ?? x.lastMessage }))
       })
@@ -75,8 +80,38 @@ export default function Chat() {
           Object.entries(ty[message.roomId] ?? {}).filter(([u]) => u !== message.senderId),
         ),
       }))
-    const onTyping = ({ roomId: rid, userId }: { roomId: string; userId: string }) =>
+    const onTyping = ({
+      roomId: rid,
+      userId,
+      displayName,
+    }: {
+      roomId: string
+      userId: string
+      displayName?: string
+    }) => {
+      if (displayName) typistNames.current.set(userId, displayName)
       setTyping((ty) => ({ ...ty, [rid]: { ...(ty[rid] ?? {}), [userId]: Date.now() + 5000 } }))
+    }
+    const onRead = (r: {
+      roomId: string
+      userId: string
+      messageId: string
+      displayName?: string
+      councilIds?: string[]
+    }) =>
+      setReads((all) => ({
+        ...all,
+        [r.roomId]: {
+          ...(all[r.roomId] ?? {}),
+          [r.userId]: {
+            userId: r.userId,
+            displayName: r.displayName ?? all[r.roomId]?.[r.userId]?.displayName ?? '',
+            councilIds: r.councilIds ?? all[r.roomId]?.[r.userId]?.councilIds ?? [],
+            messageId: r.messageId,
+            at: new Date().toISOString(),
+          },
+        },
+      }))
     const onPresence = ({ userId, online: on }: { userId: string; online: boolean }) =>
       setOnline((o) => {
         const n = new Set(o)
@@ -86,10 +121,12 @@ export default function Chat() {
       })
     socket.on('message:new', onNew)
     socket.on('typing', onTyping)
+    socket.on('read', onRead)
     socket.on('presence', onPresence)
     return () => {
       socket.off('message:new', onNew)
       socket.off('typing', onTyping)
+      socket.off('read', onRead)
       socket.off('presence', onPresence)
     }
   }, [socket])
@@ -127,7 +164,7 @@ export default function Chat() {
     if (!roomId) return []
     const ids = Object.keys(typing[roomId] ?? {}).filter((u) => u !== user?.id)
     const names = new Map((list ?? []).map((m) => [m.senderId, m.senderName]))
-    return ids.map((u) => names.get(u) ?? t('chat.someone'))
+    return ids.map((u) => typistNames.current.get(u) ?? names.get(u) ?? t('chat.someone'))
   }, [typing, roomId, list, user, t])
 
   return (
@@ -220,6 +257,8 @@ export default function Chat() {
                   onSent={(m) => putMessages(qc, m.roomId, [m])}
                   typingNames={typingNames}
                   connected={state === 'online'}
+                  room={room}
+                  reads={Object.values(reads[room.id] ?? {}).filter((r) => r.userId !== user?.id)}
                 />
               )}
             </>

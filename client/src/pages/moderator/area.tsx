@@ -7,8 +7,10 @@ import { VideoQueue } from './video-queue.js'
 import { VideoReview } from './video-review.js'
 import { Users } from './users.js'
 import { NewCouncil } from './new-council.js'
+import { AuditLog } from './audit.js'
+import { Operations } from './operations.js'
 
-/** Moderators: the video review queue and new councils; admins also users and roles. */
+/** Moderators: the video review queue and new councils; admins also users and roles, the audit log and operations. */
 export default function ModerationArea() {
   const { t } = useTranslation()
   const { user, loading } = useSession()
@@ -30,9 +32,17 @@ export default function ModerationArea() {
             <NavLink to="/moderation/councils/new">{t('moderation.newCouncil')}</NavLink>
           </li>
           {admin && (
-            <li>
-              <NavLink to="/moderation/users">{t('moderation.users')}</NavLink>
-            </li>
+            <>
+              <li>
+                <NavLink to="/moderation/users">{t('moderation.users')}</NavLink>
+              </li>
+              <li>
+                <NavLink to="/moderation/audit">{t('console.audit')}</NavLink>
+              </li>
+              <li>
+                <NavLink to="/moderation/operations">{t('console.operations')}</NavLink>
+              </li>
+            </>
           )}
         </ul>
       </nav>
@@ -41,6 +51,8 @@ export default function ModerationArea() {
         <Route path="videos/:id" element={<VideoReview />} />
         <Route path="councils/new" element={<NewCouncil />} />
         <Route path="users" element={admin ? <Users /> : <Forbidden />} />
+        <Route path="audit" element={admin ? <AuditLog /> : <Forbidden />} />
+        <Route path="operations" element={admin ? <Operations /> : <Forbidden />} />
       </Routes>
     </>
   )

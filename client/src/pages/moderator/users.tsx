@@ -1,6 +1,8 @@
-import { useState, type FormEvent } from 'react'
+import { useCallback, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useUpdateUserMutation, useUsersPaged } from '../../api/users.js'
+import { csvHref, searchCouncils } from '../../api/console.js'
+import { SearchCombobox, type Option } from '../../components/search-combobox.js'
 import { is } from '../../../../shared/domain.js'
 import { ROLES } from '../../../../shared/permissions.js'
 import { useCouncilMap } from '../../api/directory.js'
@@ -8,7 +10,7 @@ import { formatDate, pick } from '../../lib/format.js'
 import { useSubmit } from '../../lib/form.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
 import type { AdminUser, Role } from '../../lib/types.js'
-import { Checkbox, errFor, TextField } from '../../components/field.js'
+import { Checkbox, errFor } from '../../components/field.js'
 import { More } from '../../components/more.js'
 import { Empty, ErrorBox, Notice } from '../../components/status.js'
 
@@ -47,6 +49,15 @@ export function Users() {
         </div>
         <button className="btn btn-primary">{t('councils.find')}</button>
       </form>
+      <p>
+        <a
+          className="btn btn-small"
+          href={csvHref('/users.csv', { role: query.role || undefined, q: query.q || undefined, lng })}
+          download
+        >
+          {t('console.csv')}
+        </a>
+      </p>
       {!list.loading && !list.error && list.items.length === 0 && <Empty>{t('moderation.noUsers')}</Empty>}
       <ul className="user-list">
         {list.items.map((u) => (
@@ -87,27 +98,33 @@ function EditUser({ user, onDone }: { user: AdminUser; onDone(): void }) {
   const lng = useLang()
   const councils = useCouncilMap()
   const [roles, setRoles] = useState<Role[]>(user.roles)
-  const [councilIds, setCouncilIds] = useState(user.councilIds.join(', '))
+  const [councilIds, setCouncilIds] = useState<string[]>(user.councilIds)
+  // Names of councils picked in this form (the directory may not hold a just-found one yet).
+  const [picked, setPicked] = useState<Record<string, string>>({})
+  const searchCouncilOptions = useCallback(
+    async (q: string, signal: AbortSignal): Promise<Option[]> =>
+      (await searchCouncils(q, signal)).map((c) => ({
+        id: c.id,
+        label: pick(c.name, lng),
+        detail: pick(c.stateBody, lng),
+      })),
+    [lng],
+  )
+  const councilName = (id: string) =>
+    picked[id] ?? (councils.get(id) ? pick(councils.get(id)!.name, lng) : t('console.unknownCouncil'))
   const [disabled, setDisabled] = useState(user.disabled)
   const [ok, setOk] = useState(false)
   const s = useSubmit()
   const update = useUpdateUserMutation()
   const submit = async (e: FormEvent) => {
     e.preventDefault()
-    const ids = councilIds.split(/[\s,]+/).filter(Boolean)
     // The users list refreshes from the cache's invalidation.
-    const r = await s.run(() =>
-      update.mutateAsync({ params: { id: user.id }, body: { roles, councilIds: ids, disabled } }),
-    )
+    const r = await s.run(() => update.mutateAsync({ params: { id: user.id }, body: { roles, councilIds, disabled } }))
     if (r) {
       setOk(true)
       onDone()
     }
   }
-  const names = councilIds
-    .split(/[\s,]+/)
-    .filter(Boolean)
-    .map((id) => (councils.get(id) ? pick(councils.get(id)!.name, lng) : id))
   return (
     <form className="form" onSubmit={submit}>
       <ErrorBox error={s.error} />
@@ -123,13 +140,38 @@ function EditUser({ user, onDone }: { user: AdminUser; onDone(): void }) {
         ))}
         {errFor(s.fields, 'roles') && <span className="field-error">{errFor(s.fields, 'roles')}</span>}
       </fieldset>
-      <TextField
-        label={t('moderation.councilIds')}
-        value={councilIds}
-        onChange={(e) => setCouncilIds(e.target.value)}
-        hint={names.join('; ') || t('moderation.councilIdsHint')}
-        error={errFor(s.fields, 'councilIds')}
-      />
+      <fieldset>
+        <legend>{t('console.councils')}</legend>
+        {councilIds.length === 0 ? (
+          <p className="muted">{t('console.noCouncils')}</p>
+        ) : (
+          <ul className="chips" aria-label={t('console.councils')}>
+            {councilIds.map((id) => (
+              <li key={id} className="chip">
+                <span>{councilName(id)}</span>
+                <button
+                  type="button"
+                  className="btn-link"
+                  onClick={() => setCouncilIds(councilIds.filter((c) => c !== id))}
+                >
+                  {t('console.remove')}
+                  <span className="sr-only">: {councilName(id)}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        <SearchCombobox
+          label={t('console.addCouncil')}
+          hint={t('console.addCouncilHint')}
+          search={searchCouncilOptions}
+          onPick={(o) => {
+            setPicked((p) => ({ ...p, [o.id]: o.label }))
+            if (!councilIds.includes(o.id)) setCouncilIds([...councilIds, o.id])
+          }}
+        />
+        {errFor(s.fields, 'councilIds') && <span className="field-error">{errFor(s.fields, 'councilIds')}</span>}
+      </fieldset>
       <Checkbox
         label={t('moderation.disableAccount')}
         checked={disabled}
