@@ -19,6 +19,7 @@ import { findCouncilSummaries, findCouncilSummary } from '../councils/index.js'
 import { findAwardSummary } from '../grants/index.js'
 import { cancelOverdueReminder, scheduleOverdueReminder } from './control.jobs.js'
 import { Recommendation, type RecommendationDoc } from './control.model.js'
+import { toCsv } from '../../core/csv.js'
 
 /** Explicit transitions: a recommendation is answered once; its implementation moves forward. */
 export const recommendationMachine = stateMachine<'sent' | 'answered'>('control', { sent: ['answered'], answered: [] })
@@ -268,16 +269,10 @@ export async function scorecard(q: { year?: number; regionId?: string }) {
   return { year, regionId: q.regionId ?? null, items }
 }
 
-const csvCell = (v: string | number) => {
-  const s = String(v)
-  // Quote always; neutralize spreadsheet formulas.
-  return `"${(/^[=+\-@]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`
-}
 export function scorecardCsv(card: { items: ScorecardRow[] }, lng: Lang): string {
   const cols = ['stateBody', 'sent', 'answeredOnTime', 'answeredLate', 'unanswered', 'overdue', 'implemented'] as const
-  const head = cols.map((c) => csvCell(t(lng, `control:csv.${c}`)))
-  const lines = card.items.map((r) =>
-    cols.map((c) => csvCell(c === 'stateBody' ? pick(r.stateBody, lng) : r[c])).join(','),
+  return toCsv(
+    cols.map((c) => t(lng, `control:csv.${c}`)),
+    card.items.map((r) => cols.map((c) => (c === 'stateBody' ? pick(r.stateBody, lng) : r[c]))),
   )
-  return `\ufeff${[head.join(','), ...lines].join('\r\n')}\r\n`
 }

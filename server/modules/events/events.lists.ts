@@ -9,6 +9,7 @@ import { listRegions } from '../regions/index.js'
 import { EventModel, RegistrationModel, type EventDoc, type RegistrationDoc } from './events.model.js'
 import { councilMap, displayCode, toRow, waitlistPosition } from './events.registrations.js'
 import { toSummary } from './events.view.js'
+import { toCsv } from '../../core/csv.js'
 
 type Status = 'registered' | 'waitlisted'
 const ACTIVE = ['registered', 'waitlisted']
@@ -86,16 +87,7 @@ export async function listRegistrations(
   }
 }
 
-/**
- * The registration list as CSV for Excel: UTF-8 with a BOM (else Cyrillic is garbled), CRLF rows,
- * RFC 4180 quoting, and a leading apostrophe on cells that a spreadsheet would run as a formula.
- */
-export function csvCell(value: unknown): string {
-  let s = value == null ? '' : String(value)
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`
-  return /[",\r\n;]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s
-}
-
+/** The registration list as CSV for Excel (`server/core/csv.ts`: BOM, quoting, formula guard). */
 export async function registrationsCsv(actor: Actor, e: EventDoc, lng: Lang): Promise<string> {
   const regs = await RegistrationModel.find({ eventId: e._id, status: mongoose.trusted({ $in: ACTIVE }) })
     .sort({ seq: 1 })
@@ -103,23 +95,21 @@ export async function registrationsCsv(actor: Actor, e: EventDoc, lng: Lang): Pr
   const councils = await councilMap(regs)
   const regions = new Map((await listRegions(lng)).map((r) => [r.id, r.name]))
   const cols = ['number', 'name', 'council', 'region', 'status', 'position', 'code', 'registeredAt', 'checkedInAt']
-  const rows = [cols.map((c) => csvCell(t(lng, `events:csv.${c}`)))]
+  const rows: unknown[][] = []
   let place = 1
   regs.forEach((r, i) => {
     const c = r.councilId ? councils.get(String(r.councilId)) : undefined
-    rows.push(
-      [
-        i + 1,
-        r.name,
-        c ? pick(c.name, lng) : '',
-        r.regionId ? (regions.get(String(r.regionId)) ?? '') : '',
-        t(lng, `events:registrationStatus.${r.status}`),
-        r.status === 'waitlisted' ? place++ : '',
-        displayCode(r.code),
-        (r.createdAt as Date).toISOString(),
-        r.checkedInAt ? r.checkedInAt.toISOString() : '',
-      ].map(csvCell),
-    )
+    rows.push([
+      i + 1,
+      r.name,
+      c ? pick(c.name, lng) : '',
+      r.regionId ? (regions.get(String(r.regionId)) ?? '') : '',
+      t(lng, `events:registrationStatus.${r.status}`),
+      r.status === 'waitlisted' ? place++ : '',
+      displayCode(r.code),
+      (r.createdAt as Date).toISOString(),
+      r.checkedInAt ? r.checkedInAt.toISOString() : '',
+    ])
   })
   await audit({
     actorId: actor.id,
@@ -127,7 +117,10 @@ export async function registrationsCsv(actor: Actor, e: EventDoc, lng: Lang): Pr
     target: { kind: 'event', id: String(e._id) },
     details: { count: regs.length },
   })
-  return '\uFEFF' + rows.map((r) => r.join(',')).join('\r\n') + '\r\n'
+  return toCsv(
+    cols.map((c) => t(lng, `events:csv.${c}`)),
+    rows,
+  )
 }
 
 /** GET /events/mine: my registrations with their events, soonest first (`past`: latest first). */

@@ -8,6 +8,7 @@ import {
 import type { Lang } from '../../../shared/schemas/common.js'
 import { t } from '../../core/i18n.js'
 import { indicatorProvider, type YearRange } from './indicators.registry.js'
+import { toCsv } from '../../core/csv.js'
 
 /** Targets from the 2026 grant directions (DESIGN.md §6). */
 export const TARGETS: Record<IndicatorKey, { target: number; unit: IndicatorUnit }> = {
@@ -58,12 +59,6 @@ export async function computeIndicators(year: number, lng: Lang, now = new Date(
   return { year, indicators }
 }
 
-const csvCell = (v: unknown): string => {
-  let s = v == null ? '' : String(v)
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`
-  return /[",\r\n;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
-}
-
 /** One row per indicator, a column per month; UTF-8 with BOM for spreadsheets, CRLF. */
 export function indicatorsCsv(r: IndicatorsResponse, lng: Lang): string {
   const head = [
@@ -76,21 +71,15 @@ export function indicatorsCsv(r: IndicatorsResponse, lng: Lang): string {
     'source',
     ...r.indicators[0].series.map((p) => p.month),
   ]
-  const rows = [head.map(csvCell).join(',')]
-  for (const i of r.indicators)
-    rows.push(
-      [
-        i.key,
-        i.name,
-        t(lng, `stats:unit.${i.unit}`),
-        i.target,
-        i.value,
-        i.met,
-        i.source,
-        ...i.series.map((p) => p.value),
-      ]
-        .map(csvCell)
-        .join(','),
-    )
-  return '\uFEFF' + rows.join('\r\n') + '\r\n'
+  const rows = r.indicators.map((i) => [
+    i.key,
+    i.name,
+    t(lng, `stats:unit.${i.unit}`),
+    i.target,
+    i.value,
+    i.met,
+    i.source,
+    ...i.series.map((p) => p.value),
+  ])
+  return toCsv(head, rows)
 }

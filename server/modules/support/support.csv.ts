@@ -1,4 +1,5 @@
 import type { Lang } from '../../../shared/schemas/common.js'
+import { toCsv } from '../../core/csv.js'
 import { t } from '../../core/i18n.js'
 import { almatyDay } from '../appeals/index.js'
 import type { TicketDoc } from './support.model.js'
@@ -19,31 +20,24 @@ const COLUMNS = [
   'overdue',
 ] as const
 
-export function csvCell(value: unknown): string {
-  let s = value == null ? '' : String(value)
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`
-  return /[",\r\n;]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s
-}
-
 const day = (d: Date | null | undefined) => (d ? almatyDay(new Date(d)) : '')
 
 export function ticketsCsv(docs: TicketDoc[], lng: Lang): string {
-  const rows = [COLUMNS.map((c) => csvCell(t(lng, `support:csv.${c}`)))]
-  for (const d of docs)
-    rows.push(
-      [
-        d.number,
-        day(d.createdAt),
-        t(lng, `support:category.${d.category}`),
-        d.subject,
-        d.author.name,
-        d.author.email,
-        t(lng, `support:status.${d.status}`),
-        d.assigneeId ? String(d.assigneeId) : '',
-        day(d.firstResponseDueAt),
-        day(d.firstResponseAt),
-        t(lng, isTicketOverdue(d) ? 'support:csv.yes' : 'support:csv.no'),
-      ].map(csvCell),
-    )
-  return '\uFEFF' + rows.map((r) => r.join(',')).join('\r\n') + '\r\n'
+  const rows = docs.map((d) => [
+    d.number,
+    day(d.createdAt),
+    t(lng, `support:category.${d.category}`),
+    d.subject,
+    d.author.name,
+    d.author.email,
+    t(lng, `support:status.${d.status}`),
+    d.assigneeId ? String(d.assigneeId) : '',
+    day(d.firstResponseDueAt),
+    day(d.firstResponseAt),
+    t(lng, isTicketOverdue(d) ? 'support:csv.yes' : 'support:csv.no'),
+  ])
+  return toCsv(
+    COLUMNS.map((c) => t(lng, `support:csv.${c}`)),
+    rows,
+  )
 }

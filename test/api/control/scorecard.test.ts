@@ -97,7 +97,7 @@ describe('control: the state-body scorecard', () => {
         .trim()
         .split('\r\n')
       expect(lines[0]).to.include(head)
-      expect(lines[1]).to.equal(`"${name}","4","2","1","1","1","1"`)
+      expect(lines[1]).to.equal(`${name},4,2,1,1,1,1`) // RFC 4180: quoted only when needed (server/core/csv.ts)
     }
   })
 
