@@ -25,7 +25,7 @@ route(
     tags: ['operations'],
     summary: 'Liveness and database reachability (503 with `db: "down"`)',
     response: Health,
-    errors: [503],
+    alsoStatus: { 503: { response: Health, description: 'The database does not answer (`db: "down"`)' } },
   },
   async ({ res }) => {
     const up = await pingDatabase()
