@@ -195,7 +195,8 @@ function operationFor(d: RouteDescription): Record<string, unknown> {
     operationId: `${d.method}${fullPath(d.path)
       .replace(/[{}]/g, '')
       .replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
-    parameters: [...pathParameters(d), ...query, ...(query.some((p) => p.name === 'lng') ? [] : [LNG_PARAMETER])],
+    // `lng` once: a query schema that names it (to allow it) gets the common description.
+    parameters: [...pathParameters(d), ...query.filter((p) => p.name !== 'lng'), LNG_PARAMETER],
     responses,
   }
   const notes: string[] = []
