@@ -16,7 +16,7 @@ interface Operation {
   method: string
   template: string
   re: RegExp
-  /** Literal segments first: `/councils/mine` wins over `/councils/{id}`. */
+  /** Per segment: literal 0, partly literal (`{year}.pdf`) 1, a bare parameter 2; `/events/mine` wins over `/events/{id}`. */
   rank: number[]
   responses: Record<string, { content?: Record<string, { schema?: unknown }> }>
 }
@@ -31,8 +31,9 @@ const validators = new Map<string, ValidateFunction>()
 function load(): NonNullable<typeof state> {
   if (state) return state
   const doc = buildOpenApiDocument('test') as JsonObject
-  // strict: the document's own keywords (openapi, paths, …) are not schema keywords; the schemas
-  // inside are compiled from their JSON pointers, with `#/components/…` resolved against the root.
+  // `strict: false` only lets ajv hold the whole document (`openapi`, `paths`, … are not schema
+  // keywords) and annotations it does not know; validation itself is full (every keyword, formats).
+  // Each schema is compiled from its JSON pointer, `#/components/…` resolved against the root.
   const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: true })
   addFormats(ajv)
   ajv.addSchema({ ...doc, $id: DOC_ID })
@@ -45,7 +46,7 @@ function load(): NonNullable<typeof state> {
         method: method.toUpperCase(),
         template,
         re: new RegExp(`^/${source.join('/')}/?$`),
-        rank: parts.map((p) => (p.includes('{') ? 1 : 0)),
+        rank: parts.map((p) => (!p.includes('{') ? 0 : /^\{\w+\}$/.test(p) ? 2 : 1)),
         responses: op.responses,
       })
     }

@@ -191,6 +191,9 @@ describe('core: GET /api/v1/openapi.json', () => {
       expect(operationOf('GET', '/api/v1/events/mine')?.template).to.equal('/api/v1/events/mine')
       expect(operationOf('GET', '/api/v1/events/abc')?.template).to.equal('/api/v1/events/{id}')
       expect(operationOf('HEAD', '/api/v1/regions')?.template).to.equal('/api/v1/regions')
+      expect(operationOf('GET', '/api/v1/best-practices/compendium/2025.pdf')?.template).to.equal(
+        '/api/v1/best-practices/compendium/{year}.pdf',
+      )
       expect(contractViolations('GET', url('/metrics'), json({}, 418))).to.deep.equal([])
       expect(contractViolations('GET', url('/assets/app.js'), json({}, 418))).to.deep.equal([])
       expect(contractViolations('GET', url('/api/v1/no-such-thing'), json({}, 404))).to.deep.equal([])
