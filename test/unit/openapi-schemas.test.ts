@@ -96,6 +96,17 @@ describe('OpenAPI request schemas are no looser than the validation', () => {
     expect(loose).to.deep.equal([])
   })
 
+  it('should say what JSON Schema cannot: a guest needs contact, texts are trimmed before their length checks', () => {
+    for (const key of ['post /api/v1/appeals', 'post /api/v1/support/tickets']) {
+      const body = opOf(key).requestBody.content['application/json'].schema
+      expect(body.required ?? [], key).not.to.include('contact') // signed-in users send none
+      expect(body.properties.contact.description, key).to.match(/Required for guests/)
+    }
+    const subject = opOf('post /api/v1/appeals').requestBody.content['application/json'].schema.properties.subject
+    expect(subject.description).to.match(/trimmed before the length checks/)
+    expect(subject.pattern).to.equal('\\S')
+  })
+
   it('should document lng once per operation, as a string (unknown values fall back, never refused)', () => {
     for (const [path, item] of Object.entries<any>(doc.paths))
       for (const [method, op] of Object.entries<any>(item)) {
