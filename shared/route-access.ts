@@ -53,7 +53,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRow>> = {
   // regions and councils
   'GET /api/v1/regions': PUBLIC,
   'GET /api/v1/councils': PUBLIC,
-  'GET /api/v1/councils/{idOrSlug}': PUBLIC,
+  'GET /api/v1/councils/{id}': PUBLIC,
   'POST /api/v1/councils': STAFF,
   'PATCH /api/v1/councils/{id}': OWN_COUNCIL,
   'DELETE /api/v1/councils/{id}': ADMIN,
@@ -103,7 +103,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRow>> = {
   // news (the fixture article is a draft of the owner's council)
   'GET /api/v1/news/feed.xml': PUBLIC,
   'GET /api/v1/news': PUBLIC,
-  'GET /api/v1/news/{idOrSlug}': HIDDEN,
+  'GET /api/v1/news/{id}': HIDDEN,
   'GET /api/v1/councils/{councilId}/news': OWN_COUNCIL,
   'POST /api/v1/councils/{councilId}/news': OWN_COUNCIL,
   'PATCH /api/v1/news/{id}': OWN_COUNCIL,
@@ -136,8 +136,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRow>> = {
   'POST /api/v1/events': OWN_COUNCIL,
   'GET /api/v1/events': PUBLIC,
   'GET /api/v1/events/mine': SIGNED_IN,
-  'GET /api/v1/events/{idOrSlug}': PUBLIC,
-  'GET /api/v1/events/{idOrSlug}/calendar.ics': PUBLIC,
+  'GET /api/v1/events/{id}': PUBLIC,
+  'GET /api/v1/events/{id}/calendar.ics': PUBLIC,
   'PATCH /api/v1/events/{id}': OWN_COUNCIL,
   'POST /api/v1/events/{id}/registrations': SIGNED_IN,
   'DELETE /api/v1/events/{id}/registrations/mine': SIGNED_IN,

@@ -32,6 +32,10 @@ export interface RouteDescription {
   errors?: number[]
   /** Media type of a non-JSON success body (e.g. `application/rss+xml`, `text/plain`). */
   responseType?: string
+  /** Other media types the success body may take, chosen by the query (`?format=csv` → `text/csv`). */
+  alsoAs?: string[]
+  /** Other success answers: status → its body (none: no body), e.g. 200 with an existing resource next to 201. */
+  alsoStatus?: Record<number, { response?: z.ZodType; description: string }>
 }
 
 const routes = new Map<string, RouteDescription>()
@@ -59,15 +63,45 @@ export function describeRoute(d: RouteDescription): void {
   routes.set(`${d.method} ${fullPath(d.path)}`, d)
 }
 
+/** Every described route by `method fullPath` (tests hold the zod schemas against the document). */
+export function routeDescriptions(): ReadonlyMap<string, RouteDescription> {
+  return routes
+}
+
 export function fullPath(p: string): string {
   return /^\/(api\/|media\/|metrics$|socket\.io)/.test(p) ? p : `/api/v1${p.startsWith('/') ? p : `/${p}`}`
 }
 
 type JsonSchema = Record<string, unknown>
 function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema
+  const json = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+    override: io === 'input' ? documentTrim : undefined,
+  }) as JsonSchema
   delete json.$schema
   return json
+}
+
+type OverrideContext = { zodSchema: unknown; jsonSchema: JsonSchema }
+type CheckDef = { check?: string; tx?: (v: string) => unknown }
+/**
+ * A string the server trims (`.trim()`) has its length checked after trimming: JSON Schema cannot
+ * say that, so the schema says it in words, and a required one (`minLength` ≥ 1) must hold some
+ * non-space character (`pattern: \S`), as the server demands.
+ */
+function documentTrim(ctx: OverrideContext): void {
+  const def = (ctx.zodSchema as { _zod?: { def?: { type?: string; checks?: { _zod: { def: CheckDef } }[] } } })._zod
+    ?.def
+  if (def?.type !== 'string') return
+  const trims = def.checks?.some((c) => c._zod.def.check === 'overwrite' && c._zod.def.tx?.(' a ') === 'a')
+  if (!trims) return
+  const s = ctx.jsonSchema
+  s.description = [s.description, 'Surrounding whitespace is trimmed before the length checks.']
+    .filter(Boolean)
+    .join(' ')
+  if (typeof s.minLength === 'number' && s.minLength >= 1 && s.pattern === undefined) s.pattern = '\\S'
 }
 
 function parametersOf(schema: z.ZodType | undefined, where: 'path' | 'query'): unknown[] {
@@ -100,6 +134,7 @@ const STATUS_TEXT: Record<number, string> = {
   202: 'Accepted',
   204: 'No Content',
   206: 'Partial Content',
+  304: 'Not Modified (`If-None-Match` or `If-Modified-Since` matched; no body)',
   400: 'Validation failed (`validation.failed`)',
   401: 'Not signed in (`auth.required`)',
   403: 'Forbidden (`auth.forbidden`, or `csrf.invalid` without the CSRF header)',
@@ -127,13 +162,26 @@ function operationFor(d: RouteDescription): Record<string, unknown> {
             },
           },
         }
+  for (const [other, o] of Object.entries(d.alsoStatus ?? {}))
+    responses[other] = o.response
+      ? { description: o.description, content: { 'application/json': { schema: toSchema(o.response, 'output') } } }
+      : { description: o.description }
+  if (d.alsoAs?.length) {
+    const content = (responses[String(status)] as { content: Record<string, unknown> }).content
+    for (const type of d.alsoAs) content[type] = { schema: { type: 'string' } }
+  }
+  // Express tags every GET answer with an ETag (files also with Last-Modified): a conditional GET may get 304.
+  if (d.method === 'get') responses['304'] = { description: STATUS_TEXT[304] }
   const errors = new Set(d.errors ?? [])
-  if (d.body || d.query) errors.add(400)
+  // A multipart body's fields are checked by the handler (after the upload): also 400.
+  if (d.body || d.query || d.multipart) errors.add(400)
   // A malformed or unknown id in the path names nothing that exists.
   if (d.params) errors.add(404)
   if (auth !== 'public') errors.add(401)
   if (auth !== 'public' && auth !== 'user') errors.add(403)
   if (unsafe) errors.add(403)
+  // Any unsafe request's JSON body is parsed before the route: malformed → 400, over 1 MB → 413.
+  if (unsafe) errors.add(400).add(413)
   for (const e of [...errors].sort()) {
     responses[String(e)] = {
       description: STATUS_TEXT[e] ?? 'Error',
@@ -147,7 +195,8 @@ function operationFor(d: RouteDescription): Record<string, unknown> {
     operationId: `${d.method}${fullPath(d.path)
       .replace(/[{}]/g, '')
       .replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
-    parameters: [...pathParameters(d), ...query, ...(query.some((p) => p.name === 'lng') ? [] : [LNG_PARAMETER])],
+    // `lng` once: a query schema that names it (to allow it) gets the common description.
+    parameters: [...pathParameters(d), ...query.filter((p) => p.name !== 'lng'), LNG_PARAMETER],
     responses,
   }
   const notes: string[] = []

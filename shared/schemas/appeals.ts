@@ -48,7 +48,7 @@ export const CreateAppealBody = z.strictObject({
   subject: Subject,
   text: Text.min(10),
   isPublic: z.boolean().optional().default(false),
-  contact: GuestContact.optional(),
+  contact: GuestContact.optional().describe('Required for guests; refused when signed in'),
 })
 export type CreateAppealBody = z.infer<typeof CreateAppealBody>
 
@@ -139,6 +139,13 @@ export const ExtendBody = z.strictObject({
     .optional()
     .describe('New due day (Almaty); default: the last working day within 2 months of registration'),
 })
+/** The author's rating of the answer. */
+export const AppealRating = z.object({
+  score: z.number().int().min(1).max(5),
+  comment: z.string().nullable(),
+  at: z.string(),
+})
+
 export const RatingBody = z.strictObject({
   score: z.number().int().min(1).max(5),
   comment: z.string().trim().max(2000).optional(),
@@ -187,7 +194,7 @@ export const AppealView = z.object({
   author: z.object({ name: z.string(), email: z.string(), guest: z.boolean() }),
   attachments: z.array(Attachment),
   replies: z.array(Reply),
-  rating: z.object({ score: z.number(), comment: z.string().nullable(), at: z.string() }).optional(),
+  rating: AppealRating.optional(),
   history: z
     .array(
       z.object({

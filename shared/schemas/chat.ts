@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { LimitParam, localizedText, ObjectIdString } from './common.js'
+import { Cursor, LimitParam, localizedText, ObjectIdString } from './common.js'
 
 /**
  * Chat between councils (API.md "Chat between councils"): REST bodies and every socket event
@@ -53,7 +53,7 @@ export const CreateRoomBody = z
   })
   .superRefine((v, ctx) => {
     if (v.kind === 'direct') {
-      if (new Set(v.councilIds).size !== 2)
+      if (v.councilIds.length !== 2 || new Set(v.councilIds).size !== 2)
         ctx.addIssue({ code: 'custom', path: ['councilIds'], message: 'invalid_value' })
       if (v.title) ctx.addIssue({ code: 'custom', path: ['title'], message: 'invalid_value' })
       if (v.topic) ctx.addIssue({ code: 'custom', path: ['topic'], message: 'invalid_value' })
@@ -71,6 +71,14 @@ export const CreateRoomBody = z
       if (!v.topic) ctx.addIssue({ code: 'custom', path: ['topic'], message: 'required' })
     }
   })
+  // The refinement, as the document can say it.
+  .meta({
+    if: { properties: { kind: { const: 'direct' } } },
+    then: {
+      properties: { councilIds: { minItems: 2, maxItems: 2, uniqueItems: true }, title: false, topic: false },
+    },
+    else: { properties: { councilIds: { minItems: 2 } }, required: ['title', 'topic'] },
+  })
 export type CreateRoomBody = z.infer<typeof CreateRoomBody>
 
 export const AddCouncilsBody = z.strictObject({ councilIds: CouncilIdList })
@@ -79,7 +87,7 @@ export type AddCouncilsBody = z.infer<typeof AddCouncilsBody>
 export const RoomListQuery = z.object({
   kind: z.enum(ROOM_KINDS).optional(),
   limit: LimitParam,
-  cursor: z.string().max(512).optional(),
+  cursor: Cursor.optional(),
 })
 export type RoomListQuery = z.infer<typeof RoomListQuery>
 

@@ -18,6 +18,7 @@ export function localizedText(opts: { max?: number; min?: number } = {}) {
   return z
     .strictObject({ kk: text.optional(), ru: text.optional() })
     .refine((v) => Boolean(v.kk || v.ru), { message: 'localized_required' })
+    .meta({ minProperties: 1 }) // the refinement, as the document can say it
 }
 export const LocalizedText = localizedText()
 export type LocalizedText = { kk?: string; ru?: string }
@@ -33,9 +34,16 @@ export const LimitParam = z.coerce
   .default(20)
   .transform((n) => Math.min(n, 100))
 
+/** An opaque list cursor, the `nextCursor` of the previous page (base64url; empty: the first page). */
+export const Cursor = z
+  .string()
+  .max(512)
+  .regex(/^[A-Za-z0-9_-]*$/)
+  .describe('`nextCursor` of the previous page')
+
 export const ListQuery = z.object({
   limit: LimitParam,
-  cursor: z.string().max(512).optional(),
+  cursor: Cursor.optional(),
 })
 export type ListQuery = z.infer<typeof ListQuery>
 

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { LimitParam, LocalizedText, ObjectIdString, QueryBoolean, localizedText } from './common.js'
+import { Cursor, LimitParam, localizedText, LocalizedText, ObjectIdString, QueryBoolean } from './common.js'
 
 /**
  * Public control: the recommendations councils send to state bodies, the bodies' answers and what
@@ -40,6 +40,7 @@ export const UpdateRecommendationBody = z
     message: 'control.response_or_implementation',
     path: ['response'],
   })
+  .meta({ oneOf: [{ required: ['response'] }, { required: ['implementation'] }] }) // the refinement, as the document can say it
 export type UpdateRecommendationBody = z.infer<typeof UpdateRecommendationBody>
 
 export const RecommendationView = z.object({
@@ -75,7 +76,7 @@ export const RecommendationListQuery = z.object({
   year: z.coerce.number().int().min(2020).max(2100).optional().describe('year of `sentAt` (Almaty)'),
   regionId: ObjectIdString.optional(),
   limit: LimitParam,
-  cursor: z.string().max(512).optional(),
+  cursor: Cursor.optional(),
 })
 
 export const ScorecardQuery = z.object({

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { LimitParam, localizedText, ObjectIdString } from './common.js'
+import { Cursor, LimitParam, localizedText, ObjectIdString } from './common.js'
 
 import { COUNCIL_LEVELS, MEMBER_POSITIONS } from '../domain.js'
 export { COUNCIL_LEVELS, MEMBER_POSITIONS } from '../domain.js'
@@ -64,6 +64,7 @@ export const UpdateCouncil = z
   })
   .partial()
   .refine((v) => Object.keys(v).length > 0, { message: 'empty_update' })
+  .meta({ minProperties: 1 })
 export type UpdateCouncil = z.infer<typeof UpdateCouncil>
 
 /** A council by id or slug in the path: anything else is a 404. */
@@ -71,7 +72,8 @@ export const CouncilRef = z
   .string()
   .regex(/^(?:[0-9a-f]{24}|[a-z0-9]+(?:-[a-z0-9]+)*)$/, { message: 'invalid_id' })
   .max(120)
-export const CouncilRefParams = z.strictObject({ idOrSlug: CouncilRef })
+/** `/councils/{id}`: one parameter name per path position, whatever the operation accepts there. */
+export const CouncilRefParams = z.strictObject({ id: CouncilRef.describe("The council's id or its slug") })
 export const CouncilIdParams = z.strictObject({ id: ObjectIdString })
 
 /** GET /councils. Unknown query keys are ignored (as for every list), bad values are 400. */
@@ -84,7 +86,7 @@ export const CouncilListQuery = z.object({
   level: CouncilLevel.optional(),
   q: z.string().trim().max(200).optional(),
   limit: LimitParam,
-  cursor: z.string().max(512).optional(),
+  cursor: Cursor.optional(),
 })
 export type CouncilListQuery = z.infer<typeof CouncilListQuery>
 

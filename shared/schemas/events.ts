@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { LimitParam, localizedText, ObjectIdString } from './common.js'
+import { Cursor, LimitParam, localizedText, ObjectIdString } from './common.js'
 
 /**
  * Events (API.md "Grant programme" → Events): inter-regional dialogue platforms, the Forum, the
@@ -110,11 +110,12 @@ export const EventListQuery = z.object({
     .optional()
     .describe('extension: words of the title or description (kk/ru, inflected forms match); the order stays by date'),
   limit: LimitParam,
-  cursor: z.string().max(512).optional(),
+  cursor: Cursor.optional(),
 })
 export type EventListQuery = z.output<typeof EventListQuery>
 
-export const EventRefParams = z.strictObject({ idOrSlug: z.string().min(1).max(200) })
+/** `/events/{id}`: one parameter name per path position, whatever the operation accepts there. */
+export const EventRefParams = z.strictObject({ id: z.string().min(1).max(200).describe("The event's id or its slug") })
 export const EventIdParams = z.strictObject({ id: ObjectIdString })
 export const MaterialParams = z.strictObject({ id: ObjectIdString, materialId: ObjectIdString })
 
@@ -202,7 +203,7 @@ export const MyRegistrationPage = z.object({ items: z.array(MyRegistration), nex
 export const MineQuery = z.object({
   when: z.enum(['upcoming', 'past']).optional(),
   limit: LimitParam,
-  cursor: z.string().max(512).optional(),
+  cursor: Cursor.optional(),
 })
 
 export const RegistrationRow = z.object({
@@ -237,7 +238,7 @@ export const RegistrationListQuery = z.object({
   format: z.enum(['json', 'csv']).optional(),
   status: z.enum(REGISTRATION_STATUSES).optional(),
   limit: LimitParam,
-  cursor: z.string().max(512).optional(),
+  cursor: Cursor.optional(),
 })
 
 /** Codes are typed at the door: case, spaces and dashes do not matter. */

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { LimitParam, LocalizedText, ObjectIdString, localizedText } from './common.js'
+import { Cursor, LimitParam, localizedText, LocalizedText, ObjectIdString } from './common.js'
 
 /**
  * Small grants for public control: calls, applications, reviews, awards and reports.
@@ -101,7 +101,7 @@ export const CallListQuery = z.object({
   status: z.enum(CALL_STATUSES).optional(),
   mine: z.enum(['true']).optional().describe('experts: only the calls assigned to me'),
   limit: LimitParam,
-  cursor: z.string().max(512).optional(),
+  cursor: Cursor.optional(),
 })
 
 export const PlanItem = z.strictObject({ title: z.string().trim().min(1).max(300), dueAt: IsoDate })
@@ -196,7 +196,7 @@ export const ApplicationList = z.object({ items: z.array(ApplicationView), nextC
 export const CallApplicationsQuery = z.object({
   councilId: ObjectIdString.optional().describe('council members: the applications of this council (drafts too)'),
 })
-export const MyApplicationsQuery = z.object({ limit: LimitParam, cursor: z.string().max(512).optional() })
+export const MyApplicationsQuery = z.object({ limit: LimitParam, cursor: Cursor.optional() })
 
 export const AwardBody = z.strictObject({ applicationIds: z.array(ObjectIdString).min(1).max(100) })
 export const AwardView = z.object({
@@ -262,7 +262,7 @@ export type PublicAward = z.infer<typeof PublicAward>
 export const PublicAwardsQuery = z.object({
   year: z.coerce.number().int().min(2020).max(2100).optional(),
   limit: LimitParam,
-  cursor: z.string().max(512).optional(),
+  cursor: Cursor.optional(),
 })
 export const PublicAwardPage = z.object({
   items: z.array(PublicAward),

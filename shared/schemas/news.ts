@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { LimitParam, localizedText, ObjectIdString } from './common.js'
+import { Cursor, LimitParam, localizedText, ObjectIdString } from './common.js'
 
 import { NEWS_STATUSES } from '../domain.js'
 export { NEWS_STATUSES } from '../domain.js'
@@ -59,6 +59,7 @@ export const UpdateNews = z
   })
   .partial()
   .refine((v) => Object.keys(v).length > 0, { message: 'empty_update' })
+  .meta({ minProperties: 1 })
   .superRefine((v, ctx) => {
     if (v.status === 'scheduled' && v.publishAt instanceof Date && v.publishAt.getTime() <= Date.now())
       ctx.addIssue({ code: 'custom', path: ['publishAt'], message: 'publish_at_past' })
@@ -69,7 +70,8 @@ export const NewsRef = z
   .string()
   .regex(/^(?:[0-9a-f]{24}|[a-z0-9]+(?:-[a-z0-9]+)*)$/, { message: 'invalid_id' })
   .max(160)
-export const NewsRefParams = z.strictObject({ idOrSlug: NewsRef })
+/** `/news/{id}`: one parameter name per path position, whatever the operation accepts there. */
+export const NewsRefParams = z.strictObject({ id: NewsRef.describe("The news item's id or its slug") })
 export const NewsIdParams = z.strictObject({ id: ObjectIdString })
 export const CouncilNewsParams = z.strictObject({ councilId: ObjectIdString })
 
@@ -89,7 +91,7 @@ export const NewsListQuery = z.object({
   tag: z.string().max(50).transform(normalizeTag).optional(),
   q: z.string().trim().max(200).optional(),
   limit: LimitParam,
-  cursor: z.string().max(512).optional(),
+  cursor: Cursor.optional(),
 })
 export type NewsListQuery = z.infer<typeof NewsListQuery>
 export const NewsFeedQuery = z.object({ council: CouncilFilter.optional() })
@@ -120,7 +122,7 @@ export const NewsPage = z.object({ items: z.array(NewsListItem), nextCursor: z.s
 export const CouncilNewsListQuery = z.object({
   status: z.enum(NEWS_STATUSES).optional(),
   limit: LimitParam,
-  cursor: z.string().max(512).optional(),
+  cursor: Cursor.optional(),
 })
 export type CouncilNewsListQuery = z.infer<typeof CouncilNewsListQuery>
 export const CouncilNewsListItem = NewsListItem.extend({

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { LimitParam, ObjectIdString, localizedText } from './common.js'
+import { Cursor, LimitParam, localizedText, ObjectIdString } from './common.js'
 
 /** Best practices of councils and the yearly compendium (API.md "Best practices and the yearly compendium"). */
 export const PRACTICE_STATUSES = ['proposed', 'approved', 'rejected'] as const
@@ -29,7 +29,7 @@ export type ModeratePractice = z.infer<typeof ModeratePractice>
 export const PracticeParams = z.strictObject({ id: ObjectIdString })
 export const PracticeListQuery = z.object({
   limit: LimitParam,
-  cursor: z.string().max(512).optional(),
+  cursor: Cursor.optional(),
   year: Year.optional(),
   regionId: z
     .union([ObjectIdString, z.literal('republican')])
@@ -68,7 +68,8 @@ export const PracticePage = z.object({ items: z.array(PracticeView), nextCursor:
 
 export const CompendiumBody = z.strictObject({ year: Year })
 export const CompendiumParams = z.strictObject({ year: Year })
-export const CompendiumFileQuery = z.object({ lng: z.enum(['kk', 'ru']).optional() })
+/** `lng` is the request language (`kk`/`ru`; any other value falls back like everywhere else). */
+export const CompendiumFileQuery = z.object({ lng: z.string().optional() })
 export const CompendiumStatus = z.object({
   year: z.number(),
   status: z.enum(['none', 'queued', 'running', 'done', 'failed']),

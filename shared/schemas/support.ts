@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { LimitParam, ObjectIdString, QueryBoolean } from './common.js'
+import { Cursor, LimitParam, ObjectIdString, QueryBoolean } from './common.js'
 
 /** Support desk (API.md "Support desk"): tickets from anyone, a staff queue, e-mail on every staff move. */
 export const TICKET_CATEGORIES = ['access', 'technical', 'content', 'accessibility', 'other'] as const
@@ -99,7 +99,7 @@ const TicketFilters = {
 }
 export const TicketListQuery = z.object({
   limit: LimitParam,
-  cursor: z.string().max(512).optional(),
+  cursor: Cursor.optional(),
   ...TicketFilters,
   number: z.string().trim().max(30).optional().describe('Guests: the ticket number, with `code`'),
   code: z.string().trim().max(40).optional().describe('Guests: the access code, with `number`'),
@@ -119,4 +119,5 @@ export const UpdateTicketBody = z
     assigneeId: ObjectIdString.nullable().optional(),
   })
   .refine((b) => b.status !== undefined || b.assigneeId !== undefined, { message: 'empty_update' })
+  .meta({ minProperties: 1 })
 export type UpdateTicketBody = z.infer<typeof UpdateTicketBody>

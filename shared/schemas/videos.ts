@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { LimitParam, ObjectIdString } from './common.js'
+import { Cursor, LimitParam, ObjectIdString } from './common.js'
 
 import { MODERATION_DECISIONS, VIDEO_STATUSES } from '../domain.js'
 export {
@@ -59,7 +59,7 @@ export const PublicVideoListQuery = z.object({
   council: ObjectIdString.optional(),
   q: query.optional(),
   limit: LimitParam,
-  cursor: z.string().max(512).optional(),
+  cursor: Cursor.optional(),
 })
 /** `GET /moderation/videos`: the queue (default: pending_review, oldest first). */
 export const ModerationListQuery = z.object({
@@ -67,13 +67,13 @@ export const ModerationListQuery = z.object({
   council: ObjectIdString.optional(),
   q: query.optional(),
   limit: LimitParam,
-  cursor: z.string().max(512).optional(),
+  cursor: Cursor.optional(),
 })
 /** `GET /councils/:councilId/videos`: a council's own videos in every status (extension). */
 export const CouncilVideoListQuery = z.object({
   status: VideoStatusSchema.optional(),
   limit: LimitParam,
-  cursor: z.string().max(512).optional(),
+  cursor: Cursor.optional(),
 })
 
 /** `PATCH /videos/:id` (extension): new title and/or description; a language set to null is removed. */
@@ -85,6 +85,7 @@ const textPatch = (max: number) =>
 export const UpdateVideoBody = z
   .strictObject({ title: textPatch(TITLE_MAX).optional(), description: textPatch(DESCRIPTION_MAX).optional() })
   .refine((v) => Object.keys(v).length > 0, { message: 'empty_update' })
+  .meta({ minProperties: 1 })
 export type UpdateVideoBody = z.infer<typeof UpdateVideoBody>
 
 export const ApproveBody = z.strictObject({ reason: z.string().trim().max(REASON_MAX).optional() })

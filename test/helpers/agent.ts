@@ -1,3 +1,5 @@
+import { assertContract } from './contract.js'
+
 export interface TestResponse {
   status: number
   headers: Headers
@@ -19,7 +21,9 @@ const SESSION_COOKIE = 'kenes.sid'
 /**
  * An HTTP client for API tests over global fetch: keeps cookies like a browser, sends the CSRF
  * token on unsafe methods once it holds a session cookie (fetched from GET /api/v1/auth/csrf and
- * refetched whenever the session cookie changes, e.g. after login), parses JSON bodies.
+ * refetched whenever the session cookie changes, e.g. after login), parses JSON bodies, and checks
+ * every API response against the OpenAPI document (./contract.ts): an undeclared status or a body
+ * that breaks the declared schema fails the request.
  */
 export class Agent {
   user?: { id: string; email: string; displayName: string; roles: string[]; councilIds: string[] }
@@ -73,7 +77,8 @@ export class Agent {
   ): Promise<TestResponse> {
     const cookie = this.cookieHeader()
     if (cookie && !hasHeader(headers, 'cookie')) headers.cookie = cookie
-    const res = await fetch(new URL(path, this.baseUrl), { method, headers, body, redirect: 'manual' })
+    const url = new URL(path, this.baseUrl)
+    const res = await fetch(url, { method, headers, body, redirect: 'manual' })
     this.storeCookies(res.headers)
     const text = await res.text()
     let parsed: any = text
@@ -83,7 +88,9 @@ export class Agent {
         parsed = JSON.parse(text)
       } catch {}
     }
-    return { status: res.status, headers: res.headers, body: parsed, text }
+    const out = { status: res.status, headers: res.headers, body: parsed, text }
+    assertContract(method, url, out)
+    return out
   }
 
   private storeCookies(headers: Headers): void {

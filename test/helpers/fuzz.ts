@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import type { Agent } from './agent.js'
+import { contractViolations } from './contract.js'
 
 /**
  * Fuzzing kit shared by `test/api/core/fuzz.test.ts` (bounded, in `npm test`) and `scripts/fuzz.ts`
@@ -413,6 +414,8 @@ export interface Sent {
   status: number
   contentTypeOut: string
   responsePreview: string
+  /** What the answer breaks in the OpenAPI document (./contract.ts): an undeclared status, a body off its schema. */
+  contract: string[]
 }
 
 export interface Caller {
@@ -463,9 +466,21 @@ export async function send(caller: Caller, method: string, url: string, body: Bo
       `${method} ${url.slice(0, 300)}: no answer within ${timeoutMs} ms (after ${Date.now() - started} ms): ${(err as Error).message}\nbody: ${preview(payload)}`,
     )
   }
+  let parsed: unknown = text
+  if (/json/.test(res.headers.get('content-type') ?? '') && text) {
+    try {
+      parsed = JSON.parse(text)
+    } catch {}
+  }
   return {
     method,
     url,
+    contract: contractViolations(method, new URL(url, caller.baseUrl), {
+      status: res.status,
+      headers: res.headers,
+      body: parsed,
+      text,
+    }),
     contentType: headers['content-type'],
     bodyPreview: preview(payload),
     status: res.status,
@@ -481,10 +496,11 @@ function preview(payload: BodyInit | undefined): string {
   return '(multipart)'
 }
 
-/** The failures: a 5xx, or a 4xx under /api/v1 that is not problem+json. */
+/** The failures: a 5xx, a 4xx under /api/v1 that is not problem+json, an answer the document does not declare. */
 export function problemOf(sent: Sent): string | undefined {
   const what = `${sent.method} ${sent.url.slice(0, 300)} [${sent.contentType ?? 'no body'}] ${sent.bodyPreview}\n→ ${sent.status} ${sent.contentTypeOut} ${sent.responsePreview}`
   if (sent.status >= 500) return `5xx: ${what}`
+  if (sent.contract.length) return `not as documented: ${what}\n${sent.contract.join('\n')}`
   if (
     sent.status >= 400 &&
     new URL(sent.url, 'http://x').pathname.startsWith('/api/v1/') &&

@@ -66,7 +66,7 @@ export function useCouncilsPaged(query: QueryOf<'listCouncils'>) {
 export function useCouncilQuery(idOrSlug: string | undefined) {
   return useQuery({
     queryKey: councilKeys.one(idOrSlug ?? ''),
-    queryFn: ({ signal }) => endpoints.getCouncil({ params: { idOrSlug: idOrSlug! }, signal }),
+    queryFn: ({ signal }) => endpoints.getCouncil({ params: { id: idOrSlug! }, signal }),
     enabled: Boolean(idOrSlug),
   })
 }

@@ -106,7 +106,7 @@ export const endpoints = {
   ),
   getCouncil: endpoint<{ params: typeof Councils.CouncilRefParams; response: typeof Councils.CouncilProfile }>(
     'GET',
-    '/councils/:idOrSlug',
+    '/councils/:id',
   ),
   createCouncil: endpoint<{ body: typeof Councils.CreateCouncil; response: typeof Councils.CouncilProfile }>(
     'POST',
@@ -126,7 +126,7 @@ export const endpoints = {
 
   // ---- news ----
   listNews: endpoint<{ query: typeof News.NewsListQuery; response: typeof News.NewsPage }>('GET', '/news'),
-  getNews: endpoint<{ params: typeof News.NewsRefParams; response: typeof News.NewsItem }>('GET', '/news/:idOrSlug'),
+  getNews: endpoint<{ params: typeof News.NewsRefParams; response: typeof News.NewsItem }>('GET', '/news/:id'),
   listCouncilNews: endpoint<{
     params: typeof News.CouncilNewsParams
     query: typeof News.CouncilNewsListQuery
@@ -257,10 +257,7 @@ export const endpoints = {
     'GET',
     '/events/mine',
   ),
-  getEvent: endpoint<{ params: typeof Events.EventRefParams; response: typeof Events.EventView }>(
-    'GET',
-    '/events/:idOrSlug',
-  ),
+  getEvent: endpoint<{ params: typeof Events.EventRefParams; response: typeof Events.EventView }>('GET', '/events/:id'),
   createEvent: endpoint<{ body: typeof Events.CreateEventBody; draft: true; response: typeof Events.EventView }>(
     'POST',
     '/events',

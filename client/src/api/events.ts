@@ -77,7 +77,7 @@ export function useMyRegistrations() {
 export function useEvent(idOrSlug: string | undefined) {
   return useLoaded(
     eventKeys.one(idOrSlug ?? ''),
-    (signal) => endpoints.getEvent({ params: { idOrSlug: idOrSlug! }, signal }),
+    (signal) => endpoints.getEvent({ params: { id: idOrSlug! }, signal }),
     Boolean(idOrSlug),
   )
 }

@@ -32,7 +32,7 @@ export function useCouncilNewsPaged(councilId: string, query: QueryOf<'listCounc
 export function useArticleQuery(idOrSlug: string | undefined) {
   return useQuery({
     queryKey: newsKeys.one(idOrSlug ?? ''),
-    queryFn: ({ signal }) => endpoints.getNews({ params: { idOrSlug: idOrSlug! }, signal }),
+    queryFn: ({ signal }) => endpoints.getNews({ params: { id: idOrSlug! }, signal }),
     enabled: Boolean(idOrSlug),
   })
 }

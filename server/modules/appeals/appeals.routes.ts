@@ -20,6 +20,7 @@ import {
   MineQuery,
   PublicPage,
   PublicQuery,
+  AppealRating,
   RatingBody,
   ReplyBody,
   ReplyResponse,
@@ -317,6 +318,7 @@ route(
     params: AppealParams,
     query: CodeQuery,
     body: RatingBody,
+    response: AppealRating,
     errors: [401, 403, 404, 409, 429],
     summary:
       'The author rates the answer (1–5) once it is answered; 409 `appeals.not_answered` / `appeals.already_rated`',

@@ -67,6 +67,7 @@ route(
     body: CreateRoomBody,
     response: ChatRoomResponse,
     status: 201,
+    alsoStatus: { 200: { response: ChatRoomResponse, description: 'The pair already has a direct room: that room' } },
     errors: [429],
     summary:
       'Open a room. `direct`: exactly two councils; the existing room of the pair is returned with 200. `dialogue`: an inter-regional dialogue platform (councils of at least two regions; a republican council takes part but counts as no region), `title` and `topic` required. The creator is a member of one of the councils, or a moderator',

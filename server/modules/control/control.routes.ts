@@ -82,6 +82,7 @@ route(
       'Rows grouped by the state body’s name (Russian name, else Kazakh, case and spacing folded), most recommendations first. `overdue` is the part of `unanswered` past its due date.',
     query: ScorecardQuery,
     response: Scorecard,
+    alsoAs: ['text/csv'],
   },
   async ({ query, req, res }) => {
     const card = await control.scorecard(query)

@@ -41,7 +41,7 @@ route(
   councilsRouter,
   {
     method: 'get',
-    path: '/councils/{idOrSlug}',
+    path: '/councils/{id}',
     tags,
     auth: 'public',
     summary: 'A council profile with members, contacts and live stats',
@@ -50,7 +50,7 @@ route(
     errors: [404],
   },
   async ({ actor, params, res }) => {
-    const profile = await councils.getCouncilProfile(params.idOrSlug, actor)
+    const profile = await councils.getCouncilProfile(params.id, actor)
     cachePublicResponse(res, [...councils.COUNCIL_CACHE_TAGS, councils.councilCacheTag(profile.id)])
     return profile
   },
@@ -63,11 +63,12 @@ route(
     path: '/councils',
     tags,
     auth: 'council.create',
-    summary: 'Create a council (slug from the Russian, else Kazakh name, transliterated and unique)',
+    summary:
+      'Create a council (slug from the Russian, else Kazakh name, transliterated and unique); 409 `councils.duplicate_name` when the region already has a council of that name, unless `allowDuplicate: true`',
     body: CreateCouncil,
     response: CouncilProfile,
     status: 201,
-    errors: [400, 401, 403],
+    errors: [400, 401, 403, 409],
   },
   ({ actor, body }) => councils.createCouncil(actor, body),
 )

@@ -98,7 +98,7 @@ route(
   eventsRouter,
   {
     method: 'get',
-    path: '/events/{idOrSlug}',
+    path: '/events/{id}',
     auth: 'public',
     tags,
     summary:
@@ -109,7 +109,7 @@ route(
   },
   ({ actor, params, res }) => {
     noStore(res)
-    return events.getEvent(actor, params.idOrSlug)
+    return events.getEvent(actor, params.id)
   },
 )
 
@@ -117,7 +117,7 @@ route(
   eventsRouter,
   {
     method: 'get',
-    path: '/events/{idOrSlug}/calendar.ics',
+    path: '/events/{id}/calendar.ics',
     auth: 'public',
     tags,
     responseType: 'text/calendar',
@@ -126,7 +126,7 @@ route(
     errors: [404],
   },
   async ({ actor, params, req, res }) => {
-    const view = await events.getEvent(actor, params.idOrSlug)
+    const view = await events.getEvent(actor, params.id)
     const e = await events.loadEvent(view.id)
     res.setHeader('Content-Type', 'text/calendar; charset=utf-8')
     res.attachment(`${e.slug}.ics`)
@@ -201,6 +201,7 @@ route(
     params: EventIdParams,
     query: RegistrationListQuery,
     response: RegistrationPage,
+    alsoAs: ['text/csv'],
     errors: [401, 403, 404],
   },
   async ({ actor, params, query, req, res }) => {

@@ -65,7 +65,7 @@ export function operationsRoutes(api: Router): void {
       tags,
       summary: 'Liveness and database reachability (503 with `db: "down"`)',
       response: Health,
-      errors: [503],
+      alsoStatus: { 503: { response: Health, description: 'The database does not answer (`db: "down"`)' } },
     },
     async ({ res }) => {
       const h = await health()

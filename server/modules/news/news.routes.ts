@@ -81,7 +81,7 @@ route(
   newsRouter,
   {
     method: 'get',
-    path: '/news/{idOrSlug}',
+    path: '/news/{id}',
     tags,
     auth: 'public',
     summary:
@@ -92,7 +92,7 @@ route(
   },
   ({ actor, params, req, res }) => {
     res.setHeader('Cache-Control', 'private, no-store')
-    return getNews(actor, params.idOrSlug, visitorOf(req))
+    return getNews(actor, params.id, visitorOf(req))
   },
 )
 

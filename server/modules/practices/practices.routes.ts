@@ -33,10 +33,11 @@ route(
     responseType: 'application/pdf',
     errors: [404],
     summary:
-      "The year's compendium as stored by its last generation, in `lng` (default: the request's language): cover, contents by region with page numbers, every approved practice of the year",
+      "The year's compendium as stored by its last generation, in the request's language (`?lng=`): cover, contents by region with page numbers, every approved practice of the year",
   },
-  async ({ params, query, req, res }) => {
-    const lng = query.lng ?? req.lng
+  async ({ params, req, res }) => {
+    // `?lng=` already chose req.lng when it is kk or ru; anything else falls back (cookie, header, kk).
+    const lng = req.lng
     const file = await compendiumFile(params.year, lng)
     res.setHeader('Content-Type', 'application/pdf')
     res.setHeader('Content-Disposition', `inline; filename="best-practices-${params.year}-${lng}.pdf"`)

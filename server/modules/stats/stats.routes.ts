@@ -20,6 +20,7 @@ route(
       'are listed with value 0 and `source: "pending"`. `?format=csv`: one row per indicator (UTF-8 with BOM). Cached 60 s by clients.',
     query: IndicatorsQuery,
     response: IndicatorsResponse,
+    alsoAs: ['text/csv'],
     errors: [400],
   },
   async ({ query, req, res }) => {

@@ -126,7 +126,7 @@ route(
     summary: 'Create a resumable upload (tus 1.0; Upload-Metadata `title.kk` …)',
     use: [councilOpen, limitUploads],
     status: 201,
-    errors: [404, 409, 413, 415],
+    errors: [400, 404, 409, 413, 415, 429],
     description: tusDescription,
   },
   tusHandler,

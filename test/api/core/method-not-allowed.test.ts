@@ -26,6 +26,23 @@ describe('a method a path does not have: 405 with Allow', () => {
     expect(profile.headers.get('allow')).to.equal('DELETE, GET, HEAD, PATCH, OPTIONS')
   })
 
+  it('should list the same methods for OPTIONS as for a 405 on one path (one parameter name per path)', async () => {
+    const guest = new Agent(t.url)
+    for (const path of ['/api/v1/councils/some-council', '/api/v1/news/some-news', '/api/v1/events/some-event']) {
+      const refused = await guest.request('PUT', path)
+      expect(refused.status, path).to.equal(405)
+      const options = await guest.request('OPTIONS', path)
+      expect(options.status, path).to.be.oneOf([200, 204])
+      const methods = (h: string | null) =>
+        (h ?? '')
+          .split(',')
+          .map((m) => m.trim())
+          .filter((m) => m !== 'OPTIONS') // a 405 also names OPTIONS; OPTIONS need not name itself
+          .sort()
+      expect(methods(options.headers.get('allow')), path).to.deep.equal(methods(refused.headers.get('allow')))
+    }
+  })
+
   it('should leave unknown paths 404 and declared methods alone', async () => {
     const guest = new Agent(t.url)
     expect((await guest.request('PUT', '/api/v1/no-such-thing')).status).to.equal(404)

@@ -170,16 +170,17 @@ describe('role × route matrix (shared/route-access.ts)', function () {
       message = await sendMessage('жойылады')
     if (template === '/api/v1/videos/{id}/approve') video = fx.publishedVideo
     const byResource: [RegExp, string][] = [
-      [/^\/api\/v1\/councils\/\{idOrSlug\}/, fx.councilSlug],
+      // GET takes a slug as well as an id in the same position: walk it with the slug.
+      [method === 'GET' ? /^\/api\/v1\/councils\/\{id\}$/ : /^$/, fx.councilSlug],
       [/^\/api\/v1\/(councils)\/\{(id|councilId)\}/, council],
-      [/^\/api\/v1\/news\/\{(id|idOrSlug)\}/, news],
+      [/^\/api\/v1\/news\/\{id\}/, news],
       [/^\/(api\/v1|media)\/videos\/\{id\}/, video],
       [/^\/api\/v1\/appeals\/\{id\}/, fx.appeal],
       [/^\/api\/v1\/chat\/rooms\/\{id\}/, fx.room],
       [/^\/api\/v1\/chat\/messages\/\{id\}/, message],
       [/^\/api\/v1\/chat\/attachments\/\{id\}/, fx.chatAttachment],
       [/^\/api\/v1\/users\/\{id\}/, fx.citizenId],
-      [/^\/api\/v1\/events\/\{(id|idOrSlug)\}/, fx.event],
+      [/^\/api\/v1\/events\/\{id\}/, fx.event],
       [/^\/api\/v1\/grants\/calls\/\{id\}/, fx.call],
       [/^\/api\/v1\/grants\/applications\/\{id\}/, fx.application],
       [/^\/api\/v1\/(grants\/(awards|reports)|control\/recommendations)\/\{id\}/, 'c'.repeat(24)],
@@ -187,7 +188,7 @@ describe('role × route matrix (shared/route-access.ts)', function () {
     ]
     const main = byResource.find(([re]) => re.test(template))?.[1]
     return template
-      .replace(/\{(id|idOrSlug|councilId)\}/, main ?? 'missing')
+      .replace(/\{(id|councilId)\}/, main ?? 'missing')
       .replace('{attachmentId}', fx.appealAttachment)
       .replace('{materialId}', 'b'.repeat(24))
       .replace('{fileId}', 'd'.repeat(24))

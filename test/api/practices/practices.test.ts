@@ -126,6 +126,12 @@ describe('best practices and the yearly compendium', () => {
     expect(status.status, status.error).to.equal('done')
     expect(status.progress).to.equal(100)
     expect(status.files.map((f: { lng: string }) => f.lng).sort()).to.deep.equal(['kk', 'ru'])
+    // An unknown ?lng= falls back like everywhere else (here: Accept-Language ru), never a 400.
+    const fallback = await fetch(`${t.url}/api/v1/best-practices/compendium/${YEAR}.pdf?lng=en`, {
+      headers: { 'accept-language': 'ru' },
+    })
+    expect(fallback.status).to.equal(200)
+    expect(fallback.headers.get('content-disposition')).to.include(`best-practices-${YEAR}-ru.pdf`)
 
     const kk = await fetch(`${t.url}/api/v1/best-practices/compendium/${YEAR}.pdf?lng=kk`)
     expect(kk.status).to.equal(200)

@@ -26,7 +26,7 @@ describe('web client endpoint table', () => {
   }
 
   it('should fill and encode path parameters, and refuse a missing one', () => {
-    expect(fillPath('/councils/:idOrSlug', { idOrSlug: 'a b/c' })).to.equal('/councils/a%20b%2Fc')
+    expect(fillPath('/councils/:id', { id: 'a b/c' })).to.equal('/councils/a%20b%2Fc')
     expect(() => fillPath('/appeals/:id', {})).to.throw(/missing path parameter id/)
   })
 })
