@@ -177,7 +177,9 @@ describe('two app processes behind nginx, with Redis and one database engine', f
       const barrier = nextEvent(bobOnB, 'message:new', (p) => p.message.text === 'тосқауыл')
       await ask(aliceOnA, 'message:send', { roomId, text: 'тосқауыл', clientId: clientId() })
       await barrier
-      expect(seen.of('typing')).to.deep.equal([{ roomId, userId: alice.user!.id }])
+      expect(seen.of('typing')).to.deep.equal([
+        { roomId, userId: alice.user!.id, displayName: alice.user!.displayName },
+      ])
     })
   })
 
