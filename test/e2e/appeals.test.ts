@@ -123,7 +123,8 @@ describe('web client: appeals in a real browser', function () {
     await field(mpage, ru.appeal.replyText).fill('Фонари установят до конца года.')
     await mpage.getByRole('button', { name: ru.appeal.sendAnswer }).click()
     await mpage.getByText(ru.appeal.replySent).waitFor()
-    expect(await mpage.getByTestId('appeal-status').textContent()).to.contain(ru.appealStatus.answered)
+    // The status comes with the refetched appeal, which may land after the confirmation text.
+    await mpage.getByTestId('appeal-status').filter({ hasText: ru.appealStatus.answered }).waitFor()
 
     // Another council's member is refused this appeal (the server decides; the page says so).
     const other = await s.council({ kk: 'Басқа кеңес', ru: 'Другой совет', regionCode: 'KZ-75' })
