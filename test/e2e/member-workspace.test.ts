@@ -54,7 +54,7 @@ describe('web client: the council workspace (appeal deadlines and redirects, cou
     await field(status, ru.appeal.reason).fill('Дорога в ведении города Рудного')
     await status.getByRole('button', { name: ru.member.apply }).click()
     await page.getByText(ru.member.statusChanged).waitFor()
-    expect(await page.getByTestId('appeal-status').textContent()).to.contain(ru.appealStatus.redirected)
+    await page.getByTestId('appeal-status').filter({ hasText: ru.appealStatus.redirected }).waitFor()
     await ctx.close()
 
     // The other council now has it in its queue.
