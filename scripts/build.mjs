@@ -22,7 +22,7 @@ function newest(paths) {
     }
     if (st.isDirectory()) {
       const base = path.basename(p)
-      if (base === 'node_modules' || base === 'dist' || base.startsWith('.')) return
+      if (base === 'node_modules' || base === 'dist' || base === 'dist-ssr' || base.startsWith('.')) return
       for (const e of fs.readdirSync(p)) walk(path.join(p, e))
     } else max = Math.max(max, st.mtimeMs)
   }

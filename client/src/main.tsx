@@ -22,13 +22,16 @@ declare global {
 const root = document.getElementById('root')!
 const stateEl = document.getElementById('kenes-state')
 const state = stateEl?.textContent ? JSON.parse(stateEl.textContent) : window.__KENES_QUERY_STATE__
-await startI18n()
-const app = (
-  <StrictMode>
-    <App queryClient={createQueryClient(state)} />
-  </StrictMode>
-)
-if (stateEl && root.firstElementChild) {
-  setHydrating(true)
-  hydrateRoot(root, app)
-} else createRoot(root).render(app)
+// Not a top-level await: the bundler would then split the entry's modules out of it (lazy chunks
+// must not import a module that is still awaiting), adding requests and bytes to the first load.
+void startI18n().then(() => {
+  const app = (
+    <StrictMode>
+      <App queryClient={createQueryClient(state)} />
+    </StrictMode>
+  )
+  if (stateEl && root.firstElementChild) {
+    setHydrating(true)
+    hydrateRoot(root, app)
+  } else createRoot(root).render(app)
+})
