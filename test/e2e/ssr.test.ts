@@ -25,13 +25,15 @@ describe('web client: server-rendered public pages', function () {
     video: { kk: 'Кеңестің көшпелі отырысы', ru: 'Выездное заседание совета' },
   }
   const pages: Record<string, string> = {}
+  const TRICKY = 'Тұрғындар </script><script>alert(1)</script> сұрақ\u2028қойды\u2029.'
 
   before(async () => {
     const council = await s.council({ kk: fixture.council.kk, ru: fixture.council.ru, regionCode: 'KZ-15' })
     const member = await loginAs(s.t, { roles: ['council_member'], councilIds: [council.id] })
     const news = await member.post(`/api/v1/councils/${council.id}/news`, {
       title: fixture.news,
-      summary: { kk: 'Тұрғындар сұрақ қойды.', ru: 'Жители задали вопросы.' },
+      // Text that must not end the state's <script> early nor break a JavaScript parser.
+      summary: { kk: TRICKY, ru: TRICKY },
       body: { kk: '<p>Тыңдау <strong>ашық</strong> өтті.</p>', ru: '<p>Слушания прошли <strong>открыто</strong>.</p>' },
       status: 'published',
     })
@@ -117,7 +119,9 @@ describe('web client: server-rendered public pages', function () {
           for (const text of expected(name, lng)) expect(root, `${name} (${lng}) shows “${text}”`).to.include(text)
           // The state parses and cannot close its <script> early.
           expect(state).to.not.include('<')
-          expect(() => JSON.parse(state)).to.not.throw()
+          expect(state).to.not.match(/[\u2028\u2029]/)
+          const parsed = JSON.stringify(JSON.parse(state))
+          if (name === 'news') expect(parsed).to.include(JSON.stringify(TRICKY).slice(1, -1))
           expect(res.headers.get('cache-control')).to.equal('no-cache')
         }
       }
@@ -207,6 +211,17 @@ describe('web client: server-rendered public pages', function () {
         for (const text of expected(name, lng))
           expect(await page.locator('#root').innerText(), `${name} (${lng})`).to.include(text)
       }
+      // A missing council: the server's not-found view hydrates as is (no "loading", no refetch).
+      apiReads.length = 0
+      const missing = await page.goto('/councils/no-such-council')
+      expect(missing?.status()).to.equal(404)
+      await hydrated(page)
+      // The document's own 404 is logged by Chromium; nothing else may be.
+      expect(problems.filter((p) => !/status of 404/.test(p))).to.deep.equal([])
+      problems.length = 0
+      expect(apiReads).to.deep.equal([])
+      await page.locator('main h1', { hasText: web(lng).council.notFound }).waitFor()
+      expect(await page.locator('main [role=alert]').count()).to.equal(1)
       // Interactive: the language switch re-renders in the other language, a link navigates in the page.
       await page.goto('/')
       await hydrated(page)
