@@ -5,6 +5,7 @@ import { I18nextProvider, useTranslation } from 'react-i18next'
 import { BrowserRouter, Route, Routes } from 'react-router-dom'
 import { useUpdateMeMutation } from './api/auth.js'
 import i18next, { isLang, langPicked } from './lib/i18n.js'
+import { TitleSink } from './lib/hooks.js'
 import { PrefsProvider, usePrefs } from './lib/prefs.js'
 import { SessionProvider, useSession } from './lib/session.js'
 import type { AccessibilityPrefs, User } from './lib/types.js'
@@ -140,26 +141,31 @@ export function Providers({
   children,
   queryClient,
   i18n = i18next,
+  title = null,
 }: {
   children: React.ReactNode
   queryClient: QueryClient
   /** The server passes a clone fixed to the request's language; the browser uses the global one. */
   i18n?: I18n
+  /** The server collects the page's title here (useTitle). */
+  title?: { title?: string } | null
 }) {
   const bridge = useRef<{ onUser?: (u: User) => void; onPrefs?: (p: AccessibilityPrefs) => void }>({})
   const onUser = useCallback((u: User) => bridge.current.onUser?.(u), [])
   const onPrefs = useCallback((p: AccessibilityPrefs) => bridge.current.onPrefs?.(p), [])
   return (
     <I18nextProvider i18n={i18n}>
-      <QueryClientProvider client={queryClient}>
-        <SessionProvider onUser={onUser}>
-          <PrefsProvider onChange={onPrefs}>
-            <Bridge bridge={bridge} />
-            <RefetchOnLanguage />
-            {children}
-          </PrefsProvider>
-        </SessionProvider>
-      </QueryClientProvider>
+      <TitleSink.Provider value={title}>
+        <QueryClientProvider client={queryClient}>
+          <SessionProvider onUser={onUser}>
+            <PrefsProvider onChange={onPrefs}>
+              <Bridge bridge={bridge} />
+              <RefetchOnLanguage />
+              {children}
+            </PrefsProvider>
+          </SessionProvider>
+        </QueryClientProvider>
+      </TitleSink.Provider>
     </I18nextProvider>
   )
 }

@@ -64,6 +64,8 @@ export interface Rendered {
   status: 200 | 404
   /** The markup of #root. */
   html: string
+  /** The page's document title (useTitle), as the browser would set it. */
+  title: string
   /** The dehydrated query cache, JSON, safe inside <script type="application/json">. */
   state: string
   /** Vite manifest keys to preload: the page's chunk and the language's texts. */
@@ -101,9 +103,10 @@ export async function render(req: RenderRequest): Promise<Rendered | null> {
   qc.setDefaultOptions({ ...defaults, queries: { ...defaults.queries, retry: false, retryOnMount: false } })
   qc.setQueryData(authKeys.me, null) // a guest: signed-in people get the browser-rendered shell
   const wanted = watchQueries(qc)
+  const title: { title?: string } = {}
   const app: ReactNode = (
     <StrictMode>
-      <Providers queryClient={qc} i18n={i18nFor[req.lng]}>
+      <Providers queryClient={qc} i18n={i18nFor[req.lng]} title={title}>
         <StaticRouter location={req.url}>
           <AppRoutes />
         </StaticRouter>
@@ -137,6 +140,7 @@ export async function render(req: RenderRequest): Promise<Rendered | null> {
     return {
       status: errors.length ? 404 : 200,
       html,
+      title: title.title ?? i18nFor[req.lng].t('common:appName'),
       state: safeJson(state),
       chunks: [...(chunk ? [chunk] : []), `src/locales/${req.lng}.ts`],
       reads: [...new Set(ctx.reads)],

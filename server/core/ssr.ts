@@ -20,6 +20,7 @@ interface Renderer {
   render(req: { url: string; lng: Lang; origin: string }): Promise<{
     status: number
     html: string
+    title: string
     state: string
     chunks: string[]
     reads: string[]
@@ -111,10 +112,11 @@ function tagsOf(reads: readonly string[], lng: Lang): string[] | undefined {
 }
 
 const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;')
+const escapeText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 
 function compose(
   template: string,
-  page: { html: string; state: string; chunks: string[] },
+  page: { html: string; title: string; state: string; chunks: string[] },
   manifest: Record<string, ManifestChunk>,
   lng: Lang,
 ): string {
@@ -139,6 +141,7 @@ function compose(
   ].join('\n    ')
   return template
     .replace(/<html[^>]*>/, `<html lang="${lng}" data-ssr="">`)
+    .replace(/<title>[^<]*<\/title>/, () => `<title>${escapeText(page.title)}</title>`)
     .replace('</head>', `  ${links}\n  </head>`)
     .replace(
       '<div id="root"></div>',

@@ -115,6 +115,8 @@ describe('web client: server-rendered public pages', function () {
           expect(res.status, `${name} ${url}`).to.equal(200)
           expect(res.headers.get('content-type')).to.match(/^text\/html/)
           expect(res.text).to.match(new RegExp(`<html lang="${lng}" data-ssr=""`), `${name}: <html lang>`)
+          // The page's own title, as the browser sets it (useTitle), in <title> already.
+          if (name === 'council') expect(res.text).to.include(`<title>${fixture.council[lng]} · `)
           const { root, state } = rootOf(res.text)
           for (const text of expected(name, lng)) expect(root, `${name} (${lng}) shows “${text}”`).to.include(text)
           // The state parses and cannot close its <script> early.
