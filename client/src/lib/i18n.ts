@@ -4,7 +4,8 @@ import { DEFAULT_LANG, LANGS, type Lang } from '../../../shared/domain.js'
 
 /**
  * The client reads the repo's own locale files (shared/locales/<lng>/<ns>.json): `web` is the
- * client's namespace, `common` and `errors` are shared with the server. Each language is its own
+ * client's namespace, `common` is shared with the server (whose `errors` texts reach the client
+ * already localized, in problem+json). Each language is its own
  * chunk (client/src/locales/<lng>.ts): the browser loads the one it shows before the first render
  * (a server-rendered page preloads it) and the other only when the person switches.
  */
@@ -31,7 +32,7 @@ const lazyTexts: BackendModule = {
 export const I18N_OPTIONS = {
   fallbackLng: false as const, // a missing key shows itself in tests rather than the other language
   supportedLngs: [...LANGS],
-  ns: ['web', 'common', 'errors'],
+  ns: ['web', 'common'],
   defaultNS: 'web',
   interpolation: { escapeValue: false },
   returnNull: false,
