@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds what `npm start` serves: the server (tsc → dist/) always, the web client (Vite →
-// client/dist/) only when client/ has an index.html and a vite.config.ts. With --if-stale, each part
+// client/dist/, and its server renderer → client/dist-ssr/) only when client/ has an index.html and a vite.config.ts. With --if-stale, each part
 // is rebuilt only when its output is missing or older than its sources.
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -22,7 +22,7 @@ function newest(paths) {
     }
     if (st.isDirectory()) {
       const base = path.basename(p)
-      if (base === 'node_modules' || base === 'dist' || base.startsWith('.')) return
+      if (base === 'node_modules' || base === 'dist' || base === 'dist-ssr' || base.startsWith('.')) return
       for (const e of fs.readdirSync(p)) walk(path.join(p, e))
     } else max = Math.max(max, st.mtimeMs)
   }
@@ -45,9 +45,10 @@ export function serverStale() {
   const out = mtime(SERVER_ENTRY)
   return out === 0 || newest(['server', 'shared', 'tsconfig.json', 'tsconfig.build.json', 'package.json']) > out
 }
+export const SSR_ENTRY = 'client/dist-ssr/entry-server.js'
 export function clientStale() {
   if (!hasClient()) return false
-  const out = mtime('client/dist/index.html')
+  const out = Math.min(mtime('client/dist/index.html'), mtime(SSR_ENTRY))
   return out === 0 || newest(['client', 'shared']) > out
 }
 
@@ -71,6 +72,12 @@ export function buildClient() {
   }
   if (run(bin('vite'), ['build', '--config', 'client/vite.config.ts'], 'client') !== 0)
     throw new Error('client build failed')
+  // The server renderer of the public pages (server/core/ssr.ts); without it they are sent as the shell.
+  if (
+    run(bin('vite'), ['build', '--config', 'client/vite.config.ts', '--ssr', 'src/entry-server.tsx'], 'client ssr') !==
+    0
+  )
+    throw new Error('client SSR build failed')
 }
 
 export function build({ ifStale = false } = {}) {

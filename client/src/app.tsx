@@ -1,9 +1,11 @@
 import { QueryClientProvider, useQueryClient, type QueryClient } from '@tanstack/react-query'
 import { lazy, Suspense, useCallback, useEffect, useRef } from 'react'
-import { useTranslation } from 'react-i18next'
+import type { i18n as I18n } from 'i18next'
+import { I18nextProvider, useTranslation } from 'react-i18next'
 import { BrowserRouter, Route, Routes } from 'react-router-dom'
 import { useUpdateMeMutation } from './api/auth.js'
-import { isLang, langPicked } from './lib/i18n.js'
+import i18next, { isLang, langPicked } from './lib/i18n.js'
+import { TitleSink } from './lib/hooks.js'
 import { PrefsProvider, usePrefs } from './lib/prefs.js'
 import { SessionProvider, useSession } from './lib/session.js'
 import type { AccessibilityPrefs, User } from './lib/types.js'
@@ -52,71 +54,82 @@ export function App({ queryClient }: { queryClient: QueryClient }) {
   return (
     <Providers queryClient={queryClient}>
       <BrowserRouter>
-        <Suspense fallback={<Loading />}>
-          <Routes>
-            <Route element={<Layout />}>
-              <Route index element={<Home />} />
-              <Route path="councils" element={<Councils />} />
-              <Route path="councils/:idOrSlug" element={<Council />} />
-              <Route path="news" element={<NewsList />} />
-              <Route path="news/:idOrSlug" element={<NewsArticle />} />
-              <Route path="videos" element={<Videos />} />
-              <Route path="videos/:id" element={<VideoPage />} />
-              <Route path="qa" element={<Qa />} />
-              <Route path="events" element={<EventsCalendar />} />
-              <Route path="events/new" element={<EventEditor />} />
-              <Route path="events/mine" element={<MyEvents />} />
-              <Route path="events/:idOrSlug" element={<EventPage />} />
-              <Route path="events/:idOrSlug/edit" element={<EventEditor />} />
-              <Route path="events/:idOrSlug/registrations" element={<EventRegistrations />} />
-              <Route path="events/:idOrSlug/check-in" element={<EventCheckIn />} />
-              <Route path="appeals/new" element={<AppealForm />} />
-              <Route path="appeals/confirm" element={<AppealConfirm />} />
-              <Route path="appeals/track" element={<AppealTrack />} />
-              <Route path="appeals/mine" element={<MyAppeals />} />
-              <Route path="appeals/mine/:id" element={<MyAppeal />} />
-              <Route path="indicators" element={<Indicators />} />
-              <Route path="best-practices" element={<Practices />} />
-              <Route path="best-practices/manage" element={<PracticesManage />} />
-              <Route path="help" element={<Help />} />
-              <Route path="help/tickets/:id" element={<Ticket />} />
-              <Route path="help/queue" element={<SupportQueue />} />
-              <Route path="login" element={<Login />} />
-              <Route path="register" element={<Register />} />
-              <Route path="verify-email" element={<VerifyEmail />} />
-              <Route path="forgot-password" element={<Forgot />} />
-              <Route path="reset-password" element={<Reset />} />
-              <Route path="profile" element={<Profile />} />
-              <Route
-                path="member/*"
-                element={
-                  <Suspense fallback={<Loading />}>
-                    <MemberArea />
-                  </Suspense>
-                }
-              />
-              <Route
-                path="moderation/*"
-                element={
-                  <Suspense fallback={<Loading />}>
-                    <ModerationArea />
-                  </Suspense>
-                }
-              />
-              <Route
-                path="grants/*"
-                element={
-                  <Suspense fallback={<Loading />}>
-                    <GrantsArea />
-                  </Suspense>
-                }
-              />
-              <Route path="*" element={<NotFound />} />
-            </Route>
-          </Routes>
-        </Suspense>
+        <AppRoutes />
       </BrowserRouter>
     </Providers>
+  )
+}
+
+/**
+ * Every page, inside whatever router the caller gives: BrowserRouter in the browser (App),
+ * StaticRouter when the server renders a public page (entry-server.tsx). Same tree on both sides,
+ * so the browser hydrates the server's HTML.
+ */
+export function AppRoutes() {
+  return (
+    <Suspense fallback={<Loading />}>
+      <Routes>
+        <Route element={<Layout />}>
+          <Route index element={<Home />} />
+          <Route path="councils" element={<Councils />} />
+          <Route path="councils/:idOrSlug" element={<Council />} />
+          <Route path="news" element={<NewsList />} />
+          <Route path="news/:idOrSlug" element={<NewsArticle />} />
+          <Route path="videos" element={<Videos />} />
+          <Route path="videos/:id" element={<VideoPage />} />
+          <Route path="qa" element={<Qa />} />
+          <Route path="events" element={<EventsCalendar />} />
+          <Route path="events/new" element={<EventEditor />} />
+          <Route path="events/mine" element={<MyEvents />} />
+          <Route path="events/:idOrSlug" element={<EventPage />} />
+          <Route path="events/:idOrSlug/edit" element={<EventEditor />} />
+          <Route path="events/:idOrSlug/registrations" element={<EventRegistrations />} />
+          <Route path="events/:idOrSlug/check-in" element={<EventCheckIn />} />
+          <Route path="appeals/new" element={<AppealForm />} />
+          <Route path="appeals/confirm" element={<AppealConfirm />} />
+          <Route path="appeals/track" element={<AppealTrack />} />
+          <Route path="appeals/mine" element={<MyAppeals />} />
+          <Route path="appeals/mine/:id" element={<MyAppeal />} />
+          <Route path="indicators" element={<Indicators />} />
+          <Route path="best-practices" element={<Practices />} />
+          <Route path="best-practices/manage" element={<PracticesManage />} />
+          <Route path="help" element={<Help />} />
+          <Route path="help/tickets/:id" element={<Ticket />} />
+          <Route path="help/queue" element={<SupportQueue />} />
+          <Route path="login" element={<Login />} />
+          <Route path="register" element={<Register />} />
+          <Route path="verify-email" element={<VerifyEmail />} />
+          <Route path="forgot-password" element={<Forgot />} />
+          <Route path="reset-password" element={<Reset />} />
+          <Route path="profile" element={<Profile />} />
+          <Route
+            path="member/*"
+            element={
+              <Suspense fallback={<Loading />}>
+                <MemberArea />
+              </Suspense>
+            }
+          />
+          <Route
+            path="moderation/*"
+            element={
+              <Suspense fallback={<Loading />}>
+                <ModerationArea />
+              </Suspense>
+            }
+          />
+          <Route
+            path="grants/*"
+            element={
+              <Suspense fallback={<Loading />}>
+                <GrantsArea />
+              </Suspense>
+            }
+          />
+          <Route path="*" element={<NotFound />} />
+        </Route>
+      </Routes>
+    </Suspense>
   )
 }
 
@@ -124,20 +137,36 @@ export function App({ queryClient }: { queryClient: QueryClient }) {
  * Session and preferences know each other: a signed-in person's saved language and accessibility
  * settings are applied on sign-in, and changes made on any page are saved to the profile.
  */
-function Providers({ children, queryClient }: { children: React.ReactNode; queryClient: QueryClient }) {
+export function Providers({
+  children,
+  queryClient,
+  i18n = i18next,
+  title = null,
+}: {
+  children: React.ReactNode
+  queryClient: QueryClient
+  /** The server passes a clone fixed to the request's language; the browser uses the global one. */
+  i18n?: I18n
+  /** The server collects the page's title here (useTitle). */
+  title?: { title?: string } | null
+}) {
   const bridge = useRef<{ onUser?: (u: User) => void; onPrefs?: (p: AccessibilityPrefs) => void }>({})
   const onUser = useCallback((u: User) => bridge.current.onUser?.(u), [])
   const onPrefs = useCallback((p: AccessibilityPrefs) => bridge.current.onPrefs?.(p), [])
   return (
-    <QueryClientProvider client={queryClient}>
-      <SessionProvider onUser={onUser}>
-        <PrefsProvider onChange={onPrefs}>
-          <Bridge bridge={bridge} />
-          <RefetchOnLanguage />
-          {children}
-        </PrefsProvider>
-      </SessionProvider>
-    </QueryClientProvider>
+    <I18nextProvider i18n={i18n}>
+      <TitleSink.Provider value={title}>
+        <QueryClientProvider client={queryClient}>
+          <SessionProvider onUser={onUser}>
+            <PrefsProvider onChange={onPrefs}>
+              <Bridge bridge={bridge} />
+              <RefetchOnLanguage />
+              {children}
+            </PrefsProvider>
+          </SessionProvider>
+        </QueryClientProvider>
+      </TitleSink.Provider>
+    </I18nextProvider>
   )
 }
 

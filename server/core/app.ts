@@ -17,6 +17,7 @@ import compression from 'compression'
 import { isCapturedForCache } from './cache.js'
 import { metricsMiddleware } from './metrics.js'
 import { publicMediaRouter } from './media.js'
+import { createServerRenderer } from './ssr.js'
 
 /**
  * The Express application without `listen` (tests and main share it). Order matters: ids and
@@ -172,7 +173,10 @@ function normalPath(p: string): string {
   return lower.length > 1 && lower.endsWith('/') ? lower.replace(/\/+$/, '') : lower
 }
 
-/** The built web client (client/dist) with client-side routes falling back to index.html. */
+/**
+ * The built web client (client/dist) with client-side routes falling back to index.html; the
+ * public pages are rendered on the server for guests when the SSR build is there (core/ssr.ts).
+ */
 function mountClient(app: Express): void {
   const dist = path.join(ROOT_DIR, 'client', 'dist')
   const index = path.join(dist, 'index.html')
@@ -187,8 +191,16 @@ function mountClient(app: Express): void {
       },
     }),
   )
-  app.get(/^\/(?!api\/|media\/|socket\.io\/|metrics$).*/, (req, res, next) => {
+  const ssr = createServerRenderer(ROOT_DIR)
+  app.get(/^\/(?!api\/|media\/|socket\.io\/|metrics$).*/, async (req, res, next) => {
     if (!req.accepts('html')) return next()
+    if (!hasSessionCookie(req)) {
+      try {
+        if (await ssr.send(req, res)) return
+      } catch (err) {
+        req.log.error({ err }, 'server-side rendering failed: the page is sent as the shell')
+      }
+    }
     res.setHeader('Cache-Control', 'no-cache')
     res.sendFile(index)
   })

@@ -6,7 +6,8 @@ import type { Lang } from '../../shared/schemas/common.js'
 import { fromAcceptLanguage } from './i18n.js'
 
 /**
- * The public response cache: hot anonymous GETs (council list and profiles, news lists, feeds) are
+ * The public response cache: hot anonymous GETs (council list and profiles, news lists, feeds, and
+ * the server-rendered public pages' HTML, core/ssr.ts) are
  * answered from memory by a listener placed in front of the Express app, so a hit costs one Map
  * lookup and one write, not the middleware chain (logging, helmet, session, CSRF, routing, DB).
  *
@@ -80,6 +81,12 @@ class PublicCache {
     return e
   }
 
+  /** The live entry, without touching its place in the LRU order. */
+  peek(key: string): Entry | undefined {
+    const e = this.entries.get(key)
+    return e && e.expires > Date.now() ? e : undefined
+  }
+
   set(key: string, e: Entry): void {
     const old = this.entries.get(key)
     if (old) this.remove(key, old)
@@ -143,6 +150,14 @@ export function cachePublicResponse(res: Response, tags: readonly string[]): voi
   res.setHeader('Cache-Control', 'public, no-cache')
 }
 
+/**
+ * The tags of the cached answer to an anonymous GET of `url` in `lng`, or undefined when none is
+ * kept: a server-rendered page (core/ssr.ts) is cached under the tags of the answers it used.
+ */
+export function publicCacheTagsFor(lng: Lang, url: string): readonly string[] | undefined {
+  return active?.peek(`${lng} ${url}`)?.tags
+}
+
 export function publicCacheStats(): { entries: number; enabled: boolean } {
   return { entries: active?.size ?? 0, enabled: Boolean(active?.opts.enabled) }
 }
@@ -191,12 +206,15 @@ export function withPublicCache(app: RequestListener, opts: PublicCacheOptions):
   return (req: IncomingMessage, res: ServerResponse) => {
     const method = req.method
     const url = req.url ?? ''
-    if ((method !== 'GET' && method !== 'HEAD') || !url.startsWith('/api/v1/')) return app(req, res)
+    if (method !== 'GET' && method !== 'HEAD') return app(req, res)
+    const page = isPage(url, req.headers.accept)
+    if (!page && !url.startsWith('/api/v1/')) return app(req, res)
     const cookie = req.headers.cookie
     if (cookie && cookie.includes(SESSION_COOKIE)) return app(req, res)
     const lng = languageOf(url, cookie, req.headers['accept-language'])
     if (!lng) return app(req, res)
-    const key = `${lng} ${url}`
+    // A page's HTML (core/ssr.ts) and an API answer never share a key.
+    const key = page ? `${lng} page ${url}` : `${lng} ${url}`
     const hit = cache.get(key)
     if (hit) return answer(req, res, hit)
     // Single flight: while one request computes this key, the others wait for its answer instead of
@@ -230,6 +248,15 @@ export function withPublicCache(app: RequestListener, opts: PublicCacheOptions):
     capture(cache, key, req, res)
     app(req, res)
   }
+}
+
+/** A browser's request for a page (HTML), not for the API, media, a built asset or the socket. */
+function isPage(url: string, accept: string | undefined): boolean {
+  return (
+    Boolean(accept?.includes('text/html')) &&
+    !/^\/(api|media|assets|socket\.io)\//.test(url) &&
+    !url.startsWith('/metrics')
+  )
 }
 
 const CAPTURED = Symbol.for('kenes.publicCache.captured')

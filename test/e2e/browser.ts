@@ -32,20 +32,25 @@ export function ensureClientBuilt(): void {
     path.join(ROOT, 'client', 'public'),
     path.join(ROOT, 'shared', 'locales'),
   ]
-  const built = fs.existsSync(index) ? fs.statSync(index).mtimeMs : 0
+  const ssr = path.join(ROOT, 'client', 'dist-ssr', 'entry-server.js')
+  const built =
+    fs.existsSync(index) && fs.existsSync(ssr) ? Math.min(fs.statSync(index).mtimeMs, fs.statSync(ssr).mtimeMs) : 0
   if (built && sources.every((s) => newestMtime(s) <= built)) return
-  execFileSync(
-    process.execPath,
-    [
-      path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
-      'build',
-      '--config',
-      path.join(ROOT, 'client', 'vite.config.ts'),
-      '--logLevel',
-      'warn',
-    ],
-    { cwd: ROOT, stdio: 'inherit' },
-  )
+  // The browser build, then the server renderer of the public pages (server/core/ssr.ts).
+  for (const extra of [[], ['--ssr', 'src/entry-server.tsx']])
+    execFileSync(
+      process.execPath,
+      [
+        path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
+        'build',
+        '--config',
+        path.join(ROOT, 'client', 'vite.config.ts'),
+        '--logLevel',
+        'warn',
+        ...extra,
+      ],
+      { cwd: ROOT, stdio: 'inherit' },
+    )
 }
 
 export async function launch(): Promise<Browser> {

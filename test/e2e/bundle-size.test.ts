@@ -14,6 +14,14 @@ interface Chunk {
 
 const DIST = path.join(ROOT, 'client', 'dist')
 const BUDGET = 200 * 1024
+/**
+ * The home page's own budget. Issue #16 asked for 100 KB; the libraries every page runs (React 19
+ * with react-dom, react-router, TanStack Query, i18next: the `vendor` chunk) weigh about 107 KB
+ * gzipped on their own, so 100 KB needs a lighter runtime (see scripts/bench/README.md).
+ */
+const HOME_BUDGET = 130 * 1024
+/** Each language's texts are a chunk of their own; a first visit loads one (Kazakh by default). */
+const LANGUAGE = 'src/locales/kk.ts'
 const PUBLIC_PAGES = [
   'src/pages/public/councils.tsx',
   'src/pages/public/council.tsx',
@@ -34,8 +42,9 @@ const PUBLIC_PAGES = [
 
 /**
  * The JavaScript a first visit to each public page downloads (the entry with its static imports,
- * plus the page's own lazy chunk and its static imports), gzipped, stays under 200 KB. Dynamic
- * imports inside a page (hls.js on play) are not part of the first load.
+ * the language's texts, plus the page's own lazy chunk and its static imports), gzipped, stays
+ * under 200 KB, the home page's under 130 KB. Dynamic imports inside a page (hls.js on play) are
+ * not part of the first load. scripts/bench/first-load.ts prints the same sums.
  */
 describe('web client: first-load JavaScript of public pages', function () {
   this.timeout(120_000)
@@ -58,18 +67,22 @@ describe('web client: first-load JavaScript of public pages', function () {
     manifest = JSON.parse(fs.readFileSync(path.join(DIST, '.vite', 'manifest.json'), 'utf8'))
   })
 
-  it('keeps every public page under 200 KB gzipped, with the member and moderator areas in their own chunks', () => {
+  it('keeps the home page under 130 KB and every public page under 200 KB gzipped, with the member and moderator areas in their own chunks', () => {
     const entryKey = Object.keys(manifest).find((k) => manifest[k].isEntry)!
     const entry = closure(entryKey)
+    expect(manifest[LANGUAGE], 'the Kazakh texts are a chunk of their own').to.not.equal(undefined)
+    expect(js(entry).includes(manifest[LANGUAGE].file), 'the texts are not in the entry').to.equal(false)
     const rows: string[] = []
-    for (const page of ['(home: entry only)', ...PUBLIC_PAGES]) {
-      const files = new Set(js(entry))
+    for (const page of ['(home: entry + kk texts)', ...PUBLIC_PAGES]) {
+      const files = new Set([...js(entry), ...js(closure(LANGUAGE))])
       if (page in manifest) for (const f of js(closure(page))) files.add(f)
       else expect(page.startsWith('('), `${page} is a chunk of its own`).to.equal(true)
       const total = [...files].reduce((n, f) => n + size(f), 0)
       rows.push(`${page.padEnd(36)} ${(total / 1024).toFixed(1).padStart(6)} KB`)
-      expect(total, `${page}: ${total} bytes gzipped`).to.be.below(BUDGET)
+      expect(total, `${page}: ${total} bytes gzipped`).to.be.below(page.startsWith('(home') ? HOME_BUDGET : BUDGET)
     }
+    // The other language is not part of a Kazakh first load.
+    expect([...js(entry), ...js(closure(LANGUAGE))]).to.not.include(manifest['src/locales/ru.ts'].file)
     const entryFiles = new Set(js(entry))
     for (const area of ['src/pages/member/area.tsx', 'src/pages/moderator/area.tsx', 'src/pages/member/chat.tsx']) {
       expect(manifest[area], area).to.not.equal(undefined)

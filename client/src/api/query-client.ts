@@ -21,7 +21,26 @@ export function createQueryClient(initial?: DehydratedState): QueryClient {
       mutations: { retry: false },
     },
   })
-  if (initial) hydrate(client, initial)
+  if (initial) {
+    hydrate(client, initial)
+    // The server's answers count as fetched now (its clock may differ, and a cached page is as fresh
+    // as the server's cache, which writes invalidate): hydration does not refetch them. An error the
+    // server rendered (a 404 page) comes back as the ApiError the page expects.
+    const now = Date.now()
+    for (const { queryHash } of initial.queries) {
+      const q = client.getQueryCache().get(queryHash)
+      if (!q) continue
+      const e = q.state.error as (Partial<ApiError> & { problem?: ApiError['problem'] }) | null
+      // Rendered as the error it is (as on the server), not as "loading" and a refetch on mount.
+      if (e) client.setQueryDefaults(q.queryKey, { retryOnMount: false })
+      q.setState({
+        ...q.state,
+        dataUpdatedAt: q.state.data === undefined ? q.state.dataUpdatedAt : now,
+        errorUpdatedAt: e ? now : q.state.errorUpdatedAt,
+        error: e && !(e instanceof ApiError) && e.problem ? new ApiError(e.status ?? 0, e.problem) : q.state.error,
+      })
+    }
+  }
   return client
 }
 

@@ -23,6 +23,12 @@ export class ApiError extends Error {
 }
 
 export const API = '/api/v1'
+type Send = (url: string, init: RequestInit) => Promise<Response>
+let send: Send = (url, init) => fetch(url, init)
+/** Server-side rendering (entry-server.tsx) sends a page's reads to its own server, in the page's language. */
+export function setSend(to: Send): void {
+  send = to
+}
 let csrf: Promise<string> | null = null
 
 function fetchCsrf(): Promise<string> {
@@ -77,7 +83,7 @@ export async function request<T = unknown>(path: string, opts: RequestOptions = 
   }
   let res: Response
   try {
-    res = await fetch(withQuery(`${API}${path}`, opts.query), {
+    res = await send(withQuery(`${API}${path}`, opts.query), {
       method,
       headers,
       body,

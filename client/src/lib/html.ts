@@ -45,7 +45,14 @@ function instance(): ReturnType<typeof DOMPurify> {
   return p
 }
 
+let sanitizer: ((html: string) => string) | null = null
+/** The server renderer has no DOM: it sanitizes with the API's own rules (sanitize-html, same allow-list). */
+export function setSanitizer(fn: (html: string) => string): void {
+  sanitizer = fn
+}
+
 export function sanitizeHtml(html: string): string {
+  if (sanitizer) return sanitizer(html)
   return instance().sanitize(html, {
     ALLOWED_TAGS,
     ALLOWED_ATTR,

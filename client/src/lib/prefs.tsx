@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import type { AccessibilityPrefs } from './types.js'
+import { isHydrating } from './hydration.js'
 
 /** Text size steps of the visually-impaired mode (the server accepts 1..2). */
 export const FONT_STEPS = [1, 1.25, 1.5, 1.75, 2] as const
@@ -41,8 +42,16 @@ export function PrefsProvider({
   children: ReactNode
   onChange?: (p: AccessibilityPrefs) => void
 }) {
-  const [prefs, setPrefs] = useState<AccessibilityPrefs>(load)
+  // A server-rendered page was rendered with the defaults: hydrate with them, then read the saved
+  // ones (boot.js has already styled <html> from them, so nothing flashes).
+  const [prefs, setPrefs] = useState<AccessibilityPrefs>(() => (isHydrating() ? DEFAULTS : load()))
+  const saved = useRef(!isHydrating())
   useEffect(() => {
+    if (!saved.current) {
+      saved.current = true
+      const stored = load()
+      if (JSON.stringify(stored) !== JSON.stringify(prefs)) return setPrefs(stored)
+    }
     applyPrefs(prefs)
     localStorage.setItem(KEY, JSON.stringify(prefs))
   }, [prefs])

@@ -1,5 +1,6 @@
 import { Router } from 'express'
 import { RegionList } from '../../../shared/schemas/regions.js'
+import { cachePublicResponse } from '../../core/cache.js'
 import type { KenesModule } from '../../core/module.js'
 import { route } from '../../core/route.js'
 import { listRegions, seedRegions } from './regions.service.js'
@@ -16,6 +17,9 @@ route(
     response: RegionList,
   },
   ({ req, res }) => {
+    // Fixed reference data (seeded, never written): kept by the public cache too, so a
+    // server-rendered page that names regions can be cached (core/ssr.ts).
+    cachePublicResponse(res, ['regions'])
     res.setHeader('Cache-Control', 'public, max-age=300')
     return listRegions(req.lng)
   },

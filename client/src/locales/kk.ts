@@ -1,0 +1,8 @@
+import web from '../../../shared/locales/kk/web.json' with { type: 'json' }
+import common from '../../../shared/locales/kk/common.json' with { type: 'json' }
+
+/**
+ * The client's kk texts (`errors` is the server's: problem+json arrives localized): one
+ * chunk per language, so a page loads only the language it shows.
+ */
+export default { web, common } as Record<string, Record<string, unknown>>
