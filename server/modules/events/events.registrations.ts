@@ -3,6 +3,8 @@ import mongoose from 'mongoose'
 import type { EventView, RegistrationRow } from '../../../shared/schemas/events.js'
 import { audit } from '../../core/audit.js'
 import { AppError, conflict, isDuplicateKey, notFound } from '../../core/errors.js'
+import { wakeJobWorker } from '../../core/jobs.js'
+import { OWNER, ownerIsDeadHere } from '../../core/owner.js'
 import { hasRole, type Actor } from '../../core/policy.js'
 import { findCouncilSummaries, type CouncilSummary } from '../councils/index.js'
 import { findUserById } from '../users/index.js'
@@ -117,6 +119,7 @@ export async function register(actor: Actor, eventId: string) {
           councilId: origin ? oid(origin.id) : null,
           regionId: origin?.regionId ? oid(origin.regionId) : null,
           status: 'pending',
+          pendingOwner: OWNER,
           code: newCode(),
         })
       ).toObject() as RegistrationDoc
@@ -151,8 +154,16 @@ export async function register(actor: Actor, eventId: string) {
     status = 'waitlisted'
     seq = queued.seq
   }
-  await RegistrationModel.updateOne({ _id: reg._id }, { $set: { status, seq } })
-  await enqueueRegistrationMail(String(reg._id), status)
+  // The decision and the mail it owes are written together: no registration is left without its mail.
+  await mongoose.connection.transaction(async (session) => {
+    await RegistrationModel.updateOne(
+      { _id: reg._id },
+      { $set: { status, seq }, $unset: { pendingOwner: 1 } },
+      { session },
+    )
+    await enqueueRegistrationMail(String(reg._id), status, session)
+  })
+  wakeJobWorker()
   return {
     id: String(reg._id),
     status,
@@ -180,6 +191,31 @@ export async function clearStalePending(eventId: unknown, userId: mongoose.Types
   })
   if (!mine.deletedCount) return false
   await RegistrationModel.deleteMany({ eventId, status: 'pending', createdAt: mongoose.trusted({ $lt: cutoff }) })
+  await recountEvent(eventId)
+  return true
+}
+
+/**
+ * At start-up: `pending` rows whose deciding process on this host is gone (kill -9 between the
+ * insert and the decision) are removed and their events' counters recounted from the records, so
+ * `registered` again equals the registrations. Returns how many rows were removed.
+ */
+export async function releaseDeadPending(): Promise<number> {
+  const rows = await RegistrationModel.find({ status: 'pending' }, { eventId: 1, pendingOwner: 1 }).lean<
+    Pick<RegistrationDoc, '_id' | 'eventId' | 'pendingOwner'>[]
+  >()
+  const dead = rows.filter((r) => ownerIsDeadHere(r.pendingOwner))
+  for (const r of dead) await RegistrationModel.deleteOne({ _id: r._id, status: 'pending' })
+  for (const eventId of new Set(dead.map((r) => String(r.eventId)))) await recountEvent(eventId)
+  return dead.length
+}
+
+/**
+ * Sets an event's counters from its registrations, under the `seq` version (any seat change
+ * meanwhile makes the recount start again) and only while no live request is between its insert
+ * and its decision.
+ */
+async function recountEvent(eventId: unknown): Promise<void> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const e = await EventModel.findById(eventId, { seq: 1, capacity: 1 }).lean<EventDoc>()
     if (!e || (await RegistrationModel.exists({ eventId, status: 'pending' }))) break
@@ -208,7 +244,6 @@ export async function clearStalePending(eventId: unknown, userId: mongoose.Types
     )
     if (fixed.modifiedCount) break
   }
-  return true
 }
 
 /**

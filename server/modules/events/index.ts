@@ -4,6 +4,7 @@ import { eventsRouter } from './events.routes.js'
 import { seedDemoEvents } from './events.seed.js'
 import { log } from '../../core/logger.js'
 import { registerEventIndicators } from './events.indicators.js'
+import { releaseDeadPending } from './events.registrations.js'
 
 // The grant's indicators count what this module records (stats module's front door).
 registerEventIndicators()
@@ -13,6 +14,11 @@ export const eventsModule: KenesModule = {
   name: 'events',
   api: eventsRouter,
   jobs: eventsJobs,
+  async start() {
+    // Registrations a killed process left undecided are removed and their events recounted.
+    const removed = await releaseDeadPending()
+    if (removed) log.info({ removed }, 'undecided registrations of dead processes removed')
+  },
   async seed() {
     log.info(await seedDemoEvents(), 'demo events in place (demo: true)')
   },
