@@ -62,7 +62,7 @@ const EnvSchema = z.object({
   SUPPORT_MAX_PER_IP_HOUR: z.coerce.number().int().min(1).default(100),
   SUPPORT_MAX_PER_SENDER_HOUR: z.coerce.number().int().min(1).default(10),
   EVENT_REGISTRATIONS_MAX_PER_USER_HOUR: z.coerce.number().int().min(1).default(30),
-  EVENT_REGISTRATIONS_MAX_PER_IP_HOUR: z.coerce.number().int().min(1).default(100),
+  EVENT_REGISTRATIONS_MAX_PER_IP_HOUR: z.coerce.number().int().min(1).default(300),
   CHAT_MESSAGES_MAX_PER_10S: z.coerce.number().int().min(1).default(20),
   CHAT_CONNECTIONS_MAX_PER_USER_MIN: z.coerce.number().int().min(1).default(30),
 })

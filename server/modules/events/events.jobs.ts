@@ -81,9 +81,8 @@ export const eventsJobs: JobHandlers = {
 export async function enqueueRegistrationMail(
   registrationId: string,
   kind: 'registered' | 'waitlisted' | 'promoted',
-  session?: mongoose.ClientSession,
 ): Promise<void> {
-  await enqueueJob('events.mail', { registrationId, kind }, { session })
+  await enqueueJob('events.mail', { registrationId, kind })
 }
 
 /** (Re)schedules the reminder of a published event at start − 24 h (at once if that has passed). */

@@ -3,7 +3,6 @@ import mongoose from 'mongoose'
 import type { EventView, RegistrationRow } from '../../../shared/schemas/events.js'
 import { audit } from '../../core/audit.js'
 import { AppError, conflict, isDuplicateKey, notFound } from '../../core/errors.js'
-import { wakeJobWorker } from '../../core/jobs.js'
 import { OWNER, ownerIsDeadHere } from '../../core/owner.js'
 import { hasRole, type Actor } from '../../core/policy.js'
 import { findCouncilSummaries, type CouncilSummary } from '../councils/index.js'
@@ -154,16 +153,11 @@ export async function register(actor: Actor, eventId: string) {
     status = 'waitlisted'
     seq = queued.seq
   }
-  // The decision and the mail it owes are written together: no registration is left without its mail.
-  await mongoose.connection.transaction(async (session) => {
-    await RegistrationModel.updateOne(
-      { _id: reg._id },
-      { $set: { status, seq }, $unset: { pendingOwner: 1 } },
-      { session },
-    )
-    await enqueueRegistrationMail(String(reg._id), status, session)
-  })
-  wakeJobWorker()
+  // The decision is visible at once (waiting-list places count it); the row keeps its owner until
+  // the mail it owes is queued, so a process killed in between is found at the next start.
+  await RegistrationModel.updateOne({ _id: reg._id }, { $set: { status, seq } })
+  await enqueueRegistrationMail(String(reg._id), status)
+  await RegistrationModel.updateOne({ _id: reg._id }, { $set: { pendingOwner: null } })
   return {
     id: String(reg._id),
     status,
@@ -196,17 +190,28 @@ export async function clearStalePending(eventId: unknown, userId: mongoose.Types
 }
 
 /**
- * At start-up: `pending` rows whose deciding process on this host is gone (kill -9 between the
- * insert and the decision) are removed and their events' counters recounted from the records, so
- * `registered` again equals the registrations. Returns how many rows were removed.
+ * At start-up, the rows a killed process of this host left unfinished: still `pending` (killed
+ * between the insert and the decision) they are removed and their events' counters recounted from
+ * the records, so `registered` again equals the registrations; decided, their mail job is queued
+ * (the mail itself is sent once, see events.jobs.ts). Returns how many rows were repaired.
  */
 export async function releaseDeadPending(): Promise<number> {
-  const rows = await RegistrationModel.find({ status: 'pending' }, { eventId: 1, pendingOwner: 1 }).lean<
-    Pick<RegistrationDoc, '_id' | 'eventId' | 'pendingOwner'>[]
-  >()
+  const rows = await RegistrationModel.find(
+    { pendingOwner: mongoose.trusted({ $ne: null }) },
+    { eventId: 1, pendingOwner: 1, status: 1 },
+  ).lean<Pick<RegistrationDoc, '_id' | 'eventId' | 'pendingOwner' | 'status'>[]>()
   const dead = rows.filter((r) => ownerIsDeadHere(r.pendingOwner))
-  for (const r of dead) await RegistrationModel.deleteOne({ _id: r._id, status: 'pending' })
-  for (const eventId of new Set(dead.map((r) => String(r.eventId)))) await recountEvent(eventId)
+  const recount = new Set<string>()
+  for (const r of dead) {
+    if (r.status === 'pending') {
+      await RegistrationModel.deleteOne({ _id: r._id, status: 'pending' })
+      recount.add(String(r.eventId))
+    } else {
+      await enqueueRegistrationMail(String(r._id), r.status as 'registered' | 'waitlisted')
+      await RegistrationModel.updateOne({ _id: r._id }, { $set: { pendingOwner: null } })
+    }
+  }
+  for (const eventId of recount) await recountEvent(eventId)
   return dead.length
 }
 
