@@ -102,8 +102,10 @@ async function deliver(req: MailRequest): Promise<void> {
     }
     const message = (info as { message: Buffer }).message
     // The .json twin is written last: its presence means the message is complete.
-    await fs.writeFile(`${base}.eml`, message)
-    await fs.writeFile(
+    // Each file is written under a temporary name and renamed: a crash mid-write leaves no
+    // truncated message (a reader, or a keyed retry, would take a cut-off .json for a whole one).
+    await writeWhole(`${base}.eml`, message)
+    await writeWhole(
       `${base}.json`,
       JSON.stringify(
         {
@@ -125,6 +127,12 @@ async function deliver(req: MailRequest): Promise<void> {
       ),
     )
   }
+}
+
+async function writeWhole(file: string, data: string | Buffer): Promise<void> {
+  const tmp = `${file}.${crypto.randomBytes(4).toString('hex')}.tmp`
+  await fs.writeFile(tmp, data)
+  await fs.rename(tmp, file)
 }
 
 declare module './jobs.js' {

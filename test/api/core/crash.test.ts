@@ -1,4 +1,5 @@
 import crypto from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -42,7 +43,7 @@ type Signed = Awaited<ReturnType<typeof account>>
 
 describe('crash: kill -9 mid-burst, restart on the same directories', function () {
   this.timeout(240_000)
-  const rand = seeded(0x4b454e)
+  const rand = seeded(0x4b4550)
   let root: string
   let dirs: { dataDir: string; uploadsDir: string }
   let server: Server
@@ -128,6 +129,12 @@ describe('crash: kill -9 mid-burst, restart on the same directories', function (
       expect((await ask(socket, 'room:join', { roomId })).ok).to.equal(true)
 
       // The burst: loops that write until the kill cuts them off, recording what was acknowledged.
+      const trigger = ({ 2: 'video', 3: 'registrations' } as const)[round as 2 | 3]
+      const reached: Record<'video' | 'registrations', Promise<void>> & { resolve: Record<string, () => void> } = {
+        resolve: {},
+      } as never
+      for (const k of ['video', 'registrations'] as const) reached[k] = new Promise((r) => (reached.resolve[k] = r))
+      const signal = (k: 'video' | 'registrations') => reached.resolve[k]()
       let killed = false
       const guests: { email: string; number: string; code: string; id: string }[] = []
       const guestTried: string[] = []
@@ -161,7 +168,7 @@ describe('crash: kill -9 mid-burst, restart on the same directories', function (
             guests.push({ email, number: res.body.trackingNumber, code: res.body.accessCode, id: res.body.id })
           else if (!killed) throw new Error(`guest appeal: ${res.status} ${res.text}`)
         })
-      const burst = [
+      const burst: Promise<unknown>[] = [
         guestLoop(),
         guestLoop(),
         loop(async () => {
@@ -191,6 +198,7 @@ describe('crash: kill -9 mid-burst, restart on the same directories', function (
           try {
             const res = await a.post(`/api/v1/events/${eventId}/registrations`, {})
             if (res.status === 201) regAcked.push({ i, id: res.body.id, status: res.body.status })
+            if (regAcked.length === ATTENDEES) signal('registrations')
           } catch {}
         }),
         (async () => {
@@ -199,15 +207,26 @@ describe('crash: kill -9 mid-burst, restart on the same directories', function (
               fields: { 'title.kk': `Бейне ${round}`, 'title.ru': `Видео ${round}` },
               files: [{ field: 'file', filename: 'clip.mp4', content: await fs.readFile(video), type: 'video/mp4' }],
             })
-            if (res.status === 202) videoAcked = res.body.id
+            if (res.status === 202) {
+              videoAcked = res.body.id
+              signal('video')
+            }
           } catch {}
         })(),
       ]
-      const delay = 150 + Math.floor(rand() * 1200)
+      // The one-shot writes (registrations, the video) settle by themselves; the loops run until the kill.
+      const burstDone = Promise.all(burst.slice(5))
+      // Round 1 dies at a random moment of the burst; round 2 just after the video was acknowledged
+      // (its transcoding under way), round 3 just after the registrations (their mail jobs under way).
+      const delay = round === 1 ? 300 + Math.floor(rand() * 2500) : Math.floor(rand() * 300)
+      if (trigger) await Promise.race([reached[trigger], burstDone])
       await new Promise((r) => setTimeout(r, delay))
       killed = true
       await server.kill9()
       await Promise.all(burst)
+      if (trigger === 'video') expect(videoAcked, 'round 2 acknowledges the video before the kill').to.be.a('string')
+      if (trigger === 'registrations')
+        expect(regAcked, 'round 3 acknowledges the registrations').to.have.length(ATTENDEES)
       socket.close()
 
       if (process.env.CRASH_VERBOSE)
@@ -316,7 +335,23 @@ describe('crash: kill -9 mid-burst, restart on the same directories', function (
       for (const id of videoDirs) {
         const res = await m2.get(`/api/v1/videos/${id}`)
         expect(res.status, `videos/${id} on disk belongs to a video`).to.equal(200)
+        // One the kill kept from being acknowledged but committed whole is transcoded like any other.
+        const v = await eventually(`video ${id} processed`, async () => {
+          const r = await m2.get(`/api/v1/videos/${id}`)
+          return r.body.status === 'processing' ? undefined : r.body
+        })
+        expect(v.status).to.equal('pending_review')
+        const files = await walk(path.join(dirs.uploadsDir, 'videos', id))
+        expect(
+          files.filter((f) => /^m-[^/]+$/.test(f)),
+          `one rendition set of ${id}`,
+        ).to.have.length(1)
       }
+
+      // The outbox holds whole messages only: every .json parses.
+      const outbox = path.join(dirs.dataDir, 'outbox')
+      for (const name of (await fs.readdir(outbox)).filter((n) => n.endsWith('.json')))
+        expect(() => JSON.parse(readText(path.join(outbox, name))), `outbox/${name} is whole`).not.to.throw()
 
       // Uploads: no temporary or partial file.
       const all = await walk(dirs.uploadsDir)
@@ -325,12 +360,14 @@ describe('crash: kill -9 mid-burst, restart on the same directories', function (
         'nothing in uploads/.tmp',
       ).to.deep.equal([])
       expect(
-        all.filter((f) => /\.part$|\.work-/.test(f)),
+        all.filter((f) => /\.part$|\.work-|\.pending-/.test(f)),
         'no partial file',
       ).to.deep.equal([])
     })
   }
 })
+
+const readText = (file: string) => readFileSync(file, 'utf8')
 
 /** Every item of a cursor-paged list. */
 async function collect(agent: Agent, url: string): Promise<any[]> {
