@@ -1,10 +1,11 @@
+import fs from 'node:fs/promises'
 import mongoose from 'mongoose'
 import type { CreateAppealBody } from '../../../shared/schemas/appeals.js'
 import type { Lang } from '../../../shared/schemas/common.js'
 import { currentConfig } from '../../core/config.js'
 import { AppError, isDuplicateKey, validationFailed } from '../../core/errors.js'
 import type { Actor } from '../../core/policy.js'
-import { randomName, removeStored, storeFile } from '../../core/storage.js'
+import { markUncommitted, randomName, removeStored, storeFile, sweepUncommitted } from '../../core/storage.js'
 import { safeFileName, type UploadedFile } from '../../core/uploads.js'
 import { findCouncilSummary } from '../councils/index.js'
 import { Appeal, AppealCounter, type AppealDoc } from './appeal.model.js'
@@ -78,6 +79,9 @@ export async function submitAppeal(
   const now = new Date()
   const id = new mongoose.Types.ObjectId()
   const attachments = []
+  // Files stored before the appeal is committed are marked as ours meanwhile: if this process
+  // dies in between, the next start removes them (appeals module start, sweepUncommitted).
+  const marker = files.length ? await markUncommitted(`appeals/${String(id)}`) : null
   try {
     for (const f of files) {
       const key = await storeFile(f.path, `appeals/${String(id)}/${randomName(f.ext)}`)
@@ -131,6 +135,7 @@ export async function submitAppeal(
       )
       return appeal
     })
+    if (marker) await fs.rm(marker, { force: true })
     if (!token) councilStatsChanged(doc.councilId)
     wakeJobWorker()
     return {
@@ -196,3 +201,11 @@ const shape = (d: AppealDoc) => ({
   status: d.status,
   dueAt: d.dueAt ? new Date(d.dueAt).toISOString() : null,
 })
+
+/** Start-up: the attachment folders of appeals a killed process never committed. */
+export async function removeUncommittedAttachments(): Promise<string[]> {
+  return sweepUncommitted(
+    'appeals',
+    async (id) => mongoose.isValidObjectId(id) && Boolean(await Appeal.exists({ _id: id })),
+  )
+}

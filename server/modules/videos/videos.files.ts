@@ -1,8 +1,7 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { OWNER, ownerIsDeadHere } from '../../core/owner.js'
-import { removeStored, resolveStored } from '../../core/storage.js'
+import { markUncommitted, removeStored, resolveStored, sweepUncommitted } from '../../core/storage.js'
 
 /**
  * Where a video's files live: UPLOADS_DIR/videos/<id>/ holds `source.<ext>`, at most one finished
@@ -65,39 +64,9 @@ export async function syncPath(p: string): Promise<void> {
   }
 }
 
-const PENDING = '.pending-'
-
 /** Marks a video's folder as being stored by this process (before its record is committed); returns the marker's path. */
-export async function markPending(id: string): Promise<string> {
-  await fs.mkdir(videoDir(id), { recursive: true })
-  const marker = path.join(videoDir(id), `${PENDING}${OWNER}`)
-  await fs.writeFile(marker, '')
-  return marker
-}
+export const markPending = (id: string): Promise<string> => markUncommitted(videoKey(id))
 
-/**
- * At start-up: folders marked by a process of this host that died before (or just after) the
- * record was committed. `exists(id)` tells whether the record made it: then only the marker goes,
- * else the whole folder (an upload never acknowledged). Returns the ids of removed folders.
- */
-export async function sweepUncommittedVideos(exists: (id: string) => Promise<boolean>): Promise<string[]> {
-  const root = resolveStored('videos')
-  let ids: string[]
-  try {
-    ids = await fs.readdir(root)
-  } catch {
-    return []
-  }
-  const removed: string[] = []
-  for (const id of ids) {
-    const names = await fs.readdir(path.join(root, id)).catch(() => [] as string[])
-    const dead = names.filter((n) => n.startsWith(PENDING) && ownerIsDeadHere(n.slice(PENDING.length)))
-    if (!dead.length) continue
-    if (await exists(id)) await Promise.all(dead.map((n) => fs.rm(path.join(root, id, n), { force: true })))
-    else {
-      await removeVideoFiles(id)
-      removed.push(id)
-    }
-  }
-  return removed
-}
+/** At start-up: the folders of videos a dead process never committed (see core/storage.ts `sweepUncommitted`). */
+export const sweepUncommittedVideos = (exists: (id: string) => Promise<boolean>): Promise<string[]> =>
+  sweepUncommitted('videos', exists)

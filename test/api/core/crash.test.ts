@@ -6,6 +6,7 @@ import path from 'node:path'
 import { expect } from 'chai'
 import type { Socket } from 'socket.io-client'
 import { makeVideo } from '../../fixtures/media.js'
+import { PDF } from '../appeals/fixtures.js'
 import { Agent } from '../../helpers/agent.js'
 import { linkFrom } from '../../helpers/outbox.js'
 import { startServerOn } from '../../helpers/processes.js'
@@ -97,6 +98,9 @@ describe('crash: kill -9 mid-burst, restart on the same directories', function (
     roomId = room.body.room.id
   })
 
+  let watchdog: NodeJS.Timeout | undefined
+  afterEach(() => clearTimeout(watchdog))
+
   after(async () => {
     await server?.kill9().catch(() => {})
     if (root) await fs.rm(root, { recursive: true, force: true })
@@ -104,6 +108,13 @@ describe('crash: kill -9 mid-burst, restart on the same directories', function (
 
   for (let round = 1; round <= ROUNDS; round++) {
     it(`round ${round}: every acknowledged write survives, nothing half-made remains, jobs finish once`, async () => {
+      // A stuck round says where it stuck (the checks wait on the restarted server's jobs).
+      let at = 'the burst'
+      const step = (what: string) => {
+        at = what
+        if (process.env.CRASH_VERBOSE) console.log(`  … ${what}`)
+      }
+      watchdog = setTimeout(() => console.error(`crash round ${round}: still waiting after "${at}"`), 120_000)
       const url = server.url
       const [m, c] = [moved(member, url), moved(citizen, url)]
       const atts = attendees.map((a) => moved(a, url))
@@ -172,11 +183,10 @@ describe('crash: kill -9 mid-burst, restart on the same directories', function (
         guestLoop(),
         guestLoop(),
         loop(async () => {
-          const res = await c.post('/api/v1/appeals', {
-            councilId: councils[0],
-            category: 'proposal',
-            subject: 'Ұсыныс',
-            text: 'Саябақ салу керек.',
+          // With an attachment: stored before the appeal is committed, it must not outlive a kill in between.
+          const res = await c.upload('/api/v1/appeals', {
+            fields: { councilId: councils[0], category: 'proposal', subject: 'Ұсыныс', text: 'Саябақ салу керек.' },
+            files: [{ field: 'files', filename: 'ұсыныс.pdf', content: PDF, type: 'application/pdf' }],
           })
           if (res.status === 201) citizenAcked.push(res.body.id)
         }),
@@ -239,6 +249,7 @@ describe('crash: kill -9 mid-burst, restart on the same directories', function (
       const url2 = server.url
       const [m2, c2] = [moved(member, url2), moved(citizen, url2)]
 
+      step('restarted')
       // Appeals: every acknowledged one is there; whatever exists is whole (number, one mail).
       for (const g of guests) {
         const res = await new Agent(url2).get(`/api/v1/appeals/track?number=${g.number}&code=${g.code}`)
@@ -270,6 +281,14 @@ describe('crash: kill -9 mid-burst, restart on the same directories', function (
         expect(n, `"received" mails for ${a.trackingNumber}`).to.equal(1)
       }
 
+      step('appeals checked')
+      // Attachments on disk belong to stored appeals (the citizen's: guests send none here).
+      for (const id of (await walk(path.join(dirs.uploadsDir, 'appeals'))).filter((f) => !f.includes('/'))) {
+        const res = await c2.get(`/api/v1/appeals/${id}`)
+        expect(res.status, `appeals/${id} on disk belongs to an appeal`).to.equal(200)
+      }
+
+      step('attachments checked')
       // News: every acknowledged item is published and readable.
       for (const id of newsAcked) {
         const res = await new Agent(url2).get(`/api/v1/news/${id}`)
@@ -277,6 +296,7 @@ describe('crash: kill -9 mid-burst, restart on the same directories', function (
         expect(res.body.status).to.equal('published')
       }
 
+      step('news checked')
       // Chat: a resend of every clientId tried gives the stored message (same id when acknowledged), never a second one.
       const s2 = await connectChat(url2, m2)
       for (const clientId of chatTried) {
@@ -291,6 +311,7 @@ describe('crash: kill -9 mid-burst, restart on the same directories', function (
       const byClient = history.filter((x) => chatTried.includes(x.clientId))
       if (byClient.length) expect(byClient).to.have.length(chatTried.length)
 
+      step('chat checked')
       // Event registrations: the counters equal the records; every acknowledged one is there; one mail each.
       const regs = await collect(m2, `/api/v1/events/${eventId}/registrations`)
       const event = (await m2.get(`/api/v1/events/${eventId}`)).body
@@ -314,6 +335,7 @@ describe('crash: kill -9 mid-burst, restart on the same directories', function (
         expect(mails, `mails for ${a.user.email}`).to.have.length(1)
       }
 
+      step('registrations checked')
       // The video: acknowledged → transcoded once; otherwise nothing of it anywhere.
       if (videoAcked) {
         const v = await eventually('the transcoded video', async () => {
@@ -348,6 +370,7 @@ describe('crash: kill -9 mid-burst, restart on the same directories', function (
         ).to.have.length(1)
       }
 
+      step('videos checked')
       // The outbox holds whole messages only: every .json parses.
       const outbox = path.join(dirs.dataDir, 'outbox')
       for (const name of (await fs.readdir(outbox)).filter((n) => n.endsWith('.json')))
