@@ -51,12 +51,13 @@ const PENDING = '.pending-'
 
 /**
  * Marks a folder of stored files (`appeals/<id>`, `videos/<id>`) as being written by this process
- * before the record naming it is committed; returns the marker's path, to remove after the commit.
+ * before the record naming it is committed: a marker `.pending-<owner>-<id>` beside the folder,
+ * written before the folder exists. Returns the marker's path, to remove after the commit.
  */
 export async function markUncommitted(key: string): Promise<string> {
-  const dir = resolveStored(key)
-  await fs.mkdir(dir, { recursive: true })
-  const marker = path.join(dir, `${PENDING}${OWNER}`)
+  const parent = resolveStored(path.posix.dirname(key))
+  await fs.mkdir(parent, { recursive: true })
+  const marker = path.join(parent, `${PENDING}${OWNER}-${path.posix.basename(key)}`)
   await fs.writeFile(marker, '')
   return marker
 }
@@ -64,26 +65,27 @@ export async function markUncommitted(key: string): Promise<string> {
 /**
  * At start-up: the folders under `prefix` marked by a process of this host that died before (or
  * just after) their record was committed. `exists(id)` tells whether the record made it: then only
- * the marker goes, else the whole folder (a write never acknowledged). Returns the removed ids.
+ * the marker goes, else the folder too (a write never acknowledged). Returns the removed ids.
  */
 export async function sweepUncommitted(prefix: string, exists: (id: string) => Promise<boolean>): Promise<string[]> {
   const root = resolveStored(prefix)
-  let ids: string[]
+  let names: string[]
   try {
-    ids = await fs.readdir(root)
+    names = await fs.readdir(root)
   } catch {
     return []
   }
   const removed: string[] = []
-  for (const id of ids) {
-    const names = await fs.readdir(path.join(root, id)).catch(() => [] as string[])
-    const dead = names.filter((n) => n.startsWith(PENDING) && ownerIsDeadHere(n.slice(PENDING.length)))
-    if (!dead.length) continue
-    if (await exists(id)) await Promise.all(dead.map((n) => fs.rm(path.join(root, id, n), { force: true })))
-    else {
+  for (const name of names.filter((n) => n.startsWith(PENDING))) {
+    const rest = name.slice(PENDING.length)
+    const cut = rest.lastIndexOf('-')
+    const [owner, id] = [rest.slice(0, cut), rest.slice(cut + 1)]
+    if (cut < 0 || !id || !ownerIsDeadHere(owner)) continue
+    if (!(await exists(id))) {
       await fs.rm(path.join(root, id), { recursive: true, force: true })
       removed.push(id)
     }
+    await fs.rm(path.join(root, name), { force: true })
   }
   return removed
 }

@@ -76,14 +76,18 @@ describe('crash recovery: the leftovers of a dead process', function () {
   it('should remove a video folder a dead process never committed, and only the marker of a committed one', async () => {
     const videos = path.join(t.uploadsDir, 'videos')
     const [orphan, committed] = [new mongoose.Types.ObjectId(), new mongoose.Types.ObjectId()].map(String)
+    const live = String(new mongoose.Types.ObjectId())
     for (const id of [orphan, committed]) {
       await fs.mkdir(path.join(videos, id), { recursive: true })
       await fs.writeFile(path.join(videos, id, 'source.mp4'), 'bytes')
-      await fs.writeFile(path.join(videos, id, `.pending-${deadOwner}`), '')
+      await fs.writeFile(path.join(videos, `.pending-${deadOwner}-${id}`), '')
     }
+    // This process's own upload in progress is left alone.
+    await fs.mkdir(path.join(videos, live))
+    await fs.writeFile(path.join(videos, `.pending-${OWNER}-${live}`), '')
     const removed = await sweepUncommittedVideos(async (id) => id === committed)
     expect(removed).to.deep.equal([orphan])
-    expect(await fs.readdir(videos)).to.deep.equal([committed])
+    expect((await fs.readdir(videos)).sort()).to.deep.equal([`.pending-${OWNER}-${live}`, committed, live].sort())
     expect(await fs.readdir(path.join(videos, committed))).to.deep.equal(['source.mp4'])
     await fs.rm(videos, { recursive: true })
   })

@@ -283,7 +283,9 @@ describe('crash: kill -9 mid-burst, restart on the same directories', function (
 
       step('appeals checked')
       // Attachments on disk belong to stored appeals (the citizen's: guests send none here).
-      for (const id of (await walk(path.join(dirs.uploadsDir, 'appeals'))).filter((f) => !f.includes('/'))) {
+      for (const id of (await walk(path.join(dirs.uploadsDir, 'appeals'))).filter(
+        (f) => !f.includes('/') && !f.startsWith('.'),
+      )) {
         const res = await c2.get(`/api/v1/appeals/${id}`)
         expect(res.status, `appeals/${id} on disk belongs to an appeal`).to.equal(200)
       }
@@ -305,7 +307,7 @@ describe('crash: kill -9 mid-burst, restart on the same directories', function (
         if (chatAcked.has(clientId)) expect(ack.message.id).to.equal(chatAcked.get(clientId))
       }
       s2.close()
-      const history = await collect(m2, `/api/v1/chat/rooms/${roomId}/messages`)
+      const history = await collect(m2, `/api/v1/chat/rooms/${roomId}/messages`, 'before')
       const ids = history.map((x) => x.id)
       expect(new Set(ids).size, 'no message twice').to.equal(ids.length)
       const byClient = history.filter((x) => chatTried.includes(x.clientId))
@@ -353,7 +355,9 @@ describe('crash: kill -9 mid-burst, restart on the same directories', function (
           'no scratch left',
         ).to.deep.equal([])
       }
-      const videoDirs = (await walk(path.join(dirs.uploadsDir, 'videos'))).filter((f) => !f.includes('/'))
+      const videoDirs = (await walk(path.join(dirs.uploadsDir, 'videos'))).filter(
+        (f) => !f.includes('/') && !f.startsWith('.'),
+      )
       for (const id of videoDirs) {
         const res = await m2.get(`/api/v1/videos/${id}`)
         expect(res.status, `videos/${id} on disk belongs to a video`).to.equal(200)
@@ -392,15 +396,16 @@ describe('crash: kill -9 mid-burst, restart on the same directories', function (
 
 const readText = (file: string) => readFileSync(file, 'utf8')
 
-/** Every item of a cursor-paged list. */
-async function collect(agent: Agent, url: string): Promise<any[]> {
+/** Every item of a cursor-paged list (`param`: the query parameter taking `nextCursor`; chat history pages with `before`). */
+async function collect(agent: Agent, url: string, param = 'cursor'): Promise<any[]> {
   const items: any[] = []
   let cursor: string | null = null
   do {
     const sep = url.includes('?') ? '&' : '?'
-    const res = await agent.get(`${url}${sep}limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+    const res = await agent.get(`${url}${sep}limit=100${cursor ? `&${param}=${encodeURIComponent(cursor)}` : ''}`)
     if (res.status !== 200) throw new Error(`${url}: ${res.status} ${res.text}`)
     items.push(...res.body.items)
+    if (res.body.nextCursor && res.body.nextCursor === cursor) throw new Error(`${url}: the same cursor twice`)
     cursor = res.body.nextCursor
   } while (cursor)
   return items
