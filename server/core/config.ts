@@ -55,6 +55,16 @@ const EnvSchema = z.object({
   LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
   LOGIN_LOCK_SEC: z.coerce.number().int().min(1).default(900),
   REGISTER_MAX_PER_IP_HOUR: z.coerce.number().int().min(1).default(20),
+  PASSWORD_FORGOT_MAX_PER_IP_HOUR: z.coerce.number().int().min(1).default(20),
+  PASSWORD_FORGOT_MAX_PER_EMAIL_HOUR: z.coerce.number().int().min(1).default(5),
+  APPEALS_MAX_PER_IP_HOUR: z.coerce.number().int().min(1).default(100),
+  APPEALS_MAX_PER_SENDER_HOUR: z.coerce.number().int().min(1).default(10),
+  SUPPORT_MAX_PER_IP_HOUR: z.coerce.number().int().min(1).default(100),
+  SUPPORT_MAX_PER_SENDER_HOUR: z.coerce.number().int().min(1).default(10),
+  EVENT_REGISTRATIONS_MAX_PER_USER_HOUR: z.coerce.number().int().min(1).default(30),
+  EVENT_REGISTRATIONS_MAX_PER_IP_HOUR: z.coerce.number().int().min(1).default(300),
+  CHAT_MESSAGES_MAX_PER_10S: z.coerce.number().int().min(1).default(20),
+  CHAT_CONNECTIONS_MAX_PER_USER_MIN: z.coerce.number().int().min(1).default(30),
 })
 
 export type Config = ReturnType<typeof buildConfig>
@@ -115,6 +125,21 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
       lockSec: e.LOGIN_LOCK_SEC,
     },
     registerMaxPerIpHour: e.REGISTER_MAX_PER_IP_HOUR,
+    /** Abuse limits on what a stranger can write (each a count per window; 429 `rate_limited` beyond). */
+    limits: {
+      forgotPerIpHour: e.PASSWORD_FORGOT_MAX_PER_IP_HOUR,
+      /** Beyond it the request still answers 202 but sends nothing (no account enumeration). */
+      forgotPerEmailHour: e.PASSWORD_FORGOT_MAX_PER_EMAIL_HOUR,
+      appealsPerIpHour: e.APPEALS_MAX_PER_IP_HOUR,
+      /** Per signed-in user, or per guest contact e-mail. */
+      appealsPerSenderHour: e.APPEALS_MAX_PER_SENDER_HOUR,
+      supportPerIpHour: e.SUPPORT_MAX_PER_IP_HOUR,
+      supportPerSenderHour: e.SUPPORT_MAX_PER_SENDER_HOUR,
+      eventRegistrationsPerUserHour: e.EVENT_REGISTRATIONS_MAX_PER_USER_HOUR,
+      eventRegistrationsPerIpHour: e.EVENT_REGISTRATIONS_MAX_PER_IP_HOUR,
+      chatMessagesPer10s: e.CHAT_MESSAGES_MAX_PER_10S,
+      chatConnectionsPerUserMin: e.CHAT_CONNECTIONS_MAX_PER_USER_MIN,
+    },
     version: packageVersion(),
   }
 }

@@ -109,7 +109,14 @@ export function toAppError(err: unknown): AppError {
 export function errorPayload(
   err: unknown,
   req: Pick<Request, 'lng'> | { lng: Lang },
-): { code: string; message: string; errors?: ProblemDetails['errors'] } {
+): { code: string; message: string; errors?: ProblemDetails['errors']; retryAfterSec?: number } {
   const problem = problemFor(toAppError(err), req.lng)
-  return { code: problem.code, message: problem.detail, ...(problem.errors ? { errors: problem.errors } : {}) }
+  const retryAfterSec = problem.retryAfterSec
+  return {
+    code: problem.code,
+    message: problem.detail,
+    ...(problem.errors ? { errors: problem.errors } : {}),
+    // A refusal for too many requests says when to try again, as the HTTP Retry-After does.
+    ...(typeof retryAfterSec === 'number' ? { retryAfterSec } : {}),
+  }
 }

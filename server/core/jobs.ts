@@ -1,7 +1,7 @@
-import os from 'node:os'
 import crypto from 'node:crypto'
 import mongoose, { Schema } from 'mongoose'
 import { log } from './logger.js'
+import { OWNER, ownerIsDeadHere } from './owner.js'
 
 /**
  * Persisted jobs: documents in `jobs`, claimed atomically (findOneAndUpdate with a lease), so any
@@ -86,11 +86,17 @@ export function registerJobs(handlers: JobHandlers): void {
   }
 }
 
+/**
+ * Queues a job. With `session` (a transaction) the job is written with the caller's other writes,
+ * all or nothing: the work a write owes (mail, follow-up jobs) cannot be lost to a crash between
+ * the two; call `wakeJobWorker()` after the commit.
+ */
 export async function enqueueJob<N extends JobName>(
   name: N,
   payload: JobPayloads[N],
-  opts: { runAt?: Date; dedupeKey?: string } = {},
+  opts: { runAt?: Date; dedupeKey?: string; session?: mongoose.ClientSession } = {},
 ): Promise<string> {
+  const session = opts.session
   const def = definitions.get(name)
   const runAt = opts.runAt ?? new Date()
   const fields = { name, payload, runAt, maxAttempts: def?.maxAttempts ?? 5 }
@@ -100,19 +106,24 @@ export async function enqueueJob<N extends JobName>(
     const doc = await Job.findOneAndUpdate(
       { dedupeKey: opts.dedupeKey, status: 'queued' },
       { $set: fields, $setOnInsert: { dedupeKey: opts.dedupeKey, status: 'queued', attempts: 0 } },
-      { upsert: true, returnDocument: 'after' },
+      { upsert: true, returnDocument: 'after', session },
     )
     id = String(doc!._id)
   } else {
-    id = String((await Job.create(fields))._id)
+    id = String((await Job.create([fields], { session }))[0]._id)
   }
-  if (runAt.getTime() <= Date.now()) worker?.wake()
+  if (!session && runAt.getTime() <= Date.now()) worker?.wake()
   return id
 }
 
+/** Lets the worker of this process look for due jobs now (after a transaction that queued some). */
+export function wakeJobWorker(): void {
+  worker?.wake()
+}
+
 /** Removes queued jobs with this key (e.g. a scheduled news item was published by hand). */
-export async function cancelJob(dedupeKey: string): Promise<void> {
-  await Job.deleteMany({ dedupeKey, status: 'queued' })
+export async function cancelJob(dedupeKey: string, session?: mongoose.ClientSession): Promise<void> {
+  await Job.deleteMany({ dedupeKey, status: 'queued' }, { session })
 }
 
 /** Jobs by name and state (`queued` is "waiting"), for the operations page; finished (`done`) ones are counted too. */
@@ -183,7 +194,7 @@ export async function jobExists(id: string): Promise<boolean> {
 }
 
 class Worker {
-  private readonly id = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`
+  private readonly id = `${OWNER}:${crypto.randomBytes(3).toString('hex')}`
   private running = new Set<Promise<void>>()
   private timer: NodeJS.Timeout | undefined
   private stopped = false
@@ -270,6 +281,9 @@ class Worker {
     const beat = setInterval(() => void extend().catch(() => {}), Math.max(1000, def.leaseMs / 3))
     beat.unref()
     try {
+      // The claim took the longest lease of all job kinds; this job's own lease replaces it, so a
+      // crashed worker's mail job is taken over after its lease, not a transcoding job's.
+      await extend()
       await def.handler(job.payload, {
         jobId: String(job._id),
         attempt: job.attempts,
@@ -320,8 +334,31 @@ let worker: Worker | undefined
 
 export function startJobWorker(opts: { concurrency?: number; pollMs?: number } = {}): void {
   if (worker) return
-  worker = new Worker(opts.concurrency ?? 2, opts.pollMs ?? 1000)
-  worker.start()
+  const w = (worker = new Worker(opts.concurrency ?? 2, opts.pollMs ?? 1000))
+  // Jobs a killed process on this machine was running are taken over at once, not after their lease.
+  void releaseJobsOfDeadWorkers()
+    .catch((err) => log.warn({ err }, 'could not release the jobs of dead workers'))
+    .finally(() => w.start())
+}
+
+/**
+ * Running jobs leased by a worker of this host whose process is gone (kill -9, a crash) become
+ * claimable now. Workers of other hosts are left to their lease: their liveness is not known here.
+ * Returns how many were released.
+ */
+export async function releaseJobsOfDeadWorkers(): Promise<number> {
+  const running = await Job.find({ status: 'running' }, { lockedBy: 1 }).lean<Pick<JobDoc, '_id' | 'lockedBy'>[]>()
+  let released = 0
+  for (const j of running) {
+    if (!ownerIsDeadHere(j.lockedBy)) continue
+    const res = await Job.updateOne(
+      { _id: j._id, status: 'running', lockedBy: j.lockedBy },
+      { $set: { lockedUntil: new Date(0) } },
+    )
+    released += res.modifiedCount
+  }
+  if (released) log.info({ released }, 'jobs of dead workers released')
+  return released
 }
 
 export async function stopJobWorker(graceMs = 10_000): Promise<void> {

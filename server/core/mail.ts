@@ -21,6 +21,12 @@ export interface MailRequest {
   vars?: Record<string, unknown>
   /** Files sent along (base64 so a queued retry can persist them), e.g. a QR code or an `.ics`. */
   attachments?: MailAttachment[]
+  /**
+   * Idempotency key (e.g. `appeal:<id>:received`): the outbox writes a message with a key once,
+   * however often a job that crashed after sending runs again. (SMTP cannot promise that: there a
+   * crash between the send and the caller's record means at least once.)
+   */
+  key?: string
 }
 export interface MailAttachment {
   filename: string
@@ -79,11 +85,27 @@ async function deliver(req: MailRequest): Promise<void> {
     await fs.mkdir(config.outboxDir, { recursive: true })
     // Time, then a per-process sequence: names sort in the order messages were written.
     const seq = String(++outboxSeq).padStart(6, '0')
-    const base = path.join(config.outboxDir, `${Date.now()}-${seq}-${crypto.randomBytes(4).toString('hex')}`)
+    let base = path.join(config.outboxDir, `${Date.now()}-${seq}-${crypto.randomBytes(4).toString('hex')}`)
+    if (req.key) {
+      // The key's record names the message before it is written: a second delivery finds it and
+      // either stops (written whole) or writes the same message again under the same name.
+      const keys = path.join(config.outboxDir, 'keys')
+      const record = path.join(keys, crypto.createHash('sha256').update(req.key).digest('hex'))
+      const prior = await fs.readFile(record, 'utf8').catch(() => null)
+      if (prior) {
+        if (await fs.stat(`${prior}.json`).catch(() => null)) return
+        base = prior
+      } else {
+        await fs.mkdir(keys, { recursive: true })
+        await fs.writeFile(record, base)
+      }
+    }
     const message = (info as { message: Buffer }).message
     // The .json twin is written last: its presence means the message is complete.
-    await fs.writeFile(`${base}.eml`, message)
-    await fs.writeFile(
+    // Each file is written under a temporary name and renamed: a crash mid-write leaves no
+    // truncated message (a reader, or a keyed retry, would take a cut-off .json for a whole one).
+    await writeWhole(`${base}.eml`, message)
+    await writeWhole(
       `${base}.json`,
       JSON.stringify(
         {
@@ -105,6 +127,12 @@ async function deliver(req: MailRequest): Promise<void> {
       ),
     )
   }
+}
+
+async function writeWhole(file: string, data: string | Buffer): Promise<void> {
+  const tmp = `${file}.${crypto.randomBytes(4).toString('hex')}.tmp`
+  await fs.writeFile(tmp, data)
+  await fs.rename(tmp, file)
 }
 
 declare module './jobs.js' {

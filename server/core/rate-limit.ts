@@ -8,7 +8,7 @@ import {
   RateLimiterRes,
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible'
-import { currentConfig } from './config.js'
+import { currentConfig, type Config } from './config.js'
 import { AppError, rateLimited } from './errors.js'
 import { log } from './logger.js'
 import { CONNECT_MS, within } from './timeout.js'
@@ -84,6 +84,23 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
       if (!res) return null
       return { consumed: res.consumedPoints, retryAfterSec: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) }
     },
+  }
+}
+
+/**
+ * A limiter whose points and window come from the configuration of the running server (read on
+ * each use, rebuilt when the configuration changes, e.g. another test server): call it to get the
+ * limiter. `configuredLimiter('appeals_submit_ip', (c) => ({ points: c.limits.appealsPerIpHour, durationSec: 3600 }))`
+ */
+export function configuredLimiter(
+  name: string,
+  settings: (config: Config) => Omit<RateLimiterOptions, 'name'>,
+): () => RateLimiter {
+  let built: { config: Config; limiter: RateLimiter } | undefined
+  return () => {
+    const config = currentConfig()
+    if (built?.config !== config) built = { config, limiter: createRateLimiter({ name, ...settings(config) }) }
+    return built.limiter
   }
 }
 

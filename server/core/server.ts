@@ -13,6 +13,7 @@ import type { KenesModule, ServerContext } from './module.js'
 import { createSessionStack } from './auth/session.js'
 import { closeRateLimitStore, initRateLimitStore } from './rate-limit.js'
 import { attachSocketAdapter } from './socket.js'
+import { sweepTmpUploads } from './uploads.js'
 
 export interface RunningServer {
   url: string
@@ -71,6 +72,7 @@ export async function startServer(config: Config, modules: readonly KenesModule[
     throw err
   }
   if (config.jobsEnabled) startJobWorker()
+  await sweepTmpUploads(config.uploadsTmpDir).catch((err) => log.warn({ err }, 'could not sweep temporary uploads'))
   const port = (httpServer.address() as AddressInfo).port
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`
   log.info({ url, embeddedDb: db.embedded }, 'Kenes is listening')

@@ -2,6 +2,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { currentConfig } from './config.js'
+import { OWNER, ownerIsDeadHere } from './owner.js'
 
 /**
  * Stored media under UPLOADS_DIR. Keys are relative POSIX paths we generate (never from user
@@ -44,4 +45,47 @@ export async function removeStored(key: string | undefined | null): Promise<void
 /** Public URL of a stored file served by the static media route (`/media/files/<key>`). */
 export function storedUrl(key: string | undefined | null): string | null {
   return key ? `/media/files/${key}` : null
+}
+
+const PENDING = '.pending-'
+
+/**
+ * Marks a folder of stored files (`appeals/<id>`, `videos/<id>`) as being written by this process
+ * before the record naming it is committed: a marker `.pending-<owner>-<id>` beside the folder,
+ * written before the folder exists. Returns the marker's path, to remove after the commit.
+ */
+export async function markUncommitted(key: string): Promise<string> {
+  const parent = resolveStored(path.posix.dirname(key))
+  await fs.mkdir(parent, { recursive: true })
+  const marker = path.join(parent, `${PENDING}${OWNER}-${path.posix.basename(key)}`)
+  await fs.writeFile(marker, '')
+  return marker
+}
+
+/**
+ * At start-up: the folders under `prefix` marked by a process of this host that died before (or
+ * just after) their record was committed. `exists(id)` tells whether the record made it: then only
+ * the marker goes, else the folder too (a write never acknowledged). Returns the removed ids.
+ */
+export async function sweepUncommitted(prefix: string, exists: (id: string) => Promise<boolean>): Promise<string[]> {
+  const root = resolveStored(prefix)
+  let names: string[]
+  try {
+    names = await fs.readdir(root)
+  } catch {
+    return []
+  }
+  const removed: string[] = []
+  for (const name of names.filter((n) => n.startsWith(PENDING))) {
+    const rest = name.slice(PENDING.length)
+    const cut = rest.lastIndexOf('-')
+    const [owner, id] = [rest.slice(0, cut), rest.slice(cut + 1)]
+    if (cut < 0 || !id || !ownerIsDeadHere(owner)) continue
+    if (!(await exists(id))) {
+      await fs.rm(path.join(root, id), { recursive: true, force: true })
+      removed.push(id)
+    }
+    await fs.rm(path.join(root, name), { force: true })
+  }
+  return removed
 }

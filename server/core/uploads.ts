@@ -5,6 +5,8 @@ import multer from 'multer'
 import { fileTypeFromFile } from 'file-type'
 import { currentConfig } from './config.js'
 import { AppError } from './errors.js'
+import { log } from './logger.js'
+import { OWNER, ownerIsDeadHere } from './owner.js'
 
 /** A file received by `acceptUpload`, its type decided from its bytes, not the client's header. */
 export interface UploadedFile {
@@ -69,7 +71,7 @@ export function acceptUpload(rule: UploadRule): RequestHandler {
     const storage = multer.diskStorage({
       destination: tmpDir,
       filename: (_req, _file, cb) => {
-        const name = `${Date.now()}-${crypto.randomBytes(8).toString('hex')}.upload`
+        const name = tmpName('upload')
         created.push(`${tmpDir}/${name}`)
         cb(null, name)
       },
@@ -112,6 +114,42 @@ export function acceptUpload(rule: UploadRule): RequestHandler {
         })
     })
   }
+}
+
+/**
+ * A temporary file name in UPLOADS_DIR/.tmp: it starts with the owning process (`<host>:<pid>`), so
+ * the files of a process that died mid-upload can be told from live ones of other processes.
+ */
+export function tmpName(ext: string): string {
+  return `${OWNER}-${Date.now()}-${crypto.randomBytes(8).toString('hex')}.${ext}`
+}
+
+/**
+ * At start-up: removes the temporary files of dead processes of this host (a kill -9 mid-upload),
+ * and those of any process older than a day. Returns how many went.
+ */
+export async function sweepTmpUploads(tmpDir: string, now = Date.now()): Promise<number> {
+  let names: string[]
+  try {
+    names = await fs.promises.readdir(tmpDir)
+  } catch {
+    return 0
+  }
+  let removed = 0
+  for (const name of names) {
+    const file = `${tmpDir}/${name}`
+    const owner = name.slice(0, Math.max(0, name.lastIndexOf('-', name.lastIndexOf('-') - 1)))
+    let stale = ownerIsDeadHere(owner)
+    if (!stale) {
+      const st = await fs.promises.stat(file).catch(() => null)
+      stale = st !== null && now - st.mtimeMs > 24 * 3600_000
+    }
+    if (!stale) continue
+    await fs.promises.rm(file, { recursive: true, force: true })
+    removed++
+  }
+  if (removed) log.info({ removed }, 'temporary uploads of dead processes removed')
+  return removed
 }
 
 /** An operating-system failure (disk full, permissions), as opposed to a parse error of the body. */

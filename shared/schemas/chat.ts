@@ -209,7 +209,16 @@ export const ChatMessageResponse = z.object({ message: ChatMessageSchema })
 
 export type Ack<T extends object = object> =
   | ({ ok: true } & T)
-  | { ok: false; error: { code: string; message: string; errors?: { path: string; code: string; message: string }[] } }
+  | {
+      ok: false
+      error: {
+        code: string
+        message: string
+        errors?: { path: string; code: string; message: string }[]
+        /** With `rate_limited`: whole seconds until it is worth trying again. */
+        retryAfterSec?: number
+      }
+    }
 
 /** Server → client event names (the contract's, plus documented extensions). */
 export const SERVER_EVENTS = [

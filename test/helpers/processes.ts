@@ -88,6 +88,18 @@ export async function startRedis(): Promise<Child> {
  */
 export async function startServerProcess(env: Record<string, string>): Promise<Child> {
   const root = await fsp.mkdtemp(path.join(os.tmpdir(), 'kenes-proc-'))
+  const child = await startServerOn({ dataDir: path.join(root, 'data'), uploadsDir: path.join(root, 'uploads') }, env)
+  return { ...child, stop: stopper(child.process, () => fsp.rm(root, { recursive: true, force: true })) }
+}
+
+/**
+ * A Kenes server process on given data and uploads directories, which outlive it: a crash test
+ * kills it (`kill9`) and starts another on the same directories.
+ */
+export async function startServerOn(
+  dirs: { dataDir: string; uploadsDir: string },
+  env: Record<string, string>,
+): Promise<Child & { kill9(): Promise<void>; output(): string }> {
   const base: Record<string, string | undefined> = { ...process.env }
   for (const k of ['MONGODB_URI', 'REDIS_URL', 'SMTP_URL', 'PUBLIC_URL', 'ADMIN_EMAIL', 'ADMIN_PASSWORD'])
     delete base[k]
@@ -100,23 +112,37 @@ export async function startServerProcess(env: Record<string, string>): Promise<C
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
       JOBS_ENABLED: 'false',
-      DATA_DIR: path.join(root, 'data'),
-      UPLOADS_DIR: path.join(root, 'uploads'),
+      DATA_DIR: dirs.dataDir,
+      UPLOADS_DIR: dirs.uploadsDir,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
+  let out = ''
+  const keep = (c: Buffer) => {
+    out = (out + c.toString('utf8')).slice(-20_000)
+  }
+  child.stderr?.on('data', keep)
   const m = await waitForLine(
     child,
     /"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*Kenes is listening|Kenes is listening[^\n]*"url":"(http:\/\/127\.0\.0\.1:\d+)"/,
     60_000,
     'server process',
   )
+  child.stdout?.on('data', keep)
   child.stdout?.resume()
+  const exited = new Promise<void>((r) =>
+    child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', () => r()),
+  )
   return {
     url: m[1] ?? m[2],
     process: child,
-    stop: stopper(child, () => fsp.rm(root, { recursive: true, force: true })),
+    stop: stopper(child),
+    output: () => out,
+    async kill9() {
+      child.kill('SIGKILL')
+      await exited
+    },
   }
 }
 

@@ -84,6 +84,8 @@ const AppealSchema = new Schema(
       type: new Schema({ score: Number, comment: { type: String, default: null }, at: Date }, { _id: false }),
       default: null,
     },
+    /** The announcements (`appeals.announce`) already sent, so a job run again sends nothing twice. */
+    announced: { type: [String], default: [] },
     /** The due date each council reminder was last sent for (so a retried job sends once). */
     reminded: {
       dueSoon: { type: Date, default: null },

@@ -1,11 +1,12 @@
 import mongoose from 'mongoose'
 import { OPEN_STATUSES } from '../../../shared/schemas/appeals.js'
-import { cancelJob, enqueueJob, type JobHandlers } from '../../core/jobs.js'
+import type { ClientSession } from 'mongoose'
+import { cancelJob, enqueueJob, type JobHandlers, type JobPayloads } from '../../core/jobs.js'
 import { log } from '../../core/logger.js'
 import { removeStored } from '../../core/storage.js'
 import { Appeal, type AppealDoc } from './appeal.model.js'
 import { workingDaysBefore } from './calendar.js'
-import { notifyCouncil } from './appeals.notify.js'
+import { formatDay, notifyAuthor, notifyCouncil } from './appeals.notify.js'
 import { councilStatsChanged } from './appeals.stats.js'
 
 /**
@@ -25,6 +26,14 @@ declare module '../../core/jobs.js' {
   interface JobPayloads {
     'appeals.reminder': ReminderPayload
     'appeals.purge_unconfirmed': { appealId: string }
+    /**
+     * The mails a new appeal owes: the guest's confirmation link, or, once registered, the
+     * author's receipt and the council's notice. Queued in the transaction that writes
+     * the appeal (the access code and link exist in plain text nowhere else: they ride here).
+     */
+    'appeals.announce':
+      | { appealId: string; kind: 'confirm'; accessCode: string; confirmUrl: string }
+      | { appealId: string; kind: 'registered'; accessCode?: string }
   }
 }
 
@@ -32,33 +41,62 @@ const reminderKey = (id: string, kind: ReminderKind) => `appeals.reminder:${id}:
 const purgeKey = (id: string) => `appeals.purge:${id}`
 
 /** (Re)schedules both reminders for the appeal's current due date; cancels them when it is settled. */
-export async function scheduleDeadlineJobs(a: Pick<AppealDoc, '_id' | 'status' | 'dueAt'>): Promise<void> {
+export async function scheduleDeadlineJobs(
+  a: Pick<AppealDoc, '_id' | 'status' | 'dueAt'>,
+  session?: ClientSession,
+): Promise<void> {
   const id = String(a._id)
-  if (!a.dueAt || !(OPEN_STATUSES as readonly string[]).includes(a.status)) return cancelDeadlineJobs(id)
+  if (!a.dueAt || !(OPEN_STATUSES as readonly string[]).includes(a.status)) return cancelDeadlineJobs(id, session)
   const dueAt = new Date(a.dueAt)
   const soon = workingDaysBefore(dueAt, REMIND_BEFORE_WORKING_DAYS)
   if (soon.getTime() > Date.now())
     await enqueueJob(
       'appeals.reminder',
       { appealId: id, kind: 'due_soon', dueAt: dueAt.toISOString() },
-      { runAt: soon, dedupeKey: reminderKey(id, 'due_soon') },
+      { runAt: soon, dedupeKey: reminderKey(id, 'due_soon'), session },
     )
-  else await cancelJob(reminderKey(id, 'due_soon'))
+  else await cancelJob(reminderKey(id, 'due_soon'), session)
   await enqueueJob(
     'appeals.reminder',
     { appealId: id, kind: 'overdue', dueAt: dueAt.toISOString() },
-    { runAt: new Date(dueAt.getTime() + 1000), dedupeKey: reminderKey(id, 'overdue') },
+    { runAt: new Date(dueAt.getTime() + 1000), dedupeKey: reminderKey(id, 'overdue'), session },
   )
 }
 
-export async function cancelDeadlineJobs(id: string): Promise<void> {
-  await Promise.all([cancelJob(reminderKey(id, 'due_soon')), cancelJob(reminderKey(id, 'overdue'))])
+export async function cancelDeadlineJobs(id: string, session?: ClientSession): Promise<void> {
+  // One after the other: operations of one transaction's session must not run in parallel.
+  await cancelJob(reminderKey(id, 'due_soon'), session)
+  await cancelJob(reminderKey(id, 'overdue'), session)
 }
 
-export async function schedulePurge(id: string, at: Date): Promise<void> {
-  await enqueueJob('appeals.purge_unconfirmed', { appealId: id }, { runAt: at, dedupeKey: purgeKey(id) })
+export async function schedulePurge(id: string, at: Date, session?: ClientSession): Promise<void> {
+  await enqueueJob('appeals.purge_unconfirmed', { appealId: id }, { runAt: at, dedupeKey: purgeKey(id), session })
 }
-export const cancelPurge = (id: string): Promise<void> => cancelJob(purgeKey(id))
+export const cancelPurge = (id: string, session?: ClientSession): Promise<void> => cancelJob(purgeKey(id), session)
+
+/**
+ * Sends an announcement once: skipped when the appeal records it as sent; else sent with an
+ * idempotency key (the outbox writes it once even if we die before recording it), then recorded.
+ */
+async function once(a: AppealDoc, mark: string, send: (key: string) => Promise<unknown>): Promise<void> {
+  if (a.announced?.includes(mark)) return
+  await send(`appeal:${String(a._id)}:${mark}`)
+  await Appeal.updateOne({ _id: a._id }, { $addToSet: { announced: mark } })
+}
+
+async function announce(p: JobPayloads['appeals.announce']): Promise<void> {
+  const a = await Appeal.findById(p.appealId).lean<AppealDoc>()
+  if (!a) return
+  if (p.kind === 'confirm') {
+    if (a.status !== 'unconfirmed') return
+    const vars = { confirmUrl: p.confirmUrl, accessCode: p.accessCode, expiresDate: formatDay(a.confirm!.expiresAt) }
+    return once(a, 'confirm', (key) => notifyAuthor(a, 'confirm', vars, key))
+  }
+  if (a.status === 'unconfirmed') return
+  const extra = p.accessCode ? { accessCode: p.accessCode } : {}
+  await once(a, 'received', (key) => notifyAuthor(a, 'received', extra, key))
+  await once(a, 'council_new', (key) => notifyCouncil(a, 'council_new', {}, key))
+}
 
 async function remind({ appealId, kind, dueAt }: ReminderPayload): Promise<void> {
   const due = new Date(dueAt)
@@ -96,4 +134,5 @@ async function purgeUnconfirmed({ appealId }: { appealId: string }): Promise<voi
 export const appealsJobs: JobHandlers = {
   'appeals.reminder': { run: remind },
   'appeals.purge_unconfirmed': { run: purgeUnconfirmed },
+  'appeals.announce': { run: announce },
 }

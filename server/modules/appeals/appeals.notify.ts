@@ -50,6 +50,8 @@ export async function notifyAuthor(
   a: AppealDoc,
   template: AuthorTemplate,
   extra: Record<string, unknown> = {},
+  /** Idempotency key of the mail (core/mail.ts). */
+  key?: string,
 ): Promise<void> {
   try {
     const { to, lng, name } = await authorAddress(a)
@@ -58,6 +60,7 @@ export async function notifyAuthor(
       lng,
       template: `appeals:email.${template}`,
       vars: { ...(await baseVars(a, lng)), name, ...extra },
+      ...(key ? { key } : {}),
     })
   } catch (err) {
     // sendMail already queues failed deliveries; this only guards rendering/lookup errors.
@@ -69,6 +72,8 @@ export async function notifyCouncil(
   a: AppealDoc,
   template: CouncilTemplate,
   extra: Record<string, unknown> = {},
+  /** Idempotency key of the mails (each member's address is added). */
+  key?: string,
 ): Promise<number> {
   const members = await findCouncilMembers(String(a.councilId))
   for (const m of members) {
@@ -78,6 +83,7 @@ export async function notifyCouncil(
         lng: m.locale,
         template: `appeals:email.${template}`,
         vars: { ...(await baseVars(a, m.locale)), name: m.displayName, ...extra },
+        ...(key ? { key: `${key}:${m.email}` } : {}),
       })
     } catch (err) {
       log.error({ err, appealId: String(a._id), template }, 'appeal council mail failed')

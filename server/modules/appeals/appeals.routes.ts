@@ -31,7 +31,13 @@ import {
 import { actorOf } from '../../core/auth/middleware.js'
 import { AppError } from '../../core/errors.js'
 import { assertCan } from '../../core/policy.js'
-import { checkToken, createRateLimiter, rateLimit, withAttemptBudget } from '../../core/rate-limit.js'
+import {
+  checkToken,
+  configuredLimiter,
+  createRateLimiter,
+  rateLimit,
+  withAttemptBudget,
+} from '../../core/rate-limit.js'
 import { route } from '../../core/route.js'
 import { acceptUpload } from '../../core/uploads.js'
 import * as queries from './appeals.queries.js'
@@ -43,8 +49,15 @@ const tags = ['appeals']
 const ipOf = (req: Request) => req.ip ?? ''
 
 /** Floods: per IP (shared NATs of libraries and offices still fit) and per sender address. */
-const submitPerIp = createRateLimiter({ name: 'appeals_submit_ip', points: 100, durationSec: 3600 })
-const submitPerEmail = createRateLimiter({ name: 'appeals_submit_email', points: 10, durationSec: 3600 })
+const submitPerIp = configuredLimiter('appeals_submit_ip', (c) => ({
+  points: c.limits.appealsPerIpHour,
+  durationSec: 3600,
+}))
+/** Per sender: the signed-in user, or a guest's contact address. */
+const submitPerSender = configuredLimiter('appeals_submit_email', (c) => ({
+  points: c.limits.appealsPerSenderHour,
+  durationSec: 3600,
+}))
 /** Guessing numbers/codes: failed attempts per IP; once exhausted every code lookup is refused for a while. */
 export const codeFailures = createRateLimiter({
   name: 'appeals_code_failures',
@@ -97,7 +110,7 @@ route(
   },
   async ({ actor, body, req }) => {
     if (actor) assertCan(actor, 'appeal.submit')
-    await submitPerEmail.consume((actor?.email ?? body.contact?.email ?? '').toLowerCase())
+    await submitPerSender().consume((actor?.email ?? body.contact?.email ?? '').toLowerCase())
     return submitAppeal(actor, body, req.uploads ?? [], req.lng)
   },
 )

@@ -1,17 +1,18 @@
+import fs from 'node:fs/promises'
 import mongoose from 'mongoose'
 import type { CreateAppealBody } from '../../../shared/schemas/appeals.js'
 import type { Lang } from '../../../shared/schemas/common.js'
 import { currentConfig } from '../../core/config.js'
 import { AppError, isDuplicateKey, validationFailed } from '../../core/errors.js'
 import type { Actor } from '../../core/policy.js'
-import { randomName, removeStored, storeFile } from '../../core/storage.js'
+import { markUncommitted, randomName, removeStored, storeFile, sweepUncommitted } from '../../core/storage.js'
 import { safeFileName, type UploadedFile } from '../../core/uploads.js'
 import { findCouncilSummary } from '../councils/index.js'
 import { Appeal, AppealCounter, type AppealDoc } from './appeal.model.js'
 import { almatyYear, workingDeadline } from './calendar.js'
+import { enqueueJob, wakeJobWorker } from '../../core/jobs.js'
 import { cancelPurge, scheduleDeadlineJobs, schedulePurge } from './appeals.jobs.js'
 import { councilStatsChanged } from './appeals.stats.js'
-import { formatDay, notifyAuthor, notifyCouncil } from './appeals.notify.js'
 import { hashSecret, newAccessCode, newConfirmToken } from './secrets.js'
 
 /** A guest (or a user whose e-mail is unverified) has this long to follow the confirmation link. */
@@ -78,6 +79,9 @@ export async function submitAppeal(
   const now = new Date()
   const id = new mongoose.Types.ObjectId()
   const attachments = []
+  // Files stored before the appeal is committed are marked as ours meanwhile: if this process
+  // dies in between, the next start removes them (appeals module start, sweepUncommitted).
+  const marker = files.length ? await markUncommitted(`appeals/${String(id)}`) : null
   try {
     for (const f of files) {
       const key = await storeFile(f.path, `appeals/${String(id)}/${randomName(f.ext)}`)
@@ -93,41 +97,47 @@ export async function submitAppeal(
     const accessCode = newAccessCode()
     const needsConfirmation = !actor || !actor.emailVerified
     const token = needsConfirmation ? newConfirmToken() : null
-    const status = needsConfirmation ? 'unconfirmed' : 'submitted'
-    const doc = (
-      await Appeal.create({
-        _id: id,
-        trackingNumber,
-        councilId: council.id,
-        category: body.category,
-        subject: body.subject,
-        text: body.text,
-        isPublic: body.isPublic,
-        author: actor
-          ? { userId: actor.id, name: actor.displayName, email: actor.email, lng: actor.locale }
-          : { userId: null, name: body.contact!.name, email: body.contact!.email, lng },
-        accessCodeHash: hashSecret(accessCode),
-        confirm: token
-          ? { tokenHash: hashSecret(token), expiresAt: new Date(now.getTime() + CONFIRM_TTL_MS) }
-          : { tokenHash: null, expiresAt: null },
-        attachments,
-        status,
-        ...(needsConfirmation ? {} : registration(now)),
-        history: [{ status, at: now, by: actor?.id ?? null, councilId: council.id }],
-      })
-    ).toObject() as AppealDoc
-
-    if (token) {
-      await schedulePurge(String(id), doc.confirm!.expiresAt!)
-      const link = `${currentConfig().publicUrl}/appeals/confirm?token=${encodeURIComponent(token)}`
-      await notifyAuthor(doc, 'confirm', {
-        confirmUrl: link,
-        accessCode,
-        expiresDate: formatDay(doc.confirm!.expiresAt),
-      })
-    } else {
-      await afterRegistration(doc, { accessCode })
+    const status = needsConfirmation ? ('unconfirmed' as const) : ('submitted' as const)
+    const fields = {
+      _id: id,
+      trackingNumber,
+      councilId: council.id,
+      category: body.category,
+      subject: body.subject,
+      text: body.text,
+      isPublic: body.isPublic,
+      author: actor
+        ? { userId: actor.id, name: actor.displayName, email: actor.email, lng: actor.locale }
+        : { userId: null, name: body.contact!.name, email: body.contact!.email, lng },
+      accessCodeHash: hashSecret(accessCode),
+      confirm: token
+        ? { tokenHash: hashSecret(token), expiresAt: new Date(now.getTime() + CONFIRM_TTL_MS) }
+        : { tokenHash: null, expiresAt: null },
+      attachments,
+      status,
+      ...(needsConfirmation ? {} : registration(now)),
+      history: [{ status, at: now, by: actor?.id ?? null, councilId: council.id }],
     }
+    // The appeal and the work it owes (mails, purge or deadline jobs) are written together: a crash
+    // leaves both or neither, never an appeal nobody was told about. The job sends the mails.
+    const confirmUrl = token ? `${currentConfig().publicUrl}/appeals/confirm?token=${encodeURIComponent(token)}` : null
+    const doc = await mongoose.connection.transaction(async (session) => {
+      const [created] = await Appeal.create([fields], { session })
+      const appeal = created.toObject() as AppealDoc
+      if (token) await schedulePurge(String(id), appeal.confirm!.expiresAt!, session)
+      else await scheduleDeadlineJobs(appeal, session)
+      await enqueueJob(
+        'appeals.announce',
+        token
+          ? { appealId: String(id), kind: 'confirm', accessCode, confirmUrl: confirmUrl! }
+          : { appealId: String(id), kind: 'registered', accessCode },
+        { session },
+      )
+      return appeal
+    })
+    if (marker) await fs.rm(marker, { force: true })
+    if (!token) councilStatsChanged(doc.councilId)
+    wakeJobWorker()
     return {
       id: String(id),
       trackingNumber,
@@ -142,13 +152,6 @@ export async function submitAppeal(
   }
 }
 
-async function afterRegistration(doc: AppealDoc, extra: Record<string, unknown> = {}): Promise<void> {
-  councilStatsChanged(doc.councilId)
-  await scheduleDeadlineJobs(doc)
-  await notifyAuthor(doc, 'received', extra)
-  await notifyCouncil(doc, 'council_new')
-}
-
 /** `POST /appeals/confirm`: the guest followed the link; a second click answers the same. */
 export async function confirmAppeal(
   token: string,
@@ -160,19 +163,28 @@ export async function confirmAppeal(
     { councilId: 1 },
   ).lean<AppealDoc>()
   // The status condition makes two simultaneous clicks register the appeal once.
+  // Registered and announced together (see submitAppeal).
   const doc = pending
-    ? await Appeal.findOneAndUpdate(
-        { _id: pending._id, status: 'unconfirmed' },
-        {
-          $set: { status: 'submitted', ...registration(now) },
-          $push: { history: { status: 'submitted', at: now, by: null, councilId: pending.councilId } },
-        },
-        { returnDocument: 'after' },
-      ).lean<AppealDoc>()
+    ? await mongoose.connection.transaction(async (session) => {
+        const updated = await Appeal.findOneAndUpdate(
+          { _id: pending._id, status: 'unconfirmed' },
+          {
+            $set: { status: 'submitted', ...registration(now) },
+            $push: { history: { status: 'submitted', at: now, by: null, councilId: pending.councilId } },
+          },
+          { returnDocument: 'after', session },
+        ).lean<AppealDoc>()
+        if (updated) {
+          await cancelPurge(String(updated._id), session)
+          await scheduleDeadlineJobs(updated, session)
+          await enqueueJob('appeals.announce', { appealId: String(updated._id), kind: 'registered' }, { session })
+        }
+        return updated
+      })
     : null
   if (doc) {
-    await cancelPurge(String(doc._id))
-    await afterRegistration(doc)
+    councilStatsChanged(doc.councilId)
+    wakeJobWorker()
     return shape(doc)
   }
   const again = await Appeal.findOne({
@@ -189,3 +201,11 @@ const shape = (d: AppealDoc) => ({
   status: d.status,
   dueAt: d.dueAt ? new Date(d.dueAt).toISOString() : null,
 })
+
+/** Start-up: the attachment folders of appeals a killed process never committed. */
+export async function removeUncommittedAttachments(): Promise<string[]> {
+  return sweepUncommitted(
+    'appeals',
+    async (id) => mongoose.isValidObjectId(id) && Boolean(await Appeal.exists({ _id: id })),
+  )
+}

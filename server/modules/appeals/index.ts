@@ -3,6 +3,8 @@ import { registerCouncilStats } from '../councils/index.js'
 import { appealsJobs } from './appeals.jobs.js'
 import { councilAppealStats, startResponseDaysBackfill, stopResponseDaysBackfill } from './appeals.stats.js'
 import { appealsRouter } from './appeals.routes.js'
+import { removeUncommittedAttachments } from './appeals.submit.js'
+import { log } from '../../core/logger.js'
 
 registerCouncilStats('appeals', councilAppealStats)
 
@@ -10,7 +12,12 @@ export const appealsModule: KenesModule = {
   name: 'appeals',
   api: appealsRouter,
   jobs: appealsJobs,
-  start: startResponseDaysBackfill,
+  async start() {
+    startResponseDaysBackfill()
+    // Attachments stored by a process killed before its appeal was committed.
+    const removed = await removeUncommittedAttachments()
+    if (removed.length) log.info({ removed }, 'attachments of appeals never committed removed')
+  },
   stop: stopResponseDaysBackfill,
 }
 

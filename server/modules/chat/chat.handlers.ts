@@ -132,7 +132,7 @@ export function registerChatHandlers(socket: ChatSocket, presence: Presence): vo
   })
 
   on(socket, 'message:send', MessageSendPayload, async (payload, actor) => {
-    await messageLimiter.consume(actor.id)
+    await messageLimiter().consume(actor.id)
     const { message, created } = await sendMessage(actor, payload)
     // Persisted first; a resend of the same clientId broadcasts nothing new.
     if (created) socket.to(roomChannel(message.roomId)).emit('message:new', { message })
@@ -140,7 +140,7 @@ export function registerChatHandlers(socket: ChatSocket, presence: Presence): vo
   })
 
   on(socket, 'message:edit', MessageEditPayload, async ({ messageId, text }, actor) => {
-    await messageLimiter.consume(actor.id)
+    await messageLimiter().consume(actor.id)
     const message = await editMessage(actor, messageId, text)
     socket.to(roomChannel(message.roomId)).emit('message:edited', { message })
     return { message }

@@ -2,12 +2,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { RequestHandler } from 'express'
 import type { Lang } from '../../../shared/schemas/common.js'
 import { isSameOrigin } from '../../core/auth/csrf.js'
+import { AppError } from '../../core/errors.js'
 import { fromAcceptLanguage, isLang, t } from '../../core/i18n.js'
 import { log } from '../../core/logger.js'
 import type { ServerContext } from '../../core/module.js'
 import { can, type Actor } from '../../core/policy.js'
 import { setChatNamespace, userChannel, type ChatNamespace, type ChatSocket } from './chat.bus.js'
 import { registerChatHandlers } from './chat.handlers.js'
+import { connectionLimiter } from './chat.limits.js'
 import { countSocketsWith } from './chat.metrics.js'
 import { createPresence } from './chat.presence.js'
 import { vetRecoveredSessions } from './chat.revoke.js'
@@ -56,10 +58,13 @@ export function socketLanguage(socket: ChatSocket, actor: Actor | null): Lang {
   return fromAcceptLanguage(socket.request.headers['accept-language']) ?? 'kk'
 }
 
-/** A `connect_error` the client can act on: `err.data = { code, message }`, message localized. */
-function refusal(code: 'auth.required' | 'auth.forbidden', lng: Lang): Error {
+/**
+ * A `connect_error` the client can act on: `err.data = { code, message }`, message localized;
+ * `rate_limited` adds `retryAfterSec`.
+ */
+function refusal(code: 'auth.required' | 'auth.forbidden' | 'rate_limited', lng: Lang, retryAfterSec?: number): Error {
   const message = t(lng, `errors:${code}.detail`)
-  return Object.assign(new Error(message), { data: { code, message } })
+  return Object.assign(new Error(message), { data: { code, message, ...(retryAfterSec ? { retryAfterSec } : {}) } })
 }
 
 /** The `/chat` namespace: authentication, presence, and the event handlers. */
@@ -72,11 +77,18 @@ export function setupChatSockets(ctx: ServerContext): ChatNamespace {
   // The io server hosts any namespace, untyped; this one's events are the shared event maps.
   const ns = io.of('/chat') as unknown as ChatNamespace
   vetRecoveredSessions(ns)
-  ns.use((socket, next) => {
+  ns.use(async (socket, next) => {
     const actor = (socket.request as EngineRequest).user ?? null
     const lng = socketLanguage(socket, actor)
     if (!actor) return next(refusal('auth.required', lng))
     if (!can(actor, 'chat.connect')) return next(refusal('auth.forbidden', lng))
+    try {
+      await connectionLimiter().consume(actor.id)
+    } catch (err) {
+      if (err instanceof AppError && err.status === 429)
+        return next(refusal('rate_limited', lng, Number(err.extra.retryAfterSec)))
+      return next(err as Error)
+    }
     socket.data.actor = actor
     socket.data.actorLoadedAt = Date.now()
     socket.data.lng = lng

@@ -5,8 +5,9 @@ import { mailRegistrant, type RegistrationMail } from './events.notify.js'
 
 /**
  * Event mail as persisted jobs: they survive a restart and run on whichever process claims them.
- * Each mail is sent once: a registration records the mails it got (`mailed`) with a conditional
- * update before sending, so a job that runs again (a dead worker's lease) sends nothing twice.
+ * Each mail is sent once: a registration records the mails it got (`mailed`). The registration
+ * mail is sent with an idempotency key and recorded after (the outbox writes it once even if the
+ * worker died in between); reminders and cancellations are recorded before sending.
  */
 declare module '../../core/jobs.js' {
   interface JobPayloads {
@@ -44,8 +45,10 @@ async function sendRegistrationMail(p: { registrationId: string; kind: Registrat
         seq: mongoose.trusted({ $lt: r.seq ?? 0 }),
       }))
   }
-  if (!(await once(r, p.kind))) return
-  await mailRegistrant(e, r, p.kind, vars)
+  // Sent with an idempotency key, then recorded: a run after a crash in between writes no second mail.
+  if (r.mailed?.includes(p.kind)) return
+  await mailRegistrant(e, r, p.kind, vars, `event-registration:${String(r._id)}:${p.kind}`)
+  await once(r, p.kind)
 }
 
 /** 24 h before the start, everyone registered (not the waiting list) gets one reminder. */

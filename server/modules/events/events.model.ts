@@ -91,6 +91,11 @@ const RegistrationSchema = new Schema(
     regionId: { type: Schema.Types.ObjectId, default: null },
     /** `pending` only between the insert and the seat decision (milliseconds). */
     status: { type: String, enum: ['pending', 'registered', 'waitlisted'], required: true },
+    /**
+     * The process registering this row (`<host>:<pid>`, core/owner.ts) until its decision and mail
+     * job are written; null after. A dead owner's row is repaired at the next start.
+     */
+    pendingOwner: { type: String, default: null },
     /** Arrival number (from the event's `seq`): the waiting list's order. */
     seq: { type: Number, default: null },
     code: { type: String, required: true },

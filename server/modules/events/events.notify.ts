@@ -63,6 +63,8 @@ export async function mailRegistrant(
   r: RegistrationDoc,
   kind: RegistrationMail,
   vars: Record<string, unknown> = {},
+  /** Idempotency key of the mail (core/mail.ts). */
+  key?: string,
 ): Promise<void> {
   const lng = (r.lng as Lang) ?? 'kk'
   const withTicket = kind === 'registered' || kind === 'promoted' || kind === 'reminder'
@@ -70,6 +72,7 @@ export async function mailRegistrant(
     to: r.email,
     lng,
     template: `events:email.${kind}`,
+    ...(key ? { key } : {}),
     vars: {
       name: r.name,
       title: txt(e.title, lng),

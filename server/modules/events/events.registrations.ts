@@ -3,6 +3,7 @@ import mongoose from 'mongoose'
 import type { EventView, RegistrationRow } from '../../../shared/schemas/events.js'
 import { audit } from '../../core/audit.js'
 import { AppError, conflict, isDuplicateKey, notFound } from '../../core/errors.js'
+import { OWNER, ownerIsDeadHere } from '../../core/owner.js'
 import { hasRole, type Actor } from '../../core/policy.js'
 import { findCouncilSummaries, type CouncilSummary } from '../councils/index.js'
 import { findUserById } from '../users/index.js'
@@ -117,6 +118,7 @@ export async function register(actor: Actor, eventId: string) {
           councilId: origin ? oid(origin.id) : null,
           regionId: origin?.regionId ? oid(origin.regionId) : null,
           status: 'pending',
+          pendingOwner: OWNER,
           code: newCode(),
         })
       ).toObject() as RegistrationDoc
@@ -151,8 +153,11 @@ export async function register(actor: Actor, eventId: string) {
     status = 'waitlisted'
     seq = queued.seq
   }
+  // The decision is visible at once (waiting-list places count it); the row keeps its owner until
+  // the mail it owes is queued, so a process killed in between is found at the next start.
   await RegistrationModel.updateOne({ _id: reg._id }, { $set: { status, seq } })
   await enqueueRegistrationMail(String(reg._id), status)
+  await RegistrationModel.updateOne({ _id: reg._id }, { $set: { pendingOwner: null } })
   return {
     id: String(reg._id),
     status,
@@ -180,6 +185,42 @@ export async function clearStalePending(eventId: unknown, userId: mongoose.Types
   })
   if (!mine.deletedCount) return false
   await RegistrationModel.deleteMany({ eventId, status: 'pending', createdAt: mongoose.trusted({ $lt: cutoff }) })
+  await recountEvent(eventId)
+  return true
+}
+
+/**
+ * At start-up, the rows a killed process of this host left unfinished: still `pending` (killed
+ * between the insert and the decision) they are removed and their events' counters recounted from
+ * the records, so `registered` again equals the registrations; decided, their mail job is queued
+ * (the mail itself is sent once, see events.jobs.ts). Returns how many rows were repaired.
+ */
+export async function releaseDeadPending(): Promise<number> {
+  const rows = await RegistrationModel.find(
+    { pendingOwner: mongoose.trusted({ $ne: null }) },
+    { eventId: 1, pendingOwner: 1, status: 1 },
+  ).lean<Pick<RegistrationDoc, '_id' | 'eventId' | 'pendingOwner' | 'status'>[]>()
+  const dead = rows.filter((r) => ownerIsDeadHere(r.pendingOwner))
+  const recount = new Set<string>()
+  for (const r of dead) {
+    if (r.status === 'pending') {
+      await RegistrationModel.deleteOne({ _id: r._id, status: 'pending' })
+      recount.add(String(r.eventId))
+    } else {
+      await enqueueRegistrationMail(String(r._id), r.status as 'registered' | 'waitlisted')
+      await RegistrationModel.updateOne({ _id: r._id }, { $set: { pendingOwner: null } })
+    }
+  }
+  for (const eventId of recount) await recountEvent(eventId)
+  return dead.length
+}
+
+/**
+ * Sets an event's counters from its registrations, under the `seq` version (any seat change
+ * meanwhile makes the recount start again) and only while no live request is between its insert
+ * and its decision.
+ */
+async function recountEvent(eventId: unknown): Promise<void> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const e = await EventModel.findById(eventId, { seq: 1, capacity: 1 }).lean<EventDoc>()
     if (!e || (await RegistrationModel.exists({ eventId, status: 'pending' }))) break
@@ -208,7 +249,6 @@ export async function clearStalePending(eventId: unknown, userId: mongoose.Types
     )
     if (fixed.modifiedCount) break
   }
-  return true
 }
 
 /**

@@ -22,6 +22,8 @@ import {
   RegistrationResult,
   UpdateEventBody,
 } from '../../../shared/schemas/events.js'
+import { actorOf } from '../../core/auth/middleware.js'
+import { configuredLimiter, rateLimit } from '../../core/rate-limit.js'
 import { route } from '../../core/route.js'
 import { acceptUpload } from '../../core/uploads.js'
 import * as events from './events.service.js'
@@ -35,6 +37,15 @@ const councilsNamed = (body: unknown): string[] => {
   return Array.isArray(ids) ? ids.filter((v): v is string => typeof v === 'string') : []
 }
 const tags = ['events']
+/** Registrations (and re-registrations after cancelling) per user and per IP address and hour. */
+const registerPerUser = configuredLimiter('event_register_user', (c) => ({
+  points: c.limits.eventRegistrationsPerUserHour,
+  durationSec: 3600,
+}))
+const registerPerIp = configuredLimiter('event_register_ip', (c) => ({
+  points: c.limits.eventRegistrationsPerIpHour,
+  durationSec: 3600,
+}))
 const organizerScope = ({ params }: { params: { id: string } }) => events.eventScope(params.id)
 const noStore = (res: { setHeader(k: string, v: string): unknown }) =>
   res.setHeader('Cache-Control', 'private, no-store')
@@ -161,11 +172,13 @@ route(
     tags,
     status: 201,
     summary:
-      'Register (one click): `registered` while seats (and the region quota) last, else `waitlisted` with `position`. The seat is taken by one atomic update, so `registered` never passes `capacity` or `regionQuota`. 409 `conflict` if already registered; 409 `events.registration_closed` after `registrationClosesAt` or when not published; 403 `events.members_only` for a members-only event. The e-mail carries the code as a QR image and the .ics',
+      'Register (one click): `registered` while seats (and the region quota) last, else `waitlisted` with `position`. The seat is taken by one atomic update, so `registered` never passes `capacity` or `regionQuota`. 409 `conflict` if already registered; 409 `events.registration_closed` after `registrationClosesAt` or when not published; 403 `events.members_only` for a members-only event. The e-mail carries the code as a QR image and the .ics. Rate-limited per user and per IP address (429 `rate_limited` with `Retry-After`)',
     params: EventIdParams,
     body: z.strictObject({}).optional(),
     response: RegistrationResult,
-    errors: [401, 403, 404, 409],
+    errors: [401, 403, 404, 409, 429],
+    before: [rateLimit(registerPerIp, (req) => req.ip ?? '')],
+    use: [rateLimit(registerPerUser, (req) => actorOf(req)!.id)],
   },
   ({ actor, params }) => register(actor, params.id),
 )

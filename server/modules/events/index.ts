@@ -5,6 +5,7 @@ import { seedDemoEvents } from './events.seed.js'
 import { log } from '../../core/logger.js'
 import { registerEventIndicators } from './events.indicators.js'
 import { backfillEventTokens } from './events.service.js'
+import { releaseDeadPending } from './events.registrations.js'
 
 // The grant's indicators count what this module records (stats module's front door).
 registerEventIndicators()
@@ -14,7 +15,10 @@ export const eventsModule: KenesModule = {
   name: 'events',
   api: eventsRouter,
   jobs: eventsJobs,
-  start() {
+  async start() {
+    // Registrations a killed process left undecided are removed and their events recounted.
+    const removed = await releaseDeadPending()
+    if (removed) log.info({ removed }, 'undecided registrations of dead processes removed')
     // Beside the server: a large first run must not delay the start; it continues at the next one.
     void backfillEventTokens()
       .then((n) => n && log.info({ filled: n }, 'events: search tokens filled for earlier events'))

@@ -1,8 +1,14 @@
 import type { KenesModule } from '../../core/module.js'
+import { log } from '../../core/logger.js'
 import { supportRouter } from './support.routes.js'
+import { removeUncommittedScreenshots } from './support.service.js'
 
 /** Support desk: tickets from anyone (guests by number + code), a staff queue, e-mails on staff moves. */
 export const supportModule: KenesModule = {
   name: 'support',
   api: supportRouter,
+  async start() {
+    const removed = await removeUncommittedScreenshots()
+    if (removed.length) log.info({ removed }, 'screenshots of tickets never committed removed')
+  },
 }

@@ -18,7 +18,7 @@ import {
   UpdateTicketBody,
   foldTicketFields,
 } from '../../../shared/schemas/support.js'
-import { createRateLimiter, rateLimit } from '../../core/rate-limit.js'
+import { configuredLimiter, createRateLimiter, rateLimit } from '../../core/rate-limit.js'
 import { route } from '../../core/route.js'
 import { acceptUpload } from '../../core/uploads.js'
 import { ticketsCsv } from './support.csv.js'
@@ -29,8 +29,15 @@ const tags = ['support']
 const ipOf = (req: Request) => req.ip ?? ''
 
 /** Floods, as for appeals: per IP (shared NATs still fit) and per sender address. */
-const openPerIp = createRateLimiter({ name: 'support_open_ip', points: 100, durationSec: 3600 })
-const openPerEmail = createRateLimiter({ name: 'support_open_email', points: 10, durationSec: 3600 })
+const openPerIp = configuredLimiter('support_open_ip', (c) => ({
+  points: c.limits.supportPerIpHour,
+  durationSec: 3600,
+}))
+/** Per sender: the signed-in user's address, or a guest's contact address. */
+const openPerEmail = configuredLimiter('support_open_email', (c) => ({
+  points: c.limits.supportPerSenderHour,
+  durationSec: 3600,
+}))
 /**
  * Guessing codes: every code-based request takes a point before the code is looked at (count
  * first, then check), so parallel guesses cannot slip past a check-then-count window.
@@ -76,7 +83,7 @@ route(
     bodyFrom: (req) => (isMultipart(req) ? foldTicketFields({ ...(req.body ?? {}) }) : (req.body ?? {})),
   },
   async ({ actor, body, req }) => {
-    await openPerEmail.consume((actor?.email ?? body.contact?.email ?? '').toLowerCase())
+    await openPerEmail().consume((actor?.email ?? body.contact?.email ?? '').toLowerCase())
     return support.createTicket(actor, body, req.uploads ?? [], req.lng)
   },
 )

@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises'
 import mongoose from 'mongoose'
 import type { Lang, Page } from '../../../shared/schemas/common.js'
 import {
@@ -12,7 +13,14 @@ import { AppError, authRequired, isDuplicateKey, notFound, validationFailed } fr
 import { afterKey, decodeCursor, encodeCursor, invalidCursor } from '../../core/http.js'
 import { reencodeImage } from '../../core/images.js'
 import { assertCan, can, type Actor, type MaybeActor } from '../../core/policy.js'
-import { randomName, removeStored, resolveStored, writeStored } from '../../core/storage.js'
+import {
+  markUncommitted,
+  randomName,
+  removeStored,
+  resolveStored,
+  sweepUncommitted,
+  writeStored,
+} from '../../core/storage.js'
 import { safeFileName, type UploadedFile } from '../../core/uploads.js'
 import { almatyYear, workingDeadline } from '../appeals/index.js'
 import { findUserById } from '../users/index.js'
@@ -61,6 +69,8 @@ export async function createTicket(
   const now = new Date()
   const id = new mongoose.Types.ObjectId()
   const dir = `support/${String(id)}`
+  // Screenshots stored before the ticket is committed are marked meanwhile (a dead process's go at the next start).
+  const marker = files.length ? await markUncommitted(dir) : null
   try {
     const attachments = []
     for (const f of files) {
@@ -91,6 +101,7 @@ export async function createTicket(
         attachments,
       })
     ).toObject() as TicketDoc
+    if (marker) await fs.rm(marker, { force: true })
     await notifyTicketAuthor(doc, 'received', { accessCode: accessCode ?? '' })
     return {
       id: String(id),
@@ -229,4 +240,12 @@ export async function updateTicket(actor: Actor, id: string, body: UpdateTicketB
   if (!doc) throw notFound('ticket')
   if (statusChanged) await notifyTicketAuthor(doc, 'status_changed')
   return toTicketView(doc, 'staff')
+}
+
+/** Start-up: the screenshot folders of tickets a killed process never committed. */
+export async function removeUncommittedScreenshots(): Promise<string[]> {
+  return sweepUncommitted(
+    'support',
+    async (id) => mongoose.isValidObjectId(id) && Boolean(await Ticket.exists({ _id: id })),
+  )
 }

@@ -16,7 +16,7 @@ import { authenticateLocal, logIn, logOut } from '../../core/auth/session.js'
 import { currentConfig } from '../../core/config.js'
 import { AppError, conflict, validationFailed } from '../../core/errors.js'
 import { enqueueJob } from '../../core/jobs.js'
-import { checkToken, createRateLimiter, rateLimit, type RateLimiter } from '../../core/rate-limit.js'
+import { checkToken, configuredLimiter, createRateLimiter, rateLimit } from '../../core/rate-limit.js'
 import { route } from '../../core/route.js'
 import { recordFailure, recordSuccess, reserveAttempt } from './login-guard.js'
 import * as users from './users.service.js'
@@ -25,15 +25,12 @@ export const authRouter = Router()
 const tags = ['auth']
 const ipOf = (req: { ip?: string }) => req.ip ?? 'unknown'
 
-let registerLimiter: { max: number; limiter: RateLimiter } | undefined
-function registerLimit(): RateLimiter {
-  const max = currentConfig().registerMaxPerIpHour
-  if (registerLimiter?.max !== max)
-    registerLimiter = { max, limiter: createRateLimiter({ name: 'register_ip', points: max, durationSec: 3600 }) }
-  return registerLimiter.limiter
-}
+const registerLimit = configuredLimiter('register_ip', (c) => ({ points: c.registerMaxPerIpHour, durationSec: 3600 }))
 /** Reset mails per IP (mail bombing); per address they are silently capped in the job. */
-const forgotLimiter = createRateLimiter({ name: 'password_forgot_ip', points: 20, durationSec: 3600 })
+const forgotLimiter = configuredLimiter('password_forgot_ip', (c) => ({
+  points: c.limits.forgotPerIpHour,
+  durationSec: 3600,
+}))
 
 route(
   authRouter,

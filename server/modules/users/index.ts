@@ -2,14 +2,17 @@ import { Router } from 'express'
 import { registerAuthProvider } from '../../core/auth/session.js'
 import type { JobHandlers } from '../../core/jobs.js'
 import type { KenesModule } from '../../core/module.js'
-import { createRateLimiter } from '../../core/rate-limit.js'
+import { configuredLimiter } from '../../core/rate-limit.js'
 import { authRouter } from './auth.routes.js'
 import { usersRouter } from './users.routes.js'
 import { ensureAdmin, loadActor, sendPasswordResetMail, verifyCredentials } from './users.service.js'
 
 registerAuthProvider({ verifyCredentials, loadActor })
-/** At most 5 reset mails per address and hour; more requests still get 202 but send nothing. */
-const perAddress = createRateLimiter({ name: 'password_forgot_email', points: 5, durationSec: 3600 })
+/** At most `PASSWORD_FORGOT_MAX_PER_EMAIL_HOUR` reset mails per address and hour; more requests still get 202 but send nothing. */
+const perAddress = configuredLimiter('password_forgot_email', (c) => ({
+  points: c.limits.forgotPerEmailHour,
+  durationSec: 3600,
+}))
 declare module '../../core/jobs.js' {
   interface JobPayloads {
     'users.password_reset_mail': { email: string }
@@ -19,7 +22,7 @@ const jobs: JobHandlers = {
   'users.password_reset_mail': {
     async run({ email }) {
       try {
-        await perAddress.consume(email)
+        await perAddress().consume(email.toLowerCase())
       } catch {
         return
       }

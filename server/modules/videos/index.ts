@@ -5,7 +5,7 @@ import { registerCouncilStats } from '../councils/index.js'
 import { processingJobs } from './videos.jobs.js'
 import { mediaRouter } from './videos.media.js'
 import { videosRouter } from './videos.routes.js'
-import { countPublished } from './videos.service.js'
+import { countPublished, removeUncommittedUploads } from './videos.service.js'
 import { cleanupExpiredTusUploads, closeTusServer, createTusServer } from './videos.tus.js'
 
 const TUS_CLEANUP = 'videos.tus_cleanup' as const
@@ -39,6 +39,8 @@ export const videosModule: KenesModule = {
   async start({ config }) {
     await createTusServer(config)
     await scheduleCleanup()
+    const removed = await removeUncommittedUploads()
+    if (removed.length) log.info({ removed }, 'uploads of dead processes never committed removed')
   },
   stop: closeTusServer,
 }

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { removeStored, resolveStored } from '../../core/storage.js'
+import { markUncommitted, removeStored, resolveStored, sweepUncommitted } from '../../core/storage.js'
 
 /**
  * Where a video's files live: UPLOADS_DIR/videos/<id>/ holds `source.<ext>`, at most one finished
@@ -63,3 +63,10 @@ export async function syncPath(p: string): Promise<void> {
     await fh.close()
   }
 }
+
+/** Marks a video's folder as being stored by this process (before its record is committed); returns the marker's path. */
+export const markPending = (id: string): Promise<string> => markUncommitted(videoKey(id))
+
+/** At start-up: the folders of videos a dead process never committed (see core/storage.ts `sweepUncommitted`). */
+export const sweepUncommittedVideos = (exists: (id: string) => Promise<boolean>): Promise<string[]> =>
+  sweepUncommitted('videos', exists)

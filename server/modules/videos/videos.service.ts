@@ -3,7 +3,7 @@ import mongoose from 'mongoose'
 import { audit } from '../../core/audit.js'
 import { currentConfig } from '../../core/config.js'
 import { AppError, forbidden, notFound, validationFailed } from '../../core/errors.js'
-import { enqueueJob } from '../../core/jobs.js'
+import { enqueueJob, wakeJobWorker } from '../../core/jobs.js'
 import { assertCan, type Actor, type MaybeActor } from '../../core/policy.js'
 import { searchFilter, indexTokens } from '../../core/search.js'
 import { resolveStored, storeFile } from '../../core/storage.js'
@@ -12,7 +12,8 @@ import type { UpdateVideoBody, VideoStatus, VideoUploadFields } from '../../../s
 import { findCouncilSummary } from '../councils/index.js'
 import { probe, ProbeError, type ProbeResult } from './ffmpeg.js'
 import { Video, type VideoDoc } from './video.model.js'
-import { removeVideoFiles, sourceKey, syncPath } from './videos.files.js'
+import fs from 'node:fs/promises'
+import { markPending, removeVideoFiles, sourceKey, syncPath, sweepUncommittedVideos } from './videos.files.js'
 import { afterVisibilityChange } from './videos.hooks.js'
 import { canDeleteVideo, canEditVideo, canSeeVideo } from './videos.policy.js'
 import { pageOf, toDetails } from './videos.view.js'
@@ -68,29 +69,42 @@ export async function createVideo(
   if (signal?.aborted) throw new AppError(400, 'videos.upload_aborted')
   const id = new mongoose.Types.ObjectId()
   const key = sourceKey(String(id), file.ext)
+  // Until the record is committed the folder is marked as ours: if this process dies in between,
+  // the next start on this host removes the folder (videos.files.ts, sweepUncommittedVideos).
+  const marker = await markPending(String(id))
   await storeFile(file.path, key)
   try {
     await syncPath(path.dirname(resolveStored(key)))
-    await Video.create({
-      _id: id,
-      councilId,
-      uploaderId: actor.id,
-      title: fields.title,
-      description: fields.description,
-      status: 'processing',
-      source: { key, mime: file.mime, size: file.size, originalName: file.originalName?.slice(0, 255) ?? null },
-      probe: {
-        durationSec: meta.durationSec,
-        width: meta.width,
-        height: meta.height,
-        videoCodec: meta.videoCodec,
-        audioCodec: meta.audioCodec,
-        bitRate: meta.bitRate,
-      },
-      searchTokens: indexTokens(fields.title, fields.description),
-      ...(file.tusUploadId ? { tusUploadId: file.tusUploadId } : {}),
+    // The record and its transcoding job are written together: no video waits for a job that was never queued.
+    await mongoose.connection.transaction(async (session) => {
+      await Video.create(
+        [
+          {
+            _id: id,
+            councilId,
+            uploaderId: actor.id,
+            title: fields.title,
+            description: fields.description,
+            status: 'processing',
+            source: { key, mime: file.mime, size: file.size, originalName: file.originalName?.slice(0, 255) ?? null },
+            probe: {
+              durationSec: meta.durationSec,
+              width: meta.width,
+              height: meta.height,
+              videoCodec: meta.videoCodec,
+              audioCodec: meta.audioCodec,
+              bitRate: meta.bitRate,
+            },
+            searchTokens: indexTokens(fields.title, fields.description),
+            ...(file.tusUploadId ? { tusUploadId: file.tusUploadId } : {}),
+          },
+        ],
+        { session },
+      )
+      await enqueueJob(PROCESS_JOB, { videoId: String(id) }, { dedupeKey: `${PROCESS_JOB}:${id}`, session })
     })
-    await enqueueJob(PROCESS_JOB, { videoId: String(id) }, { dedupeKey: `${PROCESS_JOB}:${id}` })
+    wakeJobWorker()
+    await fs.rm(marker, { force: true })
   } catch (err) {
     await Video.deleteOne({ _id: id }).catch(() => {})
     await removeVideoFiles(String(id)).catch(() => {})
@@ -225,4 +239,9 @@ export function countPublished(councilId: string): Promise<number> {
 /** Videos first published in a period (grant indicator 5: ≥ 10 videos a year). */
 export function countPublishedBetween(from: Date, to: Date): Promise<number> {
   return Video.countDocuments({ firstPublishedAt: mongoose.trusted({ $gte: from, $lt: to }) })
+}
+
+/** Start-up: the folders of uploads a killed process never committed go (see `sweepUncommittedVideos`). */
+export async function removeUncommittedUploads(): Promise<string[]> {
+  return sweepUncommittedVideos(async (id) => mongoose.isValidObjectId(id) && Boolean(await Video.exists({ _id: id })))
 }

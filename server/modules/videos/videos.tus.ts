@@ -10,7 +10,7 @@ import { AppError, notFound, validationFailed } from '../../core/errors.js'
 import { zodIssuesToFieldErrors } from '../../core/http.js'
 import { log } from '../../core/logger.js'
 import type { Actor } from '../../core/policy.js'
-import { formatBytes, VIDEO_TYPES } from '../../core/uploads.js'
+import { formatBytes, tmpName, VIDEO_TYPES } from '../../core/uploads.js'
 import { fileTypeFromFile } from 'file-type'
 import { VideoUploadFields } from '../../../shared/schemas/videos.js'
 import { createVideo, findVideoOfTusUpload } from './videos.service.js'
@@ -113,7 +113,7 @@ export async function createTusServer(config: Config): Promise<TusServer> {
       const file = path.join(datastore.directory, upload.id)
       // tus still reads the upload after this hook (creation-with-upload), so the video gets a hard
       // link (same filesystem: no copy) and the upload's own files go once tus has answered.
-      const linked = path.join(config.uploadsTmpDir, `${upload.id}.tus`)
+      const linked = path.join(config.uploadsTmpDir, tmpName('tus'))
       try {
         await fs.mkdir(config.uploadsTmpDir, { recursive: true })
         await fs.link(file, linked)

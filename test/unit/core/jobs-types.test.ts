@@ -26,6 +26,7 @@ describe('typed jobs', () => {
       'news.publish',
       'news.views.prune',
       'appeals.reminder',
+      'appeals.announce',
       'appeals.purge_unconfirmed',
       'users.password_reset_mail',
       'videos.process',
