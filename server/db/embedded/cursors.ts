@@ -1,5 +1,7 @@
 // Server-side cursors: the remaining results of a find/aggregate, handed out in batches by getMore.
-import { BSON, type Doc } from './bson-utils.js'
+// A batch leaves here already encoded (each document serialized once, its size known from that), and
+// wire.ts writes those bytes into the reply as they are: no sizing pass, no second serialization.
+import { BSON, serialize, type Doc } from './bson-utils.js'
 import { MongoError } from './errors.js'
 
 interface Cursor {
@@ -11,6 +13,14 @@ interface Cursor {
 
 const IDLE_MS = 10 * 60_000
 const BATCH_BYTES = 8 * 1024 * 1024
+
+/** A batch of documents as the bytes of a BSON array (wire.ts embeds them in the reply unchanged). */
+export class EncodedBatch {
+  constructor(
+    readonly bytes: Buffer,
+    readonly length: number,
+  ) {}
+}
 
 export class Cursors {
   private readonly open = new Map<number, Cursor>()
@@ -64,14 +74,38 @@ export class Cursors {
   }
 }
 
-/** A batch of at most `n` docs that also stays well below the 16 MB reply limit. */
-function take(docs: Doc[], from: number, n: number): Doc[] {
-  const out: Doc[] = []
+/** A batch of at most `n` docs that also stays well below the 16 MB reply limit, encoded. */
+function take(docs: Doc[], from: number, n: number): EncodedBatch {
+  const parts: Uint8Array[] = []
   let bytes = 0
-  for (let i = from; i < docs.length && out.length < (n || Number.MAX_SAFE_INTEGER); i++) {
-    bytes += BSON.calculateObjectSize(docs[i])
-    if (bytes > BATCH_BYTES && out.length) break
-    out.push(docs[i])
+  const max = n || Number.MAX_SAFE_INTEGER
+  for (let i = from; i < docs.length && parts.length < max; i++) {
+    const b = serialize(docs[i])
+    if (bytes + b.length > BATCH_BYTES && parts.length) break
+    parts.push(b)
+    bytes += b.length
   }
-  return out
+  return encodeArray(parts)
+}
+
+/** BSON array of already-encoded documents: int32 size, then per element 0x03 "<index>" 0x00 <doc>, 0x00. */
+function encodeArray(parts: Uint8Array[]): EncodedBatch {
+  let size = 5
+  for (let i = 0; i < parts.length; i++) size += 2 + digits(i) + parts[i].length
+  const out = Buffer.allocUnsafe(size)
+  out.writeInt32LE(size, 0)
+  let off = 4
+  for (let i = 0; i < parts.length; i++) {
+    out[off++] = 0x03
+    off += out.write(String(i), off, 'latin1')
+    out[off++] = 0
+    out.set(parts[i], off)
+    off += parts[i].length
+  }
+  out[off] = 0
+  return new EncodedBatch(out, parts.length)
+}
+
+function digits(i: number): number {
+  return i < 10 ? 1 : i < 100 ? 2 : String(i).length
 }
