@@ -25,13 +25,20 @@ function addPath(tree: Tree, parts: string[], full: string): void {
     if (cur[p] === true || (last && cur[p] !== undefined))
       throw new MongoError(31249, `Path collision at ${full} remaining portion ${parts.slice(i + 1).join('.') || p}`)
     if (last) cur[p] = true
-    else cur = (cur[p] ??= {}) as Tree
+    else cur = (cur[p] ??= Object.create(null) as Tree) as Tree
   }
 }
 
 /** Parse a projection, or undefined when it uses expressions (handled by mingo). */
 function parse(projection: Doc): Spec | undefined {
-  const spec: Spec = { inclusion: false, keepId: true, tree: {}, slices: [], elemMatch: [], positional: [] }
+  const spec: Spec = {
+    inclusion: false,
+    keepId: true,
+    tree: Object.create(null) as Tree,
+    slices: [],
+    elemMatch: [],
+    positional: [],
+  }
   let mode: 'in' | 'ex' | undefined
   const setMode = (m: 'in' | 'ex', field: string): void => {
     if (mode && mode !== m)
@@ -100,9 +107,9 @@ function parse(projection: Doc): Spec | undefined {
   return spec
 }
 
-function include(doc: Doc, tree: Tree): Doc {
-  const out: Doc = {}
-  for (const k of Object.keys(doc)) {
+function include(doc: Doc, tree: Tree, out: Doc = {}): Doc {
+  for (const k in doc) {
+    if (!Object.hasOwn(doc, k)) continue
     const t = tree[k]
     if (t === undefined) continue
     if (t === true) out[k] = doc[k]
@@ -152,8 +159,14 @@ function mapAt(v: unknown, parts: string[], fn: (x: unknown[]) => unknown): unkn
 }
 
 function applySpec(stored: Doc, spec: Spec, filter: Doc | undefined): Doc {
-  let out: Doc = spec.inclusion ? include(stored, spec.tree) : (exclude(stored, spec.tree) as Doc)
-  if (spec.keepId && stored._id !== undefined && !('_id' in out)) out = { _id: stored._id, ...out }
+  let out: Doc
+  if (spec.inclusion && spec.keepId && stored._id !== undefined && !Object.hasOwn(spec.tree, '_id')) {
+    // _id first, then the included fields in document order (one object, no re-spread).
+    out = include(stored, spec.tree, { _id: stored._id })
+  } else {
+    out = spec.inclusion ? include(stored, spec.tree) : (exclude(stored, spec.tree) as Doc)
+    if (spec.keepId && stored._id !== undefined && !('_id' in out)) out = { _id: stored._id, ...out }
+  }
   if (!spec.keepId) delete out._id
   for (const [parts, a] of spec.slices) out = mapAt(out, parts, (arr) => sliceArr(arr, a)) as Doc
   for (const [k, q] of spec.elemMatch) {
