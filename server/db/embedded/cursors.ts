@@ -2,11 +2,21 @@
 // A batch leaves here already encoded (each document serialized once, its size known from that), and
 // wire.ts writes those bytes into the reply as they are: no sizing pass, no second serialization.
 import { BSON, serialize, type Doc } from './bson-utils.js'
+import { encodeProjected, type TopLevel } from './encoded.js'
 import { MongoError } from './errors.js'
+
+/**
+ * Documents that are stored references (never changed in place), with the top-level projection still to
+ * apply (null: none): their encoding is cached and projected as bytes (encoded.ts).
+ */
+export interface StoredDocs {
+  projection: TopLevel | null
+}
 
 interface Cursor {
   ns: string
   docs: Doc[]
+  stored?: StoredDocs
   pos: number
   lastUsed: number
 }
@@ -27,13 +37,13 @@ export class Cursors {
   private next = Math.floor(Math.random() * 1e9) + 1
 
   /** Build the `cursor` field of a find/aggregate reply, registering the rest if there is any. */
-  first(ns: string, docs: Doc[], batchSize: number | undefined, singleBatch: boolean): Doc {
+  first(ns: string, docs: Doc[], batchSize: number | undefined, singleBatch: boolean, stored?: StoredDocs): Doc {
     this.sweep()
-    const batch = take(docs, 0, batchSize ?? 101)
+    const batch = take(docs, 0, batchSize ?? 101, stored)
     let id = 0
     if (!singleBatch && batch.length < docs.length) {
       id = this.next++
-      this.open.set(id, { ns, docs, pos: batch.length, lastUsed: Date.now() })
+      this.open.set(id, { ns, docs, stored, pos: batch.length, lastUsed: Date.now() })
     }
     return { firstBatch: batch, id: BSON.Long.fromNumber(id), ns }
   }
@@ -46,7 +56,7 @@ export class Cursors {
         13,
         `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${c.ns}`,
       )
-    const batch = take(c.docs, c.pos, batchSize ?? Number.MAX_SAFE_INTEGER)
+    const batch = take(c.docs, c.pos, batchSize ?? Number.MAX_SAFE_INTEGER, c.stored)
     c.pos += batch.length
     c.lastUsed = Date.now()
     let outId = id
@@ -75,12 +85,12 @@ export class Cursors {
 }
 
 /** A batch of at most `n` docs that also stays well below the 16 MB reply limit, encoded. */
-function take(docs: Doc[], from: number, n: number): EncodedBatch {
+function take(docs: Doc[], from: number, n: number, stored: StoredDocs | undefined): EncodedBatch {
   const parts: Uint8Array[] = []
   let bytes = 0
   const max = n || Number.MAX_SAFE_INTEGER
   for (let i = from; i < docs.length && parts.length < max; i++) {
-    const b = serialize(docs[i])
+    const b = stored ? encodeProjected(docs[i], stored.projection ?? undefined) : serialize(docs[i])
     if (bytes + b.length > BATCH_BYTES && parts.length) break
     parts.push(b)
     bytes += b.length

@@ -4,6 +4,7 @@
 import { clone, getPath, isPlainObject, type Doc } from './bson-utils.js'
 import { MongoError, fromMingo } from './errors.js'
 import { Query } from './mingo-ctx.js'
+import type { TopLevel } from './encoded.js'
 import { queryMatchIndex } from './update/paths.js'
 
 type Tree = { [k: string]: Tree | true }
@@ -198,4 +199,21 @@ export function project(docs: Doc[], projection: Doc | undefined, filter?: Doc):
   } catch (e) {
     throw fromMingo(e, 'query')
   }
+}
+
+/**
+ * The projection as a choice of top-level fields (encoded.ts copies those elements' bytes), or undefined when
+ * it needs project(): dotted paths, $slice, $elemMatch, positional or expressions. `null`: no projection.
+ */
+export function topLevelProjection(projection: Doc | undefined): TopLevel | null | undefined {
+  if (!projection || !isPlainObject(projection) || Object.keys(projection).length === 0) return null
+  const spec = parse(projection)
+  if (!spec || spec.slices.length || spec.elemMatch.length || spec.positional.length) return undefined
+  const fields = new Set<string>()
+  for (const k in spec.tree) {
+    if (spec.tree[k] !== true) return undefined
+    fields.add(k)
+  }
+  const key = `${spec.inclusion ? 'in' : 'ex'}${spec.keepId ? '+' : '-'}${[...fields].join('\0')}`
+  return { inclusion: spec.inclusion, fields, keepId: spec.keepId, key }
 }

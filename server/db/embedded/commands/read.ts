@@ -4,6 +4,8 @@ import { clone, getPath, isPlainObject, keyString, type Doc } from '../bson-util
 import { collatorFor, effectiveCollation } from '../collation.js'
 import { MongoError, fromMingo } from '../errors.js'
 import { project } from '../query.js'
+import { topLevelProjection } from '../projection.js'
+import type { StoredDocs } from '../cursors.js'
 import type { CommandEnv, Handler } from './context.js'
 
 function num(v: unknown, dflt?: number): number | undefined {
@@ -16,6 +18,8 @@ function num(v: unknown, dflt?: number): number | undefined {
 interface FindResult {
   docs: Doc[]
   ns: string
+  /** Set when `docs` are stored documents and the projection is left to the encoder (cursors.ts). */
+  stored?: StoredDocs
 }
 
 function runFind(env: CommandEnv, cmd: Doc): FindResult {
@@ -34,15 +38,20 @@ function runFind(env: CommandEnv, cmd: Doc): FindResult {
     limit: limit ? skip + limit : undefined,
   })
   const page = matched.slice(skip, limit ? skip + limit : undefined)
+  const coll = env.ctx.coll(ns)
+  // Stored documents (not a view's computed ones) with a top-level projection or none: encoded from cache.
+  const top = coll && !coll.options.viewOn ? topLevelProjection(cmd.projection as Doc | undefined) : undefined
+  if (top !== undefined) return { docs: page, ns, stored: { projection: top } }
   return { docs: project(page, cmd.projection as Doc | undefined, cmd.filter as Doc | undefined), ns }
 }
 
 const find: Handler = (env) => {
-  const { docs, ns } = runFind(env, env.cmd)
+  const { docs, ns, stored } = runFind(env, env.cmd)
   // A negative limit is the legacy "one batch of |limit| docs" request.
   const negative = Number(env.cmd.limit) < 0
   const single = !!env.cmd.singleBatch || negative
-  return { cursor: env.cursors.first(ns, docs, negative ? docs.length : num(env.cmd.batchSize), single), ok: 1 }
+  const bs = negative ? docs.length : num(env.cmd.batchSize)
+  return { cursor: env.cursors.first(ns, docs, bs, single, stored), ok: 1 }
 }
 
 const getMore: Handler = (env) => {
