@@ -131,11 +131,17 @@ function runAggregate(env: CommandEnv, cmd: Doc): { docs: Doc[]; ns: string } {
     // A $limit right after (the $sort) lets the scan stop early; the stage itself still runs below.
     const lim = pipeline[sort ? 2 : 1]?.$limit
     const limit = typeof lim === 'number' && lim > 0 ? lim : undefined
-    input = env.ctx.select(c, pipeline[0].$match as Doc, { sort, limit, collation: cmd.collation, hint: cmd.hint })
     rest = pipeline.slice(sort ? 2 : 1)
-    // countDocuments() is [$match, {$group: {_id: 1, n: {$sum: 1}}}]: answer it without mingo.
-    if (rest.length === 1 && isCountGroup(rest[0]))
-      return { docs: input.length ? [{ _id: 1, n: input.length }] : [], ns }
+    // countDocuments() is [$match, {$group: {_id: 1, n: {$sum: 1}}}]: answer it without mingo, from an
+    // index's entry count where that is exact.
+    if (rest.length === 1 && isCountGroup(rest[0])) {
+      const opts = { collation: cmd.collation, hint: cmd.hint }
+      const n = sort
+        ? env.ctx.select(c, pipeline[0].$match as Doc, opts).length
+        : env.ctx.countMatches(c, pipeline[0].$match as Doc, opts)
+      return { docs: n ? [{ _id: 1, n }] : [], ns }
+    }
+    input = env.ctx.select(c, pipeline[0].$match as Doc, { sort, limit, collation: cmd.collation, hint: cmd.hint })
   } else {
     input = env.ctx.select(c, {}, { hint: cmd.hint })
   }
@@ -169,7 +175,7 @@ const count: Handler = (env) => {
   const q = env.cmd.query as Doc | undefined
   let n: number
   if (c && !c.options.viewOn && !env.ctx.txn && (!q || Object.keys(q).length === 0)) n = c.docs.size
-  else n = env.ctx.select(c, q ?? {}, { collation: env.cmd.collation, hint: env.cmd.hint }).length
+  else n = env.ctx.countMatches(c, q ?? {}, { collation: env.cmd.collation, hint: env.cmd.hint })
   const skip = num(env.cmd.skip, 0)!
   n = Math.max(0, n - skip)
   const limit = Math.abs(num(env.cmd.limit, 0)!)
