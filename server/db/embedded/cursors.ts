@@ -107,7 +107,7 @@ function encodeArray(parts: Uint8Array[]): EncodedBatch {
   let off = 4
   for (let i = 0; i < parts.length; i++) {
     out[off++] = 0x03
-    off += out.write(String(i), off, 'latin1')
+    off = writeIndex(out, off, i)
     out[off++] = 0
     out.set(parts[i], off)
     off += parts[i].length
@@ -116,6 +116,15 @@ function encodeArray(parts: Uint8Array[]): EncodedBatch {
   return new EncodedBatch(out, parts.length)
 }
 
+/** The decimal digits of an array index as a key (ASCII), without making a string. */
+function writeIndex(out: Buffer, off: number, i: number): number {
+  const n = digits(i)
+  for (let k = n - 1, v = i; k >= 0; k--, v = Math.floor(v / 10)) out[off + k] = 48 + (v % 10)
+  return off + n
+}
+
 function digits(i: number): number {
-  return i < 10 ? 1 : i < 100 ? 2 : String(i).length
+  let n = 1
+  for (let v = i; v >= 10; v = Math.floor(v / 10)) n++
+  return n
 }

@@ -89,6 +89,14 @@ const READ_ONLY_STAGES = new Set([
   '$unwind',
 ])
 
+/** Whether a filter uses `$expr` anywhere (then mingo evaluates the whole $match). */
+function hasExpr(v: unknown): boolean {
+  if (Array.isArray(v)) return v.some(hasExpr)
+  if (!isPlainObject(v)) return false
+  for (const k in v) if (k === '$expr' || hasExpr(v[k])) return true
+  return false
+}
+
 function isCountGroup(stage: Doc): boolean {
   const g = stage.$group
   if (!isPlainObject(g) || g._id !== 1 || Object.keys(g).length !== 2 || !isPlainObject(g.n)) return false
@@ -125,7 +133,7 @@ function runAggregate(env: CommandEnv, cmd: Doc): { docs: Doc[]; ns: string } {
   let rest = pipeline
   let input: Doc[]
   const c = env.ctx.coll(ns)
-  if (pipeline.length && isPlainObject(pipeline[0].$match) && !JSON.stringify(pipeline[0].$match).includes('"$expr"')) {
+  if (pipeline.length && isPlainObject(pipeline[0].$match) && !hasExpr(pipeline[0].$match)) {
     // Leading $match goes through the planner so aggregate uses indexes too.
     const sort = isPlainObject(pipeline[1]?.$sort) ? (pipeline[1].$sort as Doc) : undefined
     // A $limit right after (the $sort) lets the scan stop early; the stage itself still runs below.
