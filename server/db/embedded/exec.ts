@@ -146,7 +146,7 @@ export class Ctx {
           out.push(d)
         }
     this.count(scanned, p)
-    return opts.sort ? sortDocs(out, opts.sort, coll) : out
+    return opts.sort ? sortDocs(out, opts.sort, coll, opts.limit) : out
   }
 
   /** How many documents match: from an index's entry count when it can tell exactly (planner.ts), else by selecting. */
