@@ -6,7 +6,7 @@
  * Seeds the same database as public-reads.ts (264 councils, 10,000 published news: its `--seed` child),
  * starts the engine in its worker thread as the application does, and makes, one request at a time through
  * the official driver, the database reads of the driver floor of public-reads.ts: the council list page
- * (21 documents), a council profile (the council, two counts, the appeal-stats pipeline) and the news list
+ * (21 documents; also as Kenes sends it, under the Kazakh collation), a council profile (the council, two counts, the appeal-stats pipeline) and the news list
  * page (21 documents). For each it prints the CPU time per request of the engine thread and of the
  * driver's (main) thread, read from /proc/<pid>/task/<tid>/schedstat (nanoseconds of CPU, so the figure
  * does not depend on how many other processes share the cores).
@@ -82,6 +82,19 @@ async function main(): Promise<number> {
               .limit(21)
               .toArray()
             if (docs.length !== 21) throw new Error(`council list: ${docs.length} documents`)
+          },
+        ],
+        [
+          // What Kenes itself sends for the list (councils.service.ts): the same read under the Kazakh collation.
+          'council_list_kk',
+          true,
+          async () => {
+            const docs = await councils
+              .find({ archivedAt: null }, { projection: COUNCIL_FIELDS, collation: { locale: 'kk' } })
+              .sort({ levelRank: 1, sortName: 1, _id: 1 })
+              .limit(21)
+              .toArray()
+            if (docs.length !== 21) throw new Error(`council list (kk): ${docs.length} documents`)
           },
         ],
         [
