@@ -201,12 +201,14 @@ async function serveFloor(dataDir: string): Promise<void> {
       ])
       // The bench seeds no appeals, so Kenes makes no median query either (it needs an answered one).
       const a = appealCounts[0] ?? { received: 0, answered: 0, overdue: 0 }
-      return toProfile(c!, {
+      const profile = toProfile(c!, {
         news: newsCount,
         videos: videoCount,
         appeals: { received: a.received, answered: a.answered, overdue: a.overdue },
         medianResponseDays: null,
       })
+      // As getCouncilProfile() answers a guest: members without their linked user ids.
+      return { ...profile, members: profile.members.map(({ userId: _userId, ...m }) => m) }
     },
     '/api/v1/news': async () => {
       const docs = await news

@@ -71,6 +71,45 @@ describe('embedded engine: collation (ICU via Intl.Collator)', () => {
     expect(plain).to.not.deep.equal(KK_ORDER) // without collation: binary order, as in MongoDB
   })
 
+  it('pages a collated sort with skip and limit over many documents (first rows kept in order, ties stable)', async () => {
+    // The council list's shape: a numeric rank, then a name under the collation, then _id; limit ≪ count.
+    const c = te.client.db('coll').collection<AnyDoc>('paged')
+    const rows = Array.from({ length: 240 }, (_, i) => ({
+      _id: i,
+      rank: i % 3,
+      n: KK[(i * 7) % KK.length],
+      archivedAt: null,
+    }))
+    await c.insertMany(rows)
+    const kk = new Intl.Collator('kk').compare
+    const expected = [...rows].sort((a, b) => a.rank - b.rank || kk(a.n, b.n) || a._id - b._id).map((r) => r._id)
+    for (const [skip, limit] of [
+      [0, 21],
+      [3, 7],
+      [50, 10],
+      [0, 1],
+    ]) {
+      const got = await c
+        .find({ archivedAt: null }, { collation: { locale: 'kk' }, projection: { _id: 1 } })
+        .sort({ rank: 1, n: 1, _id: 1 })
+        .skip(skip)
+        .limit(limit)
+        .toArray()
+      expect(got.map((d) => d._id)).to.deep.equal(expected.slice(skip, skip + limit))
+    }
+    // Without _id in the sort, equal keys keep their natural (insertion) order, as the full sort does.
+    const ties = await c
+      .find({}, { collation: { locale: 'kk' } })
+      .sort({ n: -1 })
+      .limit(12)
+      .toArray()
+    const tiesAll = await c
+      .find({}, { collation: { locale: 'kk' } })
+      .sort({ n: -1 })
+      .toArray()
+    expect(ties.map((d) => d._id)).to.deep.equal(tiesAll.slice(0, 12).map((d) => d._id))
+  })
+
   it('sorts descending and in aggregate ($match + $sort) with the collation', async () => {
     const desc = (
       await names()

@@ -1,7 +1,7 @@
 // Projection semantics (MongoDB 4.4+) through the real driver: filter + projection → the document MongoDB
 // returns, or its error code.
 import { expect } from 'chai'
-import type * as BSON from 'bson'
+import * as BSON from 'bson'
 import { startTestEngine, type AnyDoc, type TestEngine } from './engine-helpers.js'
 
 const DOC = {
@@ -104,6 +104,54 @@ describe('embedded engine: projection semantics (MongoDB rules, real driver)', (
       expect(Object.keys(got!)).to.deep.equal(Object.keys(r.expect!))
     })
   }
+
+  it('top-level projections served from encoded documents: every BSON type, field order, updates, getMore', async () => {
+    // find's top-level inclusion/exclusion projections copy the stored document's encoded elements
+    // (server/db/embedded/encoded.ts); the same reads with a dotted path go through projection.ts.
+    const c = te.client.db('sem_p').collection<AnyDoc>('enc')
+    const typed = {
+      s: 'Қазақ тілі',
+      d: 1.5,
+      i: 7,
+      l: BSON.Long.fromString('9007199254740993'),
+      dec: BSON.Decimal128.fromString('1.10'),
+      bin: new BSON.Binary(Buffer.from([1, 2, 3]), 4),
+      oid: new BSON.ObjectId('64b7f0000000000000000001'),
+      dt: new Date(0),
+      re: new BSON.BSONRegExp('^a', 'i'),
+      ts: new BSON.Timestamp({ t: 1, i: 2 }),
+      n: null,
+      b: true,
+      o: { p: 1, q: 2 },
+      arr: [1, 'x', { y: 1 }],
+      mn: new BSON.MinKey(),
+      mx: new BSON.MaxKey(),
+      code: new BSON.Code('x'),
+    }
+    await c.insertMany(Array.from({ length: 5 }, (_, i) => ({ first: i, _id: i, ...typed })))
+    const fields = Object.keys(typed)
+    // A dotted path to a missing field sends the same projection through projection.ts instead.
+    const viaTree = async (projection: BSON.Document) =>
+      c.find({}, { projection: { ...projection, 'zz.none': 1 } }).toArray()
+    for (const f of fields) {
+      const inc = await c.find({}, { projection: { [f]: 1, first: 1 }, batchSize: 2 }).toArray()
+      expect(inc.map((d) => Object.keys(d))).to.deep.equal(Array(5).fill(['_id', 'first', f]))
+      expect(inc).to.deep.equal(await viaTree({ [f]: 1, first: 1 }))
+      const exc = await c.find({}, { projection: { [f]: 0, _id: 0 } }).toArray()
+      expect(Object.keys(exc[0])).to.deep.equal(['first', ...fields.filter((k) => k !== f)])
+    }
+    // Same document under two projections, then after an update: never a stale encoding.
+    const before = await c.findOne({ _id: 2 }, { projection: { s: 1, i: 1 } })
+    expect(before).to.deep.equal({ _id: 2, s: typed.s, i: 7 })
+    await c.updateOne({ _id: 2 }, { $set: { s: 'жаңа', i: 8 } })
+    expect(await c.findOne({ _id: 2 }, { projection: { s: 1, i: 1 } })).to.deep.equal({ _id: 2, s: 'жаңа', i: 8 })
+    expect(await c.findOne({ _id: 2 }, { projection: { o: 0, arr: 0, _id: 0 } })).to.include({ first: 2, s: 'жаңа' })
+    expect(await c.findOne({ _id: 2 })).to.deep.include({ _id: 2, first: 2, s: 'жаңа', i: 8, o: typed.o })
+    // The dotted-path projection (projection.ts) agrees with the encoded one on everything else.
+    const tree = await viaTree({ s: 1, i: 1, first: 1 })
+    const enc = await c.find({}, { projection: { s: 1, i: 1, first: 1 } }).toArray()
+    expect(enc).to.deep.equal(tree)
+  })
 
   it('findOneAndUpdate returns the positional projection of the updated document', async () => {
     const c = te.client.db('sem_p').collection<AnyDoc>('fam')

@@ -192,6 +192,8 @@ export function keyString(v: unknown): string {
 
 /** Read a dotted path without array expansion (used for index keys of the simple cases). */
 export function getPath(doc: unknown, path: string): unknown {
+  // A top-level field of a document (most sort keys and filters): no split, no array.
+  if (doc !== null && typeof doc === 'object' && !Array.isArray(doc) && !path.includes('.')) return (doc as Doc)[path]
   let cur: unknown = doc
   for (const part of path.split('.')) {
     if (cur === null || cur === undefined) return undefined

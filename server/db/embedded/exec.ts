@@ -8,7 +8,7 @@ import { collatorFor, effectiveCollation } from './collation.js'
 import type { Collection } from './collection.js'
 import { MongoError, fromMingo } from './errors.js'
 import { sameKey } from './indexes.js'
-import { plan, type Plan } from './planner.js'
+import { indexCount, plan, type Plan } from './planner.js'
 import { compileFilter, matches, sortDocs } from './query.js'
 import type { Op, Storage } from './storage.js'
 import { writeConflict, type Sessions, type Txn } from './transactions.js'
@@ -146,7 +146,26 @@ export class Ctx {
           out.push(d)
         }
     this.count(scanned, p)
-    return opts.sort ? sortDocs(out, opts.sort, coll) : out
+    return opts.sort ? sortDocs(out, opts.sort, coll, opts.limit) : out
+  }
+
+  /** How many documents match: from an index's entry count when it can tell exactly (planner.ts), else by selecting. */
+  countMatches(c: Collection | undefined, filter: Doc | undefined, opts: SelectOpts = {}): number {
+    if (c && !c.options.viewOn && !this.txn && opts.hint === undefined) {
+      if (!collatorFor(effectiveCollation(opts.collation, c.options))) {
+        compileFilter(filter) // the same errors as a select for a malformed filter
+        const counted = indexCount(c, filter ?? {})
+        if (counted) {
+          // Keys are counted, no document is examined (MongoDB's COUNT_SCAN).
+          this.lastPlan = counted.index
+            ? { ids: null, sorted: true, stage: 'IXSCAN', index: counted.index }
+            : { ids: null, sorted: true, stage: 'COLLSCAN' }
+          this.lastScanned = 0
+          return counted.n
+        }
+      }
+    }
+    return this.select(c, filter, opts).length
   }
 
   /** Read-only views: run the view's pipeline over its source, then filter/sort the output. */

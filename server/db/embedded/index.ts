@@ -15,6 +15,10 @@ export interface EmbeddedMongoOptions {
 export interface EmbeddedMongo {
   uri: string
   port: number
+  /** The engine thread's OS thread id when it runs in a worker on Linux (benchmarks read its CPU time). */
+  tid?: number
+  /** In a worker: start, or stop and write to `file`, a V8 CPU profile of the engine thread (benchmarks). */
+  profile?(what: 'start' | 'stop', file?: string): Promise<void>
   close(): Promise<void>
 }
 

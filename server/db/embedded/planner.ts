@@ -1,6 +1,6 @@
 // Query planner: picks an index from the filter (equality prefixes, $in, ranges) and the sort, returning a SUPERSET of candidate ids; the full filter is always re-applied by mingo, so the
 // planner only decides how much is examined, never what matches.
-import { isPlainObject, type Doc } from './bson-utils.js'
+import { BSON, isPlainObject, type Doc } from './bson-utils.js'
 import type { Collection } from './collection.js'
 import type { Bound, Index } from './indexes.js'
 
@@ -197,4 +197,45 @@ export function plan(coll: Collection, filter: Doc, sort?: Doc, limit?: number, 
   const scanCost = costOf(coll.docs.size, !!s, limit, !rest.any && conds.size === 0)
   if (best && (only !== undefined || best.cost <= scanCost)) return best.make()
   return { ids: null, sorted: !s, stage: 'COLLSCAN' }
+}
+
+/** Values whose equality in an index is exactly the filter's equality (no arrays, documents or regexes). */
+function scalar(v: unknown): boolean {
+  if (v === null) return true
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return true
+    case 'number':
+      return !Number.isNaN(v)
+    default:
+      return v instanceof BSON.ObjectId || v instanceof Date
+  }
+}
+
+/**
+ * The number of documents matching `filter`, read from an index's entry count without examining any
+ * (MongoDB's COUNT_SCAN), when the filter is only scalar equalities on fields that lead a plain index
+ * (not multikey, sparse, partial or hashed); undefined otherwise. `{}` counts the collection.
+ */
+export function indexCount(coll: Collection, filter: Doc): { n: number; index?: string } | undefined {
+  const conds = new Map<string, FieldCond>()
+  const rest = { any: false }
+  collect(filter, conds, rest)
+  if (rest.any) return undefined
+  if (conds.size === 0) return Object.keys(filter).length ? undefined : { n: coll.docs.size }
+  for (const fc of conds.values())
+    if (!fc.exact || fc.lo || fc.hi || fc.eq?.length !== 1 || !scalar(fc.eq[0])) return undefined
+  for (const ix of coll.indexes.values()) {
+    if (ix.isPartial || ix.multikey || ix.sparse || ix.fields.length < conds.size) continue
+    if (ix.fields.some((f) => ix.spec.key[f] === 'hashed')) continue
+    const prefix: unknown[] = []
+    for (let i = 0; i < conds.size; i++) {
+      const fc = conds.get(ix.fields[i])
+      if (!fc) break
+      prefix.push(fc.eq![0])
+    }
+    if (prefix.length === conds.size) return { n: ix.scan(prefix).count, index: ix.spec.name }
+  }
+  return undefined
 }

@@ -4,6 +4,7 @@
 import { clone, getPath, isPlainObject, type Doc } from './bson-utils.js'
 import { MongoError, fromMingo } from './errors.js'
 import { Query } from './mingo-ctx.js'
+import type { TopLevel } from './encoded.js'
 import { queryMatchIndex } from './update/paths.js'
 
 type Tree = { [k: string]: Tree | true }
@@ -25,13 +26,20 @@ function addPath(tree: Tree, parts: string[], full: string): void {
     if (cur[p] === true || (last && cur[p] !== undefined))
       throw new MongoError(31249, `Path collision at ${full} remaining portion ${parts.slice(i + 1).join('.') || p}`)
     if (last) cur[p] = true
-    else cur = (cur[p] ??= {}) as Tree
+    else cur = (cur[p] ??= Object.create(null) as Tree) as Tree
   }
 }
 
 /** Parse a projection, or undefined when it uses expressions (handled by mingo). */
 function parse(projection: Doc): Spec | undefined {
-  const spec: Spec = { inclusion: false, keepId: true, tree: {}, slices: [], elemMatch: [], positional: [] }
+  const spec: Spec = {
+    inclusion: false,
+    keepId: true,
+    tree: Object.create(null) as Tree,
+    slices: [],
+    elemMatch: [],
+    positional: [],
+  }
   let mode: 'in' | 'ex' | undefined
   const setMode = (m: 'in' | 'ex', field: string): void => {
     if (mode && mode !== m)
@@ -100,9 +108,9 @@ function parse(projection: Doc): Spec | undefined {
   return spec
 }
 
-function include(doc: Doc, tree: Tree): Doc {
-  const out: Doc = {}
-  for (const k of Object.keys(doc)) {
+function include(doc: Doc, tree: Tree, out: Doc = {}): Doc {
+  for (const k in doc) {
+    if (!Object.hasOwn(doc, k)) continue
     const t = tree[k]
     if (t === undefined) continue
     if (t === true) out[k] = doc[k]
@@ -152,8 +160,14 @@ function mapAt(v: unknown, parts: string[], fn: (x: unknown[]) => unknown): unkn
 }
 
 function applySpec(stored: Doc, spec: Spec, filter: Doc | undefined): Doc {
-  let out: Doc = spec.inclusion ? include(stored, spec.tree) : (exclude(stored, spec.tree) as Doc)
-  if (spec.keepId && stored._id !== undefined && !('_id' in out)) out = { _id: stored._id, ...out }
+  let out: Doc
+  if (spec.inclusion && spec.keepId && stored._id !== undefined && !Object.hasOwn(spec.tree, '_id')) {
+    // _id first, then the included fields in document order (one object, no re-spread).
+    out = include(stored, spec.tree, { _id: stored._id })
+  } else {
+    out = spec.inclusion ? include(stored, spec.tree) : (exclude(stored, spec.tree) as Doc)
+    if (spec.keepId && stored._id !== undefined && !('_id' in out)) out = { _id: stored._id, ...out }
+  }
   if (!spec.keepId) delete out._id
   for (const [parts, a] of spec.slices) out = mapAt(out, parts, (arr) => sliceArr(arr, a)) as Doc
   for (const [k, q] of spec.elemMatch) {
@@ -185,4 +199,21 @@ export function project(docs: Doc[], projection: Doc | undefined, filter?: Doc):
   } catch (e) {
     throw fromMingo(e, 'query')
   }
+}
+
+/**
+ * The projection as a choice of top-level fields (encoded.ts copies those elements' bytes), or undefined when
+ * it needs project(): dotted paths, $slice, $elemMatch, positional or expressions. `null`: no projection.
+ */
+export function topLevelProjection(projection: Doc | undefined): TopLevel | null | undefined {
+  if (!projection || !isPlainObject(projection) || Object.keys(projection).length === 0) return null
+  const spec = parse(projection)
+  if (!spec || spec.slices.length || spec.elemMatch.length || spec.positional.length) return undefined
+  const fields = new Set<string>()
+  for (const k in spec.tree) {
+    if (spec.tree[k] !== true) return undefined
+    fields.add(k)
+  }
+  const key = `${spec.inclusion ? 'in' : 'ex'}${spec.keepId ? '+' : '-'}${[...fields].join('\0')}`
+  return { inclusion: spec.inclusion, fields, keepId: spec.keepId, key }
 }

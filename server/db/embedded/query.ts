@@ -11,7 +11,8 @@ import { MongoError, fromMingo } from './errors.js'
 export function compileFilter(filter: unknown, collation?: unknown): Matcher {
   if (filter !== undefined && filter !== null && !isPlainObject(filter))
     throw new MongoError(14, "BSON field 'filter' is the wrong type, expected an object")
-  if (!collation) {
+  // A collation changes only how strings compare: without string operands the fast path still applies.
+  if (!collation || !hasString(filter)) {
     const fast = fastFilter((filter ?? {}) as Doc)
     if (fast) return fast
   }
@@ -23,6 +24,14 @@ export function compileFilter(filter: unknown, collation?: unknown): Matcher {
   } catch (e) {
     throw fromMingo(e, 'query')
   }
+}
+
+function hasString(v: unknown): boolean {
+  if (typeof v === 'string') return true
+  if (Array.isArray(v)) return v.some(hasString)
+  if (!isPlainObject(v)) return false
+  for (const k in v) if (hasString(v[k])) return true
+  return false
 }
 
 export function matches(q: Matcher, doc: Doc): boolean {
@@ -41,7 +50,12 @@ function sortValue(doc: Doc, path: string, dir: number, coll?: Collator): unknow
   return v.reduce((m, x) => (compareValues(x, m, coll) * dir < 0 ? x : m))
 }
 
-export function sortDocs(docs: Doc[], sort: Doc | undefined, coll?: Collator): Doc[] {
+/**
+ * Documents in `sort` order (stable). Each document's sort values are read once; with `limit`, only the
+ * first `limit` are kept in order as the others stream past (fewer comparisons: under a collation each
+ * one is an ICU comparison).
+ */
+export function sortDocs(docs: Doc[], sort: Doc | undefined, coll?: Collator, limit?: number): Doc[] {
   if (!sort || !isPlainObject(sort)) return docs
   const keys = Object.entries(sort).map(([k, d]) => {
     if (isPlainObject(d)) throw new MongoError(2, `$meta sort by '${k}' is not supported by the embedded engine`)
@@ -50,13 +64,31 @@ export function sortDocs(docs: Doc[], sort: Doc | undefined, coll?: Collator): D
     return [k, n] as const
   })
   if (!keys.length) return docs
-  return docs.slice().sort((a, b) => {
-    for (const [k, dir] of keys) {
-      const c = compareValues(sortValue(a, k, dir, coll), sortValue(b, k, dir, coll), coll)
-      if (c) return c * dir
+  const rows = docs.map((doc) => ({ doc, vals: keys.map(([k, dir]) => sortValue(doc, k, dir, coll)) }))
+  const cmp = (a: (typeof rows)[number], b: (typeof rows)[number]): number => {
+    for (let i = 0; i < keys.length; i++) {
+      const c = compareValues(a.vals[i], b.vals[i], coll)
+      if (c) return c * keys[i][1]
     }
     return 0
-  })
+  }
+  if (limit && limit > 0 && limit * 4 < rows.length) {
+    const top: typeof rows = []
+    for (const r of rows) {
+      if (top.length === limit && cmp(r, top[limit - 1]) >= 0) continue
+      let lo = 0,
+        hi = top.length
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1
+        if (cmp(r, top[mid]) < 0) hi = mid
+        else lo = mid + 1
+      }
+      top.splice(lo, 0, r)
+      if (top.length > limit) top.pop()
+    }
+    return top.map((r) => r.doc)
+  }
+  return rows.sort(cmp).map((r) => r.doc)
 }
 
 export { project } from './projection.js'

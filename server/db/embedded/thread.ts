@@ -5,7 +5,7 @@
 import { Worker } from 'node:worker_threads'
 import type { EmbeddedMongo, EmbeddedMongoOptions } from './index.js'
 
-type Started = { uri: string; port: number } | { error: string; code?: string }
+type Started = { uri: string; port: number; tid?: number } | { error: string; code?: string }
 
 const CLOSE_TIMEOUT_MS = 30_000
 
@@ -35,6 +35,20 @@ export async function startEmbeddedMongoInWorker(opts: EmbeddedMongoOptions): Pr
   return {
     uri: started.uri,
     port: started.port,
+    tid: started.tid,
+    async profile(what: 'start' | 'stop', file?: string): Promise<void> {
+      const done = new Promise<void>((resolve, reject) => {
+        const on = (m: unknown): void => {
+          if (!m || typeof m !== 'object' || !('profiled' in m)) return
+          worker.off('message', on)
+          if ('error' in m) reject(new Error(String(m.error)))
+          else resolve()
+        }
+        worker.on('message', on)
+      })
+      worker.postMessage({ profile: what, file })
+      await done
+    },
     close(): Promise<void> {
       closing ??= (async () => {
         if (exited) return

@@ -1,5 +1,6 @@
 // Wire protocol framing: OP_QUERY (handshake only), OP_MSG, OP_REPLY. See MongoDB "Wire Protocol" docs.
-import { deserialize, serialize, type Doc } from './bson-utils.js'
+import { deserialize, isPlainObject, serialize, type Doc } from './bson-utils.js'
+import { EncodedBatch } from './cursors.js'
 import { MongoError } from './errors.js'
 
 export const OP_REPLY = 1
@@ -82,36 +83,81 @@ export function parseMessage(frame: Buffer): Request {
 }
 
 let nextId = 1
-function header(len: number, responseTo: number, opCode: number): Buffer {
-  const h = Buffer.allocUnsafe(16)
+function header(h: Buffer, len: number, responseTo: number, opCode: number): void {
   h.writeInt32LE(len, 0)
   h.writeInt32LE((nextId = (nextId + 1) & 0x7fffffff), 4)
   h.writeInt32LE(responseTo, 8)
   h.writeInt32LE(opCode, 12)
-  return h
 }
 
 /** Serialize a reply; if the document cannot be encoded, an ok:0 reply is sent instead of crashing. */
-function encodeBody(doc: Doc): Uint8Array {
+function encodeBody(doc: Doc): Uint8Array[] {
   try {
-    return serialize(doc)
+    const c = doc.cursor
+    if (isPlainObject(c)) {
+      if (c.firstBatch instanceof EncodedBatch) return encodeCursorReply(doc, c, 'firstBatch')
+      if (c.nextBatch instanceof EncodedBatch) return encodeCursorReply(doc, c, 'nextBatch')
+    }
+    return [serialize(doc)]
   } catch (e) {
-    return serialize(new MongoError(1, `failed to encode reply: ${(e as Error).message}`).toReply())
+    return [serialize(new MongoError(1, `failed to encode reply: ${(e as Error).message}`).toReply())]
   }
+}
+
+/**
+ * A find/aggregate/getMore reply around a batch that cursors.ts already encoded:
+ * `{cursor: {<batch>: [..], ...rest of cursor}, ...rest of reply}`, written as parts (no copy of the batch).
+ */
+function encodeCursorReply(doc: Doc, cursor: Doc, key: 'firstBatch' | 'nextBatch'): Uint8Array[] {
+  const batch = cursor[key] as EncodedBatch
+  const curRest: Doc = {}
+  for (const k of Object.keys(cursor)) if (k !== key) curRest[k] = cursor[k]
+  const top: Doc = {}
+  for (const k of Object.keys(doc)) if (k !== 'cursor') top[k] = doc[k]
+  const curTail = serialize(curRest) // int32 + elements + 0x00: the elements and the 0x00 are reused
+  const topTail = serialize(top)
+  const curSize = 4 + 1 + key.length + 1 + batch.bytes.length + curTail.length - 4
+  const size = 4 + 1 + 'cursor'.length + 1 + curSize + topTail.length - 4
+  const head = Buffer.allocUnsafe(4 + 1 + 7 + 4 + 1 + key.length + 1)
+  let off = head.writeInt32LE(size, 0)
+  head[off++] = 0x03
+  off += head.write('cursor\0', off, 'latin1')
+  off = head.writeInt32LE(curSize, off)
+  head[off++] = 0x04
+  head.write(`${key}\0`, off, 'latin1')
+  return [head, batch.bytes, curTail.subarray(4), topTail.subarray(4)]
+}
+
+function byteLength(parts: Uint8Array[]): number {
+  let n = 0
+  for (const p of parts) n += p.length
+  return n
 }
 
 export function encodeReply(req: Request, doc: Doc): Buffer {
   let body = encodeBody(doc)
-  if (body.length > MAX_MESSAGE) body = serialize(new MongoError(10334, 'reply exceeds maximum BSON size').toReply())
-  if (req.opCode === OP_QUERY) {
-    const len = 16 + 20 + body.length
-    const meta = Buffer.alloc(20)
-    meta.writeInt32LE(8, 0) // AwaitCapable
-    meta.writeInt32LE(0, 12)
-    meta.writeInt32LE(1, 16)
-    return Buffer.concat([header(len, req.requestId, OP_REPLY), meta, body])
+  let bodyLen = byteLength(body)
+  if (bodyLen > MAX_MESSAGE) {
+    body = [serialize(new MongoError(10334, 'reply exceeds maximum BSON size').toReply())]
+    bodyLen = body[0].length
   }
-  const len = 16 + 5 + body.length
-  const meta = Buffer.alloc(5) // flags 0, section kind 0
-  return Buffer.concat([header(len, req.requestId, OP_MSG), meta, body])
+  const legacy = req.opCode === OP_QUERY
+  const len = 16 + (legacy ? 20 : 5) + bodyLen
+  const out = Buffer.allocUnsafe(len)
+  header(out, len, req.requestId, legacy ? OP_REPLY : OP_MSG)
+  let off = 16
+  if (legacy) {
+    out.fill(0, 16, 36)
+    out.writeInt32LE(8, 16) // AwaitCapable
+    out.writeInt32LE(1, 32) // numberReturned
+    off = 36
+  } else {
+    out.fill(0, 16, 21) // flags 0, section kind 0
+    off = 21
+  }
+  for (const p of body) {
+    out.set(p, off)
+    off += p.length
+  }
+  return out
 }

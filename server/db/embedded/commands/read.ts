@@ -4,6 +4,8 @@ import { clone, getPath, isPlainObject, keyString, type Doc } from '../bson-util
 import { collatorFor, effectiveCollation } from '../collation.js'
 import { MongoError, fromMingo } from '../errors.js'
 import { project } from '../query.js'
+import { topLevelProjection } from '../projection.js'
+import type { StoredDocs } from '../cursors.js'
 import type { CommandEnv, Handler } from './context.js'
 
 function num(v: unknown, dflt?: number): number | undefined {
@@ -16,6 +18,8 @@ function num(v: unknown, dflt?: number): number | undefined {
 interface FindResult {
   docs: Doc[]
   ns: string
+  /** Set when `docs` are stored documents and the projection is left to the encoder (cursors.ts). */
+  stored?: StoredDocs
 }
 
 function runFind(env: CommandEnv, cmd: Doc): FindResult {
@@ -34,15 +38,20 @@ function runFind(env: CommandEnv, cmd: Doc): FindResult {
     limit: limit ? skip + limit : undefined,
   })
   const page = matched.slice(skip, limit ? skip + limit : undefined)
+  const coll = env.ctx.coll(ns)
+  // Stored documents (not a view's computed ones) with a top-level projection or none: encoded from cache.
+  const top = coll && !coll.options.viewOn ? topLevelProjection(cmd.projection as Doc | undefined) : undefined
+  if (top !== undefined) return { docs: page, ns, stored: { projection: top } }
   return { docs: project(page, cmd.projection as Doc | undefined, cmd.filter as Doc | undefined), ns }
 }
 
 const find: Handler = (env) => {
-  const { docs, ns } = runFind(env, env.cmd)
+  const { docs, ns, stored } = runFind(env, env.cmd)
   // A negative limit is the legacy "one batch of |limit| docs" request.
   const negative = Number(env.cmd.limit) < 0
   const single = !!env.cmd.singleBatch || negative
-  return { cursor: env.cursors.first(ns, docs, negative ? docs.length : num(env.cmd.batchSize), single), ok: 1 }
+  const bs = negative ? docs.length : num(env.cmd.batchSize)
+  return { cursor: env.cursors.first(ns, docs, bs, single, stored), ok: 1 }
 }
 
 const getMore: Handler = (env) => {
@@ -80,6 +89,14 @@ const READ_ONLY_STAGES = new Set([
   '$unwind',
 ])
 
+/** Whether a filter uses `$expr` anywhere (then mingo evaluates the whole $match). */
+function hasExpr(v: unknown): boolean {
+  if (Array.isArray(v)) return v.some(hasExpr)
+  if (!isPlainObject(v)) return false
+  for (const k in v) if (k === '$expr' || hasExpr(v[k])) return true
+  return false
+}
+
 function isCountGroup(stage: Doc): boolean {
   const g = stage.$group
   if (!isPlainObject(g) || g._id !== 1 || Object.keys(g).length !== 2 || !isPlainObject(g.n)) return false
@@ -116,17 +133,23 @@ function runAggregate(env: CommandEnv, cmd: Doc): { docs: Doc[]; ns: string } {
   let rest = pipeline
   let input: Doc[]
   const c = env.ctx.coll(ns)
-  if (pipeline.length && isPlainObject(pipeline[0].$match) && !JSON.stringify(pipeline[0].$match).includes('"$expr"')) {
+  if (pipeline.length && isPlainObject(pipeline[0].$match) && !hasExpr(pipeline[0].$match)) {
     // Leading $match goes through the planner so aggregate uses indexes too.
     const sort = isPlainObject(pipeline[1]?.$sort) ? (pipeline[1].$sort as Doc) : undefined
     // A $limit right after (the $sort) lets the scan stop early; the stage itself still runs below.
     const lim = pipeline[sort ? 2 : 1]?.$limit
     const limit = typeof lim === 'number' && lim > 0 ? lim : undefined
-    input = env.ctx.select(c, pipeline[0].$match as Doc, { sort, limit, collation: cmd.collation, hint: cmd.hint })
     rest = pipeline.slice(sort ? 2 : 1)
-    // countDocuments() is [$match, {$group: {_id: 1, n: {$sum: 1}}}]: answer it without mingo.
-    if (rest.length === 1 && isCountGroup(rest[0]))
-      return { docs: input.length ? [{ _id: 1, n: input.length }] : [], ns }
+    // countDocuments() is [$match, {$group: {_id: 1, n: {$sum: 1}}}]: answer it without mingo, from an
+    // index's entry count where that is exact.
+    if (rest.length === 1 && isCountGroup(rest[0])) {
+      const opts = { collation: cmd.collation, hint: cmd.hint }
+      const n = sort
+        ? env.ctx.select(c, pipeline[0].$match as Doc, opts).length
+        : env.ctx.countMatches(c, pipeline[0].$match as Doc, opts)
+      return { docs: n ? [{ _id: 1, n }] : [], ns }
+    }
+    input = env.ctx.select(c, pipeline[0].$match as Doc, { sort, limit, collation: cmd.collation, hint: cmd.hint })
   } else {
     input = env.ctx.select(c, {}, { hint: cmd.hint })
   }
@@ -160,7 +183,7 @@ const count: Handler = (env) => {
   const q = env.cmd.query as Doc | undefined
   let n: number
   if (c && !c.options.viewOn && !env.ctx.txn && (!q || Object.keys(q).length === 0)) n = c.docs.size
-  else n = env.ctx.select(c, q ?? {}, { collation: env.cmd.collation, hint: env.cmd.hint }).length
+  else n = env.ctx.countMatches(c, q ?? {}, { collation: env.cmd.collation, hint: env.cmd.hint })
   const skip = num(env.cmd.skip, 0)!
   n = Math.max(0, n - skip)
   const limit = Math.abs(num(env.cmd.limit, 0)!)
