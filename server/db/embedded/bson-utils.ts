@@ -226,3 +226,20 @@ export function shellString(v: unknown): string {
   }
   return String(v)
 }
+
+/**
+ * Scalars with a total order in `compareValues` whose equality is plain equality (no arrays,
+ * documents or regexes): what the fast filter and the index planner can decide alone.
+ */
+export function isSimpleScalar(v: unknown): boolean {
+  if (v === null) return true
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return true
+    case 'number':
+      return !Number.isNaN(v)
+    default:
+      return v instanceof BSON.ObjectId || v instanceof Date
+  }
+}

@@ -2,7 +2,7 @@
 // $in, $nin and ranges (with $and of those). Evaluated directly with MongoDB's rules (array fields match
 // by any element or as a whole, null matches missing, comparisons stay within a type bracket) instead of
 // through mingo's generic machinery. Anything else returns undefined and goes to mingo.
-import { BSON, compareValues, isPlainObject, typeOrder, type Doc } from './bson-utils.js'
+import { compareValues, isPlainObject, isSimpleScalar, typeOrder, type Doc } from './bson-utils.js'
 import { valuesAt } from './query-ops.js'
 
 export interface Matcher {
@@ -12,18 +12,7 @@ export interface Matcher {
 type Pred = (d: unknown) => boolean
 
 /** Values the fast path compares: scalars with a total order in compareValues. */
-function simple(v: unknown): boolean {
-  if (v === null) return true
-  switch (typeof v) {
-    case 'string':
-    case 'boolean':
-      return true
-    case 'number':
-      return !Number.isNaN(v)
-    default:
-      return v instanceof BSON.ObjectId || v instanceof Date
-  }
-}
+const simple = isSimpleScalar
 
 function eqPred(parts: string[], x: unknown): Pred | undefined {
   // {'a.b': null} also matches array elements without b: left to mingo.

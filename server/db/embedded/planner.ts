@@ -1,6 +1,6 @@
 // Query planner: picks an index from the filter (equality prefixes, $in, ranges) and the sort, returning a SUPERSET of candidate ids; the full filter is always re-applied by mingo, so the
 // planner only decides how much is examined, never what matches.
-import { BSON, isPlainObject, type Doc } from './bson-utils.js'
+import { isPlainObject, isSimpleScalar, type Doc } from './bson-utils.js'
 import type { Collection } from './collection.js'
 import type { Bound, Index } from './indexes.js'
 
@@ -199,19 +199,8 @@ export function plan(coll: Collection, filter: Doc, sort?: Doc, limit?: number, 
   return { ids: null, sorted: !s, stage: 'COLLSCAN' }
 }
 
-/** Values whose equality in an index is exactly the filter's equality (no arrays, documents or regexes). */
-function scalar(v: unknown): boolean {
-  if (v === null) return true
-  switch (typeof v) {
-    case 'string':
-    case 'boolean':
-      return true
-    case 'number':
-      return !Number.isNaN(v)
-    default:
-      return v instanceof BSON.ObjectId || v instanceof Date
-  }
-}
+/** Values whose equality in an index is exactly the filter's equality. */
+const scalar = isSimpleScalar
 
 /**
  * The number of documents matching `filter`, read from an index's entry count without examining any
