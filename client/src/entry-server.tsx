@@ -8,7 +8,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { StrictMode, type ReactNode } from 'react'
-import { prerenderToNodeStream } from 'react-dom/static'
+import { renderToStringAsync } from 'preact-render-to-string'
 import { matchRoutes, StaticRouter } from 'react-router-dom'
 import { dehydrate, type QueryClient } from '@tanstack/react-query'
 import type { Lang } from '../../shared/domain.js'
@@ -160,18 +160,10 @@ function watchQueries(qc: QueryClient) {
   return wanted
 }
 
-/** The whole tree, lazy pages included (prerender waits for every Suspense boundary). */
+/** The whole tree, lazy pages included (the async render waits for every Suspense boundary). */
 async function toHtml(app: ReactNode): Promise<string> {
-  let failure: unknown
-  const { prelude } = await prerenderToNodeStream(app, {
-    onError(err) {
-      failure ??= err
-    },
-  })
-  const parts: Buffer[] = []
-  for await (const part of prelude) parts.push(Buffer.from(part as Uint8Array))
-  if (failure) throw failure
-  return Buffer.concat(parts).toString('utf8')
+  // The client build aliases React to preact/compat, so the element is a Preact VNode.
+  return renderToStringAsync(app as unknown as Parameters<typeof renderToStringAsync>[0])
 }
 
 /** JSON that cannot end the <script> element it sits in, nor break older JavaScript parsers. */

@@ -239,11 +239,11 @@ describe('web client: server-rendered public pages', function () {
   })
 })
 
-/** React has attached to the server's markup: a root fiber sits on #root. */
+/** Preact (the client's React, via preact/compat) has attached to the server's markup: its root vnode sits on #root (`__k`). */
 async function hydrated(page: Page): Promise<void> {
   await page.waitForFunction(() => {
     const root = document.getElementById('root') as (HTMLElement & Record<string, unknown>) | null
-    return Boolean(root && Object.keys(root).some((k) => k.startsWith('__reactContainer')))
+    return Boolean(root && '__k' in root && root.__k)
   })
   await page.waitForLoadState('networkidle')
 }
