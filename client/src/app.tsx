@@ -1,8 +1,8 @@
 import { QueryClientProvider, useQueryClient, type QueryClient } from '@tanstack/react-query'
-import { lazy, Suspense, useCallback, useEffect, useRef } from 'react'
+import { Suspense, useCallback, useEffect, useRef } from 'react'
 import type { i18n as I18n } from 'i18next'
 import { I18nextProvider, useTranslation } from 'react-i18next'
-import { BrowserRouter, Route, Routes } from 'react-router-dom'
+import { BrowserRouter, matchRoutes, Route, Routes } from 'react-router-dom'
 import { useUpdateMeMutation } from './api/auth.js'
 import i18next, { isLang, langPicked } from './lib/i18n.js'
 import { TitleSink } from './lib/hooks.js'
@@ -12,42 +12,66 @@ import type { AccessibilityPrefs, User } from './lib/types.js'
 import { Layout } from './components/layout.js'
 import { Loading } from './components/status.js'
 import { Home } from './pages/public/home.js'
+import { lazyPage, type LazyPage } from './lib/lazy-page.js'
 
 // Every page but the home page is its own chunk; the member and moderator areas are one chunk each.
-const Councils = lazy(() => import('./pages/public/councils.js'))
-const Council = lazy(() => import('./pages/public/council.js'))
-const NewsList = lazy(() => import('./pages/public/news-list.js'))
-const NewsArticle = lazy(() => import('./pages/public/news-article.js'))
-const Videos = lazy(() => import('./pages/public/videos.js'))
-const VideoPage = lazy(() => import('./pages/public/video.js'))
-const Qa = lazy(() => import('./pages/public/qa.js'))
-const AppealForm = lazy(() => import('./pages/appeals/appeal-form.js'))
-const AppealConfirm = lazy(() => import('./pages/appeals/confirm.js'))
-const AppealTrack = lazy(() => import('./pages/appeals/track.js'))
-const MyAppeals = lazy(() => import('./pages/appeals/mine.js'))
-const MyAppeal = lazy(() => import('./pages/appeals/my-appeal.js'))
-const Login = lazy(() => import('./pages/account/login.js'))
-const Register = lazy(() => import('./pages/account/register.js'))
-const VerifyEmail = lazy(() => import('./pages/account/verify-email.js'))
-const Forgot = lazy(() => import('./pages/account/forgot.js'))
-const Reset = lazy(() => import('./pages/account/reset.js'))
-const Profile = lazy(() => import('./pages/account/profile.js'))
-const MemberArea = lazy(() => import('./pages/member/area.js'))
-const ModerationArea = lazy(() => import('./pages/moderator/area.js'))
-const EventsCalendar = lazy(() => import('./pages/events/calendar.js'))
-const EventPage = lazy(() => import('./pages/events/event.js'))
-const MyEvents = lazy(() => import('./pages/events/mine.js'))
-const EventEditor = lazy(() => import('./pages/events/editor.js'))
-const EventRegistrations = lazy(() => import('./pages/events/registrations.js'))
-const EventCheckIn = lazy(() => import('./pages/events/check-in.js'))
-const GrantsArea = lazy(() => import('./pages/grants/area.js'))
-const NotFound = lazy(() => import('./pages/public/not-found.js'))
-const Indicators = lazy(() => import('./pages/grant/indicators.js'))
-const Help = lazy(() => import('./pages/grant/help.js'))
-const Ticket = lazy(() => import('./pages/grant/ticket.js'))
-const SupportQueue = lazy(() => import('./pages/grant/queue.js'))
-const Practices = lazy(() => import('./pages/grant/practices.js'))
-const PracticesManage = lazy(() => import('./pages/grant/practices-manage.js'))
+const Councils = lazyPage(() => import('./pages/public/councils.js'))
+const Council = lazyPage(() => import('./pages/public/council.js'))
+const NewsList = lazyPage(() => import('./pages/public/news-list.js'))
+const NewsArticle = lazyPage(() => import('./pages/public/news-article.js'))
+const Videos = lazyPage(() => import('./pages/public/videos.js'))
+const VideoPage = lazyPage(() => import('./pages/public/video.js'))
+const Qa = lazyPage(() => import('./pages/public/qa.js'))
+const AppealForm = lazyPage(() => import('./pages/appeals/appeal-form.js'))
+const AppealConfirm = lazyPage(() => import('./pages/appeals/confirm.js'))
+const AppealTrack = lazyPage(() => import('./pages/appeals/track.js'))
+const MyAppeals = lazyPage(() => import('./pages/appeals/mine.js'))
+const MyAppeal = lazyPage(() => import('./pages/appeals/my-appeal.js'))
+const Login = lazyPage(() => import('./pages/account/login.js'))
+const Register = lazyPage(() => import('./pages/account/register.js'))
+const VerifyEmail = lazyPage(() => import('./pages/account/verify-email.js'))
+const Forgot = lazyPage(() => import('./pages/account/forgot.js'))
+const Reset = lazyPage(() => import('./pages/account/reset.js'))
+const Profile = lazyPage(() => import('./pages/account/profile.js'))
+const MemberArea = lazyPage(() => import('./pages/member/area.js'))
+const ModerationArea = lazyPage(() => import('./pages/moderator/area.js'))
+const EventsCalendar = lazyPage(() => import('./pages/events/calendar.js'))
+const EventPage = lazyPage(() => import('./pages/events/event.js'))
+const MyEvents = lazyPage(() => import('./pages/events/mine.js'))
+const EventEditor = lazyPage(() => import('./pages/events/editor.js'))
+const EventRegistrations = lazyPage(() => import('./pages/events/registrations.js'))
+const EventCheckIn = lazyPage(() => import('./pages/events/check-in.js'))
+const GrantsArea = lazyPage(() => import('./pages/grants/area.js'))
+const NotFound = lazyPage(() => import('./pages/public/not-found.js'))
+const Indicators = lazyPage(() => import('./pages/grant/indicators.js'))
+const Help = lazyPage(() => import('./pages/grant/help.js'))
+const Ticket = lazyPage(() => import('./pages/grant/ticket.js'))
+const SupportQueue = lazyPage(() => import('./pages/grant/queue.js'))
+const Practices = lazyPage(() => import('./pages/grant/practices.js'))
+const PracticesManage = lazyPage(() => import('./pages/grant/practices-manage.js'))
+
+/**
+ * The pages rendered on the server (entry-server.tsx), with the lazy chunk (Vite manifest key) each
+ * one's HTML comes from, so the server can preload it, and its page, so the browser can load it
+ * before hydrating (main.tsx). `false`: same shape as a public page, rendered in the browser.
+ */
+export const SERVER_PAGES: { path: string; chunk: string | null | false; page?: LazyPage }[] = [
+  { path: '/', chunk: null },
+  { path: '/councils', chunk: 'src/pages/public/councils.tsx', page: Councils },
+  { path: '/councils/:idOrSlug', chunk: 'src/pages/public/council.tsx', page: Council },
+  { path: '/news', chunk: 'src/pages/public/news-list.tsx', page: NewsList },
+  { path: '/news/:idOrSlug', chunk: 'src/pages/public/news-article.tsx', page: NewsArticle },
+  { path: '/videos', chunk: 'src/pages/public/videos.tsx', page: Videos },
+  { path: '/videos/:id', chunk: 'src/pages/public/video.tsx', page: VideoPage },
+  { path: '/events/:idOrSlug', chunk: 'src/pages/events/event.tsx', page: EventPage },
+  { path: '/events/new', chunk: false },
+  { path: '/events/mine', chunk: false },
+]
+
+/** Loads the chunk of the server-rendered page at `pathname` (each page renders its own not-found view). */
+export function preloadServerPage(pathname: string): Promise<unknown> {
+  return matchRoutes(SERVER_PAGES, pathname)?.[0]?.route.page?.preload() ?? Promise.resolve()
+}
 
 /** `queryClient` comes from createQueryClient() (api/query-client.ts): one per browser tab or per server render. */
 export function App({ queryClient }: { queryClient: QueryClient }) {

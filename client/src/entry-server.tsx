@@ -8,11 +8,11 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { StrictMode, type ReactNode } from 'react'
-import { prerenderToNodeStream } from 'react-dom/static'
+import { renderToStringAsync } from 'preact-render-to-string'
 import { matchRoutes, StaticRouter } from 'react-router-dom'
 import { dehydrate, type QueryClient } from '@tanstack/react-query'
 import type { Lang } from '../../shared/domain.js'
-import { AppRoutes, Providers } from './app.js'
+import { AppRoutes, Providers, SERVER_PAGES } from './app.js'
 import { authKeys } from './api/auth.js'
 import { createQueryClient } from './api/query-client.js'
 import { sanitizeRichText } from '../../shared/rich-text-sanitize.js'
@@ -29,26 +29,9 @@ const i18nFor: Record<Lang, typeof i18next> = {
   ru: i18next.cloneInstance({ lng: 'ru' }),
 }
 
-/**
- * The pages rendered on the server, with the lazy chunk (Vite manifest key) each one's HTML comes
- * from, so the server can preload it. `false`: same shape as a public page, rendered in the browser.
- */
-const PAGES: { path: string; chunk: string | null | false }[] = [
-  { path: '/', chunk: null },
-  { path: '/councils', chunk: 'src/pages/public/councils.tsx' },
-  { path: '/councils/:idOrSlug', chunk: 'src/pages/public/council.tsx' },
-  { path: '/news', chunk: 'src/pages/public/news-list.tsx' },
-  { path: '/news/:idOrSlug', chunk: 'src/pages/public/news-article.tsx' },
-  { path: '/videos', chunk: 'src/pages/public/videos.tsx' },
-  { path: '/videos/:id', chunk: 'src/pages/public/video.tsx' },
-  { path: '/events/:idOrSlug', chunk: 'src/pages/events/event.tsx' },
-  { path: '/events/new', chunk: false },
-  { path: '/events/mine', chunk: false },
-]
-
 /** The lazy chunk a server-rendered page needs (null: the entry only), or undefined if not rendered here. */
 export function pageChunk(pathname: string): string | null | undefined {
-  const m = matchRoutes(PAGES, pathname)
+  const m = matchRoutes(SERVER_PAGES, pathname)
   const chunk = m?.[0]?.route.chunk
   return chunk === false ? undefined : chunk
 }
@@ -160,18 +143,10 @@ function watchQueries(qc: QueryClient) {
   return wanted
 }
 
-/** The whole tree, lazy pages included (prerender waits for every Suspense boundary). */
+/** The whole tree, lazy pages included (the async render waits for every Suspense boundary). */
 async function toHtml(app: ReactNode): Promise<string> {
-  let failure: unknown
-  const { prelude } = await prerenderToNodeStream(app, {
-    onError(err) {
-      failure ??= err
-    },
-  })
-  const parts: Buffer[] = []
-  for await (const part of prelude) parts.push(Buffer.from(part as Uint8Array))
-  if (failure) throw failure
-  return Buffer.concat(parts).toString('utf8')
+  // The client build aliases React to preact/compat, so the element is a Preact VNode.
+  return renderToStringAsync(app as unknown as Parameters<typeof renderToStringAsync>[0])
 }
 
 /** JSON that cannot end the <script> element it sits in, nor break older JavaScript parsers. */

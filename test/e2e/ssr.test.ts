@@ -193,7 +193,32 @@ describe('web client: server-rendered public pages', function () {
   it('hydrates every server-rendered page in Chromium without a console error or a refetch, and stays interactive', async () => {
     for (const lng of ['kk', 'ru'] as const) {
       const ctx = await s.context({ lng })
+      // Hydration attaches to the server's elements: none of those inside #root is removed and made
+      // again (Preact, unlike React, does not report a mismatch on the console). An element that an
+      // effect removes for good (the play button where the browser plays HLS itself) is not one.
+      await ctx.addInitScript(() => {
+        const w = window as unknown as { __remadeInRoot: () => number }
+        const removed: Element[] = []
+        const added: Element[] = []
+        const observer = new MutationObserver((records) => {
+          if (document.readyState === 'loading') return
+          for (const r of records)
+            if (document.getElementById('root')?.contains(r.target)) {
+              for (const n of r.removedNodes) if (n instanceof Element) removed.push(n)
+              for (const n of r.addedNodes) if (n instanceof Element) added.push(n)
+            }
+        })
+        observer.observe(document, { childList: true, subtree: true })
+        // What the parser inserts is not counted: parsing ends before the page's scripts run.
+        document.addEventListener('readystatechange', () => {
+          if (document.readyState === 'interactive') observer.takeRecords()
+        })
+        w.__remadeInRoot = () =>
+          removed.filter((r) => added.some((a) => a.tagName === r.tagName && a.textContent === r.textContent)).length
+      })
       const page = await ctx.newPage()
+      const remadeInRoot = () =>
+        page.evaluate(() => (window as unknown as { __remadeInRoot: () => number }).__remadeInRoot())
       const problems: string[] = []
       page.on('console', (m: ConsoleMessage) => {
         if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`)
@@ -208,6 +233,7 @@ describe('web client: server-rendered public pages', function () {
         const res = await page.goto(path)
         expect(res?.status(), name).to.equal(200)
         await hydrated(page)
+        expect(await remadeInRoot(), `${name} (${lng}): elements of the server's HTML made again`).to.equal(0)
         expect(problems, `${name} (${lng})`).to.deep.equal([])
         expect(apiReads, `${name} (${lng}) hydrates from the page's state`).to.deep.equal([])
         for (const text of expected(name, lng))
@@ -218,6 +244,7 @@ describe('web client: server-rendered public pages', function () {
       const missing = await page.goto('/councils/no-such-council')
       expect(missing?.status()).to.equal(404)
       await hydrated(page)
+      expect(await remadeInRoot(), "not-found page: elements of the server's HTML made again").to.equal(0)
       // The document's own 404 is logged by Chromium; nothing else may be.
       expect(problems.filter((p) => !/status of 404/.test(p))).to.deep.equal([])
       problems.length = 0
@@ -239,11 +266,11 @@ describe('web client: server-rendered public pages', function () {
   })
 })
 
-/** React has attached to the server's markup: a root fiber sits on #root. */
+/** Preact (the client's React, via preact/compat) has attached to the server's markup: its root vnode sits on #root (`__k`). */
 async function hydrated(page: Page): Promise<void> {
   await page.waitForFunction(() => {
     const root = document.getElementById('root') as (HTMLElement & Record<string, unknown>) | null
-    return Boolean(root && Object.keys(root).some((k) => k.startsWith('__reactContainer')))
+    return Boolean(root && '__k' in root && root.__k)
   })
   await page.waitForLoadState('networkidle')
 }
