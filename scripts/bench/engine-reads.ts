@@ -25,7 +25,9 @@ import { MongoClient, type Document } from 'mongodb'
 import { startEmbeddedMongoInWorker } from '../../server/db/embedded/thread.js'
 import { LIST_FIELDS as COUNCIL_FIELDS } from '../../server/modules/councils/councils.service.js'
 import { LIST_FIELDS as NEWS_FIELDS } from '../../server/modules/news/news.view.js'
-import { appealCountsPipeline } from '../../server/modules/appeals/appeals.stats.js'
+import { councilWithStatsPipeline } from '../../server/modules/councils/council-stats.js'
+// The modules register the profile's stats (news, videos, appeals) at import.
+import '../../server/modules/index.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const READS = Number(process.env.BENCH_READS ?? 2000)
@@ -60,7 +62,12 @@ async function main(): Promise<number> {
     )
     if (!seeded) await seed(dir)
     const profDir = process.env.BENCH_CPU_PROF
-    const engine = await startEmbeddedMongoInWorker({ dbPath: path.join(dir, 'db'), port: 0, host: '127.0.0.1' })
+    const engine = await startEmbeddedMongoInWorker({
+      dbPath: path.join(dir, 'db'),
+      port: 0,
+      host: '127.0.0.1',
+      socketPath: process.env.BENCH_SOCK ? path.join(dir, 'engine.sock') : undefined,
+    })
     const tid = engine.tid
     if (!tid) throw new Error('the engine thread did not report its OS thread id (Linux only)')
     const client = await MongoClient.connect(engine.uri, { maxPoolSize: 1 })
@@ -68,7 +75,6 @@ async function main(): Promise<number> {
       const db = client.db(process.env.MONGODB_DB ?? 'kenes')
       const councils = db.collection('councils')
       const news = db.collection('news')
-      const [videos, appeals] = [db.collection('videos'), db.collection('appeals')]
       const council = await councils.findOne({ slug: 'bench-council-30', archivedAt: null })
       if (!council) throw new Error('seeded council missing')
       const cases: [string, boolean, () => Promise<unknown>][] = [
@@ -101,15 +107,14 @@ async function main(): Promise<number> {
           'council_profile',
           false,
           async () => {
-            const c = await councils.findOne(
+            // As getCouncilProfile(): the council and its stats in one aggregate (one round trip).
+            const pipeline = councilWithStatsPipeline(
               { slug: 'bench-council-30', archivedAt: null },
-              { projection: { searchTokens: 0 } },
+              { searchTokens: 0 },
+              new Date(),
             )
-            await Promise.all([
-              news.countDocuments({ councilId: c!._id, status: 'published' }),
-              videos.countDocuments({ councilId: c!._id, status: 'published' }),
-              appeals.aggregate(appealCountsPipeline(c!._id, new Date()) as Document[]).toArray(),
-            ])
+            const [joined] = await councils.aggregate(pipeline as Document[]).toArray()
+            if (!joined || !Array.isArray(joined.__stats_news)) throw new Error('council profile: no stats joined')
           },
         ],
         [

@@ -168,13 +168,19 @@ async function serveFloor(dataDir: string): Promise<void> {
   const { LIST_FIELDS: COUNCIL_FIELDS } = await import('../../server/modules/councils/councils.service.js')
   const { toListItem: councilItem, toProfile } = await import('../../server/modules/councils/councils.view.js')
   const { LIST_FIELDS: NEWS_FIELDS, toListItem: newsItem } = await import('../../server/modules/news/news.view.js')
-  const { appealCountsPipeline } = await import('../../server/modules/appeals/appeals.stats.js')
-  const engine = await startEmbeddedMongoInWorker({ dbPath: path.join(dataDir, 'db'), port: 0, host: '127.0.0.1' })
+  // The modules register the profile's stats (news, videos, appeals) at import.
+  await import('../../server/modules/index.js')
+  const { councilWithStatsPipeline, splitStats } = await import('../../server/modules/councils/council-stats.js')
+  const engine = await startEmbeddedMongoInWorker({
+    dbPath: path.join(dataDir, 'db'),
+    port: 0,
+    host: '127.0.0.1',
+    socketPath: process.env.BENCH_SOCK ? path.join(dataDir, 'engine.sock') : undefined,
+  })
   const client = await MongoClient.connect(engine.uri)
   const db = client.db(process.env.MONGODB_DB ?? 'kenes')
   const councils = db.collection<CouncilDoc>('councils')
   const news = db.collection<NewsDoc>('news')
-  const [videos, appeals] = [db.collection('videos'), db.collection('appeals')]
   const PAGE = 20
   const routes: Record<string, () => Promise<unknown>> = {
     '/api/v1/councils': async () => {
@@ -190,23 +196,15 @@ async function serveFloor(dataDir: string): Promise<void> {
       }
     },
     '/api/v1/councils/bench-council-30': async () => {
-      const c = await councils.findOne(
-        { slug: 'bench-council-30', archivedAt: null },
-        { projection: { searchTokens: 0 } },
-      )
-      const [newsCount, videoCount, appealCounts] = await Promise.all([
-        news.countDocuments({ councilId: c!._id, status: 'published' }),
-        videos.countDocuments({ councilId: c!._id, status: 'published' }),
-        appeals.aggregate(appealCountsPipeline(c!._id, new Date())).toArray(),
-      ])
-      // The bench seeds no appeals, so Kenes makes no median query either (it needs an answered one).
-      const a = appealCounts[0] ?? { received: 0, answered: 0, overdue: 0 }
-      const profile = toProfile(c!, {
-        news: newsCount,
-        videos: videoCount,
-        appeals: { received: a.received, answered: a.answered, overdue: a.overdue },
-        medianResponseDays: null,
-      })
+      // As getCouncilProfile(): the council and its stats in one aggregate (one round trip).
+      const [joined] = await councils
+        .aggregate(
+          councilWithStatsPipeline({ slug: 'bench-council-30', archivedAt: null }, { searchTokens: 0 }, new Date()),
+        )
+        .toArray()
+      // The bench seeds no appeals, so no median query follows (it needs an answered one).
+      const { doc, stats } = await splitStats(joined as CouncilDoc)
+      const profile = toProfile(doc, stats)
       // As getCouncilProfile() answers a guest: members without their linked user ids.
       return { ...profile, members: profile.members.map(({ userId: _userId, ...m }) => m) }
     },

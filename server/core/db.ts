@@ -28,9 +28,15 @@ export async function connectDatabase(config: Config): Promise<Database> {
   if (!uri) {
     // In a worker thread: the database's CPU work runs beside the app's event loop, not inside it.
     const { startEmbeddedMongoInWorker } = await import('../db/embedded/thread.js')
+    const { engineSocketPath } = await import('../db/embedded/socket-path.js')
     const dbPath = path.join(config.dataDir, 'db')
     fs.mkdirSync(dbPath, { recursive: true })
-    const started = await startEmbeddedMongoInWorker({ dbPath, port: 0, host: '127.0.0.1' })
+    const started = await startEmbeddedMongoInWorker({
+      dbPath,
+      port: 0,
+      host: '127.0.0.1',
+      socketPath: engineSocketPath(dbPath),
+    })
     engine = started
     uri = started.uri
     log.info({ dbPath }, 'embedded MongoDB-compatible engine started')

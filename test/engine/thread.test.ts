@@ -1,14 +1,14 @@
 // The engine in a worker thread (how the application runs it): acknowledged writes survive kill -9 of the
 // process, the dbpath lock still refuses a second engine (with one clean line, no stack), close() releases it.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { expect } from 'chai'
 import { MongoClient } from 'mongodb'
-import { startEmbeddedMongo } from '../../server/db/embedded/index.js'
+import { engineSocketPath, startEmbeddedMongo } from '../../server/db/embedded/index.js'
 import { startEmbeddedMongoInWorker } from '../../server/db/embedded/thread.js'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -155,6 +155,35 @@ describe('embedded engine in a worker thread', function () {
     } finally {
       await c2.close()
       await again.close()
+    }
+  })
+  it("serves the driver on a Unix socket, replacing a stale socket file but never a live engine's", async () => {
+    const socketPath = engineSocketPath(dbPath)!
+    expect(socketPath).to.be.a('string')
+    await writeFile(socketPath, 'left by a killed process')
+    const first = await startEmbeddedMongoInWorker({ dbPath, socketPath, fsync: false })
+    expect(first.uri).to.equal(`mongodb://${encodeURIComponent(socketPath)}/?replicaSet=kenes`)
+    const client = new MongoClient(first.uri)
+    try {
+      await client
+        .db('t')
+        .collection('c')
+        .insertOne({ _id: 1, s: 'Әлем' } as never)
+      const hello = await client.db('admin').command({ hello: 1 })
+      expect(hello.me).to.equal(socketPath)
+      expect(hello.hosts).to.deep.equal([socketPath])
+      // A second engine on the same dbpath stops at the lock, before it could remove the live socket.
+      const second = await startEmbeddedMongoInWorker({ dbPath, socketPath, fsync: false }).catch((e: Error) => e)
+      expect(second).to.be.instanceOf(Error)
+      expect(
+        await client
+          .db('t')
+          .collection('c')
+          .findOne({ _id: 1 } as never),
+      ).to.deep.equal({ _id: 1, s: 'Әлем' })
+    } finally {
+      await client.close()
+      await first.close()
     }
   })
 })

@@ -31,9 +31,10 @@ describe('socket.io /chat across two processes (Redis adapter)', function () {
     redis = await startRedis()
     const secret = 'two-process-test-secret-0123456789abcdef'
     a = await startTestServer({ REDIS_URL: redis.url, SESSION_SECRET: secret })
-    const { host, port, name } = mongoose.connection
+    const { name } = mongoose.connection
     b = await startServerProcess({
-      MONGODB_URI: `mongodb://${host}:${port}/?directConnection=true`,
+      // The engine's own URI (a Unix socket on loopback: any process of this machine can use it).
+      MONGODB_URI: a.server.db.uri,
       MONGODB_DB: name,
       REDIS_URL: redis.url,
       SESSION_SECRET: secret,

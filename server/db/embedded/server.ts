@@ -1,5 +1,6 @@
 // TCP server: frames the byte stream into messages, runs them one at a time per connection (the driver
 // never pipelines on a connection), and writes replies. A malformed frame closes only that socket.
+import fs from 'node:fs'
 import net from 'node:net'
 import type { Doc } from './bson-utils.js'
 import { runCommand, type Env } from './commands/index.js'
@@ -33,6 +34,20 @@ export class WireServer {
         resolve((this.server.address() as net.AddressInfo).port)
       })
     })
+  }
+
+  /** Listens on a Unix socket (a stale file from a killed process is replaced); resolves 0 as the port. */
+  async listenPath(socketPath: string): Promise<number> {
+    await fs.promises.rm(socketPath, { force: true })
+    await new Promise<void>((resolve, reject) => {
+      const onErr = (e: Error): void => reject(e)
+      this.server.once('error', onErr)
+      this.server.listen(socketPath, () => {
+        this.server.off('error', onErr)
+        resolve()
+      })
+    })
+    return 0
   }
 
   private onConnection(sock: net.Socket): void {

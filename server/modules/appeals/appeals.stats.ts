@@ -3,7 +3,7 @@ import { OPEN_STATUSES } from '../../../shared/schemas/appeals.js'
 import { invalidatePublicCache } from '../../core/cache.js'
 import { log } from '../../core/logger.js'
 import { backfillSearchTokens } from '../../core/search.js'
-import { COUNCIL_CACHE_TAGS, councilCacheTag } from '../councils/index.js'
+import { COUNCIL_CACHE_TAGS, councilCacheTag, type CouncilStatsProvider } from '../councils/index.js'
 import { Appeal, type AppealDoc } from './appeal.model.js'
 import { publicSearchTokens } from './appeals.view.js'
 import { workingDaysBetween } from './calendar.js'
@@ -12,21 +12,22 @@ import { workingDaysBetween } from './calendar.js'
  * `stats.appeals` of a council profile, over the appeals the council holds now (a redirected
  * appeal counts for the council it went to): registered ones received, answered by this council,
  * open past due; `medianResponseDays` in working days from registration here to this council's
- * first answer (`responseDays`, fixed when it answers). Computed by the database: one $group for
- * the counts, then the middle one or two `responseDays` in index order, so thousands of appeals
- * cost two small replies, not a transfer of each.
+ * first answer (`responseDays`, fixed when it answers). Computed by the database: the counts are one
+ * $group joined to the council's own read (councils/council-stats.ts), then, when some are answered,
+ * the middle one or two `responseDays` in index order, so thousands of appeals cost two small replies,
+ * not a transfer of each.
  */
-export async function councilAppealStats(councilId: string) {
-  if (!mongoose.isValidObjectId(councilId)) return {}
-  const id = new mongoose.Types.ObjectId(councilId)
-  const [counts] = await Appeal.aggregate<{ received: number; answered: number; overdue: number }>(
-    appealCountsPipeline(id, new Date()),
-  )
-  if (!counts) return { appeals: { received: 0, answered: 0, overdue: 0 }, medianResponseDays: null }
-  return {
-    appeals: { received: counts.received, answered: counts.answered, overdue: counts.overdue },
-    medianResponseDays: counts.answered ? await medianResponseDays(id, counts.answered) : null,
-  }
+export const councilAppealStats: CouncilStatsProvider = {
+  from: Appeal.collection.collectionName,
+  pipeline: (now) => appealCountStages(now),
+  async read(rows, councilId) {
+    const counts = rows[0] as { received: number; answered: number; overdue: number } | undefined
+    if (!counts) return { appeals: { received: 0, answered: 0, overdue: 0 }, medianResponseDays: null }
+    return {
+      appeals: { received: counts.received, answered: counts.answered, overdue: counts.overdue },
+      medianResponseDays: counts.answered ? await medianResponseDays(councilId, counts.answered) : null,
+    }
+  },
 }
 
 const REGISTERED = { $ne: 'unconfirmed' as const }
@@ -38,10 +39,16 @@ export function councilStatsChanged(...councilIds: unknown[]): void {
 
 /** The counts behind a council's appeal stats, as one pipeline (exported for the read benchmark's floor). */
 export function appealCountsPipeline(councilId: mongoose.Types.ObjectId, now: Date): mongoose.PipelineStage[] {
+  const [match, ...rest] = appealCountStages(now) as [{ $match: Record<string, unknown> }, ...mongoose.PipelineStage[]]
+  return [{ $match: { councilId, ...match.$match } }, ...rest]
+}
+
+/** The counts over one council's appeals (the council's equality comes from the join or the caller). */
+function appealCountStages(now: Date): mongoose.PipelineStage.FacetPipelineStage[] {
   // "Set" is neither null nor missing ($ifNull folds missing into null).
   const isSet = (field: string) => ({ $ne: [{ $ifNull: [field, null] }, null] })
   return [
-    { $match: { councilId, status: REGISTERED } },
+    { $match: { status: REGISTERED } },
     {
       $group: {
         _id: null,

@@ -8,7 +8,7 @@ import { compareCursorKeys, decodeCursor, encodeCursor, invalidCursor } from '..
 import { assertCan, can, type Actor } from '../../core/policy.js'
 import { indexTokens, normalize, relevance, searchFilter, queryGroups } from '../../core/search.js'
 import { findRegion, findRegionById } from '../regions/index.js'
-import { councilStats } from './council-stats.js'
+import { councilStats, findCouncilWithStats } from './council-stats.js'
 import { Council, type CouncilDoc } from './council.model.js'
 import { emitCouncilChange } from './councils.events.js'
 import { slugify, uniqueSlug } from '../../core/slug.js'
@@ -169,8 +169,15 @@ export async function archiveCouncil(actor: Actor, id: string): Promise<void> {
 }
 
 /** Finds a live council by id or slug (404 for malformed, unknown or archived). */
+/** By id or slug (an aggregate is not cast by mongoose: the id is an ObjectId here). */
+function liveCouncilFilter(idOrSlug: string): { _id: mongoose.Types.ObjectId } | { slug: string } {
+  return isObjectId(idOrSlug)
+    ? { _id: new mongoose.Types.ObjectId(idOrSlug.toLowerCase()) }
+    : { slug: String(idOrSlug) }
+}
+
 export async function findLiveCouncil(idOrSlug: string): Promise<Omit<CouncilDoc, 'searchTokens'>> {
-  const filter = isObjectId(idOrSlug) ? { _id: idOrSlug.toLowerCase() } : { slug: String(idOrSlug) }
+  const filter = liveCouncilFilter(idOrSlug)
   // searchTokens is the search index's field, never shown: it is most of a council's bytes.
   const c = await Council.findOne({ ...filter, archivedAt: null }, { searchTokens: 0 }).lean<
     Omit<CouncilDoc, 'searchTokens'>
@@ -181,8 +188,13 @@ export async function findLiveCouncil(idOrSlug: string): Promise<Omit<CouncilDoc
 
 /** The public profile; members' linked user ids only for those who may edit the council. */
 export async function getCouncilProfile(idOrSlug: string, actor: Actor | null = null) {
-  const c = await findLiveCouncil(idOrSlug)
-  const profile = toProfile(c, await councilStats(String(c._id)))
+  // The council and its stats in one round trip (council-stats.ts).
+  const found = await findCouncilWithStats<Omit<CouncilDoc, 'searchTokens'> & { _id: mongoose.Types.ObjectId }>(
+    { ...liveCouncilFilter(idOrSlug), archivedAt: null },
+    { searchTokens: 0 },
+  )
+  if (!found) throw notFound('council')
+  const profile = toProfile(found.doc, found.stats)
   if (can(actor, 'council.update', { councilId: profile.id })) return profile
   return { ...profile, members: profile.members.map(({ userId: _userId, ...m }) => m) }
 }

@@ -13,7 +13,13 @@ export const councilsModule: KenesModule = {
 }
 
 // The front door: what other modules may use.
-export { registerCouncilStats, type CouncilStats, type CouncilStatsProvider } from './council-stats.js'
+export {
+  COUNT_STAGE,
+  countOf,
+  registerCouncilStats,
+  type CouncilStats,
+  type CouncilStatsProvider,
+} from './council-stats.js'
 export { onCouncilChange, type CouncilChange } from './councils.events.js'
 export { findCouncilSummary, findCouncilSummaries, type CouncilSummary } from './councils.lookup.js'
 export { COUNCIL_CACHE_TAGS, councilCacheTag, findLiveCouncil, resolveRegionFilter } from './councils.service.js'

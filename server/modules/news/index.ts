@@ -4,9 +4,9 @@ import { log } from '../../core/logger.js'
 import { seedDemoNews } from './news.seed.js'
 import { newsJobs, startViewPruning } from './news.jobs.js'
 import { newsRouter } from './news.routes.js'
-import { followCouncil, publishedNewsCount } from './news.service.js'
+import { followCouncil, publishedNewsStats } from './news.service.js'
 
-registerCouncilStats('news', async (councilId) => ({ news: await publishedNewsCount(councilId) }))
+registerCouncilStats('news', publishedNewsStats)
 onCouncilChange(followCouncil)
 
 export const newsModule: KenesModule = {

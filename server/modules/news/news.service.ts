@@ -8,7 +8,7 @@ import { reencodeImage } from '../../core/images.js'
 import { assertCan, type Actor } from '../../core/policy.js'
 import { indexTokens } from '../../core/search.js'
 import { randomName, removeStored, writeStored } from '../../core/storage.js'
-import { findCouncilSummary } from '../councils/index.js'
+import { COUNT_STAGE, countOf, findCouncilSummary, type CouncilStatsProvider } from '../councils/index.js'
 import { slugify, uniqueSlug } from '../../core/slug.js'
 import { cancelPublication, NEWS_CACHE_TAGS, newsChanged, schedulePublication } from './news.jobs.js'
 import { News } from './news.model.js'
@@ -185,6 +185,9 @@ export async function followCouncil(change: {
   invalidatePublicCache(NEWS_CACHE_TAGS)
 }
 
-export async function publishedNewsCount(councilId: string): Promise<number> {
-  return News.countDocuments({ councilId, status: 'published' })
+/** A council profile's published-news count, joined to the council's read (councils/council-stats.ts). */
+export const publishedNewsStats: CouncilStatsProvider = {
+  from: News.collection.collectionName,
+  pipeline: () => [{ $match: { status: 'published' } }, COUNT_STAGE],
+  read: (rows) => ({ news: countOf(rows) }),
 }

@@ -5,7 +5,7 @@ import { registerCouncilStats } from '../councils/index.js'
 import { processingJobs } from './videos.jobs.js'
 import { mediaRouter } from './videos.media.js'
 import { videosRouter } from './videos.routes.js'
-import { countPublished, removeUncommittedUploads } from './videos.service.js'
+import { publishedVideoStats, removeUncommittedUploads } from './videos.service.js'
 import { cleanupExpiredTusUploads, closeTusServer, createTusServer } from './videos.tus.js'
 
 const TUS_CLEANUP = 'videos.tus_cleanup' as const
@@ -26,7 +26,7 @@ async function cleanupTusUploads(): Promise<void> {
   await scheduleCleanup()
 }
 
-registerCouncilStats('videos', async (councilId) => ({ videos: await countPublished(councilId) }))
+registerCouncilStats('videos', publishedVideoStats)
 
 export const videosModule: KenesModule = {
   name: 'videos',

@@ -9,7 +9,7 @@ import { searchFilter, indexTokens } from '../../core/search.js'
 import { resolveStored, storeFile } from '../../core/storage.js'
 import type { Lang } from '../../../shared/schemas/common.js'
 import type { UpdateVideoBody, VideoStatus, VideoUploadFields } from '../../../shared/schemas/videos.js'
-import { findCouncilSummary } from '../councils/index.js'
+import { COUNT_STAGE, countOf, findCouncilSummary, type CouncilStatsProvider } from '../councils/index.js'
 import { probe, ProbeError, type ProbeResult } from './ffmpeg.js'
 import { Video, type VideoDoc } from './video.model.js'
 import fs from 'node:fs/promises'
@@ -232,8 +232,11 @@ export async function deleteVideo(actor: MaybeActor, id: string): Promise<void> 
 }
 
 /** Published videos of a council (council profile stats). */
-export function countPublished(councilId: string): Promise<number> {
-  return validId(councilId) ? Video.countDocuments({ councilId, status: 'published' }) : Promise.resolve(0)
+/** A council profile's published-video count, joined to the council's read (councils/council-stats.ts). */
+export const publishedVideoStats: CouncilStatsProvider = {
+  from: Video.collection.collectionName,
+  pipeline: () => [{ $match: { status: 'published' } }, COUNT_STAGE],
+  read: (rows) => ({ videos: countOf(rows) }),
 }
 
 /** Videos first published in a period (grant indicator 5: ≥ 10 videos a year). */

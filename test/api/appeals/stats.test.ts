@@ -1,7 +1,7 @@
 import { expect } from 'chai'
 import mongoose from 'mongoose'
 import { Appeal } from '../../../server/modules/appeals/appeal.model.js'
-import { backfillResponseDays, councilAppealStats } from '../../../server/modules/appeals/appeals.stats.js'
+import { backfillResponseDays } from '../../../server/modules/appeals/appeals.stats.js'
 import { workingDaysBetween } from '../../../server/modules/appeals/calendar.js'
 import { councilStats } from '../../../server/modules/councils/council-stats.js'
 import { Agent } from '../../helpers/agent.js'
@@ -115,7 +115,12 @@ describe('appeals: council stats computed by the database', () => {
     expect(stats.medianResponseDays).to.equal(null)
     const profile = await new Agent(t.url).get(`/api/v1/councils/${council}`)
     expect(profile.body.stats.appeals).to.deep.equal({ received: 0, answered: 0, overdue: 0 })
-    expect(await councilAppealStats('not-an-id')).to.deep.equal({})
+    expect(await councilStats('not-an-id')).to.deep.equal({
+      news: 0,
+      videos: 0,
+      appeals: { received: 0, answered: 0, overdue: 0 },
+      medianResponseDays: null,
+    })
   })
 
   it("should refresh a council's cached public profile when its appeals change", async () => {

@@ -25,9 +25,10 @@ describe('public cache invalidated across processes (REDIS_URL)', function () {
     }
     redis = await startRedis()
     a = await startTestServer({ REDIS_URL: redis.url, ...cacheEnv })
-    const { host, port, name } = mongoose.connection
+    const { name } = mongoose.connection
     b = await startServerProcess({
-      MONGODB_URI: `mongodb://${host}:${port}/?directConnection=true`,
+      // The engine's own URI (a Unix socket on loopback: any process of this machine can use it).
+      MONGODB_URI: a.server.db.uri,
       MONGODB_DB: name,
       REDIS_URL: redis.url,
       ...cacheEnv,

@@ -3,7 +3,6 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect } from 'chai'
-import mongoose from 'mongoose'
 import { Job } from '../../../server/core/jobs.js'
 import { startTestServer, type TestServer } from '../../helpers/server.js'
 import { makeVideo, read } from '../../fixtures/media.js'
@@ -38,12 +37,11 @@ describe('videos.process survives a worker crash mid-transcode', function () {
   const children: ChildProcess[] = []
 
   function startWorker(): ChildProcess {
-    const { host, port } = mongoose.connection
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
       env: {
         ...process.env,
         NODE_ENV: 'test',
-        MONGODB_URI: `mongodb://${host}:${port}`,
+        MONGODB_URI: t.server.db.uri,
         MONGODB_DB: t.config.mongodbDb,
         DATA_DIR: t.dataDir,
         UPLOADS_DIR: t.uploadsDir,

@@ -11,8 +11,13 @@ export const MAX_WIRE_VERSION = 21 // MongoDB 7.0
 const ELECTION_ID = new BSON.ObjectId('7fffffff0000000000000001')
 export const VERSION = '7.0.0'
 
+/** host:port, or the socket's path alone (how the driver names a Unix-socket host). */
+function serverAddress(env: CommandEnv): string {
+  return env.server.host.endsWith('.sock') ? env.server.host : `${env.server.host}:${env.server.port}`
+}
+
 export function helloReply(env: CommandEnv, legacy: boolean): Doc {
-  const me = `${env.server.host}:${env.server.port}`
+  const me = serverAddress(env)
   const now = new Date()
   const opTime = { ts: new BSON.Timestamp({ t: Math.floor(now.getTime() / 1000), i: 1 }), t: BSON.Long.fromNumber(1) }
   // No topologyVersion: with it, the driver switches to streaming hello, which we do not implement.
@@ -183,7 +188,7 @@ export const adminCommands: Record<string, Handler> = {
   replSetGetStatus: (env) => ({
     set: env.server.setName,
     myState: 1,
-    members: [{ _id: 0, name: `${env.server.host}:${env.server.port}`, health: 1, state: 1, stateStr: 'PRIMARY' }],
+    members: [{ _id: 0, name: serverAddress(env), health: 1, state: 1, stateStr: 'PRIMARY' }],
     ok: 1,
   }),
 }

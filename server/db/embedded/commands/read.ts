@@ -6,6 +6,7 @@ import { MongoError, fromMingo } from '../errors.js'
 import { project } from '../query.js'
 import { topLevelProjection } from '../projection.js'
 import type { StoredDocs } from '../cursors.js'
+import { equalityLookup, foreignFilter, localValues, type EqualityLookup } from '../lookup.js'
 import type { CommandEnv, Handler } from './context.js'
 
 function num(v: unknown, dflt?: number): number | undefined {
@@ -155,17 +156,62 @@ function runAggregate(env: CommandEnv, cmd: Doc): { docs: Doc[]; ns: string } {
   }
   const resolver = (name: string): Doc[] => env.ctx.select(env.ctx.coll(`${env.db}.${name}`), {}).map(clone)
   // mingo may modify its input in place; stored docs are shared, so copy unless every stage only reads.
-  const readOnly = rest.every((st) => READ_ONLY_STAGES.has(Object.keys(st)[0]))
-  try {
-    const agg = new Aggregator(rest, {
-      collectionResolver: resolver,
-      variables: cmd.let as Doc | undefined,
-      collation: effectiveCollation(cmd.collation, c?.options) as never,
-    })
-    return { docs: rest.length ? (agg.run(readOnly ? input : input.map(clone)) as Doc[]) : input, ns }
-  } catch (e) {
-    throw fromMingo(e, 'pipeline')
+  // (An equality $lookup run here makes new documents and changes none.)
+  const readOnly = rest.every((st) => READ_ONLY_STAGES.has(Object.keys(st)[0]) || equalityLookup(st))
+  let docs = readOnly ? input : input.map(clone)
+  let copied = !readOnly
+  const runMingo = (stages: Doc[]): void => {
+    if (!stages.length) return
+    try {
+      const agg = new Aggregator(stages, {
+        collectionResolver: resolver,
+        variables: cmd.let as Doc | undefined,
+        collation: effectiveCollation(cmd.collation, c?.options) as never,
+      })
+      docs = agg.run(docs) as Doc[]
+    } catch (e) {
+      throw fromMingo(e, 'pipeline')
+    }
   }
+  // The stages between equality $lookups go to mingo; each such $lookup is run here, on indexes.
+  let from = 0
+  for (let i = 0; i < rest.length; i++) {
+    const lookup = equalityLookup(rest[i])
+    if (!lookup) continue
+    runMingo(rest.slice(from, i))
+    const joined = runLookup(env, cmd, lookup, docs, !readOnly)
+    if (!joined) {
+      // A document the engine leaves to mingo: the stage stays in mingo's part, on copies.
+      if (!copied) docs = docs.map(clone)
+      copied = true
+      from = i
+      continue
+    }
+    docs = joined
+    from = i + 1
+  }
+  runMingo(rest.slice(from))
+  return { docs, ns }
+}
+
+/**
+ * One equality $lookup over `docs` (see lookup.ts): each document gets `as` = the foreign documents
+ * whose foreignField equals its localField, through the sub-pipeline, which runs as an aggregate of
+ * its own (leading $match merged with the equality, so indexes and index counts apply). Undefined
+ * when some document's local value is one the engine leaves to mingo.
+ */
+function runLookup(env: CommandEnv, cmd: Doc, lookup: EqualityLookup, docs: Doc[], copy: boolean): Doc[] | undefined {
+  const values = docs.map((d) => localValues(d, lookup.localField))
+  if (values.some((v) => v === undefined)) return undefined
+  const [first, ...more] = lookup.pipeline
+  const leading = first && isPlainObject(first.$match) ? (first.$match as Doc) : undefined
+  const tail = leading ? more : lookup.pipeline
+  return docs.map((d, i) => {
+    const pipeline = [{ $match: foreignFilter(lookup.foreignField, values[i]!, leading) }, ...tail]
+    const sub = runAggregate(env, { aggregate: lookup.from, pipeline, collation: cmd.collation, let: cmd.let })
+    // Stored documents are shared: a copy when later stages may change what they are given.
+    return { ...d, [lookup.as]: copy ? sub.docs.map(clone) : sub.docs }
+  })
 }
 
 const aggregate: Handler = (env) => {
