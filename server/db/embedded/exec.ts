@@ -3,12 +3,12 @@
 // transaction's overlay.
 import type { Matcher } from './fast-filter.js'
 import { Aggregator } from './mingo-ctx.js'
-import { clone, isPlainObject, keyString, type Doc } from './bson-utils.js'
+import { clone, getPath, isPlainObject, keyString, type Doc } from './bson-utils.js'
 import { collatorFor, effectiveCollation } from './collation.js'
 import type { Collection } from './collection.js'
 import { MongoError, fromMingo } from './errors.js'
 import { sameKey } from './indexes.js'
-import { indexCount, plan, type Plan } from './planner.js'
+import { distinctPlan, indexCount, plan, type Plan } from './planner.js'
 import { compileFilter, matches, sortDocs } from './query.js'
 import type { Op, Storage } from './storage.js'
 import { writeConflict, type Sessions, type Txn } from './transactions.js'
@@ -166,6 +166,48 @@ export class Ctx {
       }
     }
     return this.select(c, filter, opts).length
+  }
+
+  /**
+   * `distinct` read from an index's sorted entries, one seek per value, without fetching documents
+   * (MongoDB's DISTINCT_SCAN) when planner.ts finds an index that gives exactly the values the
+   * documents would; undefined otherwise (the caller walks the documents). Only a null key is checked
+   * against its documents: the index holds null for a missing field too, and missing is no value.
+   */
+  distinctFromIndex(
+    c: Collection | undefined,
+    key: string,
+    filter: Doc | undefined,
+    opts: SelectOpts = {},
+  ): unknown[] | undefined {
+    if (!c || c.options.viewOn || this.txn || opts.hint !== undefined) return undefined
+    if (collatorFor(effectiveCollation(opts.collation, c.options))) return undefined
+    compileFilter(filter) // the same errors as a select for a malformed filter
+    const p = distinctPlan(c, key, filter ?? {})
+    if (!p) return undefined
+    const seen = { keys: 0 }
+    let examined = 0
+    const out: unknown[] = []
+    for (const { value, entries } of p.ix.distinct(p.vals, p.pos, p.bound, seen)) {
+      if (value !== null) {
+        out.push(value)
+        continue
+      }
+      for (const e of entries) {
+        const d = c.docs.get(e.id)
+        if (!d) continue
+        examined++
+        if (getPath(d, key) !== undefined) {
+          out.push(null)
+          break
+        }
+      }
+    }
+    this.lastPlan = { ids: null, sorted: true, stage: 'DISTINCT_SCAN', index: p.ix.spec.name }
+    this.lastScanned = examined
+    this.stats.scanned += examined
+    this.stats.keysExamined += seen.keys
+    return out
   }
 
   /** Read-only views: run the view's pipeline over its source, then filter/sort the output. */

@@ -1,7 +1,7 @@
 // Secondary (and _id) indexes: a sorted list of (key tuple, doc id) entries (blocked, see sorted-list.ts).
 // Binary search gives equality, prefix, $in and range lookups and ordered iteration for sorts.
 import { Query } from './mingo-ctx.js'
-import { compareValues, getPath, isPlainObject, keyString, shellString, type Doc } from './bson-utils.js'
+import { BSON, compareValues, getPath, isPlainObject, keyString, shellString, type Doc } from './bson-utils.js'
 import { collatorFor } from './collation.js'
 import { MongoError } from './errors.js'
 import { SortedList, type Pos } from './sorted-list.js'
@@ -35,12 +35,19 @@ export class Index {
   readonly sparse: boolean
   private readonly partial?: Query
   multikey = false
+  /**
+   * Per field: whether some key held a value whose equality here (compareValues) is not plain identity
+   * (Decimal128, Long, -0, documents, symbols...), so the index cannot answer `distinct` alone (sticky
+   * until a rebuild, like `multikey`).
+   */
+  readonly irregular: boolean[]
   private readonly entries = new SortedList<Entry>((a, b) => this.cmpEntry(a, b))
 
   constructor(spec: IndexSpec) {
     this.spec = spec
     this.fields = Object.keys(spec.key)
     this.dirs = this.fields.map((f) => (spec.key[f] === -1 ? -1 : 1))
+    this.irregular = this.fields.map(() => false)
     this.unique = !!spec.unique
     this.sparse = !!spec.sparse
     if (spec.partialFilterExpression) this.partial = new Query(spec.partialFilterExpression)
@@ -71,14 +78,17 @@ export class Index {
     if (this.partial && !this.partial.test(doc)) return []
     const perField: unknown[][] = []
     let present = false
-    for (const f of this.fields) {
+    this.fields.forEach((f, i) => {
       const v = getPath(doc, f)
       if (v !== undefined) present = true
       if (Array.isArray(v)) {
         this.multikey = true
         perField.push(v.length ? [...new Set(v)] : [undefined])
-      } else perField.push([v === undefined ? null : v])
-    }
+      } else {
+        if (v !== undefined && !plainKey(v)) this.irregular[i] = true
+        perField.push([v === undefined ? null : v])
+      }
+    })
     if (this.sparse && !present) return []
     let out: unknown[][] = [[]]
     for (const vals of perField) out = out.flatMap((prefix) => vals.map((v) => [...prefix, v]))
@@ -136,6 +146,7 @@ export class Index {
   /** Rebuild from scratch over all documents: one sort (used after journal replay and by index builds). */
   build(docs: Iterable<[string, Doc]>): void {
     this.multikey = false
+    this.irregular.fill(false)
     const all: Entry[] = []
     for (const [id, doc] of docs) for (const k of this.keysFor(doc)) all.push({ k, id })
     this.entries.load(all)
@@ -154,6 +165,7 @@ export class Index {
   clear(): void {
     this.entries.clear()
     this.multikey = false
+    this.irregular.fill(false)
   }
 
   /** Ids whose first key field equals one of `values`. */
@@ -189,10 +201,51 @@ export class Index {
     return { entries: reverse ? this.entries.backward(start, end) : this.entries.forward(start, end), count }
   }
 
+  /**
+   * The distinct values of field `pos` (MongoDB's DISTINCT_SCAN) among entries whose other leading
+   * fields equal `vals` (`vals.length` leading fields; `vals[pos]` is used only when `bound`), in index
+   * order, each with its entries: one seek per value, past all entries equal to it. `seen` counts keys read.
+   */
+  *distinct(
+    vals: unknown[],
+    pos: number,
+    bound: boolean,
+    seen: { keys: number },
+  ): Generator<{ value: unknown; entries: Iterable<Entry> }> {
+    if (bound) {
+      const { entries, count } = this.scan(vals)
+      seen.keys++
+      if (count) yield { value: this.entries.at(this.lowerPos(vals, false))!.k[pos], entries }
+      return
+    }
+    const before = vals.slice(0, pos)
+    const after = vals.slice(pos + 1)
+    const end = this.lowerPos(before, true)
+    let at = this.lowerPos(before, false)
+    while (this.entries.count(at, end) > 0) {
+      const value = this.entries.at(at)!.k[pos]
+      seen.keys++
+      const group = this.scan([...before, value, ...after])
+      if (group.count) yield { value, entries: group.entries }
+      at = this.lowerPos([...before, value], true)
+    }
+  }
+
   /** All ids in index order (or reverse). */
   *ordered(reverse: boolean): Generator<string> {
     for (const e of reverse ? this.entries.backward() : this.entries.forward()) yield e.id
   }
+}
+
+/**
+ * Key values for which index equality (compareValues) is exactly identity of the stored value: what
+ * `distinct` may read from an index and get the same values (and types) as from the documents.
+ */
+function plainKey(v: unknown): boolean {
+  if (v === null) return true
+  if (typeof v === 'number') return !Object.is(v, -0)
+  if (v instanceof Date) return !Number.isNaN(v.getTime())
+  return typeof v === 'string' || typeof v === 'boolean' || v instanceof BSON.ObjectId
 }
 
 export function defaultIndexName(key: Doc): string {

@@ -10,7 +10,7 @@ export interface Plan {
   index?: string
   /** True when `ids` already come in the requested sort order. */
   sorted: boolean
-  stage: 'IXSCAN' | 'COLLSCAN' | 'IDHACK'
+  stage: 'IXSCAN' | 'COLLSCAN' | 'IDHACK' | 'DISTINCT_SCAN'
 }
 
 interface FieldCond {
@@ -202,29 +202,68 @@ export function plan(coll: Collection, filter: Doc, sort?: Doc, limit?: number, 
 /** Values whose equality in an index is exactly the filter's equality. */
 const scalar = isSimpleScalar
 
+/** The filter's scalar equalities by field, when it is nothing else (`{}` gives an empty map); else undefined. */
+function scalarEqualities(filter: Doc): Map<string, unknown> | undefined {
+  const conds = new Map<string, FieldCond>()
+  const rest = { any: false }
+  collect(filter, conds, rest)
+  if (rest.any || (conds.size === 0 && Object.keys(filter).length)) return undefined
+  const out = new Map<string, unknown>()
+  for (const [f, fc] of conds) {
+    if (!fc.exact || fc.lo || fc.hi || fc.eq?.length !== 1 || !scalar(fc.eq[0])) return undefined
+    out.set(f, fc.eq[0])
+  }
+  return out
+}
+
+/** Indexes whose entries match equalities exactly: not multikey, sparse, partial or hashed. */
+function plainIndex(ix: Index): boolean {
+  return !ix.isPartial && !ix.multikey && !ix.sparse && !ix.fields.some((f) => ix.spec.key[f] === 'hashed')
+}
+
 /**
  * The number of documents matching `filter`, read from an index's entry count without examining any
  * (MongoDB's COUNT_SCAN), when the filter is only scalar equalities on fields that lead a plain index
  * (not multikey, sparse, partial or hashed); undefined otherwise. `{}` counts the collection.
  */
 export function indexCount(coll: Collection, filter: Doc): { n: number; index?: string } | undefined {
-  const conds = new Map<string, FieldCond>()
-  const rest = { any: false }
-  collect(filter, conds, rest)
-  if (rest.any) return undefined
-  if (conds.size === 0) return Object.keys(filter).length ? undefined : { n: coll.docs.size }
-  for (const fc of conds.values())
-    if (!fc.exact || fc.lo || fc.hi || fc.eq?.length !== 1 || !scalar(fc.eq[0])) return undefined
+  const eq = scalarEqualities(filter)
+  if (!eq) return undefined
+  if (eq.size === 0) return { n: coll.docs.size }
   for (const ix of coll.indexes.values()) {
-    if (ix.isPartial || ix.multikey || ix.sparse || ix.fields.length < conds.size) continue
-    if (ix.fields.some((f) => ix.spec.key[f] === 'hashed')) continue
+    if (!plainIndex(ix) || ix.fields.length < eq.size) continue
     const prefix: unknown[] = []
-    for (let i = 0; i < conds.size; i++) {
-      const fc = conds.get(ix.fields[i])
-      if (!fc) break
-      prefix.push(fc.eq![0])
+    for (let i = 0; i < eq.size; i++) {
+      if (!eq.has(ix.fields[i])) break
+      prefix.push(eq.get(ix.fields[i]))
     }
-    if (prefix.length === conds.size) return { n: ix.scan(prefix).count, index: ix.spec.name }
+    if (prefix.length === eq.size) return { n: ix.scan(prefix).count, index: ix.spec.name }
+  }
+  return undefined
+}
+
+export interface DistinctPlan {
+  ix: Index
+  /** values of the index's leading fields (the key's slot holds its equality, if any) */ vals: unknown[]
+  /** the key's position in the index */ pos: number
+  /** whether the filter also sets the key by equality */ bound: boolean
+}
+
+/**
+ * How `distinct(key, filter)` can read its values from an index alone (MongoDB's DISTINCT_SCAN): the
+ * filter is only scalar equalities, the key and the equality fields are exactly the leading fields of a
+ * plain index without a collation, and those fields never held a value whose index equality is not
+ * identity (Index.irregular). Undefined otherwise: the caller then reads the documents.
+ */
+export function distinctPlan(coll: Collection, key: string, filter: Doc): DistinctPlan | undefined {
+  const eq = scalarEqualities(filter)
+  if (!eq) return undefined
+  const fields = new Set([...eq.keys(), key])
+  for (const ix of coll.indexes.values()) {
+    if (!plainIndex(ix) || ix.spec.collation !== undefined || ix.fields.length < fields.size) continue
+    const lead = ix.fields.slice(0, fields.size)
+    if (!lead.every((f, i) => fields.has(f) && !ix.irregular[i])) continue
+    return { ix, vals: lead.map((f) => eq.get(f)), pos: lead.indexOf(key), bound: eq.has(key) }
   }
   return undefined
 }

@@ -237,14 +237,18 @@ const count: Handler = (env) => {
   return { n, ok: 1 }
 }
 
-const distinct: Handler = (env) => {
-  const ns = env.store.ns(env.db, env.cmd.distinct)
-  const key = env.cmd.key
+function runDistinct(env: CommandEnv, cmd: Doc): unknown[] {
+  const ns = env.store.ns(env.db, cmd.distinct)
+  const key = cmd.key
   if (typeof key !== 'string') throw new MongoError(14, "BSON field 'distinct.key' is missing but a required field")
-  const seen = new Map<string, unknown>()
   const c = env.ctx.coll(ns)
-  const coll = collatorFor(effectiveCollation(env.cmd.collation, c?.options))
-  for (const d of env.ctx.select(env.ctx.coll(ns), (env.cmd.query ?? {}) as Doc, { collation: env.cmd.collation })) {
+  const query = (cmd.query ?? {}) as Doc
+  // From an index alone where that gives the same values (exec.ts, planner.ts); else from the documents.
+  const fromIndex = env.ctx.distinctFromIndex(c, key, query, { collation: cmd.collation, hint: cmd.hint })
+  if (fromIndex) return fromIndex
+  const seen = new Map<string, unknown>()
+  const coll = collatorFor(effectiveCollation(cmd.collation, c?.options))
+  for (const d of env.ctx.select(c, query, { collation: cmd.collation })) {
     const v = getPath(d, key)
     for (const x of Array.isArray(v) ? v : [v]) {
       if (x === undefined) continue
@@ -256,23 +260,31 @@ const distinct: Handler = (env) => {
       seen.set(k, x)
     }
   }
-  return { values: [...seen.values()], ok: 1 }
+  return [...seen.values()]
 }
+
+const distinct: Handler = (env) => ({ values: runDistinct(env, env.cmd), ok: 1 })
 
 function explainOf(env: CommandEnv, inner: Doc, run: () => number): Doc {
   const before = env.stats.scanned
+  const keysBefore = env.stats.keysExamined
   const nReturned = run()
   const p = env.ctx.lastPlan
   const stage = p?.stage ?? 'COLLSCAN'
   const winningPlan: Doc =
-    stage === 'COLLSCAN' ? { stage } : { stage: 'FETCH', inputStage: { stage, indexName: p?.index } }
+    stage === 'COLLSCAN'
+      ? { stage }
+      : stage === 'DISTINCT_SCAN' // values come from the keys; only null keys fetch their documents
+        ? { stage: 'PROJECTION_COVERED', inputStage: { stage, indexName: p?.index } }
+        : { stage: 'FETCH', inputStage: { stage, indexName: p?.index } }
+  const docs = env.stats.scanned - before
   return {
     queryPlanner: { namespace: `${env.db}.${String(Object.values(inner)[0])}`, winningPlan, rejectedPlans: [] },
     executionStats: {
       executionSuccess: true,
       nReturned,
-      totalDocsExamined: env.stats.scanned - before,
-      totalKeysExamined: env.stats.scanned - before,
+      totalDocsExamined: docs,
+      totalKeysExamined: stage === 'DISTINCT_SCAN' ? env.stats.keysExamined - keysBefore : docs,
     },
     ok: 1,
   }
@@ -284,7 +296,8 @@ const explain: Handler = (env) => {
   const name = Object.keys(inner)[0]
   if (name === 'find') return explainOf(env, inner, () => runFind(env, inner).docs.length)
   if (name === 'aggregate') return explainOf(env, inner, () => runAggregate(env, inner).docs.length)
-  if (name === 'count' || name === 'distinct')
+  if (name === 'distinct') return explainOf(env, inner, () => runDistinct(env, inner).length)
+  if (name === 'count')
     return explainOf(
       env,
       inner,
