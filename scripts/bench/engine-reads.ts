@@ -23,6 +23,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { MongoClient, type Document } from 'mongodb'
 import { startEmbeddedMongoInWorker } from '../../server/db/embedded/thread.js'
+import { engineSocketPath } from '../../server/db/embedded/socket-path.js'
 import { LIST_FIELDS as COUNCIL_FIELDS } from '../../server/modules/councils/councils.service.js'
 import { LIST_FIELDS as NEWS_FIELDS } from '../../server/modules/news/news.view.js'
 import { councilWithStatsPipeline } from '../../server/modules/councils/council-stats.js'
@@ -66,7 +67,7 @@ async function main(): Promise<number> {
       dbPath: path.join(dir, 'db'),
       port: 0,
       host: '127.0.0.1',
-      socketPath: process.env.BENCH_SOCK ? path.join(dir, 'engine.sock') : undefined,
+      socketPath: engineSocketPath(path.join(dir, 'db')),
     })
     const tid = engine.tid
     if (!tid) throw new Error('the engine thread did not report its OS thread id (Linux only)')

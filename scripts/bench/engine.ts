@@ -17,7 +17,13 @@ interface EmbeddedMongo {
   port: number
   close(): Promise<void>
 }
-type Start = (opts: { dbPath: string; port?: number; host?: string; fsync?: boolean }) => Promise<EmbeddedMongo>
+type Start = (opts: {
+  dbPath: string
+  port?: number
+  host?: string
+  socketPath?: string
+  fsync?: boolean
+}) => Promise<EmbeddedMongo>
 interface EngineModule {
   startEmbeddedMongo: Start
 }
@@ -172,7 +178,12 @@ async function main(): Promise<number> {
           .startEmbeddedMongo
       : ((await import(pathToFileURL(path.join(repoRoot, 'server/db/embedded/thread.ts')).href)) as ThreadModule)
           .startEmbeddedMongoInWorker
-    engine = await start({ dbPath, port: 0, fsync: true })
+    // On the Unix socket the application uses (server/core/db.ts); BENCH_ENGINE_TCP=1: on TCP loopback.
+    const { engineSocketPath } = (await import(
+      pathToFileURL(path.join(repoRoot, 'server/db/embedded/socket-path.ts')).href
+    )) as { engineSocketPath(dbPath: string): string | undefined }
+    const socketPath = process.env.BENCH_ENGINE_TCP === '1' ? undefined : engineSocketPath(dbPath)
+    engine = await start({ dbPath, port: 0, fsync: true, socketPath })
     console.log(
       `engine bench: engine ${IN_PROCESS ? 'in this thread' : 'in a worker thread'} at ${engine.uri}, fsync on, dbPath ${dbPath}, node ${process.version}, ${os.cpus().length} cpu, load average ${os
         .loadavg()

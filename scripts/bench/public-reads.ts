@@ -164,6 +164,7 @@ async function serveChild(target: Target, arg: string): Promise<void> {
 async function serveFloor(dataDir: string): Promise<void> {
   const { MongoClient } = await import('mongodb')
   const { startEmbeddedMongoInWorker } = await import('../../server/db/embedded/thread.js')
+  const { engineSocketPath } = await import('../../server/db/embedded/socket-path.js')
   const { encodeCursor } = await import('../../server/core/http.js')
   const { LIST_FIELDS: COUNCIL_FIELDS } = await import('../../server/modules/councils/councils.service.js')
   const { toListItem: councilItem, toProfile } = await import('../../server/modules/councils/councils.view.js')
@@ -175,7 +176,7 @@ async function serveFloor(dataDir: string): Promise<void> {
     dbPath: path.join(dataDir, 'db'),
     port: 0,
     host: '127.0.0.1',
-    socketPath: process.env.BENCH_SOCK ? path.join(dataDir, 'engine.sock') : undefined,
+    socketPath: engineSocketPath(path.join(dataDir, 'db')),
   })
   const client = await MongoClient.connect(engine.uri)
   const db = client.db(process.env.MONGODB_DB ?? 'kenes')

@@ -28,15 +28,52 @@ const schemaValidator = (schema: unknown): ((o: unknown) => boolean) => compileS
 type QueryOptions = ConstructorParameters<typeof BaseQuery>[1]
 type AggOptions = NonNullable<ConstructorParameters<typeof BaseAggregator>[1]>
 
+/**
+ * mingo copies every operator table of the context into each Query and Aggregator it builds
+ * (`ComputeOptions.init` → `Context.from`: hundreds of entries, a measurable part of a small
+ * aggregate), unless it is handed a `ComputeOptions` instance, which it reuses as is. That class is
+ * not exported: an operator of the engine's context receives one, and its constructor is kept, once,
+ * at load. (To report upstream: `init` could reuse a context it is given.)
+ */
+type ComputeOptionsClass = new (options: Record<string, unknown>, locals?: Record<string, unknown>) => object
+const ComputeOptions: ComputeOptionsClass = (() => {
+  let found: ComputeOptionsClass | undefined
+  const probe = Context.init({
+    expression: {
+      $kenesProbe: (_o: unknown, _e: unknown, options: object) => {
+        found = options.constructor as ComputeOptionsClass
+        return null
+      },
+    } as never,
+  })
+  new BaseAggregator([{ $project: { x: { $kenesProbe: 1 } } }], { context: Context.from(CONTEXT, probe) }).run([{}])
+  if (!found) throw new Error('mingo: no ComputeOptions seen by an operator')
+  return found
+})()
+
+/** Options as mingo's own `ComputeOptions.init` would make them, on the shared CONTEXT, without the copy. */
+function computeOptions(options: Record<string, unknown>): never {
+  return new ComputeOptions({
+    idKey: '_id',
+    useStrictMode: true,
+    failOnError: true,
+    processingMode: 0, // ProcessingMode.CLONE_OFF
+    scriptEnabled: false,
+    jsonSchemaValidator: schemaValidator,
+    ...options,
+    context: CONTEXT,
+  }) as never
+}
+
 export class Query extends BaseQuery {
   constructor(condition: Doc, options: Partial<QueryOptions> = {}) {
-    super(condition, { scriptEnabled: false, jsonSchemaValidator: schemaValidator, ...options, context: CONTEXT })
+    super(condition, computeOptions(options as Record<string, unknown>))
   }
 }
 
 export class Aggregator extends BaseAggregator {
   constructor(stages: Doc[], options: Partial<AggOptions> = {}) {
-    super(stages, { scriptEnabled: false, jsonSchemaValidator: schemaValidator, ...options, context: CONTEXT })
+    super(stages, computeOptions(options as Record<string, unknown>))
   }
 }
 
