@@ -186,4 +186,20 @@ describe('embedded engine in a worker thread', function () {
       await first.close()
     }
   })
+  it('falls back to TCP when the socket cannot be made, and still serves', async () => {
+    const socketPath = path.join(dbPath, 'no-such-dir', 'engine.sock')
+    const engine = await startEmbeddedMongoInWorker({ dbPath, socketPath, fsync: false })
+    expect(engine.uri).to.match(/^mongodb:\/\/127\.0\.0\.1:\d+\//)
+    const client = new MongoClient(engine.uri)
+    try {
+      await client
+        .db('t')
+        .collection('c')
+        .insertOne({ _id: 1 } as never)
+      expect((await client.db('admin').command({ hello: 1 })).me).to.equal(`127.0.0.1:${engine.port}`)
+    } finally {
+      await client.close()
+      await engine.close()
+    }
+  })
 })

@@ -52,8 +52,17 @@ export async function startEmbeddedMongo(opts: EmbeddedMongoOptions): Promise<Em
     connectionId: 0,
   })
   let port: number
+  let socketPath = opts.socketPath
   try {
-    port = opts.socketPath ? await wire.listenPath(opts.socketPath) : await wire.listen(opts.port ?? 0, host)
+    if (socketPath) {
+      // A socket file that cannot be replaced (another user's in a shared tmpdir) costs only speed: TCP.
+      port = await wire.listenPath(socketPath).catch((e: unknown) => {
+        process.emitWarning(`embedded mongo: cannot listen on ${socketPath} (${String(e)}); using TCP`)
+        socketPath = undefined
+        info.host = host
+        return wire.listen(opts.port ?? 0, host)
+      })
+    } else port = await wire.listen(opts.port ?? 0, host)
   } catch (e) {
     await store.close()
     throw e
@@ -75,8 +84,8 @@ export async function startEmbeddedMongo(opts: EmbeddedMongoOptions): Promise<Em
   ttlTimer.unref()
   let closing: Promise<void> | undefined
   return {
-    uri: opts.socketPath
-      ? `mongodb://${encodeURIComponent(opts.socketPath)}/?replicaSet=${REPLICA_SET_NAME}`
+    uri: socketPath
+      ? `mongodb://${encodeURIComponent(socketPath)}/?replicaSet=${REPLICA_SET_NAME}`
       : `mongodb://${host}:${port}/?replicaSet=${REPLICA_SET_NAME}`,
     port,
     close(): Promise<void> {
