@@ -39,7 +39,7 @@ export async function connectDatabase(config: Config): Promise<Database> {
     })
     engine = started
     uri = started.uri
-    log.info({ dbPath }, 'embedded MongoDB-compatible engine started')
+    log.info({ dbPath, uri }, 'embedded MongoDB-compatible engine started')
   }
   if (!uri) throw new Error('no database URI')
   try {
