@@ -2,7 +2,7 @@
 // as MongoDB's rules (checked against fixed expectations and against mingo's own $lookup, which the
 // engine still uses for `let` forms), with the foreign collection read through its index.
 import { expect } from 'chai'
-import type { Db, Document } from 'mongodb'
+import { Long, type Db, type Document } from 'mongodb'
 import { scanned, startTestEngine, type TestEngine } from './engine-helpers.js'
 
 describe('embedded engine: $lookup by equality on indexes (real driver)', () => {
@@ -154,5 +154,113 @@ describe('embedded engine: $lookup by equality on indexes (real driver)', () => 
       { $lookup: { from: 'kids', localField: 'k', foreignField: 'p', as: 'kids' } },
     ])
     expect(five.kids).to.deep.equal([])
+  })
+  describe('edge cases (a review found them)', () => {
+    let edge: Db
+    before(async () => {
+      edge = t.client.db('lookup_edge')
+      await edge.collection('kids').insertMany([
+        { _id: 1, p: 'a', v: 1 },
+        { _id: 2, p: 'b', v: 2 },
+        { _id: 3, p: 'zzz', v: 3 },
+        { _id: 4, v: 4 }, // no p: matches a missing or null local value
+        { _id: 5, p: { x: 1 }, v: 5 },
+      ] as never[])
+      await edge.collection('kids').createIndex({ p: 1 })
+      // The same documents without an index on p: the join hashes them instead.
+      await edge.collection('kidsNoIndex').insertMany((await edge.collection('kids').find().toArray()) as never[])
+    })
+    const join = (from: string, extra: Document = {}) => ({
+      $lookup: { from, localField: 'k', foreignField: 'p', pipeline: [{ $project: { _id: 1 } }], as: 'kids', ...extra },
+    })
+
+    it('keeps each document to its own matches whatever the local values (documents, [], Long)', async () => {
+      await edge.collection('parents').insertMany([
+        { _id: 1, k: 'a' },
+        { _id: 2, k: 'b' },
+        { _id: 3, k: { x: 1 } },
+        { _id: 4, k: [] },
+        { _id: 5, k: Long.fromNumber(7) },
+      ] as never[])
+      for (const from of ['kids', 'kidsNoIndex']) {
+        const out = await edge
+          .collection('parents')
+          .aggregate([join(from), { $sort: { _id: 1 } }])
+          .toArray()
+        expect(
+          out.map((d) => ids(d.kids as Document[]).sort((a, b) => a - b)),
+          from,
+        ).to.deep.equal([
+          [1],
+          [2],
+          [5],
+          [4], // an empty array matches as null: the kid without p
+          [],
+        ])
+      }
+    })
+
+    it('never changes stored documents, even when a later $project drops a nested field', async () => {
+      await edge
+        .collection('parents')
+        .aggregate([
+          { $match: { _id: 1 } },
+          { $lookup: { from: 'kids', localField: 'k', foreignField: 'p', as: 'kids' } },
+          { $project: { 'kids.v': 0 } },
+        ])
+        .toArray()
+      expect(await edge.collection('kids').countDocuments({ v: 1 })).to.equal(1)
+      await edge.collection('nested').insertOne({ _id: 1, sub: { x: 1, y: 2 } } as never)
+      const [projected] = await edge
+        .collection('nested')
+        .aggregate([{ $project: { 'sub.x': 0 } }])
+        .toArray()
+      expect(projected).to.deep.equal({ _id: 1, sub: { y: 2 } })
+      expect(await edge.collection('nested').countDocuments({ 'sub.x': 1 })).to.equal(1)
+    })
+
+    it('follows a dotted localField through arrays to its end (missing there is null)', async () => {
+      await edge.collection('deep').insertOne({ _id: 1, a: [{ b: 1 }] } as never)
+      for (const from of ['kids', 'kidsNoIndex']) {
+        const [d] = await edge
+          .collection('deep')
+          .aggregate([{ $lookup: { from, localField: 'a.b.c', foreignField: 'p', as: 'kids' } }])
+          .toArray()
+        expect(ids(d.kids as Document[]), from).to.deep.equal([4])
+      }
+    })
+
+    it("compares under the aggregate's collation: the command's, else the local collection's", async () => {
+      await edge.createCollection('loose', { collation: { locale: 'en', strength: 2 } })
+      await edge.collection('loose').insertOne({ _id: 1, k: 'A' } as never)
+      await edge.collection('strict').insertOne({ _id: 1, k: 'A' } as never)
+      const via = (coll: string, opts: Document = {}) =>
+        edge
+          .collection(coll)
+          .aggregate([{ $lookup: { from: 'kids', localField: 'k', foreignField: 'p', as: 'kids' } }], opts)
+          .toArray()
+      expect(ids((await via('loose'))[0].kids as Document[])).to.deep.equal([1])
+      expect((await via('strict'))[0].kids).to.deep.equal([])
+      const strength2 = { collation: { locale: 'en', strength: 2 } }
+      expect(ids((await via('strict', strength2))[0].kids as Document[])).to.deep.equal([1])
+    })
+
+    it('gives one $$NOW to the whole command, and explain shows the outer read', async () => {
+      const out = await edge
+        .collection('parents')
+        .aggregate([
+          { $set: { t1: '$$NOW' } },
+          { $lookup: { from: 'kids', localField: 'k', foreignField: 'p', as: 'kids' } },
+          { $set: { t2: '$$NOW' } },
+        ])
+        .toArray()
+      expect(out.length).to.be.above(1)
+      for (const d of out) expect(d.t2).to.deep.equal(d.t1)
+      const plan = await edge
+        .collection('parents')
+        .aggregate([{ $match: { _id: 1 } }, { $lookup: { from: 'kids', localField: 'k', foreignField: 'p', as: 'x' } }])
+        .explain()
+      expect(JSON.stringify(plan.queryPlanner.winningPlan)).to.not.include('p_1')
+    })
   })
 })

@@ -195,7 +195,9 @@ export function getPath(doc: unknown, path: string): unknown {
   // A top-level field of a document (most sort keys and filters): no split, no array.
   if (doc !== null && typeof doc === 'object' && !Array.isArray(doc) && !path.includes('.')) return (doc as Doc)[path]
   let cur: unknown = doc
-  for (const part of path.split('.')) {
+  const parts = path.split('.')
+  for (let p = 0; p < parts.length; p++) {
+    const part = parts[p]
     if (cur === null || cur === undefined) return undefined
     if (Array.isArray(cur)) {
       const i = Number(part)
@@ -203,8 +205,9 @@ export function getPath(doc: unknown, path: string): unknown {
         cur = cur[i]
         continue
       }
-      // Index keys on `a.b` where `a` is an array: collect the elements' values (multikey).
-      const vals = cur.map((e) => getPath(e, part)).filter((x) => x !== undefined)
+      // Index keys on `a.b…` where `a` is an array: collect the elements' values of the rest of the path (multikey).
+      const rest = parts.slice(p).join('.')
+      const vals = cur.map((e) => getPath(e, rest)).filter((x) => x !== undefined)
       return vals.length ? vals.flat() : undefined
     }
     if (typeof cur !== 'object') return undefined

@@ -51,18 +51,24 @@ const ComputeOptions: ComputeOptionsClass = (() => {
   return found
 })()
 
-/** Options as mingo's own `ComputeOptions.init` would make them, on the shared CONTEXT, without the copy. */
-function computeOptions(options: Record<string, unknown>): never {
-  return new ComputeOptions({
-    idKey: '_id',
-    useStrictMode: true,
-    failOnError: true,
-    processingMode: 0, // ProcessingMode.CLONE_OFF
-    scriptEnabled: false,
-    jsonSchemaValidator: schemaValidator,
-    ...options,
-    context: CONTEXT,
-  }) as never
+/**
+ * Options as mingo's own `ComputeOptions.init` would make them, on the shared CONTEXT, without the copy;
+ * `now` (ms) fixes `$$NOW` (one value for a whole command, as in MongoDB).
+ */
+function computeOptions(options: Record<string, unknown>, now?: number): never {
+  return new ComputeOptions(
+    {
+      idKey: '_id',
+      useStrictMode: true,
+      failOnError: true,
+      processingMode: 0, // ProcessingMode.CLONE_OFF
+      scriptEnabled: false,
+      jsonSchemaValidator: schemaValidator,
+      ...options,
+      context: CONTEXT,
+    },
+    now === undefined ? undefined : { timestamp: now },
+  ) as never
 }
 
 export class Query extends BaseQuery {
@@ -72,8 +78,8 @@ export class Query extends BaseQuery {
 }
 
 export class Aggregator extends BaseAggregator {
-  constructor(stages: Doc[], options: Partial<AggOptions> = {}) {
-    super(stages, computeOptions(options as Record<string, unknown>))
+  constructor(stages: Doc[], { now, ...options }: Partial<AggOptions> & { now?: number } = {}) {
+    super(stages, computeOptions(options as Record<string, unknown>, now))
   }
 }
 

@@ -6,7 +6,17 @@ import { MongoError, fromMingo } from '../errors.js'
 import { project } from '../query.js'
 import { topLevelProjection } from '../projection.js'
 import type { StoredDocs } from '../cursors.js'
-import { equalityLookup, foreignFilter, localValues, type EqualityLookup } from '../lookup.js'
+import type { Collection } from '../collection.js'
+import {
+  equalityLookup,
+  foreignFilter,
+  hashForeign,
+  hashMatches,
+  hasIndexOn,
+  localValues,
+  maybeCopies,
+  type EqualityLookup,
+} from '../lookup.js'
 import type { CommandEnv, Handler } from './context.js'
 
 function num(v: unknown, dflt?: number): number | undefined {
@@ -90,6 +100,21 @@ const READ_ONLY_STAGES = new Set([
   '$unwind',
 ])
 
+/**
+ * Whether mingo leaves a stage's input documents as they are. `$project` only when it neither names a
+ * nested path nor holds a nested specification (mingo removes nested exclusions in place); an equality
+ * $lookup run by the engine makes new documents.
+ */
+function isReadOnlyStage(stage: Doc): boolean {
+  const name = Object.keys(stage)[0]
+  if (equalityLookup(stage)) return true
+  if (!READ_ONLY_STAGES.has(name)) return false
+  if (name !== '$project' || !isPlainObject(stage.$project)) return true
+  return Object.entries(stage.$project).every(
+    ([k, v]) => !k.includes('.') && !(isPlainObject(v) && Object.keys(v).some((op) => !op.startsWith('$'))),
+  )
+}
+
 /** Whether a filter uses `$expr` anywhere (then mingo evaluates the whole $match). */
 function hasExpr(v: unknown): boolean {
   if (Array.isArray(v)) return v.some(hasExpr)
@@ -105,7 +130,7 @@ function isCountGroup(stage: Doc): boolean {
   return Object.keys(n).length === 1 && n.$sum === 1
 }
 
-function runAggregate(env: CommandEnv, cmd: Doc): { docs: Doc[]; ns: string } {
+function runAggregate(env: CommandEnv, cmd: Doc, now = Date.now()): { docs: Doc[]; ns: string } {
   if (!Array.isArray(cmd.pipeline)) throw new MongoError(14, "'pipeline' option must be specified as an array")
   const pipeline = cmd.pipeline as Doc[]
   for (const st of pipeline) {
@@ -124,7 +149,7 @@ function runAggregate(env: CommandEnv, cmd: Doc): { docs: Doc[]; ns: string } {
           : "'aggregate' must be a string or the number 1",
       )
     try {
-      const agg = new Aggregator(pipeline, { variables: cmd.let as Doc | undefined })
+      const agg = new Aggregator(pipeline, { variables: cmd.let as Doc | undefined, now })
       return { docs: agg.run([]) as Doc[], ns: `${env.db}.$cmd.aggregate` }
     } catch (e) {
       throw fromMingo(e, 'pipeline')
@@ -154,64 +179,94 @@ function runAggregate(env: CommandEnv, cmd: Doc): { docs: Doc[]; ns: string } {
   } else {
     input = env.ctx.select(c, {}, { hint: cmd.hint })
   }
+  return { docs: runStages(env, cmd, c, rest, input, now), ns }
+}
+
+/**
+ * Runs `stages` over `input` (documents of `c`, stored ones shared with the store): equality
+ * $lookups here (lookup.ts), the stages between them in mingo. `now` is the command's one `$$NOW`.
+ */
+function runStages(
+  env: CommandEnv,
+  cmd: Doc,
+  c: Collection | undefined,
+  stages: Doc[],
+  input: Doc[],
+  now: number,
+): Doc[] {
+  if (!stages.length) return input
   const resolver = (name: string): Doc[] => env.ctx.select(env.ctx.coll(`${env.db}.${name}`), {}).map(clone)
   // mingo may modify its input in place; stored docs are shared, so copy unless every stage only reads.
-  // (An equality $lookup run here makes new documents and changes none.)
-  const readOnly = rest.every((st) => READ_ONLY_STAGES.has(Object.keys(st)[0]) || equalityLookup(st))
-  let docs = readOnly ? input : input.map(clone)
-  let copied = !readOnly
-  const runMingo = (stages: Doc[]): void => {
-    if (!stages.length) return
+  let docs = stages.every(isReadOnlyStage) ? input : input.map(clone)
+  const runMingo = (part: Doc[]): void => {
+    if (!part.length) return
     try {
-      const agg = new Aggregator(stages, {
+      const agg = new Aggregator(part, {
         collectionResolver: resolver,
         variables: cmd.let as Doc | undefined,
         collation: effectiveCollation(cmd.collation, c?.options) as never,
+        now,
       })
       docs = agg.run(docs) as Doc[]
     } catch (e) {
       throw fromMingo(e, 'pipeline')
     }
   }
-  // The stages between equality $lookups go to mingo; each such $lookup is run here, on indexes.
   let from = 0
-  for (let i = 0; i < rest.length; i++) {
-    const lookup = equalityLookup(rest[i])
+  for (let i = 0; i < stages.length; i++) {
+    const lookup = equalityLookup(stages[i])
     if (!lookup) continue
-    runMingo(rest.slice(from, i))
-    const joined = runLookup(env, cmd, lookup, docs, !readOnly)
-    if (!joined) {
-      // A document the engine leaves to mingo: the stage stays in mingo's part, on copies.
-      if (!copied) docs = docs.map(clone)
-      copied = true
-      from = i
-      continue
-    }
-    docs = joined
+    runMingo(stages.slice(from, i))
+    // The joined documents are the store's own unless a later stage may change them.
+    docs = runLookup(env, cmd, c, lookup, docs, !stages.slice(i + 1).every(isReadOnlyStage), now)
     from = i + 1
   }
-  runMingo(rest.slice(from))
-  return { docs, ns }
+  runMingo(stages.slice(from))
+  return docs
 }
 
+const SIMPLE_COLLATION = { locale: 'simple' }
+
 /**
- * One equality $lookup over `docs` (see lookup.ts): each document gets `as` = the foreign documents
- * whose foreignField equals its localField, through the sub-pipeline, which runs as an aggregate of
- * its own (leading $match merged with the equality, so indexes and index counts apply). Undefined
- * when some document's local value is one the engine leaves to mingo.
+ * One equality $lookup over `docs` (see lookup.ts): through the planner per document when the foreign
+ * field has an index, else one read of the foreign collection hashed by that field (under a
+ * non-simple collation, per document: hashing compares binary). The equality follows the aggregate's
+ * collation (the command's, else the local collection's), as in MongoDB.
  */
-function runLookup(env: CommandEnv, cmd: Doc, lookup: EqualityLookup, docs: Doc[], copy: boolean): Doc[] | undefined {
-  const values = docs.map((d) => localValues(d, lookup.localField))
-  if (values.some((v) => v === undefined)) return undefined
+function runLookup(
+  env: CommandEnv,
+  cmd: Doc,
+  local: Collection | undefined,
+  lookup: EqualityLookup,
+  docs: Doc[],
+  copy: boolean,
+  now: number,
+): Doc[] {
+  const collation = effectiveCollation(cmd.collation, local?.options) ?? SIMPLE_COLLATION
   const [first, ...more] = lookup.pipeline
-  const leading = first && isPlainObject(first.$match) ? (first.$match as Doc) : undefined
+  const leading = first && isPlainObject(first.$match) && !hasExpr(first.$match) ? (first.$match as Doc) : undefined
   const tail = leading ? more : lookup.pipeline
-  return docs.map((d, i) => {
-    const pipeline = [{ $match: foreignFilter(lookup.foreignField, values[i]!, leading) }, ...tail]
-    const sub = runAggregate(env, { aggregate: lookup.from, pipeline, collation: cmd.collation, let: cmd.let })
-    // Stored documents are shared: a copy when later stages may change what they are given.
-    return { ...d, [lookup.as]: copy ? sub.docs.map(clone) : sub.docs }
-  })
+  const sub = (pipeline: Doc[]) => ({ aggregate: lookup.from, pipeline, collation, let: cmd.let })
+  const plan = env.ctx.lastPlan // explain reports the outer read's plan, not the last join's
+  try {
+    const foreignColl = env.ctx.coll(env.store.ns(env.db, lookup.from))
+    if (!collatorFor(collation) && !hasIndexOn(foreignColl, lookup.foreignField)) {
+      const foreign = runAggregate(env, sub(leading ? [{ $match: leading }] : []), now).docs
+      const byKey = hashForeign(foreign, lookup.foreignField)
+      return docs.map((d) => {
+        const matched = hashMatches(foreign, byKey, localValues(d, lookup.localField))
+        const joined = runStages(env, sub(tail), foreignColl, tail, matched, now)
+        return { ...d, [lookup.as]: maybeCopies(joined, copy) }
+      })
+    }
+    return docs.map((d) => {
+      const filter = foreignFilter(lookup.foreignField, localValues(d, lookup.localField), leading)
+      const joined = runAggregate(env, sub([{ $match: filter }, ...tail]), now).docs
+      return { ...d, [lookup.as]: maybeCopies(joined, copy) }
+    })
+  } finally {
+    env.ctx.lastPlan = plan
+  }
 }
 
 const aggregate: Handler = (env) => {
