@@ -6,14 +6,12 @@
  *
  *   npx tsx scripts/bench/first-load.ts
  */
-import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import zlib from 'node:zlib'
-import { fileURLToPath } from 'node:url'
+import { viteBuild } from '../vite-build.js'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const TARGET_KB = 100
 
 interface Chunk {
@@ -24,21 +22,7 @@ interface Chunk {
 
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'kenes-first-load-'))
 try {
-  execFileSync(
-    process.execPath,
-    [
-      path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
-      'build',
-      '--config',
-      path.join(ROOT, 'client', 'vite.config.ts'),
-      '--outDir',
-      out,
-      '--emptyOutDir',
-      '--logLevel',
-      'warn',
-    ],
-    { cwd: ROOT, stdio: 'inherit' },
-  )
+  viteBuild(['--outDir', out, '--emptyOutDir'])
   const manifest = JSON.parse(fs.readFileSync(path.join(out, '.vite', 'manifest.json'), 'utf8')) as Record<
     string,
     Chunk

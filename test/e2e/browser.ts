@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process'
+import { viteBuild } from '../../scripts/vite-build.js'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -37,20 +37,7 @@ export function ensureClientBuilt(): void {
     fs.existsSync(index) && fs.existsSync(ssr) ? Math.min(fs.statSync(index).mtimeMs, fs.statSync(ssr).mtimeMs) : 0
   if (built && sources.every((s) => newestMtime(s) <= built)) return
   // The browser build, then the server renderer of the public pages (server/core/ssr.ts).
-  for (const extra of [[], ['--ssr', 'src/entry-server.tsx']])
-    execFileSync(
-      process.execPath,
-      [
-        path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
-        'build',
-        '--config',
-        path.join(ROOT, 'client', 'vite.config.ts'),
-        '--logLevel',
-        'warn',
-        ...extra,
-      ],
-      { cwd: ROOT, stdio: 'inherit' },
-    )
+  for (const extra of [[], ['--ssr', 'src/entry-server.tsx']]) viteBuild(extra)
 }
 
 export async function launch(): Promise<Browser> {
