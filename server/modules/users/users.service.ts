@@ -9,20 +9,17 @@ import type { AdminUser, PublicUser, UpdateUserBody, UserListQuery } from '../..
 import { audit } from '../../core/audit.js'
 import { accessChanged } from '../../core/auth/revocation.js'
 import { destroyUserSessions } from '../../core/auth/session.js'
-import { currentConfig } from '../../core/config.js'
 import { AppError, conflict, isDuplicateKey, notFound, validationFailed, type FieldError } from '../../core/errors.js'
 import { keysetPage } from '../../core/paging.js'
 import { log } from '../../core/logger.js'
-import { sendMail } from '../../core/mail.js'
 import type { Actor } from '../../core/policy.js'
 import { findLiveCouncil } from '../councils/index.js'
 import { noteUserActivity } from './users.activity.js'
+import { sendVerificationMail } from './users.tokens.js'
 import { userFilter } from './users.admin.js'
 import { User, UserToken, type UserDoc } from './users.model.js'
 
 const HOUR_MS = 3600_000
-export const VERIFY_TOKEN_TTL_MS = 24 * HOUR_MS
-export const RESET_TOKEN_TTL_MS = HOUR_MS
 
 // ---------- passwords ----------
 /** argon2id with the library defaults (19 MiB, 2 passes: OWASP's recommended minimum). */
@@ -215,74 +212,8 @@ export async function countActiveUsers(from: Date, to: Date = new Date()): Promi
 }
 
 // ---------- e-mailed tokens ----------
-const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex')
-
-async function issueToken(
-  userId: mongoose.Types.ObjectId | string,
-  kind: 'verify_email' | 'reset_password',
-  ttlMs: number,
-): Promise<string> {
-  const token = crypto.randomBytes(32).toString('base64url')
-  // A new link replaces older unused ones of the same kind.
-  await UserToken.updateMany({ userId, kind, usedAt: null }, { $set: { usedAt: new Date() } })
-  await UserToken.create({ userId, kind, tokenHash: sha256(token), expiresAt: new Date(Date.now() + ttlMs) })
-  return token
-}
-
-/** Marks the token used and returns its user id, or throws 400 `auth.invalid_token`. */
-async function consumeToken(token: string, kind: 'verify_email' | 'reset_password'): Promise<mongoose.Types.ObjectId> {
-  const now = new Date()
-  const doc = await UserToken.findOneAndUpdate(
-    { tokenHash: sha256(token), kind, usedAt: null, expiresAt: mongoose.trusted({ $gt: now }) },
-    { $set: { usedAt: now } },
-    { returnDocument: 'after' },
-  ).lean<{ userId: mongoose.Types.ObjectId }>()
-  if (!doc) throw new AppError(400, 'auth.invalid_token')
-  return doc.userId
-}
-
-export async function sendVerificationMail(userId: string): Promise<void> {
-  const doc = await User.findById(userId).lean<UserDoc>()
-  if (!doc || doc.emailVerified) return
-  const token = await issueToken(doc._id, 'verify_email', VERIFY_TOKEN_TTL_MS)
-  const link = `${currentConfig().publicUrl}/verify-email?token=${token}`
-  await sendMail({
-    to: doc.email,
-    lng: (doc.locale ?? 'kk') as Lang,
-    template: 'auth:email.verify',
-    vars: { name: doc.displayName, link, hours: 24 },
-  })
-}
-
-export async function verifyEmail(token: string): Promise<void> {
-  const userId = await consumeToken(token, 'verify_email')
-  await User.updateOne({ _id: userId }, { $set: { emailVerified: true } })
-}
-
-/** Runs in a job so the HTTP answer (always 202) takes the same time whether or not the account exists. */
-export async function sendPasswordResetMail(email: string): Promise<void> {
-  const doc = await User.findOne({ email: email.trim().toLowerCase() }).lean<UserDoc>()
-  if (!doc || doc.disabled) return
-  const token = await issueToken(doc._id, 'reset_password', RESET_TOKEN_TTL_MS)
-  const link = `${currentConfig().publicUrl}/reset-password?token=${token}`
-  await sendMail({
-    to: doc.email,
-    lng: (doc.locale ?? 'kk') as Lang,
-    template: 'auth:email.reset',
-    vars: { name: doc.displayName, link, minutes: 60 },
-  })
-}
-
-/** Sets the new password, proves the address (the link reached it) and ends every other session. */
-export async function resetPassword(token: string, password: string): Promise<string> {
-  const userId = await consumeToken(token, 'reset_password')
-  await User.updateOne(
-    { _id: userId },
-    { $set: { passwordHash: await hashPassword(password), emailVerified: true, lockedUntil: null } },
-  )
-  await destroyUserSessions(String(userId))
-  return String(userId)
-}
+// Verification and reset links: users.tokens.ts.
+export { resetPassword, sendPasswordResetMail, sendVerificationMail, verifyEmail } from './users.tokens.js'
 
 // ---------- self-service ----------
 /** Checks the current password; on success sets the new one and ends the user's other sessions. */
