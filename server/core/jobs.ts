@@ -193,9 +193,14 @@ export async function jobExists(id: string): Promise<boolean> {
   return (await Job.exists({ _id: new mongoose.Types.ObjectId(id) })) !== null
 }
 
+/** How often a worker looks for jobs leased to it that it is not running (see releaseOrphans). */
+const ORPHAN_CHECK_MS = 5_000
+
 class Worker {
-  private readonly id = `${OWNER}:${crypto.randomBytes(3).toString('hex')}`
+  readonly id = `${OWNER}:${crypto.randomBytes(3).toString('hex')}`
   private running = new Set<Promise<void>>()
+  private readonly runningIds = new Set<string>()
+  private orphansCheckedAt = 0
   private timer: NodeJS.Timeout | undefined
   private stopped = false
   private abort = new AbortController()
@@ -208,6 +213,7 @@ class Worker {
   ) {}
 
   start(): void {
+    this.orphansCheckedAt = Date.now() // a new worker holds no lease yet
     this.schedule(0)
   }
 
@@ -229,6 +235,11 @@ class Worker {
     }
     this.polling = true
     try {
+      // Between claims (none is in flight here): every job leased to this worker is in runningIds.
+      if (Date.now() - this.orphansCheckedAt >= ORPHAN_CHECK_MS) {
+        this.orphansCheckedAt = Date.now()
+        await this.releaseOrphans().catch((err) => log.debug({ err }, 'orphan job check failed'))
+      }
       while (!this.stopped && this.running.size < this.concurrency) {
         const job = await this.claim()
         if (!job) break
@@ -270,8 +281,24 @@ class Worker {
     ).lean<JobDoc>()
   }
 
+  /**
+   * Jobs leased to this live worker that it is not running become claimable: a claim whose reply
+   * was lost, or a failure it could not record, when the database went away (kill -9 of the engine,
+   * a failover). Without this they waited for the claim's lease, the longest of all job kinds.
+   */
+  private async releaseOrphans(): Promise<void> {
+    const mine = [...this.runningIds].map((id) => new mongoose.Types.ObjectId(id))
+    const res = await Job.updateMany(
+      { status: 'running', lockedBy: this.id, _id: mongoose.trusted({ $nin: mine }) },
+      { $set: { lockedUntil: new Date(0) } },
+    )
+    if (res.modifiedCount) log.info({ released: res.modifiedCount }, 'orphaned jobs of this worker released')
+  }
+
   private async run(job: JobDoc): Promise<void> {
     const def = definitions.get(job.name)!
+    const jobId = String(job._id)
+    this.runningIds.add(jobId)
     const extend = async () => {
       await Job.updateOne(
         { _id: job._id, lockedBy: this.id },
@@ -308,6 +335,7 @@ class Worker {
       ).catch(() => {})
     } finally {
       clearInterval(beat)
+      this.runningIds.delete(jobId)
     }
   }
 
@@ -331,6 +359,11 @@ function leaseOf(names: string[]): number {
 }
 
 let worker: Worker | undefined
+
+/** This process's job worker's lease owner id (tests), undefined when it does not run jobs. */
+export function jobWorkerId(): string | undefined {
+  return worker?.id
+}
 
 export function startJobWorker(opts: { concurrency?: number; pollMs?: number } = {}): void {
   if (worker) return
