@@ -2,6 +2,7 @@ import crypto from 'node:crypto'
 import mongoose, { Schema } from 'mongoose'
 import { log } from './logger.js'
 import { OWNER, ownerIsDeadHere } from './owner.js'
+import { isSealed, seal, unseal, UnreadableSealError } from './sealed.js'
 
 /**
  * Persisted jobs: documents in `jobs`, claimed atomically (findOneAndUpdate with a lease), so any
@@ -23,13 +24,19 @@ const JobSchema = new Schema(
     dedupeKey: { type: String },
     lastError: { type: String },
     finishedAt: { type: Date },
+    /** When a finished job is deleted (TTL): kept a while for the operations page, then gone with its payload. */
+    expiresAt: { type: Date },
   },
   { timestamps: true, minimize: false },
 )
 JobSchema.index({ status: 1, runAt: 1 })
 JobSchema.index({ dedupeKey: 1 }, { unique: true, sparse: true })
+JobSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 })
+/** How long finished jobs stay in `jobs` (the operations page lists failed ones and counts done ones). */
+export const DONE_JOBS_KEPT_MS = 14 * 24 * 3600_000
+export const FAILED_JOBS_KEPT_MS = 90 * 24 * 3600_000
 /** A stored job as `lean()` returns it; `payload` is typed by `JobPayloads` on the way in only. */
-type JobDoc = Omit<mongoose.InferSchemaType<typeof JobSchema>, 'payload'> & {
+export type JobDoc = Omit<mongoose.InferSchemaType<typeof JobSchema>, 'payload'> & {
   _id: mongoose.Types.ObjectId
   payload: unknown
   createdAt: Date
@@ -89,17 +96,20 @@ export function registerJobs(handlers: JobHandlers): void {
 /**
  * Queues a job. With `session` (a transaction) the job is written with the caller's other writes,
  * all or nothing: the work a write owes (mail, follow-up jobs) cannot be lost to a crash between
- * the two; call `wakeJobWorker()` after the commit.
+ * the two; call `wakeJobWorker()` after the commit. `sealed`: the payload holds a secret or personal
+ * data (an access code, a link that signs someone in, a mail): it is stored encrypted (core/sealed.ts),
+ * the handler gets it as given, and it is erased once the job is done.
  */
 export async function enqueueJob<N extends JobName>(
   name: N,
   payload: JobPayloads[N],
-  opts: { runAt?: Date; dedupeKey?: string; session?: mongoose.ClientSession } = {},
+  opts: { runAt?: Date; dedupeKey?: string; session?: mongoose.ClientSession; sealed?: boolean } = {},
 ): Promise<string> {
   const session = opts.session
   const def = definitions.get(name)
   const runAt = opts.runAt ?? new Date()
-  const fields = { name, payload, runAt, maxAttempts: def?.maxAttempts ?? 5 }
+  const stored = opts.sealed ? seal(payload) : payload
+  const fields = { name, payload: stored, runAt, maxAttempts: def?.maxAttempts ?? 5 }
   let id: string
   if (opts.dedupeKey) {
     // Re-scheduling the same thing replaces the queued job instead of adding a second one.
@@ -124,73 +134,6 @@ export function wakeJobWorker(): void {
 /** Removes queued jobs with this key (e.g. a scheduled news item was published by hand). */
 export async function cancelJob(dedupeKey: string, session?: mongoose.ClientSession): Promise<void> {
   await Job.deleteMany({ dedupeKey, status: 'queued' }, { session })
-}
-
-/** Jobs by name and state (`queued` is "waiting"), for the operations page; finished (`done`) ones are counted too. */
-export async function jobQueueState(): Promise<
-  { name: string; queued: number; running: number; failed: number; done: number }[]
-> {
-  const rows = await Job.aggregate<{ _id: { name: string; status: string }; n: number }>([
-    { $group: { _id: { name: '$name', status: '$status' }, n: { $sum: 1 } } },
-  ])
-  const by = new Map<string, { name: string; queued: number; running: number; failed: number; done: number }>()
-  for (const r of rows) {
-    const name = String(r._id.name)
-    const row = by.get(name) ?? { name, queued: 0, running: 0, failed: 0, done: 0 }
-    const status = r._id.status as 'queued' | 'running' | 'failed' | 'done'
-    if (status in row) row[status] += r.n
-    by.set(name, row)
-  }
-  return [...by.values()].sort((a, b) => a.name.localeCompare(b.name))
-}
-
-export interface FailedJobView {
-  id: string
-  name: string
-  attempts: number
-  maxAttempts: number
-  /** The first line of the last error (the stack stays in the logs and the document). */
-  lastError: string | null
-  createdAt: string
-  finishedAt: string | null
-}
-const toFailedView = (j: JobDoc): FailedJobView => ({
-  id: String(j._id),
-  name: j.name,
-  attempts: j.attempts ?? 0,
-  maxAttempts: j.maxAttempts ?? 0,
-  lastError: j.lastError ? j.lastError.split('\n')[0].slice(0, 500) : null,
-  createdAt: new Date(j.createdAt).toISOString(),
-  finishedAt: j.finishedAt ? new Date(j.finishedAt).toISOString() : null,
-})
-
-/** The most recently failed jobs (gave up after their last attempt), newest first. */
-export async function listFailedJobs(limit = 50): Promise<FailedJobView[]> {
-  const docs = await Job.find({ status: 'failed' }).sort({ finishedAt: -1, _id: -1 }).limit(limit).lean<JobDoc[]>()
-  return docs.map(toFailedView)
-}
-
-/**
- * Puts a failed job back in the queue with a fresh set of attempts, to run now. Only a failed job
- * (one conditional update, so two admins retrying at once queue it once): null when there is no
- * such failed job.
- */
-export async function retryFailedJob(id: string): Promise<{ id: string; name: string } | null> {
-  if (!/^[0-9a-f]{24}$/i.test(id)) return null
-  const doc = await Job.findOneAndUpdate(
-    { _id: new mongoose.Types.ObjectId(id), status: 'failed' },
-    { $set: { status: 'queued', runAt: new Date(), attempts: 0, lockedUntil: null }, $unset: { finishedAt: 1 } },
-    { returnDocument: 'after' },
-  ).lean<JobDoc>()
-  if (!doc) return null
-  worker?.wake()
-  return { id: String(doc._id), name: doc.name }
-}
-
-/** Whether a job with this id exists at all (a retry of an unknown id is 404, of a live one 409). */
-export async function jobExists(id: string): Promise<boolean> {
-  if (!/^[0-9a-f]{24}$/i.test(id)) return false
-  return (await Job.exists({ _id: new mongoose.Types.ObjectId(id) })) !== null
 }
 
 /** How often a worker looks for jobs leased to it that it is not running (see releaseOrphans). */
@@ -311,15 +254,29 @@ class Worker {
       // The claim took the longest lease of all job kinds; this job's own lease replaces it, so a
       // crashed worker's mail job is taken over after its lease, not a transcoding job's.
       await extend()
-      await def.handler(job.payload, {
+      await def.handler(isSealed(job.payload) ? unseal(job.payload) : job.payload, {
         jobId: String(job._id),
         attempt: job.attempts,
         heartbeat: extend,
         signal: this.abort.signal,
       })
-      await Job.updateOne({ _id: job._id }, { $set: { status: 'done', finishedAt: new Date(), lockedUntil: null } })
+      const now = Date.now()
+      await Job.updateOne(
+        { _id: job._id },
+        {
+          $set: {
+            status: 'done',
+            finishedAt: new Date(now),
+            lockedUntil: null,
+            expiresAt: new Date(now + DONE_JOBS_KEPT_MS),
+            // A sealed payload's secret has served its purpose.
+            ...(isSealed(job.payload) ? { payload: {} } : {}),
+          },
+        },
+      )
     } catch (err) {
-      const final = job.attempts >= def.maxAttempts
+      // A payload that cannot be unsealed never will be: no retries.
+      const final = job.attempts >= def.maxAttempts || err instanceof UnreadableSealError
       log.warn({ err, job: job.name, attempt: job.attempts, final }, 'job failed')
       await Job.updateOne(
         { _id: job._id },
@@ -329,7 +286,7 @@ class Worker {
             runAt: new Date(Date.now() + def.backoffMs(job.attempts)),
             lastError: String((err as Error)?.stack ?? err).slice(0, 4000),
             lockedUntil: null,
-            ...(final ? { finishedAt: new Date() } : {}),
+            ...(final ? { finishedAt: new Date(), expiresAt: new Date(Date.now() + FAILED_JOBS_KEPT_MS) } : {}),
           },
         },
       ).catch(() => {})
@@ -369,7 +326,7 @@ export function startJobWorker(opts: { concurrency?: number; pollMs?: number } =
   if (worker) return
   const w = (worker = new Worker(opts.concurrency ?? 2, opts.pollMs ?? 1000))
   // Jobs a killed process on this machine was running are taken over at once, not after their lease.
-  void releaseJobsOfDeadWorkers()
+  void Promise.all([releaseJobsOfDeadWorkers(), stampFinishedJobs()])
     .catch((err) => log.warn({ err }, 'could not release the jobs of dead workers'))
     .finally(() => w.start())
 }
@@ -392,6 +349,15 @@ export async function releaseJobsOfDeadWorkers(): Promise<number> {
   }
   if (released) log.info({ released }, 'jobs of dead workers released')
   return released
+}
+
+/** Finished jobs stored before they had an expiry get one from now (they were kept forever). */
+export async function stampFinishedJobs(now = Date.now()): Promise<void> {
+  for (const [status, kept] of [
+    ['done', DONE_JOBS_KEPT_MS],
+    ['failed', FAILED_JOBS_KEPT_MS],
+  ] as const)
+    await Job.updateMany({ status, expiresAt: null }, { $set: { expiresAt: new Date(now + kept) } })
 }
 
 export async function stopJobWorker(graceMs = 10_000): Promise<void> {

@@ -54,13 +54,16 @@ export function renderMail(req: MailRequest): { subject: string; text: string } 
   return { subject: t(req.lng, `${req.template}.subject`, vars), text: t(req.lng, `${req.template}.text`, vars) }
 }
 
-/** Sends now; if the transport fails, a persisted job retries later so no message is lost. */
+/**
+ * Sends now; if the transport fails, a persisted job retries later so no message is lost. The job's
+ * payload is sealed: a mail carries personal data and often a secret (a link that signs in, a code).
+ */
 export async function sendMail(req: MailRequest): Promise<void> {
   try {
     await deliver(req)
   } catch (err) {
-    log.warn({ err, to: req.to, template: req.template }, 'mail delivery failed, queued for retry')
-    await enqueueJob('mail.send', req)
+    log.warn({ err, template: req.template }, 'mail delivery failed, queued for retry')
+    await enqueueJob('mail.send', req, { sealed: true })
   }
 }
 

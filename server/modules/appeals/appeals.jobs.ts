@@ -29,7 +29,8 @@ declare module '../../core/jobs.js' {
     /**
      * The mails a new appeal owes: the guest's confirmation link, or, once registered, the
      * author's receipt and the council's notice. Queued in the transaction that writes
-     * the appeal (the access code and link exist in plain text nowhere else: they ride here).
+     * the appeal, sealed: the access code and link exist in plain text nowhere else, and are
+     * erased once the mails are sent.
      */
     'appeals.announce':
       | { appealId: string; kind: 'confirm'; accessCode: string; confirmUrl: string }

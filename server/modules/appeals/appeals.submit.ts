@@ -131,7 +131,7 @@ export async function submitAppeal(
         token
           ? { appealId: String(id), kind: 'confirm', accessCode, confirmUrl: confirmUrl! }
           : { appealId: String(id), kind: 'registered', accessCode },
-        { session },
+        { session, sealed: true },
       )
       return appeal
     })

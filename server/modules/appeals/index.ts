@@ -5,6 +5,7 @@ import { councilAppealStats, startResponseDaysBackfill, stopResponseDaysBackfill
 import { appealsRouter } from './appeals.routes.js'
 import { removeUncommittedAttachments } from './appeals.submit.js'
 import { log } from '../../core/logger.js'
+import { eraseFinishedPlainPayloads } from '../../core/jobs-admin.js'
 
 registerCouncilStats('appeals', councilAppealStats)
 
@@ -17,6 +18,9 @@ export const appealsModule: KenesModule = {
     // Attachments stored by a process killed before its appeal was committed.
     const removed = await removeUncommittedAttachments()
     if (removed.length) log.info({ removed }, 'attachments of appeals never committed removed')
+    // Announcements sent before their payloads were sealed still held access codes and links.
+    const erased = await eraseFinishedPlainPayloads('appeals.announce')
+    if (erased) log.info({ erased }, 'access codes of announced appeals erased from finished jobs')
   },
   stop: stopResponseDaysBackfill,
 }

@@ -12,6 +12,7 @@ import {
 import { AppError, authRequired, isDuplicateKey, notFound, validationFailed } from '../../core/errors.js'
 import { afterKey, decodeCursor, encodeCursor, invalidCursor } from '../../core/http.js'
 import { reencodeImage } from '../../core/images.js'
+import { wakeJobWorker } from '../../core/jobs.js'
 import { assertCan, can, type Actor, type MaybeActor } from '../../core/policy.js'
 import {
   markUncommitted,
@@ -26,7 +27,7 @@ import { almatyYear, workingDeadline } from '../appeals/index.js'
 import { findUserById } from '../users/index.js'
 import { codeMatches, hashCode, loadTicketFor, newAccessCode } from './support.access.js'
 import { Ticket, TicketCounter, type TicketDoc } from './support.model.js'
-import { notifyTicketAuthor } from './support.notify.js'
+import { queueTicketMail } from './support.notify.js'
 import { toTicketView } from './support.view.js'
 
 const trusted = mongoose.trusted
@@ -85,24 +86,28 @@ export async function createTicket(
       })
     }
     const accessCode = actor ? undefined : newAccessCode()
-    const doc = (
-      await Ticket.create({
-        _id: id,
-        number: await nextNumber(now),
-        category: body.category,
-        subject: body.subject,
-        text: body.text,
-        author: actor
-          ? { userId: actor.id, name: actor.displayName, email: actor.email, lng: actor.locale }
-          : { userId: null, name: body.contact!.name, email: body.contact!.email, lng },
-        accessCodeHash: accessCode ? hashCode(accessCode) : null,
-        status: 'new',
-        firstResponseDueAt: workingDeadline(now, FIRST_RESPONSE_WORKING_DAYS),
-        attachments,
-      })
-    ).toObject() as TicketDoc
+    const fields = {
+      _id: id,
+      number: await nextNumber(now),
+      category: body.category,
+      subject: body.subject,
+      text: body.text,
+      author: actor
+        ? { userId: actor.id, name: actor.displayName, email: actor.email, lng: actor.locale }
+        : { userId: null, name: body.contact!.name, email: body.contact!.email, lng },
+      accessCodeHash: accessCode ? hashCode(accessCode) : null,
+      status: 'new',
+      firstResponseDueAt: workingDeadline(now, FIRST_RESPONSE_WORKING_DAYS),
+      attachments,
+    }
+    // The ticket and its receipt mail are written together: both or neither.
+    const doc = await mongoose.connection.transaction(async (session) => {
+      const [created] = await Ticket.create([fields], { session })
+      await queueTicketMail({ ticketId: String(id), template: 'received', accessCode }, session)
+      return created.toObject() as TicketDoc
+    })
+    wakeJobWorker()
     if (marker) await fs.rm(marker, { force: true })
-    await notifyTicketAuthor(doc, 'received', { accessCode: accessCode ?? '' })
     return {
       id: String(id),
       number: doc.number,
@@ -206,13 +211,18 @@ export async function addMessage(actor: MaybeActor, id: string, code: string | u
     if (!ticket.firstResponseAt) set.firstResponseAt = now
     if (ticket.status === 'new') set.status = 'in_progress'
   } else if (ticket.status === 'waiting' || ticket.status === 'resolved') set.status = 'in_progress'
-  const doc = await Ticket.findOneAndUpdate(
-    { _id: ticket._id, status: trusted({ $ne: 'closed' }) },
-    { $push: { messages: message }, ...(Object.keys(set).length ? { $set: set } : {}) },
-    { returnDocument: 'after' },
-  ).lean<TicketDoc>()
+  const doc = await mongoose.connection.transaction(async (session) => {
+    const updated = await Ticket.findOneAndUpdate(
+      { _id: ticket._id, status: trusted({ $ne: 'closed' }) },
+      { $push: { messages: message }, ...(Object.keys(set).length ? { $set: set } : {}) },
+      { returnDocument: 'after', session },
+    ).lean<TicketDoc>()
+    if (updated && access === 'staff')
+      await queueTicketMail({ ticketId: id, template: 'answered', messageId: String(message._id) }, session)
+    return updated
+  })
   if (!doc) throw new AppError(409, 'support.closed')
-  if (access === 'staff') await notifyTicketAuthor(doc, 'answered', { text })
+  wakeJobWorker()
   return toTicketView(doc, access).messages.at(-1)!
 }
 
@@ -232,13 +242,18 @@ export async function updateTicket(actor: Actor, id: string, body: UpdateTicketB
   }
   const statusChanged = body.status !== undefined && body.status !== ticket.status
   if (statusChanged) set.status = body.status
-  const doc = await Ticket.findOneAndUpdate(
-    { _id: ticket._id },
-    { $set: set },
-    { returnDocument: 'after' },
-  ).lean<TicketDoc>()
+  const doc = await mongoose.connection.transaction(async (session) => {
+    const updated = await Ticket.findOneAndUpdate(
+      { _id: ticket._id },
+      { $set: set },
+      { returnDocument: 'after', session },
+    ).lean<TicketDoc>()
+    if (updated && statusChanged)
+      await queueTicketMail({ ticketId: id, template: 'status_changed', status: updated.status }, session)
+    return updated
+  })
   if (!doc) throw notFound('ticket')
-  if (statusChanged) await notifyTicketAuthor(doc, 'status_changed')
+  wakeJobWorker()
   return toTicketView(doc, 'staff')
 }
 
