@@ -192,7 +192,7 @@ route(
   },
   async ({ body }) => {
     // The lookup and the mail happen in a job: the answer does not depend on the account existing.
-    await enqueueJob('users.password_reset_mail', { email: body.email })
+    await enqueueJob('users.password_reset_mail', { email: body.email }, { sealed: true })
   },
 )
 
@@ -228,7 +228,7 @@ route(
     use: [rateLimit(resendLimiter, (req) => actorOf(req)?.id ?? '')],
   },
   async ({ actor }) => {
-    await users.sendVerificationMail(actor.id)
+    await users.queueVerificationMail(actor.id)
   },
 )
 

@@ -5,7 +5,13 @@ import type { KenesModule } from '../../core/module.js'
 import { configuredLimiter } from '../../core/rate-limit.js'
 import { authRouter } from './auth.routes.js'
 import { usersRouter } from './users.routes.js'
-import { ensureAdmin, loadActor, sendPasswordResetMail, verifyCredentials } from './users.service.js'
+import {
+  ensureAdmin,
+  loadActor,
+  sendPasswordResetMail,
+  sendVerificationMail,
+  verifyCredentials,
+} from './users.service.js'
 
 registerAuthProvider({ verifyCredentials, loadActor })
 /** At most `PASSWORD_FORGOT_MAX_PER_EMAIL_HOUR` reset mails per address and hour; more requests still get 202 but send nothing. */
@@ -16,6 +22,8 @@ const perAddress = configuredLimiter('password_forgot_email', (c) => ({
 declare module '../../core/jobs.js' {
   interface JobPayloads {
     'users.password_reset_mail': { email: string }
+    /** A new verification link for the account (registration, "send again"); made when the job runs. */
+    'users.verification_mail': { userId: string }
   }
 }
 const jobs: JobHandlers = {
@@ -30,6 +38,7 @@ const jobs: JobHandlers = {
     },
     maxAttempts: 3,
   },
+  'users.verification_mail': { run: ({ userId }) => sendVerificationMail(userId), maxAttempts: 5 },
 }
 
 const api = Router()

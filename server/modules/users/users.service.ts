@@ -15,7 +15,7 @@ import { log } from '../../core/logger.js'
 import type { Actor } from '../../core/policy.js'
 import { findLiveCouncil } from '../councils/index.js'
 import { noteUserActivity } from './users.activity.js'
-import { sendVerificationMail } from './users.tokens.js'
+import { queueVerificationMail } from './users.tokens.js'
 import { userFilter } from './users.admin.js'
 import { User, UserToken, type UserDoc } from './users.model.js'
 
@@ -152,7 +152,7 @@ export async function createUserDirect(input: CreateUserInput): Promise<PublicUs
   }
 }
 
-/** Self-registration: always a citizen; a verification link is e-mailed. */
+/** Self-registration: always a citizen; a verification link is e-mailed (a queued job: SMTP is not waited for). */
 export async function register(body: RegisterBody, lng: Lang): Promise<{ user: PublicUser; actor: Actor }> {
   const user = await createUserDirect({
     email: body.email,
@@ -161,7 +161,7 @@ export async function register(body: RegisterBody, lng: Lang): Promise<{ user: P
     locale: body.locale ?? lng,
     roles: ['citizen'],
   })
-  await sendVerificationMail(user.id)
+  await queueVerificationMail(user.id)
   const doc = await User.findById(user.id).lean<UserDoc>()
   return { user, actor: toActor(doc!) }
 }
@@ -213,7 +213,13 @@ export async function countActiveUsers(from: Date, to: Date = new Date()): Promi
 
 // ---------- e-mailed tokens ----------
 // Verification and reset links: users.tokens.ts.
-export { resetPassword, sendPasswordResetMail, sendVerificationMail, verifyEmail } from './users.tokens.js'
+export {
+  queueVerificationMail,
+  resetPassword,
+  sendPasswordResetMail,
+  sendVerificationMail,
+  verifyEmail,
+} from './users.tokens.js'
 
 // ---------- self-service ----------
 /** Checks the current password; on success sets the new one and ends the user's other sessions. */

@@ -6,6 +6,7 @@ import type { Lang } from '../../../shared/schemas/common.js'
 import { destroyUserSessions } from '../../core/auth/session.js'
 import { currentConfig } from '../../core/config.js'
 import { AppError } from '../../core/errors.js'
+import { enqueueJob } from '../../core/jobs.js'
 import { sendMail } from '../../core/mail.js'
 import { User, UserToken, type UserDoc } from './users.model.js'
 import { hashPassword } from './users.service.js'
@@ -38,6 +39,11 @@ async function consumeToken(token: string, kind: 'verify_email' | 'reset_passwor
   ).lean<{ userId: mongoose.Types.ObjectId }>()
   if (!doc) throw new AppError(400, 'auth.invalid_token')
   return doc.userId
+}
+
+/** Queues the verification mail; the link is made when the job runs, so no token waits in the queue. */
+export async function queueVerificationMail(userId: string): Promise<void> {
+  await enqueueJob('users.verification_mail', { userId })
 }
 
 export async function sendVerificationMail(userId: string): Promise<void> {
