@@ -1,8 +1,8 @@
-import zlib from 'node:zlib'
 import crypto from 'node:crypto'
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
 import type { Response } from 'express'
 import type { Lang } from '../../shared/schemas/common.js'
+import { answer, encoded, encodingFor, KEEP_ON_304, varyOf, type Entry } from './cache-answer.js'
 import { fromAcceptLanguage } from './i18n.js'
 
 /**
@@ -33,17 +33,6 @@ export interface PublicCacheOptions {
   maxBytes?: number
 }
 
-interface Entry {
-  body: Buffer
-  /** The body compressed for clients that accept it, made on the first hit that asks (slow lines). */
-  encoded?: { br?: Buffer; gzip?: Buffer }
-  headers: Record<string, string | string[]>
-  etag: string
-  tags: readonly string[]
-  expires: number
-  notModified: Record<string, string | string[]>
-}
-
 const SESSION_COOKIE = 'kenes.sid='
 const DROP_HEADERS = new Set([
   'set-cookie',
@@ -54,8 +43,6 @@ const DROP_HEADERS = new Set([
   'x-request-id',
   'content-length',
 ])
-const KEEP_ON_304 = ['etag', 'cache-control', 'content-language', 'vary', 'x-cache']
-
 class PublicCache {
   private readonly entries = new Map<string, Entry>()
   private bytes = 0
@@ -185,12 +172,6 @@ function languageOf(url: string, cookie: string | undefined, accept: string | un
   return lng
 }
 
-function ifNoneMatch(header: string | undefined, etag: string): boolean {
-  if (!header) return false
-  if (header.trim() === '*') return true
-  return header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag.replace(/^W\//, ''))
-}
-
 /**
  * Wraps the app's request listener (installed by core/server.ts). With the cache disabled it
  * returns the app itself: no cost at all.
@@ -263,48 +244,6 @@ const CAPTURED = Symbol.for('kenes.publicCache.captured')
 /** True for a response the public cache is recording (app.ts's compression skips it). */
 export const isCapturedForCache = (req: IncomingMessage): boolean =>
   (req as IncomingMessage & { [CAPTURED]?: boolean })[CAPTURED] === true
-
-const COMPRESS_MIN_BYTES = 1024
-const varyOf = (hit: Entry) =>
-  [...new Set([...String(hit.headers.vary ?? '').split(/,\s*/), 'Accept-Encoding'].filter(Boolean))].join(', ')
-function encodingFor(req: IncomingMessage, hit: Entry): 'br' | 'gzip' | undefined {
-  if (hit.body.length < COMPRESS_MIN_BYTES) return undefined
-  const accept = String(req.headers['accept-encoding'] ?? '')
-  if (/\bbr\b/.test(accept)) return 'br'
-  if (/\bgzip\b/.test(accept)) return 'gzip'
-  return undefined
-}
-
-function answer(req: IncomingMessage, res: ServerResponse, hit: Entry): void {
-  if (ifNoneMatch(req.headers['if-none-match'], hit.etag)) {
-    res.writeHead(304, hit.notModified)
-    res.end()
-    return
-  }
-  const encoding = encodingFor(req, hit)
-  if (!encoding) {
-    res.writeHead(200, { ...hit.headers, vary: varyOf(hit) })
-    res.end(req.method === 'HEAD' ? undefined : hit.body)
-    return
-  }
-  const body = encoded(hit, encoding)
-  res.writeHead(200, {
-    ...hit.headers,
-    'content-encoding': encoding,
-    'content-length': String(body.length),
-    vary: varyOf(hit),
-  })
-  res.end(req.method === 'HEAD' ? undefined : body)
-}
-
-/** The entry's body in `encoding`, compressed once and kept with the entry. */
-function encoded(hit: Entry, encoding: 'br' | 'gzip'): Buffer {
-  hit.encoded ??= {}
-  return (hit.encoded[encoding] ??=
-    encoding === 'br'
-      ? zlib.brotliCompressSync(hit.body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } })
-      : zlib.gzipSync(hit.body, { level: 6 }))
-}
 
 /**
  * Records what the app sends for a miss and stores it if the route opted in; the miss itself is
