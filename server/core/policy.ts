@@ -47,3 +47,13 @@ export function assertCan(actor: MaybeActor, right: Right, scope?: Scope): asser
 export function hasRole(actor: MaybeActor, ...roles: Role[]): boolean {
   return Boolean(actor && actor.roles.some((r) => roles.includes(r)))
 }
+
+/**
+ * Who wrote a submission a guest may also make (an appeal, a support ticket): the signed-in person's
+ * account, or the contact the guest gave (the route checked that exactly one of the two is there).
+ */
+export function authorRecord(actor: Actor | null, contact: { name: string; email: string } | undefined, lng: Lang) {
+  return actor
+    ? { userId: actor.id, name: actor.displayName, email: actor.email, lng: actor.locale }
+    : { userId: null, name: contact!.name, email: contact!.email, lng }
+}

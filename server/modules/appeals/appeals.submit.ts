@@ -4,7 +4,7 @@ import type { CreateAppealBody } from '../../../shared/schemas/appeals.js'
 import type { Lang } from '../../../shared/schemas/common.js'
 import { currentConfig } from '../../core/config.js'
 import { AppError, isDuplicateKey, validationFailed } from '../../core/errors.js'
-import type { Actor } from '../../core/policy.js'
+import { authorRecord, type Actor } from '../../core/policy.js'
 import { markUncommitted, randomName, removeStored, storeFile, sweepUncommitted } from '../../core/storage.js'
 import { safeFileName, type UploadedFile } from '../../core/uploads.js'
 import { findCouncilSummary } from '../councils/index.js'
@@ -106,9 +106,7 @@ export async function submitAppeal(
       subject: body.subject,
       text: body.text,
       isPublic: body.isPublic,
-      author: actor
-        ? { userId: actor.id, name: actor.displayName, email: actor.email, lng: actor.locale }
-        : { userId: null, name: body.contact!.name, email: body.contact!.email, lng },
+      author: authorRecord(actor, body.contact, lng),
       accessCodeHash: hashSecret(accessCode),
       confirm: token
         ? { tokenHash: hashSecret(token), expiresAt: new Date(now.getTime() + CONFIRM_TTL_MS) }

@@ -13,7 +13,7 @@ import { AppError, authRequired, isDuplicateKey, notFound, validationFailed } fr
 import { afterKey, decodeCursor, encodeCursor, invalidCursor } from '../../core/http.js'
 import { reencodeImage } from '../../core/images.js'
 import { wakeJobWorker } from '../../core/jobs.js'
-import { assertCan, can, type Actor, type MaybeActor } from '../../core/policy.js'
+import { assertCan, authorRecord, can, type Actor, type MaybeActor } from '../../core/policy.js'
 import {
   markUncommitted,
   randomName,
@@ -92,9 +92,7 @@ export async function createTicket(
       category: body.category,
       subject: body.subject,
       text: body.text,
-      author: actor
-        ? { userId: actor.id, name: actor.displayName, email: actor.email, lng: actor.locale }
-        : { userId: null, name: body.contact!.name, email: body.contact!.email, lng },
+      author: authorRecord(actor, body.contact, lng),
       accessCodeHash: accessCode ? hashCode(accessCode) : null,
       status: 'new',
       firstResponseDueAt: workingDeadline(now, FIRST_RESPONSE_WORKING_DAYS),

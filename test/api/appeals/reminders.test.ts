@@ -11,21 +11,7 @@ import { waitForMail } from '../../helpers/outbox.js'
 import { startTestServer, type TestServer } from '../../helpers/server.js'
 import { DEFAULT_PASSWORD, createUser } from '../../helpers/users.js'
 import { PDF, appealBody, createCouncil, filesUnder, guestContact, submitAs } from './fixtures.js'
-
-/** Polls a condition a bounded number of times (the job worker polls the jobs collection every second). */
-async function eventually<T>(
-  fn: () => Promise<T | null | undefined | false>,
-  what: string,
-  timeoutMs = 8000,
-): Promise<T> {
-  const until = Date.now() + timeoutMs
-  for (;;) {
-    const v = await fn()
-    if (v) return v
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
+import { eventually } from '../../helpers/eventually.js'
 
 describe('appeals: reminders are persisted jobs that survive a restart', () => {
   let root: string

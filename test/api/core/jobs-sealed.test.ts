@@ -14,6 +14,7 @@ import {
 import { retryFailedJob } from '../../../server/core/jobs-admin.js'
 import { sendMail } from '../../../server/core/mail.js'
 import { Agent } from '../../helpers/agent.js'
+import { eventually } from '../../helpers/eventually.js'
 import { waitForMail } from '../../helpers/outbox.js'
 import { startTestServer, type TestServer } from '../../helpers/server.js'
 import { appealBody, createCouncil, guestContact } from '../appeals/fixtures.js'
@@ -27,16 +28,6 @@ declare module '../../../server/core/jobs.js' {
 const DAY = 86_400_000
 /** The stored document as the database holds it (no mongoose casting), as text. */
 const rawText = async (id: unknown) => JSON.stringify(await Job.collection.findOne({ _id: id as never }))
-
-async function until<T>(what: string, check: () => Promise<T | null | undefined>, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await check()
-    if (v) return v
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
 
 describe('jobs: sealed payloads and expiry of finished jobs', function () {
   this.timeout(30_000)
@@ -57,7 +48,7 @@ describe('jobs: sealed payloads and expiry of finished jobs', function () {
     const stored = await Job.collection.findOne({ _id: new mongoose.Types.ObjectId(id) })
     expect(stored!.payload.sealed).to.match(/^v1\.[A-Za-z0-9_-]{40,}$/)
     expect(JSON.stringify(stored)).not.to.include(secret)
-    const done = await until('the job to finish', () => Job.findOne({ _id: id, status: 'done' }).lean())
+    const done = await eventually(() => Job.findOne({ _id: id, status: 'done' }).lean(), 'the job to finish')
     expect(received).to.deep.include({ secret, n: 42 })
     expect(done.payload).to.deep.equal({})
     expect(await rawText(done._id)).not.to.include(secret)
@@ -68,7 +59,7 @@ describe('jobs: sealed payloads and expiry of finished jobs', function () {
 
   it('keeps a plain payload until the job expires', async () => {
     const id = await enqueueJob('test.sealed', { secret: 'not-secret', n: 1 })
-    const done = await until('the job to finish', () => Job.findOne({ _id: id, status: 'done' }).lean())
+    const done = await eventually(() => Job.findOne({ _id: id, status: 'done' }).lean(), 'the job to finish')
     expect(done.payload).to.deep.equal({ secret: 'not-secret', n: 1 })
     expect(done.expiresAt!.getTime() - done.finishedAt!.getTime()).to.equal(DONE_JOBS_KEPT_MS)
   })
@@ -83,7 +74,7 @@ describe('jobs: sealed payloads and expiry of finished jobs', function () {
     const sealed = (job!.payload as { sealed: string }).sealed
     const flipped = sealed.slice(0, -2) + (sealed.at(-2) === 'A' ? 'B' : 'A') + sealed.at(-1)
     await Job.updateOne({ _id: id }, { $set: { payload: { sealed: flipped }, runAt: new Date() } })
-    const failed = await until('the job to fail', () => Job.findOne({ _id: id, status: 'failed' }).lean())
+    const failed = await eventually(() => Job.findOne({ _id: id, status: 'failed' }).lean(), 'the job to fail')
     expect(failed.attempts).to.equal(1)
     expect(failed.lastError).to.include('sealed value unreadable')
     expect(failed.expiresAt!.getTime() - failed.finishedAt!.getTime()).to.be.closeTo(FAILED_JOBS_KEPT_MS, 1000)
@@ -123,8 +114,10 @@ describe('jobs: sealed payloads and expiry of finished jobs', function () {
     expect(mail.text).to.include(res.body.accessCode)
     const token = new URL(/https?:\/\/\S+confirm\S*/.exec(mail.text)![0]).searchParams.get('token')!
     expect(token).to.have.length.greaterThan(10)
-    const job = await until('the announcement to be done', () =>
-      Job.findOne({ name: 'appeals.announce', status: 'done', createdAt: mongoose.trusted({ $gte: since }) }).lean(),
+    const job = await eventually(
+      () =>
+        Job.findOne({ name: 'appeals.announce', status: 'done', createdAt: mongoose.trusted({ $gte: since }) }).lean(),
+      'the announcement to be done',
     )
     const all = JSON.stringify(await Job.collection.find({ name: 'appeals.announce' }).toArray())
     expect(all).not.to.include(res.body.accessCode)
