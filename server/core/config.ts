@@ -31,6 +31,7 @@ const EnvSchema = z.object({
   ADMIN_EMAIL: optional,
   ADMIN_PASSWORD: optional,
   SESSION_SECRET: optional,
+  SESSION_SECRET_PREVIOUS: optional,
   SMTP_URL: optional,
   MAIL_FROM: z.string().default('Kenes <no-reply@kenes.local>'),
   VIDEO_MAX_BYTES: z.coerce
@@ -102,6 +103,8 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
     adminEmail: e.ADMIN_EMAIL,
     adminPassword: e.ADMIN_PASSWORD,
     sessionSecret: e.SESSION_SECRET ?? developmentSecret(dataDir),
+    /** The secret being rotated out: sessions it signed and job payloads it sealed stay readable. */
+    sessionSecretPrevious: e.SESSION_SECRET_PREVIOUS,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     videoMaxBytes: e.VIDEO_MAX_BYTES,

@@ -1,5 +1,6 @@
 import mongoose from 'mongoose'
 import { Job, wakeJobWorker, type JobDoc, type JobName } from './jobs.js'
+import { seal } from './sealed.js'
 
 /** The operations page's view of the job queue (server/modules/health/operations.ts). */
 
@@ -77,18 +78,24 @@ export async function jobExists(id: string): Promise<boolean> {
 }
 
 /**
- * Start-up of a module whose job payloads once carried a secret in plain text: erases the payloads of
- * its finished jobs stored before they were sealed (a sealed one is erased when done).
+ * Start-up of a module whose job payloads carried a secret or personal data in plain text before they
+ * were sealed: the unfinished and failed ones are sealed in place (a retry still works), the done
+ * ones erased. Safe on every start of every process (the second run finds nothing).
  */
-export async function eraseFinishedPlainPayloads(name: JobName): Promise<number> {
-  const res = await Job.updateMany(
-    {
-      name,
-      status: 'done',
-      'payload.sealed': mongoose.trusted({ $exists: false }),
-      payload: mongoose.trusted({ $ne: {} }),
-    },
+export async function protectPlainPayloads(name: JobName): Promise<{ sealed: number; erased: number }> {
+  const plain = { name, 'payload.sealed': mongoose.trusted({ $exists: false }) }
+  const done = await Job.updateMany(
+    { ...plain, status: 'done', payload: mongoose.trusted({ $ne: {} }) },
     { $set: { payload: {} } },
   )
-  return res.modifiedCount
+  const open = await Job.find(
+    { ...plain, status: mongoose.trusted({ $in: ['queued', 'running', 'failed'] }) },
+    { payload: 1 },
+  ).lean<Pick<JobDoc, '_id' | 'payload'>[]>()
+  let sealed = 0
+  for (const j of open) {
+    const res = await Job.updateOne({ _id: j._id, ...plain }, { $set: { payload: seal(j.payload) } })
+    sealed += res.modifiedCount
+  }
+  return { sealed, erased: done.modifiedCount }
 }

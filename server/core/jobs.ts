@@ -2,7 +2,7 @@ import crypto from 'node:crypto'
 import mongoose, { Schema } from 'mongoose'
 import { log } from './logger.js'
 import { OWNER, ownerIsDeadHere } from './owner.js'
-import { isSealed, seal, unseal, UnreadableSealError } from './sealed.js'
+import { isSealed, seal, unseal } from './sealed.js'
 
 /**
  * Persisted jobs: documents in `jobs`, claimed atomically (findOneAndUpdate with a lease), so any
@@ -249,6 +249,9 @@ class Worker {
       )
     }
     const beat = setInterval(() => void extend().catch(() => {}), Math.max(1000, def.leaseMs / 3))
+    // The outcome is written only while the job is still this worker's: one whose lease ran out and
+    // that another worker took (and perhaps finished, erasing a sealed payload) is left to that one.
+    const stillMine = { _id: job._id, lockedBy: this.id, status: 'running' as const }
     beat.unref()
     try {
       // The claim took the longest lease of all job kinds; this job's own lease replaces it, so a
@@ -261,35 +264,30 @@ class Worker {
         signal: this.abort.signal,
       })
       const now = Date.now()
-      await Job.updateOne(
-        { _id: job._id },
-        {
-          $set: {
-            status: 'done',
-            finishedAt: new Date(now),
-            lockedUntil: null,
-            expiresAt: new Date(now + DONE_JOBS_KEPT_MS),
-            // A sealed payload's secret has served its purpose.
-            ...(isSealed(job.payload) ? { payload: {} } : {}),
-          },
+      await Job.updateOne(stillMine, {
+        $set: {
+          status: 'done',
+          finishedAt: new Date(now),
+          lockedUntil: null,
+          expiresAt: new Date(now + DONE_JOBS_KEPT_MS),
+          // A sealed payload's secret has served its purpose.
+          ...(isSealed(job.payload) ? { payload: {} } : {}),
         },
-      )
+      })
     } catch (err) {
-      // A payload that cannot be unsealed never will be: no retries.
-      const final = job.attempts >= def.maxAttempts || err instanceof UnreadableSealError
+      // An unreadable sealed payload is retried too: in a SESSION_SECRET rotation, a process that
+      // has the secret it was sealed under may take it.
+      const final = job.attempts >= def.maxAttempts
       log.warn({ err, job: job.name, attempt: job.attempts, final }, 'job failed')
-      await Job.updateOne(
-        { _id: job._id },
-        {
-          $set: {
-            status: final ? 'failed' : 'queued',
-            runAt: new Date(Date.now() + def.backoffMs(job.attempts)),
-            lastError: String((err as Error)?.stack ?? err).slice(0, 4000),
-            lockedUntil: null,
-            ...(final ? { finishedAt: new Date(), expiresAt: new Date(Date.now() + FAILED_JOBS_KEPT_MS) } : {}),
-          },
+      await Job.updateOne(stillMine, {
+        $set: {
+          status: final ? 'failed' : 'queued',
+          runAt: new Date(Date.now() + def.backoffMs(job.attempts)),
+          lastError: String((err as Error)?.stack ?? err).slice(0, 4000),
+          lockedUntil: null,
+          ...(final ? { finishedAt: new Date(), expiresAt: new Date(Date.now() + FAILED_JOBS_KEPT_MS) } : {}),
         },
-      ).catch(() => {})
+      }).catch(() => {})
     } finally {
       clearInterval(beat)
       this.runningIds.delete(jobId)
@@ -326,7 +324,8 @@ export function startJobWorker(opts: { concurrency?: number; pollMs?: number } =
   if (worker) return
   const w = (worker = new Worker(opts.concurrency ?? 2, opts.pollMs ?? 1000))
   // Jobs a killed process on this machine was running are taken over at once, not after their lease.
-  void Promise.all([releaseJobsOfDeadWorkers(), stampFinishedJobs()])
+  const expiry = stampFinishedJobs().catch((err) => log.warn({ err }, 'could not give finished jobs an expiry'))
+  void Promise.all([releaseJobsOfDeadWorkers(), expiry])
     .catch((err) => log.warn({ err }, 'could not release the jobs of dead workers'))
     .finally(() => w.start())
 }

@@ -69,10 +69,36 @@ export async function sendMail(req: MailRequest): Promise<void> {
 
 let outboxSeq = 0
 
+/**
+ * A transport failure, without the SMTP server's reply or the refused addresses (they name the
+ * recipient): what the logs and a retry job's `lastError` keep.
+ */
+export class MailDeliveryError extends Error {
+  readonly code?: string
+  readonly responseCode?: number
+  readonly command?: string
+  constructor(from: { code?: unknown; responseCode?: unknown; command?: unknown }) {
+    const code = typeof from.code === 'string' ? from.code : undefined
+    const responseCode = typeof from.responseCode === 'number' ? from.responseCode : undefined
+    const command = typeof from.command === 'string' ? from.command.split(' ').slice(0, 2).join(' ') : undefined
+    super(`mail delivery failed: ${[code, responseCode, command].filter((x) => x !== undefined).join(' ') || 'error'}`)
+    this.name = 'MailDeliveryError'
+    Object.assign(this, { code, responseCode, command })
+  }
+}
+
+async function send(message: Parameters<Transporter['sendMail']>[0]) {
+  try {
+    return await getTransport().sendMail(message)
+  } catch (err) {
+    throw new MailDeliveryError((err ?? {}) as Record<string, unknown>)
+  }
+}
+
 async function deliver(req: MailRequest): Promise<void> {
   const config = currentConfig()
   const { subject, text } = renderMail(req)
-  const info = await getTransport().sendMail({
+  const info = await send({
     from: config.mailFrom,
     to: req.to,
     subject,

@@ -4,9 +4,9 @@ import { currentConfig } from './config.js'
 /**
  * Values kept encrypted at rest: a job payload that carries a secret in plain text (a guest's access
  * code, a confirmation or verification link, a mail's personal data) is stored sealed, so the `jobs`
- * collection, its backups and its logs never hold it readable. AES-256-GCM with a key derived from
- * SESSION_SECRET (HKDF); changing that secret makes sealed values still queued unreadable (their
- * jobs fail with `sealed value unreadable`, visible on the operations page).
+ * collection and its backups never hold it readable. AES-256-GCM with a key derived from
+ * SESSION_SECRET (HKDF); a value sealed under SESSION_SECRET_PREVIOUS (a rotation) still opens.
+ * Sealing goes through JSON: Dates and ObjectIds come back as strings.
  */
 export interface Sealed {
   /** `v1.` + base64url(iv ‖ tag ‖ ciphertext of the JSON). */
@@ -14,16 +14,17 @@ export interface Sealed {
 }
 
 const VERSION = 'v1.'
-let cached: { secret: string; key: Buffer } | undefined
-
-function key(): Buffer {
-  const secret = currentConfig().sessionSecret
-  if (cached?.secret !== secret) {
-    const k = Buffer.from(crypto.hkdfSync('sha256', secret, 'kenes', 'sealed job payloads v1', 32))
-    cached = { secret, key: k }
+const keys = new Map<string, Buffer>()
+function keyOf(secret: string): Buffer {
+  let k = keys.get(secret)
+  if (!k) {
+    k = Buffer.from(crypto.hkdfSync('sha256', secret, 'kenes', 'sealed job payloads v1', 32))
+    if (keys.size >= 4) keys.clear() // a secret and a previous one in use; tests make more
+    keys.set(secret, k)
   }
-  return cached.key
+  return k
 }
+const key = () => keyOf(currentConfig().sessionSecret)
 
 export function seal(value: unknown): Sealed {
   const iv = crypto.randomBytes(12)
@@ -42,17 +43,24 @@ export class UnreadableSealError extends Error {
   }
 }
 
-/** The value `seal` was given; throws UnreadableSealError for a tampered value or another key's. */
+/**
+ * The value `seal` was given, under SESSION_SECRET or else SESSION_SECRET_PREVIOUS; throws
+ * UnreadableSealError for a tampered value or one sealed under another secret.
+ */
 export function unseal(s: Sealed): unknown {
   if (!s.sealed.startsWith(VERSION)) throw new UnreadableSealError()
   const raw = Buffer.from(s.sealed.slice(VERSION.length), 'base64url')
   if (raw.length < 28) throw new UnreadableSealError()
-  try {
-    const decipher = crypto.createDecipheriv('aes-256-gcm', key(), raw.subarray(0, 12))
-    decipher.setAuthTag(raw.subarray(12, 28))
-    const text = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')
-    return JSON.parse(text) as unknown
-  } catch {
-    throw new UnreadableSealError()
+  const { sessionSecret, sessionSecretPrevious } = currentConfig()
+  for (const secret of sessionSecretPrevious ? [sessionSecret, sessionSecretPrevious] : [sessionSecret]) {
+    try {
+      const decipher = crypto.createDecipheriv('aes-256-gcm', keyOf(secret), raw.subarray(0, 12))
+      decipher.setAuthTag(raw.subarray(12, 28))
+      const text = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')
+      return JSON.parse(text) as unknown
+    } catch {
+      // the other secret, if any
+    }
   }
+  throw new UnreadableSealError()
 }

@@ -7,7 +7,7 @@ import { invalidateLocalPublicCache, relayPublicCacheInvalidations, withPublicCa
 import { connectCacheBus, type CacheBus } from './cache-bus.js'
 import { connectDatabase, type Database } from './db.js'
 import { registerJobs, startJobWorker, stopJobWorker } from './jobs.js'
-import { eraseFinishedPlainPayloads } from './jobs-admin.js'
+import { protectPlainPayloads } from './jobs-admin.js'
 import { createLogger, log, setLogger } from './logger.js'
 import { resetMailTransport } from './mail.js'
 import type { KenesModule, ServerContext } from './module.js'
@@ -75,7 +75,7 @@ export async function startServer(config: Config, modules: readonly KenesModule[
   if (config.jobsEnabled) {
     startJobWorker()
     // Mail retries were queued in plain text before they were sealed.
-    void eraseFinishedPlainPayloads('mail.send').catch((err) => log.warn({ err }, 'could not erase old mail payloads'))
+    void protectPlainPayloads('mail.send').catch((err) => log.warn({ err }, 'could not seal old mail payloads'))
   }
   await sweepTmpUploads(config.uploadsTmpDir).catch((err) => log.warn({ err }, 'could not sweep temporary uploads'))
   const port = (httpServer.address() as AddressInfo).port

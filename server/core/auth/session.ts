@@ -78,7 +78,8 @@ export function createSessionStack(config: Config): RequestHandler[] {
   current = passport
   const sessionMw = session({
     name: SESSION_COOKIE,
-    secret: config.sessionSecret,
+    // The first signs; a previous one (rotation) still verifies.
+    secret: config.sessionSecretPrevious ? [config.sessionSecret, config.sessionSecretPrevious] : config.sessionSecret,
     store,
     resave: false,
     saveUninitialized: false,

@@ -5,7 +5,7 @@ import { councilAppealStats, startResponseDaysBackfill, stopResponseDaysBackfill
 import { appealsRouter } from './appeals.routes.js'
 import { removeUncommittedAttachments } from './appeals.submit.js'
 import { log } from '../../core/logger.js'
-import { eraseFinishedPlainPayloads } from '../../core/jobs-admin.js'
+import { protectPlainPayloads } from '../../core/jobs-admin.js'
 
 registerCouncilStats('appeals', councilAppealStats)
 
@@ -19,8 +19,8 @@ export const appealsModule: KenesModule = {
     const removed = await removeUncommittedAttachments()
     if (removed.length) log.info({ removed }, 'attachments of appeals never committed removed')
     // Announcements sent before their payloads were sealed still held access codes and links.
-    const erased = await eraseFinishedPlainPayloads('appeals.announce')
-    if (erased) log.info({ erased }, 'access codes of announced appeals erased from finished jobs')
+    const old = await protectPlainPayloads('appeals.announce')
+    if (old.sealed || old.erased) log.info(old, 'access codes in appeal announcement jobs sealed or erased')
   },
   stop: stopResponseDaysBackfill,
 }

@@ -1,6 +1,8 @@
 import { Router } from 'express'
 import { registerAuthProvider } from '../../core/auth/session.js'
 import type { JobHandlers } from '../../core/jobs.js'
+import { protectPlainPayloads } from '../../core/jobs-admin.js'
+import { log } from '../../core/logger.js'
 import type { KenesModule } from '../../core/module.js'
 import { configuredLimiter } from '../../core/rate-limit.js'
 import { authRouter } from './auth.routes.js'
@@ -50,6 +52,9 @@ export const usersModule: KenesModule = {
   api,
   async start({ config }) {
     if (config.adminEmail && config.adminPassword) await ensureAdmin(config.adminEmail, config.adminPassword)
+    // Reset jobs queued before their payload (an e-mail address) was sealed.
+    const old = await protectPlainPayloads('users.password_reset_mail')
+    if (old.sealed || old.erased) log.info(old, 'addresses in password-reset jobs sealed or erased')
   },
 }
 

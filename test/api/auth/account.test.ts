@@ -1,5 +1,8 @@
 import { expect } from 'chai'
+import mongoose from 'mongoose'
+import { Job } from '../../../server/core/jobs.js'
 import { Agent } from '../../helpers/agent.js'
+import { eventually } from '../../helpers/eventually.js'
 import { linkFrom, readOutbox, waitForMail } from '../../helpers/outbox.js'
 import { startTestServer, type TestServer } from '../../helpers/server.js'
 import { createUser, loginAs } from '../../helpers/users.js'
@@ -110,6 +113,15 @@ describe('auth: account self-service', () => {
       const res = await a.post('/api/v1/auth/verify-email/resend')
       expect(res.status).to.equal(429)
       expect(res.body.code).to.equal('rate_limited')
+      // Every queued verification job has run (sent or skipped): then the outbox is final.
+      await eventually(
+        async () =>
+          (await Job.countDocuments({
+            name: 'users.verification_mail',
+            status: mongoose.trusted({ $in: ['queued', 'running'] }),
+          })) === 0,
+        'the verification jobs to run',
+      )
       expect(await readOutbox(t, { to: a.user!.email })).to.have.length(0)
     })
   })

@@ -1,6 +1,10 @@
 // Job payloads that carry a secret or a mail are stored sealed (AES-256-GCM, core/sealed.ts) and
 // erased once done; finished jobs expire (TTL on `expiresAt`). Checked on the raw documents the
 // database holds, as a backup or a person reading the `jobs` collection would see them.
+import fs from 'node:fs/promises'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
 import { expect } from 'chai'
 import mongoose from 'mongoose'
 import {
@@ -11,7 +15,8 @@ import {
   DONE_JOBS_KEPT_MS,
   FAILED_JOBS_KEPT_MS,
 } from '../../../server/core/jobs.js'
-import { retryFailedJob } from '../../../server/core/jobs-admin.js'
+import { protectPlainPayloads, retryFailedJob } from '../../../server/core/jobs-admin.js'
+import { seal, unseal, UnreadableSealError, type Sealed } from '../../../server/core/sealed.js'
 import { sendMail } from '../../../server/core/mail.js'
 import { Agent } from '../../helpers/agent.js'
 import { eventually } from '../../helpers/eventually.js'
@@ -22,6 +27,7 @@ import { appealBody, createCouncil, guestContact } from '../appeals/fixtures.js'
 declare module '../../../server/core/jobs.js' {
   interface JobPayloads {
     'test.sealed': { secret: string; n: number }
+    'test.takeover': { n: number }
   }
 }
 
@@ -35,8 +41,12 @@ describe('jobs: sealed payloads and expiry of finished jobs', function () {
   const received: { secret: string; n: number }[] = []
   before(async () => {
     t = await startTestServer()
-    defineJob('test.sealed', async (p) => {
-      received.push(p)
+    // One attempt: a payload the handler never gets fails at once here.
+    defineJob('test.sealed', async (p) => void received.push(p), { maxAttempts: 1 })
+    // Its lease ran out and another worker took it and finished it; then this run fails.
+    defineJob('test.takeover', async (_p, ctx) => {
+      await Job.updateOne({ _id: ctx.jobId }, { $set: { lockedBy: 'other-host:1:abc', status: 'done', payload: {} } })
+      throw new Error('this worker fails late')
     })
   })
   after(() => t.close())
@@ -64,7 +74,7 @@ describe('jobs: sealed payloads and expiry of finished jobs', function () {
     expect(done.expiresAt!.getTime() - done.finishedAt!.getTime()).to.equal(DONE_JOBS_KEPT_MS)
   })
 
-  it('fails a tampered sealed payload at once (no retries), keeps it 90 days, and a retry clears the expiry', async () => {
+  it('fails a tampered sealed payload without handing it to the handler, keeps it 90 days; a retry clears the expiry', async () => {
     const id = await enqueueJob(
       'test.sealed',
       { secret: 'x', n: 2 },
@@ -83,6 +93,58 @@ describe('jobs: sealed payloads and expiry of finished jobs', function () {
     const retried = await Job.collection.findOne({ _id: failed._id })
     expect(retried).not.to.have.property('expiresAt')
     expect(retried).not.to.have.property('finishedAt')
+  })
+
+  it('opens a value sealed under SESSION_SECRET_PREVIOUS after a rotation, and no other', () => {
+    const config = t.config
+    const original = { current: config.sessionSecret, previous: config.sessionSecretPrevious }
+    try {
+      const sealed = seal({ code: 'AC-42' })
+      config.sessionSecret = 'a-new-secret-of-this-rotation-0123456789'
+      expect(() => unseal(sealed)).to.throw(UnreadableSealError)
+      config.sessionSecretPrevious = original.current
+      expect(unseal(sealed)).to.deep.equal({ code: 'AC-42' })
+      expect(unseal(seal([1, 'Ә']))).to.deep.equal([1, 'Ә']) // new values under the new secret
+    } finally {
+      config.sessionSecret = original.current
+      config.sessionSecretPrevious = original.previous
+    }
+  })
+
+  it("leaves a job's outcome to the worker that took it over (its lease had run out)", async () => {
+    const id = await enqueueJob('test.takeover', { n: 5 })
+    await eventually(() => Job.findOne({ _id: id, lockedBy: 'other-host:1:abc' }).lean(), 'the takeover')
+    // This worker's failure is recorded only while the job is still its own: nothing is re-queued.
+    await new Promise((r) => setTimeout(r, 300))
+    const after = await Job.findById(id).lean()
+    expect(after).to.include({ status: 'done', lockedBy: 'other-host:1:abc', attempts: 1 })
+    expect(after).not.to.have.property('lastError')
+  })
+
+  it('seals the plain payloads of open and failed jobs stored before sealing, and erases the done ones', async () => {
+    const plain = {
+      to: 'old@mail.test',
+      lng: 'ru',
+      template: 'auth:email.verify',
+      vars: { link: 'https://x/old-token' },
+    }
+    const later = new Date(Date.now() + 3600_000)
+    const [failed, done, queued] = await Job.create([
+      { name: 'mail.send', payload: plain, status: 'failed', runAt: new Date(), finishedAt: new Date() },
+      { name: 'mail.send', payload: plain, status: 'done', runAt: new Date(), finishedAt: new Date() },
+      { name: 'mail.send', payload: plain, status: 'queued', runAt: later },
+    ])
+    const first = await protectPlainPayloads('mail.send')
+    expect(first.sealed).to.be.at.least(2)
+    expect(first.erased).to.be.at.least(1)
+    for (const j of [failed, queued]) {
+      const raw = await Job.collection.findOne({ _id: j._id })
+      expect(JSON.stringify(raw)).not.to.include('old-token')
+      expect(unseal(raw!.payload as Sealed)).to.deep.equal(plain)
+    }
+    expect((await Job.findById(done._id).lean())!.payload).to.deep.equal({})
+    expect(await protectPlainPayloads('mail.send')).to.deep.equal({ sealed: 0, erased: 0 })
+    await Job.deleteMany({ _id: mongoose.trusted({ $in: [failed._id, done._id, queued._id] }) })
   })
 
   it('gives finished jobs stored without an expiry one, and has a TTL index on it', async () => {
@@ -139,27 +201,78 @@ describe('jobs: sealed payloads and expiry of finished jobs', function () {
     const jobs = await Job.collection.find({ name: 'support.mail' }).toArray()
     expect(jobs.length).to.be.greaterThan(0)
     expect(JSON.stringify(jobs)).not.to.include(res.body.accessCode)
+    const receipt = await eventually(
+      () =>
+        Job.findOne({
+          name: 'support.mail',
+          status: 'done',
+          'payload.sealed': mongoose.trusted({ $exists: false }),
+          payload: {},
+        }).lean(),
+      'the sealed receipt job, done and erased',
+    )
+    expect(receipt.payload).to.deep.equal({})
   })
 })
 
-describe('jobs: a mail the transport refused is queued sealed', function () {
+describe('jobs: a mail the SMTP server refused is queued sealed, and its address is in no log', function () {
   this.timeout(30_000)
   let t: TestServer
+  let smtp: net.Server
+  let logFile: string
+  const refused: string[] = []
   before(async () => {
-    // Nothing listens on port 9 here: every delivery fails and is queued for retry.
-    t = await startTestServer({ SMTP_URL: 'smtp://127.0.0.1:9' })
+    // A mail server that refuses every recipient, repeating the address in its reply (as real ones do).
+    smtp = net.createServer((c) => {
+      c.write('220 refuse.test ESMTP\r\n')
+      let buf = ''
+      c.on('data', (d) => {
+        buf += String(d)
+        for (let i = buf.indexOf('\r\n'); i >= 0; i = buf.indexOf('\r\n')) {
+          const line = buf.slice(0, i)
+          buf = buf.slice(i + 2)
+          if (/^(EHLO|HELO)/i.test(line)) c.write('250 refuse.test\r\n')
+          else if (/^MAIL FROM/i.test(line)) c.write('250 OK\r\n')
+          else if (/^RCPT TO/i.test(line)) {
+            const addr = /<([^>]*)>/.exec(line)?.[1] ?? ''
+            refused.push(addr)
+            c.write(`550 5.1.1 <${addr}>: recipient ${addr} unknown\r\n`)
+          } else if (/^QUIT/i.test(line)) c.end('221 bye\r\n')
+          else c.write('250 OK\r\n')
+        }
+      })
+      c.on('error', () => {})
+    })
+    await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r))
+    const port = (smtp.address() as net.AddressInfo).port
+    logFile = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'kenes-log-')), 'kenes.log')
+    t = await startTestServer({ SMTP_URL: `smtp://127.0.0.1:${port}`, LOG_LEVEL: 'info', LOG_FILE: logFile })
   })
-  after(() => t.close())
+  after(async () => {
+    await t.close()
+    await new Promise((r) => smtp.close(r))
+  })
 
-  it('keeps neither the address nor the link readable in the retry job', async () => {
+  it('keeps neither the address nor the link readable in the retry job, its last error or the log', async () => {
     const to = `sealed-${Date.now()}@mail.test`
     const link = `${t.url}/verify-email?token=secret-token-${Date.now()}`
     await sendMail({ to, lng: 'kk', template: 'auth:email.verify', vars: { name: 'Айжан', link, hours: 24 } })
-    const job = await Job.collection.findOne({ name: 'mail.send' }, { sort: { _id: -1 } })
-    expect(job, 'the failed delivery is queued').to.not.equal(null)
-    expect(job!.payload.sealed).to.match(/^v1\./)
-    const text = JSON.stringify(job)
+    expect(refused).to.include(to)
+    const queued = await Job.collection.findOne({ name: 'mail.send' }, { sort: { _id: -1 } })
+    expect(queued, 'the refused delivery is queued').to.not.equal(null)
+    expect(queued!.payload.sealed).to.match(/^v1\./)
+    // The worker's first retry is refused too: its error is recorded without the server's reply.
+    const retried = await eventually(
+      () => Job.findOne({ _id: queued!._id, lastError: mongoose.trusted({ $exists: true }) }).lean(),
+      'the first retry to fail',
+    )
+    expect(retried.lastError).to.match(/^MailDeliveryError: mail delivery failed: EENVELOPE 550 RCPT TO/)
+    expect(refused.filter((a) => a === to).length).to.be.at.least(2)
+    const text = JSON.stringify(await Job.collection.findOne({ _id: queued!._id }))
     expect(text).not.to.include(to)
     expect(text).not.to.include('secret-token-')
+    const log = await fs.readFile(logFile, 'utf8')
+    expect(log).to.include('mail delivery failed')
+    expect(log).not.to.include(to)
   })
 })

@@ -29,6 +29,8 @@ describe('typed jobs', () => {
       'appeals.announce',
       'appeals.purge_unconfirmed',
       'users.password_reset_mail',
+      'users.verification_mail',
+      'support.mail',
       'videos.process',
       'videos.tus_cleanup',
       'chat.attachment_expire',
