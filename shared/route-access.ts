@@ -188,7 +188,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRow>> = {
   'GET /api/v1/best-practices': PUBLIC,
   'GET /api/v1/best-practices/{id}': NOTHING,
   'PATCH /api/v1/best-practices/{id}': STAFF,
-  'POST /api/v1/best-practices/{id}/images': SIGNED_IN,
+  'POST /api/v1/best-practices/{id}/images': row(401, 404, 404, 404, 404, 404),
   // indicators
   'GET /api/v1/stats/indicators': PUBLIC,
   // support desk (placeholders: no ticket)

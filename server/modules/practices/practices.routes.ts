@@ -13,6 +13,7 @@ import {
   PracticeParams,
   PracticeView,
 } from '../../../shared/schemas/practices.js'
+import { actorOf } from '../../core/auth/middleware.js'
 import { route } from '../../core/route.js'
 import { acceptUpload, IMAGE_TYPES } from '../../core/uploads.js'
 import { compendiumFile, compendiumStatus, requestCompendium } from './practices.compendium.js'
@@ -157,7 +158,9 @@ route(
   {
     method: 'post',
     path: '/best-practices/{id}/images',
-    auth: 'user',
+    auth: 'practice.propose',
+    // Decided before a byte of the picture is read: a stranger's upload costs no disk.
+    scope: ({ params, req }) => practices.practiceScope(actorOf(req), params.id),
     tags,
     params: PracticeParams,
     multipart: true,

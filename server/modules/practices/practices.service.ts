@@ -77,6 +77,11 @@ async function loadVisible(actor: MaybeActor, id: string): Promise<PracticeDoc> 
   return p
 }
 
+/** The council a practice belongs to, for a route's access check (404 when the caller may not see it). */
+export async function practiceScope(actor: MaybeActor, id: string): Promise<{ councilId: string }> {
+  return { councilId: String((await loadVisible(actor, id)).councilId) }
+}
+
 export async function getPractice(actor: MaybeActor, id: string): Promise<PracticeView> {
   return (await withCouncilNames([await loadVisible(actor, id)]))[0]
 }

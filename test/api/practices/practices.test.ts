@@ -1,3 +1,4 @@
+import http from 'node:http'
 import { expect } from 'chai'
 import { Agent } from '../../helpers/agent.js'
 import { startTestServer, type TestServer } from '../../helpers/server.js'
@@ -81,6 +82,30 @@ describe('best practices and the yearly compendium', () => {
       files: [{ field: 'file', filename: 'p.jpg', content: await jpegImage(), type: 'image/jpeg' }],
     })
     expect(foreign.status).to.equal(404)
+  })
+
+  it("should refuse a stranger's picture before reading it (the answer comes while the body is still unsent)", async () => {
+    const boundary = 'kenes-probe'
+    const url = new URL(`/api/v1/best-practices/${ids.open}/images`, t.url)
+    const headers = {
+      cookie: outsider.cookieHeader(),
+      'x-csrf-token': await outsider.csrfToken(),
+      'content-type': `multipart/form-data; boundary=${boundary}`,
+      'content-length': String(4 * 1024 * 1024), // announced; only the part header below is sent
+    }
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(url, { method: 'POST', headers }, (res) => {
+        res.resume()
+        resolve(res.statusCode ?? 0)
+        req.destroy()
+      })
+      req.on('error', reject)
+      req.setTimeout(5000, () => reject(new Error('no answer while the body was unsent: the upload was being read')))
+      req.write(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="p.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`,
+      )
+    })
+    expect(status).to.equal(404)
   })
 
   it('should keep proposals out of public view until a moderator approves; a rejection needs a reason', async () => {
