@@ -102,22 +102,21 @@ async function announce(p: JobPayloads['appeals.announce']): Promise<void> {
 async function remind({ appealId, kind, dueAt }: ReminderPayload): Promise<void> {
   const due = new Date(dueAt)
   const field = kind === 'due_soon' ? 'reminded.dueSoon' : 'reminded.overdue'
-  // Claim the reminder on the stored appeal first: a retried job (or a second worker) sends nothing twice.
-  const appeal = await Appeal.findOneAndUpdate(
-    {
-      _id: appealId,
-      status: mongoose.trusted({ $in: OPEN_STATUSES }),
-      // An overdue reminder only once the due date has really passed.
-      dueAt: kind === 'overdue' ? mongoose.trusted({ $eq: due, $lte: new Date() }) : due,
-      [field]: mongoose.trusted({ $ne: due }),
-    },
-    { $set: { [field]: due } },
-    { returnDocument: 'after' },
-  ).lean<AppealDoc>()
+  const appeal = await Appeal.findOne({
+    _id: appealId,
+    status: mongoose.trusted({ $in: OPEN_STATUSES }),
+    // An overdue reminder only once the due date has really passed.
+    dueAt: kind === 'overdue' ? mongoose.trusted({ $eq: due, $lte: new Date() }) : due,
+    [field]: mongoose.trusted({ $ne: due }),
+  }).lean<AppealDoc>()
   if (!appeal) return
   // Becoming overdue changes the council's stats though nothing else was written.
   if (kind === 'overdue') councilStatsChanged(appeal.councilId)
-  const sent = await notifyCouncil(appeal, kind === 'due_soon' ? 'reminder_due_soon' : 'reminder_overdue')
+  // Sent under a key, then recorded: a run after a crash in between writes no second mail to the
+  // outbox (over SMTP: at least once), where recording first could lose the reminder.
+  const template = kind === 'due_soon' ? 'reminder_due_soon' : 'reminder_overdue'
+  const sent = await notifyCouncil(appeal, template, {}, `appeal:${appealId}:${kind}:${dueAt}`)
+  await Appeal.updateOne({ _id: appeal._id }, { $set: { [field]: due } })
   log.info({ appealId, kind, sent }, 'appeal reminder sent')
 }
 

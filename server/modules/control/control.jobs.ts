@@ -32,16 +32,12 @@ export const cancelOverdueReminder = (id: string) => cancelJob(key(id))
 
 async function remindOverdue({ recommendationId, dueAt }: OverduePayload): Promise<void> {
   const due = new Date(dueAt)
-  const rec = await Recommendation.findOneAndUpdate(
-    {
-      _id: recommendationId,
-      status: 'sent',
-      dueAt: mongoose.trusted({ $eq: due, $lt: new Date() }),
-      overdueRemindedFor: mongoose.trusted({ $ne: due }),
-    },
-    { $set: { overdueRemindedFor: due } },
-    { returnDocument: 'after' },
-  ).lean<RecommendationDoc>()
+  const rec = await Recommendation.findOne({
+    _id: recommendationId,
+    status: 'sent',
+    dueAt: mongoose.trusted({ $eq: due, $lt: new Date() }),
+    overdueRemindedFor: mongoose.trusted({ $ne: due }),
+  }).lean<RecommendationDoc>()
   if (!rec) return
   const members = await findCouncilMembers(String(rec.councilId))
   for (const m of members)
@@ -55,7 +51,10 @@ async function remindOverdue({ recommendationId, dueAt }: OverduePayload): Promi
         dueAt: dueAt.slice(0, 10),
         link: `/grants/recommendations`,
       },
+      // Sent under a key, then recorded: a run after a crash in between sends no second mail to the outbox.
+      key: `control.overdue:${recommendationId}:${dueAt}:${m.email}`,
     })
+  await Recommendation.updateOne({ _id: rec._id }, { $set: { overdueRemindedFor: due } })
   log.info({ recommendationId, sent: members.length }, 'recommendation overdue reminder sent')
 }
 

@@ -5,9 +5,9 @@ import { mailRegistrant, type RegistrationMail } from './events.notify.js'
 
 /**
  * Event mail as persisted jobs: they survive a restart and run on whichever process claims them.
- * Each mail is sent once: a registration records the mails it got (`mailed`). The registration
- * mail is sent with an idempotency key and recorded after (the outbox writes it once even if the
- * worker died in between); reminders and cancellations are recorded before sending.
+ * Each mail is sent once: a registration records the mails it got (`mailed`). Every mail is sent
+ * with an idempotency key and recorded after (the outbox writes it once even if the worker died in
+ * between; over SMTP that is at least once, never lost).
  */
 declare module '../../core/jobs.js' {
   interface JobPayloads {
@@ -20,13 +20,22 @@ declare module '../../core/jobs.js' {
 const DAY_MS = 24 * 3600_000
 const reminderKey = (eventId: string) => `events.reminder:${eventId}`
 
-/** Marks the mail as sent for this registration; false if it already was. */
-async function once(r: RegistrationDoc, mark: string): Promise<boolean> {
-  const res = await RegistrationModel.updateOne(
-    { _id: r._id, mailed: mongoose.trusted({ $ne: mark }) },
-    { $addToSet: { mailed: mark } },
-  )
-  return res.modifiedCount === 1
+/** Records the mail as sent for this registration. */
+async function recordMailed(r: RegistrationDoc, mark: string): Promise<void> {
+  await RegistrationModel.updateOne({ _id: r._id }, { $addToSet: { mailed: mark } })
+}
+
+/** Sent under a key, then recorded (`mark`): a run after a crash in between sends no second mail to the outbox. */
+async function mailOnce(
+  e: EventDoc,
+  r: RegistrationDoc,
+  kind: RegistrationMail,
+  mark: string = kind,
+  vars: Record<string, unknown> = {},
+): Promise<void> {
+  if (r.mailed?.includes(mark)) return
+  await mailRegistrant(e, r, kind, vars, `event-registration:${String(r._id)}:${mark}`)
+  await recordMailed(r, mark)
 }
 
 async function sendRegistrationMail(p: { registrationId: string; kind: RegistrationMail }): Promise<void> {
@@ -45,10 +54,7 @@ async function sendRegistrationMail(p: { registrationId: string; kind: Registrat
         seq: mongoose.trusted({ $lt: r.seq ?? 0 }),
       }))
   }
-  // Sent with an idempotency key, then recorded: a run after a crash in between writes no second mail.
-  if (r.mailed?.includes(p.kind)) return
-  await mailRegistrant(e, r, p.kind, vars, `event-registration:${String(r._id)}:${p.kind}`)
-  await once(r, p.kind)
+  await mailOnce(e, r, p.kind, p.kind, vars)
 }
 
 /** 24 h before the start, everyone registered (not the waiting list) gets one reminder. */
@@ -59,7 +65,7 @@ async function sendReminders(p: { eventId: string; startsAt: string }): Promise<
   if (e.startsAt.getTime() <= Date.now()) return
   const mark = `reminder:${p.startsAt}`
   const regs = await RegistrationModel.find({ eventId: e._id, status: 'registered' }).lean<RegistrationDoc[]>()
-  for (const r of regs) if (await once(r, mark)) await mailRegistrant(e, r, 'reminder')
+  for (const r of regs) await mailOnce(e, r, 'reminder', mark)
 }
 
 async function sendCancellations(p: { eventId: string }): Promise<void> {
@@ -69,7 +75,7 @@ async function sendCancellations(p: { eventId: string }): Promise<void> {
     eventId: e._id,
     status: mongoose.trusted({ $in: ['registered', 'waitlisted'] }),
   }).lean<RegistrationDoc[]>()
-  for (const r of regs) if (await once(r, 'cancelled')) await mailRegistrant(e, r, 'cancelled')
+  for (const r of regs) await mailOnce(e, r, 'cancelled')
 }
 
 export const eventsJobs: JobHandlers = {

@@ -39,22 +39,30 @@ export const cancelMilestoneReminder = (awardId: string, index: number) => cance
 
 async function remindMilestone({ awardId, index, dueAt }: MilestonePayload): Promise<void> {
   const tag = `${index}:${dueAt}`
-  const award = await GrantAward.findOneAndUpdate(
-    { _id: awardId, status: 'active', reminded: mongoose.trusted({ $ne: tag }) },
-    { $push: { reminded: tag } },
-    { returnDocument: 'after' },
-  ).lean<AwardDoc>()
+  const award = await GrantAward.findOne({
+    _id: awardId,
+    status: 'active',
+    reminded: mongoose.trusted({ $ne: tag }),
+  }).lean<AwardDoc>()
   if (!award) return
   const app = await GrantApplication.findById(award.applicationId).lean<ApplicationDoc>()
   const step = app?.plan?.[index]
   if (!app || !step || new Date(step.dueAt!).toISOString() !== dueAt) return
   const last = index === app.plan.length - 1
-  const sent = await mailCouncil(String(award.councilId), last ? 'final_report_due' : 'milestone_due', (lng) => ({
-    title: pick(app.title, lng),
-    milestone: step.title,
-    dueAt: dueAt.slice(0, 10),
-    link: `/grants/awards/${awardId}`,
-  }))
+  // Sent under a key, then recorded: a run after a crash in between sends no second mail to the outbox.
+  const sent = await mailCouncil(
+    String(award.councilId),
+    last ? 'final_report_due' : 'milestone_due',
+    (lng) => ({
+      title: pick(app.title, lng),
+      milestone: step.title,
+      dueAt: dueAt.slice(0, 10),
+      link: `/grants/awards/${awardId}`,
+    }),
+    'grants',
+    `grants.milestone:${awardId}:${tag}`,
+  )
+  await GrantAward.updateOne({ _id: award._id }, { $addToSet: { reminded: tag } })
   log.info({ awardId, index, sent }, 'grant milestone reminder sent')
 }
 

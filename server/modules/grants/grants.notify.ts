@@ -6,11 +6,26 @@ import { findCouncilMembers, findUsersByIds } from '../users/index.js'
 /** Template variables, per recipient language (titles are picked in the reader's language). */
 export type MailVars = (lng: Lang) => Record<string, unknown>
 
-/** Each recipient in their own language; a failed delivery is retried by the mail job, never lost. */
-export async function mailCouncil(councilId: string, template: string, vars: MailVars, ns = 'grants'): Promise<number> {
+/**
+ * Each recipient in their own language; a failed delivery is retried by the mail job, never lost.
+ * `key`: the mails' idempotency key (each member's address is added), for a job that may run again.
+ */
+export async function mailCouncil(
+  councilId: string,
+  template: string,
+  vars: MailVars,
+  ns = 'grants',
+  key?: string,
+): Promise<number> {
   const members = await findCouncilMembers(councilId)
   for (const m of members)
-    await sendMail({ to: m.email, lng: m.locale, template: `${ns}:email.${template}`, vars: vars(m.locale) })
+    await sendMail({
+      to: m.email,
+      lng: m.locale,
+      template: `${ns}:email.${template}`,
+      vars: vars(m.locale),
+      ...(key ? { key: `${key}:${m.email}` } : {}),
+    })
   log.debug({ councilId, template, sent: members.length }, 'mail to council')
   return members.length
 }
