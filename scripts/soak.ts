@@ -383,14 +383,16 @@ async function run(tmp: string): Promise<number> {
   ]
   const loops = Array.from({ length: HTTP }, async (_, c) => {
     const member = c % 2 === 1
-    const paths = member ? memberPaths(c) : publicPaths
+    // More HTTP loops than signed-in users: the members' loops share their sessions.
+    const u = c % SOCKETS
+    const paths = member ? memberPaths(u) : publicPaths
     let i = c
     while (now() < end) {
       if (paused) await paused
       const p = paths[i++ % paths.length]
       const t = now()
       try {
-        const res = await fetch(`${url}${p}`, { headers: member ? { cookie: cookies[c] } : {} })
+        const res = await fetch(`${url}${p}`, { headers: member ? { cookie: cookies[u] } : {} })
         await res.arrayBuffer()
         if (res.status !== 200) error('http', `${p} → ${res.status}`)
       } catch (e) {
