@@ -2,6 +2,7 @@ import crypto from 'node:crypto'
 import mongoose, { Schema } from 'mongoose'
 import { log } from './logger.js'
 import { OWNER, ownerIsDeadHere } from './owner.js'
+import { ClaimHeldError } from './claims.js'
 import { isSealed, seal, unseal } from './sealed.js'
 
 /**
@@ -135,6 +136,9 @@ export function wakeJobWorker(): void {
 export async function cancelJob(dedupeKey: string, session?: mongoose.ClientSession): Promise<void> {
   await Job.deleteMany({ dedupeKey, status: 'queued' }, { session })
 }
+
+/** When a job whose work another worker holds (ClaimHeldError) looks again. */
+const CLAIM_RETRY_MS = 5_000
 
 /** How often a worker looks for jobs leased to it that it is not running (see releaseOrphans). */
 const ORPHAN_CHECK_MS = 5_000
@@ -275,6 +279,14 @@ class Worker {
         },
       })
     } catch (err) {
+      if (err instanceof ClaimHeldError) {
+        // The same work is being done elsewhere (core/claims.ts): look again shortly, no attempt spent.
+        await Job.updateOne(stillMine, {
+          $set: { status: 'queued', runAt: new Date(Date.now() + CLAIM_RETRY_MS), lockedUntil: null },
+          $inc: { attempts: -1 },
+        }).catch(() => {})
+        return
+      }
       // An unreadable sealed payload is retried too: in a SESSION_SECRET rotation, a process that
       // has the secret it was sealed under may take it.
       const final = job.attempts >= def.maxAttempts

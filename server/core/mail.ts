@@ -120,13 +120,21 @@ async function deliver(req: MailRequest): Promise<void> {
       // either stops (written whole) or writes the same message again under the same name.
       const keys = path.join(config.outboxDir, 'keys')
       const record = path.join(keys, crypto.createHash('sha256').update(req.key).digest('hex'))
-      const prior = await fs.readFile(record, 'utf8').catch(() => null)
-      if (prior) {
-        if (await fs.stat(`${prior}.json`).catch(() => null)) return
-        base = prior
-      } else {
-        await fs.mkdir(keys, { recursive: true })
-        await fs.writeFile(record, base)
+      await fs.mkdir(keys, { recursive: true })
+      // Created exclusively: of two deliveries with one key at once, one names the message.
+      const created = await fs.writeFile(record, base, { flag: 'wx' }).then(
+        () => true,
+        (err: NodeJS.ErrnoException) => {
+          if (err.code === 'EEXIST') return false
+          throw err
+        },
+      )
+      if (!created) {
+        const prior = (await fs.readFile(record, 'utf8')).trim()
+        if (!prior)
+          await fs.writeFile(record, base) // cut short by a crash: name it now
+        else if (await fs.stat(`${prior}.json`).catch(() => null)) return
+        else base = prior
       }
     }
     const message = (info as { message: Buffer }).message

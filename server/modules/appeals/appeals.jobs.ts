@@ -1,6 +1,7 @@
 import mongoose from 'mongoose'
 import { OPEN_STATUSES } from '../../../shared/schemas/appeals.js'
 import type { ClientSession } from 'mongoose'
+import { REMINDER_HOLD_MS, withClaim } from '../../core/claims.js'
 import { cancelJob, enqueueJob, type JobHandlers, type JobPayloads } from '../../core/jobs.js'
 import { log } from '../../core/logger.js'
 import { removeStored } from '../../core/storage.js'
@@ -102,22 +103,28 @@ async function announce(p: JobPayloads['appeals.announce']): Promise<void> {
 async function remind({ appealId, kind, dueAt }: ReminderPayload): Promise<void> {
   const due = new Date(dueAt)
   const field = kind === 'due_soon' ? 'reminded.dueSoon' : 'reminded.overdue'
-  const appeal = await Appeal.findOne({
-    _id: appealId,
-    status: mongoose.trusted({ $in: OPEN_STATUSES }),
-    // An overdue reminder only once the due date has really passed.
-    dueAt: kind === 'overdue' ? mongoose.trusted({ $eq: due, $lte: new Date() }) : due,
-    [field]: mongoose.trusted({ $ne: due }),
-  }).lean<AppealDoc>()
-  if (!appeal) return
-  // Becoming overdue changes the council's stats though nothing else was written.
-  if (kind === 'overdue') councilStatsChanged(appeal.councilId)
-  // Sent under a key, then recorded: a run after a crash in between writes no second mail to the
-  // outbox (over SMTP: at least once), where recording first could lose the reminder.
-  const template = kind === 'due_soon' ? 'reminder_due_soon' : 'reminder_overdue'
-  const sent = await notifyCouncil(appeal, template, {}, `appeal:${appealId}:${kind}:${dueAt}`)
-  await Appeal.updateOne({ _id: appeal._id }, { $set: { [field]: due } })
-  log.info({ appealId, kind, sent }, 'appeal reminder sent')
+  const unsent = () =>
+    Appeal.findOne({
+      _id: appealId,
+      status: mongoose.trusted({ $in: OPEN_STATUSES }),
+      // An overdue reminder only once the due date has really passed.
+      dueAt: kind === 'overdue' ? mongoose.trusted({ $eq: due, $lte: new Date() }) : due,
+      [field]: mongoose.trusted({ $ne: due }),
+    }).lean<AppealDoc>()
+  if (!(await unsent())) return
+  // One copy of this job sends at a time (a reschedule or a lease that ran out can make two); the
+  // mails go under a key and are recorded after, so a crash in between loses nothing (SMTP: at
+  // least once) where recording first could lose the reminder.
+  await withClaim(`appeals.reminder:${appealId}:${kind}:${dueAt}`, REMINDER_HOLD_MS, async () => {
+    const appeal = await unsent() // another copy may have sent it meanwhile
+    if (!appeal) return
+    // Becoming overdue changes the council's stats though nothing else was written.
+    if (kind === 'overdue') councilStatsChanged(appeal.councilId)
+    const template = kind === 'due_soon' ? 'reminder_due_soon' : 'reminder_overdue'
+    const sent = await notifyCouncil(appeal, template, {}, `appeal:${appealId}:${kind}:${dueAt}`)
+    await Appeal.updateOne({ _id: appeal._id }, { $set: { [field]: due } })
+    log.info({ appealId, kind, sent }, 'appeal reminder sent')
+  })
 }
 
 async function purgeUnconfirmed({ appealId }: { appealId: string }): Promise<void> {

@@ -1,4 +1,5 @@
 import mongoose from 'mongoose'
+import { REMINDER_HOLD_MS, withClaim } from '../../core/claims.js'
 import { cancelJob, enqueueJob, type JobHandlers } from '../../core/jobs.js'
 import { pick } from '../../core/i18n.js'
 import { log } from '../../core/logger.js'
@@ -8,7 +9,8 @@ import { Recommendation, type RecommendationDoc } from './control.model.js'
 
 /**
  * The council is told once when a state body has not answered by `dueAt`: a persisted job (it
- * fires after a restart) that claims the reminder on the recommendation before mailing.
+ * fires after a restart). One copy of it mails at a time (core/claims.ts), under an idempotency
+ * key, and the recommendation records it after (`overdueRemindedFor`): nothing twice, nothing lost.
  */
 interface OverduePayload {
   recommendationId: string
@@ -32,30 +34,34 @@ export const cancelOverdueReminder = (id: string) => cancelJob(key(id))
 
 async function remindOverdue({ recommendationId, dueAt }: OverduePayload): Promise<void> {
   const due = new Date(dueAt)
-  const rec = await Recommendation.findOne({
-    _id: recommendationId,
-    status: 'sent',
-    dueAt: mongoose.trusted({ $eq: due, $lt: new Date() }),
-    overdueRemindedFor: mongoose.trusted({ $ne: due }),
-  }).lean<RecommendationDoc>()
-  if (!rec) return
-  const members = await findCouncilMembers(String(rec.councilId))
-  for (const m of members)
-    await sendMail({
-      to: m.email,
-      lng: m.locale,
-      template: 'control:email.overdue',
-      vars: {
-        stateBody: pick(rec.stateBody, m.locale),
-        sentAt: new Date(rec.sentAt).toISOString().slice(0, 10),
-        dueAt: dueAt.slice(0, 10),
-        link: `/grants/recommendations`,
-      },
-      // Sent under a key, then recorded: a run after a crash in between sends no second mail to the outbox.
-      key: `control.overdue:${recommendationId}:${dueAt}:${m.email}`,
-    })
-  await Recommendation.updateOne({ _id: rec._id }, { $set: { overdueRemindedFor: due } })
-  log.info({ recommendationId, sent: members.length }, 'recommendation overdue reminder sent')
+  const unsent = () =>
+    Recommendation.findOne({
+      _id: recommendationId,
+      status: 'sent',
+      dueAt: mongoose.trusted({ $eq: due, $lt: new Date() }),
+      overdueRemindedFor: mongoose.trusted({ $ne: due }),
+    }).lean<RecommendationDoc>()
+  if (!(await unsent())) return
+  await withClaim(`control.overdue:${recommendationId}:${dueAt}`, REMINDER_HOLD_MS, async () => {
+    const rec = await unsent() // another copy may have sent it meanwhile
+    if (!rec) return
+    const members = await findCouncilMembers(String(rec.councilId))
+    for (const m of members)
+      await sendMail({
+        to: m.email,
+        lng: m.locale,
+        template: 'control:email.overdue',
+        vars: {
+          stateBody: pick(rec.stateBody, m.locale),
+          sentAt: new Date(rec.sentAt).toISOString().slice(0, 10),
+          dueAt: dueAt.slice(0, 10),
+          link: `/grants/recommendations`,
+        },
+        key: `control.overdue:${recommendationId}:${dueAt}:${m.email}`,
+      })
+    await Recommendation.updateOne({ _id: rec._id }, { $set: { overdueRemindedFor: due } })
+    log.info({ recommendationId, sent: members.length }, 'recommendation overdue reminder sent')
+  })
 }
 
 export const controlJobs: JobHandlers = { 'control.overdue_reminder': { run: remindOverdue } }

@@ -1,13 +1,14 @@
 import mongoose from 'mongoose'
+import { REMINDER_HOLD_MS, withClaim } from '../../core/claims.js'
 import { cancelJob, enqueueJob, type JobHandlers } from '../../core/jobs.js'
 import { EventModel, RegistrationModel, type EventDoc, type RegistrationDoc } from './events.model.js'
 import { mailRegistrant, type RegistrationMail } from './events.notify.js'
 
 /**
  * Event mail as persisted jobs: they survive a restart and run on whichever process claims them.
- * Each mail is sent once: a registration records the mails it got (`mailed`). Every mail is sent
- * with an idempotency key and recorded after (the outbox writes it once even if the worker died in
- * between; over SMTP that is at least once, never lost).
+ * Each mail is sent once: a registration records the mails it got (`mailed`). One copy of a job
+ * mails at a time (core/claims.ts); every mail is sent with an idempotency key and recorded after
+ * (the outbox writes it once even if the worker died in between; over SMTP at least once, never lost).
  */
 declare module '../../core/jobs.js' {
   interface JobPayloads {
@@ -18,6 +19,8 @@ declare module '../../core/jobs.js' {
 }
 
 const DAY_MS = 24 * 3600_000
+/** An event's reminders or cancellations go to every registrant: over SMTP that takes a while. */
+const BULK_HOLD_MS = 15 * 60_000
 const reminderKey = (eventId: string) => `events.reminder:${eventId}`
 
 /** Records the mail as sent for this registration. */
@@ -54,7 +57,11 @@ async function sendRegistrationMail(p: { registrationId: string; kind: Registrat
         seq: mongoose.trusted({ $lt: r.seq ?? 0 }),
       }))
   }
-  await mailOnce(e, r, p.kind, p.kind, vars)
+  // One copy of the job mails at a time; `mailed` is read again under the claim.
+  await withClaim(`events.mail:${p.registrationId}:${p.kind}`, REMINDER_HOLD_MS, async () => {
+    const fresh = await RegistrationModel.findById(r._id, { mailed: 1 }).lean<Pick<RegistrationDoc, 'mailed'>>()
+    if (fresh) await mailOnce(e, { ...r, mailed: fresh.mailed }, p.kind, p.kind, vars)
+  })
 }
 
 /** 24 h before the start, everyone registered (not the waiting list) gets one reminder. */
@@ -64,18 +71,23 @@ async function sendReminders(p: { eventId: string; startsAt: string }): Promise<
   if (!e || e.status !== 'published' || e.startsAt.toISOString() !== p.startsAt) return
   if (e.startsAt.getTime() <= Date.now()) return
   const mark = `reminder:${p.startsAt}`
-  const regs = await RegistrationModel.find({ eventId: e._id, status: 'registered' }).lean<RegistrationDoc[]>()
-  for (const r of regs) await mailOnce(e, r, 'reminder', mark)
+  await withClaim(`events.reminder:${p.eventId}:${p.startsAt}`, BULK_HOLD_MS, async () => {
+    // Read under the claim: each registration's `mailed` is current.
+    const regs = await RegistrationModel.find({ eventId: e._id, status: 'registered' }).lean<RegistrationDoc[]>()
+    for (const r of regs) await mailOnce(e, r, 'reminder', mark)
+  })
 }
 
 async function sendCancellations(p: { eventId: string }): Promise<void> {
   const e = await EventModel.findById(p.eventId).lean<EventDoc>()
   if (!e || e.status !== 'cancelled') return
-  const regs = await RegistrationModel.find({
-    eventId: e._id,
-    status: mongoose.trusted({ $in: ['registered', 'waitlisted'] }),
-  }).lean<RegistrationDoc[]>()
-  for (const r of regs) await mailOnce(e, r, 'cancelled')
+  await withClaim(`events.cancelled:${p.eventId}`, BULK_HOLD_MS, async () => {
+    const regs = await RegistrationModel.find({
+      eventId: e._id,
+      status: mongoose.trusted({ $in: ['registered', 'waitlisted'] }),
+    }).lean<RegistrationDoc[]>()
+    for (const r of regs) await mailOnce(e, r, 'cancelled')
+  })
 }
 
 export const eventsJobs: JobHandlers = {

@@ -1,4 +1,5 @@
 import mongoose from 'mongoose'
+import { REMINDER_HOLD_MS, withClaim } from '../../core/claims.js'
 import { cancelJob, enqueueJob, type JobHandlers } from '../../core/jobs.js'
 import { pick } from '../../core/i18n.js'
 import { log } from '../../core/logger.js'
@@ -8,8 +9,9 @@ import { mailCouncil } from './grants.notify.js'
 
 /**
  * Reminders before each milestone of an awarded plan (the last milestone is when the final report
- * is due): persisted jobs, so they fire after a restart; each is claimed on the award
- * (`reminded`) before the mail goes, so a retried or duplicated job sends nothing twice.
+ * is due): persisted jobs, so they fire after a restart. One copy of a reminder's job sends at a
+ * time (core/claims.ts), under an idempotency key, and the award records it after (`reminded`):
+ * a duplicated job sends nothing twice, and a crash in between loses nothing.
  */
 export const REMIND_BEFORE_WORKING_DAYS = 3
 interface MilestonePayload {
@@ -39,17 +41,21 @@ export const cancelMilestoneReminder = (awardId: string, index: number) => cance
 
 async function remindMilestone({ awardId, index, dueAt }: MilestonePayload): Promise<void> {
   const tag = `${index}:${dueAt}`
-  const award = await GrantAward.findOne({
-    _id: awardId,
-    status: 'active',
-    reminded: mongoose.trusted({ $ne: tag }),
-  }).lean<AwardDoc>()
-  if (!award) return
+  const unsent = () =>
+    GrantAward.findOne({ _id: awardId, status: 'active', reminded: mongoose.trusted({ $ne: tag }) }).lean<AwardDoc>()
+  if (!(await unsent())) return
+  await withClaim(`grants.milestone:${awardId}:${tag}`, REMINDER_HOLD_MS, async () => {
+    const award = await unsent() // another copy may have sent it meanwhile
+    if (award) await sendMilestoneReminder(award, index, dueAt, tag)
+  })
+}
+
+async function sendMilestoneReminder(award: AwardDoc, index: number, dueAt: string, tag: string): Promise<void> {
+  const awardId = String(award._id)
   const app = await GrantApplication.findById(award.applicationId).lean<ApplicationDoc>()
   const step = app?.plan?.[index]
   if (!app || !step || new Date(step.dueAt!).toISOString() !== dueAt) return
   const last = index === app.plan.length - 1
-  // Sent under a key, then recorded: a run after a crash in between sends no second mail to the outbox.
   const sent = await mailCouncil(
     String(award.councilId),
     last ? 'final_report_due' : 'milestone_due',

@@ -72,9 +72,17 @@ describe('appeals: reminders are persisted jobs that survive a restart', () => {
       { timeoutMs: 10_000 },
     )
     expect(mail.lng).to.equal('ru')
-    const stored = await Appeal.findById(appealId).lean<{ trackingNumber: string; reminded: { dueSoon: Date } }>()
-    expect(mail.text).to.include(stored!.trackingNumber)
-    expect(stored!.reminded.dueSoon).to.be.instanceOf(Date)
+    // Recorded after the mails went.
+    const stored = await eventually(
+      () =>
+        Appeal.findOne({ _id: appealId, 'reminded.dueSoon': mongoose.trusted({ $ne: null }) }).lean<{
+          trackingNumber: string
+          reminded: { dueSoon: Date }
+        }>(),
+      'the reminder to be recorded',
+    )
+    expect(mail.text).to.include(stored.trackingNumber)
+    expect(stored.reminded.dueSoon).to.be.instanceOf(Date)
   })
 
   it('should send the overdue reminder once the due date has passed, and refresh the council profile it makes overdue', async () => {

@@ -1,5 +1,8 @@
 import { expect } from 'chai'
+import mongoose from 'mongoose'
 import { listAudit } from '../../../server/core/audit.js'
+import { Recommendation } from '../../../server/modules/control/control.model.js'
+import { eventually } from '../../helpers/eventually.js'
 import { implementationMachine, recommendationMachine } from '../../../server/modules/control/control.service.js'
 import { Agent } from '../../helpers/agent.js'
 import { readOutbox, waitForMail } from '../../helpers/outbox.js'
@@ -189,6 +192,12 @@ describe('control: recommendations to state bodies', () => {
       response: { receivedAt: '2026-04-10T05:00:00Z', text: { kk: 'Жауап' }, decision: 'accepted' },
     })
     expect(await readOutbox(t, { to: ru.email, template: 'control:email.overdue' })).to.have.length(1)
+    // Recorded on the recommendation (over SMTP the outbox's key would not stop a second mail).
+    const stored = await eventually(
+      () => Recommendation.findOne({ _id: rec.id, overdueRemindedFor: mongoose.trusted({ $ne: null }) }).lean(),
+      'the reminder to be recorded',
+    )
+    expect(new Date(stored.overdueRemindedFor!).getTime()).to.equal(new Date(stored.dueAt!).getTime())
   })
 })
 

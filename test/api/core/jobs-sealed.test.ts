@@ -2,7 +2,6 @@
 // erased once done; finished jobs expire (TTL on `expiresAt`). Checked on the raw documents the
 // database holds, as a backup or a person reading the `jobs` collection would see them.
 import fs from 'node:fs/promises'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { expect } from 'chai'
@@ -22,6 +21,7 @@ import { Agent } from '../../helpers/agent.js'
 import { eventually } from '../../helpers/eventually.js'
 import { waitForMail } from '../../helpers/outbox.js'
 import { startTestServer, type TestServer } from '../../helpers/server.js'
+import { startSmtpSink, type SmtpSink } from '../../helpers/smtp.js'
 import { appealBody, createCouncil, guestContact } from '../appeals/fixtures.js'
 
 declare module '../../../server/core/jobs.js' {
@@ -218,46 +218,23 @@ describe('jobs: sealed payloads and expiry of finished jobs', function () {
 describe('jobs: a mail the SMTP server refused is queued sealed, and its address is in no log', function () {
   this.timeout(30_000)
   let t: TestServer
-  let smtp: net.Server
+  let smtp: SmtpSink
   let logFile: string
-  const refused: string[] = []
   before(async () => {
-    // A mail server that refuses every recipient, repeating the address in its reply (as real ones do).
-    smtp = net.createServer((c) => {
-      c.write('220 refuse.test ESMTP\r\n')
-      let buf = ''
-      c.on('data', (d) => {
-        buf += String(d)
-        for (let i = buf.indexOf('\r\n'); i >= 0; i = buf.indexOf('\r\n')) {
-          const line = buf.slice(0, i)
-          buf = buf.slice(i + 2)
-          if (/^(EHLO|HELO)/i.test(line)) c.write('250 refuse.test\r\n')
-          else if (/^MAIL FROM/i.test(line)) c.write('250 OK\r\n')
-          else if (/^RCPT TO/i.test(line)) {
-            const addr = /<([^>]*)>/.exec(line)?.[1] ?? ''
-            refused.push(addr)
-            c.write(`550 5.1.1 <${addr}>: recipient ${addr} unknown\r\n`)
-          } else if (/^QUIT/i.test(line)) c.end('221 bye\r\n')
-          else c.write('250 OK\r\n')
-        }
-      })
-      c.on('error', () => {})
-    })
-    await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r))
-    const port = (smtp.address() as net.AddressInfo).port
+    smtp = await startSmtpSink({ refuse: true })
     logFile = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'kenes-log-')), 'kenes.log')
-    t = await startTestServer({ SMTP_URL: `smtp://127.0.0.1:${port}`, LOG_LEVEL: 'info', LOG_FILE: logFile })
+    t = await startTestServer({ SMTP_URL: smtp.url, LOG_LEVEL: 'info', LOG_FILE: logFile })
   })
   after(async () => {
     await t.close()
-    await new Promise((r) => smtp.close(r))
+    await smtp.close()
   })
 
   it('keeps neither the address nor the link readable in the retry job, its last error or the log', async () => {
     const to = `sealed-${Date.now()}@mail.test`
     const link = `${t.url}/verify-email?token=secret-token-${Date.now()}`
     await sendMail({ to, lng: 'kk', template: 'auth:email.verify', vars: { name: 'Айжан', link, hours: 24 } })
-    expect(refused).to.include(to)
+    expect(smtp.refused).to.include(to)
     const queued = await Job.collection.findOne({ name: 'mail.send' }, { sort: { _id: -1 } })
     expect(queued, 'the refused delivery is queued').to.not.equal(null)
     expect(queued!.payload.sealed).to.match(/^v1\./)
@@ -267,7 +244,7 @@ describe('jobs: a mail the SMTP server refused is queued sealed, and its address
       'the first retry to fail',
     )
     expect(retried.lastError).to.match(/^MailDeliveryError: mail delivery failed: EENVELOPE 550 RCPT TO/)
-    expect(refused.filter((a) => a === to).length).to.be.at.least(2)
+    expect(smtp.refused.filter((a) => a === to).length).to.be.at.least(2)
     const text = JSON.stringify(await Job.collection.findOne({ _id: queued!._id }))
     expect(text).not.to.include(to)
     expect(text).not.to.include('secret-token-')

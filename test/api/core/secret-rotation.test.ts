@@ -5,7 +5,9 @@ import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { expect } from 'chai'
+import { MongoClient } from 'mongodb'
 import { Agent } from '../../helpers/agent.js'
+import { eventually } from '../../helpers/eventually.js'
 import { readOutbox, waitForMail } from '../../helpers/outbox.js'
 import { startEngine, startServerOn, type Child } from '../../helpers/processes.js'
 import type { TestServer } from '../../helpers/server.js'
@@ -62,7 +64,21 @@ describe('SESSION_SECRET rotation across processes', function () {
     // New secret alone: the old session is not accepted, and the worker cannot open the sealed job.
     const without = await start('without', { SESSION_SECRET: NEW, JOBS_ENABLED: 'true' })
     expect((await sameBrowser(browser, without.url).get('/api/v1/auth/me')).status).to.equal(401)
-    await new Promise((r) => setTimeout(r, 1500)) // its worker has tried the job at least once
+    const jobs = new MongoClient(engine.url)
+    try {
+      const tried = await eventually(
+        () =>
+          jobs
+            .db('kenes')
+            .collection('jobs')
+            .findOne({ name: 'users.password_reset_mail', lastError: { $exists: true } }),
+        'the worker to try the sealed job',
+        15_000,
+      )
+      expect(tried.lastError).to.include('sealed value unreadable')
+    } finally {
+      await jobs.close()
+    }
     await without.stop()
     const outbox = (name: string) => ({ config: { outboxDir: path.join(dirs(name).dataDir, 'outbox') } }) as TestServer
     expect(await readOutbox(outbox('without'), { to: email, template: 'auth:email.reset' })).to.deep.equal([])
@@ -79,5 +95,12 @@ describe('SESSION_SECRET rotation across processes', function () {
     // The job's back-off after the failed attempt is a few seconds.
     const mail = await waitForMail(outbox('with'), { to: email, template: 'auth:email.reset' }, { timeoutMs: 30_000 })
     expect(mail.lng).to.equal('ru')
+
+    // The new secret is the one that signs: a sign-in there is accepted where only the new one is known.
+    const fresh = new Agent(withPrevious.url)
+    expect((await fresh.post('/api/v1/auth/login', { email, password: 'Rotation-password-42' })).status).to.equal(200)
+    await withPrevious.stop()
+    const after = await start('after', { SESSION_SECRET: NEW, JOBS_ENABLED: 'false' })
+    expect((await sameBrowser(fresh, after.url).get('/api/v1/auth/me')).status).to.equal(200)
   })
 })

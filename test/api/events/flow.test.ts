@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { Job } from '../../../server/core/jobs.js'
 import { attendeesInYear } from '../../../server/modules/events/index.js'
+import { RegistrationModel } from '../../../server/modules/events/events.model.js'
 import { Agent } from '../../helpers/agent.js'
 import { readOutbox, waitForMail } from '../../helpers/outbox.js'
 import { startTestServer, type TestServer } from '../../helpers/server.js'
@@ -280,5 +281,8 @@ describe('events: registration, mail, check-in, materials, outcome', function ()
     }
     expect(await Job.countDocuments({ _id: again, status: 'done' })).to.equal(1)
     expect(await readOutbox(t, { to: p.user!.email, template: 'events:email.reminder' })).to.have.length(1)
+    // Recorded on the registration (over SMTP the outbox's key would not stop a second mail).
+    const reg = await RegistrationModel.findOne({ eventId: e.id }).lean<{ mailed: string[] }>()
+    expect(reg!.mailed).to.include(`reminder:${new Date(startsAt).toISOString()}`)
   })
 })

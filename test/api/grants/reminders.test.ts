@@ -3,6 +3,7 @@ import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { Job, enqueueJob } from '../../../server/core/jobs.js'
+import { GrantAward } from '../../../server/modules/grants/grants.model.js'
 import { Agent } from '../../helpers/agent.js'
 import { readOutbox, waitForMail } from '../../helpers/outbox.js'
 import { startTestServer, type TestServer } from '../../helpers/server.js'
@@ -72,6 +73,9 @@ describe('grants: milestone reminders are persisted jobs, sent once, that surviv
     await jobFinished(dup)
     const all = await readOutbox(t, { to: member.email, template: 'grants:email.milestone_due' })
     expect(all).to.have.length(1)
+    // Recorded on the award (over SMTP the outbox's key would not stop a second mail: the record does).
+    const stored = await GrantAward.findById(award.id).lean<{ reminded: string[] }>()
+    expect(stored!.reminded).to.include(`0:${dueAt}`)
   })
 })
 
