@@ -116,26 +116,9 @@ async function deliver(req: MailRequest): Promise<void> {
     const seq = String(++outboxSeq).padStart(6, '0')
     let base = path.join(config.outboxDir, `${Date.now()}-${seq}-${crypto.randomBytes(4).toString('hex')}`)
     if (req.key) {
-      // The key's record names the message before it is written: a second delivery finds it and
-      // either stops (written whole) or writes the same message again under the same name.
-      const keys = path.join(config.outboxDir, 'keys')
-      const record = path.join(keys, crypto.createHash('sha256').update(req.key).digest('hex'))
-      await fs.mkdir(keys, { recursive: true })
-      // Created exclusively: of two deliveries with one key at once, one names the message.
-      const created = await fs.writeFile(record, base, { flag: 'wx' }).then(
-        () => true,
-        (err: NodeJS.ErrnoException) => {
-          if (err.code === 'EEXIST') return false
-          throw err
-        },
-      )
-      if (!created) {
-        const prior = (await fs.readFile(record, 'utf8')).trim()
-        if (!prior)
-          await fs.writeFile(record, base) // cut short by a crash: name it now
-        else if (await fs.stat(`${prior}.json`).catch(() => null)) return
-        else base = prior
-      }
+      const named = await keyedName(config.outboxDir, req.key, base)
+      if (!named) return // written whole by an earlier delivery
+      base = named
     }
     const message = (info as { message: Buffer }).message
     // The .json twin is written last: its presence means the message is complete.
@@ -164,6 +147,36 @@ async function deliver(req: MailRequest): Promise<void> {
       ),
     )
   }
+}
+
+/**
+ * The name a keyed message is written under. The key's record names the message before it is
+ * written, so a second delivery finds it and either stops (null: written whole) or writes the same
+ * message again under the same name. The record appears whole or not at all (a hard link to a
+ * finished temporary file), so of two deliveries at once exactly one names the message.
+ */
+async function keyedName(outboxDir: string, key: string, base: string): Promise<string | null> {
+  const keys = path.join(outboxDir, 'keys')
+  const record = path.join(keys, crypto.createHash('sha256').update(key).digest('hex'))
+  await fs.mkdir(keys, { recursive: true })
+  const tmp = `${record}.${crypto.randomBytes(4).toString('hex')}.tmp`
+  await fs.writeFile(tmp, base)
+  try {
+    await fs.link(tmp, record)
+    return base
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+  } finally {
+    await fs.rm(tmp, { force: true })
+  }
+  let prior = (await fs.readFile(record, 'utf8')).trim()
+  if (!prior) {
+    // Left empty by an older version cut short by a crash: a name every delivery derives alike
+    // (the record's time and the key), so deliveries at once still write one message.
+    const { mtimeMs } = await fs.stat(record)
+    prior = path.join(outboxDir, `${Math.floor(mtimeMs)}-000000-${path.basename(record).slice(0, 8)}`)
+  }
+  return (await fs.stat(`${prior}.json`).catch(() => null)) ? null : prior
 }
 
 async function writeWhole(file: string, data: string | Buffer): Promise<void> {

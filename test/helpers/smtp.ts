@@ -10,6 +10,8 @@ export interface SmtpSink {
   messages: SmtpMessage[]
   /** Recipients refused (`refuse: true`). */
   refused: string[]
+  /** How long the server takes to accept a message's data (a slow mail server); settable. */
+  delayMs: number
   close(): Promise<void>
 }
 
@@ -21,6 +23,8 @@ export interface SmtpSink {
 export async function startSmtpSink(opts: { refuse?: boolean } = {}): Promise<SmtpSink> {
   const messages: SmtpMessage[] = []
   const refused: string[] = []
+  // eslint-disable-next-line prefer-const
+  let sink: SmtpSink
   const server = net.createServer((c) => {
     c.on('error', () => {})
     c.write('220 sink.test ESMTP\r\n')
@@ -37,7 +41,7 @@ export async function startSmtpSink(opts: { refuse?: boolean } = {}): Promise<Sm
             messages.push({ to, data })
             data = null
             to = []
-            c.write('250 queued\r\n')
+            setTimeout(() => c.write('250 queued\r\n'), sink.delayMs)
           } else data += `${line}\n`
           continue
         }
@@ -61,10 +65,12 @@ export async function startSmtpSink(opts: { refuse?: boolean } = {}): Promise<Sm
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   const { port } = server.address() as net.AddressInfo
-  return {
+  sink = {
     url: `smtp://127.0.0.1:${port}`,
     messages,
     refused,
+    delayMs: 0,
     close: () => new Promise<void>((r) => server.close(() => r())),
   }
+  return sink
 }

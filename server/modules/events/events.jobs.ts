@@ -1,5 +1,5 @@
 import mongoose from 'mongoose'
-import { REMINDER_HOLD_MS, withClaim } from '../../core/claims.js'
+import { ClaimHeldError, REMINDER_HOLD_MS, withClaim } from '../../core/claims.js'
 import { cancelJob, enqueueJob, type JobHandlers } from '../../core/jobs.js'
 import { EventModel, RegistrationModel, type EventDoc, type RegistrationDoc } from './events.model.js'
 import { mailRegistrant, type RegistrationMail } from './events.notify.js'
@@ -19,8 +19,8 @@ declare module '../../core/jobs.js' {
 }
 
 const DAY_MS = 24 * 3600_000
-/** An event's reminders or cancellations go to every registrant: over SMTP that takes a while. */
-const BULK_HOLD_MS = 15 * 60_000
+/** An event's reminders or cancellations go to every registrant: a longer hold between renewals. */
+const BULK_HOLD_MS = 5 * 60_000
 const reminderKey = (eventId: string) => `events.reminder:${eventId}`
 
 /** Records the mail as sent for this registration. */
@@ -71,22 +71,30 @@ async function sendReminders(p: { eventId: string; startsAt: string }): Promise<
   if (!e || e.status !== 'published' || e.startsAt.toISOString() !== p.startsAt) return
   if (e.startsAt.getTime() <= Date.now()) return
   const mark = `reminder:${p.startsAt}`
-  await withClaim(`events.reminder:${p.eventId}:${p.startsAt}`, BULK_HOLD_MS, async () => {
+  const key = `events.reminder:${p.eventId}:${p.startsAt}`
+  await withClaim(key, BULK_HOLD_MS, async (stillHeld) => {
     // Read under the claim: each registration's `mailed` is current.
     const regs = await RegistrationModel.find({ eventId: e._id, status: 'registered' }).lean<RegistrationDoc[]>()
-    for (const r of regs) await mailOnce(e, r, 'reminder', mark)
+    for (const r of regs) {
+      if (!stillHeld()) throw new ClaimHeldError(key) // lost (the database was away): another goes on
+      await mailOnce(e, r, 'reminder', mark)
+    }
   })
 }
 
 async function sendCancellations(p: { eventId: string }): Promise<void> {
   const e = await EventModel.findById(p.eventId).lean<EventDoc>()
   if (!e || e.status !== 'cancelled') return
-  await withClaim(`events.cancelled:${p.eventId}`, BULK_HOLD_MS, async () => {
+  const key = `events.cancelled:${p.eventId}`
+  await withClaim(key, BULK_HOLD_MS, async (stillHeld) => {
     const regs = await RegistrationModel.find({
       eventId: e._id,
       status: mongoose.trusted({ $in: ['registered', 'waitlisted'] }),
     }).lean<RegistrationDoc[]>()
-    for (const r of regs) await mailOnce(e, r, 'cancelled')
+    for (const r of regs) {
+      if (!stillHeld()) throw new ClaimHeldError(key)
+      await mailOnce(e, r, 'cancelled')
+    }
   })
 }
 

@@ -3,7 +3,10 @@
 // SMTP server (where no idempotency key helps); a job whose work is held elsewhere waits without
 // spending an attempt; a dead holder's claim expires. And the outbox writes a keyed mail once even
 // when two deliveries of it run at the same time.
+import crypto from 'node:crypto'
+import fs from 'node:fs/promises'
 import os from 'node:os'
+import path from 'node:path'
 import { expect } from 'chai'
 import mongoose from 'mongoose'
 import { ClaimHeldError, withClaim } from '../../../server/core/claims.js'
@@ -47,21 +50,32 @@ describe('claims: one holder at a time, expiring', function () {
   })
 
   it("takes over a dead holder's expired claim, and that holder's late release leaves the new one", async () => {
-    await Claims().insertOne({ _id: 'test:c' as never, until: new Date(Date.now() - 1000) })
-    const until = await withClaim('test:c', 60_000, async () => {
-      const held = await Claims().findOne({ _id: 'test:c' as never })
-      // The old holder's release (its own `until`) does not remove this claim.
-      await Claims().deleteOne({ _id: 'test:c' as never, until: new Date(Date.now() - 1000) })
-      return held!.until as Date
+    const old = { _id: 'test:c' as never, token: 'old-holder' }
+    await Claims().insertOne({ ...old, until: new Date(Date.now() - 1000), owner: 'another-host:1' })
+    const survived = await withClaim('test:c', 60_000, async () => {
+      // The old holder wakes up and releases what it thinks is its claim: this one stays.
+      await Claims().deleteOne(old)
+      return Claims().findOne({ _id: 'test:c' as never })
     })
-    expect(until.getTime()).to.be.greaterThan(Date.now())
+    expect(survived?.token).to.be.a('string').and.not.equal('old-holder')
+    expect(survived!.until.getTime()).to.be.greaterThan(Date.now())
+  })
+
+  it('renews the claim while the work runs, past its hold', async () => {
+    let second: unknown
+    await withClaim('test:long', 600, async (stillHeld) => {
+      await new Promise((r) => setTimeout(r, 1500)) // 2.5 holds; renewed every 200 ms
+      second = await withClaim('test:long', 600, async () => 'ran').catch((err: unknown) => err)
+      expect(stillHeld()).to.equal(true)
+    })
+    expect(second).to.be.instanceOf(ClaimHeldError)
   })
 
   it('takes over at once a live claim of a dead process of this host, not one of another host', async () => {
     const until = new Date(Date.now() + 60_000)
     await Claims().insertMany([
-      { _id: 'test:dead' as never, until, owner: `${os.hostname()}:999999` }, // no such process
-      { _id: 'test:elsewhere' as never, until, owner: 'another-host:1' },
+      { _id: 'test:dead' as never, until, owner: `${os.hostname()}:999999`, token: 'a' }, // no such process
+      { _id: 'test:elsewhere' as never, until, owner: 'another-host:1', token: 'b' },
     ])
     expect(await withClaim('test:dead', 60_000, async () => 'taken over')).to.equal('taken over')
     await withClaim('test:elsewhere', 60_000, async () => expect.fail('ran')).then(
@@ -80,6 +94,27 @@ describe('claims: one holder at a time, expiring', function () {
     }
     await Promise.all([sendMail({ ...mail, key: `test:${to}` }), sendMail({ ...mail, key: `test:${to}` })])
     expect(await readOutbox(t, { to })).to.have.length(1)
+    // Many keys, three deliveries of each at once: the record is named whole or not at all.
+    const keys = Array.from({ length: 100 }, (_, i) => `many-${i}-${to}`)
+    await Promise.all(keys.flatMap((k) => [0, 1, 2].map(() => sendMail({ ...mail, to: k, key: `test:${k}` }))))
+    const written = await readOutbox(t)
+    for (const k of keys)
+      expect(
+        written.filter((m) => m.to === k),
+        k,
+      ).to.have.length(1)
+    // A record left empty (an older version killed between creating and writing it): still one message.
+    const empty = Array.from({ length: 20 }, (_, i) => `empty-${i}-${to}`)
+    const keysDir = path.join(t.config.outboxDir, 'keys')
+    for (const k of empty)
+      await fs.writeFile(path.join(keysDir, crypto.createHash('sha256').update(`test:${k}`).digest('hex')), '')
+    await Promise.all(empty.flatMap((k) => [0, 1].map(() => sendMail({ ...mail, to: k, key: `test:${k}` }))))
+    const after = await readOutbox(t)
+    for (const k of empty)
+      expect(
+        after.filter((m) => m.to === k),
+        k,
+      ).to.have.length(1)
   })
 })
 
@@ -115,7 +150,20 @@ describe('claims: two copies of a reminder job, through a real SMTP server', fun
     await Appeal.updateOne({ _id: appeal.id }, { $set: { dueAt: past } })
     // Two copies at once (a reschedule while the first ran, or a lease that ran out, can make two).
     const payload = { appealId: appeal.id, kind: 'overdue' as const, dueAt: past.toISOString() }
+    smtp.delayMs = 1500 // a slow mail server: the first copy is still sending when the second starts
     const ids = await Promise.all([enqueueJob('appeals.reminder', payload), enqueueJob('appeals.reminder', payload)])
+    // The second copy finds the work claimed and waits, queued for later, while the first sends.
+    await eventually(
+      async () =>
+        (await Job.countDocuments({ _id: mongoose.trusted({ $in: ids }), status: 'running' })) === 1 &&
+        (await Job.countDocuments({
+          _id: mongoose.trusted({ $in: ids }),
+          status: 'queued',
+          runAt: mongoose.trusted({ $gt: new Date(Date.now() + 1000) }),
+        })) === 1,
+      'one copy sending while the other waits',
+      10_000,
+    )
     await eventually(
       async () => (await Job.countDocuments({ _id: mongoose.trusted({ $in: ids }), status: 'done' })) === 2,
       'both copies to finish',
