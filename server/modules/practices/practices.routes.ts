@@ -160,7 +160,7 @@ route(
     path: '/best-practices/{id}/images',
     auth: 'practice.propose',
     // Decided before a byte of the picture is read: a stranger's upload costs no disk.
-    scope: ({ params, req }) => practices.practiceScope(actorOf(req), params.id),
+    scope: ({ params, req }) => practices.imageUploadScope(actorOf(req), params.id),
     tags,
     params: PracticeParams,
     multipart: true,

@@ -77,9 +77,22 @@ async function loadVisible(actor: MaybeActor, id: string): Promise<PracticeDoc> 
   return p
 }
 
-/** The council a practice belongs to, for a route's access check (404 when the caller may not see it). */
-export async function practiceScope(actor: MaybeActor, id: string): Promise<{ councilId: string }> {
-  return { councilId: String((await loadVisible(actor, id)).councilId) }
+/** A picture may be added by its council's proposers while the practice awaits review, by staff any time, up to the limit. */
+function assertMayAddImage(actor: MaybeActor, p: PracticeDoc): void {
+  assertCan(actor, 'practice.propose', { councilId: String(p.councilId) })
+  if (p.status !== 'proposed' && !can(actor, 'practice.moderate')) throw conflict('practices.not_editable')
+  if ((p.images ?? []).length >= PRACTICE_MAX_IMAGES)
+    throw validationFailed([{ path: 'file', code: 'too_many', params: { max: PRACTICE_MAX_IMAGES } }])
+}
+
+/**
+ * The upload route's check, before a byte of the picture is read: the practice's council, and the
+ * refusals addPracticeImage would give (404 hidden, 403, 409 after review, 400 at the limit).
+ */
+export async function imageUploadScope(actor: MaybeActor, id: string): Promise<{ councilId: string }> {
+  const p = await loadVisible(actor, id)
+  assertMayAddImage(actor, p)
+  return { councilId: String(p.councilId) }
 }
 
 export async function getPractice(actor: MaybeActor, id: string): Promise<PracticeView> {
@@ -89,10 +102,7 @@ export async function getPractice(actor: MaybeActor, id: string): Promise<Practi
 /** Adds a picture (re-encoded WebP, metadata stripped) while the practice awaits review; staff any time. */
 export async function addPracticeImage(actor: Actor, id: string, tmpPath: string): Promise<PracticeView> {
   const p = await loadVisible(actor, id)
-  assertCan(actor, 'practice.propose', { councilId: String(p.councilId) })
-  if (p.status !== 'proposed' && !can(actor, 'practice.moderate')) throw conflict('practices.not_editable')
-  if ((p.images ?? []).length >= PRACTICE_MAX_IMAGES)
-    throw validationFailed([{ path: 'file', code: 'too_many', params: { max: PRACTICE_MAX_IMAGES } }])
+  assertMayAddImage(actor, p) // again: the practice may have changed while the picture arrived
   const webp = await reencodeImage(tmpPath, { maxWidth: 1600, maxHeight: 1600 })
   const key = await writeStored(`practices/${id}/${randomName('.webp')}`, webp)
   const doc = await Practice.findOneAndUpdate(
