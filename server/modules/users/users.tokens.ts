@@ -46,17 +46,28 @@ export async function queueVerificationMail(userId: string): Promise<void> {
   await enqueueJob('users.verification_mail', { userId })
 }
 
-export async function sendVerificationMail(userId: string): Promise<void> {
-  const doc = await User.findById(userId).lean<UserDoc>()
-  if (!doc || doc.emailVerified) return
-  const token = await issueToken(doc._id, 'verify_email', VERIFY_TOKEN_TTL_MS)
-  const link = `${currentConfig().publicUrl}/verify-email?token=${token}`
+/** Issues a one-use token and e-mails its link (`/<page>?token=`) to the account, in its language. */
+async function mailTokenLink(
+  doc: UserDoc,
+  kind: 'verify_email' | 'reset_password',
+  ttlMs: number,
+  page: string,
+  template: string,
+  vars: Record<string, unknown>,
+): Promise<void> {
+  const token = await issueToken(doc._id, kind, ttlMs)
   await sendMail({
     to: doc.email,
     lng: (doc.locale ?? 'kk') as Lang,
-    template: 'auth:email.verify',
-    vars: { name: doc.displayName, link, hours: 24 },
+    template,
+    vars: { name: doc.displayName, link: `${currentConfig().publicUrl}/${page}?token=${token}`, ...vars },
   })
+}
+
+export async function sendVerificationMail(userId: string): Promise<void> {
+  const doc = await User.findById(userId).lean<UserDoc>()
+  if (!doc || doc.emailVerified) return
+  await mailTokenLink(doc, 'verify_email', VERIFY_TOKEN_TTL_MS, 'verify-email', 'auth:email.verify', { hours: 24 })
 }
 
 export async function verifyEmail(token: string): Promise<void> {
@@ -68,14 +79,7 @@ export async function verifyEmail(token: string): Promise<void> {
 export async function sendPasswordResetMail(email: string): Promise<void> {
   const doc = await User.findOne({ email: email.trim().toLowerCase() }).lean<UserDoc>()
   if (!doc || doc.disabled) return
-  const token = await issueToken(doc._id, 'reset_password', RESET_TOKEN_TTL_MS)
-  const link = `${currentConfig().publicUrl}/reset-password?token=${token}`
-  await sendMail({
-    to: doc.email,
-    lng: (doc.locale ?? 'kk') as Lang,
-    template: 'auth:email.reset',
-    vars: { name: doc.displayName, link, minutes: 60 },
-  })
+  await mailTokenLink(doc, 'reset_password', RESET_TOKEN_TTL_MS, 'reset-password', 'auth:email.reset', { minutes: 60 })
 }
 
 /** Sets the new password, proves the address (the link reached it) and ends every other session. */
