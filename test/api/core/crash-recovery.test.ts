@@ -43,6 +43,18 @@ describe('crash recovery: the leftovers of a dead process', function () {
     expect(ownerIsDeadHere(null)).to.equal(false)
   })
 
+  it('should tell this process from an earlier one that had the same pid (a restarted container, pid 1 again)', () => {
+    const earlier = `${os.hostname()}:${process.pid}.0badb007`
+    expect(OWNER).to.not.equal(earlier)
+    expect(ownerIsDeadHere(earlier)).to.equal(true)
+    expect(ownerIsDeadHere(`${earlier}:aa`)).to.equal(true)
+    // written by a version without the start mark: not this process either
+    expect(ownerIsDeadHere(`${os.hostname()}:${process.pid}`)).to.equal(true)
+    // this process itself: a job worker's id, an upload's name
+    expect(ownerIsDeadHere(`${OWNER}:aa`)).to.equal(false)
+    expect(ownerIsDeadHere(`${OWNER}-1712345678-ab`)).to.equal(false)
+  })
+
   it("should release a dead worker's running job at once, not a live one's", async () => {
     const until = new Date(Date.now() + 3600_000)
     const [dead, live] = await Job.create([
