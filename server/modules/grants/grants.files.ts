@@ -25,29 +25,43 @@ async function keep(files: UploadedFile[], prefix: string) {
 }
 const missing = () => new AppError(400, 'upload.missing_file')
 
-/** Adds files to a draft application (its council); counted against MAX_FILES. */
 /**
- * The council an upload goes to, decided before the upload is read (route `scope`): a stranger
- * gets 403/404 without costing a byte of disk. The service checks again (status, version).
+ * The rules an upload must pass: run before its body is read (route `scope`: a stranger gets
+ * 403/404, a sent application 409, a full one 400, without costing a byte of disk), and again
+ * with the files in hand, since the application may have changed while they arrived.
  */
-export async function applicationUploadScope(id: string): Promise<{ councilId: string }> {
-  const app = await GrantApplication.findById(id, { councilId: 1 }).lean<ApplicationDoc>()
+function assertMayAttach(actor: MaybeActor, app: ApplicationDoc, adding: number): asserts actor is Actor {
+  assertCan(actor, 'grants.apply', { councilId: app.councilId })
+  if (app.status !== 'draft') throw new AppError(409, 'grants.not_draft', { status: app.status })
+  if ((app.attachments?.length ?? 0) + adding > MAX_FILES)
+    throw new AppError(400, 'upload.too_many_files', { max: MAX_FILES })
+}
+function assertMayAttachToReport(actor: MaybeActor, report: ReportDoc, adding: number): asserts actor is Actor {
+  assertCan(actor, 'grants.apply', { councilId: report.councilId })
+  if (report.status !== 'submitted')
+    throw new AppError(409, 'grants.invalid_transition', { from: report.status, to: report.status })
+  if ((report.files?.length ?? 0) + adding > MAX_FILES)
+    throw new AppError(400, 'upload.too_many_files', { max: MAX_FILES })
+}
+
+export async function applicationUploadScope(actor: MaybeActor, id: string): Promise<{ councilId: string }> {
+  const app = await GrantApplication.findById(id, { councilId: 1, status: 1, attachments: 1 }).lean<ApplicationDoc>()
   if (!app) throwNotFound('grant_application')
+  assertMayAttach(actor, app, 1)
   return { councilId: String(app.councilId) }
 }
-export async function reportUploadScope(id: string): Promise<{ councilId: string }> {
-  const report = await GrantReport.findById(id, { councilId: 1 }).lean<ReportDoc>()
+export async function reportUploadScope(actor: MaybeActor, id: string): Promise<{ councilId: string }> {
+  const report = await GrantReport.findById(id, { councilId: 1, status: 1, files: 1 }).lean<ReportDoc>()
   if (!report) throwNotFound('grant_report')
+  assertMayAttachToReport(actor, report, 1)
   return { councilId: String(report.councilId) }
 }
 
+/** Adds files to a draft application (its council); counted against MAX_FILES. */
 export async function attachToApplication(actor: Actor, id: string, files: UploadedFile[]): Promise<ApplicationView> {
   if (!files.length) throw missing()
   const app = await loadApplication(id)
-  assertCan(actor, 'grants.apply', { councilId: app.councilId })
-  if (app.status !== 'draft') throw new AppError(409, 'grants.not_draft', { status: app.status })
-  if ((app.attachments?.length ?? 0) + files.length > MAX_FILES)
-    throw new AppError(400, 'upload.too_many_files', { max: MAX_FILES })
+  assertMayAttach(actor, app, files.length)
   const kept = await keep(files, `grants/applications/${id}`)
   const res = await GrantApplication.updateOne(
     { _id: id, status: 'draft', version: app.version },
@@ -72,11 +86,7 @@ export async function applicationFile(actor: MaybeActor, id: string, fileId: str
 export async function attachToReport(actor: Actor, id: string, files: UploadedFile[]): Promise<ReportView> {
   if (!files.length) throw missing()
   const report = (await GrantReport.findById(id).lean<ReportDoc>()) ?? throwNotFound('grant_report')
-  assertCan(actor, 'grants.apply', { councilId: report.councilId })
-  if (report.status !== 'submitted')
-    throw new AppError(409, 'grants.invalid_transition', { from: report.status, to: report.status })
-  if ((report.files?.length ?? 0) + files.length > MAX_FILES)
-    throw new AppError(400, 'upload.too_many_files', { max: MAX_FILES })
+  assertMayAttachToReport(actor, report, files.length)
   const kept = await keep(files, `grants/reports/${id}`)
   const updated = await GrantReport.findOneAndUpdate(
     { _id: id, status: 'submitted', version: report.version },

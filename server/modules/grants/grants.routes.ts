@@ -26,6 +26,7 @@ import {
   UpdateApplicationBody,
   UpdateCallBody,
 } from '../../../shared/schemas/grants.js'
+import { actorOf } from '../../core/auth/middleware.js'
 import { route } from '../../core/route.js'
 import { acceptUpload } from '../../core/uploads.js'
 import * as applications from './grants.applications.js'
@@ -350,7 +351,7 @@ route(
     method: 'post',
     path: '/grants/applications/{id}/attachments',
     auth: 'grants.apply',
-    scope: ({ params }) => applicationUploadScope(params.id),
+    scope: ({ params, req }) => applicationUploadScope(actorOf(req), params.id),
     tags,
     summary: 'Attach files to a draft application (its council’s members)',
     description:
@@ -386,7 +387,7 @@ route(
     method: 'post',
     path: '/grants/reports/{id}/files',
     auth: 'grants.apply',
-    scope: ({ params }) => reportUploadScope(params.id),
+    scope: ({ params, req }) => reportUploadScope(actorOf(req), params.id),
     tags,
     summary: 'Attach files to a report awaiting its decision (the award’s council)',
     description: 'multipart/form-data, up to 10 `files` (pdf, docx, xlsx, jpeg, png; ≤ 10 MB each).',

@@ -1,8 +1,9 @@
 import { expect } from 'chai'
-import http from 'node:http'
 import { Agent } from '../../helpers/agent.js'
+import { unsentUpload } from '../../helpers/unsent-upload.js'
 import { startTestServer, type TestServer } from '../../helpers/server.js'
 import { loginAs } from '../../helpers/users.js'
+import { MAX_FILES } from '../../../shared/schemas/grants.js'
 import { applicationBody, closeCall, createCouncil, publishedCall } from '../../helpers/grants.js'
 
 const PDF = Buffer.from(
@@ -83,29 +84,18 @@ describe('grants: attachments of applications and reports', () => {
     const other = await loginAs(t, { roles: ['council_member'], councilIds: [await createCouncil()] })
     const app = (await member.post(`/api/v1/grants/calls/${call.id}/applications`, applicationBody(councilId))).body
     // Headers promise 8 MB; only the first part is sent. The answer must come without the rest.
-    const token = await other.csrfToken()
-    const status = await new Promise<number>((resolve, reject) => {
-      const req = http.request(
-        new URL(`/api/v1/grants/applications/${app.id}/attachments`, t.url),
-        {
-          method: 'POST',
-          headers: {
-            cookie: other.cookieHeader(),
-            'x-csrf-token': token,
-            'content-type': 'multipart/form-data; boundary=kenesboundary',
-            'content-length': String(8 * 1024 * 1024),
-          },
-        },
-        (res) => {
-          res.resume()
-          resolve(res.statusCode ?? 0)
-          req.destroy()
-        },
-      )
-      req.on('error', (err) => (err.message.includes('socket hang up') ? undefined : reject(err)))
-      req.write('--kenesboundary\r\nContent-Disposition: form-data; name="files"; filename="a.pdf"\r\n\r\n%PDF-1.4\n')
-      setTimeout(() => reject(new Error('no answer while the body was incomplete')), 5000).unref()
+    const path = `/api/v1/grants/applications/${app.id}/attachments`
+    expect(await unsentUpload(other, path, 'files')).to.equal(403)
+    // The council's own member, once the application is sent (409) or full (400): also unread.
+    await member.post(`/api/v1/grants/applications/${app.id}/submit`, {})
+    expect(await unsentUpload(member, path, 'files')).to.equal(409)
+    const ownCouncil = await createCouncil()
+    const another = await loginAs(t, { roles: ['council_member'], councilIds: [ownCouncil] })
+    const draft = (await another.post(`/api/v1/grants/calls/${call.id}/applications`, applicationBody(ownCouncil))).body
+    const full = await another.upload(`/api/v1/grants/applications/${draft.id}/attachments`, {
+      files: Array.from({ length: MAX_FILES }, (_, i) => ({ field: 'files', filename: `${i}.pdf`, content: PDF })),
     })
-    expect(status).to.equal(403)
+    expect(full.status, full.text).to.equal(201)
+    expect(await unsentUpload(another, `/api/v1/grants/applications/${draft.id}/attachments`, 'files')).to.equal(400)
   })
 })

@@ -1,7 +1,7 @@
-import http from 'node:http'
 import { expect } from 'chai'
 import { Agent } from '../../helpers/agent.js'
 import { startTestServer, type TestServer } from '../../helpers/server.js'
+import { unsentUpload } from '../../helpers/unsent-upload.js'
 import { loginAs } from '../../helpers/users.js'
 import { jpegImage, textFile } from '../councils/images.js'
 import { createCouncil, pdfText, regions, waitForCompendium } from './fixtures.js'
@@ -181,29 +181,3 @@ describe('best practices and the yearly compendium', () => {
     expect(text).to.include('Жаңа тәжірибе: құдық')
   })
 })
-
-/**
- * Starts a picture upload and never finishes its body: the status of an answer that comes anyway,
- * which the server can only give when it decides without reading the upload.
- */
-async function unsentUpload(agent: Agent, path: string): Promise<number> {
-  const boundary = 'kenes-probe'
-  const headers = {
-    cookie: agent.cookieHeader(),
-    'x-csrf-token': await agent.csrfToken(),
-    'content-type': `multipart/form-data; boundary=${boundary}`,
-    'content-length': String(4 * 1024 * 1024), // announced; only the part header below is sent
-  }
-  return new Promise<number>((resolve, reject) => {
-    const req = http.request(new URL(path, agent.baseUrl), { method: 'POST', headers }, (res) => {
-      res.resume()
-      resolve(res.statusCode ?? 0)
-      req.destroy()
-    })
-    req.on('error', reject)
-    req.setTimeout(5000, () => reject(new Error('no answer while the body was unsent: the upload was being read')))
-    req.write(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="p.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`,
-    )
-  })
-}
