@@ -19,6 +19,8 @@ export const AUDIENCES = ['members', 'public'] as const
 export const REGISTRATION_STATUSES = ['registered', 'waitlisted'] as const
 
 export const MATERIAL_MAX_BYTES = 20 * 1024 * 1024
+/** Materials an event keeps (programme, presentations, resolutions): a further upload is 400 `upload.too_many_files`. */
+export const MAX_EVENT_MATERIALS = 30
 export const MATERIAL_TYPES = [
   'application/pdf',
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document',

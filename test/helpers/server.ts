@@ -60,8 +60,9 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     url: server.url,
     server,
     config,
-    dataDir,
-    uploadsDir,
+    // the directories in use: a caller's DATA_DIR / UPLOADS_DIR, else the temporary ones
+    dataDir: config.dataDir,
+    uploadsDir: config.uploadsDir,
     close() {
       closed ??= (async () => {
         try {

@@ -27,6 +27,7 @@ import { configuredLimiter, rateLimit } from '../../core/rate-limit.js'
 import { route } from '../../core/route.js'
 import { acceptUpload } from '../../core/uploads.js'
 import * as events from './events.service.js'
+import * as materials from './events.materials.js'
 import { listRegistrations, myRegistrations, registrationsCsv } from './events.lists.js'
 import { eventIcs } from './events.notify.js'
 import { cancelMine, checkIn, register } from './events.registrations.js'
@@ -273,12 +274,12 @@ route(
     method: 'post',
     path: '/events/{id}/materials',
     auth: 'event.organize',
-    scope: organizerScope,
+    scope: ({ params, req }) => materials.materialUploadScope(actorOf(req), params.id),
     tags,
     status: 201,
     multipart: true,
     summary:
-      'Add a material: multipart `file` (pdf, docx, pptx, jpeg, png by content; ≤ 20 MB: 413 `upload.too_large`, 415 `upload.unsupported_type`, nothing kept) and `title.kk` / `title.ru` (or `title`, taken in the request language) → the event',
+      'Add a material: multipart `file` (pdf, docx, pptx, jpeg, png by content; ≤ 20 MB: 413 `upload.too_large`, 415 `upload.unsupported_type`, nothing kept; at most 30 an event: 400 `upload.too_many_files`; a cancelled event: 409, both before the file is read) and `title.kk` / `title.ru` (or `title`, taken in the request language) → the event',
     params: EventIdParams,
     body: MaterialFields,
     response: EventView,
@@ -301,7 +302,7 @@ route(
       return { title }
     },
   },
-  ({ actor, params, body, req }) => events.addMaterial(actor, params.id, req.uploads![0], body.title),
+  ({ actor, params, body, req }) => materials.addMaterial(actor, params.id, req.uploads![0], body.title),
 )
 
 route(
@@ -317,7 +318,7 @@ route(
     errors: [404],
   },
   async ({ actor, params, res }) => {
-    const file = await events.materialFile(actor, params.id, params.materialId)
+    const file = await materials.materialFile(actor, params.id, params.materialId)
     res.attachment(file.name)
     res.setHeader('Content-Type', file.mime)
     res.setHeader('X-Content-Type-Options', 'nosniff')
@@ -342,7 +343,7 @@ route(
     errors: [401, 403, 404],
   },
   async ({ actor, params }) => {
-    await events.removeMaterial(actor, params.id, params.materialId)
+    await materials.removeMaterial(actor, params.id, params.materialId)
   },
 )
 

@@ -10,8 +10,6 @@ import { assertCan, can, type Actor, type MaybeActor } from '../../core/policy.j
 import { backfillSearchTokens, indexTokens, searchFilter } from '../../core/search.js'
 import { slugify, uniqueSlug } from '../../core/slug.js'
 import { localized } from '../../core/i18n.js'
-import { randomName, removeStored, resolveStored, storeFile } from '../../core/storage.js'
-import { safeFileName, type UploadedFile } from '../../core/uploads.js'
 import { openDialogueRoom } from '../chat/index.js'
 import { findCouncilSummaries, type CouncilSummary } from '../councils/index.js'
 import { findRegionById } from '../regions/index.js'
@@ -328,62 +326,6 @@ export async function setOutcome(
   return getEvent(actor, String(e._id))
 }
 
-/** POST /events/:id/materials: the file was sniffed and size-checked by the upload middleware. */
-export async function addMaterial(
-  actor: Actor,
-  id: string,
-  file: UploadedFile,
-  title: { kk?: string; ru?: string },
-): Promise<EventView> {
-  const e = await loadOrganized(actor, id)
-  if (e.status === 'cancelled') throw conflict('events.not_editable')
-  const key = await storeFile(file.path, `events/${String(e._id)}/${randomName(file.ext)}`)
-  const materialId = new mongoose.Types.ObjectId()
-  const res = await EventModel.updateOne(
-    { _id: e._id },
-    {
-      $push: {
-        materials: {
-          _id: materialId,
-          title,
-          key,
-          fileName: safeFileName(file.originalName, file.ext),
-          mime: file.mime,
-          size: file.size,
-          uploadedBy: oid(actor.id),
-          uploadedAt: new Date(),
-        },
-      },
-    },
-  )
-  if (!res.modifiedCount) {
-    await removeStored(key)
-    throw notFound('event')
-  }
-  await audit({
-    actorId: actor.id,
-    action: 'event.material_added',
-    target: { kind: 'event', id: String(e._id) },
-    details: { materialId: String(materialId), mime: file.mime, size: file.size },
-  })
-  return getEvent(actor, String(e._id))
-}
-
-/** DELETE /events/:id/materials/:materialId (extension). */
-export async function removeMaterial(actor: Actor, id: string, materialId: string): Promise<void> {
-  const e = await loadOrganized(actor, id)
-  const m = (e.materials ?? []).find((x) => String(x._id) === materialId)
-  if (!m) throw notFound('material')
-  await EventModel.updateOne({ _id: e._id }, { $pull: { materials: { _id: m._id } } })
-  await removeStored(m.key)
-  await audit({
-    actorId: actor.id,
-    action: 'event.material_removed',
-    target: { kind: 'event', id: String(e._id) },
-    details: { materialId },
-  })
-}
-
 /**
  * POST /events/:id/chat-room (extension): a dialogue platform opens a dialogue room of the chat
  * module for its organizer councils (at least two regions, as the chat requires). Idempotent.
@@ -412,13 +354,4 @@ function truncate(text: { kk?: string; ru?: string }, max: number) {
   const out: { kk?: string; ru?: string } = {}
   for (const l of ['kk', 'ru'] as const) if (text[l]) out[l] = text[l]!.slice(0, max)
   return out
-}
-
-/** A material's file, with the event's visibility (drafts: organizers only). */
-export async function materialFile(actor: MaybeActor, id: string, materialId: string) {
-  const view = await getEvent(actor, id)
-  const e = await loadEvent(view.id)
-  const m = (e.materials ?? []).find((x) => String(x._id) === materialId)
-  if (!m) throw notFound('material')
-  return { path: resolveStored(m.key), name: m.fileName, mime: m.mime }
 }

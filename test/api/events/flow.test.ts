@@ -3,11 +3,13 @@ import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { Job } from '../../../server/core/jobs.js'
+import { MAX_EVENT_MATERIALS } from '../../../shared/schemas/events.js'
 import { attendeesInYear } from '../../../server/modules/events/index.js'
 import { RegistrationModel } from '../../../server/modules/events/events.model.js'
 import { Agent } from '../../helpers/agent.js'
 import { readOutbox, waitForMail } from '../../helpers/outbox.js'
 import { startTestServer, type TestServer } from '../../helpers/server.js'
+import { unsentUpload } from '../../helpers/unsent-upload.js'
 import { createUser, DEFAULT_PASSWORD, loginAs } from '../../helpers/users.js'
 import { createCouncil, eventBody, publishedEvent } from './fixtures.js'
 
@@ -205,6 +207,26 @@ describe('events: registration, mail, check-in, materials, outcome', function ()
     })
     expect(denied.status).to.equal(403)
     expect(await filesUnder(t.uploadsDir)).to.deep.equal(before)
+  })
+
+  it('should keep at most 30 materials under parallel uploads, and refuse a further one or a cancelled event before reading it', async () => {
+    const e = await publishedEvent(organizer, eventBody([a.id], a.regionId!))
+    const url = `/api/v1/events/${e.id}/materials`
+    const send = () =>
+      organizer.upload(url, { fields: { title: 'Слайды' }, files: [{ field: 'file', filename: 's.pdf', content: PDF }] })
+    for (let i = 0; i < MAX_EVENT_MATERIALS - 3; i++) expect((await send()).status).to.equal(201)
+    const before = await filesUnder(t.uploadsDir)
+    // 8 at once for the last 3 places: 3 kept, the rest refused as over the limit and not stored.
+    const raced = await Promise.all(Array.from({ length: 8 }, send))
+    expect(raced.map((r) => r.status).sort()).to.deep.equal([201, 201, 201, 400, 400, 400, 400, 400])
+    expect(raced.find((r) => r.status === 400)!.body.code).to.equal('upload.too_many_files')
+    const got = await organizer.get(`/api/v1/events/${e.id}`)
+    expect(got.body.materials).to.have.length(MAX_EVENT_MATERIALS)
+    expect((await filesUnder(t.uploadsDir)).length).to.equal(before.length + 3)
+    expect(await unsentUpload(organizer, url)).to.equal(400)
+    const other = await publishedEvent(organizer, eventBody([a.id], a.regionId!))
+    expect((await organizer.patch(`/api/v1/events/${other.id}`, { status: 'cancelled' })).status).to.equal(200)
+    expect(await unsentUpload(organizer, `/api/v1/events/${other.id}/materials`)).to.equal(409)
   })
 
   it('should take the outcome only after the start', async () => {
