@@ -66,6 +66,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRow>> = {
   'GET /api/v1/auth/me': SIGNED_IN,
   'GET /api/v1/auth/session': PUBLIC,
   'PATCH /api/v1/auth/me': SIGNED_IN,
+  'GET /api/v1/auth/me/data': SIGNED_IN,
+  'POST /api/v1/auth/me/erase': SIGNED_IN,
   'POST /api/v1/auth/verify-email': PUBLIC,
   'POST /api/v1/auth/verify-email/resend': SIGNED_IN,
   'POST /api/v1/auth/password/forgot': PUBLIC,

@@ -1,3 +1,4 @@
+import { isErasedAddress } from './personal-data.js'
 import crypto from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
@@ -96,6 +97,8 @@ async function send(message: Parameters<Transporter['sendMail']>[0]) {
 }
 
 async function deliver(req: MailRequest): Promise<void> {
+  // An erased account's records keep a placeholder address: nothing goes to it.
+  if (isErasedAddress(req.to)) return
   const config = currentConfig()
   const { subject, text } = renderMail(req)
   const info = await send({

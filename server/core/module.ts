@@ -3,6 +3,7 @@ import type { Server as SocketServer } from 'socket.io'
 import type { RequestHandler } from 'express'
 import type { Config } from './config.js'
 import type { JobHandlers } from './jobs.js'
+import type { PersonalDataHandler } from './personal-data.js'
 
 /** What the server gives each module when it starts. */
 export interface ServerContext {
@@ -30,6 +31,8 @@ export interface KenesModule {
   seed?(ctx: ServerContext): Promise<void> | void
   /** Socket.io handlers (namespaces). */
   sockets?(ctx: ServerContext): void
+  /** Its records of a person: exported for them and erased with their account (core/personal-data.ts). */
+  personalData?: PersonalDataHandler
   /** Called on shutdown before the database closes. */
   stop?(): Promise<void> | void
 }

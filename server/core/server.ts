@@ -1,3 +1,4 @@
+import { usePersonalDataOf } from './personal-data.js'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Server as SocketServer } from 'socket.io'
@@ -52,6 +53,7 @@ export async function startServer(config: Config, modules: readonly KenesModule[
     relayPublicCacheInvalidations(cacheBus?.publish)
     const ctx: ServerContext = { config, io, sessionMiddleware: createSessionStack(config) }
 
+    usePersonalDataOf(modules)
     for (const m of modules) if (m.jobs) registerJobs(typeof m.jobs === 'function' ? m.jobs(config) : m.jobs)
     for (const m of modules) await m.start?.(ctx)
     const app = createApp(ctx, modules)

@@ -53,3 +53,7 @@ export const ChangePasswordBody = z.strictObject({
   currentPassword: z.string().min(1).max(256),
   newPassword: NewPassword,
 })
+
+/** POST /auth/me/erase: deleting one's account takes the password again. */
+export const EraseAccountBody = z.strictObject({ password: z.string().min(1).max(256) })
+export type EraseAccountBody = z.infer<typeof EraseAccountBody>

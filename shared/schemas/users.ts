@@ -74,3 +74,15 @@ export const AuditEntry = z.object({
   at: z.string(),
 })
 export const AuditPage = z.object({ items: z.array(AuditEntry), nextCursor: z.string().nullable() })
+
+/**
+ * GET /auth/me/data: the account, and one section per module with records of the person
+ * (`appeals`, `support`, `events`, `chat`), each an object of lists.
+ */
+export const MyData = z
+  .object({
+    exportedAt: z.string(),
+    account: PublicUser.extend({ lastLoginAt: z.string().nullable(), lastActiveAt: z.string().nullable() }),
+  })
+  .catchall(z.record(z.string(), z.unknown()))
+export type MyData = z.infer<typeof MyData>

@@ -1,3 +1,4 @@
+import { appealsPersonalData } from './appeals.personal.js'
 import type { KenesModule } from '../../core/module.js'
 import { registerCouncilStats } from '../councils/index.js'
 import { appealsJobs } from './appeals.jobs.js'
@@ -13,6 +14,7 @@ export const appealsModule: KenesModule = {
   name: 'appeals',
   api: appealsRouter,
   jobs: appealsJobs,
+  personalData: appealsPersonalData,
   async start() {
     startResponseDaysBackfill()
     // Attachments stored by a process killed before its appeal was committed.

@@ -52,6 +52,8 @@ const MessageSchema = new Schema(
 )
 MessageSchema.index({ roomId: 1, senderId: 1, clientId: 1 }, { unique: true })
 MessageSchema.index({ roomId: 1, seq: -1 })
+// A person's messages, for "download my data" and the erasure of an account.
+MessageSchema.index({ senderId: 1, _id: -1 })
 
 /** How far a user has read in a room (the newest message seen), for unread counts. */
 const ReadSchema = new Schema(

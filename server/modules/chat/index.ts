@@ -1,3 +1,4 @@
+import { chatPersonalData } from './chat.personal.js'
 import type { KenesModule } from '../../core/module.js'
 import type { Actor } from '../../core/policy.js'
 import type { LocalizedText } from '../../../shared/schemas/common.js'
@@ -16,6 +17,7 @@ export const chatModule: KenesModule = {
   name: 'chat',
   api: chatRouter,
   jobs: chatJobs,
+  personalData: chatPersonalData,
   sockets(ctx) {
     setupChatSockets(ctx)
   },

@@ -298,14 +298,20 @@ export async function cancelMine(actor: Actor, eventId: string): Promise<void> {
   if (!reg || reg.status === 'pending') throw notFound('registration')
   if (reg.checkedInAt) throw conflict('events.already_attended')
   if (e.status !== 'published' || e.startsAt.getTime() <= Date.now()) throw conflict('events.registration_closed')
-  const gone = await RegistrationModel.deleteOne({ _id: reg._id, status: reg.status })
-  if (!gone.deletedCount) throw notFound('registration')
+  if (!(await withdraw(e, reg))) throw notFound('registration')
+}
+
+/** Removes a registration (not yet attended) and gives its seat to the waiting list; false if already gone. */
+export async function withdraw(e: EventDoc, reg: RegistrationDoc): Promise<boolean> {
+  const gone = await RegistrationModel.deleteOne({ _id: reg._id, status: reg.status, checkedInAt: null })
+  if (!gone.deletedCount) return false
   if (reg.status === 'registered') {
     await releaseSeat(e._id, reg.regionId)
     await promoteWaitlisted(String(e._id))
   } else {
     await EventModel.updateOne({ _id: e._id }, { $inc: { waitlistedCount: -1, seq: 1 } })
   }
+  return true
 }
 
 export async function myRegistrationOf(userId: string, e: EventDoc): Promise<EventView['myRegistration']> {

@@ -1,3 +1,4 @@
+import { eventsPersonalData } from './events.personal.js'
 import type { KenesModule } from '../../core/module.js'
 import { eventsJobs } from './events.jobs.js'
 import { eventsRouter } from './events.routes.js'
@@ -15,6 +16,7 @@ export const eventsModule: KenesModule = {
   name: 'events',
   api: eventsRouter,
   jobs: eventsJobs,
+  personalData: eventsPersonalData,
   async start() {
     // Registrations a killed process left undecided are removed and their events recounted.
     const removed = await releaseDeadPending()

@@ -1,3 +1,4 @@
+import { supportPersonalData } from './support.personal.js'
 import type { KenesModule } from '../../core/module.js'
 import { log } from '../../core/logger.js'
 import { supportRouter } from './support.routes.js'
@@ -9,6 +10,7 @@ export const supportModule: KenesModule = {
   name: 'support',
   api: supportRouter,
   jobs: supportJobs,
+  personalData: supportPersonalData,
   async start() {
     const removed = await removeUncommittedScreenshots()
     if (removed.length) log.info({ removed }, 'screenshots of tickets never committed removed')

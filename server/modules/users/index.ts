@@ -4,7 +4,9 @@ import type { JobHandlers } from '../../core/jobs.js'
 import { protectPlainPayloads } from '../../core/jobs-admin.js'
 import { log } from '../../core/logger.js'
 import type { KenesModule } from '../../core/module.js'
+import { erasePersonalData } from '../../core/personal-data.js'
 import { configuredLimiter } from '../../core/rate-limit.js'
+import { accountRouter } from './account.routes.js'
 import { authRouter } from './auth.routes.js'
 import { usersRouter } from './users.routes.js'
 import {
@@ -26,6 +28,8 @@ declare module '../../core/jobs.js' {
     'users.password_reset_mail': { email: string }
     /** A new verification link for the account (registration, "send again"); made when the job runs. */
     'users.verification_mail': { userId: string }
+    /** A deleted account's name and address, scrubbed from every module's records (users.erasure.ts). */
+    'users.erase_copies': { userId: string }
   }
 }
 const jobs: JobHandlers = {
@@ -41,10 +45,11 @@ const jobs: JobHandlers = {
     maxAttempts: 3,
   },
   'users.verification_mail': { run: ({ userId }) => sendVerificationMail(userId), maxAttempts: 5 },
+  'users.erase_copies': { run: ({ userId }) => erasePersonalData(userId), maxAttempts: 20 },
 }
 
 const api = Router()
-api.use(authRouter, usersRouter)
+api.use(authRouter, accountRouter, usersRouter)
 
 export const usersModule: KenesModule = {
   name: 'users',

@@ -24,6 +24,8 @@ const UserSchema = new Schema(
     lastLoginAt: { type: Date, default: null },
     /** "Active user" for the grant indicator: refreshed at most hourly by authenticated requests. */
     lastActiveAt: { type: Date, default: null },
+    /** Set when the owner deleted the account (users.erasure.ts): name and address are gone. */
+    erasedAt: { type: Date, default: null },
   },
   { timestamps: true, collection: 'users' },
 )

@@ -30,6 +30,7 @@ describe('typed jobs', () => {
       'appeals.purge_unconfirmed',
       'users.password_reset_mail',
       'users.verification_mail',
+      'users.erase_copies',
       'support.mail',
       'videos.process',
       'videos.tus_cleanup',
