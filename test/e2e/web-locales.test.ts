@@ -54,7 +54,7 @@ describe('web client: locale files', () => {
         /[a-z]{4,}/i.test(
           s
             .replace(/\{\{\w+\}\}/g, '')
-            .replace(/(PDF|JPEG|PNG|WebP|MP4|MOV|WebM|CSV|RSS|API|Enter|Shift|Ctrl|Esc|https)/g, ''),
+            .replace(/(PDF|JPEG|PNG|WebP|MP4|MOV|WebM|CSV|JSON|RSS|API|Enter|Shift|Ctrl|Esc|https)/g, ''),
         ),
       ),
     ).to.deep.equal([])

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { resetCsrf } from '../lib/api.js'
+import { API, resetCsrf } from '../lib/api.js'
 import type { User } from '../lib/types.js'
 import { endpoints, type BodyOf } from './endpoints.js'
 
@@ -77,5 +77,23 @@ export function useForgotPasswordMutation() {
 export function useResetPasswordMutation() {
   return useMutation({
     mutationFn: (body: { token: string; password: string }) => endpoints.resetPassword({ body }),
+  })
+}
+
+/** The URL of "download my data" (GET /auth/me/data): a plain link, the browser saves the file. */
+export const MY_DATA_URL = `${API}${endpoints.myData.path}`
+
+export function useChangePasswordMutation() {
+  return useMutation({
+    mutationFn: (body: BodyOf<'changePassword'>) => endpoints.changePassword({ body }),
+  })
+}
+
+/** POST /auth/me/erase: the account is gone and the session with it. */
+export function useEraseAccountMutation() {
+  const changed = useSessionChanged()
+  return useMutation({
+    mutationFn: (password: string) => endpoints.eraseAccount({ body: { password } }),
+    onSuccess: () => changed(null),
   })
 }

@@ -270,6 +270,8 @@ export async function listUsers(q: UserListQuery): Promise<Page<AdminUser>> {
 export async function updateUser(actor: Actor, id: string, body: UpdateUserBody): Promise<AdminUser> {
   const doc = validId(id) ? await User.findById(id).lean<UserDoc>() : null
   if (!doc) throw notFound('user')
+  // Deleted by its owner: giving it roles or enabling it would bring back an account nobody holds.
+  if (doc.erasedAt) throw conflict('users.erased')
   const self = String(doc._id) === actor.id
   const set: Record<string, unknown> = {}
   const changes: { action: string; details: Record<string, unknown> }[] = []

@@ -38,7 +38,10 @@ async function settles(check: () => Promise<void>, timeoutMs = 8000): Promise<vo
 /** Every job due by now has run (the mail an answer queues, for instance). */
 const jobsDone = () =>
   settles(async () => {
-    const due = { status: mongoose.trusted({ $in: ['queued', 'running'] }), runAt: mongoose.trusted({ $lte: new Date() }) }
+    const due = {
+      status: mongoose.trusted({ $in: ['queued', 'running'] as const }),
+      runAt: mongoose.trusted({ $lte: new Date() }),
+    }
     expect(await Job.countDocuments(due)).to.equal(0)
   })
 
@@ -73,7 +76,9 @@ describe('my data: download it, delete the account', function () {
 
     const data = await citizen.get('/api/v1/auth/me/data')
     expect(data.status, data.text).to.equal(200)
-    expect(data.headers.get('content-disposition')).to.match(/^attachment; filename="?kenes-my-data-\d{4}-\d\d-\d\d\.json"?$/)
+    expect(data.headers.get('content-disposition')).to.match(
+      /^attachment; filename="?kenes-my-data-\d{4}-\d\d-\d\d\.json"?$/,
+    )
     expect(data.headers.get('cache-control')).to.contain('no-store')
     expect(data.body.account).to.include({ email, displayName: 'Айгерім Сәрсенова' })
     expect(data.body.account).to.not.have.property('passwordHash')
@@ -165,8 +170,7 @@ describe('my data: download it, delete the account', function () {
 
   it('should keep the last administrator, and let one of two go', async () => {
     await User.updateMany({ roles: 'admin' }, { $set: { disabled: true } })
-    const { email } = await createUser(t, { roles: ['admin'] })
-    const only = (await signIn(t, email))!
+    const only = await loginAs(t, { roles: ['admin'] })
     const refused = await only.post('/api/v1/auth/me/erase', { password: DEFAULT_PASSWORD })
     expect(refused.status).to.equal(409)
     expect(refused.body.code).to.equal('users.last_admin')
@@ -179,6 +183,11 @@ describe('my data: download it, delete the account', function () {
     ])
     expect(both.map((r) => r.status).sort()).to.deep.equal([204, 409])
     expect(await User.countDocuments({ roles: 'admin', disabled: false })).to.equal(1)
+    // The one that went cannot be brought back by the one that stayed.
+    const [stayed, gone] = (await only.get('/api/v1/auth/me')).status === 200 ? [only, second] : [second, only]
+    const revive = await stayed.patch(`/api/v1/users/${gone.user!.id}`, { disabled: false, roles: ['admin'] })
+    expect(revive.status).to.equal(409)
+    expect(revive.body.code).to.equal('users.erased')
   })
 
   it('should ask a guest to sign in, and cap exports at 10 an hour', async () => {

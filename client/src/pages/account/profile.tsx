@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
+import { Link } from 'react-router-dom'
 import { useUpdateMeMutation } from '../../api/auth.js'
 import { formatDate } from '../../lib/format.js'
 import { useSubmit } from '../../lib/form.js'
@@ -10,8 +11,12 @@ import type { Lang } from '../../lib/types.js'
 import { Checkbox, errFor, SelectField, TextField } from '../../components/field.js'
 import { ErrorBox, Loading, Notice } from '../../components/status.js'
 import { SignInFirst } from './sign-in-first.js'
+import { ChangePassword, MyData } from './my-account.js'
 
-/** Name, language and accessibility settings, saved to the account (PATCH /auth/me). */
+/**
+ * Name, language and accessibility settings, saved to the account (PATCH /auth/me); the password;
+ * my data (download, delete the account).
+ */
 export default function Profile() {
   const { t, i18n } = useTranslation()
   const lng = useLang()
@@ -24,6 +29,7 @@ export default function Profile() {
   const [highContrast, setHc] = useState(prefs.highContrast)
   const [hideImages, setHide] = useState(prefs.hideImages)
   const [saved, setSaved] = useState(false)
+  const [deleted, setDeleted] = useState(false)
   const s = useSubmit()
   const updateMe = useUpdateMeMutation()
   useEffect(() => {
@@ -32,6 +38,16 @@ export default function Profile() {
     setLocale(user.locale)
   }, [user])
   if (loading) return <Loading />
+  if (deleted)
+    return (
+      <div className="narrow">
+        <h1>{t('profile.deleteTitle')}</h1>
+        <Notice kind="success">{t('profile.deleted')}</Notice>
+        <p>
+          <Link to="/">{t('nav.home')}</Link>
+        </p>
+      </div>
+    )
   if (!user) return <SignInFirst title={t('profile.title')} />
   const submit = async (e: FormEvent) => {
     e.preventDefault()
@@ -114,6 +130,8 @@ export default function Profile() {
         </p>
         {saved && <Notice kind="success">{t('profile.saved')}</Notice>}
       </form>
+      <ChangePassword />
+      <MyData onDeleted={() => setDeleted(true)} />
     </div>
   )
 }
