@@ -213,7 +213,10 @@ describe('events: registration, mail, check-in, materials, outcome', function ()
     const e = await publishedEvent(organizer, eventBody([a.id], a.regionId!))
     const url = `/api/v1/events/${e.id}/materials`
     const send = () =>
-      organizer.upload(url, { fields: { title: 'Слайды' }, files: [{ field: 'file', filename: 's.pdf', content: PDF }] })
+      organizer.upload(url, {
+        fields: { title: 'Слайды' },
+        files: [{ field: 'file', filename: 's.pdf', content: PDF }],
+      })
     for (let i = 0; i < MAX_EVENT_MATERIALS - 3; i++) expect((await send()).status).to.equal(201)
     const before = await filesUnder(t.uploadsDir)
     // 8 at once for the last 3 places: 3 kept, the rest refused as over the limit and not stored.
