@@ -103,6 +103,9 @@ describe('web client: every main page on a 375 px phone', function () {
       ['grants', '/grants'],
       ['login', '/login'],
       ['register', '/register'],
+      // signed-in pages, reached as a guest: a sign-in prompt, and no failed request in the console
+      ['my-events', '/events/mine'],
+      ['ticket', '/help/tickets/000000000000000000000000'],
     ]
     pages.member = [
       ['home', '/'],
@@ -222,6 +225,37 @@ describe('web client: every main page on a 375 px phone', function () {
         if (role === 'guest') expect(consoleErrors, consoleErrors.join('\n')).to.deep.equal([])
       })
     }
+  }
+
+  for (const lng of ['kk', 'ru'] as const) {
+    it(`keeps every guest page within the screen at the largest text size of the accessibility panel (${lng})`, async () => {
+      const ctx = await s.context({ lng, width: 375, height: 800 })
+      await ctx.addInitScript(() => localStorage.setItem('kenes.a11y', JSON.stringify({ fontScale: 2 })))
+      const page = await ctx.newPage()
+      const problems: string[] = []
+      try {
+        for (const [name, url] of pages.guest) {
+          await page.goto(url)
+          await settled(page)
+          expect(await page.evaluate(() => document.documentElement.style.fontSize), name).to.equal('200%')
+          const over = await overflow(page)
+          if (over > 0) problems.push(`${name}: the page is ${over}px wider than the screen`)
+          // A page that was loaded, not navigated to, leaves focus where the browser puts it.
+          const focused = await page.evaluate(() => document.activeElement?.tagName)
+          if (focused === 'MAIN') problems.push(`${name}: focus was moved to <main> on load`)
+        }
+        await shot(page, `mobile-guest-large-text-${lng}`)
+        // After a navigation inside the page, focus moves to the new content.
+        await page.goto('/')
+        await settled(page)
+        await page.locator('.site-footer a[href="/appeals/track"]').click()
+        await page.waitForURL((u) => u.pathname === '/appeals/track')
+        await page.waitForFunction(() => document.activeElement?.tagName === 'MAIN')
+      } finally {
+        await ctx.close()
+      }
+      expect(problems, problems.join('\n')).to.deep.equal([])
+    })
   }
 
   for (const lng of ['kk', 'ru'] as const) {

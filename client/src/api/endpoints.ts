@@ -182,10 +182,11 @@ export const endpoints = {
   deleteVideo: endpoint<{ params: Id }>('DELETE', '/videos/:id'),
 
   // ---- appeals ----
-  createAppeal: endpoint<{ body: typeof Appeals.CreateAppealBody; response: typeof Appeals.CreateAppealResponse }>(
-    'POST',
-    '/appeals',
-  ),
+  createAppeal: endpoint<{
+    body: typeof Appeals.CreateAppealBody
+    draft: true
+    response: typeof Appeals.CreateAppealResponse
+  }>('POST', '/appeals'),
   createAppealWithFiles: endpoint<{
     body: typeof Appeals.CreateAppealMultipart
     form: true

@@ -69,9 +69,12 @@ export function useEventList(filters: EventListFilters) {
     endpoints.listEvents({ query: listQuery({ limit: 50, ...filters, ...(cursor ? { cursor } : {}) }), signal }),
   )
 }
-export function useMyRegistrations() {
-  return usePagedQuery(eventKeys.mine(), (cursor, signal) =>
-    endpoints.myEvents({ query: { limit: 50, ...(cursor ? { cursor } : {}) }, signal }),
+/** Asked only once the visitor is known to be signed in (a guest's page logs no 401). */
+export function useMyRegistrations(enabled = true) {
+  return usePagedQuery(
+    eventKeys.mine(),
+    (cursor, signal) => endpoints.myEvents({ query: { limit: 50, ...(cursor ? { cursor } : {}) }, signal }),
+    enabled,
   )
 }
 export function useEvent(idOrSlug: string | undefined) {

@@ -51,8 +51,13 @@ export const updateTicket = (id: string, body: UpdateTicketBody) =>
 
 export const ticketsCsvUrl = (f: QueueFilters) => withQuery(`${API}/support/tickets.csv`, f)
 
-export function useTicket(id: string | undefined, code?: string) {
-  return useLoaded(['support', 'ticket', id ?? '', code ?? ''], (signal) => getTicket(id!, code, signal), Boolean(id))
+/** A ticket by its author (signed in, or with the access code) or staff; `enabled` false: not asked. */
+export function useTicket(id: string | undefined, code?: string, enabled = true) {
+  return useLoaded(
+    ['support', 'ticket', id ?? '', code ?? ''],
+    (signal) => getTicket(id!, code, signal),
+    Boolean(id) && enabled,
+  )
 }
 /** My tickets (signed in), or the staff queue with its filters. */
 export function useTickets(enabled: boolean, filters: QueueFilters = {}) {

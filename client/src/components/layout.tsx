@@ -7,18 +7,20 @@ import { A11yPanel } from './a11y-panel.js'
 import { LangSwitch } from './lang-switch.js'
 import { MainNav } from './main-nav.js'
 
+let lastShownPath: string | null = null
+
 /** The frame of every page: skip link, banner, navigation, main, footer. */
 export function Layout() {
   const { t } = useTranslation()
   const location = useLocation()
   const main = useRef<HTMLElement>(null)
-  const first = useRef(true)
-  // After client-side navigation move focus to the content, as a full page load would.
+  // After client-side navigation move focus to the content, as a full page load would. Not on the
+  // first load, nor when the layout is mounted again for the same page (a lazy page suspending
+  // remounts it): a ref would start afresh then, so the last page shown is kept by the module.
   useEffect(() => {
-    if (first.current) {
-      first.current = false
-      return
-    }
+    const previous = lastShownPath
+    lastShownPath = location.pathname
+    if (previous === null || previous === location.pathname) return
     main.current?.focus({ preventScroll: true })
     window.scrollTo(0, 0)
   }, [location.pathname])

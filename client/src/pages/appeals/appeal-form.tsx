@@ -62,7 +62,15 @@ export default function AppealForm() {
     // With files it goes as multipart (the same fields), else as JSON: see useCreateAppealMutation.
     const res = await s.run(() =>
       create.mutateAsync({
-        body: { councilId, category, subject, text, isPublic, ...(guest ? { contact: { name, email } } : {}) },
+        // No council chosen: left out, so the server says the field is required (not "invalid id").
+        body: {
+          ...(councilId ? { councilId } : {}),
+          category,
+          subject,
+          text,
+          isPublic,
+          ...(guest ? { contact: { name, email } } : {}),
+        },
         files,
       }),
     )

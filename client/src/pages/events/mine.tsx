@@ -15,7 +15,7 @@ export default function MyEvents() {
   const lng = useLang()
   const { user, loading } = useSession()
   useTitle(t('events:web.mine.title'))
-  const list = useMyRegistrations()
+  const list = useMyRegistrations(Boolean(user))
   if (loading) return <Loading />
   if (!user) return <SignInFirst title={t('events:web.mine.title')} />
   return (

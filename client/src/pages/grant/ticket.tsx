@@ -9,6 +9,7 @@ import { useSubmit } from '../../lib/form.js'
 import { formatDate } from '../../lib/format.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
 import { hasRole, useSession } from '../../lib/session.js'
+import { SignInFirst } from '../account/sign-in-first.js'
 import './grant.css'
 
 /** One support ticket and its conversation: the author (account or code) and staff. */
@@ -18,9 +19,10 @@ export default function TicketPage() {
   const { id } = useParams()
   const [params] = useSearchParams()
   const code = params.get('code') ?? undefined
-  const { user } = useSession()
+  const { user, loading } = useSession()
   const staff = hasRole(user, 'moderator', 'admin')
-  const ticket = useTicket(id, code)
+  // Without the access code the ticket is for its signed-in author or staff: a guest signs in first.
+  const ticket = useTicket(id, code, Boolean(code || user))
   const tk = ticket.data
   useTitle(tk ? `${tk.number}: ${tk.subject}` : t('support:web.trackTitle'))
   const [text, setText] = useState('')
@@ -40,7 +42,8 @@ export default function TicketPage() {
     const updated = await s.run(() => updateTicket(tk.id, { status: status as 'resolved' }))
     if (updated) ticket.setData(updated)
   }
-  if (ticket.loading && !tk) return <Loading />
+  if (loading || (ticket.loading && !tk)) return <Loading />
+  if (!code && !user) return <SignInFirst title={t('support:web.trackTitle')} />
   if (!tk) return <ErrorBox error={ticket.error} />
   return (
     <>

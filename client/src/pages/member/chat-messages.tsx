@@ -230,7 +230,8 @@ export function MessageList({
           })}
         </ol>
       </div>
-      {receipts.other && (
+      {messages.length === 0 && <p className="muted">{t('chat.noMessages')}</p>}
+      {receipts.other && messages.length > 0 && (
         <p className="small muted" data-testid="other-read">
           {receipts.other.time
             ? t('chat.otherRead', { council: receipts.other.council, time: receipts.other.time })
