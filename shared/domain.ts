@@ -114,3 +114,6 @@ export const ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 export const ATTACHMENT_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'] as const
 /** How long the sender may edit or delete a message. */
 export const MESSAGE_EDIT_WINDOW_MS = 15 * 60_000
+
+/** The name an account's records keep once its owner deleted it (language-neutral; pages show a label). */
+export const ERASED_NAME = '—'

@@ -17,8 +17,8 @@ export interface PersonalDataHandler {
   erase?(userId: string): Promise<void>
 }
 
-/** The name shown where an erased account's name was (language-neutral). */
-export const ERASED_NAME = '—'
+/** The name kept where an erased account's name was (language-neutral; pages show a label). */
+export { ERASED_NAME } from '../../shared/domain.js'
 const ERASED_DOMAIN = 'erased.invalid'
 /** The address an erased account's records keep: unique, and `.invalid` never delivers (RFC 2606). */
 export const erasedAddress = (userId: string) => `erased-${userId}@${ERASED_DOMAIN}`

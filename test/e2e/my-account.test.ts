@@ -32,11 +32,11 @@ describe('web client: my account (password, my data, deleting the account) on a 
       await field(pw, w.profile.currentPassword).fill('not-the-password')
       await field(pw, w.auth.newPassword).fill('жаңа-құпия-сөз-2026')
       await field(pw, w.auth.repeatPassword).fill('жаңа-құпия-сөз-2026')
-      await pw.getByRole('button', { name: w.auth.savePassword }).press('Enter')
+      await pw.getByRole('button', { name: w.profile.changePassword }).press('Enter')
       await page.waitForSelector('[aria-invalid="true"]')
       expect(await field(pw, w.profile.currentPassword).getAttribute('aria-invalid')).to.equal('true')
       await field(pw, w.profile.currentPassword).fill(DEFAULT_PASSWORD)
-      await pw.getByRole('button', { name: w.auth.savePassword }).press('Enter')
+      await pw.getByRole('button', { name: w.profile.changePassword }).press('Enter')
       await pw.getByText(w.profile.passwordChanged).waitFor()
       const api = new Agent(s.t.url)
       expect(
@@ -46,21 +46,24 @@ describe('web client: my account (password, my data, deleting the account) on a 
       // My data: the link saves a JSON file with the account in it.
       const [download] = await Promise.all([
         page.waitForEvent('download'),
-        page.getByRole('link', { name: w.profile.download }).press('Enter'),
+        page.getByRole('button', { name: w.profile.download }).press('Enter'),
       ])
       expect(download.suggestedFilename()).to.match(/^kenes-my-data-\d{4}-\d\d-\d\d\.json$/)
       const saved = JSON.parse(await fs.readFile((await download.path())!, 'utf8'))
       expect(saved.account).to.include({ email: user.email, displayName: 'Дәулет Нұрланұлы' })
 
-      // Deleting: the button waits for the password and the confirmation; then the account is gone.
+      // Deleting: without the confirmation the checkbox says so and takes the focus; then the account is gone.
       const del = page.getByRole('region', { name: w.profile.deleteTitle })
       const button = del.getByRole('button', { name: w.profile.deleteButton })
-      expect(await button.isDisabled()).to.equal(true)
       await field(del, w.auth.password).fill('жаңа-құпия-сөз-2026')
-      await del.getByLabel(w.profile.deleteConfirm).check()
+      await button.press('Enter')
+      await del.getByText(w.profile.deleteConfirmNeeded).waitFor()
+      await page.waitForFunction(() => (document.activeElement as HTMLInputElement | null)?.type === 'checkbox')
+      await page.keyboard.press('Space')
       await shot(page, `my-account-${lng}-375`)
       await button.press('Enter')
       await page.getByText(w.profile.deleted).waitFor()
+      expect(await page.evaluate(() => document.activeElement?.tagName)).to.equal('H1')
       expect(await axeProblems(page)).to.deep.equal([])
       expect(
         (await api.post('/api/v1/auth/login', { email: user.email, password: 'жаңа-құпия-сөз-2026' })).status,

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { API, resetCsrf } from '../lib/api.js'
+import { resetCsrf } from '../lib/api.js'
 import type { User } from '../lib/types.js'
 import { endpoints, type BodyOf } from './endpoints.js'
 
@@ -80,8 +80,18 @@ export function useResetPasswordMutation() {
   })
 }
 
-/** The URL of "download my data" (GET /auth/me/data): a plain link, the browser saves the file. */
-export const MY_DATA_URL = `${API}${endpoints.myData.path}`
+/** "Download my data": the JSON the server answers, saved as a file by the browser. */
+export async function downloadMyData(): Promise<void> {
+  const data = await endpoints.myData({})
+  const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }))
+  const a = document.createElement('a')
+  a.href = url
+  a.download = `kenes-my-data-${data.exportedAt.slice(0, 10)}.json`
+  document.body.append(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+}
 
 export function useChangePasswordMutation() {
   return useMutation({

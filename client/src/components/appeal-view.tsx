@@ -4,7 +4,7 @@ import { useRateMutation, useReplyMutation } from '../api/appeals.js'
 import { withQuery } from '../lib/api.js'
 import { CLOSED_STATUSES, is, RATEABLE_STATUSES } from '../../../shared/domain.js'
 import { useCouncilMap } from '../api/directory.js'
-import { formatBytes, formatDate, pick } from '../lib/format.js'
+import { formatBytes, formatDate, personName, pick } from '../lib/format.js'
 import { useSubmit } from '../lib/form.js'
 import { useLang } from '../lib/hooks.js'
 import type { Appeal } from '../lib/types.js'
@@ -71,7 +71,7 @@ export function AppealView({ appeal, role, code }: { appeal: Appeal; role: 'auth
           <div>
             <dt>{t('appeal.author')}</dt>
             <dd>
-              {appeal.author.name} · <a href={`mailto:${appeal.author.email}`}>{appeal.author.email}</a>
+              {personName(appeal.author.name, t)} · <a href={`mailto:${appeal.author.email}`}>{appeal.author.email}</a>
               {appeal.author.guest && <> ({t('appeal.guest')})</>}
             </dd>
           </div>
@@ -110,7 +110,8 @@ export function AppealView({ appeal, role, code }: { appeal: Appeal; role: 'auth
               <li key={r.id} className={`reply reply-${r.by}`}>
                 <p className="meta">
                   <strong>{r.by === 'council' ? t('appeal.fromCouncil') : t('appeal.fromAuthor')}</strong> ·{' '}
-                  {r.authorName} · <time dateTime={r.createdAt}>{formatDate(r.createdAt, lng, true)}</time>
+                  {personName(r.authorName, t)} ·{' '}
+                  <time dateTime={r.createdAt}>{formatDate(r.createdAt, lng, true)}</time>
                 </p>
                 <p className="prewrap">{r.text}</p>
               </li>

@@ -1,4 +1,10 @@
+import { ERASED_NAME } from '../../../shared/domain.js'
 import type { Lang, LocalizedText } from './types.js'
+
+/** A person's name as records keep it; an account its owner deleted reads "deleted account". */
+export function personName(name: string | null | undefined, t: (key: string) => string): string {
+  return name === ERASED_NAME ? t('erasedAccount') : (name ?? '')
+}
 
 /** Intl locales of the portal's languages as used in Kazakhstan. */
 export const INTL_LOCALE: Record<Lang, string> = { kk: 'kk-KZ', ru: 'ru-KZ' }

@@ -1,17 +1,21 @@
 import mongoose from 'mongoose'
 import { ERASED_NAME, erasedAddress, type PersonalDataHandler } from '../../core/personal-data.js'
 import { Appeal, type AppealDoc } from './appeal.model.js'
+import { redact } from './appeals.view.js'
 
 const oid = (id: string) => new mongoose.Types.ObjectId(id)
 
 /**
  * A person's appeals (as author) and answers (as a council member). Erasing removes their name
- * and address; the appeal's text, files and answers stay: they are the council's record of
- * the appeal, which it must keep and count.
+ * and address; the appeal's text, files and answers stay: they are the council's record of the
+ * appeal, which it must keep and count. The name is first taken out of the texts themselves
+ * (the public Q&A hid it by the author's name, which is about to go).
  */
 export const appealsPersonalData: PersonalDataHandler = {
   async export(userId) {
-    const mine = await Appeal.find({ 'author.userId': oid(userId) })
+    const id = oid(userId)
+    const mine = await Appeal.find({ 'author.userId': id }).sort({ createdAt: -1 }).lean<AppealDoc[]>()
+    const answered = await Appeal.find({ 'replies.userId': id, 'author.userId': mongoose.trusted({ $ne: id }) })
       .sort({ createdAt: -1 })
       .lean<AppealDoc[]>()
     return {
@@ -29,14 +33,41 @@ export const appealsPersonalData: PersonalDataHandler = {
         attachments: (a.attachments ?? []).map((f) => ({ name: f.name, mime: f.mime, size: f.size })),
         rating: a.rating ? { score: a.rating.score, comment: a.rating.comment } : null,
       })),
+      // Answers written for a council: the person's own words, without the citizen's details.
+      answers: answered.flatMap((a) =>
+        (a.replies ?? [])
+          .filter((r) => String(r.userId) === userId)
+          .map((r) => ({ trackingNumber: a.trackingNumber, text: r.text, createdAt: r.createdAt.toISOString() })),
+      ),
     }
   },
   async erase(userId) {
     const id = oid(userId)
-    await Appeal.updateMany(
-      { 'author.userId': id },
-      { $set: { 'author.name': ERASED_NAME, 'author.email': erasedAddress(userId) } },
-    )
+    // One appeal at a time, each in one write: a retry finds the ones done by their placeholder name.
+    const mine = await Appeal.find(
+      { 'author.userId': id, 'author.name': mongoose.trusted({ $ne: ERASED_NAME }) },
+      { subject: 1, text: 1, replies: 1, author: 1 },
+    ).lean<AppealDoc[]>()
+    for (const a of mine) {
+      const name = a.author.name
+      await Appeal.updateOne(
+        { _id: a._id, 'author.name': name },
+        {
+          $set: {
+            subject: redact(a.subject, name),
+            text: redact(a.text, name),
+            replies: (a.replies ?? []).map((r) => ({
+              ...r,
+              text: redact(r.text, name),
+              // the author's own replies, also those written with the access code (no account id)
+              ...(r.by === 'author' ? { authorName: ERASED_NAME } : {}),
+            })),
+            'author.name': ERASED_NAME,
+            'author.email': erasedAddress(userId),
+          },
+        },
+      )
+    }
     await Appeal.updateMany(
       { 'replies.userId': id },
       { $set: { 'replies.$[mine].authorName': ERASED_NAME } },

@@ -1,4 +1,5 @@
 import mongoose from 'mongoose'
+import { AuditLog } from '../../core/audit.js'
 import { ERASED_NAME, type PersonalDataHandler } from '../../core/personal-data.js'
 import { ChatMessageModel, type ChatMessageDoc } from './chat.model.js'
 
@@ -13,8 +14,8 @@ export const EXPORTED_MESSAGES_MAX = 50_000
 export const chatPersonalData: PersonalDataHandler = {
   async export(userId) {
     const messages = await ChatMessageModel.find(
-      { senderId: oid(userId), deletedAt: null },
-      { roomId: 1, text: 1, createdAt: 1, editedAt: 1, attachments: 1 },
+      { senderId: oid(userId) },
+      { roomId: 1, text: 1, createdAt: 1, editedAt: 1, deletedAt: 1, attachments: 1 },
     )
       .sort({ senderId: 1, _id: -1 })
       .limit(EXPORTED_MESSAGES_MAX)
@@ -26,10 +27,16 @@ export const chatPersonalData: PersonalDataHandler = {
         attachments: (m.attachments ?? []).map((a) => a.name),
         createdAt: m.createdAt.toISOString(),
         editedAt: m.editedAt ? m.editedAt.toISOString() : null,
+        deletedAt: m.deletedAt ? m.deletedAt.toISOString() : null,
       })),
     }
   },
   async erase(userId) {
     await ChatMessageModel.updateMany({ senderId: oid(userId) }, { $set: { senderName: ERASED_NAME } })
+    // A moderator's removal of their message is audited with the sender's name.
+    await AuditLog.updateMany(
+      { action: 'chat.message_deleted', 'details.senderId': userId },
+      { $set: { 'details.senderName': ERASED_NAME } },
+    )
   },
 }

@@ -1,3 +1,4 @@
+import { councilsPersonalData } from './councils.personal.js'
 import type { KenesModule } from '../../core/module.js'
 import { log } from '../../core/logger.js'
 import { councilsRouter } from './councils.routes.js'
@@ -6,6 +7,7 @@ import { seedDemo } from './councils.seed.js'
 export const councilsModule: KenesModule = {
   name: 'councils',
   api: councilsRouter,
+  personalData: councilsPersonalData,
   async seed() {
     const r = await seedDemo((s) => log.info(s))
     log.info(r, 'demo councils in place (demo: true)')

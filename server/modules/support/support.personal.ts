@@ -13,7 +13,19 @@ export const supportPersonalData: PersonalDataHandler = {
     const mine = await Ticket.find({ 'author.userId': oid(userId) })
       .sort({ createdAt: -1 })
       .lean<TicketDoc[]>()
+    const answered = await Ticket.find({
+      'messages.authorId': oid(userId),
+      'author.userId': mongoose.trusted({ $ne: oid(userId) }),
+    })
+      .sort({ createdAt: -1 })
+      .lean<TicketDoc[]>()
     return {
+      // Answers written as staff: the person's own words, without the other side's details.
+      answers: answered.flatMap((t) =>
+        t.messages
+          .filter((m) => String(m.authorId) === userId)
+          .map((m) => ({ number: t.number, text: m.text, createdAt: m.createdAt.toISOString() })),
+      ),
       tickets: mine.map((t) => ({
         number: t.number,
         category: t.category,
@@ -29,10 +41,20 @@ export const supportPersonalData: PersonalDataHandler = {
   },
   async erase(userId) {
     const id = oid(userId)
+    // The author's messages too, also those written with the access code (no account id).
     await Ticket.updateMany(
       { 'author.userId': id },
-      { $set: { 'author.name': ERASED_NAME, 'author.email': erasedAddress(userId) } },
+      {
+        $set: {
+          'author.name': ERASED_NAME,
+          'author.email': erasedAddress(userId),
+          'messages.$[theirs].authorName': ERASED_NAME,
+        },
+      },
+      { arrayFilters: [{ 'theirs.by': 'author' }] },
     )
+    // A staff member's open tickets go back to the queue.
+    await Ticket.updateMany({ assigneeId: id }, { $set: { assigneeId: null } })
     await Ticket.updateMany(
       { 'messages.authorId': id },
       { $set: { 'messages.$[mine].authorName': ERASED_NAME } },

@@ -8,7 +8,7 @@ import { createRateLimiter, rateLimit } from '../../core/rate-limit.js'
 import { route } from '../../core/route.js'
 import { actorOf } from '../../core/auth/middleware.js'
 import { recordFailure, recordSuccess, reserveAttempt } from './login-guard.js'
-import { eraseAccount, exportMyData } from './users.erasure.js'
+import { eraseAccount, exportMyData, passwordMatches } from './users.erasure.js'
 
 /** The signed-in person's own data (extensions: API.md is silent on them). */
 export const accountRouter = Router()
@@ -26,7 +26,7 @@ route(
     auth: 'user',
     tags,
     summary:
-      'Download my data: the account and every module’s records of the signed-in person (appeals, support tickets, event registrations, chat messages, proposed practices), as a JSON attachment. At most 10 an hour (429)',
+      'Download my data: the account and every module’s records of the signed-in person (appeals and the answers written for a council, support tickets and answers as staff, event registrations, chat messages), as a JSON attachment. At most 10 an hour (429)',
     response: MyData,
     errors: [429],
     use: [rateLimit(exportLimiter, (req) => actorOf(req)!.id)],
@@ -56,11 +56,13 @@ route(
     const config = currentConfig()
     // A stolen session must not be a way to guess the password: the sign-in lockout counts these too.
     await reserveAttempt(config, actor.email, ipOf(req))
-    if (!(await eraseAccount(actor, body.password))) {
+    if (!(await passwordMatches(actor, body.password))) {
       await recordFailure(config, actor.email)
       throw validationFailed([{ path: 'body.password', code: 'wrong_password' }])
     }
+    // The right password gives its attempt back, whatever happens next (409 for the last administrator).
     await recordSuccess(config, actor.email, ipOf(req))
+    await eraseAccount(actor)
     await logOut(req, res)
   },
 )

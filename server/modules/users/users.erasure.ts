@@ -5,11 +5,14 @@ import { audit } from '../../core/audit.js'
 import { destroyUserSessions } from '../../core/auth/session.js'
 import { ClaimHeldError, withClaim } from '../../core/claims.js'
 import { conflict, notFound } from '../../core/errors.js'
-import { enqueueJob } from '../../core/jobs.js'
+import { enqueueJob, wakeJobWorker } from '../../core/jobs.js'
 import { ERASED_NAME, erasedAddress, exportPersonalData } from '../../core/personal-data.js'
 import type { Actor } from '../../core/policy.js'
 import { hashPassword, toPublicUser, verifyPassword } from './users.service.js'
 import { User, UserToken, type UserDoc } from './users.model.js'
+
+/** When the copies are scrubbed a second time (longer than any request in flight). */
+export const SECOND_PASS_MS = 5 * 60_000
 
 /**
  * "Download my data" and "delete my account". The account is scrubbed at once (it can no longer
@@ -32,16 +35,21 @@ export async function exportMyData(actor: Actor): Promise<MyData> {
   } as MyData // the sections sit beside `exportedAt` and `account`, which zod's catchall type cannot say
 }
 
-/** False for a wrong password; 409 `users.last_admin` for the only enabled administrator. */
-export async function eraseAccount(actor: Actor, password: string): Promise<boolean> {
+/** The person's password, asked again before the account goes (false: wrong). */
+export async function passwordMatches(actor: Actor, password: string): Promise<boolean> {
   const doc = await User.findById(actor.id).lean<UserDoc>()
   if (!doc || doc.erasedAt) throw notFound('user')
-  if (!(await verifyPassword(doc.passwordHash, password))) return false
+  return verifyPassword(doc.passwordHash, password)
+}
+
+/** Erases the account (the password was checked); 409 `users.last_admin` for the only enabled administrator. */
+export async function eraseAccount(actor: Actor): Promise<void> {
+  const doc = await User.findById(actor.id).lean<UserDoc>()
+  if (!doc || doc.erasedAt) throw notFound('user')
   // One erasure of an administrator at a time, so two cannot each leave the other as the last.
   const scrub = () => scrubAccount(doc)
   if (doc.roles.includes('admin')) await oneAtATime(() => withClaim('users.admin_erasure', 60_000, scrub))
   else await scrub()
-  return true
 }
 
 /** Waits (up to 10 s) while another administrator's erasure holds the claim. */
@@ -50,7 +58,8 @@ async function oneAtATime(work: () => Promise<void>): Promise<void> {
     try {
       return await work()
     } catch (err) {
-      if (!(err instanceof ClaimHeldError) || waited >= 10_000) throw err
+      if (!(err instanceof ClaimHeldError)) throw err
+      if (waited >= 10_000) throw conflict()
       await new Promise((r) => setTimeout(r, 50))
     }
   }
@@ -69,8 +78,8 @@ async function scrubAccount(doc: UserDoc): Promise<void> {
   const secret = await hashPassword(crypto.randomBytes(32).toString('hex'))
   // The account and the job that scrubs its copies: both or neither (a crash between would leave copies).
   await mongoose.connection.transaction(async (session) => {
-    await User.updateOne(
-      { _id: doc._id },
+    const res = await User.updateOne(
+      { _id: doc._id, erasedAt: null },
       {
         $set: {
           email: erasedAddress(id),
@@ -88,8 +97,13 @@ async function scrubAccount(doc: UserDoc): Promise<void> {
       },
       { session },
     )
+    if (res.matchedCount !== 1) throw notFound('user') // erased meanwhile by another request
     await enqueueJob('users.erase_copies', { userId: id }, { session })
+    // Again later: a request that had the account before it went (a registration, a chat message
+    // from an open socket) may still write its name after the first pass.
+    await enqueueJob('users.erase_copies', { userId: id }, { session, runAt: new Date(Date.now() + SECOND_PASS_MS) })
   })
+  wakeJobWorker()
   await UserToken.deleteMany({ userId: doc._id })
   await destroyUserSessions(id)
   await audit({ actorId: id, action: 'user.erased', target: { kind: 'user', id }, details: {} })

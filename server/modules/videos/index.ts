@@ -1,3 +1,4 @@
+import { videosPersonalData } from './videos.personal.js'
 import type { KenesModule } from '../../core/module.js'
 import { enqueueJob, type JobHandlers } from '../../core/jobs.js'
 import { log } from '../../core/logger.js'
@@ -32,6 +33,7 @@ export const videosModule: KenesModule = {
   name: 'videos',
   api: videosRouter,
   root: mediaRouter,
+  personalData: videosPersonalData,
   jobs: (config): JobHandlers => ({
     ...processingJobs({ leaseMs: config.videoJobLeaseMs }),
     [TUS_CLEANUP]: { run: cleanupTusUploads, maxAttempts: 3 },

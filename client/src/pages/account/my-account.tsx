@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import { MY_DATA_URL, useChangePasswordMutation, useEraseAccountMutation } from '../../api/auth.js'
+import { downloadMyData, useChangePasswordMutation, useEraseAccountMutation } from '../../api/auth.js'
 import { useSubmit } from '../../lib/form.js'
 import { Checkbox, errFor, TextField } from '../../components/field.js'
 import { ErrorBox, Notice } from '../../components/status.js'
@@ -62,7 +62,7 @@ export function ChangePassword() {
         />
         <p>
           <button className="btn btn-primary" disabled={s.busy}>
-            {t('auth.savePassword')}
+            {t('profile.changePassword')}
           </button>
         </p>
         {done && <Notice kind="success">{t('profile.passwordChanged')}</Notice>}
@@ -75,12 +75,18 @@ export function ChangePassword() {
 export function MyData({ onDeleted }: { onDeleted: () => void }) {
   const { t } = useTranslation()
   const s = useSubmit()
+  const download = useSubmit()
   const erase = useEraseAccountMutation()
   const [password, setPassword] = useState('')
   const [sure, setSure] = useState(false)
+  const [unconfirmed, setUnconfirmed] = useState(false)
   const submit = async (e: FormEvent) => {
     e.preventDefault()
-    if (!sure) return
+    setUnconfirmed(!sure)
+    if (!sure) {
+      requestAnimationFrame(() => document.querySelector<HTMLElement>('#delete-form [aria-invalid="true"]')?.focus())
+      return
+    }
     const ok = await s.run(async () => (await erase.mutateAsync(password), true))
     if (ok) onDeleted()
   }
@@ -89,17 +95,23 @@ export function MyData({ onDeleted }: { onDeleted: () => void }) {
       <section aria-labelledby="data-title">
         <h2 id="data-title">{t('profile.dataTitle')}</h2>
         <p>{t('profile.dataLead')}</p>
+        <ErrorBox error={download.error} />
         <p>
-          <a className="btn" href={MY_DATA_URL} download>
+          <button
+            type="button"
+            className="btn"
+            disabled={download.busy}
+            onClick={() => void download.run(downloadMyData)}
+          >
             {t('profile.download')}
-          </a>
+          </button>
         </p>
       </section>
       <section aria-labelledby="delete-title">
         <h2 id="delete-title">{t('profile.deleteTitle')}</h2>
         <p>{t('profile.deleteLead')}</p>
         <ErrorBox error={s.error} />
-        <form className="form" onSubmit={submit} noValidate>
+        <form className="form" id="delete-form" onSubmit={submit} noValidate>
           <TextField
             label={t('auth.password')}
             type="password"
@@ -109,9 +121,14 @@ export function MyData({ onDeleted }: { onDeleted: () => void }) {
             onChange={(e) => setPassword(e.target.value)}
             error={errFor(s.fields, 'password')}
           />
-          <Checkbox label={t('profile.deleteConfirm')} checked={sure} onChange={(e) => setSure(e.target.checked)} />
+          <Checkbox
+            label={t('profile.deleteConfirm')}
+            checked={sure}
+            onChange={(e) => setSure(e.target.checked)}
+            error={unconfirmed && !sure ? t('profile.deleteConfirmNeeded') : undefined}
+          />
           <p>
-            <button className="btn btn-danger" disabled={s.busy || !sure || !password}>
+            <button className="btn btn-danger" disabled={s.busy}>
               {t('profile.deleteButton')}
             </button>
           </p>

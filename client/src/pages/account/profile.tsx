@@ -41,7 +41,9 @@ export default function Profile() {
   if (deleted)
     return (
       <div className="narrow">
-        <h1>{t('profile.deleteTitle')}</h1>
+        <h1 tabIndex={-1} ref={(h) => h?.focus()}>
+          {t('profile.deleteTitle')}
+        </h1>
         <Notice kind="success">{t('profile.deleted')}</Notice>
         <p>
           <Link to="/">{t('nav.home')}</Link>

@@ -3,7 +3,7 @@ import { Link, useParams } from 'react-router-dom'
 import { eventLinks, useEvent, useRegistrations } from '../../api/events.js'
 import { Empty, ErrorBox, Loading } from '../../components/status.js'
 import { TableRegion } from '../../components/table-region.js'
-import { formatDate, pick } from '../../lib/format.js'
+import { formatDate, personName, pick } from '../../lib/format.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
 import { regionName, useRegions } from './shared.js'
 
@@ -105,7 +105,7 @@ export default function EventRegistrations() {
             <tbody>
               {regs.data.items.map((r) => (
                 <tr key={r.id}>
-                  <th scope="row">{r.name}</th>
+                  <th scope="row">{personName(r.name, t)}</th>
                   <td>{r.councilName ? pick(r.councilName, lng) : '—'}</td>
                   <td>
                     {t(`events:registrationStatus.${r.status}`)}

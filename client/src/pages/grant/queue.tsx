@@ -5,7 +5,7 @@ import { ticketsCsvUrl, updateTicket, useTickets, type QueueFilters } from '../.
 import { FilterSelect } from '../../components/filter-select.js'
 import { More } from '../../components/more.js'
 import { ErrorBox } from '../../components/status.js'
-import { formatDate } from '../../lib/format.js'
+import { formatDate, personName } from '../../lib/format.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
 import { useQueryParams } from '../../lib/query-params.js'
 import { hasRole, useSession } from '../../lib/session.js'
@@ -76,7 +76,8 @@ export default function QueuePage() {
             </Link>
             <p className="meta">
               <span className="badge">{t(`support:status.${tk.status}`)}</span> {t(`support:category.${tk.category}`)} ·{' '}
-              {tk.author.name} · <time dateTime={tk.createdAt}>{formatDate(tk.createdAt, lng, true)}</time>
+              {personName(tk.author.name, t)} ·{' '}
+              <time dateTime={tk.createdAt}>{formatDate(tk.createdAt, lng, true)}</time>
               {tk.overdue && <span className="badge badge-danger"> {t('support:web.overdue')}</span>}
             </p>
             {user && tk.assigneeId !== user.id && (

@@ -6,7 +6,7 @@ import { postTicketMessage, updateTicket, useTicket } from '../../api/support.js
 import { SelectField, TextArea } from '../../components/field.js'
 import { ErrorBox, Loading } from '../../components/status.js'
 import { useSubmit } from '../../lib/form.js'
-import { formatDate } from '../../lib/format.js'
+import { formatDate, personName } from '../../lib/format.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
 import { hasRole, useSession } from '../../lib/session.js'
 import { SignInFirst } from '../account/sign-in-first.js'
@@ -70,7 +70,7 @@ export default function TicketPage() {
         {tk.messages.map((m) => (
           <li key={m.id} className={`card card-pad ticket-msg ticket-${m.by}`}>
             <p className="meta">
-              {m.by === 'staff' ? t('support:web.staff') : m.authorName} ·{' '}
+              {m.by === 'staff' ? t('support:web.staff') : personName(m.authorName, t)} ·{' '}
               <time dateTime={m.createdAt}>{formatDate(m.createdAt, lng, true)}</time>
             </p>
             <p className="prewrap">{m.text}</p>

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
-import { formatDate } from '../../lib/format.js'
+import { formatDate, personName } from '../../lib/format.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
 import { useCouncilAppealsPaged } from '../../api/appeals.js'
 import { useQueryParams } from '../../lib/query-params.js'
@@ -76,7 +76,7 @@ export function AppealsQueue({ councilId }: { councilId: string }) {
                   </td>
                   <td>{a.subject}</td>
                   <td>{t(`category.${a.category}`)}</td>
-                  <td>{a.authorName ?? ''}</td>
+                  <td>{personName(a.authorName, t)}</td>
                   <td>
                     <StatusBadge status={a.status} overdue={a.overdue} />
                     {a.needsTriage && (

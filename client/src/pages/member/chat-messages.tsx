@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { emitAck, newClientId, type ChatSocket } from '../../lib/chat-socket.js'
-import { formatDate, formatTime } from '../../lib/format.js'
+import { formatDate, formatTime, personName } from '../../lib/format.js'
 import { useLang } from '../../lib/hooks.js'
 import { useSession } from '../../lib/session.js'
 import type { ChatMessage, ChatRoom } from '../../lib/types.js'
@@ -147,7 +147,7 @@ export function MessageList({
               <li key={m.id} className={`message${mine ? ' mine' : ''}`} data-message-id={m.id}>
                 {sep && <p className="day-sep">{day}</p>}
                 <p className="meta">
-                  <strong>{m.senderName}</strong>
+                  <strong>{personName(m.senderName, t)}</strong>
                   {online.has(m.senderId) && (
                     <span className="online-dot" title={t('chat.isOnline')}>
                       <span className="sr-only">({t('chat.isOnline')})</span>
@@ -175,7 +175,7 @@ export function MessageList({
                   <p className="message-actions">
                     <button type="button" className="btn-link" onClick={() => setModerating(m.id)}>
                       {t('chat.deleteAsModerator')}
-                      <span className="sr-only">: {m.senderName}</span>
+                      <span className="sr-only">: {personName(m.senderName, t)}</span>
                     </button>
                   </p>
                 )}

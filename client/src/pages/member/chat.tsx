@@ -14,7 +14,7 @@ import {
 } from '../../api/chat.js'
 import { asApiError } from '../../api/query-client.js'
 import { emitAck, useChatSocket } from '../../lib/chat-socket.js'
-import { pick } from '../../lib/format.js'
+import { personName, pick } from '../../lib/format.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
 import { useSession } from '../../lib/session.js'
 import type { ChatMessage, ChatRoom } from '../../lib/types.js'
@@ -163,7 +163,7 @@ export default function Chat() {
   const typingNames = useMemo(() => {
     if (!roomId) return []
     const ids = Object.keys(typing[roomId] ?? {}).filter((u) => u !== user?.id)
-    const names = new Map((list ?? []).map((m) => [m.senderId, m.senderName]))
+    const names = new Map((list ?? []).map((m) => [m.senderId, personName(m.senderName, t)]))
     return ids.map((u) => typistNames.current.get(u) ?? names.get(u) ?? t('chat.someone'))
   }, [typing, roomId, list, user, t])
 

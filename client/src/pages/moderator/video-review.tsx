@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { Link, useNavigate, useParams } from 'react-router-dom'
 import { useDeleteVideoMutation, useModerateVideoMutation, useVideoQuery } from '../../api/videos.js'
 import { useCouncilMap } from '../../api/directory.js'
-import { formatDate, formatDuration, pick } from '../../lib/format.js'
+import { formatDate, formatDuration, personName, pick } from '../../lib/format.js'
 import { useSubmit } from '../../lib/form.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
 import { canModerate, type ModerationAction } from '../../../../shared/domain.js'
@@ -124,7 +124,8 @@ export function VideoReview() {
           <ul>
             {video.moderation.map((m, i) => (
               <li key={i}>
-                {formatDate(m.at, lng, true)} · {m.byName ?? m.by} · {t(`moderation.decision_${m.decision}`)}
+                {formatDate(m.at, lng, true)} · {m.byName ? personName(m.byName, t) : m.by} ·{' '}
+                {t(`moderation.decision_${m.decision}`)}
                 {m.reason && <> — {m.reason}</>}
               </li>
             ))}
