@@ -77,7 +77,9 @@ describe('my data: download it, delete the account', function () {
     await member.post(`/api/v1/appeals/${appeal.id}/replies`, { text: 'Ответ совета' })
     const publicText = async () =>
       JSON.stringify((await new Agent(t.url).get(`/api/v1/appeals/public?council=${council.id}`)).body.items)
-    expect(await publicText()).to.include('прошу отремонтировать двор').and.not.include('Сәрсенова')
+    expect(await publicText())
+      .to.include('прошу отремонтировать двор')
+      .and.not.include('Сәрсенова')
     const ticket = await citizen.post('/api/v1/support/tickets', {
       category: 'technical',
       subject: 'Видео не открывается',
@@ -126,7 +128,9 @@ describe('my data: download it, delete the account', function () {
       const tk = await Ticket.findOne({ number: ticket.body.number }).lean()
       expect(tk!.author.name).to.equal('—')
     })
-    expect(await publicText()).to.include('прошу отремонтировать двор').and.not.include('Сәрсенова')
+    expect(await publicText())
+      .to.include('прошу отремонтировать двор')
+      .and.not.include('Сәрсенова')
     // The council's next answer mails nobody: the placeholder address never receives anything.
     const before = await readOutbox(t)
     expect((await member.post(`/api/v1/appeals/${appeal.id}/replies`, { text: 'Второй ответ' })).status).to.equal(201)
