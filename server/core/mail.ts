@@ -1,13 +1,15 @@
-import { isErasedAddress } from './personal-data.js'
 import crypto from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
+import mongoose from 'mongoose'
 import nodemailer, { type Transporter } from 'nodemailer'
 import type { Lang } from '../../shared/schemas/common.js'
 import { currentConfig } from './config.js'
 import { hasKey, t } from './i18n.js'
-import { defineJob, enqueueJob } from './jobs.js'
+import { defineJob, enqueueJob, Job, type JobDoc } from './jobs.js'
 import { log } from './logger.js'
+import { isErasedAddress } from './personal-data.js'
+import { isSealed, unseal } from './sealed.js'
 
 /**
  * Outgoing e-mail. Templates are i18n keys: `<ns>:<key>.subject` and `<ns>:<key>.text` (plain
@@ -66,6 +68,28 @@ export async function sendMail(req: MailRequest): Promise<void> {
     log.warn({ err, template: req.template }, 'mail delivery failed, queued for retry')
     await enqueueJob('mail.send', req, { sealed: true })
   }
+}
+
+/**
+ * Mails waiting for a retry to an address whose owner deleted their account are dropped: the
+ * person withdrew it, and the sealed payload holds the address and the mail's words. Returns how many.
+ */
+export async function dropQueuedMailTo(address: string): Promise<number> {
+  const to = address.toLowerCase()
+  const waiting = { name: 'mail.send', status: mongoose.trusted({ $in: ['queued', 'failed'] as const }) }
+  const jobs = await Job.find(waiting, { payload: 1 }).lean<Pick<JobDoc, '_id' | 'payload'>[]>()
+  let dropped = 0
+  for (const j of jobs) {
+    let req: Partial<MailRequest>
+    try {
+      req = (isSealed(j.payload) ? unseal(j.payload) : j.payload) as Partial<MailRequest>
+    } catch {
+      continue // sealed with a secret this process does not have: left to its expiry
+    }
+    if (typeof req?.to !== 'string' || req.to.toLowerCase() !== to) continue
+    dropped += (await Job.deleteOne({ _id: j._id, ...waiting })).deletedCount
+  }
+  return dropped
 }
 
 let outboxSeq = 0

@@ -6,6 +6,7 @@ import { destroyUserSessions } from '../../core/auth/session.js'
 import { ClaimHeldError, withClaim } from '../../core/claims.js'
 import { conflict, notFound } from '../../core/errors.js'
 import { enqueueJob, wakeJobWorker } from '../../core/jobs.js'
+import { dropQueuedMailTo } from '../../core/mail.js'
 import { ERASED_NAME, erasedAddress, exportPersonalData } from '../../core/personal-data.js'
 import type { Actor } from '../../core/policy.js'
 import { hashPassword, toPublicUser, verifyPassword } from './users.service.js'
@@ -106,5 +107,6 @@ async function scrubAccount(doc: UserDoc): Promise<void> {
   wakeJobWorker()
   await UserToken.deleteMany({ userId: doc._id })
   await destroyUserSessions(id)
+  await dropQueuedMailTo(doc.email)
   await audit({ actorId: id, action: 'user.erased', target: { kind: 'user', id }, details: {} })
 }

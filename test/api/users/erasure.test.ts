@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import mongoose from 'mongoose'
-import { Job } from '../../../server/core/jobs.js'
+import { enqueueJob, Job } from '../../../server/core/jobs.js'
 import { Appeal } from '../../../server/modules/appeals/appeal.model.js'
 import { ChatMessageModel } from '../../../server/modules/chat/chat.model.js'
 import { RegistrationModel } from '../../../server/modules/events/events.model.js'
@@ -108,9 +108,20 @@ describe('my data: download it, delete the account', function () {
     expect(wrong.body.errors[0]).to.include({ path: 'body.password', code: 'wrong_password' })
     expect((await citizen.get('/api/v1/auth/me')).status).to.equal(200)
 
+    // A mail to the person waiting for a retry (the SMTP server refused it earlier), and one to someone else.
+    const later = new Date(Date.now() + 3600_000)
+    const mailTo = (to: string) =>
+      enqueueJob(
+        'mail.send',
+        { to, lng: 'ru', template: 'auth:email.verify', vars: { link: 'https://kenes.kz/x' } },
+        { sealed: true, runAt: later },
+      )
+    const [theirs, someoneElses] = [await mailTo(email.toUpperCase()), await mailTo('other@example.kz')]
     const erased = await citizen.post('/api/v1/auth/me/erase', { password: DEFAULT_PASSWORD })
     expect(erased.status, erased.text).to.equal(204)
     expect((await citizen.get('/api/v1/auth/me')).status).to.equal(401)
+    expect(await Job.exists({ _id: theirs })).to.equal(null)
+    expect(await Job.exists({ _id: someoneElses })).to.not.equal(null)
     expect(await signIn(t, email)).to.equal(null)
     const user = await User.findById(userId).lean()
     expect(user).to.include({ displayName: '—', disabled: true })
