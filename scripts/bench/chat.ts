@@ -6,6 +6,7 @@
 // Topology (2 cores): the embedded database engine, the Kenes server and the raw ws server each run
 // in their own child process; all clients run in this process (the same for both servers).
 // Run: npx tsx scripts/bench/chat.ts   (bounded: exits 2 after 4 minutes; removes its temp dirs)
+//   --engine-thread: the engine in a worker thread of the Kenes server (as `npm start` runs it).
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs/promises'
 import os from 'node:os'
@@ -203,14 +204,20 @@ async function main(): Promise<void> {
 }
 
 async function run(tmp: string): Promise<number> {
-  // 1. Database engine and the Kenes server, each in its own process.
-  const engine = await startChild(
-    ['server/db/embedded/cli.ts', '--port', '0', '--dbpath', path.join(tmp, 'db')],
-    {},
-    /(mongodb:\/\/\S+)/,
-    'engine',
-  )
-  const uri = engine.match[1]
+  // 1. The Kenes server, and its database engine: by default in its own process over TCP (the
+  //    topology of the earlier figures); `--engine-thread`: as `npm start` runs it, in a worker
+  //    thread of the server reached through a Unix socket (the URI comes from the server's log).
+  const engineThread = process.argv.includes('--engine-thread')
+  const engineUri = engineThread
+    ? undefined
+    : (
+        await startChild(
+          ['server/db/embedded/cli.ts', '--port', '0', '--dbpath', path.join(tmp, 'db')],
+          {},
+          /(mongodb:\/\/\S+)/,
+          'engine',
+        )
+      ).match[1]
   const kenes = await startChild(
     ['server/main.ts'],
     {
@@ -219,16 +226,19 @@ async function run(tmp: string): Promise<number> {
       SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
       PORT: '0',
       HOST: '127.0.0.1',
-      MONGODB_URI: uri,
+      ...(engineUri ? { MONGODB_URI: engineUri } : {}),
       DATA_DIR: path.join(tmp, 'data'),
       UPLOADS_DIR: path.join(tmp, 'uploads'),
       JOBS_ENABLED: 'false',
       REDIS_URL: '',
     },
-    /"url":"(http:\/\/127\.0\.0\.1:\d+)"/,
+    engineThread
+      ? /"uri":"(mongodb:[^"]+)"[\s\S]*"url":"(http:\/\/127\.0\.0\.1:\d+)"/
+      : /"url":"(http:\/\/127\.0\.0\.1:\d+)"/,
     'Kenes server',
   )
-  const url = kenes.match[1]
+  const uri = engineUri ?? kenes.match[1]
+  const url = engineThread ? kenes.match[2] : kenes.match[1]
 
   // 2. Fixtures straight into the database through the services: councils of 4 regions, 500
   //    council members; the 200-member room is a dialogue platform of the first two councils.
