@@ -4,6 +4,7 @@ import { downloadMyData, useChangePasswordMutation, useEraseAccountMutation } fr
 import { useSubmit } from '../../lib/form.js'
 import { Checkbox, errFor, TextField } from '../../components/field.js'
 import { ErrorBox, Notice } from '../../components/status.js'
+import { NewPasswordFields } from './password-fields.js'
 
 /** Profile: a new password with the current one (the other sessions end). */
 export function ChangePassword() {
@@ -40,25 +41,13 @@ export function ChangePassword() {
           onChange={(e) => setCurrent(e.target.value)}
           error={errFor(s.fields, 'currentPassword')}
         />
-        <TextField
-          label={t('auth.newPassword')}
-          type="password"
-          required
-          minLength={10}
-          autoComplete="new-password"
-          value={newPassword}
-          onChange={(e) => setNew(e.target.value)}
+        <NewPasswordFields
+          password={newPassword}
+          onPassword={setNew}
+          repeat={repeat}
+          onRepeat={setRepeat}
           error={errFor(s.fields, 'newPassword')}
-          hint={t('auth.passwordHint')}
-        />
-        <TextField
-          label={t('auth.repeatPassword')}
-          type="password"
-          required
-          autoComplete="new-password"
-          value={repeat}
-          onChange={(e) => setRepeat(e.target.value)}
-          error={mismatch ? t('auth.mismatch') : undefined}
+          mismatch={mismatch}
         />
         <p>
           <button className="btn btn-primary" disabled={s.busy}>

@@ -4,8 +4,9 @@ import { Link, useSearchParams } from 'react-router-dom'
 import { useResetPasswordMutation } from '../../api/auth.js'
 import { useSubmit } from '../../lib/form.js'
 import { useTitle } from '../../lib/hooks.js'
-import { errFor, TextField } from '../../components/field.js'
+import { errFor } from '../../components/field.js'
 import { ErrorBox, Notice } from '../../components/status.js'
+import { NewPasswordFields } from './password-fields.js'
 
 export default function Reset() {
   const { t } = useTranslation()
@@ -46,25 +47,13 @@ export default function Reset() {
           <>
             <ErrorBox error={s.error} />
             <form className="form" onSubmit={submit} noValidate>
-              <TextField
-                label={t('auth.newPassword')}
-                type="password"
-                required
-                minLength={10}
-                autoComplete="new-password"
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
+              <NewPasswordFields
+                password={password}
+                onPassword={setPassword}
+                repeat={repeat}
+                onRepeat={setRepeat}
                 error={errFor(s.fields, 'password')}
-                hint={t('auth.passwordHint')}
-              />
-              <TextField
-                label={t('auth.repeatPassword')}
-                type="password"
-                required
-                autoComplete="new-password"
-                value={repeat}
-                onChange={(e) => setRepeat(e.target.value)}
-                error={mismatch ? t('auth.mismatch') : undefined}
+                mismatch={mismatch}
               />
               <p>
                 <button className="btn btn-primary" disabled={s.busy}>
