@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { ListQuery, ObjectIdString, QueryBoolean } from './common.js'
+import { ListQuery, ObjectIdString, personName, QueryBoolean } from './common.js'
 
 /** Appeals (citizen feedback): API.md "Appeals", issue 8. Statuses and moves: ../domain.ts. */
 import {
@@ -34,7 +34,7 @@ export const FILE_TYPES = APPEAL_FILE_TYPES
 const Subject = z.string().trim().min(3).max(SUBJECT_MAX)
 const Text = z.string().trim().min(1).max(TEXT_MAX)
 export const GuestContact = z.strictObject({
-  name: z.string().trim().min(2).max(120),
+  name: personName(2, 120),
   email: z
     .email()
     .max(254)

@@ -1,10 +1,10 @@
 import { z } from 'zod'
-import { LangSchema } from './common.js'
+import { LangSchema, personName } from './common.js'
 
 /** E-mail addresses are compared case-insensitively: trimmed and lower-cased before anything else. */
 export const Email = z.string().trim().toLowerCase().max(254).email()
 export const NewPassword = z.string().min(10).max(256)
-export const DisplayName = z.string().trim().min(1).max(100)
+export const DisplayName = personName(1, 100)
 /** Single-use tokens from e-mailed links (base64url of 32 random bytes). */
 export const LinkToken = z
   .string()

@@ -56,3 +56,10 @@ export interface Page<T> {
 
 /** Query-string booleans: only the literal words, never truthy coercion of arbitrary strings. */
 export const QueryBoolean = z.enum(['true', 'false']).transform((v) => v === 'true')
+
+/**
+ * A person's name as they give it: at least one letter (a name of dashes or digits is refused: it
+ * could pass for the placeholder an erased account's records keep).
+ */
+export const personName = (min: number, max: number) =>
+  z.string().trim().min(min).max(max).regex(/\p{L}/u, 'name_needs_letter')

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Cursor, LimitParam, ObjectIdString, QueryBoolean } from './common.js'
+import { Cursor, LimitParam, ObjectIdString, personName, QueryBoolean } from './common.js'
 
 /** Support desk (API.md "Support desk"): tickets from anyone, a staff queue, e-mail on every staff move. */
 export const TICKET_CATEGORIES = ['access', 'technical', 'content', 'accessibility', 'other'] as const
@@ -14,7 +14,7 @@ export const TICKET_FILE_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as co
 
 const text = (max: number) => z.string().trim().min(1).max(max)
 export const TicketContact = z.strictObject({
-  name: text(200),
+  name: personName(1, 200),
   email: z.string().trim().toLowerCase().max(254).pipe(z.email()),
 })
 

@@ -1,7 +1,7 @@
 import mongoose from 'mongoose'
 import { ERASED_NAME, erasedAddress, type PersonalDataHandler } from '../../core/personal-data.js'
 import { Appeal, type AppealDoc } from './appeal.model.js'
-import { redact } from './appeals.view.js'
+import { redactName } from './appeals.view.js'
 
 const oid = (id: string) => new mongoose.Types.ObjectId(id)
 
@@ -9,7 +9,8 @@ const oid = (id: string) => new mongoose.Types.ObjectId(id)
  * A person's appeals (as author) and answers (as a council member). Erasing removes their name
  * and address; the appeal's text, files and answers stay: they are the council's record of the
  * appeal, which it must keep and count. The name is first taken out of the texts themselves
- * (the public Q&A hid it by the author's name, which is about to go).
+ * (the public Q&A hid it by the author's name, which is about to go); the public view still
+ * removes e-mails and phone numbers as it always does.
  */
 export const appealsPersonalData: PersonalDataHandler = {
   async export(userId) {
@@ -43,29 +44,36 @@ export const appealsPersonalData: PersonalDataHandler = {
   },
   async erase(userId) {
     const id = oid(userId)
-    // One appeal at a time, each in one write: a retry finds the ones done by their placeholder name.
+    const gone = erasedAddress(userId)
+    // One appeal at a time, each in one write; a retry finds the ones done by their placeholder address.
     const mine = await Appeal.find(
-      { 'author.userId': id, 'author.name': mongoose.trusted({ $ne: ERASED_NAME }) },
+      { 'author.userId': id, 'author.email': mongoose.trusted({ $ne: gone }) },
       { subject: 1, text: 1, replies: 1, author: 1 },
     ).lean<AppealDoc[]>()
     for (const a of mine) {
       const name = a.author.name
+      // Only the name leaves the texts (the council keeps dates, numbers and addresses of its record);
+      // replies are changed one by one, so a reply added meanwhile is kept.
+      const set: Record<string, unknown> = {
+        subject: redactName(a.subject, name),
+        text: redactName(a.text, name),
+        'author.name': ERASED_NAME,
+        'author.email': gone,
+      }
+      const arrayFilters: Record<string, unknown>[] = []
+      for (const r of a.replies ?? []) {
+        const text = redactName(r.text, name)
+        if (text === r.text) continue
+        const k = `r${arrayFilters.length}`
+        set[`replies.$[${k}].text`] = text
+        arrayFilters.push({ [`${k}._id`]: r._id })
+      }
+      await Appeal.updateOne({ _id: a._id, 'author.email': a.author.email }, { $set: set }, { arrayFilters })
+      // The author's own replies, also those written with the access code (no account id).
       await Appeal.updateOne(
-        { _id: a._id, 'author.name': name },
-        {
-          $set: {
-            subject: redact(a.subject, name),
-            text: redact(a.text, name),
-            replies: (a.replies ?? []).map((r) => ({
-              ...r,
-              text: redact(r.text, name),
-              // the author's own replies, also those written with the access code (no account id)
-              ...(r.by === 'author' ? { authorName: ERASED_NAME } : {}),
-            })),
-            'author.name': ERASED_NAME,
-            'author.email': erasedAddress(userId),
-          },
-        },
+        { _id: a._id, 'replies.by': 'author' },
+        { $set: { 'replies.$[theirs].authorName': ERASED_NAME } },
+        { arrayFilters: [{ 'theirs.by': 'author' }] },
       )
     }
     await Appeal.updateMany(

@@ -99,7 +99,12 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 /** Removes e-mails, phone numbers and the author's name (and its words) from a public text. */
 export function redact(text: string, authorName: string): string {
-  let out = text.replace(EMAIL, '[…]').replace(PHONE, '[…]')
+  return redactName(text.replace(EMAIL, '[…]').replace(PHONE, '[…]'), authorName)
+}
+
+/** Removes the author's name (and its words of 3 letters or more) from a text. */
+export function redactName(text: string, authorName: string): string {
+  let out = text
   const parts = [authorName, ...authorName.split(/\s+/)].map((p) => p.trim()).filter((p) => p.length >= 3)
   for (const p of parts.sort((x, y) => y.length - x.length))
     out = out.replace(new RegExp(`(?<![\\p{L}])${escapeRegExp(p)}(?![\\p{L}])`, 'giu'), '[…]')

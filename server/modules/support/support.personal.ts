@@ -41,20 +41,21 @@ export const supportPersonalData: PersonalDataHandler = {
   },
   async erase(userId) {
     const id = oid(userId)
-    // The author's messages too, also those written with the access code (no account id).
     await Ticket.updateMany(
       { 'author.userId': id },
-      {
-        $set: {
-          'author.name': ERASED_NAME,
-          'author.email': erasedAddress(userId),
-          'messages.$[theirs].authorName': ERASED_NAME,
-        },
-      },
+      { $set: { 'author.name': ERASED_NAME, 'author.email': erasedAddress(userId) } },
+    )
+    // The author's messages too, also those written with the access code (no account id).
+    await Ticket.updateMany(
+      { 'author.userId': id, 'messages.by': 'author' },
+      { $set: { 'messages.$[theirs].authorName': ERASED_NAME } },
       { arrayFilters: [{ 'theirs.by': 'author' }] },
     )
     // A staff member's open tickets go back to the queue.
-    await Ticket.updateMany({ assigneeId: id }, { $set: { assigneeId: null } })
+    await Ticket.updateMany(
+      { assigneeId: id, status: mongoose.trusted({ $nin: ['resolved', 'closed'] }) },
+      { $set: { assigneeId: null } },
+    )
     await Ticket.updateMany(
       { 'messages.authorId': id },
       { $set: { 'messages.$[mine].authorName': ERASED_NAME } },

@@ -50,13 +50,18 @@ route(
       'Delete my account, with the password (400 `body.password` `wrong_password`; tries count toward the sign-in lockout): it can no longer sign in, the address may register again, and the name and address are removed from appeals, support tickets, event registrations (future ones are cancelled) and chat messages; texts that are part of a council’s work stay without a name. The only administrator cannot (409 `users.last_admin`). Signs out',
     body: EraseAccountBody,
     status: 204,
-    errors: [400, 409, 429],
+    errors: [400, 404, 409, 429],
   },
   async ({ actor, body, req, res }) => {
     const config = currentConfig()
     // A stolen session must not be a way to guess the password: the sign-in lockout counts these too.
     await reserveAttempt(config, actor.email, ipOf(req))
-    if (!(await passwordMatches(actor, body.password))) {
+    // Any answer but a wrong password gives the attempt back (already erased: 404; the last administrator: 409).
+    const matches = await passwordMatches(actor, body.password).catch(async (err: unknown) => {
+      await recordSuccess(config, actor.email, ipOf(req))
+      throw err
+    })
+    if (!matches) {
       await recordFailure(config, actor.email)
       throw validationFailed([{ path: 'body.password', code: 'wrong_password' }])
     }

@@ -6,6 +6,7 @@ import { destroyUserSessions } from '../../core/auth/session.js'
 import { ClaimHeldError, withClaim } from '../../core/claims.js'
 import { conflict, notFound } from '../../core/errors.js'
 import { enqueueJob, wakeJobWorker } from '../../core/jobs.js'
+import { log } from '../../core/logger.js'
 import { dropQueuedMailTo } from '../../core/mail.js'
 import { ERASED_NAME, erasedAddress, exportPersonalData } from '../../core/personal-data.js'
 import type { Actor } from '../../core/policy.js'
@@ -105,8 +106,9 @@ async function scrubAccount(doc: UserDoc): Promise<void> {
     await enqueueJob('users.erase_copies', { userId: id }, { session, runAt: new Date(Date.now() + SECOND_PASS_MS) })
   })
   wakeJobWorker()
+  await audit({ actorId: id, action: 'user.erased', target: { kind: 'user', id }, details: {} })
   await UserToken.deleteMany({ userId: doc._id })
   await destroyUserSessions(id)
-  await dropQueuedMailTo(doc.email)
-  await audit({ actorId: id, action: 'user.erased', target: { kind: 'user', id }, details: {} })
+  // Best effort: the account is gone whatever happens here (a retry job fails later on the placeholder).
+  await dropQueuedMailTo(doc.email).catch((err: unknown) => log.warn({ err }, 'queued mails of an erased account'))
 }

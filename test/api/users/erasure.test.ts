@@ -67,7 +67,7 @@ describe('my data: download it, delete the account', function () {
     const citizen = (await signIn(t, email))!
     const appeal = await submitAs(citizen, council.id, {
       isPublic: true,
-      text: 'Меня зовут Айгерім Сәрсенова, прошу отремонтировать двор по улице Абая.',
+      text: 'Меня зовут Айгерім Сәрсенова, прошу отремонтировать двор по улице Абая, 12, кадастр 0101234567.',
     })
     // The author adds a line, signed out, with the access code (a reply without an account id).
     const byCode = await new Agent(t.url).post(`/api/v1/appeals/${appeal.id}/replies?code=${appeal.accessCode}`, {
@@ -132,7 +132,9 @@ describe('my data: download it, delete the account', function () {
       const a = await Appeal.findById(appeal.id).lean()
       expect(a!.author).to.include({ name: '—', email: user!.email })
       // The name is out of the texts too (the public Q&A hid it by the name, which is gone now).
-      expect(a!.text).to.equal('Меня зовут […], прошу отремонтировать двор по улице Абая.')
+      // Only the name: the council's record keeps its numbers (the public view hides phones and e-mails).
+      expect(a!.text).to.equal('Меня зовут […], прошу отремонтировать двор по улице Абая, 12, кадастр 0101234567.')
+      expect(a!.replies.find((r) => r.by === 'council')!.text).to.equal('Ответ совета')
       expect(a!.replies.filter((r) => r.by === 'author').map((r) => [r.authorName, r.text])).to.deep.equal([
         ['—', 'Дополняю: […], дом 5'],
       ])
@@ -223,6 +225,15 @@ describe('my data: download it, delete the account', function () {
     const revive = await stayed.patch(`/api/v1/users/${gone.user!.id}`, { disabled: false, roles: ['admin'] })
     expect(revive.status).to.equal(409)
     expect(revive.body.code).to.equal('users.erased')
+  })
+
+  it('should refuse a name without a letter (it could pass for the placeholder of an erased account)', async () => {
+    const citizen = await loginAs(t)
+    for (const displayName of ['—', '---', '123'])
+      expect((await citizen.patch('/api/v1/auth/me', { displayName })).body.errors?.[0]?.code).to.equal(
+        'name_needs_letter',
+      )
+    expect((await citizen.patch('/api/v1/auth/me', { displayName: 'Әлия' })).status).to.equal(200)
   })
 
   it('should ask a guest to sign in, and cap exports at 10 an hour', async () => {

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react'
+import { useEffect, useRef, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
 import { useUpdateMeMutation } from '../../api/auth.js'
@@ -30,6 +30,11 @@ export default function Profile() {
   const [hideImages, setHide] = useState(prefs.hideImages)
   const [saved, setSaved] = useState(false)
   const [deleted, setDeleted] = useState(false)
+  const deletedHeading = useRef<HTMLHeadingElement>(null)
+  // Once, when the account is gone: the form that had the focus is no longer there.
+  useEffect(() => {
+    if (deleted) deletedHeading.current?.focus()
+  }, [deleted])
   const s = useSubmit()
   const updateMe = useUpdateMeMutation()
   useEffect(() => {
@@ -41,7 +46,7 @@ export default function Profile() {
   if (deleted)
     return (
       <div className="narrow">
-        <h1 tabIndex={-1} ref={(h) => h?.focus()}>
+        <h1 tabIndex={-1} ref={deletedHeading}>
           {t('profile.deleteTitle')}
         </h1>
         <Notice kind="success">{t('profile.deleted')}</Notice>

@@ -25,7 +25,7 @@ export default function EventPage() {
   const upcoming = new Date(e.endsAt).getTime() > Date.now()
   return (
     <article>
-      <p>
+      <p className="event-badges">
         <span className="badge">{t(`events:kind.${e.kind}`)}</span>{' '}
         {e.status !== 'published' && <span className="badge badge-muted">{t(`events:status.${e.status}`)}</span>}
       </p>

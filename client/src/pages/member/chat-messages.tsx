@@ -10,11 +10,17 @@ import { hasRole } from '../../lib/session.js'
 import { pick } from '../../lib/format.js'
 import { MESSAGE_EDIT_WINDOW_MS as EDIT_WINDOW_MS } from '../../../../shared/domain.js'
 import { AttachButton, MessageFiles, PendingFiles, useAttachments } from './chat-attachments.js'
+import { ErrorBox } from '../../components/status.js'
+import type { ApiError } from '../../lib/api.js'
 
 interface Props {
   socket: ChatSocket
   roomId: string
   messages: ChatMessage[]
+  /** The history has arrived (an empty list before that is not an empty room). */
+  loaded: boolean
+  /** The history could not be read. */
+  loadError: ApiError | null
   hasOlder: boolean
   onOlder(): void
   onSent(m: ChatMessage): void
@@ -31,6 +37,8 @@ export function MessageList({
   socket,
   roomId,
   messages,
+  loaded,
+  loadError,
   hasOlder,
   onOlder,
   onSent,
@@ -168,7 +176,7 @@ export function MessageList({
                 {m.id === receipts.lastMineId && receipts.readers.length > 0 && (
                   <p className="read-receipt muted" data-testid="read-receipt">
                     {t('chat.readBy', { count: receipts.readers.length })}
-                    {receipts.readers.length <= 3 && <> ({receipts.readers.join(', ')})</>}
+                    {receipts.readers.length <= 3 && <> ({receipts.readers.map((n) => personName(n, t)).join(', ')})</>}
                   </p>
                 )}
                 {!mine && !m.deletedAt && moderator && moderating !== m.id && (
@@ -230,7 +238,8 @@ export function MessageList({
           })}
         </ol>
       </div>
-      {messages.length === 0 && <p className="muted">{t('chat.noMessages')}</p>}
+      <ErrorBox error={loadError} />
+      {loaded && messages.length === 0 && <p className="muted">{t('chat.noMessages')}</p>}
       {receipts.other && messages.length > 0 && (
         <p className="small muted" data-testid="other-read">
           {receipts.other.time

@@ -37,7 +37,8 @@ export default function Chat() {
   const roomsQuery = useRoomsQuery()
   const rooms = roomsQuery.data ?? null
   const roomsError = asApiError(roomsQuery.error)
-  const log = useRoomMessagesQuery(roomId).data
+  const logQuery = useRoomMessagesQuery(roomId)
+  const log = logQuery.data
   const older = useOlderMessagesMutation(roomId ?? '')
   const [typing, setTyping] = useState<Record<string, Record<string, number>>>({})
   const [online, setOnline] = useState<Set<string>>(new Set())
@@ -251,6 +252,8 @@ export default function Chat() {
                   socket={socket}
                   roomId={room.id}
                   messages={list ?? []}
+                  loaded={list !== undefined}
+                  loadError={asApiError(logQuery.error)}
                   hasOlder={Boolean(log?.older)}
                   onOlder={() => older.mutate()}
                   online={online}

@@ -6,7 +6,7 @@ import { SearchCombobox, type Option } from '../../components/search-combobox.js
 import { is } from '../../../../shared/domain.js'
 import { ROLES } from '../../../../shared/permissions.js'
 import { useCouncilMap } from '../../api/directory.js'
-import { formatDate, pick } from '../../lib/format.js'
+import { formatDate, personName, pick } from '../../lib/format.js'
 import { useSubmit } from '../../lib/form.js'
 import { useLang, useTitle } from '../../lib/hooks.js'
 import type { AdminUser, Role } from '../../lib/types.js'
@@ -64,7 +64,7 @@ export function Users() {
           <li key={u.id} className="card">
             <div className="card-body">
               <p>
-                <strong>{u.displayName}</strong> · {u.email}{' '}
+                <strong>{personName(u.displayName, t)}</strong> · {u.email}{' '}
                 {u.disabled && <span className="badge badge-danger">{t('moderation.disabled')}</span>}
               </p>
               <p className="meta">
@@ -81,7 +81,7 @@ export function Users() {
               ) : (
                 <button type="button" className="btn btn-small" onClick={() => setEditing(u.id)}>
                   {t('moderation.edit')}
-                  <span className="sr-only">: {u.displayName}</span>
+                  <span className="sr-only">: {personName(u.displayName, t)}</span>
                 </button>
               )}
             </div>
