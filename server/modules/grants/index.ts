@@ -1,3 +1,4 @@
+import { grantsPersonalData } from './grants.personal.js'
 import type { KenesModule } from '../../core/module.js'
 import { grantsJobs } from './grants.jobs.js'
 import { grantsRouter } from './grants.routes.js'
@@ -7,7 +8,13 @@ import { registerGrantIndicators } from './grants.indicators.js'
 // The grant's indicators count what this module records (stats module's front door).
 registerGrantIndicators()
 
-export const grantsModule: KenesModule = { name: 'grants', api: grantsRouter, jobs: grantsJobs, seed: seedGrants }
+export const grantsModule: KenesModule = {
+  name: 'grants',
+  api: grantsRouter,
+  jobs: grantsJobs,
+  seed: seedGrants,
+  personalData: grantsPersonalData,
+}
 
 // The front door: what other modules may use.
 export { findAwardSummary, findCouncilAwardIds } from './grants.lookup.js'

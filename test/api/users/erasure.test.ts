@@ -12,6 +12,7 @@ import { readOutbox, waitForMail } from '../../helpers/outbox.js'
 import { startTestServer, type TestServer } from '../../helpers/server.js'
 import { createUser, DEFAULT_PASSWORD, loginAs } from '../../helpers/users.js'
 import { ask, clientId, closeAll, connectChat } from '../../socket/chat.helpers.js'
+import { closeCall, publishedCall } from '../../helpers/grants.js'
 import { submitAs } from '../appeals/fixtures.js'
 import { createCouncil, eventBody, publishedEvent } from '../events/fixtures.js'
 
@@ -225,6 +226,23 @@ describe('my data: download it, delete the account', function () {
     const revive = await stayed.patch(`/api/v1/users/${gone.user!.id}`, { disabled: false, roles: ['admin'] })
     expect(revive.status).to.equal(409)
     expect(revive.body.code).to.equal('users.erased')
+  })
+
+  it('should take an expert off the open calls, and keep them on closed ones', async () => {
+    const { admin, call, experts } = await publishedCall(t, { experts: 2 })
+    const [leaving, staying] = experts
+    const both = experts.map((e) => e.user!.id)
+    const closed = (await publishedCall(t, { admin, call: { expertIds: both } })).call
+    await closeCall(admin, closed.id)
+    expect((await leaving.post('/api/v1/auth/me/erase', { password: DEFAULT_PASSWORD })).status).to.equal(204)
+    await settles(async () => {
+      const got = await admin.get(`/api/v1/grants/calls/${call.id}`)
+      expect(got.body.expertIds).to.deep.equal([staying.user!.id])
+    })
+    expect((await admin.get(`/api/v1/grants/calls/${closed.id}`)).body.expertIds).to.deep.equal(both)
+    // The administrator's expert list (live experts only) can be saved as shown.
+    const saved = await admin.patch(`/api/v1/grants/calls/${call.id}`, { expertIds: [staying.user!.id] })
+    expect(saved.status, saved.text).to.equal(200)
   })
 
   it('should refuse a name without a letter (it could pass for the placeholder of an erased account)', async () => {
