@@ -68,7 +68,12 @@ export const appealsPersonalData: PersonalDataHandler = {
         set[`replies.$[${k}].text`] = text
         arrayFilters.push({ [`${k}._id`]: r._id })
       }
-      await Appeal.updateOne({ _id: a._id, 'author.email': a.author.email }, { $set: set }, { arrayFilters })
+      // MongoDB refuses an array filter the update does not use: only those of changed replies, if any.
+      await Appeal.updateOne(
+        { _id: a._id, 'author.email': a.author.email },
+        { $set: set },
+        arrayFilters.length ? { arrayFilters } : {},
+      )
       // The author's own replies, also those written with the access code (no account id).
       await Appeal.updateOne(
         { _id: a._id, 'replies.by': 'author' },
