@@ -109,7 +109,7 @@ function SignedInMenu({ name, signOut }: { name: string; signOut: () => Promise<
     <div className="account account-menu" {...boxProps}>
       <button className="btn btn-ghost account-name" {...buttonProps}>
         <span className="sr-only">{t('nav.account')}: </span>
-        {name}
+        <span className="account-label">{name}</span>
         <span aria-hidden="true" className="caret">
           ▾
         </span>
