@@ -1,5 +1,6 @@
 import { expect } from 'chai'
 import type { Page } from 'playwright-core'
+import { eventBody, publishedEvent, regionIds } from '../api/events/fixtures.js'
 import { Agent } from '../helpers/agent.js'
 import { createUser } from '../helpers/users.js'
 import { axeProblems, settled, shot, signIn } from './browser.js'
@@ -75,7 +76,18 @@ describe('web client: signed-in pages at the largest text, and high contrast', f
     })
   }
 
-  it('shows the events page in high contrast without serious axe problems (the pressed view button)', async () => {
+  it('shows the events page in high contrast without serious axe problems (the pressed view button, a full event)', async () => {
+    // A full event: its "no places left" line is in the palette's danger colour.
+    const c = await s.council({ kk: 'Маңғыстау қоғамдық кеңесі', ru: 'Общественный совет: Мангистау' })
+    const organizer = new Agent(s.t.url)
+    const login = await s.member(c)
+    await organizer.post('/api/v1/auth/login', { email: login.email, password: login.password })
+    const [regionId] = await regionIds()
+    const e = await publishedEvent(organizer, eventBody([c.id], regionId, { capacity: 1, audience: 'public' }))
+    const guestLogin = await createUser(s.t)
+    const guest = new Agent(s.t.url)
+    await guest.post('/api/v1/auth/login', { email: guestLogin.email, password: guestLogin.password })
+    expect((await guest.post(`/api/v1/events/${e.id}/registrations`, {})).body.status).to.equal('registered')
     const ctx = await s.context({ lng: 'ru', width: 375, height: 800 })
     await ctx.addInitScript(() => localStorage.setItem('kenes.a11y', JSON.stringify({ highContrast: true })))
     const page = await ctx.newPage()
@@ -86,6 +98,9 @@ describe('web client: signed-in pages at the largest text, and high contrast', f
         expect(await page.evaluate(() => document.documentElement.classList.contains('hc'))).to.equal(true)
         expect(await axeProblems(page), url).to.deep.equal([])
       }
+      await page.goto('/events')
+      await page.locator('.places-full').first().waitFor()
+      expect(await axeProblems(page)).to.deep.equal([])
     } finally {
       await ctx.close()
     }
