@@ -16,7 +16,10 @@ export const appealsPersonalData: PersonalDataHandler = {
   async export(userId) {
     const id = oid(userId)
     const mine = await Appeal.find({ 'author.userId': id }).sort({ createdAt: -1 }).lean<AppealDoc[]>()
-    const answered = await Appeal.find({ 'replies.userId': id, 'author.userId': mongoose.trusted({ $ne: id }) })
+    const answered = await Appeal.find(
+      { 'replies.userId': id, 'author.userId': mongoose.trusted({ $ne: id }) },
+      { trackingNumber: 1, replies: 1, createdAt: 1 },
+    )
       .sort({ createdAt: -1 })
       .lean<AppealDoc[]>()
     return {

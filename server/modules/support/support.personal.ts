@@ -13,10 +13,10 @@ export const supportPersonalData: PersonalDataHandler = {
     const mine = await Ticket.find({ 'author.userId': oid(userId) })
       .sort({ createdAt: -1 })
       .lean<TicketDoc[]>()
-    const answered = await Ticket.find({
-      'messages.authorId': oid(userId),
-      'author.userId': mongoose.trusted({ $ne: oid(userId) }),
-    })
+    const answered = await Ticket.find(
+      { 'messages.authorId': oid(userId), 'author.userId': mongoose.trusted({ $ne: oid(userId) }) },
+      { number: 1, messages: 1, createdAt: 1 },
+    )
       .sort({ createdAt: -1 })
       .lean<TicketDoc[]>()
     return {
